@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import multipart from '@fastify/multipart';
+import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
+import type { Logger } from 'pino';
+import { type Clock, systemClock } from './clock.js';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import type { KeyValueStore } from './kv/store.js';
+import { registerLegacyBodyParsers } from './legacy/body.js';
+import { failure, transportFailures } from './legacy/envelope.js';
+import { legacyPlugin } from './legacy/plugin.js';
+import { legacyRoutes } from './legacy/routes/index.js';
+import { createLogger } from './logger.js';
+import { createServices } from './services.js';
+import { createSmsSender, type SmsSender } from './sms/sms-sender.js';
+import { bearerCredentials, type Context, type Credentials } from './trpc/context.js';
+import { type AppRouter, appRouter } from './trpc/router.js';
+
+export interface AppDeps {
+  readonly database: Database;
+  readonly kv: KeyValueStore;
+  readonly sms?: SmsSender;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+}
+
+/** Largest JSON or form body; uploads are multipart and limited per file instead. */
+const bodyLimitBytes = 1024 * 1024;
+/** Calls per tRPC batch: enough for a page's worth of queries, few enough that one request stays cheap. */
+const maxBatchSize = 10;
+
+/** Builds the whole service around the given stores. The instance does not listen; main.ts does. */
+export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  const log = deps.logger ?? createLogger(config);
+  const clock = deps.clock ?? systemClock;
+  const sms = deps.sms ?? createSmsSender(config, log);
+  const services = createServices({ config, database: deps.database, kv: deps.kv, sms, clock, log });
+
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (_address: string, hop: number) => hop < (config.trustProxy as number)
+        : typeof config.trustProxy === 'boolean'
+          ? config.trustProxy
+          : [...config.trustProxy],
+    bodyLimit: bodyLimitBytes,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 5000 },
+  });
+
+  const createContext = (req: FastifyRequest, credentials: Credentials): Context => ({
+    config,
+    database: deps.database,
+    services,
+    clock,
+    log: req.log as Logger,
+    ip: req.ip,
+    credentials,
+  });
+
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  await app.register(cors, {
+    origin: config.corsOrigin === '*' ? '*' : config.corsOrigin.split(',').map((o) => o.trim()),
+    methods: ['GET', 'POST', 'OPTIONS'],
+    maxAge: 86400,
+  });
+  await app.register(multipart, {
+    limits: { fieldSize: bodyLimitBytes, fields: 200, parts: 220, files: 10, fileSize: 50 * 1024 * 1024 },
+  });
+  registerLegacyBodyParsers(app);
+
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send(failure(transportFailures[404])));
+  app.setErrorHandler((error, req, reply) => {
+    const status = (error as { statusCode?: number }).statusCode ?? 500;
+    if (status >= 500) {
+      req.log.error({ err: error }, 'request failed');
+      return reply.code(500).send(failure(transportFailures[500]));
+    }
+    const known = status in transportFailures ? (status as keyof typeof transportFailures) : 400;
+    return reply.code(status).send(failure(transportFailures[known]));
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    const checks = await Promise.allSettled([sql`select 1`.execute(deps.database.db), deps.kv.ping()]);
+    const [database, kv] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'down'));
+    const ready = database === 'ok' && kv === 'ok';
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', database, kv });
+  });
+
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: appRouter,
+      createContext: ({ req }) => createContext(req, bearerCredentials(req.headers.authorization)),
+      maxBatchSize,
+      onError: ({ error, path }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error, path }, 'procedure failed');
+      },
+    },
+  } satisfies FastifyTRPCPluginOptions<AppRouter>);
+
+  await app.register(legacyPlugin, { routes: legacyRoutes, createContext });
+  return app;
+}

@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { mkdirSync } from 'node:fs';
+import SQLite from 'better-sqlite3';
+import { Kysely, MysqlDialect, SqliteDialect, type Transaction } from 'kysely';
+import { createPool } from 'mysql2';
+import type { DatabaseSchema } from './schema.js';
+
+export type Db = Kysely<DatabaseSchema>;
+export type Tx = Transaction<DatabaseSchema>;
+export type DialectName = 'mysql' | 'sqlite';
+
+export interface Database {
+  readonly db: Db;
+  readonly dialect: DialectName;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** `mysql://...`; when absent the embedded SQLite file in dataDir is used. */
+  readonly url: string | undefined;
+  readonly dataDir: string;
+  readonly poolSize: number;
+  /** Overrides the SQLite file; tests give each instance its own. */
+  readonly sqliteFile?: string;
+}
+
+export function openDatabase(options: DatabaseOptions): Database {
+  if (options.url) return openMysql(options.url, options.poolSize);
+  const file = options.sqliteFile ?? path.join(options.dataDir, 'app.db');
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+function openMysql(url: string, poolSize: number): Database {
+  const pool = createPool({
+    uri: url,
+    connectionLimit: poolSize,
+    charset: 'utf8mb4',
+    // Fail fast when MySQL is down instead of holding requests for the 10 s default.
+    connectTimeout: 2000,
+    // Unix-millisecond and fen columns are BIGINT; they stay far below 2^53, so plain numbers are exact.
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    timezone: 'Z',
+    enableKeepAlive: true,
+  });
+  const db = new Kysely<DatabaseSchema>({ dialect: new MysqlDialect({ pool }) });
+  return { db, dialect: 'mysql', close: () => db.destroy() };
+}
+
+const connectionErrorCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+]);
+
+/** True when an error means "the database cannot be reached", as opposed to a bad query. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && connectionErrorCodes.has(code);
+}
+
+/** True when an insert lost to a unique key, e.g. two sign-ups of one phone at the same moment. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

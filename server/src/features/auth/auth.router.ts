@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import * as fields from '../../fields.js';
+import { authedProcedure, publicProcedure, router } from '../../trpc/init.js';
+
+const loginResult = z.object({ userId: z.number().int(), token: z.string() });
+
+export const authRouter = router({
+  /** Sends a 6-digit code to the phone. Known and unknown phones answer alike. */
+  requestSmsCode: publicProcedure
+    .input(z.object({ phone: fields.phone }))
+    .output(z.void())
+    .mutation(({ ctx, input }) => ctx.services.auth.requestSmsCode(input.phone, ctx.ip)),
+
+  /** Logs in with an SMS code; a new phone registers, as `userType` when given. */
+  loginWithSmsCode: publicProcedure
+    .input(
+      z.object({
+        phone: fields.phone,
+        code: fields.smsCode,
+        userType: z.enum(['person', 'company']).optional(),
+      }),
+    )
+    .output(loginResult)
+    .mutation(({ ctx, input }) => ctx.services.auth.loginWithSmsCode(input)),
+
+  loginWithPassword: publicProcedure
+    .input(z.object({ phone: fields.phone, password: z.string().min(1).max(64) }))
+    .output(loginResult)
+    .mutation(({ ctx, input }) => ctx.services.auth.loginWithPassword(input, ctx.ip)),
+
+  /** Ends the presented session. Idempotent: an unknown or expired token is already logged out. */
+  logout: publicProcedure.output(z.void()).mutation(async ({ ctx }) => {
+    const { token, claimedUserId } = ctx.credentials;
+    if (token) await ctx.services.auth.logout(token, claimedUserId);
+  }),
+
+  /** Sets a new password with an SMS code sent to the account's phone; ends every session. */
+  resetPassword: publicProcedure
+    .input(
+      z
+        .object({
+          phone: fields.phone.optional(),
+          userId: fields.id.optional(),
+          code: fields.smsCode,
+          newPassword: fields.password,
+        })
+        .refine((v) => v.phone !== undefined || v.userId !== undefined, {
+          message: 'phone or userId is required',
+          path: ['phone'],
+        }),
+    )
+    .output(z.void())
+    .mutation(({ ctx, input }) => ctx.services.auth.resetPassword(input)),
+
+  /** Changes the password; the caller's session stays, every other one ends. */
+  changePassword: authedProcedure
+    .input(z.object({ newPassword: fields.password }))
+    .output(z.void())
+    .mutation(({ ctx, input }) =>
+      ctx.services.auth.changePassword(ctx.user.id, ctx.user.token, input.newPassword),
+    ),
+});

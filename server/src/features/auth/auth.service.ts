@@ -1,0 +1,105 @@
+import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/database.js';
+import { isUniqueViolation } from '../../db/database.js';
+import { AppError } from '../../errors.js';
+import type { RateLimiter, RateRule } from '../../kv/rate-limiter.js';
+import { findUserById, findUserByPhone, insertUser, setPasswordHash } from '../user/user.repository.js';
+import { userTypeCodes, type UserType } from '../user/user.schemas.js';
+import type { PasswordHasher } from './passwords.js';
+import type { Sessions } from './sessions.js';
+import type { SmsCodes } from './sms-codes.js';
+
+export const loginFailuresPerPhone: RateRule = { name: 'login-fail:phone', limit: 5, windowMs: 15 * 60_000 };
+
+export interface LoginResult {
+  readonly userId: number;
+  readonly token: string;
+}
+
+export class AuthService {
+  private readonly loginFailuresPerIp: RateRule;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly sessions: Sessions,
+    private readonly smsCodes: SmsCodes,
+    private readonly passwords: PasswordHasher,
+    private readonly limiter: RateLimiter,
+    loginFailPerIpHour: number,
+  ) {
+    this.loginFailuresPerIp = { name: 'login-fail:ip', limit: loginFailPerIpHour, windowMs: 60 * 60_000 };
+  }
+
+  /** Sends a code to any valid phone, known or not: the answer must not reveal who has an account. */
+  requestSmsCode(phone: string, ip: string): Promise<void> {
+    return this.smsCodes.send(phone, ip);
+  }
+
+  /** Logs in with an SMS code; a phone seen for the first time becomes a new account. */
+  async loginWithSmsCode(input: { phone: string; code: string; userType?: UserType }): Promise<LoginResult> {
+    await this.smsCodes.consume(input.phone, input.code);
+    const userId = await this.findOrRegister(input.phone, input.userType ?? 'unknown');
+    return { userId, token: await this.sessions.issue(userId) };
+  }
+
+  async loginWithPassword(input: { phone: string; password: string }, ip: string): Promise<LoginResult> {
+    // Attempts are counted before the check, so parallel guesses cannot all slip under the cap;
+    // a success takes its count back.
+    const phoneOk = await this.limiter.hit(loginFailuresPerPhone, input.phone);
+    const ipOk = await this.limiter.hit(this.loginFailuresPerIp, ip);
+    if (!phoneOk || !ipOk) throw new AppError('LOGIN_LOCKED');
+
+    const user = await findUserByPhone(this.db, input.phone);
+    const valid = user?.password_hash
+      ? await this.passwords.verify(user.password_hash, input.password)
+      : await this.passwords.verifyNothing(input.password);
+    if (!user || !valid) throw new AppError('LOGIN_FAILED');
+
+    await this.limiter.reset(loginFailuresPerPhone, input.phone);
+    await this.limiter.refund(this.loginFailuresPerIp, ip);
+    return { userId: user.id, token: await this.sessions.issue(user.id) };
+  }
+
+  /** Ends the session if the token is live and (when named) belongs to that user; otherwise nothing to do. */
+  async logout(token: string, claimedUserId?: number): Promise<void> {
+    const owner = await this.sessions.resolve(token);
+    if (owner !== null && (claimedUserId === undefined || claimedUserId === owner)) {
+      await this.sessions.revoke(token);
+    }
+  }
+
+  /** Sets a new password after an SMS code to the account's phone, and ends every session. */
+  async resetPassword(input: { phone?: string; userId?: number; code: string; newPassword: string }) {
+    const user = input.userId
+      ? await findUserById(this.db, input.userId)
+      : input.phone
+        ? await findUserByPhone(this.db, input.phone)
+        : undefined;
+    // An unknown account answers like a wrong code, so the route cannot be used to find accounts.
+    if (!user || (input.phone && input.phone !== user.phone)) throw new AppError('SMS_CODE_INVALID');
+    await this.smsCodes.consume(user.phone, input.code);
+    await setPasswordHash(this.db, user.id, await this.passwords.hash(input.newPassword), this.clock.now());
+    await this.sessions.revokeAllOf(user.id);
+  }
+
+  /** Sets a new password for a logged-in user; every other session of the user ends, this one stays. */
+  async changePassword(userId: number, currentToken: string, newPassword: string): Promise<void> {
+    await setPasswordHash(this.db, userId, await this.passwords.hash(newPassword), this.clock.now());
+    await this.sessions.revokeAllOf(userId, currentToken);
+  }
+
+  private async findOrRegister(phone: string, userType: UserType): Promise<number> {
+    const existing = await findUserByPhone(this.db, phone);
+    if (existing) return existing.id;
+    try {
+      return await insertUser(this.db, { phone, usertype: userTypeCodes[userType], now: this.clock.now() });
+    } catch (error) {
+      // Two first logins of one phone at once: the unique key lets one insert win; use its row.
+      if (!isUniqueViolation(error)) throw error;
+      const winner = await findUserByPhone(this.db, phone);
+      if (!winner) throw error;
+      return winner.id;
+    }
+  }
+}

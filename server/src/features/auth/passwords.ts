@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import argon2 from 'argon2';
+
+/** OWASP's argon2id baseline: 19 MiB of memory, 2 passes, 1 lane. */
+const argon2Options = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+/**
+ * argon2 runs on libuv's thread pool, off the event loop. The cap on hashes in flight keeps a
+ * burst of logins from queueing every other use of that pool (DNS, file I/O) behind it.
+ */
+export class PasswordHasher {
+  private inFlight = 0;
+  private readonly waiting: Array<() => void> = [];
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(private readonly maxInFlight = 2) {}
+
+  hash(password: string): Promise<string> {
+    return this.limited(() => argon2.hash(password, argon2Options));
+  }
+
+  verify(hash: string, password: string): Promise<boolean> {
+    return this.limited(() => argon2.verify(hash, password).catch(() => false));
+  }
+
+  /** Spends the same work as a real verify, so an unknown phone answers no faster than a wrong password. */
+  async verifyNothing(password: string): Promise<false> {
+    this.dummyHash ??= this.hash(randomBytes(16).toString('hex'));
+    await this.verify(await this.dummyHash, password);
+    return false;
+  }
+
+  private async limited<T>(work: () => Promise<T>): Promise<T> {
+    if (this.inFlight >= this.maxInFlight) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.inFlight++;
+    try {
+      return await work();
+    } finally {
+      this.inFlight--;
+      this.waiting.shift()?.();
+    }
+  }
+}

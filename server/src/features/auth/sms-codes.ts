@@ -1,0 +1,91 @@
+import { randomInt } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Clock } from '../../clock.js';
+import { AppError } from '../../errors.js';
+import type { RateLimiter, RateRule } from '../../kv/rate-limiter.js';
+import type { KeyValueStore } from '../../kv/store.js';
+import type { SmsSender } from '../../sms/sms-sender.js';
+import { keyedHash, sameHash } from './secrets.js';
+
+export const codeLifetimeMs = 5 * 60 * 1000;
+export const maxWrongTries = 5;
+
+const minute = 60_000;
+const hour = 60 * minute;
+/** Per-phone caps are part of the product, not configuration: they protect the phone's owner. */
+export const phoneRules = {
+  perMinute: { name: 'sms:phone:minute', limit: 1, windowMs: minute },
+  perHour: { name: 'sms:phone:hour', limit: 5, windowMs: hour },
+  perDay: { name: 'sms:phone:day', limit: 10, windowMs: 24 * hour },
+} as const satisfies Record<string, RateRule>;
+
+interface StoredCode {
+  /** keyed hash of phone and code */
+  h: string;
+  /** expiry, unix ms */
+  e: number;
+}
+
+/** One live code per phone, stored only as a keyed hash, single use, five wrong tries at most. */
+export class SmsCodes {
+  private readonly ipRule: RateRule;
+
+  constructor(
+    private readonly kv: KeyValueStore,
+    private readonly limiter: RateLimiter,
+    private readonly sender: SmsSender,
+    private readonly clock: Clock,
+    private readonly secret: string,
+    private readonly log: Logger,
+    smsPerIpHour: number,
+  ) {
+    this.ipRule = { name: 'sms:ip:hour', limit: smsPerIpHour, windowMs: hour };
+  }
+
+  async send(phone: string, ip: string): Promise<void> {
+    // The IP cap goes first so a refused client does not spend the phone's quota.
+    for (const [rule, subject] of [
+      [this.ipRule, ip],
+      [phoneRules.perMinute, phone],
+      [phoneRules.perHour, phone],
+      [phoneRules.perDay, phone],
+    ] as const) {
+      if (!(await this.limiter.hit(rule, subject))) throw new AppError('SMS_TOO_FREQUENT');
+    }
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const stored: StoredCode = { h: this.hashOf(phone, code), e: this.clock.now() + codeLifetimeMs };
+    await this.kv.set(codeKey(phone), JSON.stringify(stored), codeLifetimeMs);
+    await this.kv.delete(triesKey(phone));
+    try {
+      await this.sender.send({ phone, code, text: `您的验证码是${code}，5分钟内有效。如非本人操作，请忽略本短信。` });
+    } catch (error) {
+      await this.kv.delete(codeKey(phone));
+      this.log.error({ err: error }, 'SMS sending failed');
+      throw new AppError('SMS_SEND_FAILED', { cause: error });
+    }
+  }
+
+  /** Consumes the phone's code if `code` matches it; otherwise counts a wrong try. */
+  async consume(phone: string, code: string): Promise<void> {
+    const raw = await this.kv.get(codeKey(phone));
+    const stored = raw ? (JSON.parse(raw) as StoredCode) : null;
+    if (!stored || stored.e <= this.clock.now()) throw new AppError('SMS_CODE_INVALID');
+    // Count the try before comparing, so parallel guesses cannot all slip under the cap.
+    const tries = await this.kv.increment(triesKey(phone), codeLifetimeMs);
+    if (tries > maxWrongTries) {
+      await this.kv.delete(codeKey(phone));
+      throw new AppError('SMS_CODE_INVALID');
+    }
+    if (!sameHash(stored.h, this.hashOf(phone, code))) throw new AppError('SMS_CODE_INVALID');
+    // Only the caller whose delete removed the code wins; a concurrent reuse finds it gone.
+    if ((await this.kv.delete(codeKey(phone))) !== 1) throw new AppError('SMS_CODE_INVALID');
+    await this.kv.delete(triesKey(phone));
+  }
+
+  private hashOf(phone: string, code: string): string {
+    return keyedHash(this.secret, `sms:${phone}:${code}`);
+  }
+}
+
+const codeKey = (phone: string) => `sms-code:${phone}`;
+const triesKey = (phone: string) => `sms-tries:${phone}`;

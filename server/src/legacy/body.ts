@@ -1,0 +1,79 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import qs from 'qs';
+import type { LegacyFields } from './codecs/values.js';
+
+/** Bracket nesting (`hehuo[0][hehuoren_name]=...`), repeated keys and `a[]=` become objects and arrays. */
+const qsOptions = { depth: 5, arrayLimit: 100, parameterLimit: 1000, allowPrototypes: false } as const;
+
+export const parseFormFields = (raw: string): LegacyFields => qs.parse(raw, qsOptions) as LegacyFields;
+
+/** The body parsers legacy clients need beyond Fastify's own. */
+export function registerLegacyBodyParsers(app: FastifyInstance): void {
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_req, body, done) => done(null, parseFormFields(body as string)),
+  );
+  // axios posts `application/json` with an empty body when a call has no fields.
+  const defaultJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if ((body as string).trim() === '') return done(null, {});
+    defaultJson(req, body as string, done);
+  });
+}
+
+/**
+ * ThinkPHP `input()` semantics: query string and body merged, the body winning. Multipart file
+ * parts are handed to `onFile` (or drained when the route takes no files) while the form streams.
+ */
+export async function collectFields(
+  req: FastifyRequest,
+  onFile?: (part: MultipartFilePart) => Promise<unknown>,
+): Promise<LegacyFields> {
+  const queryStart = req.url.indexOf('?');
+  const query = queryStart >= 0 ? parseFormFields(req.url.slice(queryStart + 1)) : {};
+  if (req.isMultipart()) return { ...query, ...(await multipartFields(req, onFile)) };
+  const body = req.body;
+  const bodyFields = body && typeof body === 'object' && !Array.isArray(body) ? (body as LegacyFields) : {};
+  return { ...query, ...bodyFields };
+}
+
+export interface MultipartFilePart {
+  readonly fieldname: string;
+  readonly filename: string;
+  readonly mimetype: string;
+  readonly file: NodeJS.ReadableStream & { truncated?: boolean };
+}
+
+async function multipartFields(
+  req: FastifyRequest,
+  onFile?: (part: MultipartFilePart) => Promise<unknown>,
+): Promise<LegacyFields> {
+  const pairs: Record<string, unknown> = {};
+  const files: Record<string, unknown> = {};
+  for await (const part of req.parts()) {
+    if (part.type === 'file') {
+      if (onFile) files[part.fieldname] = await onFile(part);
+      else await drain(part.file);
+    } else {
+      appendField(pairs, part.fieldname, part.value);
+    }
+  }
+  // Field names carry the same bracket notation as forms; qs nests them the same way.
+  const fields = qs.parse(pairs as Record<string, string>, qsOptions) as LegacyFields;
+  // A file part wins over a text field of the same name (the deployed upload form sends both).
+  return { ...fields, ...files };
+}
+
+function appendField(pairs: Record<string, unknown>, name: string, value: unknown): void {
+  const previous = pairs[name];
+  if (previous === undefined) pairs[name] = value;
+  else pairs[name] = Array.isArray(previous) ? [...previous, value] : [previous, value];
+}
+
+async function drain(stream: NodeJS.ReadableStream): Promise<void> {
+  for await (const _chunk of stream) {
+    // discard: this route takes no files
+  }
+}

@@ -1,0 +1,46 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Context, Credentials } from '../trpc/context.js';
+import { createCaller } from '../trpc/router.js';
+import { collectFields } from './body.js';
+import { failure, success, transportFailures } from './envelope.js';
+import { legacyFailure } from './failures.js';
+import { type AnyLegacyRoute, canonicalPath, sessionFields } from './route.js';
+
+export interface LegacyPluginOptions {
+  readonly routes: readonly AnyLegacyRoute[];
+  readonly createContext: (req: FastifyRequest, credentials: Credentials) => Context;
+}
+
+/**
+ * The legacy door: one handler for `/index/*` and `/user/*` that finds the row by canonical path,
+ * translates fields, calls the procedure in-process and wraps the answer in the envelope.
+ */
+export async function legacyPlugin(app: FastifyInstance, options: LegacyPluginOptions): Promise<void> {
+  const byPath = new Map(options.routes.map((route) => [route.path, route]));
+
+  const handle = async (req: FastifyRequest, reply: FastifyReply) => {
+    const route = byPath.get(canonicalPath(req.url));
+    if (!route) return reply.code(404).send(failure(transportFailures[404]));
+
+    const fields = await collectFields(req);
+    const credentials = route.credentials
+      ? route.credentials(fields)
+      : route.path.startsWith('/user/')
+        ? sessionFields(fields)
+        : {};
+    const caller = createCaller(options.createContext(req, credentials));
+    const input = route.decode(fields);
+    try {
+      const output = await route.call(caller, input);
+      return reply.send(success(route.encode(output, { credentials })));
+    } catch (error) {
+      const { status, err } = legacyFailure(error, route.labels, input);
+      if (status === 500) req.log.error({ err: error, route: route.path }, 'legacy route failed');
+      return reply.code(status).send(failure(err));
+    }
+  };
+
+  for (const prefix of ['/index/*', '/user/*']) {
+    app.route({ method: ['GET', 'POST'], url: prefix, handler: handle });
+  }
+}

@@ -1,0 +1,96 @@
+import { initTRPC } from '@trpc/server';
+import superjson from 'superjson';
+import { AppError, type AppErrorCode, errorTable, StoreUnavailableError } from '../errors.js';
+import { isDatabaseUnavailable } from '../db/database.js';
+import { findUserById } from '../features/user/user.repository.js';
+import type { Context } from './context.js';
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const appCode = appCodeOf(error);
+    const issues = validationIssues(error.cause);
+    return {
+      ...shape,
+      // Internal failures keep their details in the log, never in the answer.
+      message:
+        appCode === 'INTERNAL'
+          ? errorTable.INTERNAL.en
+          : issues?.[0]
+            ? `${errorTable.VALIDATION_FAILED.en}: ${issues[0].path.join('.') || 'input'}: ${issues[0].message}`
+            : shape.message,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        appCode,
+        issues: issues?.map((issue) => ({ path: issue.path.map(String), message: issue.message })) ?? null,
+      },
+    };
+  },
+});
+
+export interface ValidationIssue {
+  readonly path: ReadonlyArray<PropertyKey>;
+  readonly message: string;
+  readonly code?: string;
+  readonly minimum?: unknown;
+  readonly maximum?: unknown;
+}
+
+/** The issues of a failed input parse (zod's or any standard schema's), or undefined. */
+export function validationIssues(cause: unknown): readonly ValidationIssue[] | undefined {
+  const issues = (cause as { issues?: unknown } | null | undefined)?.issues;
+  return Array.isArray(issues) ? (issues as ValidationIssue[]) : undefined;
+}
+
+export function appCodeOf(error: unknown): AppErrorCode {
+  if (error instanceof AppError) return error.appCode;
+  const { code, cause } = error as { code?: string; cause?: unknown };
+  if (validationIssues(cause)) return 'VALIDATION_FAILED';
+  switch (code) {
+    case 'UNAUTHORIZED':
+      return 'UNAUTHENTICATED';
+    case 'FORBIDDEN':
+      return 'ADMIN_ONLY';
+    case 'NOT_FOUND':
+      return 'NOT_FOUND';
+    case 'BAD_REQUEST':
+    case 'PARSE_ERROR':
+      return 'VALIDATION_FAILED';
+    default:
+      return 'INTERNAL';
+  }
+}
+
+/** A store that cannot be reached is a 503 (retry later), not a bug: translate it once, here. */
+const storeOutagesAre503 = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (cause instanceof StoreUnavailableError || isDatabaseUnavailable(cause)) {
+      throw new AppError('STORE_UNAVAILABLE', { cause });
+    }
+  }
+  return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+export const publicProcedure = t.procedure.use(storeOutagesAre503);
+
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const { token, claimedUserId } = ctx.credentials;
+  const userId = token ? await ctx.services.sessions.resolve(token) : null;
+  if (userId === null || !token || (claimedUserId !== undefined && claimedUserId !== userId)) {
+    throw new AppError('UNAUTHENTICATED');
+  }
+  return next({ ctx: { ...ctx, user: { id: userId, token } } });
+});
+
+export const adminProcedure = authedProcedure.use(async ({ ctx, next }) => {
+  const user = await findUserById(ctx.database.db, ctx.user.id);
+  if (!user?.is_admin) throw new AppError('ADMIN_ONLY');
+  return next();
+});
