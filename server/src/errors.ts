@@ -13,7 +13,11 @@ interface ErrorDefinition {
  */
 export const errorTable = {
   VALIDATION_FAILED: { trpc: 'BAD_REQUEST', en: 'Invalid input', zh: '参数错误' },
-  UNAUTHENTICATED: { trpc: 'UNAUTHORIZED', en: 'Not logged in or the session expired', zh: '没有登录或状态过期' },
+  UNAUTHENTICATED: {
+    trpc: 'UNAUTHORIZED',
+    en: 'Not logged in or the session expired',
+    zh: '没有登录或状态过期',
+  },
   ADMIN_ONLY: { trpc: 'FORBIDDEN', en: 'Only administrators may do this', zh: '没有权限' },
   NOT_FOUND: { trpc: 'NOT_FOUND', en: 'Not found', zh: '记录不存在' },
   PHONE_INVALID: {
@@ -26,7 +30,11 @@ export const errorTable = {
     en: 'Too many codes requested; try again later',
     zh: '验证码发送过于频繁，请稍后再试',
   },
-  SMS_SEND_FAILED: { trpc: 'INTERNAL_SERVER_ERROR', en: 'The SMS could not be sent', zh: '短信发送失败，请稍后再试' },
+  SMS_SEND_FAILED: {
+    trpc: 'INTERNAL_SERVER_ERROR',
+    en: 'The SMS could not be sent',
+    zh: '短信发送失败，请稍后再试',
+  },
   SMS_CODE_INVALID: { trpc: 'BAD_REQUEST', en: 'Wrong or expired code', zh: '验证码错误或已过期' },
   LOGIN_FAILED: { trpc: 'UNAUTHORIZED', en: 'Wrong phone or password', zh: '手机号或密码错误' },
   LOGIN_LOCKED: {

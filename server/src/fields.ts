@@ -3,6 +3,7 @@ import { z } from 'zod';
 /** Building blocks for procedure inputs that several features share. */
 
 // Control characters (NUL included) have no business in any text field of this service.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
 const noControlCharacters = /^[^\u0000-\u001f\u007f]*$/;
 
 /** Single-line text with a length cap, trimmed. */
@@ -16,3 +17,21 @@ export const password = z.string().min(6).max(64).regex(noControlCharacters);
 export const smsCode = z.string().regex(/^\d{6}$/);
 
 export const id = z.number().int().positive().max(2_147_483_647);
+
+/** Which page of a list to read: 1-based, 15 rows by default, at most 100 (CONTRACT.md §4). */
+export const pageRequest = {
+  page: z.number().int().min(1).max(1_000_000).default(1),
+  perPage: z.number().int().min(1).max(100).default(15),
+};
+
+/** One page of a list, with what a paginator needs to draw itself. */
+export const pageOf = <Item extends z.ZodType>(item: Item) =>
+  z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    page: z.number().int(),
+    perPage: z.number().int(),
+    lastPage: z.number().int(),
+  });
+
+export const lastPageOf = (total: number, perPage: number) => Math.max(1, Math.ceil(total / perPage));

@@ -9,7 +9,10 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: Des
   return pino(
     {
       level: config.logLevel,
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token'], censor: '[redacted]' },
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token'],
+        censor: '[redacted]',
+      },
       serializers: {
         req: (req: { id?: string; method?: string; url?: string }) => ({
           id: req.id,

@@ -12,7 +12,11 @@ const shutdownGraceMs = 10_000;
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config);
-  const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
+  const database = openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.dbPoolSize,
+  });
   await migrateToLatest(database.db);
 
   let kv: MemoryStore | RedisStore;

@@ -9,10 +9,8 @@ export const parseFormFields = (raw: string): LegacyFields => qs.parse(raw, qsOp
 
 /** The body parsers legacy clients need beyond Fastify's own. */
 export function registerLegacyBodyParsers(app: FastifyInstance): void {
-  app.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string' },
-    (_req, body, done) => done(null, parseFormFields(body as string)),
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, parseFormFields(body as string)),
   );
   // axios posts `application/json` with an empty body when a call has no fields.
   const defaultJson = app.getDefaultJsonParser('error', 'error');

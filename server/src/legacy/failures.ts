@@ -11,7 +11,11 @@ export interface LegacyFailure {
  * Every outcome a procedure decides is HTTP 200 with a Chinese `err`; only an unreachable store
  * (503) or a bug (500) changes the status (CONTRACT.md §2).
  */
-export function legacyFailure(error: unknown, labels: Readonly<Record<string, string>>, input: unknown): LegacyFailure {
+export function legacyFailure(
+  error: unknown,
+  labels: Readonly<Record<string, string>>,
+  input: unknown,
+): LegacyFailure {
   const appCode = appCodeOf(error);
   if (appCode === 'STORE_UNAVAILABLE') return { status: 503, err: transportFailures[503] };
   if (appCode === 'INTERNAL') return { status: 500, err: transportFailures[500] };
@@ -24,14 +28,19 @@ export function legacyFailure(error: unknown, labels: Readonly<Record<string, st
   return { status: 200, err: errorTable[appCode].zh };
 }
 
-function describeIssue(issue: ValidationIssue, labels: Readonly<Record<string, string>>, input: unknown): string {
+function describeIssue(
+  issue: ValidationIssue,
+  labels: Readonly<Record<string, string>>,
+  input: unknown,
+): string {
   const field = String(issue.path[0] ?? '');
   const label = labels[field] ?? '参数';
   const origin = (issue as { origin?: string }).origin;
   if (valueAt(input, issue.path) === undefined) return describeProblem(label, 'missing');
   if (issue.code === 'too_small') {
     const minimum = Number(issue.minimum);
-    if (origin === 'string') return minimum <= 1 ? describeProblem(label, 'missing') : describeProblem(label, 'tooShort', minimum);
+    if (origin === 'string')
+      return minimum <= 1 ? describeProblem(label, 'missing') : describeProblem(label, 'tooShort', minimum);
     if (origin === 'number') return describeProblem(label, 'tooSmall', minimum);
   }
   if (issue.code === 'too_big') {

@@ -28,11 +28,12 @@ export async function legacyPlugin(app: FastifyInstance, options: LegacyPluginOp
       : route.path.startsWith('/user/')
         ? sessionFields(fields)
         : {};
-    const caller = createCaller(options.createContext(req, credentials));
-    const input = route.decode(fields);
+    const context = options.createContext(req, credentials);
+    const request = { credentials, timeZone: context.config.displayTimeZone };
+    const input = route.decode(fields, request);
     try {
-      const output = await route.call(caller, input);
-      return reply.send(success(route.encode(output, { credentials })));
+      const output = await route.call(createCaller(context), input);
+      return reply.send(success(route.encode(output, request)));
     } catch (error) {
       const { status, err } = legacyFailure(error, route.labels, input);
       if (status === 500) req.log.error({ err: error, route: route.path }, 'legacy route failed');

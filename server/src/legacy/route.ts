@@ -13,9 +13,15 @@ export interface LegacyRoute<Input, Output> {
   readonly labels: Readonly<Record<string, string>>;
   /** Who the request claims to be; `/user/*` rows default to `user_id_check` + `token_check`. */
   readonly credentials?: (fields: LegacyFields) => Credentials;
-  readonly decode: (fields: LegacyFields) => Input;
+  readonly decode: (fields: LegacyFields, request: LegacyRequest) => Input;
   readonly call: (caller: AppCaller, input: Input) => Promise<Output>;
-  readonly encode: (output: Output, request: { readonly credentials: Credentials }) => unknown;
+  readonly encode: (output: Output, request: LegacyRequest) => unknown;
+}
+
+/** What codecs may need beyond the fields: who asked, and the zone legacy dates are written in. */
+export interface LegacyRequest {
+  readonly credentials: Credentials;
+  readonly timeZone: string;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the table holds rows of many input and output types.
@@ -25,7 +31,11 @@ export type AnyLegacyRoute = LegacyRoute<any, any>;
 export const legacyRoute = <Input, Output>(route: LegacyRoute<Input, Output>) => route;
 
 /** The credentials every `/user/*` route takes (CONTRACT.md §3). A missing id claims user 0, who never matches. */
-export function sessionFields(fields: LegacyFields, idName = 'user_id_check', tokenName = 'token_check'): Credentials {
+export function sessionFields(
+  fields: LegacyFields,
+  idName = 'user_id_check',
+  tokenName = 'token_check',
+): Credentials {
   const token = text(fields[tokenName]);
   const claimedUserId = integer(fields[idName]);
   return {

@@ -1,7 +1,7 @@
 import { initTRPC } from '@trpc/server';
 import superjson from 'superjson';
-import { AppError, type AppErrorCode, errorTable, StoreUnavailableError } from '../errors.js';
 import { isDatabaseUnavailable } from '../db/database.js';
+import { AppError, type AppErrorCode, errorTable, StoreUnavailableError } from '../errors.js';
 import { findUserById } from '../features/user/user.repository.js';
 import type { Context } from './context.js';
 

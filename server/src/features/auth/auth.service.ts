@@ -4,7 +4,7 @@ import { isUniqueViolation } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import type { RateLimiter, RateRule } from '../../kv/rate-limiter.js';
 import { findUserById, findUserByPhone, insertUser, setPasswordHash } from '../user/user.repository.js';
-import { userTypeCodes, type UserType } from '../user/user.schemas.js';
+import { type UserType, userTypeCodes } from '../user/user.schemas.js';
 import type { PasswordHasher } from './passwords.js';
 import type { Sessions } from './sessions.js';
 import type { SmsCodes } from './sms-codes.js';

@@ -57,7 +57,11 @@ export class SmsCodes {
     await this.kv.set(codeKey(phone), JSON.stringify(stored), codeLifetimeMs);
     await this.kv.delete(triesKey(phone));
     try {
-      await this.sender.send({ phone, code, text: `您的验证码是${code}，5分钟内有效。如非本人操作，请忽略本短信。` });
+      await this.sender.send({
+        phone,
+        code,
+        text: `您的验证码是${code}，5分钟内有效。如非本人操作，请忽略本短信。`,
+      });
     } catch (error) {
       await this.kv.delete(codeKey(phone));
       this.log.error({ err: error }, 'SMS sending failed');

@@ -5,9 +5,7 @@ import { profile } from './user.schemas.js';
 
 export const userRouter = router({
   /** The logged-in user's own profile. */
-  me: authedProcedure
-    .output(profile)
-    .query(({ ctx }) => ctx.services.users.profile(ctx.user.id)),
+  me: authedProcedure.output(profile).query(({ ctx }) => ctx.services.users.profile(ctx.user.id)),
 
   /** Admins look an account up by phone (e.g. before crediting it). */
   byPhone: adminProcedure

@@ -36,7 +36,8 @@ export const authRoutes = [
     labels: {},
     // The deployed client sends `id` and `token`; newer screens send the `_check` names.
     credentials: (f) => {
-      const names = f.token !== undefined ? (['id', 'token'] as const) : (['user_id_check', 'token_check'] as const);
+      const names =
+        f.token !== undefined ? (['id', 'token'] as const) : (['user_id_check', 'token_check'] as const);
       return sessionFields(f, ...names);
     },
     decode: () => undefined,

@@ -1,0 +1,64 @@
+/**
+ * Legacy clients send times as unix seconds, `YYYY-MM-DD`, `YYYY-MM-DD HH:mm:ss` or ISO 8601
+ * (serialized moment objects), and read them back as `YYYY-MM-DD HH:mm:ss` in the display time zone.
+ */
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    // Swedish formats dates as ISO-like `YYYY-MM-DD HH:mm:ss`.
+    formatter = new Intl.DateTimeFormat('sv-SE', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+export function formatLegacyDate(date: Date | null | undefined, timeZone: string): string {
+  return date ? formatterFor(timeZone).format(date) : '';
+}
+
+const localDateTime = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+const isoWithZone = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * Translates a legacy time into a Date. Anything it cannot read is passed through unchanged, for
+ * the procedure's schema to refuse with a field error; absent stays undefined.
+ */
+export function parseLegacyDate(value: unknown, timeZone: string): Date {
+  if (value === undefined || value === null || value === '') return undefined as unknown as Date;
+  if (typeof value === 'number' || (typeof value === 'string' && /^\d{1,12}$/.test(value))) {
+    return new Date(Number(value) * 1000);
+  }
+  if (typeof value !== 'string') return value as Date;
+  const trimmed = value.trim();
+  if (isoWithZone.test(trimmed)) return new Date(trimmed);
+  const match = localDateTime.exec(trimmed);
+  if (!match) return value as unknown as Date;
+  const [, y, mo, d, h = '0', mi = '0', s = '0'] = match;
+  const asUtc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+  const check = new Date(asUtc);
+  // Refuse rollovers such as 2026-02-31 instead of silently moving to March.
+  if (check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d))
+    return value as unknown as Date;
+  return new Date(asUtc - offsetMs(asUtc, timeZone));
+}
+
+/** How far the zone's wall clock is ahead of UTC around the given instant. */
+function offsetMs(instant: number, timeZone: string): number {
+  const wall = formatterFor(timeZone).format(new Date(instant));
+  const [date = '', time = ''] = wall.split(' ');
+  const [y, mo, d] = date.split('-').map(Number);
+  const [h, mi, s] = time.split(':').map(Number);
+  return Date.UTC(y ?? 0, (mo ?? 1) - 1, d ?? 1, h ?? 0, mi ?? 0, s ?? 0) - instant;
+}

@@ -1,0 +1,26 @@
+import { legacyPost } from './legacy-client.js';
+import type { TestApp } from './test-app.js';
+import { randomIp, randomPhone } from './test-app.js';
+
+/** Registers (or logs in) a phone through the legacy SMS routes, as the deployed client does. */
+export async function loginBySms(t: TestApp, phone = randomPhone(), usertype?: number) {
+  const ip = randomIp();
+  const sent = await legacyPost(t.app, '/index/api/sms', { phone }, 'json', { ip });
+  if (sent.body.res !== 1) throw new Error(`sms failed: ${sent.body.err}`);
+  const login = await legacyPost(
+    t.app,
+    '/index/api/loginphone',
+    { phone, smscode: t.sms.lastCodeFor(phone), ...(usertype ? { usertype } : {}) },
+    'json',
+    { ip },
+  );
+  if (login.body.res !== 1) throw new Error(`login failed: ${login.body.err}`);
+  const data = login.body.data as { user_id: number; token: string };
+  return { phone, userId: data.user_id, token: data.token, ip };
+}
+
+/** The credential fields every `/user/*` route takes, as strings like localStorage gives them. */
+export const checkFields = (session: { userId: number; token: string }) => ({
+  user_id_check: String(session.userId),
+  token_check: session.token,
+});

@@ -1,0 +1,96 @@
+import { randomInt } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../server/src/app.js';
+import { type Config, loadConfig } from '../../server/src/config.js';
+import { createLogger } from '../../server/src/logger.js';
+import type { SmsMessage, SmsSender } from '../../server/src/sms/sms-sender.js';
+import type { Backend, OpenBackend } from './backends.js';
+
+/** A clock the test moves by hand. */
+export class ManualClock {
+  private current = Date.now();
+  now = () => this.current;
+  advance(ms: number) {
+    this.current += ms;
+  }
+}
+
+/** Keeps what would have been texted, so a test can read the code like a phone owner would. */
+export class RecordingSms implements SmsSender {
+  readonly sent: SmsMessage[] = [];
+  failNext = false;
+  async send(message: SmsMessage) {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('gateway down');
+    }
+    this.sent.push(message);
+  }
+  lastCodeFor(phone: string): string {
+    const message = this.sent.filter((m) => m.phone === phone).at(-1);
+    if (!message) throw new Error(`no SMS sent to ${phone}`);
+    return message.code;
+  }
+}
+
+export interface TestApp {
+  readonly app: FastifyInstance;
+  readonly config: Config;
+  readonly clock: ManualClock;
+  readonly sms: RecordingSms;
+  readonly stores: OpenBackend;
+  /** Every line the service logged, for checks that secrets never reach it. */
+  readonly logLines: string[];
+  close(): Promise<void>;
+}
+
+export async function startTestApp(backend: Backend, env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    APP_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+    DATA_DIR: '/tmp/svc-test-unused',
+    LOG_LEVEL: 'info',
+    ...env,
+  });
+  const clock = new ManualClock();
+  const sms = new RecordingSms();
+  const stores = await backend.open(clock);
+  const logLines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logLines.push(String(chunk));
+      done();
+    },
+  });
+  const app = await buildApp(config, {
+    database: stores.database,
+    kv: stores.kv,
+    sms,
+    clock,
+    logger: createLogger(config, sink),
+  });
+  await app.ready();
+  return {
+    app,
+    config,
+    clock,
+    sms,
+    stores,
+    logLines,
+    async close() {
+      await app.close();
+      await stores.close();
+    },
+  };
+}
+
+/** A fresh mainland mobile number, so tests sharing one MySQL database never collide. */
+export function randomPhone(): string {
+  return `1${randomInt(3, 10)}${String(randomInt(0, 1_000_000_000)).padStart(9, '0')}`;
+}
+
+/** A fresh client address, so per-IP limits of one test do not spill into another. */
+export function randomIp(): string {
+  return `10.${randomInt(0, 256)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+}
