@@ -6,7 +6,10 @@ import type { AppRouter } from '../server/src/trpc/router.js';
 export type { AppErrorCode, AppRouter };
 
 /** A fixed token, or a getter asked before every request (so a frontend can swap tokens after login). */
-export type TokenSource = string | undefined | (() => string | null | undefined | Promise<string | null | undefined>);
+export type TokenSource =
+  | string
+  | undefined
+  | (() => string | null | undefined | Promise<string | null | undefined>);
 
 export interface ClientOptions {
   /** Where the service runs, e.g. `http://localhost:3000`. */
@@ -49,5 +52,7 @@ export function isAppError(error: unknown, code?: AppErrorCode): error is TRPCCl
 
 /** The service's error code of a failed call, or undefined for a network or unknown failure. */
 export function appErrorCode(error: unknown): AppErrorCode | undefined {
-  return error instanceof TRPCClientError ? (error.data as { appCode?: AppErrorCode } | undefined)?.appCode : undefined;
+  return error instanceof TRPCClientError
+    ? (error.data as { appCode?: AppErrorCode } | undefined)?.appCode
+    : undefined;
 }

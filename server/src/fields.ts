@@ -12,7 +12,16 @@ export const text = (max: number) => z.string().trim().max(max).regex(noControlC
 /** A mainland China mobile number: 1, then 3–9, then nine digits. */
 export const phone = z.string().regex(/^1[3-9]\d{9}$/);
 
-export const password = z.string().min(6).max(64).regex(noControlCharacters);
+/**
+ * New passwords: 6–64 printable ASCII characters. Letters, digits and symbols type the same on
+ * every keyboard and input method, while other characters can arrive in different Unicode forms
+ * from different devices and lock their owner out.
+ */
+export const password = z
+  .string()
+  .min(6)
+  .max(64)
+  .regex(/^[\x20-\x7e]*$/);
 
 export const smsCode = z.string().regex(/^\d{6}$/);
 

@@ -14,6 +14,10 @@ export class ManualClock {
   advance(ms: number) {
     this.current += ms;
   }
+  /** Moves to the start of the next whole unit (e.g. day) plus an offset; never backwards. */
+  advanceToNext(unitMs: number, offsetMs = 0) {
+    this.current = Math.floor(this.current / unitMs + 1) * unitMs + offsetMs;
+  }
 }
 
 /** Keeps what would have been texted, so a test can read the code like a phone owner would. */

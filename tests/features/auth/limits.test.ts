@@ -1,0 +1,217 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkFields, loginBySms } from '../../support/auth-flow.js';
+import { backends } from '../../support/backends.js';
+import { legacyPost } from '../../support/legacy-client.js';
+import { randomIp, randomPhone, startTestApp, type TestApp } from '../../support/test-app.js';
+
+const minute = 60_000;
+const tooFrequent = { res: 0, err: '验证码发送过于频繁，请稍后再试', data: '' };
+const badCode = { res: 0, err: '验证码错误或已过期', data: '' };
+
+describe.each(backends)('SMS and login limits ($name)', (backend) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(backend, { LIMIT_SMS_PER_IP_HOUR: '8', LIMIT_LOGIN_FAIL_PER_IP_HOUR: '7' });
+  });
+  afterAll(() => t.close());
+
+  const sendSms = (phone: string, ip = randomIp()) =>
+    legacyPost(t.app, '/index/api/sms', { phone }, 'json', { ip });
+  const loginWithCode = (phone: string, smscode: string) =>
+    legacyPost(t.app, '/index/api/loginphone', { phone, smscode }, 'json', { ip: randomIp() });
+
+  it('sends at most one code per phone per minute, five per hour and ten per day', async () => {
+    const phone = randomPhone();
+    // Start at the top of a day, so the day's window holds every send below.
+    t.clock.advanceToNext(24 * 60 * minute, minute);
+    expect((await sendSms(phone)).body.res).toBe(1);
+    expect((await sendSms(phone)).body).toEqual(tooFrequent);
+    for (let i = 2; i <= 5; i++) {
+      t.clock.advance(minute);
+      expect((await sendSms(phone)).body.res, `send ${i} of the hour`).toBe(1);
+    }
+    t.clock.advance(minute);
+    expect((await sendSms(phone)).body).toEqual(tooFrequent);
+
+    // The next hour allows five more; that makes ten today, the daily cap.
+    t.clock.advance(60 * minute);
+    for (let i = 6; i <= 10; i++) {
+      expect((await sendSms(phone)).body.res, `send ${i} of the day`).toBe(1);
+      t.clock.advance(minute);
+    }
+    t.clock.advance(60 * minute);
+    expect((await sendSms(phone)).body).toEqual(tooFrequent);
+    t.clock.advanceToNext(24 * 60 * minute, minute);
+    expect((await sendSms(phone)).body.res).toBe(1);
+  });
+
+  it('caps sends per client IP per hour across phones', async () => {
+    const ip = randomIp();
+    for (let i = 0; i < 8; i++) expect((await sendSms(randomPhone(), ip)).body.res).toBe(1);
+    expect((await sendSms(randomPhone(), ip)).body).toEqual(tooFrequent);
+    expect((await sendSms(randomPhone(), randomIp())).body.res).toBe(1);
+  });
+
+  it('kills a code after five wrong tries, even if the sixth is right', async () => {
+    const phone = randomPhone();
+    await sendSms(phone);
+    const code = t.sms.lastCodeFor(phone);
+    const wrong = code === '000000' ? '111111' : '000000';
+    for (let i = 0; i < 5; i++) expect((await loginWithCode(phone, wrong)).body).toEqual(badCode);
+    expect((await loginWithCode(phone, code)).body).toEqual(badCode);
+  });
+
+  it('accepts the right code after a few wrong tries', async () => {
+    const phone = randomPhone();
+    await sendSms(phone);
+    const code = t.sms.lastCodeFor(phone);
+    const wrong = code === '000000' ? '111111' : '000000';
+    for (let i = 0; i < 4; i++) await loginWithCode(phone, wrong);
+    expect((await loginWithCode(phone, code)).body.res).toBe(1);
+  });
+
+  it('uses a code once, also when two logins race with it', async () => {
+    const phone = randomPhone();
+    await sendSms(phone);
+    const code = t.sms.lastCodeFor(phone);
+    const answers = await Promise.all([
+      loginWithCode(phone, code),
+      loginWithCode(phone, code),
+      loginWithCode(phone, code),
+    ]);
+    expect(answers.filter((a) => a.body.res === 1)).toHaveLength(1);
+    expect((await loginWithCode(phone, code)).body).toEqual(badCode);
+  });
+
+  it('lets a code expire after five minutes', async () => {
+    const phone = randomPhone();
+    await sendSms(phone);
+    t.clock.advance(5 * minute + 1);
+    expect((await loginWithCode(phone, t.sms.lastCodeFor(phone))).body).toEqual(badCode);
+  });
+
+  it('replaces the previous code when a new one is sent', async () => {
+    const phone = randomPhone();
+    await sendSms(phone);
+    const first = t.sms.lastCodeFor(phone);
+    t.clock.advance(minute + 1);
+    await sendSms(phone);
+    const second = t.sms.lastCodeFor(phone);
+    if (first !== second) expect((await loginWithCode(phone, first)).body).toEqual(badCode);
+    expect((await loginWithCode(phone, second)).body.res).toBe(1);
+  });
+
+  it('locks password login for a phone after five failures, for known and unknown phones alike', async () => {
+    const session = await loginBySms(t);
+    await legacyPost(t.app, '/user/info/editpassword', { ...checkFields(session), password: 'right-pass-1' });
+    const unknown = randomPhone();
+    for (const phone of [session.phone, unknown]) {
+      for (let i = 0; i < 5; i++) {
+        const answer = await legacyPost(
+          t.app,
+          '/index/api/loginpassword',
+          { phone, password: 'wrong-pass' },
+          'json',
+          { ip: randomIp() },
+        );
+        expect(answer.body).toEqual({ res: 0, err: '手机号或密码错误', data: '' });
+      }
+      const locked = await legacyPost(
+        t.app,
+        '/index/api/loginpassword',
+        { phone, password: 'right-pass-1' },
+        'json',
+        { ip: randomIp() },
+      );
+      expect(locked.body).toEqual({ res: 0, err: '登录失败次数过多，请稍后再试', data: '' });
+    }
+    t.clock.advance(15 * minute);
+    const later = await legacyPost(
+      t.app,
+      '/index/api/loginpassword',
+      { phone: session.phone, password: 'right-pass-1' },
+      'json',
+      { ip: randomIp() },
+    );
+    expect(later.body.res).toBe(1);
+  });
+
+  it('locks password login from one IP after its failure cap, whatever the phone', async () => {
+    const ip = randomIp();
+    for (let i = 0; i < 7; i++) {
+      const answer = await legacyPost(
+        t.app,
+        '/index/api/loginpassword',
+        { phone: randomPhone(), password: 'nope-nope' },
+        'json',
+        { ip },
+      );
+      expect(answer.body.err).toBe('手机号或密码错误');
+    }
+    const locked = await legacyPost(
+      t.app,
+      '/index/api/loginpassword',
+      { phone: randomPhone(), password: 'nope-nope' },
+      'json',
+      { ip },
+    );
+    expect(locked.body.err).toBe('登录失败次数过多，请稍后再试');
+  });
+
+  it('cannot be bypassed by batching calls on /trpc', async () => {
+    const phone = randomPhone();
+    const calls = Array.from({ length: 8 }, () => ({ json: { phone, password: 'batch-guess' } }));
+    const input = Object.fromEntries(calls.map((c, i) => [i, c]));
+    const path = Array.from({ length: 8 }, () => 'auth.loginWithPassword').join(',');
+    const response = await t.app.inject({
+      method: 'POST',
+      url: `/trpc/${path}?batch=1`,
+      payload: input,
+      remoteAddress: randomIp(),
+    });
+    const results = response.json() as Array<{ error?: { json: { data: { appCode: string } } } }>;
+    const codes = results.map((r) => r.error?.json.data.appCode);
+    expect(codes.filter((c) => c === 'LOGIN_FAILED')).toHaveLength(5);
+    expect(codes.filter((c) => c === 'LOGIN_LOCKED')).toHaveLength(3);
+  });
+
+  it('refuses batches larger than the cap', async () => {
+    const path = Array.from({ length: 11 }, () => 'auth.requestSmsCode').join(',');
+    const input = Object.fromEntries(
+      Array.from({ length: 11 }, (_, i) => [i, { json: { phone: randomPhone() } }]),
+    );
+    const response = await t.app.inject({ method: 'POST', url: `/trpc/${path}?batch=1`, payload: input });
+    expect(response.statusCode).toBe(400);
+  });
+
+  it('answers SMS requests alike for known and unknown phones', async () => {
+    const known = await loginBySms(t);
+    t.clock.advance(minute + 1);
+    const forKnown = await sendSms(known.phone);
+    const forUnknown = await sendSms(randomPhone());
+    expect(forKnown.body).toEqual(forUnknown.body);
+  });
+
+  it('answers a password reset for an unknown account like a wrong code', async () => {
+    const answer = await legacyPost(t.app, '/index/api/getpwd', {
+      code: '123456',
+      phone: randomPhone(),
+      newpwd: 'whatever-1',
+    });
+    expect(answer.body).toEqual(badCode);
+    const byId = await legacyPost(t.app, '/index/api/getpwd', {
+      code: '123456',
+      user_id: '999999999',
+      newpwd: 'whatever-1',
+    });
+    expect(byId.body).toEqual(badCode);
+  });
+
+  it('reports a failing SMS gateway and lets the phone retry after the minute', async () => {
+    const phone = randomPhone();
+    t.sms.failNext = true;
+    expect((await sendSms(phone)).body).toEqual({ res: 0, err: '短信发送失败，请稍后再试', data: '' });
+    t.clock.advance(minute + 1);
+    expect((await sendSms(phone)).body.res).toBe(1);
+  });
+});

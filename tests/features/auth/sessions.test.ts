@@ -1,0 +1,150 @@
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, isAppError } from '../../../client-sdk/index.js';
+import { commands } from '../../../server/src/cli/commands.js';
+import { sessionLifetimeMs } from '../../../server/src/features/auth/sessions.js';
+import { checkFields, loginBySms } from '../../support/auth-flow.js';
+import { backends } from '../../support/backends.js';
+import { legacyPost } from '../../support/legacy-client.js';
+import { randomIp, randomPhone, startTestApp, type TestApp } from '../../support/test-app.js';
+
+const loggedOut = { res: 0, err: '没有登录或状态过期', data: '' };
+
+describe.each(backends)('sessions and the typed API ($name)', (backend) => {
+  let t: TestApp;
+  let url: string;
+  beforeAll(async () => {
+    t = await startTestApp(backend);
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => t.close());
+
+  it('expires a token after 30 days', async () => {
+    const session = await loginBySms(t);
+    t.clock.advance(sessionLifetimeMs - 60_000);
+    expect((await legacyPost(t.app, '/user/info/info', checkFields(session))).body.res).toBe(1);
+    t.clock.advance(60_001);
+    expect((await legacyPost(t.app, '/user/info/info', checkFields(session))).body).toEqual(loggedOut);
+  });
+
+  it('refuses a live token presented with another user id', async () => {
+    const alice = await loginBySms(t);
+    const bob = await loginBySms(t);
+    const mixed = { user_id_check: String(bob.userId), token_check: alice.token };
+    expect((await legacyPost(t.app, '/user/info/info', mixed)).body).toEqual(loggedOut);
+    expect((await legacyPost(t.app, '/user/info/info', { token_check: alice.token })).body).toEqual(
+      loggedOut,
+    );
+    expect(
+      (await legacyPost(t.app, '/user/info/info', { user_id_check: String(alice.userId) })).body,
+    ).toEqual(loggedOut);
+    expect(
+      (await legacyPost(t.app, '/user/info/info', { ...checkFields(alice), token_check: `${alice.token}x` }))
+        .body,
+    ).toEqual(loggedOut);
+    // Logging out with another user's id does not end Alice's session.
+    await legacyPost(t.app, '/index/api/loginout', { id: String(bob.userId), token: alice.token });
+    expect((await legacyPost(t.app, '/user/info/info', checkFields(alice))).body.res).toBe(1);
+  });
+
+  it('ends the other sessions on a password change and keeps the current one', async () => {
+    const first = await loginBySms(t);
+    t.clock.advance(61_000);
+    const second = await loginBySms(t, first.phone);
+    const change = await legacyPost(t.app, '/user/info/editpassword', {
+      ...checkFields(second),
+      password: 'changed-pass',
+    });
+    expect(change.body.res).toBe(1);
+    expect((await legacyPost(t.app, '/user/info/info', checkFields(first))).body).toEqual(loggedOut);
+    expect((await legacyPost(t.app, '/user/info/info', checkFields(second))).body.res).toBe(1);
+  });
+
+  it('accepts the _check names on logout too', async () => {
+    const session = await loginBySms(t);
+    const out = await legacyPost(t.app, '/index/api/loginout', checkFields(session));
+    expect(out.body.res).toBe(1);
+    expect((await legacyPost(t.app, '/user/info/info', checkFields(session))).body).toEqual(loggedOut);
+  });
+
+  it('serves the typed client with a Bearer token from a getter, and types its errors', async () => {
+    const phone = randomPhone();
+    let token: string | undefined;
+    const client = createClient({ url, token: () => token });
+    await client.auth.requestSmsCode.mutate({ phone });
+    const login = await client.auth.loginWithSmsCode.mutate({
+      phone,
+      code: t.sms.lastCodeFor(phone),
+      userType: 'person',
+    });
+    token = login.token;
+    const me = await client.user.me.query();
+    expect(me).toMatchObject({
+      id: login.userId,
+      phone,
+      userType: 'person',
+      verified: false,
+      isAdmin: false,
+    });
+    expect(me.createdAt).toBeInstanceOf(Date);
+
+    await client.auth.logout.mutate();
+    const failure = await client.user.me.query().catch((e: unknown) => e);
+    expect(isAppError(failure, 'UNAUTHENTICATED')).toBe(true);
+
+    const invalid = await client.auth.requestSmsCode.mutate({ phone: '12' }).catch((e: unknown) => e);
+    expect(isAppError(invalid, 'VALIDATION_FAILED')).toBe(true);
+    expect((invalid as Error).message).toContain('phone');
+  });
+
+  it('keeps admin procedures to admins; create-admin makes one', async () => {
+    const user = await loginBySms(t);
+    const asUser = createClient({ url, token: user.token });
+    const refused = await asUser.user.byPhone.query({ phone: user.phone }).catch((e: unknown) => e);
+    expect(isAppError(refused, 'ADMIN_ONLY')).toBe(true);
+
+    const adminPhone = randomPhone();
+    const message = await commands['create-admin']?.run({
+      config: t.config,
+      database: t.stores.database,
+      values: { phone: adminPhone, password: 'admin-pass-1' },
+    });
+    expect(message).toContain(adminPhone);
+    const login = await legacyPost(
+      t.app,
+      '/index/api/loginpassword',
+      { phone: adminPhone, password: 'admin-pass-1' },
+      'json',
+      {
+        ip: randomIp(),
+      },
+    );
+    const asAdmin = createClient({ url, token: (login.body.data as { token: string }).token });
+    expect(await asAdmin.user.byPhone.query({ phone: user.phone })).toMatchObject({
+      id: user.userId,
+      phone: user.phone,
+    });
+    expect(await asAdmin.user.byPhone.query({ phone: randomPhone() })).toBeNull();
+  });
+
+  it('refuses create-admin with a bad phone or a short password', async () => {
+    const run = (values: Record<string, unknown>) =>
+      commands['create-admin']?.run({ config: t.config, database: t.stores.database, values });
+    await expect(run({ phone: '123', password: 'admin-pass-1' })).rejects.toThrow(/--phone/);
+    await expect(run({ phone: randomPhone(), password: '123' })).rejects.toThrow(/--password/);
+  });
+
+  it('answers GET /trpc queries with the token in the Authorization header only', async () => {
+    const session = await loginBySms(t);
+    const asQuery = await t.app.inject({ method: 'GET', url: `/trpc/user.me?token=${session.token}` });
+    expect(asQuery.statusCode).toBe(401);
+    const withHeader = await t.app.inject({
+      method: 'GET',
+      url: '/trpc/user.me',
+      headers: { authorization: `Bearer ${session.token}` },
+    });
+    expect(withHeader.statusCode).toBe(200);
+    expect(withHeader.json().result.data.json.id).toBe(session.userId);
+  });
+});
