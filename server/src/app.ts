@@ -63,8 +63,15 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     credentials,
   });
 
+  // Once closing starts, answers ask keep-alive clients to hang up, so requests in flight finish
+  // and their sockets close instead of holding the shutdown open.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    if (closing) reply.header('connection', 'close');
   });
 
   await app.register(cors, {
