@@ -2,13 +2,12 @@ import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/src/db/database.js';
 import { checkFields, loginBySms } from '../support/auth-flow.js';
-import { backends, openRedis, testDatabaseUrl, testRedisUrl } from '../support/backends.js';
+import { embedded, openRedis, testDatabaseUrl, testRedisUrl } from '../support/backends.js';
 import { legacyPost } from '../support/legacy-client.js';
 import { eventually, TcpProxy } from '../support/tcp-proxy.js';
 import { randomIp, randomPhone, startTestApp, type TestApp } from '../support/test-app.js';
 
 const unavailable = { res: 0, err: '服务暂时不可用，请稍后再试', data: '' };
-const embedded = backends.find((b) => b.name === 'embedded');
 
 describe.runIf(testRedisUrl)('Redis outage', () => {
   const target = new URL(testRedisUrl ?? 'redis://127.0.0.1:6379');
@@ -20,7 +19,7 @@ describe.runIf(testRedisUrl)('Redis outage', () => {
     t = await startTestApp({
       name: 'embedded',
       async open(clock) {
-        const stores = await embedded!.open(clock);
+        const stores = await embedded.open(clock);
         const kv = await openRedis(`redis://127.0.0.1:${proxy.port}${target.pathname}`);
         return { ...stores, kv, close: async () => Promise.all([kv.close(), stores.close()]).then(() => {}) };
       },

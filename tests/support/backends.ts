@@ -24,7 +24,7 @@ export interface OpenBackend {
   close(): Promise<void>;
 }
 
-const embedded: Backend = {
+export const embedded: Backend = {
   name: 'embedded',
   async open(clock) {
     const dir = mkdtempSync(path.join(tmpdir(), 'svc-test-'));
