@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
+import { uploadsHttp } from './features/uploads/uploads.http.js';
 import type { KeyValueStore } from './kv/store.js';
 import { registerLegacyBodyParsers } from './legacy/body.js';
 import { failure, transportFailures } from './legacy/envelope.js';
@@ -116,5 +117,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   } satisfies FastifyTRPCPluginOptions<AppRouter>);
 
   await app.register(legacyPlugin, { routes: legacyRoutes, createContext });
+  await app.register(uploadsHttp, { createContext });
   return app;
 }

@@ -6,8 +6,24 @@ import { z } from 'zod';
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
 const noControlCharacters = /^[^\u0000-\u001f\u007f]*$/;
 
+// Multi-line text keeps tabs and line breaks, nothing else below U+0020.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
+const noControlCharactersButLineBreaks = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
+
 /** Single-line text with a length cap, trimmed. */
 export const text = (max: number) => z.string().trim().max(max).regex(noControlCharacters);
+
+/**
+ * Free text such as a description: line breaks allowed, other control characters (NUL) refused.
+ * Forms send a textarea's line breaks as CRLF; they are kept as LF, whatever the encoding.
+ */
+export const multilineText = (max: number) =>
+  z
+    .string()
+    .overwrite((value) => value.replace(/\r\n?/g, '\n'))
+    .trim()
+    .max(max)
+    .regex(noControlCharactersButLineBreaks);
 
 /** A mainland China mobile number: 1, then 3–9, then nine digits. */
 export const phone = z.string().regex(/^1[3-9]\d{9}$/);

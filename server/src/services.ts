@@ -2,10 +2,18 @@ import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
+import { ProfileService } from './features/account/profile.service.js';
+import { VerificationService } from './features/account/verification.service.js';
+import { ApplicationService } from './features/applications/application.service.js';
 import { AuthService } from './features/auth/auth.service.js';
 import { PasswordHasher } from './features/auth/passwords.js';
 import { Sessions } from './features/auth/sessions.js';
 import { SmsCodes } from './features/auth/sms-codes.js';
+import { DemandService } from './features/demands/demand.service.js';
+import { ResumeService } from './features/resume/resume.service.js';
+import { DiskStorage } from './features/uploads/disk-storage.js';
+import { FileReferences } from './features/uploads/file-references.js';
+import { UploadService } from './features/uploads/uploads.service.js';
 import { UserService } from './features/user/user.service.js';
 import { RateLimiter } from './kv/rate-limiter.js';
 import type { KeyValueStore } from './kv/store.js';
@@ -27,6 +35,11 @@ export function createServices(deps: ServiceDeps) {
   const sessions = new Sessions(kv, clock, config.appSecret);
   const smsCodes = new SmsCodes(kv, limiter, sms, clock, config.appSecret, log, config.limits.smsPerIpHour);
   const passwords = new PasswordHasher();
+  const storage = new DiskStorage(config.uploadDir);
+  const fileRefs = new FileReferences(database.db);
+  const users = new UserService(database.db);
+  const verifications = new VerificationService(database.db, clock, fileRefs);
+  const demands = new DemandService(database.db, clock, fileRefs, config.displayTimeZone);
   return {
     limiter,
     sessions,
@@ -40,7 +53,14 @@ export function createServices(deps: ServiceDeps) {
       limiter,
       config.limits.loginFailPerIpHour,
     ),
-    users: new UserService(database.db),
+    users,
+    demands,
+    applications: new ApplicationService(database.db, clock, fileRefs, demands),
+    uploads: new UploadService(database.db, storage, limiter, clock, config.limits.anonUploadPerIpHour),
+    fileRefs,
+    verifications,
+    profiles: new ProfileService(database.db, clock, users, verifications, fileRefs),
+    resume: new ResumeService(database.db, clock),
   };
 }
 

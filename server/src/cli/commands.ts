@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
+import { VerificationService } from '../features/account/verification.service.js';
 import { PasswordHasher } from '../features/auth/passwords.js';
+import { DemandService } from '../features/demands/demand.service.js';
+import { FileReferences } from '../features/uploads/file-references.js';
 import { findUserByPhone, insertUser, setAdmin, setPasswordHash } from '../features/user/user.repository.js';
 import * as fields from '../fields.js';
 
@@ -48,7 +51,75 @@ const createAdmin: Command = {
   },
 };
 
+const reviewDemand: Command = {
+  usage: '--id N --approve|--reject [--reason T]   review a posted demand',
+  options: {
+    id: { type: 'string' },
+    approve: { type: 'boolean' },
+    reject: { type: 'boolean' },
+    reason: { type: 'string' },
+  },
+  async run({ config, database, values }) {
+    const flags = parseFlags(
+      {
+        id: z.coerce.number().int().positive(),
+        approve: z.boolean().optional(),
+        reject: z.boolean().optional(),
+        reason: fields.text(255).optional(),
+      },
+      values,
+    );
+    if (flags.approve === flags.reject) throw new Error('give exactly one of --approve and --reject');
+    const demands = new DemandService(
+      database.db,
+      systemClock,
+      new FileReferences(database.db),
+      config.displayTimeZone,
+    );
+    await demands.review(flags.id, { approve: Boolean(flags.approve), reason: flags.reason ?? '' });
+    return `demand ${flags.id} ${flags.approve ? 'approved' : 'rejected'}`;
+  },
+};
+
+/** The CLI names the kinds as the legacy routes do; `geti` is the individual business. */
+const kindOfFlag = { person: 'person', company: 'company', geti: 'individualBusiness' } as const;
+
+const reviewVerification: Command = {
+  usage: '--user-id N --kind person|company|geti --approve|--reject [--reason T]   review a verification',
+  options: {
+    'user-id': { type: 'string' },
+    kind: { type: 'string' },
+    approve: { type: 'boolean' },
+    reject: { type: 'boolean' },
+    reason: { type: 'string' },
+  },
+  async run({ database, values }) {
+    const flags = parseFlags(
+      {
+        'user-id': z.coerce.number().pipe(fields.id),
+        kind: z.enum(['person', 'company', 'geti']),
+        approve: z.boolean().optional(),
+        reject: z.boolean().optional(),
+        reason: fields.text(500).optional(),
+      },
+      values,
+    );
+    if (Boolean(flags.approve) === Boolean(flags.reject))
+      throw new Error('give exactly one of --approve and --reject');
+    const verifications = new VerificationService(database.db, systemClock, new FileReferences(database.db));
+    const outcome = await verifications.review({
+      userId: flags['user-id'],
+      kind: kindOfFlag[flags.kind],
+      decision: flags.approve ? 'approve' : 'reject',
+      ...(flags.reason === undefined ? {} : { reason: flags.reason }),
+    });
+    return `${flags.kind} verification of user ${outcome.userId} ${outcome.status}; user ${outcome.userVerified ? 'verified' : 'not verified'}`;
+  },
+};
+
 /** Every CLI verb. Features add theirs here. */
 export const commands: Record<string, Command> = {
   'create-admin': createAdmin,
+  'review-demand': reviewDemand,
+  'review-verification': reviewVerification,
 };

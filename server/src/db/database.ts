@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, MysqlDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, MysqlAdapter, MysqlDialect, SqliteDialect, type Transaction } from 'kysely';
 import { createPool } from 'mysql2';
 import type { DatabaseSchema } from './schema.js';
 
@@ -78,4 +78,12 @@ export function isUniqueViolation(error: unknown): boolean {
   return (
     code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
   );
+}
+
+/**
+ * Whether `SELECT ... FOR UPDATE` exists. MySQL locks the rows; SQLite has no row locks and needs
+ * none, because it runs one write transaction at a time.
+ */
+export function hasRowLocks(db: Db | Tx): boolean {
+  return db.getExecutor().adapter instanceof MysqlAdapter;
 }

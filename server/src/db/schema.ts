@@ -15,6 +15,195 @@ export interface UsersTable {
   updated_at: number;
 }
 
+/** Resume lists (CONTRACT.md §5 `user_person_*`): each row belongs to one user; begin/end are unix ms. */
+export interface ResumeProjectsTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  type: string;
+  link: string;
+  key_features: string;
+  description: string;
+  responsibilities: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ResumeSkillsTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  score: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ResumeJobsTable {
+  id: Generated<number>;
+  user_id: number;
+  begin_at: number;
+  end_at: number;
+  company: string;
+  title: string;
+  description: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ResumeEducationTable {
+  id: Generated<number>;
+  user_id: number;
+  begin_at: number;
+  end_at: number;
+  school: string;
+  major: string;
+  degree: string;
+  description: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Uploaded files: the bytes live in storage under `storage_key`; the original name is metadata only. */
+export interface UploadsTable {
+  id: Generated<number>;
+  /** null for anonymous uploads. */
+  user_id: number | null;
+  storage_key: string;
+  original_name: string;
+  mime: string;
+  size: number;
+  created_at: number;
+}
+
+/** Review columns every verification table shares. state: 0 pending, 1 approved, 2 rejected. */
+export interface VerificationReviewColumns {
+  user_id: number;
+  state: number;
+  reject_reason: string;
+  submitted_at: number;
+  reviewed_at: number | null;
+  created_at: number;
+}
+
+/** File fields hold the comma-joined upload URLs (CONTRACT.md §4); money is integer fen. */
+export interface PersonVerificationsTable extends VerificationReviewColumns {
+  name: string;
+  id_number: string;
+  id_front: string;
+  id_back: string;
+  job: string;
+  job_name: string;
+  work_time_type: string;
+  work_period_from: number | null;
+  work_period_to: number | null;
+  weekly_hours: string;
+  work_area: string;
+  work_address: string;
+  daily_rate_fen: number | null;
+  intro: string;
+  attachment_one: string;
+  attachment_two: string;
+}
+
+export interface CompanyVerificationsTable extends VerificationReviewColumns {
+  name: string;
+  industry: string;
+  license: string;
+  province: string;
+  city: string;
+  address: string;
+  years_in_business: string;
+  legal_rep_name: string;
+  legal_rep_id_front: string;
+  legal_rep_id_back: string;
+}
+
+export interface IndividualBusinessVerificationsTable extends VerificationReviewColumns {
+  name: string;
+  domicile: string;
+  business_place: string;
+  postcode: string;
+  phone: string;
+  registered_capital_fen: number | null;
+  company_type: string;
+  /** 0 independent, 1 non-independent accounting. */
+  accounting: number | null;
+  employees: number | null;
+  industry: string;
+  business_scope: string;
+  legal_rep_name: string;
+  legal_rep_id_number: string;
+}
+
+export interface IndividualBusinessPartnersTable {
+  id: Generated<number>;
+  user_id: number;
+  position: number;
+  name: string;
+  id_number: string;
+}
+
+/** A demand (需求, legacy `goods`). review_state: 0 pending, 1 approved, 2 rejected. Money in fen. */
+export interface DemandsTable {
+  id: Generated<number>;
+  owner_id: number;
+  order_no: string;
+  title: string;
+  /** 1 part-time, 2 full-time, 3 other */
+  kind: number;
+  price_fen: number;
+  /** 1 monthly, 2 daily, 3 other */
+  settlement: number;
+  address: string;
+  work_start: number;
+  work_end: number;
+  category: string;
+  description: string;
+  review_state: number;
+  review_reason: string;
+  paid: number;
+  settled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DemandFilesTable {
+  id: Generated<number>;
+  demand_id: number;
+  url: string;
+  created_at: number;
+}
+
+/** An application to a demand (legacy `goods_order`). File fields hold comma-joined upload URLs. */
+export interface ApplicationsTable {
+  id: Generated<number>;
+  demand_id: number;
+  applicant_id: number;
+  message: string;
+  files: string;
+  selected: number;
+  delivered: number;
+  delivery_preview: string;
+  delivery_source: string;
+  paid: number;
+  paid_fen: number;
+  delivered_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface DatabaseSchema {
   users: UsersTable;
+  resume_projects: ResumeProjectsTable;
+  resume_skills: ResumeSkillsTable;
+  resume_jobs: ResumeJobsTable;
+  resume_education: ResumeEducationTable;
+  uploads: UploadsTable;
+  person_verifications: PersonVerificationsTable;
+  company_verifications: CompanyVerificationsTable;
+  individual_business_verifications: IndividualBusinessVerificationsTable;
+  individual_business_partners: IndividualBusinessPartnersTable;
+  demands: DemandsTable;
+  demand_files: DemandFilesTable;
+  applications: ApplicationsTable;
 }

@@ -50,10 +50,11 @@ async function multipartFields(
 ): Promise<LegacyFields> {
   const pairs: Record<string, unknown> = {};
   const files: Record<string, unknown> = {};
-  for await (const part of req.parts()) {
+  // preservePath: a file name like `../x.png` reaches the receiver as sent, so it can refuse it.
+  for await (const part of req.parts({ preservePath: true })) {
     if (part.type === 'file') {
-      if (onFile) files[part.fieldname] = await onFile(part);
-      else await drain(part.file);
+      const received = onFile ? await onFile(part) : await drain(part.file);
+      if (received !== undefined) files[part.fieldname] = received;
     } else {
       appendField(pairs, part.fieldname, part.value);
     }
@@ -70,8 +71,8 @@ function appendField(pairs: Record<string, unknown>, name: string, value: unknow
   else pairs[name] = Array.isArray(previous) ? [...previous, value] : [previous, value];
 }
 
-async function drain(stream: NodeJS.ReadableStream): Promise<void> {
+export async function drain(stream: NodeJS.ReadableStream): Promise<undefined> {
   for await (const _chunk of stream) {
-    // discard: this route takes no files
+    // discard: nobody takes this part
   }
 }

@@ -1,4 +1,4 @@
-import { AppError, errorTable } from '../errors.js';
+import { AppError, type AppErrorCode, errorTable } from '../errors.js';
 import { appCodeOf, type ValidationIssue, validationIssues } from '../trpc/init.js';
 import { transportFailures } from './envelope.js';
 
@@ -33,23 +33,52 @@ function describeIssue(
   labels: Readonly<Record<string, string>>,
   input: unknown,
 ): string {
-  const field = String(issue.path[0] ?? '');
-  const label = labels[field] ?? '参数';
+  // An issue inside a submitted list (e.g. `/user/user_person_ji/all`) is about one item's field;
+  // legacy clients show which item, counting from 1: `第2条：技能描述不能为空`.
+  const item = issue.path.findIndex((key) => typeof key === 'number');
+  const prefix = item >= 0 ? `第${Number(issue.path[item]) + 1}条：` : '';
+  const field = String((item >= 0 ? issue.path[item + 1] : undefined) ?? issue.path[0] ?? '');
+  return prefix + describeFieldIssue(issue, labels[field] ?? '参数', input);
+}
+
+function describeFieldIssue(issue: ValidationIssue, label: string, input: unknown): string {
   const origin = (issue as { origin?: string }).origin;
-  if (valueAt(input, issue.path) === undefined) return describeProblem(label, 'missing');
+  const value = valueAt(input, issue.path);
+  // An empty or blank text, or an empty list, counts as not given, whatever length rule it broke.
+  if (
+    value === undefined ||
+    (typeof value === 'string' && value.trim() === '') ||
+    (Array.isArray(value) && !value.length)
+  ) {
+    return describeProblem(label, 'missing');
+  }
+  // A refinement may name its error code (e.g. END_BEFORE_BEGIN); its Chinese message says it best.
+  const appCode = (issue as { params?: { appCode?: unknown } }).params?.appCode;
+  if (issue.code === 'custom' && typeof appCode === 'string' && appCode in errorTable) {
+    return errorTable[appCode as AppErrorCode].zh;
+  }
   if (issue.code === 'too_small') {
     const minimum = Number(issue.minimum);
     if (origin === 'string')
       return minimum <= 1 ? describeProblem(label, 'missing') : describeProblem(label, 'tooShort', minimum);
-    if (origin === 'number') return describeProblem(label, 'tooSmall', minimum);
+    if (origin === 'number') {
+      // Typed amounts are fen (`priceFen`); legacy clients speak yuan.
+      const shown = isFen(issue.path) ? minimum / 100 : minimum;
+      const inclusive = (issue as { inclusive?: boolean }).inclusive !== false;
+      return inclusive ? describeProblem(label, 'tooSmall', shown) : `${label}必须大于${shown}`;
+    }
   }
   if (issue.code === 'too_big') {
     const maximum = Number(issue.maximum);
     if (origin === 'string') return describeProblem(label, 'tooLong', maximum);
-    if (origin === 'number') return describeProblem(label, 'tooLarge', maximum);
+    if (origin === 'number')
+      return describeProblem(label, 'tooLarge', isFen(issue.path) ? maximum / 100 : maximum);
+    if (origin === 'array') return describeProblem(label, 'tooMany', maximum);
   }
   return describeProblem(label, 'invalid');
 }
+
+const isFen = (path: ReadonlyArray<PropertyKey>) => String(path.at(-1)).endsWith('Fen');
 
 function describeProblem(label: string, problem: string, limit?: number): string {
   switch (problem) {
@@ -63,6 +92,8 @@ function describeProblem(label: string, problem: string, limit?: number): string
       return `${label}不能小于${limit}`;
     case 'tooLarge':
       return `${label}不能大于${limit}`;
+    case 'tooMany':
+      return `${label}不能超过${limit}条`;
     default:
       return `${label}格式错误`;
   }

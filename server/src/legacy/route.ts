@@ -1,5 +1,6 @@
-import type { Credentials } from '../trpc/context.js';
+import type { Context, Credentials } from '../trpc/context.js';
 import type { AppCaller } from '../trpc/router.js';
+import type { MultipartFilePart } from './body.js';
 import { integer, type LegacyFields, text } from './codecs/values.js';
 
 /**
@@ -13,9 +14,23 @@ export interface LegacyRoute<Input, Output> {
   readonly labels: Readonly<Record<string, string>>;
   /** Who the request claims to be; `/user/*` rows default to `user_id_check` + `token_check`. */
   readonly credentials?: (fields: LegacyFields) => Credentials;
+  /** For routes that take a file: how its multipart part is received while the form streams. */
+  readonly files?: LegacyFileReceiver;
   readonly decode: (fields: LegacyFields, request: LegacyRequest) => Input;
-  readonly call: (caller: AppCaller, input: Input) => Promise<Output>;
+  /** Calls the procedure. The context is for doors outside tRPC (uploads), which take no JSON. */
+  readonly call: (caller: AppCaller, input: Input, context: Context) => Promise<Output>;
   readonly encode: (output: Output, request: LegacyRequest) => unknown;
+}
+
+/**
+ * Takes the file part named `field` while the form streams (the first one; further ones are
+ * drained). What `receive` answers becomes that field's value for `decode`; when the request fails
+ * afterwards, `discard` undoes it. Which files are acceptable is the receiver's business.
+ */
+export interface LegacyFileReceiver {
+  readonly field: string;
+  receive(part: MultipartFilePart, context: Context): Promise<unknown>;
+  discard(received: unknown, context: Context): Promise<void>;
 }
 
 /** What codecs may need beyond the fields: who asked, and the zone legacy dates are written in. */

@@ -80,13 +80,29 @@ export const createCallerFactory = t.createCallerFactory;
 
 export const publicProcedure = t.procedure.use(storeOutagesAre503);
 
-export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+/**
+ * Who the request's credentials belong to: a live token, and (when the legacy door names one) the
+ * same user id. The authed tier and the doors outside tRPC (file uploads) decide it here alike.
+ */
+export async function authenticate(ctx: Context): Promise<{ id: number; token: string }> {
   const { token, claimedUserId } = ctx.credentials;
   const userId = token ? await ctx.services.sessions.resolve(token) : null;
   if (userId === null || !token || (claimedUserId !== undefined && claimedUserId !== userId)) {
     throw new AppError('UNAUTHENTICATED');
   }
-  return next({ ctx: { ...ctx, user: { id: userId, token } } });
+  return { id: userId, token };
+}
+
+/** The 503 a store outage becomes, for doors outside tRPC; undefined for any other failure. */
+export function storeOutage(error: unknown): AppError | undefined {
+  return error instanceof StoreUnavailableError || isDatabaseUnavailable(error)
+    ? new AppError('STORE_UNAVAILABLE', { cause: error })
+    : undefined;
+}
+
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const user = await authenticate(ctx);
+  return next({ ctx: { ...ctx, user } });
 });
 
 export const adminProcedure = authedProcedure.use(async ({ ctx, next }) => {

@@ -1,10 +1,18 @@
+import { accountRouter } from '../features/account/account.router.js';
+import { applicationRouter } from '../features/applications/application.router.js';
 import { authRouter } from '../features/auth/auth.router.js';
+import { demandRouter } from '../features/demands/demand.router.js';
+import { resumeRouter } from '../features/resume/resume.router.js';
 import { userRouter } from '../features/user/user.router.js';
 import { createCallerFactory, router } from './init.js';
 
 export const appRouter = router({
   auth: authRouter,
   user: userRouter,
+  account: accountRouter,
+  demands: demandRouter,
+  applications: applicationRouter,
+  resume: resumeRouter,
 });
 
 export type AppRouter = typeof appRouter;

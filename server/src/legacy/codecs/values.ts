@@ -34,3 +34,41 @@ export function enumCode<T extends string>(value: unknown, byCode: Record<number
   if (code === undefined || code === 0) return undefined as unknown as T;
   return (typeof code === 'number' && byCode[code] !== undefined ? byCode[code] : value) as T;
 }
+
+/**
+ * Yuan as a number or string with at most two decimals (`100`, `"100.5"`) into integer fen,
+ * by string arithmetic so no float rounding can creep in. Anything else passes through.
+ */
+export function yuanToFen(value: unknown): number {
+  if (isAbsent(value)) return undefined as unknown as number;
+  const textValue = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+  if (typeof textValue !== 'string') return value as number;
+  const match = /^(\d{1,12})(?:\.(\d{1,2}))?$/.exec(textValue.trim());
+  if (!match) return value as number;
+  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+}
+
+/** Fen back into the yuan number legacy clients `parseFloat` and `toFixed`. */
+export const fenToYuan = (fen: number) => fen / 100;
+
+/** A list field: a real array, a comma-joined string (`"2,5,7"`) or a single value. */
+export function commaList(value: unknown): string[] {
+  if (isAbsent(value)) return [];
+  if (Array.isArray(value)) return value.map((item) => text(item));
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+  return [text(value)];
+}
+
+/** An id list (`"2,5,7"`, `[2, 5]`, `7`) into integers; what is not an integer passes through. */
+export const idList = (value: unknown): number[] => commaList(value).map(integer);
+
+/** Cascader fields (`address`, `zhusuo`) arrive as arrays and are stored comma-joined. */
+export function joinedText(value: unknown): string {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')
+    ? value.join(',')
+    : text(value);
+}

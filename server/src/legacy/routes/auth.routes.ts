@@ -1,10 +1,10 @@
-import { encodeLogin, encodeUser } from '../codecs/user.js';
+import { encodeLogin } from '../codecs/user.js';
 import { enumCode, firstOf, integer, text } from '../codecs/values.js';
 import { legacyRoute, sessionFields } from '../route.js';
 
 const nothing = () => '';
 
-/** `/index/api/*` login routes and the account routes of `/user/info/*` that belong to auth. */
+/** `/index/api/*` login routes and the password change of `/user/info/*`, which belong to auth. */
 export const authRoutes = [
   legacyRoute({
     path: '/index/api/sms',
@@ -62,12 +62,5 @@ export const authRoutes = [
     decode: (f) => ({ newPassword: text(f.password) }),
     call: (api, input) => api.auth.changePassword(input),
     encode: nothing,
-  }),
-  legacyRoute({
-    path: '/user/info/info',
-    labels: {},
-    decode: () => undefined,
-    call: (api) => api.user.me(),
-    encode: (profile, { credentials }) => encodeUser(profile, credentials.token),
   }),
 ];

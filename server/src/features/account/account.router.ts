@@ -1,0 +1,64 @@
+import { pageOf } from '../../fields.js';
+import { adminProcedure, authedProcedure, router } from '../../trpc/init.js';
+import { profile } from '../user/user.schemas.js';
+import {
+  accountOverview,
+  companySubmission,
+  companyVerification,
+  individualBusinessSubmission,
+  individualBusinessVerification,
+  myVerifications,
+  pendingQuery,
+  pendingVerification,
+  personSubmission,
+  personVerification,
+  profileUpdate,
+  reviewDecision,
+  reviewOutcome,
+} from './account.schemas.js';
+
+/** The caller's own account; verification records and ID numbers are shown to their owner and admins only. */
+export const accountRouter = router({
+  /** Profile, wallet balance and all three verification records of the logged-in user. */
+  overview: authedProcedure
+    .output(accountOverview)
+    .query(({ ctx }) => ctx.services.profiles.overview(ctx.user.id)),
+
+  updateProfile: authedProcedure
+    .input(profileUpdate)
+    .output(profile)
+    .mutation(({ ctx, input }) => ctx.services.profiles.update(ctx.user.id, input)),
+
+  myVerifications: authedProcedure
+    .output(myVerifications)
+    .query(({ ctx }) => ctx.services.verifications.mine(ctx.user.id)),
+
+  /** Creates or updates the person record; it goes (back) to review. */
+  submitPersonVerification: authedProcedure
+    .input(personSubmission)
+    .output(personVerification)
+    .mutation(({ ctx, input }) => ctx.services.verifications.submitPerson(ctx.user.id, input)),
+
+  submitCompanyVerification: authedProcedure
+    .input(companySubmission)
+    .output(companyVerification)
+    .mutation(({ ctx, input }) => ctx.services.verifications.submitCompany(ctx.user.id, input)),
+
+  /** 个体工商户. Given partners replace the stored list. */
+  submitIndividualBusinessVerification: authedProcedure
+    .input(individualBusinessSubmission)
+    .output(individualBusinessVerification)
+    .mutation(({ ctx, input }) => ctx.services.verifications.submitIndividualBusiness(ctx.user.id, input)),
+
+  /** Admins: the review queue, oldest first. */
+  pendingVerifications: adminProcedure
+    .input(pendingQuery)
+    .output(pageOf(pendingVerification))
+    .query(({ ctx, input }) => ctx.services.verifications.pending(input)),
+
+  /** Admins: approve or reject a pending record; a rejection's reason is shown to the user. */
+  reviewVerification: adminProcedure
+    .input(reviewDecision)
+    .output(reviewOutcome)
+    .mutation(({ ctx, input }) => ctx.services.verifications.review(input)),
+});

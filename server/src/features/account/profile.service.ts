@@ -1,0 +1,43 @@
+import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/database.js';
+import type { FileReferences } from '../uploads/file-references.js';
+import type { UserService } from '../user/user.service.js';
+import type { AccountOverview, ProfileUpdate } from './account.schemas.js';
+import type { VerificationService } from './verification.service.js';
+
+/** The owner's own account: contact details, avatar, and everything the account page shows. */
+export class ProfileService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly users: UserService,
+    private readonly verifications: VerificationService,
+    private readonly fileRefs: FileReferences,
+  ) {}
+
+  async overview(userId: number): Promise<AccountOverview> {
+    const [profile, verifications] = await Promise.all([
+      this.users.profile(userId),
+      this.verifications.mine(userId),
+    ]);
+    // Payments are not built yet; the wallet reads 0 until they are.
+    return { profile, balanceFen: 0, ...verifications };
+  }
+
+  async update(userId: number, input: ProfileUpdate) {
+    const face = input.face === undefined ? undefined : await this.fileRefs.resolveOne(userId, input.face);
+    const changes = {
+      ...(input.email === undefined ? {} : { email: input.email }),
+      ...(face === undefined ? {} : { face: face ?? '' }),
+      ...(input.address === undefined ? {} : { address: input.address }),
+    };
+    if (Object.keys(changes).length > 0) {
+      await this.db
+        .updateTable('users')
+        .set({ ...changes, updated_at: this.clock.now() })
+        .where('id', '=', userId)
+        .execute();
+    }
+    return this.users.profile(userId);
+  }
+}

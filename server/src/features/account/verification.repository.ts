@@ -1,0 +1,222 @@
+import { sql } from 'kysely';
+import type { Db, Tx } from '../../db/database.js';
+import { isUniqueViolation } from '../../db/database.js';
+import type { VerificationKind } from './account.schemas.js';
+import {
+  type companyColumns,
+  type individualBusinessColumns,
+  pendingReview,
+  type personColumns,
+  stateCodes,
+} from './verification.rows.js';
+
+export const tableOfKind = {
+  person: 'person_verifications',
+  company: 'company_verifications',
+  individualBusiness: 'individual_business_verifications',
+} as const;
+
+/**
+ * The review columns (user_id, state, reject_reason, submitted_at, reviewed_at) are the same in
+ * every verification table; queries that touch only those name the table through this.
+ */
+const reviewTable = (kind: VerificationKind) => tableOfKind[kind] as 'person_verifications';
+
+export function findPersonRows(db: Db, userIds: readonly number[]) {
+  if (userIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('person_verifications').selectAll().where('user_id', 'in', userIds).execute();
+}
+
+export function findCompanyRows(db: Db, userIds: readonly number[]) {
+  if (userIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('company_verifications').selectAll().where('user_id', 'in', userIds).execute();
+}
+
+export function findIndividualBusinessRows(db: Db, userIds: readonly number[]) {
+  if (userIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('individual_business_verifications')
+    .selectAll()
+    .where('user_id', 'in', userIds)
+    .execute();
+}
+
+export function findPartnerRows(db: Db, userIds: readonly number[]) {
+  if (userIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('individual_business_partners')
+    .selectAll()
+    .where('user_id', 'in', userIds)
+    .orderBy('position')
+    .execute();
+}
+
+/**
+ * Writes a submission: an update when the user has a record, else an insert. A first submission
+ * racing another of the same user loses the insert to the primary key and updates instead.
+ */
+async function upsert(
+  insert: () => Promise<unknown>,
+  update: () => Promise<unknown>,
+  exists: boolean,
+): Promise<void> {
+  if (exists) {
+    await update();
+    return;
+  }
+  try {
+    await insert();
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    await update();
+  }
+}
+
+export function savePerson(
+  tx: Tx,
+  userId: number,
+  columns: ReturnType<typeof personColumns>,
+  now: number,
+  exists: boolean,
+) {
+  const values = { ...columns, ...pendingReview(now) };
+  return upsert(
+    () =>
+      tx
+        .insertInto('person_verifications')
+        .values({ ...values, user_id: userId, created_at: now })
+        .execute(),
+    () => tx.updateTable('person_verifications').set(values).where('user_id', '=', userId).execute(),
+    exists,
+  );
+}
+
+export function saveCompany(
+  tx: Tx,
+  userId: number,
+  columns: ReturnType<typeof companyColumns>,
+  now: number,
+  exists: boolean,
+) {
+  const values = { ...columns, ...pendingReview(now) };
+  return upsert(
+    () =>
+      tx
+        .insertInto('company_verifications')
+        .values({ ...values, user_id: userId, created_at: now })
+        .execute(),
+    () => tx.updateTable('company_verifications').set(values).where('user_id', '=', userId).execute(),
+    exists,
+  );
+}
+
+export function saveIndividualBusiness(
+  tx: Tx,
+  userId: number,
+  columns: ReturnType<typeof individualBusinessColumns>,
+  now: number,
+  exists: boolean,
+) {
+  const values = { ...columns, ...pendingReview(now) };
+  return upsert(
+    () =>
+      tx
+        .insertInto('individual_business_verifications')
+        .values({ ...values, user_id: userId, created_at: now })
+        .execute(),
+    () =>
+      tx.updateTable('individual_business_verifications').set(values).where('user_id', '=', userId).execute(),
+    exists,
+  );
+}
+
+export async function replacePartners(
+  tx: Tx,
+  userId: number,
+  partners: readonly { name: string; idNumber: string }[],
+): Promise<void> {
+  await tx.deleteFrom('individual_business_partners').where('user_id', '=', userId).execute();
+  if (partners.length === 0) return;
+  await tx
+    .insertInto('individual_business_partners')
+    .values(
+      partners.map((p, position) => ({ user_id: userId, position, name: p.name, id_number: p.idNumber })),
+    )
+    .execute();
+}
+
+/** Decides a pending record. False when there is none pending (absent, or decided already). */
+export async function decidePending(
+  tx: Tx,
+  kind: VerificationKind,
+  userId: number,
+  decision: { state: number; reason: string; now: number },
+): Promise<boolean> {
+  const result = await tx
+    .updateTable(reviewTable(kind))
+    .set({ state: decision.state, reject_reason: decision.reason, reviewed_at: decision.now })
+    .where('user_id', '=', userId)
+    .where('state', '=', stateCodes.pending)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function hasRecord(db: Db, kind: VerificationKind, userId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom(reviewTable(kind))
+    .select('user_id')
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** A user counts as verified while any of their verifications is approved (CONTRACT.md §4 userstate). */
+export async function refreshUserState(tx: Tx, userId: number, now: number): Promise<boolean> {
+  let verified = false;
+  for (const kind of Object.keys(tableOfKind) as VerificationKind[]) {
+    const approved = await tx
+      .selectFrom(reviewTable(kind))
+      .select('user_id')
+      .where('user_id', '=', userId)
+      .where('state', '=', stateCodes.approved)
+      .executeTakeFirst();
+    verified ||= approved !== undefined;
+  }
+  await tx
+    .updateTable('users')
+    .set({ userstate: verified ? 1 : 0, updated_at: now })
+    .where('id', '=', userId)
+    .execute();
+  return verified;
+}
+
+/** One page of the review queue over the given kinds, oldest submission first. */
+export async function pendingPage(db: Db, kinds: readonly VerificationKind[], page: number, perPage: number) {
+  const [first, ...rest] = kinds.map((kind) =>
+    db
+      .selectFrom(reviewTable(kind))
+      .select(['user_id', 'submitted_at', sql.lit(kind).$castTo<VerificationKind>().as('kind')])
+      .where('state', '=', stateCodes.pending),
+  );
+  if (!first) return { total: 0, rows: [] };
+  const queue = rest.reduce((union, next) => union.unionAll(next), first).as('queue');
+  const counted = await db
+    .selectFrom(queue)
+    .select((eb) => eb.fn.countAll().as('total'))
+    .executeTakeFirstOrThrow();
+  const rows = await db
+    .selectFrom(queue)
+    .selectAll()
+    .orderBy('submitted_at')
+    .orderBy('user_id')
+    .orderBy('kind')
+    .limit(perPage)
+    .offset((page - 1) * perPage)
+    .execute();
+  return { total: Number(counted.total), rows };
+}
+
+export function findPhones(db: Db, userIds: readonly number[]) {
+  if (userIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('users').select(['id', 'phone']).where('id', 'in', userIds).execute();
+}

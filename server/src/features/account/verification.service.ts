@@ -1,0 +1,236 @@
+import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/database.js';
+import { AppError } from '../../errors.js';
+import { lastPageOf } from '../../fields.js';
+import type { FileReferences } from '../uploads/file-references.js';
+import type { FileRef } from '../uploads/uploads.schemas.js';
+import type {
+  CompanySubmission,
+  CompanyVerification,
+  IndividualBusinessSubmission,
+  IndividualBusinessVerification,
+  MyVerifications,
+  PendingVerification,
+  PersonSubmission,
+  PersonVerification,
+  ReviewDecision,
+  ReviewOutcome,
+  VerificationKind,
+} from './account.schemas.js';
+import {
+  decidePending,
+  findCompanyRows,
+  findIndividualBusinessRows,
+  findPartnerRows,
+  findPersonRows,
+  findPhones,
+  hasRecord,
+  pendingPage,
+  refreshUserState,
+  replacePartners,
+  saveCompany,
+  saveIndividualBusiness,
+  savePerson,
+  tableOfKind,
+} from './verification.repository.js';
+import {
+  companyColumns,
+  companyOfRow,
+  emptyCompany,
+  emptyIndividualBusiness,
+  emptyPerson,
+  individualBusinessColumns,
+  individualBusinessOfRow,
+  personColumns,
+  personOfRow,
+  stateCodes,
+} from './verification.rows.js';
+
+/**
+ * Person, company and individual-business verification: the owner submits (and resubmits, which
+ * puts the record back to review), an admin approves or rejects, and the user's verified flag
+ * follows. Every method is scoped to the user id the caller was authenticated as.
+ */
+export class VerificationService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly fileRefs: FileReferences,
+  ) {}
+
+  async mine(userId: number): Promise<MyVerifications> {
+    const [person, company, individualBusiness] = await Promise.all([
+      this.persons([userId]),
+      this.companies([userId]),
+      this.individualBusinesses([userId]),
+    ]);
+    return {
+      person: person.get(userId) ?? null,
+      company: company.get(userId) ?? null,
+      individualBusiness: individualBusiness.get(userId) ?? null,
+    };
+  }
+
+  async submitPerson(userId: number, input: PersonSubmission): Promise<PersonVerification> {
+    const { idCardFront, idCardBack, attachmentOne, attachmentTwo, ...plain } = input;
+    const files = await this.resolveFiles(userId, { idCardFront, idCardBack, attachmentOne, attachmentTwo });
+    const now = this.clock.now();
+    await this.db.transaction().execute(async (tx) => {
+      const [current] = await findPersonRows(tx, [userId]);
+      const merged = { ...(current ? personOfRow(current) : emptyPerson), ...given(plain), ...files };
+      requireFilled(merged, ['name', 'idNumber']);
+      await savePerson(tx, userId, personColumns(merged), now, current !== undefined);
+      await refreshUserState(tx, userId, now);
+    });
+    return this.one(this.persons([userId]), userId);
+  }
+
+  async submitCompany(userId: number, input: CompanySubmission): Promise<CompanyVerification> {
+    const { license, legalRepIdFront, legalRepIdBack, ...plain } = input;
+    const files = await this.resolveFiles(userId, { license, legalRepIdFront, legalRepIdBack });
+    const now = this.clock.now();
+    await this.db.transaction().execute(async (tx) => {
+      const [current] = await findCompanyRows(tx, [userId]);
+      const merged = { ...(current ? companyOfRow(current) : emptyCompany), ...given(plain), ...files };
+      requireFilled(merged, ['name']);
+      await saveCompany(tx, userId, companyColumns(merged), now, current !== undefined);
+      await refreshUserState(tx, userId, now);
+    });
+    return this.one(this.companies([userId]), userId);
+  }
+
+  async submitIndividualBusiness(
+    userId: number,
+    input: IndividualBusinessSubmission,
+  ): Promise<IndividualBusinessVerification> {
+    const now = this.clock.now();
+    await this.db.transaction().execute(async (tx) => {
+      const [current] = await findIndividualBusinessRows(tx, [userId]);
+      const partners = current ? await findPartnerRows(tx, [userId]) : [];
+      const merged = {
+        ...(current ? individualBusinessOfRow(current, partners) : emptyIndividualBusiness),
+        ...given(input),
+      };
+      requireFilled(merged, ['name']);
+      await saveIndividualBusiness(tx, userId, individualBusinessColumns(merged), now, current !== undefined);
+      if (input.partners !== undefined) await replacePartners(tx, userId, input.partners);
+      await refreshUserState(tx, userId, now);
+    });
+    return this.one(this.individualBusinesses([userId]), userId);
+  }
+
+  /** The review queue, oldest first, with each record in full and the user's phone. */
+  async pending(query: { kind?: VerificationKind; page: number; perPage: number }) {
+    const kinds = query.kind ? [query.kind] : (Object.keys(tableOfKind) as VerificationKind[]);
+    const { total, rows } = await pendingPage(this.db, kinds, query.page, query.perPage);
+    const idsOf = (kind: VerificationKind) => rows.filter((r) => r.kind === kind).map((r) => r.user_id);
+    const [persons, companies, businesses, phones] = await Promise.all([
+      this.persons(idsOf('person')),
+      this.companies(idsOf('company')),
+      this.individualBusinesses(idsOf('individualBusiness')),
+      findPhones(
+        this.db,
+        rows.map((r) => r.user_id),
+      ),
+    ]);
+    const phoneOf = new Map(phones.map((p) => [p.id, p.phone]));
+    const items = rows.flatMap((row): PendingVerification[] => {
+      const phone = phoneOf.get(row.user_id) ?? '';
+      const person = row.kind === 'person' ? persons.get(row.user_id) : undefined;
+      if (person) return [{ kind: 'person', phone, verification: person }];
+      const company = row.kind === 'company' ? companies.get(row.user_id) : undefined;
+      if (company) return [{ kind: 'company', phone, verification: company }];
+      const business = row.kind === 'individualBusiness' ? businesses.get(row.user_id) : undefined;
+      if (business) return [{ kind: 'individualBusiness', phone, verification: business }];
+      return [];
+    });
+    return {
+      items,
+      total,
+      page: query.page,
+      perPage: query.perPage,
+      lastPage: lastPageOf(total, query.perPage),
+    };
+  }
+
+  /** Approves or rejects a pending record; only pending ones, so a stale decision cannot overwrite a resubmission. */
+  async review(decision: ReviewDecision): Promise<ReviewOutcome> {
+    const now = this.clock.now();
+    const approve = decision.decision === 'approve';
+    const userVerified = await this.db.transaction().execute(async (tx) => {
+      const decided = await decidePending(tx, decision.kind, decision.userId, {
+        state: approve ? stateCodes.approved : stateCodes.rejected,
+        reason: approve ? '' : (decision.reason ?? ''),
+        now,
+      });
+      if (!decided) {
+        const exists = await hasRecord(tx, decision.kind, decision.userId);
+        throw new AppError(exists ? 'VERIFICATION_NOT_PENDING' : 'NOT_FOUND');
+      }
+      return refreshUserState(tx, decision.userId, now);
+    });
+    return {
+      userId: decision.userId,
+      kind: decision.kind,
+      status: approve ? 'approved' : 'rejected',
+      userVerified,
+    };
+  }
+
+  /** Resolves the file fields the submission names into upload URLs; absent ones stay absent. */
+  private async resolveFiles<K extends string>(
+    userId: number,
+    refsByField: Record<K, readonly FileRef[] | undefined>,
+  ): Promise<Partial<Record<K, string[]>>> {
+    const resolved: Partial<Record<K, string[]>> = {};
+    for (const [field, refs] of Object.entries(refsByField) as [K, readonly FileRef[] | undefined][]) {
+      if (refs !== undefined) resolved[field] = await this.fileRefs.resolve(userId, refs);
+    }
+    return resolved;
+  }
+
+  private async persons(userIds: readonly number[]) {
+    const rows = await findPersonRows(this.db, userIds);
+    return new Map(rows.map((row) => [row.user_id, personOfRow(row)]));
+  }
+
+  private async companies(userIds: readonly number[]) {
+    const rows = await findCompanyRows(this.db, userIds);
+    return new Map(rows.map((row) => [row.user_id, companyOfRow(row)]));
+  }
+
+  private async individualBusinesses(userIds: readonly number[]) {
+    const [rows, partners] = await Promise.all([
+      findIndividualBusinessRows(this.db, userIds),
+      findPartnerRows(this.db, userIds),
+    ]);
+    return new Map(
+      rows.map((row) => [
+        row.user_id,
+        individualBusinessOfRow(
+          row,
+          partners.filter((p) => p.user_id === row.user_id),
+        ),
+      ]),
+    );
+  }
+
+  private async one<T>(records: Promise<Map<number, T>>, userId: number): Promise<T> {
+    const record = (await records).get(userId);
+    if (!record) throw new AppError('NOT_FOUND');
+    return record;
+  }
+}
+
+/** The fields a submission names (zod leaves absent optional fields undefined). */
+function given<T extends object>(input: T): Partial<T> {
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/** Fields a reviewer cannot do without, checked on the record as the submission leaves it. */
+function requireFilled<T extends object>(record: T, names: readonly (keyof T & string)[]): void {
+  for (const field of names) {
+    if (record[field] === '')
+      throw new AppError('VALIDATION_FAILED', { fieldProblem: { field, problem: 'missing' } });
+  }
+}

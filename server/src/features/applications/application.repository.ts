@@ -1,0 +1,135 @@
+import type { Insertable } from 'kysely';
+import type { Db, Tx } from '../../db/database.js';
+import type { ApplicationsTable } from '../../db/schema.js';
+
+const applicationColumns = [
+  'applications.id',
+  'applications.demand_id',
+  'applications.applicant_id',
+  'applications.message',
+  'applications.files',
+  'applications.selected',
+  'applications.delivered',
+  'applications.delivery_preview',
+  'applications.delivery_source',
+  'applications.paid',
+  'applications.paid_fen',
+  'applications.delivered_at',
+  'applications.created_at',
+] as const;
+
+export type ApplicationRow = NonNullable<Awaited<ReturnType<typeof findApplication>>>;
+
+/** One application with its applicant's phone (for the two people allowed to see it). */
+export function findApplication(db: Db | Tx, id: number) {
+  return db
+    .selectFrom('applications')
+    .innerJoin('users', 'users.id', 'applications.applicant_id')
+    .select([...applicationColumns, 'users.phone as applicant_phone'])
+    .where('applications.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Every application of the given demands in one query, for embedding in a page of demands. */
+export function applicationsOfDemands(db: Db, demandIds: readonly number[]) {
+  if (demandIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('applications')
+    .innerJoin('users', 'users.id', 'applications.applicant_id')
+    .select([...applicationColumns, 'users.phone as applicant_phone'])
+    .where('applications.demand_id', 'in', demandIds)
+    .orderBy('applications.id')
+    .execute();
+}
+
+export async function listApplicationsOf(db: Db, applicantId: number, limit: number, offset: number) {
+  const query = db.selectFrom('applications').where('applicant_id', '=', applicantId);
+  const [rows, count] = await Promise.all([
+    query
+      .innerJoin('users', 'users.id', 'applications.applicant_id')
+      .select([...applicationColumns, 'users.phone as applicant_phone'])
+      .orderBy('applications.id', 'desc')
+      .limit(limit)
+      .offset(offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+export function hasApplied(db: Db, demandId: number, applicantId: number) {
+  return db
+    .selectFrom('applications')
+    .select('id')
+    .where('demand_id', '=', demandId)
+    .where('applicant_id', '=', applicantId)
+    .executeTakeFirst();
+}
+
+export async function insertApplication(db: Db, values: Insertable<ApplicationsTable>): Promise<number> {
+  const result = await db.insertInto('applications').values(values).executeTakeFirstOrThrow();
+  return Number(result.insertId);
+}
+
+/** Selects applications of one demand that are not selected yet; answers how many changed. */
+export async function markSelected(
+  tx: Tx,
+  demandId: number,
+  ids: readonly number[],
+  now: number,
+): Promise<number> {
+  const result = await tx
+    .updateTable('applications')
+    .set({ selected: 1, updated_at: now })
+    .where('demand_id', '=', demandId)
+    .where('id', 'in', ids)
+    .where('selected', '=', 0)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export async function countOfDemand(tx: Tx, demandId: number, ids: readonly number[]): Promise<number> {
+  const row = await tx
+    .selectFrom('applications')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('demand_id', '=', demandId)
+    .where('id', 'in', ids)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Records a delivery by the selected applicant, until the application is paid. */
+export async function recordDelivery(
+  db: Db,
+  applicantId: number,
+  id: number,
+  delivery: { preview: string; source: string },
+  now: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('applications')
+    .set({
+      delivered: 1,
+      delivery_preview: delivery.preview,
+      delivery_source: delivery.source,
+      delivered_at: now,
+      updated_at: now,
+    })
+    .where('id', '=', id)
+    .where('applicant_id', '=', applicantId)
+    .where('selected', '=', 1)
+    .where('paid', '=', 0)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Withdraws an application that has not been selected; answers whether a row went. */
+export async function deleteUnselected(db: Db, applicantId: number, id: number): Promise<boolean> {
+  const result = await db
+    .deleteFrom('applications')
+    .where('id', '=', id)
+    .where('applicant_id', '=', applicantId)
+    .where('selected', '=', 0)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import * as fields from '../../fields.js';
+import { demand, fileReferences } from '../demands/demand.schemas.js';
+
+export const application = z.object({
+  id: z.number().int(),
+  demandId: z.number().int(),
+  applicantId: z.number().int(),
+  /** Shown only to the applicant and to the demand's owner; null elsewhere. */
+  applicantPhone: z.string().nullable(),
+  message: z.string(),
+  files: z.array(z.string()),
+  /** Chosen by the employer (legacy `锁定`). */
+  selected: z.boolean(),
+  delivered: z.boolean(),
+  deliveryPreview: z.array(z.string()),
+  deliverySource: z.string().nullable(),
+  paid: z.boolean(),
+  paidFen: z.number().int(),
+  deliveredAt: z.date().nullable(),
+  createdAt: z.date(),
+});
+export type Application = z.infer<typeof application>;
+
+/** An application as its applicant reads it: with the demand it was made to. */
+export const myApplication = application.extend({ demand });
+export type MyApplication = z.infer<typeof myApplication>;
+
+export const applyInput = z.object({
+  demandId: fields.id,
+  message: z.string().trim().min(1).max(2000),
+  files: fileReferences.default([]),
+});
+
+export const deliverInput = z.object({
+  applicationId: fields.id,
+  preview: fileReferences.default([]),
+  source: z.string().min(1).max(500),
+});

@@ -1,0 +1,174 @@
+import type { Clock } from '../../clock.js';
+import { type Db, isUniqueViolation } from '../../db/database.js';
+import { AppError } from '../../errors.js';
+import { lastPageOf } from '../../fields.js';
+import { findDemand, findDemands, lockDemand } from '../demands/demand.repository.js';
+import { reviewCodes } from '../demands/demand.schemas.js';
+import type { DemandService, PageRequest } from '../demands/demand.service.js';
+import type { FileReferences } from '../uploads/file-references.js';
+import {
+  type ApplicationRow,
+  applicationsOfDemands,
+  countOfDemand,
+  deleteUnselected,
+  findApplication,
+  hasApplied,
+  insertApplication,
+  listApplicationsOf,
+  markSelected,
+  recordDelivery,
+} from './application.repository.js';
+import type { Application, MyApplication } from './application.schemas.js';
+
+/**
+ * Selection needs a paid demand. Payments arrive with the money feature; until then the rule
+ * stays written here and switched off, so turning it on is one line there.
+ */
+export const selectionRequiresPayment = false;
+
+export class ApplicationService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly fileRefs: FileReferences,
+    private readonly demands: DemandService,
+  ) {}
+
+  /** Refuses with the reason the user may not apply; answers nothing when they may. */
+  async checkCanApply(userId: number, demandId: number): Promise<void> {
+    const demand = await findDemand(this.db, demandId);
+    if (!demand) throw new AppError('NOT_FOUND');
+    if (await hasApplied(this.db, demandId, userId)) throw new AppError('ALREADY_APPLIED');
+    if (demand.owner_id === userId) throw new AppError('OWN_DEMAND');
+    if (demand.review_state !== reviewCodes.approved || demand.settled) throw new AppError('DEMAND_NOT_OPEN');
+  }
+
+  async apply(
+    userId: number,
+    input: { demandId: number; message: string; files: string[] },
+  ): Promise<{ id: number }> {
+    await this.checkCanApply(userId, input.demandId);
+    const files = await this.fileRefs.resolve(userId, input.files);
+    const now = this.clock.now();
+    try {
+      const id = await insertApplication(this.db, {
+        demand_id: input.demandId,
+        applicant_id: userId,
+        message: input.message,
+        files: files.join(','),
+        selected: 0,
+        delivered: 0,
+        delivery_preview: '',
+        delivery_source: '',
+        paid: 0,
+        paid_fen: 0,
+        delivered_at: null,
+        created_at: now,
+        updated_at: now,
+      });
+      return { id };
+    } catch (error) {
+      // Two applies at once: the unique key keeps one row, the other caller learns it applied already.
+      if (isUniqueViolation(error)) throw new AppError('ALREADY_APPLIED');
+      throw error;
+    }
+  }
+
+  /** The employer selects applicants of their demand; those become locked for withdrawal. */
+  async select(
+    ownerId: number,
+    demandId: number,
+    applicationIds: readonly number[],
+  ): Promise<{ selected: number[] }> {
+    const ids = [...new Set(applicationIds)];
+    return this.db.transaction().execute(async (tx) => {
+      const demand = await lockDemand(tx, demandId);
+      if (!demand || demand.owner_id !== ownerId) throw new AppError('NOT_FOUND');
+      if (demand.settled) throw new AppError('DEMAND_SETTLED');
+      if (selectionRequiresPayment && !demand.paid) throw new AppError('DEMAND_NOT_PAID');
+      if ((await countOfDemand(tx, demandId, ids)) !== ids.length)
+        throw new AppError('APPLICATIONS_NOT_OF_DEMAND');
+      await markSelected(tx, demandId, ids, this.clock.now());
+      return { selected: ids };
+    });
+  }
+
+  async deliver(
+    userId: number,
+    input: { applicationId: number; preview: string[]; source: string },
+  ): Promise<void> {
+    const application = await findApplication(this.db, input.applicationId);
+    if (!application || application.applicant_id !== userId) throw new AppError('NOT_FOUND');
+    const preview = await this.fileRefs.resolve(userId, input.preview);
+    const source = await this.fileRefs.resolveOne(userId, input.source);
+    const delivery = { preview: preview.join(','), source: source ?? '' };
+    if (!(await recordDelivery(this.db, userId, input.applicationId, delivery, this.clock.now()))) {
+      throw new AppError('NOT_SELECTED');
+    }
+  }
+
+  async withdraw(userId: number, applicationId: number): Promise<void> {
+    if (await deleteUnselected(this.db, userId, applicationId)) return;
+    const application = await findApplication(this.db, applicationId);
+    throw new AppError(
+      application && application.applicant_id === userId ? 'APPLICATION_SELECTED' : 'NOT_FOUND',
+    );
+  }
+
+  async listMine(userId: number, page: PageRequest) {
+    const { rows, total } = await listApplicationsOf(
+      this.db,
+      userId,
+      page.perPage,
+      (page.page - 1) * page.perPage,
+    );
+    return { items: await this.withDemands(rows), total, ...page, lastPage: lastPageOf(total, page.perPage) };
+  }
+
+  async getMine(userId: number, applicationId: number): Promise<MyApplication> {
+    const row = await findApplication(this.db, applicationId);
+    if (!row || row.applicant_id !== userId) throw new AppError('NOT_FOUND');
+    return (await this.withDemands([row]))[0] as MyApplication;
+  }
+
+  /** The applications of a page of the owner's demands, one query for the whole page. */
+  async ofDemands(demandIds: readonly number[]): Promise<Map<number, Application[]>> {
+    const byDemand = new Map<number, Application[]>();
+    for (const row of await applicationsOfDemands(this.db, demandIds)) {
+      const list = byDemand.get(row.demand_id) ?? [];
+      list.push(toApplication(row));
+      byDemand.set(row.demand_id, list);
+    }
+    return byDemand;
+  }
+
+  private async withDemands(rows: readonly ApplicationRow[]): Promise<MyApplication[]> {
+    const demandIds = [...new Set(rows.map((r) => r.demand_id))];
+    const demands = await this.demands.withFiles(await findDemands(this.db, demandIds));
+    return rows.flatMap((row) => {
+      const demand = demands.find((d) => d.id === row.demand_id);
+      return demand ? [{ ...toApplication(row), demand }] : [];
+    });
+  }
+}
+
+const splitUrls = (value: string) => (value ? value.split(',') : []);
+
+function toApplication(row: ApplicationRow): Application {
+  return {
+    id: row.id,
+    demandId: row.demand_id,
+    applicantId: row.applicant_id,
+    applicantPhone: row.applicant_phone,
+    message: row.message,
+    files: splitUrls(row.files),
+    selected: row.selected === 1,
+    delivered: row.delivered === 1,
+    deliveryPreview: splitUrls(row.delivery_preview),
+    deliverySource: row.delivery_source || null,
+    paid: row.paid === 1,
+    paidFen: Number(row.paid_fen),
+    deliveredAt: row.delivered_at === null ? null : new Date(Number(row.delivered_at)),
+    createdAt: new Date(Number(row.created_at)),
+  };
+}

@@ -1,0 +1,223 @@
+import { type Insertable, sql, type Updateable } from 'kysely';
+import { type Db, hasRowLocks, type Tx } from '../../db/database.js';
+import type { DemandsTable } from '../../db/schema.js';
+
+const demandColumns = [
+  'id',
+  'owner_id',
+  'order_no',
+  'title',
+  'kind',
+  'price_fen',
+  'settlement',
+  'address',
+  'work_start',
+  'work_end',
+  'category',
+  'description',
+  'review_state',
+  'review_reason',
+  'paid',
+  'settled',
+  'created_at',
+] as const;
+
+export type DemandRow = NonNullable<Awaited<ReturnType<typeof findDemand>>>;
+
+export function findDemand(db: Db | Tx, id: number) {
+  return db.selectFrom('demands').select(demandColumns).where('id', '=', id).executeTakeFirst();
+}
+
+export function findDemands(db: Db | Tx, ids: readonly number[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('demands').select(demandColumns).where('id', 'in', ids).execute();
+}
+
+/** Reads and locks the demand row, so state changes on one demand happen one at a time. */
+export function lockDemand(tx: Tx, id: number) {
+  const query = tx.selectFrom('demands').select(demandColumns).where('id', '=', id);
+  return (hasRowLocks(tx) ? query.forUpdate() : query).executeTakeFirst();
+}
+
+export async function insertDemand(tx: Tx, values: Insertable<DemandsTable>): Promise<number> {
+  const result = await tx.insertInto('demands').values(values).executeTakeFirstOrThrow();
+  return Number(result.insertId);
+}
+
+export async function setOrderNo(tx: Tx, id: number, orderNo: string) {
+  await tx.updateTable('demands').set({ order_no: orderNo }).where('id', '=', id).execute();
+}
+
+/** Changes the owner's demand only while it is unpaid; answers whether a row changed. */
+export async function updateUnpaidDemand(
+  tx: Tx,
+  ownerId: number,
+  id: number,
+  values: Updateable<DemandsTable>,
+): Promise<boolean> {
+  const result = await tx
+    .updateTable('demands')
+    .set(values)
+    .where('id', '=', id)
+    .where('owner_id', '=', ownerId)
+    .where('paid', '=', 0)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function deleteDemandWithChildren(tx: Tx, id: number) {
+  await tx.deleteFrom('applications').where('demand_id', '=', id).execute();
+  await tx.deleteFrom('demand_files').where('demand_id', '=', id).execute();
+  await tx.deleteFrom('demands').where('id', '=', id).execute();
+}
+
+export async function insertDemandFiles(tx: Tx, demandId: number, urls: readonly string[], now: number) {
+  if (urls.length === 0) return;
+  await tx
+    .insertInto('demand_files')
+    .values(urls.map((url) => ({ demand_id: demandId, url, created_at: now })))
+    .execute();
+}
+
+export async function replaceDemandFiles(tx: Tx, demandId: number, urls: readonly string[], now: number) {
+  await tx.deleteFrom('demand_files').where('demand_id', '=', demandId).execute();
+  await insertDemandFiles(tx, demandId, urls, now);
+}
+
+export function filesOfDemands(db: Db | Tx, demandIds: readonly number[]) {
+  if (demandIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('demand_files')
+    .select(['id', 'demand_id', 'url'])
+    .where('demand_id', 'in', demandIds)
+    .orderBy('id')
+    .execute();
+}
+
+/** Deletes one attached file of a demand the owner may still edit; answers whether it existed. */
+export async function deleteOwnedUnpaidFile(db: Db, ownerId: number, fileId: number): Promise<boolean> {
+  const result = await db
+    .deleteFrom('demand_files')
+    .where('id', '=', fileId)
+    .where('demand_id', 'in', (q) =>
+      q.selectFrom('demands').select('id').where('owner_id', '=', ownerId).where('paid', '=', 0),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}
+
+export interface OwnerFilter {
+  readonly titleContains?: string;
+  readonly reviewState?: number;
+  readonly paid?: number;
+  readonly settled?: number;
+  readonly kind?: number;
+  readonly settlement?: number;
+}
+
+/** The owner's demands, newest first. Owners have few rows, so `LIKE` on the owner's index is cheap. */
+export async function listOwnerDemands(
+  db: Db,
+  ownerId: number,
+  filter: OwnerFilter,
+  limit: number,
+  offset: number,
+) {
+  let query = db.selectFrom('demands').where('owner_id', '=', ownerId);
+  if (filter.titleContains) {
+    const pattern = `%${escapeLike(filter.titleContains)}%`;
+    query = query.where(sql<boolean>`title like ${pattern} escape '!'`);
+  }
+  if (filter.reviewState !== undefined) query = query.where('review_state', '=', filter.reviewState);
+  if (filter.paid !== undefined) query = query.where('paid', '=', filter.paid);
+  if (filter.settled !== undefined) query = query.where('settled', '=', filter.settled);
+  if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
+  if (filter.settlement !== undefined) query = query.where('settlement', '=', filter.settlement);
+  const [rows, count] = await Promise.all([
+    query.select(demandColumns).orderBy('id', 'desc').limit(limit).offset(offset).execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+/**
+ * Reviewed demands, newest first. The page's ids come from the (review_state, [kind,] id) index
+ * alone and only those rows are read whole (a deferred join), so deep pages stay cheap.
+ */
+export async function listPublicDemands(db: Db, kind: number | undefined, limit: number, offset: number) {
+  let ids = db.selectFrom('demands').select('id').where('review_state', '=', 1);
+  if (kind !== undefined) ids = ids.where('kind', '=', kind);
+  const pageIds = ids.orderBy('id', 'desc').limit(limit).offset(offset).as('page');
+  let count = db.selectFrom('demands').where('review_state', '=', 1);
+  if (kind !== undefined) count = count.where('kind', '=', kind);
+  const [rows, total] = await Promise.all([
+    db
+      .selectFrom(pageIds)
+      .innerJoin('demands', 'demands.id', 'page.id')
+      .select(demandColumns.map((c) => `demands.${c}` as const))
+      .orderBy('demands.id', 'desc')
+      .execute(),
+    count.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(total.n) };
+}
+
+export async function listDemandsAwaitingReview(db: Db, limit: number, offset: number) {
+  const query = db.selectFrom('demands').where('review_state', '=', 0);
+  const [rows, count] = await Promise.all([
+    query.select(demandColumns).orderBy('id').limit(limit).offset(offset).execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+export async function setReview(
+  db: Db,
+  id: number,
+  state: number,
+  reason: string,
+  now: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('demands')
+    .set({ review_state: state, review_reason: reason, updated_at: now })
+    .where('id', '=', id)
+    .where('review_state', '=', 0)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function countApplications(db: Db, demandId: number): Promise<number> {
+  const row = await db
+    .selectFrom('applications')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('demand_id', '=', demandId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function countSelected(tx: Tx, demandId: number): Promise<number> {
+  const row = await tx
+    .selectFrom('applications')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('demand_id', '=', demandId)
+    .where('selected', '=', 1)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The company name the owner got verified, or null: what a public demand may show of its poster. */
+export async function verifiedCompanyName(db: Db, userId: number): Promise<string | null> {
+  const row = await db
+    .selectFrom('company_verifications')
+    .select('name')
+    .where('user_id', '=', userId)
+    .where('state', '=', 1)
+    .executeTakeFirst();
+  return row?.name ?? null;
+}
+
+/** `%` and `_` in a search term are literal text, not wildcards. `!` escapes, the same on both databases. */
+function escapeLike(term: string): string {
+  return term.replace(/[!%_]/g, (c) => `!${c}`);
+}

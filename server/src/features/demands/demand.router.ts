@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import * as fields from '../../fields.js';
+import { adminProcedure, authedProcedure, publicProcedure, router } from '../../trpc/init.js';
+import { application } from '../applications/application.schemas.js';
+import { demand, demandInput, demandKinds, myDemandsFilter, publicDemand } from './demand.schemas.js';
+
+const byId = z.object({ id: fields.id });
+const ownDemand = demand.extend({ applications: z.array(application) });
+const listedDemand = demand.omit({ reviewReason: true });
+
+export const demandRouter = router({
+  create: authedProcedure
+    .input(demandInput)
+    .output(z.object({ id: z.number().int(), orderNo: z.string() }))
+    .mutation(({ ctx, input }) => ctx.services.demands.create(ctx.user.id, input)),
+
+  /** The owner edits until the demand is paid; an edit sends it back to review. */
+  update: authedProcedure
+    .input(demandInput.extend({ id: fields.id }))
+    .output(z.void())
+    .mutation(({ ctx, input: { id, ...changes } }) => ctx.services.demands.update(ctx.user.id, id, changes)),
+
+  mine: authedProcedure
+    .input(byId)
+    .output(demand)
+    .query(({ ctx, input }) => ctx.services.demands.getOwn(ctx.user.id, input.id)),
+
+  /** The owner's demands, each with all its applications (applicants' phones included). */
+  listMine: authedProcedure
+    .input(myDemandsFilter)
+    .output(fields.pageOf(ownDemand))
+    .query(async ({ ctx, input: { page, perPage, ...filter } }) => {
+      const list = await ctx.services.demands.listOwn(ctx.user.id, filter, { page, perPage });
+      const applications = await ctx.services.applications.ofDemands(list.items.map((d) => d.id));
+      return {
+        ...list,
+        items: list.items.map((d) => ({ ...d, applications: applications.get(d.id) ?? [] })),
+      };
+    }),
+
+  remove: authedProcedure
+    .input(byId)
+    .output(z.void())
+    .mutation(({ ctx, input }) => ctx.services.demands.remove(ctx.user.id, input.id)),
+
+  removeFile: authedProcedure
+    .input(z.object({ fileId: fields.id }))
+    .output(z.void())
+    .mutation(({ ctx, input }) => ctx.services.demands.removeFile(ctx.user.id, input.fileId)),
+
+  /** Reviewed demands, newest first. */
+  list: publicProcedure
+    .input(z.object({ kind: z.enum(demandKinds).optional(), ...fields.pageRequest }))
+    .output(fields.pageOf(listedDemand))
+    .query(({ ctx, input: { kind, ...page } }) => ctx.services.demands.listPublic(kind, page)),
+
+  /** A reviewed demand with its application count and the poster's verified company name. */
+  get: publicProcedure
+    .input(byId)
+    .output(publicDemand)
+    .query(async ({ ctx, input }) => {
+      const { token, claimedUserId } = ctx.credentials;
+      const viewer = token ? await ctx.services.sessions.resolve(token) : null;
+      const viewerId =
+        viewer !== null && (claimedUserId === undefined || claimedUserId === viewer) ? viewer : null;
+      return ctx.services.demands.getPublic(input.id, viewerId);
+    }),
+
+  awaitingReview: adminProcedure
+    .input(z.object(fields.pageRequest))
+    .output(fields.pageOf(demand))
+    .query(({ ctx, input }) => ctx.services.demands.awaitingReview(input)),
+
+  review: adminProcedure
+    .input(z.object({ id: fields.id, approve: z.boolean(), reason: fields.text(255).optional() }))
+    .output(z.void())
+    .mutation(({ ctx, input: { id, ...decision } }) => ctx.services.demands.review(id, decision)),
+});

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import * as fields from '../../fields.js';
+
+export const demandKinds = ['partTime', 'fullTime', 'other'] as const;
+export const settlements = ['monthly', 'daily', 'other'] as const;
+export const reviewStates = ['pending', 'approved', 'rejected'] as const;
+export type DemandKind = (typeof demandKinds)[number];
+export type Settlement = (typeof settlements)[number];
+export type ReviewState = (typeof reviewStates)[number];
+
+/** How the enumerations are stored (and numbered in the legacy API). */
+export const kindCodes: Record<DemandKind, number> = { partTime: 1, fullTime: 2, other: 3 };
+export const settlementCodes: Record<Settlement, number> = { monthly: 1, daily: 2, other: 3 };
+export const reviewCodes: Record<ReviewState, number> = { pending: 0, approved: 1, rejected: 2 };
+
+/** File references: upload URLs or upload ids, resolved to URLs by the uploads feature. */
+export const fileReferences = z.array(z.string().max(500)).max(20);
+
+/** Yuan amounts are typed as integer fen; the cap keeps sums far inside 2^53. */
+export const priceFen = z.number().int().positive().max(100_000_000_000);
+
+export const demandInput = z.object({
+  title: fields.text(100).pipe(z.string().min(2)),
+  kind: z.enum(demandKinds),
+  priceFen,
+  settlement: z.enum(settlements),
+  address: fields.text(255).pipe(z.string().min(1)),
+  workStart: z.date(),
+  workEnd: z.date(),
+  category: fields.text(100).default(''),
+  description: fields.multilineText(5000).pipe(z.string().min(1)),
+  files: fileReferences.optional(),
+});
+export type DemandInput = z.infer<typeof demandInput>;
+
+export const demandFile = z.object({ id: z.number().int(), url: z.string() });
+
+export const demand = z.object({
+  id: z.number().int(),
+  orderNo: z.string(),
+  ownerId: z.number().int(),
+  title: z.string(),
+  kind: z.enum(demandKinds),
+  priceFen: z.number().int(),
+  settlement: z.enum(settlements),
+  address: z.string(),
+  workStart: z.date(),
+  workEnd: z.date(),
+  category: z.string(),
+  description: z.string(),
+  files: z.array(demandFile),
+  review: z.enum(reviewStates),
+  reviewReason: z.string(),
+  paid: z.boolean(),
+  settled: z.boolean(),
+  createdAt: z.date(),
+});
+export type Demand = z.infer<typeof demand>;
+
+/** What anyone may see of a reviewed demand, with the applicant count and the company's verified name. */
+export const publicDemand = demand.omit({ reviewReason: true }).extend({
+  applicationCount: z.number().int(),
+  companyName: z.string().nullable(),
+});
+export type PublicDemand = z.infer<typeof publicDemand>;
+
+export const myDemandsFilter = z.object({
+  title: fields.text(100).optional(),
+  review: z.enum(reviewStates).optional(),
+  paid: z.boolean().optional(),
+  settled: z.boolean().optional(),
+  kind: z.enum(demandKinds).optional(),
+  settlement: z.enum(settlements).optional(),
+  ...fields.pageRequest,
+});

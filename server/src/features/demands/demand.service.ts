@@ -1,0 +1,249 @@
+import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/database.js';
+import { AppError } from '../../errors.js';
+import { lastPageOf } from '../../fields.js';
+import type { FileReferences } from '../uploads/file-references.js';
+import {
+  countApplications,
+  countSelected,
+  type DemandRow,
+  deleteDemandWithChildren,
+  deleteOwnedUnpaidFile,
+  filesOfDemands,
+  findDemand,
+  insertDemand,
+  insertDemandFiles,
+  listDemandsAwaitingReview,
+  listOwnerDemands,
+  listPublicDemands,
+  lockDemand,
+  type OwnerFilter,
+  replaceDemandFiles,
+  setOrderNo,
+  setReview,
+  updateUnpaidDemand,
+  verifiedCompanyName,
+} from './demand.repository.js';
+import {
+  type Demand,
+  type DemandInput,
+  type DemandKind,
+  demandKinds,
+  kindCodes,
+  type PublicDemand,
+  type ReviewState,
+  reviewCodes,
+  reviewStates,
+  type Settlement,
+  settlementCodes,
+  settlements,
+} from './demand.schemas.js';
+
+export interface PageRequest {
+  readonly page: number;
+  readonly perPage: number;
+}
+
+export class DemandService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly fileRefs: FileReferences,
+    private readonly timeZone: string,
+  ) {}
+
+  async create(ownerId: number, input: DemandInput): Promise<{ id: number; orderNo: string }> {
+    checkWorkPeriod(input);
+    const files = await this.fileRefs.resolve(ownerId, input.files ?? []);
+    const now = this.clock.now();
+    return this.db.transaction().execute(async (tx) => {
+      const id = await insertDemand(tx, {
+        ...columnsOf(input),
+        owner_id: ownerId,
+        // Placeholder until the id is known; the number is date + id, unique by construction.
+        order_no: `pending-${now}-${Math.random().toString(36).slice(2)}`,
+        review_state: reviewCodes.pending,
+        review_reason: '',
+        paid: 0,
+        settled: 0,
+        created_at: now,
+        updated_at: now,
+      });
+      const orderNo = `${this.dateStamp(now)}${String(id).padStart(8, '0')}`;
+      await setOrderNo(tx, id, orderNo);
+      await insertDemandFiles(tx, id, files, now);
+      return { id, orderNo };
+    });
+  }
+
+  /** The owner edits until the demand is paid; an edited demand goes back to review. */
+  async update(ownerId: number, id: number, input: DemandInput): Promise<void> {
+    checkWorkPeriod(input);
+    const files = input.files === undefined ? undefined : await this.fileRefs.resolve(ownerId, input.files);
+    const now = this.clock.now();
+    await this.db.transaction().execute(async (tx) => {
+      const changed = await updateUnpaidDemand(tx, ownerId, id, {
+        ...columnsOf(input),
+        review_state: reviewCodes.pending,
+        review_reason: '',
+        updated_at: now,
+      });
+      if (!changed) {
+        const row = await findDemand(tx, id);
+        throw new AppError(row && row.owner_id === ownerId ? 'DEMAND_PAID' : 'NOT_FOUND');
+      }
+      if (files) await replaceDemandFiles(tx, id, files, now);
+    });
+  }
+
+  async getOwn(ownerId: number, id: number): Promise<Demand> {
+    const row = await findDemand(this.db, id);
+    if (!row || row.owner_id !== ownerId) throw new AppError('NOT_FOUND');
+    return (await this.withFiles([row]))[0] as Demand;
+  }
+
+  /** Deleting is refused once the demand is paid, settled or has a selected applicant. */
+  async remove(ownerId: number, id: number): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      const row = await lockDemand(tx, id);
+      if (!row || row.owner_id !== ownerId) throw new AppError('NOT_FOUND');
+      if (row.paid || row.settled || (await countSelected(tx, id)) > 0)
+        throw new AppError('DEMAND_IN_PROGRESS');
+      await deleteDemandWithChildren(tx, id);
+    });
+  }
+
+  async removeFile(ownerId: number, fileId: number): Promise<void> {
+    if (!(await deleteOwnedUnpaidFile(this.db, ownerId, fileId))) throw new AppError('NOT_FOUND');
+  }
+
+  async listOwn(ownerId: number, filter: OwnFilter, page: PageRequest) {
+    const { rows, total } = await listOwnerDemands(
+      this.db,
+      ownerId,
+      ownerFilterColumns(filter),
+      page.perPage,
+      (page.page - 1) * page.perPage,
+    );
+    return { items: await this.withFiles(rows), total, ...page, lastPage: lastPageOf(total, page.perPage) };
+  }
+
+  async listPublic(kind: DemandKind | undefined, page: PageRequest) {
+    const offset = (page.page - 1) * page.perPage;
+    const { rows, total } = await listPublicDemands(this.db, kind && kindCodes[kind], page.perPage, offset);
+    return { items: await this.withFiles(rows), total, ...page, lastPage: lastPageOf(total, page.perPage) };
+  }
+
+  /** A reviewed demand for anyone; its owner also sees it before review. */
+  async getPublic(id: number, viewerId: number | null): Promise<PublicDemand> {
+    const row = await findDemand(this.db, id);
+    if (!row || (row.review_state !== reviewCodes.approved && row.owner_id !== viewerId)) {
+      throw new AppError('NOT_FOUND');
+    }
+    const [demand] = await this.withFiles([row]);
+    const [applicationCount, companyName] = await Promise.all([
+      countApplications(this.db, id),
+      verifiedCompanyName(this.db, row.owner_id),
+    ]);
+    const { reviewReason: _hidden, ...visible } = demand as Demand;
+    return { ...visible, applicationCount, companyName };
+  }
+
+  async awaitingReview(page: PageRequest) {
+    const { rows, total } = await listDemandsAwaitingReview(
+      this.db,
+      page.perPage,
+      (page.page - 1) * page.perPage,
+    );
+    return { items: await this.withFiles(rows), total, ...page, lastPage: lastPageOf(total, page.perPage) };
+  }
+
+  async review(id: number, decision: { approve: boolean; reason?: string }): Promise<void> {
+    const state = decision.approve ? reviewCodes.approved : reviewCodes.rejected;
+    if (!(await setReview(this.db, id, state, decision.reason ?? '', this.clock.now()))) {
+      throw new AppError((await findDemand(this.db, id)) ? 'DEMAND_NOT_PENDING' : 'NOT_FOUND');
+    }
+  }
+
+  /** Maps rows to demands, reading the files of the whole page in one query. */
+  async withFiles(rows: readonly DemandRow[]): Promise<Demand[]> {
+    const files = await filesOfDemands(
+      this.db,
+      rows.map((r) => r.id),
+    );
+    return rows.map((row) => ({
+      ...toDemand(row),
+      files: files.filter((f) => f.demand_id === row.id).map((f) => ({ id: f.id, url: f.url })),
+    }));
+  }
+
+  private dateStamp(now: number): string {
+    const parts = new Intl.DateTimeFormat('en-CA', { timeZone: this.timeZone, dateStyle: 'short' }).format(
+      now,
+    );
+    return parts.replaceAll('-', '');
+  }
+}
+
+export interface OwnFilter {
+  readonly title?: string;
+  readonly review?: ReviewState;
+  readonly paid?: boolean;
+  readonly settled?: boolean;
+  readonly kind?: DemandKind;
+  readonly settlement?: Settlement;
+}
+
+function ownerFilterColumns(filter: OwnFilter): OwnerFilter {
+  const flag = (value: boolean | undefined) => (value === undefined ? undefined : value ? 1 : 0);
+  return {
+    ...(filter.title ? { titleContains: filter.title } : {}),
+    ...(filter.review ? { reviewState: reviewCodes[filter.review] } : {}),
+    ...(filter.paid !== undefined ? { paid: flag(filter.paid) } : {}),
+    ...(filter.settled !== undefined ? { settled: flag(filter.settled) } : {}),
+    ...(filter.kind ? { kind: kindCodes[filter.kind] } : {}),
+    ...(filter.settlement ? { settlement: settlementCodes[filter.settlement] } : {}),
+  };
+}
+
+function checkWorkPeriod(input: DemandInput): void {
+  if (input.workEnd.getTime() < input.workStart.getTime()) {
+    throw new AppError('END_BEFORE_BEGIN');
+  }
+}
+
+function columnsOf(input: DemandInput) {
+  return {
+    title: input.title,
+    kind: kindCodes[input.kind],
+    price_fen: input.priceFen,
+    settlement: settlementCodes[input.settlement],
+    address: input.address,
+    work_start: input.workStart.getTime(),
+    work_end: input.workEnd.getTime(),
+    category: input.category,
+    description: input.description,
+  };
+}
+
+function toDemand(row: DemandRow): Omit<Demand, 'files'> {
+  return {
+    id: row.id,
+    orderNo: row.order_no,
+    ownerId: row.owner_id,
+    title: row.title,
+    kind: demandKinds[row.kind - 1] ?? 'other',
+    priceFen: Number(row.price_fen),
+    settlement: settlements[row.settlement - 1] ?? 'other',
+    address: row.address,
+    workStart: new Date(Number(row.work_start)),
+    workEnd: new Date(Number(row.work_end)),
+    category: row.category,
+    description: row.description,
+    review: reviewStates[row.review_state] ?? 'pending',
+    reviewReason: row.review_reason,
+    paid: row.paid === 1,
+    settled: row.settled === 1,
+    createdAt: new Date(Number(row.created_at)),
+  };
+}

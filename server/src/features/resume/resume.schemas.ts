@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { errorTable } from '../../errors.js';
+import * as fields from '../../fields.js';
+
+/** A user keeps at most this many entries in each resume list. */
+export const maxEntriesPerList = 100;
+
+const name = fields.text(100).min(1);
+const shortText = (max: number) => fields.text(max).default('');
+const longText = fields.multilineText(5000).default('');
+const date = z.date().min(new Date('1900-01-01T00:00:00Z')).max(new Date('2100-01-01T00:00:00Z'));
+
+/** An http(s) address, or nothing. */
+const link = fields
+  .text(255)
+  .refine((value) => value === '' || isHttpUrl(value), { message: 'Must be an http(s) URL' })
+  .default('');
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** The fields of an entry of each list, as the typed API names them. */
+export const projectFields = {
+  name,
+  type: shortText(100),
+  link,
+  keyFeatures: longText,
+  description: longText,
+  responsibilities: longText,
+};
+
+export const skillFields = {
+  name,
+  /** 1 (basic) to 5 (expert). */
+  score: z.number().int().min(1).max(5),
+};
+
+export const jobFields = {
+  begin: date,
+  end: date,
+  company: name,
+  title: name,
+  description: longText,
+};
+
+export const educationFields = {
+  begin: date,
+  end: date,
+  school: name,
+  major: shortText(100),
+  degree: shortText(100),
+  description: longText,
+};
+
+/**
+ * A period ends no earlier than it begins. The issue names its error code, so the legacy door can
+ * show that code's Chinese message instead of a generic "invalid".
+ */
+export function endNotBeforeBegin<Schema extends z.ZodType<object>>(schema: Schema) {
+  return schema.refine(
+    (value) => {
+      const { begin, end } = value as { begin?: unknown; end?: unknown };
+      return !(begin instanceof Date && end instanceof Date) || end.getTime() >= begin.getTime();
+    },
+    { path: ['end'], message: errorTable.END_BEFORE_BEGIN.en, params: { appCode: 'END_BEFORE_BEGIN' } },
+  );
+}
+
+/** What every stored entry carries besides its fields. */
+export const ownership = {
+  id: z.number().int(),
+  /** The user the entry belongs to. */
+  userId: z.number().int(),
+};

@@ -1,0 +1,161 @@
+import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/database.js';
+import { AppError } from '../../errors.js';
+import { lastPageOf } from '../../fields.js';
+import { findUserById } from '../user/user.repository.js';
+import {
+  type EducationItem,
+  type Entry,
+  type JobItem,
+  type ProjectItem,
+  type ResumeListStorage,
+  resumeLists,
+  type SkillItem,
+} from './resume.lists.js';
+import {
+  countEntries,
+  deleteAllEntries,
+  deleteEntry,
+  findEntries,
+  insertEntries,
+  insertEntry,
+  inTransaction,
+  lockOwner,
+  type StoredColumns,
+  type StoredRow,
+  updateEntry,
+} from './resume.repository.js';
+import { maxEntriesPerList } from './resume.schemas.js';
+
+export interface Page<Item> {
+  items: Item[];
+  total: number;
+  page: number;
+  perPage: number;
+  lastPage: number;
+}
+
+/** One resume list of the logged-in user. The same class serves all four lists. */
+export class ResumeListService<Item extends object> {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly list: ResumeListStorage<Item>,
+  ) {}
+
+  async page(userId: number, request: { page: number; perPage: number }): Promise<Page<Entry<Item>>> {
+    const { table } = this.list;
+    const offset = (request.page - 1) * request.perPage;
+    const [total, rows] = await Promise.all([
+      countEntries(this.db, table, userId),
+      findEntries(this.db, table, userId, { offset, limit: request.perPage }),
+    ]);
+    return {
+      items: rows.map((row) => this.toEntry(row)),
+      total,
+      page: request.page,
+      perPage: request.perPage,
+      lastPage: lastPageOf(total, request.perPage),
+    };
+  }
+
+  async all(userId: number): Promise<Entry<Item>[]> {
+    const rows = await findEntries(this.db, this.list.table, userId);
+    return rows.map((row) => this.toEntry(row));
+  }
+
+  async add(userId: number, item: Item): Promise<Entry<Item>> {
+    const { table } = this.list;
+    const id = await inTransaction(this.db, async (trx) => {
+      await lockOwner(trx, userId);
+      if ((await countEntries(trx, table, userId)) >= maxEntriesPerList)
+        throw new AppError('RESUME_LIST_FULL');
+      return insertEntry(trx, table, userId, this.toColumns(item), this.clock.now());
+    });
+    return { ...item, id, userId };
+  }
+
+  /** Replaces an entry's fields. Another user's entry answers like a missing one. */
+  async update(userId: number, id: number, item: Item): Promise<Entry<Item>> {
+    const updated = await updateEntry(
+      this.db,
+      this.list.table,
+      userId,
+      id,
+      this.toColumns(item),
+      this.clock.now(),
+    );
+    if (!updated) throw new AppError('NOT_FOUND');
+    return { ...item, id, userId };
+  }
+
+  async remove(userId: number, id: number): Promise<void> {
+    if (!(await deleteEntry(this.db, this.list.table, userId, id))) throw new AppError('NOT_FOUND');
+  }
+
+  /** Replaces the whole list in one transaction: the new entries in the given order, or no change at all. */
+  async replaceAll(userId: number, items: readonly Item[]): Promise<Entry<Item>[]> {
+    const { table } = this.list;
+    const rows = await inTransaction(this.db, async (trx) => {
+      await lockOwner(trx, userId);
+      await deleteAllEntries(trx, table, userId);
+      await insertEntries(
+        trx,
+        table,
+        userId,
+        items.map((item) => this.toColumns(item)),
+        this.clock.now(),
+      );
+      return findEntries(trx, table, userId);
+    });
+    return rows.map((row) => this.toEntry(row));
+  }
+
+  private toColumns(item: Item): StoredColumns {
+    const stored: StoredColumns = {};
+    for (const [field, codec] of this.codecs()) stored[codec.column] = codec.toStored(item[field]);
+    return stored;
+  }
+
+  private toEntry(row: StoredRow): Entry<Item> {
+    const item: Partial<Item> = {};
+    for (const [field, codec] of this.codecs()) item[field] = codec.fromStored(row[codec.column]);
+    return { ...(item as Item), id: Number(row.id), userId: Number(row.user_id) };
+  }
+
+  private codecs() {
+    return Object.entries(this.list.columns) as Array<
+      [keyof Item, ResumeListStorage<Item>['columns'][keyof Item]]
+    >;
+  }
+}
+
+/** The four lists of the logged-in user, and anyone's resume as employers read it. */
+export class ResumeService {
+  readonly projects: ResumeListService<ProjectItem>;
+  readonly skills: ResumeListService<SkillItem>;
+  readonly jobs: ResumeListService<JobItem>;
+  readonly education: ResumeListService<EducationItem>;
+
+  constructor(
+    private readonly db: Db,
+    clock: Clock,
+  ) {
+    this.projects = new ResumeListService(db, clock, resumeLists.projects);
+    this.skills = new ResumeListService(db, clock, resumeLists.skills);
+    this.jobs = new ResumeListService(db, clock, resumeLists.jobs);
+    this.education = new ResumeListService(db, clock, resumeLists.education);
+  }
+
+  /** A person's resume for employers: the four lists, no contact data. */
+  async ofUser(userId: number) {
+    if (!(await findUserById(this.db, userId))) throw new AppError('NOT_FOUND');
+    const [projects, skills, jobs, education] = await Promise.all([
+      this.projects.all(userId),
+      this.skills.all(userId),
+      this.jobs.all(userId),
+      this.education.all(userId),
+    ]);
+    return { userId, projects, skills, jobs, education };
+  }
+}

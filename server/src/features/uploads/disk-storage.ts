@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { type FileStorage, isStorageKey } from './storage.js';
+
+/** Uploads as files under one root folder (config.uploadDir). */
+export class DiskStorage implements FileStorage {
+  private readonly root: string;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+  }
+
+  async put(key: string, body: Readable): Promise<void> {
+    const target = this.pathOf(key);
+    await mkdir(path.dirname(target), { recursive: true });
+    // Written beside the target and renamed when complete, so a reader never sees half a file.
+    const partial = `${target}.${randomBytes(6).toString('hex')}.part`;
+    try {
+      await pipeline(body, createWriteStream(partial, { flags: 'wx', mode: 0o640 }));
+      await rename(partial, target);
+    } catch (error) {
+      await unlink(partial).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async get(key: string): Promise<{ body: Readable; size: number } | null> {
+    const file = this.pathOf(key);
+    const info = await stat(file).catch(() => null);
+    if (!info?.isFile()) return null;
+    return { body: createReadStream(file), size: info.size };
+  }
+
+  async delete(key: string): Promise<void> {
+    await unlink(this.pathOf(key)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+  }
+
+  /** Refuses anything but our own key shape, and checks the result stays under the root anyway. */
+  private pathOf(key: string): string {
+    const file = path.resolve(this.root, key);
+    if (!isStorageKey(key) || !file.startsWith(this.root + path.sep)) {
+      throw new Error(`not a storage key: ${JSON.stringify(key)}`);
+    }
+    return file;
+  }
+}

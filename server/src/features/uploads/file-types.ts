@@ -1,0 +1,73 @@
+import { fileTypeFromBuffer } from 'file-type';
+
+export type FileKind = 'image' | 'document';
+
+export interface AcceptedType {
+  readonly ext: string;
+  readonly mime: string;
+  readonly kind: FileKind;
+}
+
+const megabyte = 1024 * 1024;
+
+/** Largest file of each kind. Documents are deliverables (archives, PDFs) and match multipart's own cap. */
+export const maxBytesOf: Record<FileKind, number> = { image: 5 * megabyte, document: 50 * megabyte };
+
+/** How many leading bytes decide the type: file-type reads no further than this for our types. */
+export const sniffBytes = 4100;
+
+const image = (ext: string, mime: string): AcceptedType => ({ ext, mime, kind: 'image' });
+const document = (ext: string, mime: string): AcceptedType => ({ ext, mime, kind: 'document' });
+
+/** Every type this service stores, by the MIME type file-type reports for the bytes. */
+const acceptedByDetectedMime: Readonly<Record<string, AcceptedType>> = {
+  'image/jpeg': image('jpg', 'image/jpeg'),
+  'image/png': image('png', 'image/png'),
+  // An animated PNG is a PNG to every browser.
+  'image/apng': image('png', 'image/png'),
+  'image/gif': image('gif', 'image/gif'),
+  'image/webp': image('webp', 'image/webp'),
+  'application/zip': document('zip', 'application/zip'),
+  'application/x-rar-compressed': document('rar', 'application/vnd.rar'),
+  'application/x-7z-compressed': document('7z', 'application/x-7z-compressed'),
+  'application/pdf': document('pdf', 'application/pdf'),
+};
+
+/** The type the leading bytes show, if it is one we accept. Names and Content-Type are never asked. */
+export async function detectAcceptedType(head: Uint8Array): Promise<AcceptedType | undefined> {
+  const detected = await fileTypeFromBuffer(head);
+  return detected ? acceptedByDetectedMime[detected.mime] : undefined;
+}
+
+const kindOfExtension: Readonly<Record<string, FileKind>> = {
+  jpg: 'image',
+  jpeg: 'image',
+  jpe: 'image',
+  png: 'image',
+  apng: 'image',
+  gif: 'image',
+  webp: 'image',
+  zip: 'document',
+  rar: 'document',
+  '7z': 'document',
+  pdf: 'document',
+};
+
+/**
+ * Which kind the file's name claims, when its extension is one of ours. A name claiming the other
+ * kind than the bytes (an archive called `.png`) is a disguise and refused; within a kind a wrong
+ * extension is common (phones save WebP as `.jpg`) and harmless, since we store the true one.
+ */
+export function claimedKind(originalName: string): FileKind | undefined {
+  const dot = originalName.lastIndexOf('.');
+  return dot >= 0 ? kindOfExtension[originalName.slice(dot + 1).toLowerCase()] : undefined;
+}
+
+/**
+ * A client's file name is kept as metadata only, but one carrying a path (`../x`, `C:\x`) or control
+ * characters is an attack or a broken client either way.
+ */
+export function isAcceptableName(originalName: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
+  return originalName.length <= 255 && !/[\\/\u0000-\u001f\u007f]/.test(originalName);
+}

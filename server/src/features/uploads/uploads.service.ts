@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/database.js';
+import { AppError } from '../../errors.js';
+import type { RateLimiter, RateRule } from '../../kv/rate-limiter.js';
+import {
+  type AcceptedType,
+  claimedKind,
+  detectAcceptedType,
+  isAcceptableName,
+  maxBytesOf,
+  sniffBytes,
+} from './file-types.js';
+import { ChunkReader, type IncomingStream } from './incoming-file.js';
+import { type FileStorage, newStorageKey, urlOfKey } from './storage.js';
+import { findUploadByKey, insertUpload, type UploadRow } from './uploads.repository.js';
+import type { UploadedFile } from './uploads.schemas.js';
+
+/** Who is uploading: anyone (images only, rate-limited per IP) or a logged-in member. */
+export type UploadAudience = 'anonymous' | 'member';
+
+/** Bytes stored but not yet recorded: the door records them once it knows who uploaded. */
+export class ReceivedFile {
+  constructor(
+    readonly key: string,
+    readonly type: AcceptedType,
+    readonly size: number,
+    readonly originalName: string,
+  ) {}
+}
+
+export class UploadService {
+  private readonly anonymousPerIp: RateRule;
+
+  constructor(
+    private readonly db: Db,
+    private readonly storage: FileStorage,
+    private readonly limiter: RateLimiter,
+    private readonly clock: Clock,
+    anonUploadPerIpHour: number,
+  ) {
+    this.anonymousPerIp = { name: 'upload:anon:ip', limit: anonUploadPerIpHour, windowMs: 60 * 60_000 };
+  }
+
+  /**
+   * Streams an incoming file to storage: the leading bytes decide the type, the rest is counted on
+   * the way and the upload aborted past the type's limit, so no file is ever held whole in memory.
+   * The stream is always consumed to its end, also when the file is refused.
+   */
+  async receive(
+    source: IncomingStream,
+    originalName: string,
+    audience: UploadAudience,
+    ip: string,
+  ): Promise<ReceivedFile> {
+    const reader = new ChunkReader(source);
+    try {
+      if (!isAcceptableName(originalName)) throw new AppError('UPLOAD_NAME_INVALID');
+      // Counted before any byte is written, so a refused client cannot fill the disk.
+      if (audience === 'anonymous' && !(await this.limiter.hit(this.anonymousPerIp, ip))) {
+        throw new AppError('UPLOAD_TOO_FREQUENT');
+      }
+      const head = await reader.head(sniffBytes);
+      if (head.length === 0) throw new AppError('UPLOAD_EMPTY');
+      const type = await detectAcceptedType(head);
+      if (!type) throw new AppError('UPLOAD_TYPE_NOT_ALLOWED');
+      if (audience === 'anonymous' && type.kind !== 'image') throw new AppError('UPLOAD_IMAGES_ONLY');
+      const claimed = claimedKind(originalName);
+      if (claimed && claimed !== type.kind) throw new AppError('UPLOAD_NAME_MISMATCH');
+
+      const key = newStorageKey(this.clock.now(), type.ext, randomBytes(16).toString('base64url'));
+      let size = 0;
+      const limit = maxBytesOf[type.kind];
+      async function* counted() {
+        for (let chunk: Buffer | undefined = head; chunk; chunk = await reader.next()) {
+          size += chunk.length;
+          if (size > limit) throw new AppError('UPLOAD_TOO_LARGE');
+          yield chunk;
+        }
+        // multipart stops at its own cap without an error; a cut file is a too large one.
+        if (reader.truncated) throw new AppError('UPLOAD_TOO_LARGE');
+      }
+      await this.storage.put(key, Readable.from(counted()));
+      return new ReceivedFile(key, type, size, originalName);
+    } finally {
+      await reader.drain();
+    }
+  }
+
+  /** Records a received file as uploaded by `userId` (null: anonymous). */
+  async record(file: ReceivedFile, userId: number | null): Promise<UploadedFile> {
+    const now = this.clock.now();
+    try {
+      const id = await insertUpload(this.db, {
+        userId,
+        key: file.key,
+        originalName: file.originalName,
+        mime: file.type.mime,
+        size: file.size,
+        now,
+      });
+      return {
+        id,
+        url: urlOfKey(file.key),
+        mime: file.type.mime,
+        size: file.size,
+        originalName: file.originalName,
+        createdAt: new Date(now),
+      };
+    } catch (error) {
+      await this.discard(file);
+      throw error;
+    }
+  }
+
+  /** Removes the bytes of a file that was received but will not be recorded. */
+  async discard(file: ReceivedFile): Promise<void> {
+    await this.storage.delete(file.key);
+  }
+
+  /** A recorded upload and its bytes, for serving; null for anything not recorded. */
+  async open(key: string) {
+    const row = await findUploadByKey(this.db, key);
+    if (!row) return null;
+    const stored = await this.storage.get(key);
+    return stored ? { file: toUploadedFile(row), body: stored.body, size: stored.size } : null;
+  }
+}
+
+export function toUploadedFile(row: UploadRow): UploadedFile {
+  return {
+    id: row.id,
+    url: urlOfKey(row.storage_key),
+    mime: row.mime,
+    size: Number(row.size),
+    originalName: row.original_name,
+    createdAt: new Date(Number(row.created_at)),
+  };
+}

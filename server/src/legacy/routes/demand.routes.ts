@@ -1,0 +1,111 @@
+import {
+  decodeDemand,
+  demandLabels,
+  encodeDemand,
+  encodeOwnDemand,
+  encodePublicDemand,
+} from '../codecs/demand.js';
+import { decodePageFields, encodePaginator } from '../codecs/paginator.js';
+import { enumCode, integer, type LegacyFields, text } from '../codecs/values.js';
+import { legacyRoute, sessionFields } from '../route.js';
+
+const nothing = () => '';
+
+/** `0`/`1` filter fields; absent or empty means "do not filter". */
+function flagFilter(value: unknown): boolean {
+  const flag = integer(value);
+  if (flag === undefined) return undefined as unknown as boolean;
+  return (flag === 0 ? false : flag === 1 ? true : value) as boolean;
+}
+
+function reviewFilter(value: unknown) {
+  const flag = flagFilter(value);
+  return (flag === undefined ? undefined : flag === true ? 'approved' : flag === false ? 'pending' : value) as
+    | 'approved'
+    | 'pending';
+}
+
+const ownListFilter = (f: LegacyFields) => ({
+  title: text(f.title) || undefined,
+  review: reviewFilter(f.show),
+  paid: flagFilter(f.pay),
+  settled: flagFilter(f.suan),
+  kind: enumCode(f.titletype, { 1: 'partTime', 2: 'fullTime', 3: 'other' } as const),
+  settlement: enumCode(f.pricetype, { 1: 'monthly', 2: 'daily', 3: 'other' } as const),
+  ...decodePageFields(f),
+});
+
+const pageLabels = { page: '页数', perPage: '每页条数' };
+
+/** `/user/goods/*` (the owner's side of demands) and the public `/index/goods/*`. */
+export const demandRoutes = [
+  legacyRoute({
+    path: '/user/goods/add',
+    labels: demandLabels,
+    decode: decodeDemand,
+    call: (api, input) => api.demands.create(input),
+    encode: (created) => ({ id: created.id, goodsid: created.orderNo }),
+  }),
+  legacyRoute({
+    path: '/user/goods/edit',
+    labels: demandLabels,
+    decode: (f, request) => ({ id: integer(f.id), ...decodeDemand(f, request) }),
+    call: (api, input) => api.demands.update(input),
+    encode: nothing,
+  }),
+  legacyRoute({
+    path: '/user/goods/info',
+    labels: demandLabels,
+    decode: (f) => ({ id: integer(f.id) }),
+    call: (api, input) => api.demands.mine(input),
+    encode: (demand, { timeZone }) => encodeDemand(demand, timeZone),
+  }),
+  legacyRoute({
+    path: '/user/goods/index',
+    labels: {
+      title: '标题',
+      review: '审核状态',
+      paid: '付款状态',
+      settled: '结算状态',
+      kind: '类型',
+      settlement: '结算方式',
+      ...pageLabels,
+    },
+    decode: ownListFilter,
+    call: (api, input) => api.demands.listMine(input),
+    encode: (page, { timeZone }) => encodePaginator(page, (d) => encodeOwnDemand(d, timeZone)),
+  }),
+  legacyRoute({
+    path: '/user/goods/del',
+    labels: demandLabels,
+    decode: (f) => ({ id: integer(f.id) }),
+    call: (api, input) => api.demands.remove(input),
+    encode: nothing,
+  }),
+  legacyRoute({
+    path: '/user/goods/delfile',
+    labels: { fileId: '文件ID' },
+    decode: (f) => ({ fileId: integer(f.id) }),
+    call: (api, input) => api.demands.removeFile(input),
+    encode: nothing,
+  }),
+  legacyRoute({
+    path: '/index/goods/index',
+    labels: { kind: '类型', ...pageLabels },
+    decode: (f) => ({
+      kind: enumCode(f.titletype, { 1: 'partTime', 2: 'fullTime', 3: 'other' } as const),
+      ...decodePageFields(f),
+    }),
+    call: (api, input) => api.demands.list(input),
+    encode: (page, { timeZone }) => encodePaginator(page, (d) => encodeDemand(d, timeZone)),
+  }),
+  legacyRoute({
+    path: '/index/goods/goodsinfo',
+    labels: { id: '需求ID' },
+    // Login fields are optional here: with them, an owner can open their own unreviewed demand.
+    credentials: (f) => (f.token_check ? sessionFields(f) : {}),
+    decode: (f) => ({ id: integer(f.id) }),
+    call: (api, input) => api.demands.get(input),
+    encode: (demand, { timeZone }) => encodePublicDemand(demand, timeZone),
+  }),
+];

@@ -1,0 +1,261 @@
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, isAppError } from '../../../client-sdk/index.js';
+import { commands } from '../../../server/src/cli/commands.js';
+import { checkFields, loginBySms } from '../../support/auth-flow.js';
+import { backends } from '../../support/backends.js';
+import { legacyPost } from '../../support/legacy-client.js';
+import { apply, approveDemand, postDemand, type Session } from '../../support/marketplace-flow.js';
+import { randomIp, randomPhone, startTestApp, type TestApp } from '../../support/test-app.js';
+
+const notFound = { res: 0, err: '记录不存在', data: '' };
+
+describe.each(backends)('applications, selection and delivery ($name)', (backend) => {
+  let t: TestApp;
+  let url: string;
+  let owner: Session;
+  let alice: Session;
+  let bob: Session;
+  beforeAll(async () => {
+    t = await startTestApp(backend);
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    owner = await loginBySms(t, undefined, 2);
+    alice = await loginBySms(t, undefined, 1);
+    bob = await loginBySms(t, undefined, 1);
+  });
+  afterAll(() => t.close());
+
+  const post = (path: string, session: Session, fields: Record<string, unknown> = {}) =>
+    legacyPost(t.app, path, { ...checkFields(session), ...fields });
+
+  it('runs the whole flow: review, apply, select, deliver, with the states the client reads', async () => {
+    const demandId = await postDemand(t, owner);
+    // Unreviewed: not public and not open for applications.
+    const publicBefore = await legacyPost(t.app, '/index/goods/goodsinfo', { id: String(demandId) });
+    expect(publicBefore.body).toEqual(notFound);
+    expect((await post('/user/goods_order/isadd', alice, { id: String(demandId) })).body).toEqual({
+      res: 0,
+      err: '该需求未审核或已结算，不能申请',
+      data: '',
+    });
+
+    await approveDemand(t, demandId);
+    const detail = await legacyPost(t.app, '/index/goods/goodsinfo', { id: String(demandId) });
+    expect(detail.body.data).toMatchObject({
+      id: demandId,
+      show: '已审核',
+      order_sum: 0,
+      companyinfo: null,
+      files: [],
+    });
+    expect(JSON.stringify(detail.body.data)).not.toContain(owner.phone);
+
+    expect((await post('/user/goods_order/isadd', alice, { id: String(demandId) })).body).toEqual({
+      res: 1,
+      err: '',
+      data: '',
+    });
+    const aliceApplication = await apply(t, alice, demandId, '我可以做');
+    const bobApplication = await apply(t, bob, demandId, '我也可以');
+    expect((await post('/user/goods_order/isadd', alice, { id: demandId })).body).toEqual({
+      res: 0,
+      err: '已经申请过该项目',
+      data: '',
+    });
+    expect((await post('/user/goods_order/add', alice, { goods_id: demandId, msg: 'again' })).body.err).toBe(
+      '已经申请过该项目',
+    );
+    expect((await post('/user/goods_order/add', owner, { goods_id: demandId, msg: 'mine' })).body.err).toBe(
+      '不能申请自己发布的需求',
+    );
+    expect((await legacyPost(t.app, '/index/goods/goodsinfo', { id: demandId })).body.data).toMatchObject({
+      order_sum: 2,
+    });
+
+    // Delivery before selection is refused.
+    expect(
+      (await post('/user/goods_order/ok', alice, { id: aliceApplication, over: '', source: 'x' })).body.res,
+    ).toBe(0);
+
+    const select = await post('/user/goods/ok', owner, {
+      goods_id: String(demandId),
+      order_id: `${aliceApplication}`,
+    });
+    expect(select.body).toEqual({ res: 1, err: '', data: { order_id: [aliceApplication] } });
+    expect((await post('/user/goods_order/del', alice, { id: aliceApplication })).body).toEqual({
+      res: 0,
+      err: '已被选中，不能撤回申请',
+      data: '',
+    });
+    expect((await post('/user/goods_order/info', alice, { id: aliceApplication })).body.data).toMatchObject({
+      id: aliceApplication,
+      state: '锁定',
+      ok: '未完结',
+      phone: alice.phone,
+      goodsinfo: { id: demandId, title: '微信小程序开发', show: '已审核' },
+    });
+
+    // Bob was not selected: he cannot deliver, and may withdraw.
+    expect((await post('/user/goods_order/ok', bob, { id: bobApplication, source: 'x' })).body.res).toBe(0);
+    expect((await post('/user/goods_order/del', bob, { id: bobApplication })).body).toEqual({
+      res: 1,
+      err: '',
+      data: '',
+    });
+
+    const ownList = await post('/user/goods/index', owner, {});
+    const row = (ownList.body.data as { data: Array<Record<string, unknown>> }).data.find(
+      (d) => d.id === demandId,
+    ) as {
+      order_id_list: Array<{ id: number; phone: string; state: string }>;
+      order_id_ok: Array<{ id: number }>;
+    };
+    expect(row.order_id_list.map((a) => a.id)).toEqual([aliceApplication]);
+    expect(row.order_id_ok.map((a) => a.id)).toEqual([aliceApplication]);
+    expect(row.order_id_list[0]).toMatchObject({ phone: alice.phone, state: '锁定' });
+
+    const mine = await post('/user/goods_order/index', alice, {});
+    expect(mine.body.data).toMatchObject({
+      total: 1,
+      data: [{ id: aliceApplication, goods: { id: demandId } }],
+    });
+  });
+
+  it('refuses selections of another owner, of another demand and of unknown ids', async () => {
+    const demandA = await postDemand(t, owner);
+    const demandB = await postDemand(t, owner);
+    await approveDemand(t, demandA);
+    await approveDemand(t, demandB);
+    const onA = await apply(t, alice, demandA);
+    const onB = await apply(t, alice, demandB);
+
+    expect((await post('/user/goods/ok', bob, { goods_id: demandA, order_id: String(onA) })).body).toEqual(
+      notFound,
+    );
+    const mixed = await post('/user/goods/ok', owner, { goods_id: demandA, order_id: `${onA},${onB}` });
+    expect(mixed.body).toEqual({ res: 0, err: '所选申请不存在或不属于该需求', data: '' });
+    const missing = await post('/user/goods/ok', owner, { goods_id: demandA, order_id: [onA, 99999999] });
+    expect(missing.body.err).toBe('所选申请不存在或不属于该需求');
+    expect((await post('/user/goods/ok', owner, { goods_id: demandA, order_id: 'x' })).body.err).toBe(
+      '第1条：申请ID格式错误',
+    );
+    expect((await post('/user/goods/ok', owner, { goods_id: demandA, order_id: '' })).body.err).toBe(
+      '申请ID不能为空',
+    );
+    // Nothing was selected by the refused calls.
+    const info = await post('/user/goods_order/info', alice, { id: onA });
+    expect((info.body.data as { state: string }).state).toBe('正常');
+  });
+
+  it('keeps other users out of applications', async () => {
+    const demandId = await postDemand(t, owner);
+    await approveDemand(t, demandId);
+    const applicationId = await apply(t, alice, demandId);
+    expect((await post('/user/goods_order/info', bob, { id: applicationId })).body).toEqual(notFound);
+    expect((await post('/user/goods_order/del', bob, { id: applicationId })).body).toEqual(notFound);
+    expect((await post('/user/goods_order/ok', bob, { id: applicationId, source: 'x' })).body).toEqual(
+      notFound,
+    );
+    expect((await post('/user/goods_order/info', alice, { id: applicationId })).body.res).toBe(1);
+  });
+
+  it('makes one row of concurrent duplicate applies', async () => {
+    const demandId = await postDemand(t, owner);
+    await approveDemand(t, demandId);
+    const carol = await loginBySms(t);
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        post('/user/goods_order/add', carol, { goods_id: demandId, msg: '并发申请' }),
+      ),
+    );
+    expect(answers.filter((a) => a.body.res === 1)).toHaveLength(1);
+    expect(answers.filter((a) => a.body.err === '已经申请过该项目')).toHaveLength(7);
+    expect((await legacyPost(t.app, '/index/goods/goodsinfo', { id: demandId })).body.data).toMatchObject({
+      order_sum: 1,
+    });
+  });
+
+  it('lists only reviewed demands publicly, newest first, by kind, without phones', async () => {
+    const poster = await loginBySms(t, undefined, 2);
+    const fullTime = await postDemand(t, poster, { titletype: '2', title: '全职前端' });
+    const partTime = await postDemand(t, poster, { titletype: '1', title: '兼职设计' });
+    const hidden = await postDemand(t, poster, { titletype: '2', title: '未审核的' });
+    await approveDemand(t, fullTime);
+    await approveDemand(t, partTime);
+    const list = await legacyPost(t.app, '/index/goods/index', { titletype: '2', limit: 100 });
+    const rows = (list.body.data as { data: Array<{ id: number; titletype: string }> }).data;
+    expect(rows.map((r) => r.id)).toContain(fullTime);
+    expect(rows.map((r) => r.id)).not.toContain(partTime);
+    expect(rows.map((r) => r.id)).not.toContain(hidden);
+    expect(rows.every((r) => r.titletype === '全职')).toBe(true);
+    const ids = rows.map((r) => r.id);
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    expect(JSON.stringify(list.body.data)).not.toContain(poster.phone);
+    // The owner may open their own unreviewed demand with login fields.
+    expect((await legacyPost(t.app, '/index/goods/goodsinfo', { id: hidden })).body).toEqual(notFound);
+    const own = await legacyPost(t.app, '/index/goods/goodsinfo', { id: hidden, ...checkFields(poster) });
+    expect(own.body.data).toMatchObject({ id: hidden, show: '未审核' });
+  });
+
+  it('reviews through the admin procedures, with a reason the owner reads', async () => {
+    const adminPhone = randomPhone();
+    await commands['create-admin']?.run({
+      config: t.config,
+      database: t.stores.database,
+      values: { phone: adminPhone, password: 'admin-pass-1' },
+    });
+    const login = await legacyPost(
+      t.app,
+      '/index/api/loginpassword',
+      { phone: adminPhone, password: 'admin-pass-1' },
+      'json',
+      {
+        ip: randomIp(),
+      },
+    );
+    const admin = createClient({ url, token: (login.body.data as { token: string }).token });
+    const demandId = await postDemand(t, owner, { title: '需要审核的需求' });
+    const queue = await admin.demands.awaitingReview.query({ perPage: 100 });
+    expect(queue.items.map((d) => d.id)).toContain(demandId);
+
+    await admin.demands.review.mutate({ id: demandId, approve: false, reason: '描述不清楚' });
+    const info = await post('/user/goods/info', owner, { id: demandId });
+    expect(info.body.data).toMatchObject({ show: '未审核', reason: '描述不清楚' });
+    const again = await admin.demands.review.mutate({ id: demandId, approve: true }).catch((e: unknown) => e);
+    expect(isAppError(again, 'DEMAND_NOT_PENDING')).toBe(true);
+
+    const asOwner = createClient({ url, token: owner.token });
+    const refused = await asOwner.demands.review
+      .mutate({ id: demandId, approve: true })
+      .catch((e: unknown) => e);
+    expect(isAppError(refused, 'ADMIN_ONLY')).toBe(true);
+  });
+
+  it('serves the same flow through the typed client with real types', async () => {
+    const employer = createClient({ url, token: owner.token });
+    const worker = createClient({ url, token: alice.token });
+    const created = await employer.demands.create.mutate({
+      title: 'Typed demand',
+      kind: 'fullTime',
+      priceFen: 123_456,
+      settlement: 'monthly',
+      address: 'Shenzhen',
+      workStart: new Date('2027-03-01T00:00:00+08:00'),
+      workEnd: new Date('2027-03-31T00:00:00+08:00'),
+      description: 'Typed all the way',
+    });
+    const own = await employer.demands.mine.query({ id: created.id });
+    expect(own).toMatchObject({ priceFen: 123_456, kind: 'fullTime', review: 'pending', paid: false });
+    expect(own.workStart).toEqual(new Date('2027-03-01T00:00:00+08:00'));
+    await approveDemand(t, created.id);
+    const { id } = await worker.applications.submit.mutate({ demandId: created.id, message: 'typed apply' });
+    await employer.applications.select.mutate({ demandId: created.id, applicationIds: [id] });
+    const mine = await worker.applications.getMine.query({ applicationId: id });
+    expect(mine).toMatchObject({ selected: true, delivered: false, demand: { id: created.id } });
+    const bad = await employer.demands.create
+      .mutate({ ...own, workEnd: new Date('2027-02-01'), files: [] })
+      .catch((e: unknown) => e);
+    expect(isAppError(bad, 'END_BEFORE_BEGIN') || isAppError(bad, 'VALIDATION_FAILED')).toBe(true);
+  });
+});

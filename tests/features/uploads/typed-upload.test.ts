@@ -1,0 +1,122 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UploadError, uploadFile } from '../../../client-sdk/upload.js';
+import { checkFields, loginBySms } from '../../support/auth-flow.js';
+import { backends } from '../../support/backends.js';
+import { sampleJpeg, samplePng, sampleZip } from '../../support/sample-files.js';
+import { startTestApp, type TestApp } from '../../support/test-app.js';
+import { filesUnder, multipartBody } from '../../support/upload-client.js';
+
+/** Uploads over a real socket: the typed SDK helper, and the legacy route as a browser posts it. */
+describe.each(backends)('uploads over HTTP ($name)', (backend) => {
+  let t: TestApp;
+  let url: string;
+  let uploadDir: string;
+  beforeAll(async () => {
+    uploadDir = mkdtempSync(path.join(tmpdir(), 'svc-uploads-'));
+    t = await startTestApp(backend, { UPLOAD_DIR: uploadDir });
+    url = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await t.close();
+    rmSync(uploadDir, { recursive: true, force: true });
+  });
+
+  it('uploads with the SDK helper and answers the typed record, served byte for byte', async () => {
+    const session = await loginBySms(t);
+    const png = samplePng(100, 80);
+    const record = await uploadFile({ url, token: session.token, file: new Blob([new Uint8Array(png)]), filename: 'pic.png' });
+    expect(record).toEqual({
+      id: expect.any(Number),
+      url: expect.stringMatching(/^\/uploads\/\d{4}\/\d{2}\/\d{2}\/[A-Za-z0-9_-]{22}\.png$/),
+      mime: 'image/png',
+      size: png.length,
+      originalName: 'pic.png',
+      createdAt: new Date(t.clock.now()),
+    });
+    const served = await fetch(`${url}${record.url}`);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(Buffer.from(await served.arrayBuffer()).equals(png)).toBe(true);
+  });
+
+  it('refuses through the SDK with the error code and HTTP status', async () => {
+    const session = await loginBySms(t);
+    const attempt = (token: string, content: Buffer, filename: string) =>
+      uploadFile({ url, token, file: new Blob([new Uint8Array(content)]), filename }).then(
+        () => {
+          throw new Error('the upload succeeded');
+        },
+        (error: UploadError) => ({ name: error.name, code: error.code, status: error.status, message: error.message }),
+      );
+    expect(await attempt('not-a-token', samplePng(), 'a.png')).toEqual({
+      name: 'UploadError',
+      code: 'UNAUTHENTICATED',
+      status: 401,
+      message: 'Not logged in or the session expired',
+    });
+    expect(await attempt(session.token, sampleJpeg(6 * 1024 * 1024), 'big.jpg')).toMatchObject({
+      code: 'UPLOAD_TOO_LARGE',
+      status: 413,
+    });
+    expect(await attempt(session.token, Buffer.from('plain text'), 'a.txt')).toMatchObject({
+      code: 'UPLOAD_TYPE_NOT_ALLOWED',
+      status: 400,
+    });
+    const archive = await uploadFile({
+      url,
+      token: session.token,
+      file: new Blob([new Uint8Array(sampleZip())]),
+      filename: 'work.zip',
+    });
+    expect(archive.mime).toBe('application/zip');
+  });
+
+  it('answers a browser posting an oversized image to the legacy route with the envelope', async () => {
+    const session = await loginBySms(t);
+    const before = filesUnder(uploadDir);
+    const { payload, contentType } = await multipartBody({
+      content: sampleJpeg(6 * 1024 * 1024),
+      filename: 'big.jpg',
+      fields: checkFields(session),
+    });
+    const response = await fetch(`${url}/user/api/file_upload`, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: new Uint8Array(payload),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      res: 0,
+      err: '文件过大：图片不能超过5MB，其它文件不能超过50MB',
+      data: '',
+    });
+    expect(filesUnder(uploadDir)).toEqual(before);
+  });
+
+  it('refuses an archive over 50 MB, cut off by the multipart limit', async () => {
+    const session = await loginBySms(t);
+    const before = filesUnder(uploadDir);
+    const zip = sampleZip();
+    const huge = Buffer.alloc(50 * 1024 * 1024 + 10);
+    zip.copy(huge);
+    const { payload, contentType } = await multipartBody({
+      content: huge,
+      filename: 'huge.zip',
+      fields: checkFields(session),
+    });
+    const response = await fetch(`${url}/user/api/file_upload`, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: new Uint8Array(payload),
+    });
+    expect(await response.json()).toEqual({
+      res: 0,
+      err: '文件过大：图片不能超过5MB，其它文件不能超过50MB',
+      data: '',
+    });
+    expect(filesUnder(uploadDir)).toEqual(before);
+  });
+});

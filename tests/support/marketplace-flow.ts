@@ -1,0 +1,63 @@
+import { commands } from '../../server/src/cli/commands.js';
+import { checkFields } from './auth-flow.js';
+import { type Encoding, legacyPost } from './legacy-client.js';
+import type { TestApp } from './test-app.js';
+
+export interface Session {
+  readonly userId: number;
+  readonly token: string;
+  readonly phone: string;
+}
+
+/** The fields the deployed client posts to `/user/goods/add`: strings for numbers, dates as YYYY-MM-DD. */
+export const demandFields = (overrides: Record<string, unknown> = {}) => ({
+  title: '微信小程序开发',
+  titletype: '1',
+  price: '1500.50',
+  pricetype: '2',
+  address: ['广东省', '深圳市', '南山区'],
+  timeb: '2026-12-01',
+  timee: '2026-12-31',
+  sort: '软件开发',
+  des: '开发一个预约小程序，含后台',
+  ...overrides,
+});
+
+export async function postDemand(
+  t: TestApp,
+  owner: Session,
+  overrides: Record<string, unknown> = {},
+  encoding: Encoding = 'json',
+): Promise<number> {
+  const answer = await legacyPost(
+    t.app,
+    '/user/goods/add',
+    { ...checkFields(owner), ...demandFields(overrides) },
+    encoding,
+  );
+  if (answer.body.res !== 1) throw new Error(`add failed: ${answer.body.err}`);
+  return (answer.body.data as { id: number }).id;
+}
+
+export async function approveDemand(t: TestApp, id: number): Promise<void> {
+  await commands['review-demand']?.run({
+    config: t.config,
+    database: t.stores.database,
+    values: { id: String(id), approve: true },
+  });
+}
+
+export async function apply(
+  t: TestApp,
+  applicant: Session,
+  demandId: number,
+  msg = '我有三年小程序经验',
+): Promise<number> {
+  const answer = await legacyPost(t.app, '/user/goods_order/add', {
+    ...checkFields(applicant),
+    goods_id: String(demandId),
+    msg,
+  });
+  if (answer.body.res !== 1) throw new Error(`apply failed: ${answer.body.err}`);
+  return (answer.body.data as { id: number }).id;
+}

@@ -1,0 +1,63 @@
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { LegacyAnswer } from './legacy-client.js';
+
+export interface FilePost {
+  readonly content: Buffer;
+  readonly filename: string;
+  /** Plain fields (login fields, ...), sent before the file unless `fieldsAfterFile`. */
+  readonly fields?: Record<string, string>;
+  readonly fieldsAfterFile?: boolean;
+  /** The deployed upload form also sends a text field named `file` before the file part. */
+  readonly textFieldNamedFile?: boolean;
+  readonly ip?: string;
+}
+
+/** Builds the multipart body a browser's FormData would send. */
+export async function multipartBody(post: FilePost) {
+  const form = new FormData();
+  if (post.textFieldNamedFile) form.append('file', post.filename);
+  const fields = Object.entries(post.fields ?? {});
+  if (!post.fieldsAfterFile) for (const [name, value] of fields) form.append(name, value);
+  form.append('file', new Blob([new Uint8Array(post.content)]), post.filename);
+  if (post.fieldsAfterFile) for (const [name, value] of fields) form.append(name, value);
+  const request = new Request('http://local/', { method: 'POST', body: form });
+  return {
+    payload: Buffer.from(await request.arrayBuffer()),
+    contentType: request.headers.get('content-type') ?? 'multipart/form-data',
+  };
+}
+
+/** Posts a file to a legacy upload URL. */
+export async function postFile(app: FastifyInstance, url: string, post: FilePost): Promise<LegacyAnswer> {
+  const { payload, contentType } = await multipartBody(post);
+  const response = await app.inject({
+    method: 'POST',
+    url,
+    payload,
+    headers: { 'content-type': contentType },
+    ...(post.ip ? { remoteAddress: post.ip } : {}),
+  });
+  return { status: response.statusCode, body: response.json(), headers: response.headers };
+}
+
+/** Every file under a folder, as paths relative to it: what the disk storage holds. */
+export function filesUnder(root: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const full = path.join(dir, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else found.push(path.relative(root, full));
+    }
+  };
+  walk(root);
+  return found.sort();
+}
