@@ -56,3 +56,5 @@ export function appErrorCode(error: unknown): AppErrorCode | undefined {
     ? (error.data as { appCode?: AppErrorCode } | undefined)?.appCode
     : undefined;
 }
+
+export { UploadError, type UploadedFile, type UploadOptions, uploadFile } from './upload.js';

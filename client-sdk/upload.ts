@@ -45,7 +45,11 @@ export async function uploadFile(options: UploadOptions): Promise<UploadedFile> 
     | undefined;
   if (!response.ok || !body || 'error' in body) {
     const error = body && 'error' in body ? body.error : undefined;
-    throw new UploadError(error?.code, response.status, error?.message ?? `upload failed (HTTP ${response.status})`);
+    throw new UploadError(
+      error?.code,
+      response.status,
+      error?.message ?? `upload failed (HTTP ${response.status})`,
+    );
   }
   const record = body as UploadedFileJson;
   return { ...record, createdAt: new Date(record.createdAt) };

@@ -138,6 +138,25 @@ export const errorTable = {
     en: 'A selected application cannot be withdrawn',
     zh: '已被选中，不能撤回申请',
   },
+  BALANCE_TOO_LOW: { trpc: 'CONFLICT', en: 'The wallet balance is too low', zh: '余额不足' },
+  DEMAND_ALREADY_PAID: { trpc: 'CONFLICT', en: 'This demand is already paid', zh: '该需求已支付' },
+  NOT_DELIVERED: {
+    trpc: 'CONFLICT',
+    en: 'Only a selected application with a delivery can be paid',
+    zh: '成果未提交，不能确认付款',
+  },
+  APPLICATION_ALREADY_PAID: { trpc: 'CONFLICT', en: 'This application is already paid', zh: '该申请已付款' },
+  ESCROW_TOO_LOW: {
+    trpc: 'CONFLICT',
+    en: 'The amount is more than the escrow has left',
+    zh: '付款金额超过托管余额',
+  },
+  ALREADY_INVOICED: {
+    trpc: 'CONFLICT',
+    en: 'An invoice was already requested for one of these recharges',
+    zh: '所选充值记录已申请过发票',
+  },
+  INVOICE_ALREADY_ISSUED: { trpc: 'CONFLICT', en: 'This invoice is already issued', zh: '该发票已开具' },
   INTERNAL: { trpc: 'INTERNAL_SERVER_ERROR', en: 'Internal server error', zh: '服务器内部错误' },
 } as const satisfies Record<string, ErrorDefinition>;
 

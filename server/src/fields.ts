@@ -60,3 +60,12 @@ export const pageOf = <Item extends z.ZodType>(item: Item) =>
   });
 
 export const lastPageOf = (total: number, perPage: number) => Math.max(1, Math.ceil(total / perPage));
+
+/**
+ * Yuan written with at most two decimals (`100`, `100.5`, `0.01`) as integer fen, by string
+ * arithmetic so no float rounding creeps in; null when the text is not such an amount.
+ */
+export function yuanTextToFen(yuan: string): number | null {
+  const match = /^(\d{1,12})(?:\.(\d{1,2}))?$/.exec(yuan.trim());
+  return match ? Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0')) : null;
+}

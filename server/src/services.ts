@@ -10,6 +10,8 @@ import { PasswordHasher } from './features/auth/passwords.js';
 import { Sessions } from './features/auth/sessions.js';
 import { SmsCodes } from './features/auth/sms-codes.js';
 import { DemandService } from './features/demands/demand.service.js';
+import { BillingService } from './features/money/billing.service.js';
+import { MoneyService } from './features/money/money.service.js';
 import { ResumeService } from './features/resume/resume.service.js';
 import { DiskStorage } from './features/uploads/disk-storage.js';
 import { FileReferences } from './features/uploads/file-references.js';
@@ -40,6 +42,7 @@ export function createServices(deps: ServiceDeps) {
   const users = new UserService(database.db);
   const verifications = new VerificationService(database.db, clock, fileRefs);
   const demands = new DemandService(database.db, clock, fileRefs, config.displayTimeZone);
+  const money = new MoneyService(database.db, clock);
   return {
     limiter,
     sessions,
@@ -55,11 +58,13 @@ export function createServices(deps: ServiceDeps) {
     ),
     users,
     demands,
+    money,
+    billing: new BillingService(database.db, clock),
     applications: new ApplicationService(database.db, clock, fileRefs, demands),
     uploads: new UploadService(database.db, storage, limiter, clock, config.limits.anonUploadPerIpHour),
     fileRefs,
     verifications,
-    profiles: new ProfileService(database.db, clock, users, verifications, fileRefs),
+    profiles: new ProfileService(database.db, clock, users, verifications, fileRefs, money),
     resume: new ResumeService(database.db, clock),
   };
 }

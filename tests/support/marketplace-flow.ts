@@ -61,3 +61,50 @@ export async function apply(
   if (answer.body.res !== 1) throw new Error(`apply failed: ${answer.body.err}`);
   return (answer.body.data as { id: number }).id;
 }
+
+/** Credits the owner's wallet through the admin CLI, as an operator does after a bank transfer. */
+export async function credit(t: TestApp, session: Session, amountYuan: string): Promise<void> {
+  await commands.credit?.run({
+    config: t.config,
+    database: t.stores.database,
+    values: { phone: session.phone, amount: amountYuan },
+  });
+}
+
+/** Credits the owner with the demand's price and pays the demand into escrow. */
+export async function fundAndPay(
+  t: TestApp,
+  owner: Session,
+  demandId: number,
+  priceYuan = '1500.50',
+): Promise<void> {
+  await credit(t, owner, priceYuan);
+  const answer = await legacyPost(t.app, '/user/goods/goodspay', {
+    ...checkFields(owner),
+    id: String(demandId),
+  });
+  if (answer.body.res !== 1) throw new Error(`goodspay failed: ${answer.body.err}`);
+}
+
+/** Uploads a file through the logged-in legacy upload route and answers its URL. */
+export async function uploadFile(
+  t: TestApp,
+  session: Session,
+  bytes: Buffer,
+  filename: string,
+): Promise<string> {
+  const form = new FormData();
+  form.append('user_id_check', String(session.userId));
+  form.append('token_check', session.token);
+  form.append('file', new Blob([new Uint8Array(bytes)]), filename);
+  const request = new Request('http://local/', { method: 'POST', body: form });
+  const response = await t.app.inject({
+    method: 'POST',
+    url: '/user/api/file_upload',
+    payload: Buffer.from(await request.arrayBuffer()),
+    headers: { 'content-type': request.headers.get('content-type') ?? '' },
+  });
+  const body = response.json() as { res: number; err: string; data: { url: string } };
+  if (body.res !== 1) throw new Error(`upload failed: ${body.err}`);
+  return body.data.url;
+}

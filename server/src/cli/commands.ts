@@ -6,6 +6,7 @@ import type { Database } from '../db/database.js';
 import { VerificationService } from '../features/account/verification.service.js';
 import { PasswordHasher } from '../features/auth/passwords.js';
 import { DemandService } from '../features/demands/demand.service.js';
+import { MoneyService } from '../features/money/money.service.js';
 import { FileReferences } from '../features/uploads/file-references.js';
 import { findUserByPhone, insertUser, setAdmin, setPasswordHash } from '../features/user/user.repository.js';
 import * as fields from '../fields.js';
@@ -117,9 +118,34 @@ const reviewVerification: Command = {
   },
 };
 
+const credit: Command = {
+  usage: '--phone P --amount 100.00 [--note T]   credit a wallet with money received outside the service',
+  options: { phone: { type: 'string' }, amount: { type: 'string' }, note: { type: 'string' } },
+  async run({ database, values }) {
+    const flags = parseFlags(
+      {
+        phone: fields.phone,
+        amount: z
+          .string()
+          .transform((yuan) => fields.yuanTextToFen(yuan) ?? Number.NaN)
+          .pipe(z.number({ error: 'yuan with at most two decimals, e.g. 100.00' }).int().positive()),
+        note: fields.text(255).optional(),
+      },
+      values,
+    );
+    const user = await findUserByPhone(database.db, flags.phone);
+    if (!user) throw new Error(`no user with phone ${flags.phone}`);
+    const money = new MoneyService(database.db, systemClock);
+    const { rechargeId } = await money.recharge(user.id, flags.amount, { note: flags.note ?? '' });
+    const balance = await money.balance(user.id);
+    return `credited ${flags.amount / 100} yuan to user ${user.id} (recharge ${rechargeId}); balance ${balance / 100} yuan`;
+  },
+};
+
 /** Every CLI verb. Features add theirs here. */
 export const commands: Record<string, Command> = {
   'create-admin': createAdmin,
   'review-demand': reviewDemand,
+  credit,
   'review-verification': reviewVerification,
 };

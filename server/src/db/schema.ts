@@ -163,6 +163,8 @@ export interface DemandsTable {
   review_reason: string;
   paid: number;
   settled: number;
+  /** What is left in escrow after payouts; back to the owner on settlement. */
+  escrow_fen: Generated<number>;
   created_at: number;
   updated_at: number;
 }
@@ -192,6 +194,52 @@ export interface ApplicationsTable {
   updated_at: number;
 }
 
+export interface WalletsTable {
+  user_id: number;
+  balance_fen: number;
+  updated_at: number;
+}
+
+/**
+ * The immutable ledger (triggers refuse UPDATE and DELETE). Accounts are `wallet:<user id>`,
+ * `escrow:<demand id>` and `outside` (where recharges come from).
+ */
+export interface LedgerEntriesTable {
+  id: Generated<number>;
+  kind: 'recharge' | 'escrow' | 'payout' | 'refund' | 'adjustment';
+  amount_fen: number;
+  from_account: string;
+  to_account: string;
+  user_id: number | null;
+  demand_id: number | null;
+  application_id: number | null;
+  recharge_id: number | null;
+  idempotency_key: string | null;
+  note: string;
+  created_at: number;
+}
+
+/** Recharge records (legacy `invest_log`). `invoiced` is set once an invoice is requested. */
+export interface RechargesTable {
+  id: Generated<number>;
+  user_id: number;
+  amount_fen: number;
+  note: string;
+  invoiced: number;
+  created_at: number;
+}
+
+/** Invoice requests (legacy `bill_log`): one per recharge. */
+export interface InvoiceRequestsTable {
+  id: Generated<number>;
+  user_id: number;
+  recharge_id: number;
+  amount_fen: number;
+  requested_at: number;
+  issued: number;
+  issued_at: number | null;
+}
+
 export interface DatabaseSchema {
   users: UsersTable;
   resume_projects: ResumeProjectsTable;
@@ -206,4 +254,8 @@ export interface DatabaseSchema {
   demands: DemandsTable;
   demand_files: DemandFilesTable;
   applications: ApplicationsTable;
+  wallets: WalletsTable;
+  ledger_entries: LedgerEntriesTable;
+  recharges: RechargesTable;
+  invoice_requests: InvoiceRequestsTable;
 }

@@ -2,6 +2,7 @@ import { accountRouter } from '../features/account/account.router.js';
 import { applicationRouter } from '../features/applications/application.router.js';
 import { authRouter } from '../features/auth/auth.router.js';
 import { demandRouter } from '../features/demands/demand.router.js';
+import { billingRouter, paymentRouter, walletRouter } from '../features/money/money.router.js';
 import { resumeRouter } from '../features/resume/resume.router.js';
 import { userRouter } from '../features/user/user.router.js';
 import { createCallerFactory, router } from './init.js';
@@ -12,6 +13,9 @@ export const appRouter = router({
   account: accountRouter,
   demands: demandRouter,
   applications: applicationRouter,
+  wallet: walletRouter,
+  payments: paymentRouter,
+  billing: billingRouter,
   resume: resumeRouter,
 });
 

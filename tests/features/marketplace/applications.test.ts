@@ -5,7 +5,13 @@ import { commands } from '../../../server/src/cli/commands.js';
 import { checkFields, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { legacyPost } from '../../support/legacy-client.js';
-import { apply, approveDemand, postDemand, type Session } from '../../support/marketplace-flow.js';
+import {
+  apply,
+  approveDemand,
+  fundAndPay,
+  postDemand,
+  type Session,
+} from '../../support/marketplace-flow.js';
 import { randomIp, randomPhone, startTestApp, type TestApp } from '../../support/test-app.js';
 
 const notFound = { res: 0, err: '记录不存在', data: '' };
@@ -78,6 +84,12 @@ describe.each(backends)('applications, selection and delivery ($name)', (backend
       (await post('/user/goods_order/ok', alice, { id: aliceApplication, over: '', source: 'x' })).body.res,
     ).toBe(0);
 
+    const unpaid = await post('/user/goods/ok', owner, {
+      goods_id: demandId,
+      order_id: `${aliceApplication}`,
+    });
+    expect(unpaid.body).toEqual({ res: 0, err: '需求未支付，不能选择接单人', data: '' });
+    await fundAndPay(t, owner, demandId);
     const select = await post('/user/goods/ok', owner, {
       goods_id: String(demandId),
       order_id: `${aliceApplication}`,
@@ -129,6 +141,7 @@ describe.each(backends)('applications, selection and delivery ($name)', (backend
     await approveDemand(t, demandB);
     const onA = await apply(t, alice, demandA);
     const onB = await apply(t, alice, demandB);
+    await fundAndPay(t, owner, demandA);
 
     expect((await post('/user/goods/ok', bob, { goods_id: demandA, order_id: String(onA) })).body).toEqual(
       notFound,
@@ -250,6 +263,7 @@ describe.each(backends)('applications, selection and delivery ($name)', (backend
     expect(own.workStart).toEqual(new Date('2027-03-01T00:00:00+08:00'));
     await approveDemand(t, created.id);
     const { id } = await worker.applications.submit.mutate({ demandId: created.id, message: 'typed apply' });
+    await fundAndPay(t, owner, created.id, '1234.56');
     await employer.applications.select.mutate({ demandId: created.id, applicationIds: [id] });
     const mine = await worker.applications.getMine.query({ applicationId: id });
     expect(mine).toMatchObject({ selected: true, delivered: false, demand: { id: created.id } });

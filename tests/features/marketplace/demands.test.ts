@@ -6,6 +6,7 @@ import {
   apply,
   approveDemand,
   demandFields,
+  fundAndPay,
   postDemand,
   type Session,
 } from '../../support/marketplace-flow.js';
@@ -146,6 +147,7 @@ describe.each(backends)('demands over the legacy routes ($name)', (backend) => {
     const id = await postDemand(t, owner);
     await approveDemand(t, id);
     const applicationId = await apply(t, other, id);
+    await fundAndPay(t, owner, id);
     const ok = await legacyPost(t.app, '/user/goods/ok', {
       ...checkFields(owner),
       goods_id: String(id),
@@ -154,6 +156,12 @@ describe.each(backends)('demands over the legacy routes ($name)', (backend) => {
     expect(ok.body.res).toBe(1);
     const del = await legacyPost(t.app, '/user/goods/del', { ...checkFields(owner), id });
     expect(del.body).toEqual({ res: 0, err: '需求已支付、已结算或已选定接单人，不能删除', data: '' });
+    const edit = await legacyPost(t.app, '/user/goods/edit', {
+      ...checkFields(owner),
+      id,
+      ...demandFields(),
+    });
+    expect(edit.body).toEqual({ res: 0, err: '需求已支付，不能修改', data: '' });
   });
 
   it('lists the owner demands with filters, pagination and embedded applications', async () => {

@@ -31,8 +31,13 @@ describe.each(backends)('legacy upload routes ($name)', (backend) => {
       .where('storage_key', '=', url.replace('/uploads/', ''))
       .executeTakeFirst();
   const rowsNamed = async (name: string) =>
-    (await t.stores.database.db.selectFrom('uploads').select('id').where('original_name', '=', name).execute())
-      .length;
+    (
+      await t.stores.database.db
+        .selectFrom('uploads')
+        .select('id')
+        .where('original_name', '=', name)
+        .execute()
+    ).length;
 
   it('stores a PNG under a random dated name and serves it back byte for byte, inline and nosniff', async () => {
     const session = await loginBySms(t);
@@ -53,7 +58,12 @@ describe.each(backends)('legacy upload routes ($name)', (backend) => {
     expect(data.time).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
 
     const row = await uploadRow(data.url);
-    expect(row).toMatchObject({ id: data.id, user_id: session.userId, original_name: name, mime: 'image/png' });
+    expect(row).toMatchObject({
+      id: data.id,
+      user_id: session.userId,
+      original_name: name,
+      mime: 'image/png',
+    });
     expect(Number(row?.size)).toBe(png.length);
     const onDisk = readFileSync(path.join(uploadDir, data.url.replace('/uploads/', '')));
     expect(onDisk.equals(png)).toBe(true);
@@ -195,11 +205,15 @@ describe.each(backends)('legacy upload routes ($name)', (backend) => {
       const before = filesUnder(uploadDir);
       const name = unique('nologin.png');
       for (const fields of [
-        {},
+        {} as Record<string, string>,
         { user_id_check: String(session.userId), token_check: other.token },
         { user_id_check: String(session.userId), token_check: 'forged-token' },
       ]) {
-        const answer = await postFile(t.app, '/user/api/file_upload', { content: samplePng(), filename: name, fields });
+        const answer = await postFile(t.app, '/user/api/file_upload', {
+          content: samplePng(),
+          filename: name,
+          fields,
+        });
         expect(answer.body).toEqual({ res: 0, err: '没有登录或状态过期', data: '' });
       }
       expect(filesUnder(uploadDir)).toEqual(before);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UploadError, uploadFile } from '../../../client-sdk/upload.js';
+import { type UploadError, uploadFile } from '../../../client-sdk/upload.js';
 import { checkFields, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { sampleJpeg, samplePng, sampleZip } from '../../support/sample-files.js';
@@ -27,7 +27,12 @@ describe.each(backends)('uploads over HTTP ($name)', (backend) => {
   it('uploads with the SDK helper and answers the typed record, served byte for byte', async () => {
     const session = await loginBySms(t);
     const png = samplePng(100, 80);
-    const record = await uploadFile({ url, token: session.token, file: new Blob([new Uint8Array(png)]), filename: 'pic.png' });
+    const record = await uploadFile({
+      url,
+      token: session.token,
+      file: new Blob([new Uint8Array(png)]),
+      filename: 'pic.png',
+    });
     expect(record).toEqual({
       id: expect.any(Number),
       url: expect.stringMatching(/^\/uploads\/\d{4}\/\d{2}\/\d{2}\/[A-Za-z0-9_-]{22}\.png$/),
@@ -49,7 +54,12 @@ describe.each(backends)('uploads over HTTP ($name)', (backend) => {
         () => {
           throw new Error('the upload succeeded');
         },
-        (error: UploadError) => ({ name: error.name, code: error.code, status: error.status, message: error.message }),
+        (error: UploadError) => ({
+          name: error.name,
+          code: error.code,
+          status: error.status,
+          message: error.message,
+        }),
       );
     expect(await attempt('not-a-token', samplePng(), 'a.png')).toEqual({
       name: 'UploadError',

@@ -1,5 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/database.js';
+import type { MoneyService } from '../money/money.service.js';
 import type { FileReferences } from '../uploads/file-references.js';
 import type { UserService } from '../user/user.service.js';
 import type { AccountOverview, ProfileUpdate } from './account.schemas.js';
@@ -13,15 +14,16 @@ export class ProfileService {
     private readonly users: UserService,
     private readonly verifications: VerificationService,
     private readonly fileRefs: FileReferences,
+    private readonly money: MoneyService,
   ) {}
 
   async overview(userId: number): Promise<AccountOverview> {
-    const [profile, verifications] = await Promise.all([
+    const [profile, verifications, balanceFen] = await Promise.all([
       this.users.profile(userId),
       this.verifications.mine(userId),
+      this.money.balance(userId),
     ]);
-    // Payments are not built yet; the wallet reads 0 until they are.
-    return { profile, balanceFen: 0, ...verifications };
+    return { profile, balanceFen, ...verifications };
   }
 
   async update(userId: number, input: ProfileUpdate) {

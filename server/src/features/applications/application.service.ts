@@ -20,12 +20,6 @@ import {
 } from './application.repository.js';
 import type { Application, MyApplication } from './application.schemas.js';
 
-/**
- * Selection needs a paid demand. Payments arrive with the money feature; until then the rule
- * stays written here and switched off, so turning it on is one line there.
- */
-export const selectionRequiresPayment = false;
-
 export class ApplicationService {
   constructor(
     private readonly db: Db,
@@ -85,7 +79,7 @@ export class ApplicationService {
       const demand = await lockDemand(tx, demandId);
       if (!demand || demand.owner_id !== ownerId) throw new AppError('NOT_FOUND');
       if (demand.settled) throw new AppError('DEMAND_SETTLED');
-      if (selectionRequiresPayment && !demand.paid) throw new AppError('DEMAND_NOT_PAID');
+      if (!demand.paid) throw new AppError('DEMAND_NOT_PAID');
       if ((await countOfDemand(tx, demandId, ids)) !== ids.length)
         throw new AppError('APPLICATIONS_NOT_OF_DEMAND');
       await markSelected(tx, demandId, ids, this.clock.now());

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors.js';
@@ -61,7 +62,7 @@ export class DemandService {
         ...columnsOf(input),
         owner_id: ownerId,
         // Placeholder until the id is known; the number is date + id, unique by construction.
-        order_no: `pending-${now}-${Math.random().toString(36).slice(2)}`,
+        order_no: `tmp-${randomBytes(9).toString('hex')}`,
         review_state: reviewCodes.pending,
         review_reason: '',
         paid: 0,

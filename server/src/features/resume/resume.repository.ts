@@ -1,5 +1,5 @@
-import { type Generated, type Kysely, MysqlAdapter } from 'kysely';
-import type { Db, Tx } from '../../db/database.js';
+import type { Generated, Kysely } from 'kysely';
+import { type Db, hasRowLocks, type Tx } from '../../db/database.js';
 
 export type ResumeTable = 'resume_projects' | 'resume_skills' | 'resume_jobs' | 'resume_education';
 
@@ -112,20 +112,6 @@ export async function deleteAllEntries(trx: Tx, table: ResumeTable, userId: numb
  * locking their user row. SQLite needs no lock: it runs one write transaction at a time.
  */
 export async function lockOwner(trx: Tx, userId: number): Promise<void> {
-  if (!(trx.getExecutor().adapter instanceof MysqlAdapter)) return;
+  if (!hasRowLocks(trx)) return;
   await trx.selectFrom('users').select('id').where('id', '=', userId).forUpdate().execute();
-}
-
-/**
- * Runs the work in a transaction, again when MySQL chose it as a deadlock victim (gap locks of
- * neighbouring users' rows can cross); the whole transaction was rolled back, so a retry is safe.
- */
-export async function inTransaction<T>(db: Db, work: (trx: Tx) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction().execute(work);
-    } catch (error) {
-      if (attempt >= 3 || (error as { code?: unknown } | null)?.code !== 'ER_LOCK_DEADLOCK') throw error;
-    }
-  }
 }

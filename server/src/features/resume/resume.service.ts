@@ -1,5 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/database.js';
+import { inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import { lastPageOf } from '../../fields.js';
 import { findUserById } from '../user/user.repository.js';
@@ -19,7 +20,6 @@ import {
   findEntries,
   insertEntries,
   insertEntry,
-  inTransaction,
   lockOwner,
   type StoredColumns,
   type StoredRow,

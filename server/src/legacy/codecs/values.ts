@@ -1,3 +1,5 @@
+import { yuanTextToFen } from '../../fields.js';
+
 /**
  * Translators from the loose values legacy clients send (numbers as strings, empty strings for
  * "not given") into the typed input of a procedure. They translate only: a value they cannot
@@ -35,17 +37,11 @@ export function enumCode<T extends string>(value: unknown, byCode: Record<number
   return (typeof code === 'number' && byCode[code] !== undefined ? byCode[code] : value) as T;
 }
 
-/**
- * Yuan as a number or string with at most two decimals (`100`, `"100.5"`) into integer fen,
- * by string arithmetic so no float rounding can creep in. Anything else passes through.
- */
+/** Yuan as a number or string with at most two decimals (`100`, `"100.5"`) into integer fen; else passed through. */
 export function yuanToFen(value: unknown): number {
   if (isAbsent(value)) return undefined as unknown as number;
-  const textValue = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
-  if (typeof textValue !== 'string') return value as number;
-  const match = /^(\d{1,12})(?:\.(\d{1,2}))?$/.exec(textValue.trim());
-  if (!match) return value as number;
-  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+  const yuan = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+  return (typeof yuan === 'string' ? (yuanTextToFen(yuan) ?? value) : value) as number;
 }
 
 /** Fen back into the yuan number legacy clients `parseFloat` and `toFixed`. */

@@ -3,6 +3,7 @@ import { accountRoutes } from './account.routes.js';
 import { applicationRoutes } from './application.routes.js';
 import { authRoutes } from './auth.routes.js';
 import { demandRoutes } from './demand.routes.js';
+import { moneyRoutes } from './money.routes.js';
 import { resumeRoutes } from './resume.routes.js';
 import { uploadRoutes } from './uploads.routes.js';
 
@@ -12,6 +13,7 @@ export const legacyRoutes: readonly AnyLegacyRoute[] = [
   ...resumeRoutes,
   ...demandRoutes,
   ...applicationRoutes,
+  ...moneyRoutes,
   ...accountRoutes,
   ...uploadRoutes,
 ];

@@ -1,0 +1,22 @@
+import type { Db, Tx } from './database.js';
+
+/** MySQL errors after which the whole transaction was rolled back and running it again is safe. */
+const retryableCodes = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
+
+/**
+ * Runs `work` in a transaction, again (up to three times in all) when MySQL picked it as a
+ * deadlock victim or a lock wait timed out. Work must therefore not have effects outside the
+ * database before it commits.
+ */
+export async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().execute(work);
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (attempt >= 3 || typeof code !== 'string' || !retryableCodes.has(code)) throw error;
+      // A short random pause keeps the two victims of a deadlock from meeting again at once.
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/database.js';
+import { inTransaction } from '../../db/transaction.js';
+import { AppError } from '../../errors.js';
+import { lastPageOf } from '../../fields.js';
+import type { PageRequest } from '../demands/demand.service.js';
+import {
+  findInvoiceRequest,
+  insertInvoiceRequests,
+  listInvoiceRequests,
+  listRecharges,
+  markInvoiceIssued,
+  markRechargesInvoiced,
+  rechargesOf,
+} from './money.repository.js';
+import type { InvoiceRequest, Recharge } from './money.schemas.js';
+
+/** Recharge records and the invoices users request for them. */
+export class BillingService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  async recharges(userId: number, invoiced: boolean | undefined, page: PageRequest) {
+    const { rows, total } = await listRecharges(
+      this.db,
+      userId,
+      invoiced,
+      page.perPage,
+      (page.page - 1) * page.perPage,
+    );
+    const items: Recharge[] = rows.map((row) => ({
+      id: row.id,
+      userId: row.user_id,
+      amountFen: Number(row.amount_fen),
+      note: row.note,
+      invoiced: row.invoiced === 1,
+      createdAt: new Date(Number(row.created_at)),
+    }));
+    return { items, total, ...page, lastPage: lastPageOf(total, page.perPage) };
+  }
+
+  /** One invoice request per recharge; all named recharges must be the user's and not yet invoiced. */
+  async requestInvoices(userId: number, rechargeIds: readonly number[]): Promise<{ rechargeIds: number[] }> {
+    const ids = [...new Set(rechargeIds)];
+    return inTransaction(this.db, async (tx) => {
+      const recharges = await rechargesOf(tx, userId, ids);
+      if (recharges.length !== ids.length) throw new AppError('NOT_FOUND');
+      if ((await markRechargesInvoiced(tx, userId, ids)) !== ids.length)
+        throw new AppError('ALREADY_INVOICED');
+      await insertInvoiceRequests(tx, userId, recharges, this.clock.now());
+      return { rechargeIds: ids };
+    });
+  }
+
+  async invoiceRequests(filter: { userId?: number; issued?: boolean }, page: PageRequest) {
+    const { rows, total } = await listInvoiceRequests(
+      this.db,
+      filter,
+      page.perPage,
+      (page.page - 1) * page.perPage,
+    );
+    const items: InvoiceRequest[] = rows.map((row) => ({
+      id: row.id,
+      userId: row.user_id,
+      rechargeId: row.recharge_id,
+      amountFen: Number(row.amount_fen),
+      requestedAt: new Date(Number(row.requested_at)),
+      issued: row.issued === 1,
+      issuedAt: row.issued_at === null ? null : new Date(Number(row.issued_at)),
+    }));
+    return { items, total, ...page, lastPage: lastPageOf(total, page.perPage) };
+  }
+
+  async markIssued(invoiceRequestId: number): Promise<void> {
+    if (await markInvoiceIssued(this.db, invoiceRequestId, this.clock.now())) return;
+    throw new AppError(
+      (await findInvoiceRequest(this.db, invoiceRequestId)) ? 'INVOICE_ALREADY_ISSUED' : 'NOT_FOUND',
+    );
+  }
+}

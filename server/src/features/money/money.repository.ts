@@ -1,0 +1,301 @@
+import type { Insertable } from 'kysely';
+import { type Db, hasRowLocks, type Tx } from '../../db/database.js';
+import type { LedgerEntriesTable } from '../../db/schema.js';
+
+export const walletAccount = (userId: number) => `wallet:${userId}`;
+export const escrowAccount = (demandId: number) => `escrow:${demandId}`;
+/** Where recharges come from; its balance is minus everything ever recharged. */
+export const outsideAccount = 'outside';
+
+/**
+ * Makes sure the users have wallet rows and locks them, in ascending id order: every money
+ * transaction that touches several wallets locks them in that one order, so they cannot deadlock
+ * on each other.
+ */
+export async function lockWallets(tx: Tx, userIds: readonly number[], now: number): Promise<void> {
+  const ids = [...new Set(userIds)].sort((a, b) => a - b);
+  for (const userId of ids) {
+    const insert = tx.insertInto('wallets').values({ user_id: userId, balance_fen: 0, updated_at: now });
+    await (hasRowLocks(tx)
+      ? insert.ignore()
+      : insert.onConflict((oc) => oc.column('user_id').doNothing())
+    ).execute();
+  }
+  if (hasRowLocks(tx) && ids.length) {
+    await tx
+      .selectFrom('wallets')
+      .select('user_id')
+      .where('user_id', 'in', ids)
+      .orderBy('user_id')
+      .forUpdate()
+      .execute();
+  }
+}
+
+export async function walletBalance(db: Db | Tx, userId: number): Promise<number> {
+  const row = await db
+    .selectFrom('wallets')
+    .select('balance_fen')
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return Number(row?.balance_fen ?? 0);
+}
+
+export async function addToWallet(tx: Tx, userId: number, amountFen: number, now: number): Promise<void> {
+  await tx
+    .updateTable('wallets')
+    .set((eb) => ({ balance_fen: eb('balance_fen', '+', amountFen), updated_at: now }))
+    .where('user_id', '=', userId)
+    .execute();
+}
+
+/** Takes the amount only if the wallet holds it; answers whether it did. */
+export async function takeFromWallet(
+  tx: Tx,
+  userId: number,
+  amountFen: number,
+  now: number,
+): Promise<boolean> {
+  const result = await tx
+    .updateTable('wallets')
+    .set((eb) => ({ balance_fen: eb('balance_fen', '-', amountFen), updated_at: now }))
+    .where('user_id', '=', userId)
+    .where('balance_fen', '>=', amountFen)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function appendEntry(tx: Tx, entry: Insertable<LedgerEntriesTable>): Promise<void> {
+  await tx.insertInto('ledger_entries').values(entry).execute();
+}
+
+export function findEntryByKey(db: Db | Tx, idempotencyKey: string) {
+  return db
+    .selectFrom('ledger_entries')
+    .select(['id', 'kind', 'demand_id', 'application_id', 'amount_fen'])
+    .where('idempotency_key', '=', idempotencyKey)
+    .executeTakeFirst();
+}
+
+export async function entriesOfAccount(db: Db, account: string, limit: number, offset: number) {
+  const query = db
+    .selectFrom('ledger_entries')
+    .where((eb) => eb.or([eb('from_account', '=', account), eb('to_account', '=', account)]));
+  const [rows, count] = await Promise.all([
+    query
+      .select([
+        'id',
+        'kind',
+        'amount_fen',
+        'from_account',
+        'to_account',
+        'demand_id',
+        'application_id',
+        'note',
+        'created_at',
+      ])
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .offset(offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+export async function insertRecharge(
+  tx: Tx,
+  recharge: { userId: number; amountFen: number; note: string; now: number },
+): Promise<number> {
+  const result = await tx
+    .insertInto('recharges')
+    .values({
+      user_id: recharge.userId,
+      amount_fen: recharge.amountFen,
+      note: recharge.note,
+      invoiced: 0,
+      created_at: recharge.now,
+    })
+    .executeTakeFirstOrThrow();
+  return Number(result.insertId);
+}
+
+export async function listRecharges(
+  db: Db,
+  userId: number,
+  invoiced: boolean | undefined,
+  limit: number,
+  offset: number,
+) {
+  let query = db.selectFrom('recharges').where('user_id', '=', userId);
+  if (invoiced !== undefined) query = query.where('invoiced', '=', invoiced ? 1 : 0);
+  const [rows, count] = await Promise.all([
+    query
+      .select(['id', 'user_id', 'amount_fen', 'note', 'invoiced', 'created_at'])
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .offset(offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+/** Marks the user's recharges as invoiced if none of them was; answers how many changed. */
+export async function markRechargesInvoiced(tx: Tx, userId: number, ids: readonly number[]): Promise<number> {
+  const result = await tx
+    .updateTable('recharges')
+    .set({ invoiced: 1 })
+    .where('user_id', '=', userId)
+    .where('id', 'in', ids)
+    .where('invoiced', '=', 0)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export function rechargesOf(tx: Tx, userId: number, ids: readonly number[]) {
+  return tx
+    .selectFrom('recharges')
+    .select(['id', 'amount_fen', 'invoiced'])
+    .where('user_id', '=', userId)
+    .where('id', 'in', ids)
+    .execute();
+}
+
+export async function insertInvoiceRequests(
+  tx: Tx,
+  userId: number,
+  recharges: ReadonlyArray<{ id: number; amount_fen: number }>,
+  now: number,
+): Promise<void> {
+  await tx
+    .insertInto('invoice_requests')
+    .values(
+      recharges.map((r) => ({
+        user_id: userId,
+        recharge_id: r.id,
+        amount_fen: Number(r.amount_fen),
+        requested_at: now,
+        issued: 0,
+        issued_at: null,
+      })),
+    )
+    .execute();
+}
+
+const invoiceColumns = [
+  'id',
+  'user_id',
+  'recharge_id',
+  'amount_fen',
+  'requested_at',
+  'issued',
+  'issued_at',
+] as const;
+
+export async function listInvoiceRequests(
+  db: Db,
+  filter: { userId?: number; issued?: boolean },
+  limit: number,
+  offset: number,
+) {
+  let query = db.selectFrom('invoice_requests');
+  if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
+  if (filter.issued !== undefined) query = query.where('issued', '=', filter.issued ? 1 : 0);
+  const [rows, count] = await Promise.all([
+    query.select(invoiceColumns).orderBy('id', 'desc').limit(limit).offset(offset).execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+export async function markInvoiceIssued(db: Db, id: number, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable('invoice_requests')
+    .set({ issued: 1, issued_at: now })
+    .where('id', '=', id)
+    .where('issued', '=', 0)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export function findInvoiceRequest(db: Db, id: number) {
+  return db.selectFrom('invoice_requests').select(invoiceColumns).where('id', '=', id).executeTakeFirst();
+}
+
+// Escrow: the demand and application side of payments. Callers hold the demand's row lock.
+
+export async function escrowOf(tx: Tx, demandId: number): Promise<number> {
+  const row = await tx
+    .selectFrom('demands')
+    .select('escrow_fen')
+    .where('id', '=', demandId)
+    .executeTakeFirstOrThrow();
+  return Number(row.escrow_fen);
+}
+
+/** Marks an unpaid demand paid with its price in escrow; answers whether it was unpaid. */
+export async function fundEscrow(tx: Tx, demandId: number, amountFen: number, now: number): Promise<boolean> {
+  const result = await tx
+    .updateTable('demands')
+    .set({ paid: 1, escrow_fen: amountFen, updated_at: now })
+    .where('id', '=', demandId)
+    .where('paid', '=', 0)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function takeFromEscrow(
+  tx: Tx,
+  demandId: number,
+  amountFen: number,
+  now: number,
+): Promise<boolean> {
+  const result = await tx
+    .updateTable('demands')
+    .set((eb) => ({ escrow_fen: eb('escrow_fen', '-', amountFen), updated_at: now }))
+    .where('id', '=', demandId)
+    .where('escrow_fen', '>=', amountFen)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function markSettled(tx: Tx, demandId: number, now: number): Promise<void> {
+  await tx
+    .updateTable('demands')
+    .set({ settled: 1, escrow_fen: 0, updated_at: now })
+    .where('id', '=', demandId)
+    .execute();
+}
+
+/** Marks a selected, delivered, unpaid application paid; answers whether it was in that state. */
+export async function markApplicationPaid(tx: Tx, applicationId: number, amountFen: number, now: number) {
+  const result = await tx
+    .updateTable('applications')
+    .set({ paid: 1, paid_fen: amountFen, updated_at: now })
+    .where('id', '=', applicationId)
+    .where('selected', '=', 1)
+    .where('delivered', '=', 1)
+    .where('paid', '=', 0)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function countSelectedUnpaid(tx: Tx, demandId: number): Promise<number> {
+  const row = await tx
+    .selectFrom('applications')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('demand_id', '=', demandId)
+    .where('selected', '=', 1)
+    .where('paid', '=', 0)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export function lockApplication(tx: Tx, applicationId: number) {
+  const query = tx
+    .selectFrom('applications')
+    .select(['id', 'demand_id', 'applicant_id', 'selected', 'delivered', 'paid', 'paid_fen'])
+    .where('id', '=', applicationId);
+  return (hasRowLocks(tx) ? query.forUpdate() : query).executeTakeFirst();
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import * as fields from '../../fields.js';
+import { adminProcedure, authedProcedure, router } from '../../trpc/init.js';
+import {
+  amountFen,
+  idempotencyKey,
+  invoiceRequest,
+  ledgerEntry,
+  payoutResult,
+  recharge,
+} from './money.schemas.js';
+
+export const walletRouter = router({
+  get: authedProcedure
+    .output(z.object({ balanceFen: z.number().int() }))
+    .query(async ({ ctx }) => ({ balanceFen: await ctx.services.money.balance(ctx.user.id) })),
+
+  /** The wallet's ledger history, newest first. */
+  entries: authedProcedure
+    .input(z.object(fields.pageRequest))
+    .output(fields.pageOf(ledgerEntry))
+    .query(({ ctx, input }) => ctx.services.money.entries(ctx.user.id, input)),
+
+  /** Admins credit money received outside the service (bank transfer, cash). */
+  credit: adminProcedure
+    .input(z.object({ userId: fields.id, amountFen, note: fields.text(255).optional(), idempotencyKey }))
+    .output(z.object({ rechargeId: z.number().int() }))
+    .mutation(({ ctx, input }) => ctx.services.money.recharge(input.userId, input.amountFen, input)),
+});
+
+export const paymentRouter = router({
+  /** Moves the demand's price from the owner's wallet into its escrow. */
+  payDemand: authedProcedure
+    .input(z.object({ demandId: fields.id, idempotencyKey }))
+    .output(z.object({ paidFen: z.number().int() }))
+    .mutation(({ ctx, input }) =>
+      ctx.services.money.payDemand(ctx.user.id, input.demandId, input.idempotencyKey),
+    ),
+
+  /** Confirms a delivered application and pays it from the demand's escrow. */
+  payApplication: authedProcedure
+    .input(z.object({ applicationId: fields.id, amountFen, idempotencyKey }))
+    .output(payoutResult)
+    .mutation(({ ctx, input }) =>
+      ctx.services.money.payApplication(
+        ctx.user.id,
+        input.applicationId,
+        input.amountFen,
+        input.idempotencyKey,
+      ),
+    ),
+});
+
+export const billingRouter = router({
+  recharges: authedProcedure
+    .input(z.object({ invoiced: z.boolean().optional(), ...fields.pageRequest }))
+    .output(fields.pageOf(recharge))
+    .query(({ ctx, input: { invoiced, ...page } }) =>
+      ctx.services.billing.recharges(ctx.user.id, invoiced, page),
+    ),
+
+  requestInvoices: authedProcedure
+    .input(z.object({ rechargeIds: z.array(fields.id).min(1).max(100) }))
+    .output(z.object({ rechargeIds: z.array(z.number().int()) }))
+    .mutation(({ ctx, input }) => ctx.services.billing.requestInvoices(ctx.user.id, input.rechargeIds)),
+
+  invoiceRequests: authedProcedure
+    .input(z.object(fields.pageRequest))
+    .output(fields.pageOf(invoiceRequest))
+    .query(({ ctx, input }) => ctx.services.billing.invoiceRequests({ userId: ctx.user.id }, input)),
+
+  invoicesToIssue: adminProcedure
+    .input(z.object(fields.pageRequest))
+    .output(fields.pageOf(invoiceRequest))
+    .query(({ ctx, input }) => ctx.services.billing.invoiceRequests({ issued: false }, input)),
+
+  markInvoiceIssued: adminProcedure
+    .input(z.object({ invoiceRequestId: fields.id }))
+    .output(z.void())
+    .mutation(({ ctx, input }) => ctx.services.billing.markIssued(input.invoiceRequestId)),
+});

@@ -1,0 +1,239 @@
+import type { Clock } from '../../clock.js';
+import { type Db, isUniqueViolation } from '../../db/database.js';
+import { inTransaction } from '../../db/transaction.js';
+import { AppError } from '../../errors.js';
+import { lastPageOf } from '../../fields.js';
+import { findApplication } from '../applications/application.repository.js';
+import { findDemand, lockDemand } from '../demands/demand.repository.js';
+import type { PageRequest } from '../demands/demand.service.js';
+import {
+  addToWallet,
+  appendEntry,
+  countSelectedUnpaid,
+  entriesOfAccount,
+  escrowAccount,
+  escrowOf,
+  findEntryByKey,
+  fundEscrow,
+  insertRecharge,
+  lockApplication,
+  lockWallets,
+  markApplicationPaid,
+  markSettled,
+  outsideAccount,
+  takeFromEscrow,
+  takeFromWallet,
+  walletAccount,
+  walletBalance,
+} from './money.repository.js';
+import type { LedgerEntry, PayoutResult } from './money.schemas.js';
+
+/**
+ * Every movement of money: recharges, paying a demand into escrow, payouts and the refund of
+ * what escrow has left. Each runs in one transaction that changes the balances and appends the
+ * ledger entries together; rows are locked demand → application → wallets (ascending), and a
+ * deadlock victim is retried whole.
+ */
+export class MoneyService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  balance(userId: number): Promise<number> {
+    return walletBalance(this.db, userId);
+  }
+
+  async entries(userId: number, page: PageRequest) {
+    const account = walletAccount(userId);
+    const { rows, total } = await entriesOfAccount(
+      this.db,
+      account,
+      page.perPage,
+      (page.page - 1) * page.perPage,
+    );
+    const items: LedgerEntry[] = rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      amountFen: row.to_account === account ? Number(row.amount_fen) : -Number(row.amount_fen),
+      demandId: row.demand_id,
+      applicationId: row.application_id,
+      note: row.note,
+      createdAt: new Date(Number(row.created_at)),
+    }));
+    return { items, total, ...page, lastPage: lastPageOf(total, page.perPage) };
+  }
+
+  /** Credits a wallet with money received outside the service, writing the recharge record. */
+  async recharge(
+    userId: number,
+    amountFen: number,
+    options: { note?: string; idempotencyKey?: string } = {},
+  ): Promise<{ rechargeId: number }> {
+    const key = options.idempotencyKey && `recharge:${userId}:${options.idempotencyKey}`;
+    return this.idempotent(
+      key,
+      async () => {
+        const now = this.clock.now();
+        return inTransaction(this.db, async (tx) => {
+          await lockWallets(tx, [userId], now);
+          await addToWallet(tx, userId, amountFen, now);
+          const rechargeId = await insertRecharge(tx, { userId, amountFen, note: options.note ?? '', now });
+          await appendEntry(tx, {
+            kind: 'recharge',
+            amount_fen: amountFen,
+            from_account: outsideAccount,
+            to_account: walletAccount(userId),
+            user_id: userId,
+            recharge_id: rechargeId,
+            idempotency_key: key ?? null,
+            note: options.note ?? '',
+            created_at: now,
+          });
+          return { rechargeId };
+        });
+      },
+      async (entry) => ({ rechargeId: Number(entry.id) }),
+    );
+  }
+
+  /** Moves the demand's price from its owner's wallet into the demand's escrow, once. */
+  async payDemand(ownerId: number, demandId: number, idempotencyKey?: string): Promise<{ paidFen: number }> {
+    const key = idempotencyKey && `escrow:${ownerId}:${idempotencyKey}`;
+    return this.idempotent(
+      key,
+      () =>
+        inTransaction(this.db, async (tx) => {
+          const now = this.clock.now();
+          const demand = await lockDemand(tx, demandId);
+          if (!demand || demand.owner_id !== ownerId) throw new AppError('NOT_FOUND');
+          if (demand.paid) throw new AppError('DEMAND_ALREADY_PAID');
+          const price = Number(demand.price_fen);
+          await lockWallets(tx, [ownerId], now);
+          if (!(await takeFromWallet(tx, ownerId, price, now))) throw new AppError('BALANCE_TOO_LOW');
+          if (!(await fundEscrow(tx, demandId, price, now))) throw new AppError('DEMAND_ALREADY_PAID');
+          await appendEntry(tx, {
+            kind: 'escrow',
+            amount_fen: price,
+            from_account: walletAccount(ownerId),
+            to_account: escrowAccount(demandId),
+            user_id: ownerId,
+            demand_id: demandId,
+            idempotency_key: key ?? null,
+            note: '',
+            created_at: now,
+          });
+          return { paidFen: price };
+        }),
+      async (entry) => ({ paidFen: Number(entry.amount_fen) }),
+    );
+  }
+
+  /**
+   * Confirms a delivered application and pays it from escrow. When the last selected application
+   * is paid, the demand is settled and what escrow has left goes back to the owner.
+   */
+  async payApplication(
+    ownerId: number,
+    applicationId: number,
+    amountFen: number,
+    idempotencyKey?: string,
+  ): Promise<PayoutResult> {
+    const key = idempotencyKey && `payout:${ownerId}:${idempotencyKey}`;
+    const found = await findApplication(this.db, applicationId);
+    if (!found) throw new AppError('NOT_FOUND');
+    return this.idempotent(
+      key,
+      () =>
+        inTransaction(this.db, async (tx) => {
+          const now = this.clock.now();
+          const demand = await lockDemand(tx, found.demand_id);
+          if (!demand || demand.owner_id !== ownerId) throw new AppError('NOT_FOUND');
+          if (!demand.paid) throw new AppError('DEMAND_NOT_PAID');
+          const application = await lockApplication(tx, applicationId);
+          if (!application) throw new AppError('NOT_FOUND');
+          if (application.paid) throw new AppError('APPLICATION_ALREADY_PAID');
+          if (!application.selected || !application.delivered) throw new AppError('NOT_DELIVERED');
+          if (amountFen > (await escrowOf(tx, demand.id))) throw new AppError('ESCROW_TOO_LOW');
+
+          const settles = (await countSelectedUnpaid(tx, demand.id)) === 1;
+          await lockWallets(
+            tx,
+            settles ? [application.applicant_id, ownerId] : [application.applicant_id],
+            now,
+          );
+          if (!(await markApplicationPaid(tx, applicationId, amountFen, now))) {
+            throw new AppError('APPLICATION_ALREADY_PAID');
+          }
+          if (amountFen > 0) {
+            if (!(await takeFromEscrow(tx, demand.id, amountFen, now))) throw new AppError('ESCROW_TOO_LOW');
+            await addToWallet(tx, application.applicant_id, amountFen, now);
+            await appendEntry(tx, {
+              kind: 'payout',
+              amount_fen: amountFen,
+              from_account: escrowAccount(demand.id),
+              to_account: walletAccount(application.applicant_id),
+              user_id: ownerId,
+              demand_id: demand.id,
+              application_id: applicationId,
+              idempotency_key: key ?? null,
+              note: '',
+              created_at: now,
+            });
+          }
+          let refundedFen = 0;
+          if (settles) {
+            refundedFen = await escrowOf(tx, demand.id);
+            if (refundedFen > 0) {
+              await addToWallet(tx, ownerId, refundedFen, now);
+              await appendEntry(tx, {
+                kind: 'refund',
+                amount_fen: refundedFen,
+                from_account: escrowAccount(demand.id),
+                to_account: walletAccount(ownerId),
+                user_id: ownerId,
+                demand_id: demand.id,
+                note: '',
+                created_at: now,
+              });
+            }
+            await markSettled(tx, demand.id, now);
+          }
+          return { paidFen: amountFen, settled: settles, refundedFen };
+        }),
+      async () => {
+        const application = await findApplication(this.db, applicationId);
+        const demand = application && (await findDemand(this.db, application.demand_id));
+        return {
+          paidFen: Number(application?.paid_fen ?? 0),
+          settled: demand?.settled === 1,
+          refundedFen: 0,
+        };
+      },
+    );
+  }
+
+  /**
+   * With an idempotency key, a retry of an operation that already happened answers like the first
+   * call instead of failing or moving money again; two racing calls with one key move it once.
+   */
+  private async idempotent<T>(
+    key: string | undefined,
+    run: () => Promise<T>,
+    replay: (entry: { id: number; amount_fen: number }) => Promise<T>,
+  ): Promise<T> {
+    if (!key) return run();
+    const done = await findEntryByKey(this.db, key);
+    if (done) return replay(done);
+    try {
+      return await run();
+    } catch (error) {
+      const raced =
+        isUniqueViolation(error) || error instanceof AppError
+          ? await findEntryByKey(this.db, key)
+          : undefined;
+      if (raced) return replay(raced);
+      throw error;
+    }
+  }
+}

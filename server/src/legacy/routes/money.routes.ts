@@ -1,0 +1,57 @@
+import { encodeInvoiceRequest, encodeRecharge } from '../codecs/money.js';
+import { decodePageFields, encodePaginator } from '../codecs/paginator.js';
+import { firstOf, idList, integer, type LegacyFields, yuanToFen } from '../codecs/values.js';
+import { legacyRoute } from '../route.js';
+
+const pageLabels = { page: '页数', perPage: '每页条数' };
+
+/** `bill` filters recharges on invoiced (1) or not (0); absent or empty lists all. */
+function invoicedFilter(value: unknown): boolean {
+  const flag = integer(value);
+  if (flag === undefined) return undefined as unknown as boolean;
+  return (flag === 1 ? true : flag === 0 ? false : value) as boolean;
+}
+
+const rechargeList = (path: string) =>
+  legacyRoute({
+    path,
+    labels: { invoiced: '开票状态', ...pageLabels },
+    decode: (f: LegacyFields) => ({ invoiced: invoicedFilter(f.bill), ...decodePageFields(f) }),
+    call: (api, input) => api.billing.recharges(input),
+    encode: (page, { timeZone }) => encodePaginator(page, (r) => encodeRecharge(r, timeZone)),
+  });
+
+/** Paying demands and applications, recharge records and invoice requests. */
+export const moneyRoutes = [
+  legacyRoute({
+    path: '/user/goods/goodspay',
+    labels: { demandId: '需求ID' },
+    decode: (f) => ({ demandId: integer(f.id) }),
+    call: (api, input) => api.payments.payDemand(input),
+    encode: () => '',
+  }),
+  legacyRoute({
+    path: '/user/goods/pay',
+    labels: { applicationId: '需求申请ID', amountFen: '金额' },
+    decode: (f) => ({ applicationId: integer(f.id), amountFen: yuanToFen(f.price) }),
+    call: (api, input) => api.payments.payApplication(input),
+    encode: () => '',
+  }),
+  // The deployed client calls the recharge list by both names.
+  rechargeList('/user/pay_log/index'),
+  rechargeList('/user/invest_log/index'),
+  legacyRoute({
+    path: '/user/bill_log/index',
+    labels: pageLabels,
+    decode: decodePageFields,
+    call: (api, input) => api.billing.invoiceRequests(input),
+    encode: (page, { timeZone }) => encodePaginator(page, (i) => encodeInvoiceRequest(i, timeZone)),
+  }),
+  legacyRoute({
+    path: '/user/bill_log/add',
+    labels: { rechargeIds: '充值记录ID' },
+    decode: (f) => ({ rechargeIds: idList(firstOf(f, 'inverst_id', 'id')) }),
+    call: (api, input) => api.billing.requestInvoices(input),
+    encode: (result) => ({ inverst_id: result.rechargeIds }),
+  }),
+];
