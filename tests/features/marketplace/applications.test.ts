@@ -229,7 +229,9 @@ describe.each(backends)('applications, selection and delivery ($name)', (backend
     );
     const admin = createClient({ url, token: (login.body.data as { token: string }).token });
     const demandId = await postDemand(t, owner, { title: '需要审核的需求' });
-    const queue = await admin.demands.awaitingReview.query({ perPage: 100 });
+    // The queue is oldest first; other tests' demands may be ahead of this one.
+    const { lastPage } = await admin.demands.awaitingReview.query({ perPage: 100 });
+    const queue = await admin.demands.awaitingReview.query({ perPage: 100, page: lastPage });
     expect(queue.items.map((d) => d.id)).toContain(demandId);
 
     await admin.demands.review.mutate({ id: demandId, approve: false, reason: '描述不清楚' });

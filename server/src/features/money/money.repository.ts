@@ -14,22 +14,35 @@ export const outsideAccount = 'outside';
  */
 export async function lockWallets(tx: Tx, userIds: readonly number[], now: number): Promise<void> {
   const ids = [...new Set(userIds)].sort((a, b) => a - b);
-  for (const userId of ids) {
-    const insert = tx.insertInto('wallets').values({ user_id: userId, balance_fen: 0, updated_at: now });
-    await (hasRowLocks(tx)
-      ? insert.ignore()
-      : insert.onConflict((oc) => oc.column('user_id').doNothing())
-    ).execute();
-  }
-  if (hasRowLocks(tx) && ids.length) {
+  if (ids.length === 0) return;
+  if (!hasRowLocks(tx)) {
+    // SQLite runs one write transaction at a time; creating missing wallets is all there is to do.
     await tx
+      .insertInto('wallets')
+      .values(ids.map((user_id) => ({ user_id, balance_fen: 0, updated_at: now })))
+      .onConflict((oc) => oc.column('user_id').doNothing())
+      .execute();
+    return;
+  }
+  // Lock first and create only what is missing: INSERT IGNORE on an existing row takes a shared
+  // lock, and two transactions upgrading shared locks to exclusive ones deadlock each other.
+  const lockExisting = (wanted: readonly number[]) =>
+    tx
       .selectFrom('wallets')
       .select('user_id')
-      .where('user_id', 'in', ids)
+      .where('user_id', 'in', wanted)
       .orderBy('user_id')
       .forUpdate()
       .execute();
-  }
+  const existing = new Set((await lockExisting(ids)).map((row) => row.user_id));
+  const missing = ids.filter((id) => !existing.has(id));
+  if (missing.length === 0) return;
+  await tx
+    .insertInto('wallets')
+    .values(missing.map((user_id) => ({ user_id, balance_fen: 0, updated_at: now })))
+    .ignore()
+    .execute();
+  await lockExisting(missing);
 }
 
 export async function walletBalance(db: Db | Tx, userId: number): Promise<number> {
