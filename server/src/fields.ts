@@ -59,7 +59,24 @@ export const pageOf = <Item extends z.ZodType>(item: Item) =>
     lastPage: z.number().int(),
   });
 
+export interface PageRequest {
+  readonly page: number;
+  readonly perPage: number;
+}
+
 export const lastPageOf = (total: number, perPage: number) => Math.max(1, Math.ceil(total / perPage));
+
+/** How many rows come before the requested page. */
+export const offsetOf = (request: PageRequest) => (request.page - 1) * request.perPage;
+
+/** One page of results in the shape `pageOf` declares. */
+export const pageResult = <Item>(items: Item[], total: number, request: PageRequest) => ({
+  items,
+  total,
+  page: request.page,
+  perPage: request.perPage,
+  lastPage: lastPageOf(total, request.perPage),
+});
 
 /**
  * Yuan written with at most two decimals (`100`, `100.5`, `0.01`) as integer fen, by string

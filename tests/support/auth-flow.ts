@@ -1,3 +1,4 @@
+import { commands } from '../../server/src/cli/commands.js';
 import { legacyPost } from './legacy-client.js';
 import type { TestApp } from './test-app.js';
 import { randomIp, randomPhone } from './test-app.js';
@@ -24,3 +25,24 @@ export const checkFields = (session: { userId: number; token: string }) => ({
   user_id_check: String(session.userId),
   token_check: session.token,
 });
+
+/** An admin made with the CLI, logged in by password like an operator would. */
+export async function adminSession(t: TestApp) {
+  const phone = randomPhone();
+  await commands['create-admin']?.run({
+    config: t.config,
+    database: t.stores.database,
+    values: { phone, password: 'admin-pass-1' },
+  });
+  const login = await legacyPost(
+    t.app,
+    '/index/api/loginpassword',
+    { phone, password: 'admin-pass-1' },
+    'json',
+    {
+      ip: randomIp(),
+    },
+  );
+  const data = login.body.data as { user_id: number; token: string };
+  return { userId: data.user_id, token: data.token, phone };
+}

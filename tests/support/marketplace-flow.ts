@@ -2,6 +2,7 @@ import { commands } from '../../server/src/cli/commands.js';
 import { checkFields } from './auth-flow.js';
 import { type Encoding, legacyPost } from './legacy-client.js';
 import type { TestApp } from './test-app.js';
+import { postFile } from './upload-client.js';
 
 export interface Session {
   readonly userId: number;
@@ -90,21 +91,14 @@ export async function fundAndPay(
 export async function uploadFile(
   t: TestApp,
   session: Session,
-  bytes: Buffer,
+  content: Buffer,
   filename: string,
 ): Promise<string> {
-  const form = new FormData();
-  form.append('user_id_check', String(session.userId));
-  form.append('token_check', session.token);
-  form.append('file', new Blob([new Uint8Array(bytes)]), filename);
-  const request = new Request('http://local/', { method: 'POST', body: form });
-  const response = await t.app.inject({
-    method: 'POST',
-    url: '/user/api/file_upload',
-    payload: Buffer.from(await request.arrayBuffer()),
-    headers: { 'content-type': request.headers.get('content-type') ?? '' },
+  const answer = await postFile(t.app, '/user/api/file_upload', {
+    content,
+    filename,
+    fields: checkFields(session),
   });
-  const body = response.json() as { res: number; err: string; data: { url: string } };
-  if (body.res !== 1) throw new Error(`upload failed: ${body.err}`);
-  return body.data.url;
+  if (answer.body.res !== 1) throw new Error(`upload failed: ${answer.body.err}`);
+  return (answer.body.data as { url: string }).url;
 }

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/src/app.js';
@@ -97,4 +98,10 @@ export function randomPhone(): string {
 /** A fresh client address, so per-IP limits of one test do not spill into another. */
 export function randomIp(): string {
   return `10.${randomInt(0, 256)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+}
+
+/** Starts listening on a free loopback port, for clients that need a real socket; answers the base URL. */
+export async function listen(t: TestApp): Promise<string> {
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  return `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
 }

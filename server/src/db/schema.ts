@@ -167,6 +167,8 @@ export interface DemandsTable {
   escrow_fen: Generated<number>;
   created_at: number;
   updated_at: number;
+  /** The title's characters and pairs as search tokens (features/demands/title-search.ts). */
+  title_grams: Generated<string>;
 }
 
 export interface DemandFilesTable {

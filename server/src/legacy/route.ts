@@ -42,6 +42,9 @@ export interface LegacyRequest {
 // biome-ignore lint/suspicious/noExplicitAny: the table holds rows of many input and output types.
 export type AnyLegacyRoute = LegacyRoute<any, any>;
 
+/** The `data` of routes that answer nothing but success. */
+export const noData = () => '';
+
 /** Declares a row; the generic parameters are inferred so decode, call and encode must agree. */
 export const legacyRoute = <Input, Output>(route: LegacyRoute<Input, Output>) => route;
 

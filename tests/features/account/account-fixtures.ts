@@ -1,11 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { expect } from 'vitest';
 import type { Client } from '../../../client-sdk/index.js';
-import { commands } from '../../../server/src/cli/commands.js';
-import { checkFields, loginBySms } from '../../support/auth-flow.js';
+import { checkFields } from '../../support/auth-flow.js';
 import { type Encoding, legacyPost } from '../../support/legacy-client.js';
 import { samplePng } from '../../support/sample-files.js';
-import { randomIp, randomPhone, type TestApp } from '../../support/test-app.js';
+import type { TestApp } from '../../support/test-app.js';
 import { postFile } from '../../support/upload-client.js';
 
 export interface Session {
@@ -62,26 +61,7 @@ export async function info(t: TestApp, session: Session) {
   };
 }
 
-/** An admin made with the CLI, logged in by password like an operator would. */
-export async function adminSession(t: TestApp): Promise<Session> {
-  const phone = randomPhone();
-  await commands['create-admin']?.run({
-    config: t.config,
-    database: t.stores.database,
-    values: { phone, password: 'admin-pass-1' },
-  });
-  const login = await legacyPost(
-    t.app,
-    '/index/api/loginpassword',
-    { phone, password: 'admin-pass-1' },
-    'json',
-    { ip: randomIp() },
-  );
-  const data = login.body.data as { user_id: number; token: string };
-  return { userId: data.user_id, token: data.token, phone };
-}
-
-export { loginBySms };
+export { adminSession, loginBySms } from '../../support/auth-flow.js';
 
 /** The user's pending item of that kind in the admin queue (other suites share the database). */
 export async function findPending(

@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, isAppError } from '../../../client-sdk/index.js';
 import { commands } from '../../../server/src/cli/commands.js';
@@ -6,7 +5,7 @@ import { sessionLifetimeMs } from '../../../server/src/features/auth/sessions.js
 import { checkFields, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { legacyPost } from '../../support/legacy-client.js';
-import { randomIp, randomPhone, startTestApp, type TestApp } from '../../support/test-app.js';
+import { listen, randomIp, randomPhone, startTestApp, type TestApp } from '../../support/test-app.js';
 
 const loggedOut = { res: 0, err: '没有登录或状态过期', data: '' };
 
@@ -15,8 +14,7 @@ describe.each(backends)('sessions and the typed API ($name)', (backend) => {
   let url: string;
   beforeAll(async () => {
     t = await startTestApp(backend);
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    url = await listen(t);
   });
   afterAll(() => t.close());
 

@@ -1,8 +1,6 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, isAppError } from '../../../client-sdk/index.js';
-import { commands } from '../../../server/src/cli/commands.js';
-import { checkFields, loginBySms } from '../../support/auth-flow.js';
+import { adminSession, checkFields, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { legacyPost } from '../../support/legacy-client.js';
 import {
@@ -12,7 +10,7 @@ import {
   postDemand,
   type Session,
 } from '../../support/marketplace-flow.js';
-import { randomIp, randomPhone, startTestApp, type TestApp } from '../../support/test-app.js';
+import { listen, startTestApp, type TestApp } from '../../support/test-app.js';
 
 const notFound = { res: 0, err: '记录不存在', data: '' };
 
@@ -24,8 +22,7 @@ describe.each(backends)('applications, selection and delivery ($name)', (backend
   let bob: Session;
   beforeAll(async () => {
     t = await startTestApp(backend);
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    url = await listen(t);
     owner = await loginBySms(t, undefined, 2);
     alice = await loginBySms(t, undefined, 1);
     bob = await loginBySms(t, undefined, 1);
@@ -212,22 +209,7 @@ describe.each(backends)('applications, selection and delivery ($name)', (backend
   });
 
   it('reviews through the admin procedures, with a reason the owner reads', async () => {
-    const adminPhone = randomPhone();
-    await commands['create-admin']?.run({
-      config: t.config,
-      database: t.stores.database,
-      values: { phone: adminPhone, password: 'admin-pass-1' },
-    });
-    const login = await legacyPost(
-      t.app,
-      '/index/api/loginpassword',
-      { phone: adminPhone, password: 'admin-pass-1' },
-      'json',
-      {
-        ip: randomIp(),
-      },
-    );
-    const admin = createClient({ url, token: (login.body.data as { token: string }).token });
+    const admin = createClient({ url, token: (await adminSession(t)).token });
     const demandId = await postDemand(t, owner, { title: '需要审核的需求' });
     // The queue is oldest first; other tests' demands may be ahead of this one.
     const { lastPage } = await admin.demands.awaitingReview.query({ perPage: 100 });

@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, isAppError } from '../../../client-sdk/index.js';
 import { checkFields, loginBySms } from '../../support/auth-flow.js';
@@ -13,7 +12,7 @@ import {
   uploadFile,
 } from '../../support/marketplace-flow.js';
 import { samplePng, sampleZip } from '../../support/sample-files.js';
-import { startTestApp, type TestApp } from '../../support/test-app.js';
+import { listen, startTestApp, type TestApp } from '../../support/test-app.js';
 
 describe.each(backends)('money over HTTP ($name)', (backend) => {
   let t: TestApp;
@@ -23,8 +22,7 @@ describe.each(backends)('money over HTTP ($name)', (backend) => {
   let bob: Session;
   beforeAll(async () => {
     t = await startTestApp(backend, { UPLOAD_DIR: `/tmp/svc-money-uploads-${process.pid}` });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    url = await listen(t);
     owner = await loginBySms(t, undefined, 2);
     alice = await loginBySms(t, undefined, 1);
     bob = await loginBySms(t, undefined, 1);

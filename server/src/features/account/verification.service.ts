@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors.js';
-import { lastPageOf } from '../../fields.js';
+import { pageResult } from '../../fields.js';
 import type { FileReferences } from '../uploads/file-references.js';
 import type { FileRef } from '../uploads/uploads.schemas.js';
 import type {
@@ -144,13 +144,7 @@ export class VerificationService {
       if (business) return [{ kind: 'individualBusiness', phone, verification: business }];
       return [];
     });
-    return {
-      items,
-      total,
-      page: query.page,
-      perPage: query.perPage,
-      lastPage: lastPageOf(total, query.perPage),
-    };
+    return pageResult(items, total, query);
   }
 
   /** Approves or rejects a pending record; only pending ones, so a stale decision cannot overwrite a resubmission. */

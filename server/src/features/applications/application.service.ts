@@ -1,10 +1,11 @@
 import type { Clock } from '../../clock.js';
 import { type Db, isUniqueViolation } from '../../db/database.js';
 import { AppError } from '../../errors.js';
-import { lastPageOf } from '../../fields.js';
+import type { PageRequest } from '../../fields.js';
+import { offsetOf, pageResult } from '../../fields.js';
 import { findDemand, findDemands, lockDemand } from '../demands/demand.repository.js';
 import { reviewCodes } from '../demands/demand.schemas.js';
-import type { DemandService, PageRequest } from '../demands/demand.service.js';
+import type { DemandService } from '../demands/demand.service.js';
 import type { FileReferences } from '../uploads/file-references.js';
 import {
   type ApplicationRow,
@@ -110,13 +111,8 @@ export class ApplicationService {
   }
 
   async listMine(userId: number, page: PageRequest) {
-    const { rows, total } = await listApplicationsOf(
-      this.db,
-      userId,
-      page.perPage,
-      (page.page - 1) * page.perPage,
-    );
-    return { items: await this.withDemands(rows), total, ...page, lastPage: lastPageOf(total, page.perPage) };
+    const { rows, total } = await listApplicationsOf(this.db, userId, page.perPage, offsetOf(page));
+    return pageResult(await this.withDemands(rows), total, page);
   }
 
   async getMine(userId: number, applicationId: number): Promise<MyApplication> {

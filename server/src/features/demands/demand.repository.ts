@@ -1,6 +1,7 @@
-import { type Insertable, sql, type Updateable } from 'kysely';
+import { type Insertable, MysqlAdapter, sql, type Updateable } from 'kysely';
 import { type Db, hasRowLocks, type Tx } from '../../db/database.js';
 import type { DemandsTable } from '../../db/schema.js';
+import { booleanQueryOf, titleGrams } from './title-search.js';
 
 const demandColumns = [
   'id',
@@ -40,7 +41,10 @@ export function lockDemand(tx: Tx, id: number) {
 }
 
 export async function insertDemand(tx: Tx, values: Insertable<DemandsTable>): Promise<number> {
-  const result = await tx.insertInto('demands').values(values).executeTakeFirstOrThrow();
+  const result = await tx
+    .insertInto('demands')
+    .values({ ...values, title_grams: titleGrams(values.title) })
+    .executeTakeFirstOrThrow();
   return Number(result.insertId);
 }
 
@@ -55,9 +59,10 @@ export async function updateUnpaidDemand(
   id: number,
   values: Updateable<DemandsTable>,
 ): Promise<boolean> {
+  const grams = typeof values.title === 'string' ? { title_grams: titleGrams(values.title) } : {};
   const result = await tx
     .updateTable('demands')
-    .set(values)
+    .set({ ...values, ...grams })
     .where('id', '=', id)
     .where('owner_id', '=', ownerId)
     .where('paid', '=', 0)
@@ -140,16 +145,21 @@ export async function listOwnerDemands(
   return { rows, total: Number(count.n) };
 }
 
+export interface PublicFilter {
+  readonly kind?: number;
+  readonly titleContains?: string;
+}
+
 /**
  * Reviewed demands, newest first. The page's ids come from the (review_state, [kind,] id) index
- * alone and only those rows are read whole (a deferred join), so deep pages stay cheap.
+ * alone and only those rows are read whole (a deferred join), so deep pages stay cheap. A title
+ * term narrows the ids through the FULLTEXT index of title_grams (MySQL) before LIKE confirms them.
  */
-export async function listPublicDemands(db: Db, kind: number | undefined, limit: number, offset: number) {
-  let ids = db.selectFrom('demands').select('id').where('review_state', '=', 1);
-  if (kind !== undefined) ids = ids.where('kind', '=', kind);
-  const pageIds = ids.orderBy('id', 'desc').limit(limit).offset(offset).as('page');
-  let count = db.selectFrom('demands').where('review_state', '=', 1);
-  if (kind !== undefined) count = count.where('kind', '=', kind);
+export async function listPublicDemands(db: Db, filter: PublicFilter, limit: number, offset: number) {
+  let matching = db.selectFrom('demands').where('review_state', '=', 1);
+  if (filter.kind !== undefined) matching = matching.where('kind', '=', filter.kind);
+  if (filter.titleContains) matching = matching.where(titleContains(db, filter.titleContains));
+  const pageIds = matching.select('id').orderBy('id', 'desc').limit(limit).offset(offset).as('page');
   const [rows, total] = await Promise.all([
     db
       .selectFrom(pageIds)
@@ -157,9 +167,19 @@ export async function listPublicDemands(db: Db, kind: number | undefined, limit:
       .select(demandColumns.map((c) => `demands.${c}` as const))
       .orderBy('demands.id', 'desc')
       .execute(),
-    count.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    matching.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(total.n) };
+}
+
+/**
+ * Titles containing `term` (`%` and `_` literal). On MySQL the FULLTEXT index of the title's
+ * character pairs finds the candidates without a scan; the embedded SQLite default scans with LIKE.
+ */
+function titleContains(db: Db, term: string) {
+  const contains = sql<boolean>`title like ${`%${escapeLike(term)}%`} escape '!'`;
+  if (!(db.getExecutor().adapter instanceof MysqlAdapter)) return contains;
+  return sql<boolean>`match(title_grams) against (${booleanQueryOf(term)} in boolean mode) and ${contains}`;
 }
 
 export async function listDemandsAwaitingReview(db: Db, limit: number, offset: number) {

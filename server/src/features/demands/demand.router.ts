@@ -2,7 +2,7 @@ import { z } from 'zod';
 import * as fields from '../../fields.js';
 import { adminProcedure, authedProcedure, publicProcedure, router } from '../../trpc/init.js';
 import { application } from '../applications/application.schemas.js';
-import { demand, demandInput, demandKinds, myDemandsFilter, publicDemand } from './demand.schemas.js';
+import { demand, demandInput, myDemandsFilter, publicDemand, publicDemandsFilter } from './demand.schemas.js';
 
 const byId = z.object({ id: fields.id });
 const ownDemand = demand.extend({ applications: z.array(application) });
@@ -48,11 +48,13 @@ export const demandRouter = router({
     .output(z.void())
     .mutation(({ ctx, input }) => ctx.services.demands.removeFile(ctx.user.id, input.fileId)),
 
-  /** Reviewed demands, newest first. */
+  /** Reviewed demands, newest first; `title` keeps those whose title contains it. */
   list: publicProcedure
-    .input(z.object({ kind: z.enum(demandKinds).optional(), ...fields.pageRequest }))
+    .input(publicDemandsFilter)
     .output(fields.pageOf(listedDemand))
-    .query(({ ctx, input: { kind, ...page } }) => ctx.services.demands.listPublic(kind, page)),
+    .query(({ ctx, input: { kind, title, ...page } }) =>
+      ctx.services.demands.listPublic({ kind, title }, page),
+    ),
 
   /** A reviewed demand with its application count and the poster's verified company name. */
   get: publicProcedure

@@ -73,3 +73,10 @@ export const myDemandsFilter = z.object({
   settlement: z.enum(settlements).optional(),
   ...fields.pageRequest,
 });
+
+/** The public list's filters: a kind, and text the title contains (`%` and `_` are literal). */
+export const publicDemandsFilter = z.object({
+  kind: z.enum(demandKinds).optional(),
+  title: fields.text(100).optional(),
+  ...fields.pageRequest,
+});

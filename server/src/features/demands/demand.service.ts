@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors.js';
-import { lastPageOf } from '../../fields.js';
+import { offsetOf, type PageRequest, pageResult } from '../../fields.js';
 import type { FileReferences } from '../uploads/file-references.js';
 import {
   countApplications,
@@ -39,11 +39,6 @@ import {
   settlementCodes,
   settlements,
 } from './demand.schemas.js';
-
-export interface PageRequest {
-  readonly page: number;
-  readonly perPage: number;
-}
 
 export class DemandService {
   constructor(
@@ -124,15 +119,23 @@ export class DemandService {
       ownerId,
       ownerFilterColumns(filter),
       page.perPage,
-      (page.page - 1) * page.perPage,
+      offsetOf(page),
     );
-    return { items: await this.withFiles(rows), total, ...page, lastPage: lastPageOf(total, page.perPage) };
+    return pageResult(await this.withFiles(rows), total, page);
   }
 
-  async listPublic(kind: DemandKind | undefined, page: PageRequest) {
-    const offset = (page.page - 1) * page.perPage;
-    const { rows, total } = await listPublicDemands(this.db, kind && kindCodes[kind], page.perPage, offset);
-    return { items: await this.withFiles(rows), total, ...page, lastPage: lastPageOf(total, page.perPage) };
+  async listPublic(filter: { kind?: DemandKind; title?: string }, page: PageRequest) {
+    const offset = offsetOf(page);
+    const { rows, total } = await listPublicDemands(
+      this.db,
+      {
+        ...(filter.kind ? { kind: kindCodes[filter.kind] } : {}),
+        ...(filter.title ? { titleContains: filter.title } : {}),
+      },
+      page.perPage,
+      offset,
+    );
+    return pageResult(await this.withFiles(rows), total, page);
   }
 
   /** A reviewed demand for anyone; its owner also sees it before review. */
@@ -151,12 +154,8 @@ export class DemandService {
   }
 
   async awaitingReview(page: PageRequest) {
-    const { rows, total } = await listDemandsAwaitingReview(
-      this.db,
-      page.perPage,
-      (page.page - 1) * page.perPage,
-    );
-    return { items: await this.withFiles(rows), total, ...page, lastPage: lastPageOf(total, page.perPage) };
+    const { rows, total } = await listDemandsAwaitingReview(this.db, page.perPage, offsetOf(page));
+    return pageResult(await this.withFiles(rows), total, page);
   }
 
   async review(id: number, decision: { approve: boolean; reason?: string }): Promise<void> {

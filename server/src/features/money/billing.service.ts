@@ -2,8 +2,8 @@ import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
-import { lastPageOf } from '../../fields.js';
-import type { PageRequest } from '../demands/demand.service.js';
+import type { PageRequest } from '../../fields.js';
+import { offsetOf, pageResult } from '../../fields.js';
 import {
   findInvoiceRequest,
   insertInvoiceRequests,
@@ -23,13 +23,7 @@ export class BillingService {
   ) {}
 
   async recharges(userId: number, invoiced: boolean | undefined, page: PageRequest) {
-    const { rows, total } = await listRecharges(
-      this.db,
-      userId,
-      invoiced,
-      page.perPage,
-      (page.page - 1) * page.perPage,
-    );
+    const { rows, total } = await listRecharges(this.db, userId, invoiced, page.perPage, offsetOf(page));
     const items: Recharge[] = rows.map((row) => ({
       id: row.id,
       userId: row.user_id,
@@ -38,7 +32,7 @@ export class BillingService {
       invoiced: row.invoiced === 1,
       createdAt: new Date(Number(row.created_at)),
     }));
-    return { items, total, ...page, lastPage: lastPageOf(total, page.perPage) };
+    return pageResult(items, total, page);
   }
 
   /** One invoice request per recharge; all named recharges must be the user's and not yet invoiced. */
@@ -55,12 +49,7 @@ export class BillingService {
   }
 
   async invoiceRequests(filter: { userId?: number; issued?: boolean }, page: PageRequest) {
-    const { rows, total } = await listInvoiceRequests(
-      this.db,
-      filter,
-      page.perPage,
-      (page.page - 1) * page.perPage,
-    );
+    const { rows, total } = await listInvoiceRequests(this.db, filter, page.perPage, offsetOf(page));
     const items: InvoiceRequest[] = rows.map((row) => ({
       id: row.id,
       userId: row.user_id,
@@ -70,7 +59,7 @@ export class BillingService {
       issued: row.issued === 1,
       issuedAt: row.issued_at === null ? null : new Date(Number(row.issued_at)),
     }));
-    return { items, total, ...page, lastPage: lastPageOf(total, page.perPage) };
+    return pageResult(items, total, page);
   }
 
   async markIssued(invoiceRequestId: number): Promise<void> {

@@ -2,10 +2,10 @@ import type { Clock } from '../../clock.js';
 import { type Db, isUniqueViolation } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
-import { lastPageOf } from '../../fields.js';
+import type { PageRequest } from '../../fields.js';
+import { offsetOf, pageResult } from '../../fields.js';
 import { findApplication } from '../applications/application.repository.js';
 import { findDemand, lockDemand } from '../demands/demand.repository.js';
-import type { PageRequest } from '../demands/demand.service.js';
 import {
   addToWallet,
   appendEntry,
@@ -46,12 +46,7 @@ export class MoneyService {
 
   async entries(userId: number, page: PageRequest) {
     const account = walletAccount(userId);
-    const { rows, total } = await entriesOfAccount(
-      this.db,
-      account,
-      page.perPage,
-      (page.page - 1) * page.perPage,
-    );
+    const { rows, total } = await entriesOfAccount(this.db, account, page.perPage, offsetOf(page));
     const items: LedgerEntry[] = rows.map((row) => ({
       id: row.id,
       kind: row.kind,
@@ -61,7 +56,7 @@ export class MoneyService {
       note: row.note,
       createdAt: new Date(Number(row.created_at)),
     }));
-    return { items, total, ...page, lastPage: lastPageOf(total, page.perPage) };
+    return pageResult(items, total, page);
   }
 
   /** Credits a wallet with money received outside the service, writing the recharge record. */

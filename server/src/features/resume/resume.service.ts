@@ -2,7 +2,7 @@ import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
-import { lastPageOf } from '../../fields.js';
+import { offsetOf, type PageRequest, pageResult } from '../../fields.js';
 import { findUserById } from '../user/user.repository.js';
 import {
   type EducationItem,
@@ -43,20 +43,17 @@ export class ResumeListService<Item extends object> {
     private readonly list: ResumeListStorage<Item>,
   ) {}
 
-  async page(userId: number, request: { page: number; perPage: number }): Promise<Page<Entry<Item>>> {
+  async page(userId: number, request: PageRequest): Promise<Page<Entry<Item>>> {
     const { table } = this.list;
-    const offset = (request.page - 1) * request.perPage;
     const [total, rows] = await Promise.all([
       countEntries(this.db, table, userId),
-      findEntries(this.db, table, userId, { offset, limit: request.perPage }),
+      findEntries(this.db, table, userId, { offset: offsetOf(request), limit: request.perPage }),
     ]);
-    return {
-      items: rows.map((row) => this.toEntry(row)),
+    return pageResult(
+      rows.map((row) => this.toEntry(row)),
       total,
-      page: request.page,
-      perPage: request.perPage,
-      lastPage: lastPageOf(total, request.perPage),
-    };
+      request,
+    );
   }
 
   async all(userId: number): Promise<Entry<Item>[]> {

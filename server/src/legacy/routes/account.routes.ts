@@ -9,7 +9,7 @@ import {
   singleFileRef,
 } from '../codecs/account.js';
 import { joinedText, text } from '../codecs/values.js';
-import { legacyRoute } from '../route.js';
+import { legacyRoute, noData } from '../route.js';
 
 const personLabels = {
   name: '身份证名字',
@@ -74,7 +74,7 @@ export const accountRoutes = [
     labels: { email: '邮箱', face: '头像', address: '地址' },
     decode: (f) => ({ email: text(f.email), face: singleFileRef(f.face), address: joinedText(f.address) }),
     call: (api, input) => api.account.updateProfile(input),
-    encode: () => '',
+    encode: noData,
   }),
   legacyRoute({
     path: '/user/info/person',

@@ -1,9 +1,7 @@
 import { encodeMyApplication } from '../codecs/demand.js';
 import { decodePageFields, encodePaginator } from '../codecs/paginator.js';
 import { commaList, idList, integer, text } from '../codecs/values.js';
-import { legacyRoute } from '../route.js';
-
-const nothing = () => '';
+import { legacyRoute, noData } from '../route.js';
 
 /** Applications: the applicant's `/user/goods_order/*` and the employer's selection `/user/goods/ok`. */
 export const applicationRoutes = [
@@ -19,7 +17,7 @@ export const applicationRoutes = [
     labels: { demandId: '项目ID' },
     decode: (f) => ({ demandId: integer(f.id) }),
     call: (api, input) => api.applications.checkCanApply(input),
-    encode: nothing,
+    encode: noData,
   }),
   legacyRoute({
     path: '/user/goods_order/index',
@@ -44,14 +42,14 @@ export const applicationRoutes = [
       source: text(Array.isArray(f.source) ? f.source[0] : f.source),
     }),
     call: (api, input) => api.applications.deliver(input),
-    encode: nothing,
+    encode: noData,
   }),
   legacyRoute({
     path: '/user/goods_order/del',
     labels: { applicationId: '申请ID' },
     decode: (f) => ({ applicationId: integer(f.id) }),
     call: (api, input) => api.applications.withdraw(input),
-    encode: nothing,
+    encode: noData,
   }),
   legacyRoute({
     path: '/user/goods/ok',

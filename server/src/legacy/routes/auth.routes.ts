@@ -1,8 +1,6 @@
 import { encodeLogin } from '../codecs/user.js';
 import { enumCode, firstOf, integer, text } from '../codecs/values.js';
-import { legacyRoute, sessionFields } from '../route.js';
-
-const nothing = () => '';
+import { legacyRoute, noData, sessionFields } from '../route.js';
 
 /** `/index/api/*` login routes and the password change of `/user/info/*`, which belong to auth. */
 export const authRoutes = [
@@ -11,7 +9,7 @@ export const authRoutes = [
     labels: { phone: '手机号码' },
     decode: (f) => ({ phone: text(f.phone) }),
     call: (api, input) => api.auth.requestSmsCode(input),
-    encode: nothing,
+    encode: noData,
   }),
   legacyRoute({
     path: '/index/api/loginphone',
@@ -42,7 +40,7 @@ export const authRoutes = [
     },
     decode: () => undefined,
     call: (api) => api.auth.logout(),
-    encode: nothing,
+    encode: noData,
   }),
   legacyRoute({
     path: '/index/api/getpwd',
@@ -54,13 +52,13 @@ export const authRoutes = [
       newPassword: text(f.newpwd),
     }),
     call: (api, input) => api.auth.resetPassword(input),
-    encode: nothing,
+    encode: noData,
   }),
   legacyRoute({
     path: '/user/info/editpassword',
     labels: { newPassword: '新密码' },
     decode: (f) => ({ newPassword: text(f.password) }),
     call: (api, input) => api.auth.changePassword(input),
-    encode: nothing,
+    encode: noData,
   }),
 ];

@@ -7,9 +7,7 @@ import {
 } from '../codecs/demand.js';
 import { decodePageFields, encodePaginator } from '../codecs/paginator.js';
 import { enumCode, integer, type LegacyFields, text } from '../codecs/values.js';
-import { legacyRoute, sessionFields } from '../route.js';
-
-const nothing = () => '';
+import { legacyRoute, noData, sessionFields } from '../route.js';
 
 /** `0`/`1` filter fields; absent or empty means "do not filter". */
 function flagFilter(value: unknown): boolean {
@@ -51,7 +49,7 @@ export const demandRoutes = [
     labels: demandLabels,
     decode: (f, request) => ({ id: integer(f.id), ...decodeDemand(f, request) }),
     call: (api, input) => api.demands.update(input),
-    encode: nothing,
+    encode: noData,
   }),
   legacyRoute({
     path: '/user/goods/info',
@@ -80,20 +78,22 @@ export const demandRoutes = [
     labels: demandLabels,
     decode: (f) => ({ id: integer(f.id) }),
     call: (api, input) => api.demands.remove(input),
-    encode: nothing,
+    encode: noData,
   }),
   legacyRoute({
     path: '/user/goods/delfile',
     labels: { fileId: '文件ID' },
     decode: (f) => ({ fileId: integer(f.id) }),
     call: (api, input) => api.demands.removeFile(input),
-    encode: nothing,
+    encode: noData,
   }),
   legacyRoute({
     path: '/index/goods/index',
-    labels: { kind: '类型', ...pageLabels },
+    labels: { kind: '类型', title: '标题', ...pageLabels },
     decode: (f) => ({
       kind: enumCode(f.titletype, { 1: 'partTime', 2: 'fullTime', 3: 'other' } as const),
+      // Not in the old API: title search, an extra field old clients never send.
+      title: text(f.title) || undefined,
       ...decodePageFields(f),
     }),
     call: (api, input) => api.demands.list(input),

@@ -1,7 +1,7 @@
 import { encodeInvoiceRequest, encodeRecharge } from '../codecs/money.js';
 import { decodePageFields, encodePaginator } from '../codecs/paginator.js';
 import { firstOf, idList, integer, type LegacyFields, yuanToFen } from '../codecs/values.js';
-import { legacyRoute } from '../route.js';
+import { legacyRoute, noData } from '../route.js';
 
 const pageLabels = { page: '页数', perPage: '每页条数' };
 
@@ -28,14 +28,14 @@ export const moneyRoutes = [
     labels: { demandId: '需求ID' },
     decode: (f) => ({ demandId: integer(f.id) }),
     call: (api, input) => api.payments.payDemand(input),
-    encode: () => '',
+    encode: noData,
   }),
   legacyRoute({
     path: '/user/goods/pay',
     labels: { applicationId: '需求申请ID', amountFen: '金额' },
     decode: (f) => ({ applicationId: integer(f.id), amountFen: yuanToFen(f.price) }),
     call: (api, input) => api.payments.payApplication(input),
-    encode: () => '',
+    encode: noData,
   }),
   // The deployed client calls the recharge list by both names.
   rechargeList('/user/pay_log/index'),

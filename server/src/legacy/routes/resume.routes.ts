@@ -11,7 +11,7 @@ import {
   resumeLabels,
 } from '../codecs/resume.js';
 import { integer } from '../codecs/values.js';
-import { legacyRoute } from '../route.js';
+import { legacyRoute, noData } from '../route.js';
 
 /** The typed procedures of one resume list, as the legacy rows call them. */
 interface ResumeListProcedures<Item> {
@@ -57,7 +57,7 @@ function resumeListRoutes<Item>(
       labels: { id: 'ID' },
       decode: (f) => ({ id: integer(f.id) }),
       call: (api, input) => procedures(api).remove(input),
-      encode: () => '',
+      encode: noData,
     }),
     legacyRoute({
       path: `${base}/all`,

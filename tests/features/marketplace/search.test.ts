@@ -1,0 +1,162 @@
+import { randomInt } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from '../../../client-sdk/index.js';
+import { titleGrams } from '../../../server/src/features/demands/title-search.js';
+import { checkFields, loginBySms } from '../../support/auth-flow.js';
+import { backends } from '../../support/backends.js';
+import { legacyPost } from '../../support/legacy-client.js';
+import { approveDemand, demandFields, postDemand, type Session } from '../../support/marketplace-flow.js';
+import { startTestApp, type TestApp } from '../../support/test-app.js';
+
+interface Paginator {
+  total: number;
+  per_page: number;
+  current_page: number;
+  last_page: number;
+  data: Array<{ id: number; title: string; titletype: string }>;
+}
+
+/** A few random CJK characters no other test writes, so counts on a shared MySQL stay exact. */
+const marker = () =>
+  Array.from({ length: 3 }, () => String.fromCodePoint(randomInt(0x4e00, 0x9fa5))).join('');
+
+describe.each(backends)('title search on the public list ($name)', (backend) => {
+  let t: TestApp;
+  let owner: Session;
+  let m: string;
+  const ids: Record<string, number> = {};
+
+  const search = async (title: string, extra: Record<string, unknown> = {}) => {
+    const answer = await legacyPost(t.app, '/index/goods/index', { title, limit: 100, ...extra });
+    expect(answer.body.res, answer.body.err).toBe(1);
+    return answer.body.data as Paginator;
+  };
+  const idsOf = (page: Paginator) => page.data.map((d) => d.id);
+
+  beforeAll(async () => {
+    t = await startTestApp(backend);
+    owner = await loginBySms(t, undefined, 2);
+    m = marker();
+    const titles = {
+      app: `${m}微信小程序开发`,
+      design: `${m}小程序界面设计`,
+      site: `${m}企业网站开发`,
+      label: `${m}数据标注`,
+      react: `${m} React Native App`,
+      dashboard: `${m} react dashboard`,
+      percent: `${m}100%_折扣海报`,
+      plain: `${m}100折扣海报`,
+      underscore: `${m}1000_x海报`,
+    };
+    for (const [name, title] of Object.entries(titles)) {
+      ids[name] = await postDemand(t, owner, { title, titletype: name === 'site' ? '2' : '1' });
+      await approveDemand(t, ids[name] as number);
+    }
+    ids.pending = await postDemand(t, owner, { title: `${m}未审核的小程序` });
+  });
+  afterAll(() => t.close());
+
+  it('finds every title with a frequent term, newest first, and pages through them', async () => {
+    const all = await search(m);
+    expect(all.total).toBe(9);
+    expect(idsOf(all)).toEqual(
+      Object.entries(ids)
+        .filter(([name]) => name !== 'pending')
+        .map(([, id]) => id)
+        .reverse(),
+    );
+    const second = await search(m, { limit: 4, page: 2 });
+    expect(second).toMatchObject({ total: 9, per_page: 4, current_page: 2, last_page: 3 });
+    expect(idsOf(second)).toEqual(idsOf(all).slice(4, 8));
+  });
+
+  it('finds Chinese terms of one, two and more characters, and only reviewed demands', async () => {
+    expect(idsOf(await search(`${m}企业网站`))).toEqual([ids.site]);
+    const apps = await search(`${m}小程序`);
+    expect(idsOf(apps)).toEqual([ids.design]);
+    const anyApp = await search('小程序开发');
+    expect(idsOf(anyApp)).toContain(ids.app);
+    expect(idsOf(anyApp)).not.toContain(ids.pending);
+    for (const row of anyApp.data) expect(row.title).toContain('小程序开发');
+    const oneChar = await search('标');
+    expect(idsOf(oneChar)).toContain(ids.label);
+    for (const row of oneChar.data) expect(row.title).toContain('标');
+  });
+
+  it('answers an empty page for a term nobody wrote', async () => {
+    expect(await search(`${m}没有这个词`)).toMatchObject({ total: 0, last_page: 1, data: [] });
+    expect((await search(`${m}Zebra`)).data).toEqual([]);
+    // Every pair occurs, but not in this order in any title.
+    expect((await search(`${m}开发微信`)).total).toBe(0);
+  });
+
+  it('matches ASCII terms whatever their case, spaces included', async () => {
+    expect(idsOf(await search(`${m} REACT`))).toEqual([ids.dashboard, ids.react]);
+    expect(idsOf(await search(`${m} react native`))).toEqual([ids.react]);
+    const native = await search('Native App');
+    expect(idsOf(native)).toContain(ids.react);
+    for (const row of native.data) expect(row.title.toLowerCase()).toContain('native app');
+  });
+
+  it('takes % and _ literally', async () => {
+    expect(idsOf(await search(`${m}100%`))).toEqual([ids.percent]);
+    expect(idsOf(await search(`${m}100%_`))).toEqual([ids.percent]);
+    expect(idsOf(await search(`${m}100_`))).toEqual([]);
+    expect(idsOf(await search(`${m}1000_`))).toEqual([ids.underscore]);
+    const percent = await search('%');
+    expect(idsOf(percent)).toContain(ids.percent);
+    for (const row of percent.data) expect(row.title).toContain('%');
+    const underscore = await search('_');
+    expect(idsOf(underscore)).toEqual(expect.arrayContaining([ids.percent, ids.underscore]));
+    for (const row of underscore.data) expect(row.title).toContain('_');
+  });
+
+  it('combines the term with the kind filter', async () => {
+    expect(idsOf(await search(`${m}`, { titletype: '2' }))).toEqual([ids.site]);
+    const partTime = await search('开发', { titletype: 1 });
+    expect(idsOf(partTime)).toContain(ids.app);
+    expect(idsOf(partTime)).not.toContain(ids.site);
+    for (const row of partTime.data) expect(row).toMatchObject({ titletype: '兼职' });
+  });
+
+  it('follows an edited title once the demand is reviewed again', async () => {
+    const id = await postDemand(t, owner, { title: `${m}旧标题` });
+    await approveDemand(t, id);
+    expect(idsOf(await search(`${m}旧标题`))).toEqual([id]);
+    const edit = await legacyPost(t.app, '/user/goods/edit', {
+      ...checkFields(owner),
+      id,
+      ...demandFields({ title: `${m}新标题` }),
+    });
+    expect(edit.body.res).toBe(1);
+    await approveDemand(t, id);
+    expect(idsOf(await search(`${m}旧标题`))).toEqual([]);
+    expect(idsOf(await search(`${m}新标题`))).toEqual([id]);
+  });
+
+  it('stores the search tokens with the demand', async () => {
+    const row = await t.stores.database.db
+      .selectFrom('demands')
+      .select(['title', 'title_grams'])
+      .where('id', '=', ids.react as number)
+      .executeTakeFirstOrThrow();
+    expect(row.title_grams).toBe(titleGrams(row.title));
+    expect(titleGrams('Ab')).toBe(titleGrams('aB'));
+  });
+
+  it('refuses an over-long term with the field named, and ignores an empty one', async () => {
+    const long = await legacyPost(t.app, '/index/goods/index', { title: '长'.repeat(101) });
+    expect(long.body).toEqual({ res: 0, err: '标题不能超过100个字符', data: '' });
+    const empty = await legacyPost(t.app, '/index/goods/index', { title: '  ', limit: 1 });
+    expect(empty.body.res).toBe(1);
+    expect((empty.body.data as Paginator).total).toBeGreaterThanOrEqual(9);
+  });
+
+  it('searches over the typed API too', async () => {
+    const url = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const page = await createClient({ url }).demands.list.query({ title: `${m}数据`, perPage: 5 });
+    expect(page).toMatchObject({ total: 1, page: 1, perPage: 5, lastPage: 1 });
+    expect(page.items.map((d) => d.id)).toEqual([ids.label]);
+    expect(page.items[0]?.createdAt).toBeInstanceOf(Date);
+  });
+});
