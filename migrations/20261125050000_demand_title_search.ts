@@ -31,7 +31,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     if (rows.length === 0) break;
     await demands.transaction().execute(async (tx) => {
       for (const row of rows) {
-        await tx.updateTable('demands').set({ title_grams: gramsOf(row.title) }).where('id', '=', row.id).execute();
+        await tx
+          .updateTable('demands')
+          .set({ title_grams: gramsOf(row.title) })
+          .where('id', '=', row.id)
+          .execute();
       }
     });
     after = rows[rows.length - 1]?.id ?? after;
@@ -46,7 +50,9 @@ export async function down(db: Kysely<unknown>): Promise<void> {
 }
 
 function gramsOf(title: string): string {
-  const chars = Array.from(title.toLowerCase()).map((c) => (c.codePointAt(0) ?? 0).toString(36).padStart(4, '0'));
+  const chars = Array.from(title.toLowerCase()).map((c) =>
+    (c.codePointAt(0) ?? 0).toString(36).padStart(4, '0'),
+  );
   const tokens = new Set<string>();
   for (let i = 0; i < chars.length; i++) {
     tokens.add(`u${chars[i]}`);
