@@ -81,7 +81,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     maxAge: 86400,
   });
   await app.register(multipart, {
-    limits: { fieldSize: bodyLimitBytes, fields: 200, parts: 220, files: 10, fileSize: 50 * 1024 * 1024 },
+    // A resume `/all` of 100 projects is 600 fields; 128 KB per field holds any text we accept
+    // (5000 characters) with room, and keeps one form's fields under 128 MB of memory at worst.
+    limits: { fieldSize: 128 * 1024, fields: 1000, parts: 1010, files: 10, fileSize: 50 * 1024 * 1024 },
   });
   registerLegacyBodyParsers(app);
 

@@ -56,6 +56,8 @@ async function multipartFields(
       const received = onFile ? await onFile(part) : await drain(part.file);
       if (received !== undefined) files[part.fieldname] = received;
     } else {
+      // A value cut at the size cap must not pass for the whole value: refuse the form (413).
+      if (part.valueTruncated || part.fieldnameTruncated) throw new FieldTooLargeError();
       appendField(pairs, part.fieldname, part.value);
     }
   }
@@ -74,5 +76,13 @@ function appendField(pairs: Record<string, unknown>, name: string, value: unknow
 export async function drain(stream: NodeJS.ReadableStream): Promise<undefined> {
   for await (const _chunk of stream) {
     // discard: nobody takes this part
+  }
+}
+
+/** A multipart field over its size cap; answered like any too-large body. */
+class FieldTooLargeError extends Error {
+  readonly statusCode = 413;
+  constructor() {
+    super('multipart field too large');
   }
 }
