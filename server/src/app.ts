@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
+import { docsPlugin } from './docs/plugin.js';
 import { uploadsHttp } from './features/uploads/uploads.http.js';
 import type { KeyValueStore } from './kv/store.js';
 import { registerLegacyBodyParsers } from './legacy/body.js';
@@ -120,5 +121,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   await app.register(legacyPlugin, { routes: legacyRoutes, createContext });
   await app.register(uploadsHttp, { createContext });
+  await app.register(docsPlugin, { timeZone: config.displayTimeZone });
   return app;
 }

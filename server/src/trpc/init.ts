@@ -5,7 +5,14 @@ import { AppError, type AppErrorCode, errorTable, StoreUnavailableError } from '
 import { findUserById } from '../features/user/user.repository.js';
 import type { Context } from './context.js';
 
-const t = initTRPC.context<Context>().create({
+/** Who may call a procedure; set by the tier it is built from, read by the generated docs. */
+export type ProcedureTier = 'public' | 'authed' | 'admin';
+export interface ProcedureMeta {
+  readonly tier?: ProcedureTier;
+}
+
+const withMeta = initTRPC.context<Context>().meta<ProcedureMeta>();
+const t = withMeta.create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const appCode = appCodeOf(error);
@@ -78,7 +85,7 @@ const storeOutagesAre503 = t.middleware(async ({ next }) => {
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure.use(storeOutagesAre503);
+export const publicProcedure = t.procedure.use(storeOutagesAre503).meta({ tier: 'public' });
 
 /**
  * Who the request's credentials belong to: a live token, and (when the legacy door names one) the
@@ -100,13 +107,17 @@ export function storeOutage(error: unknown): AppError | undefined {
     : undefined;
 }
 
-export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const user = await authenticate(ctx);
-  return next({ ctx: { ...ctx, user } });
-});
+export const authedProcedure = publicProcedure
+  .use(async ({ ctx, next }) => {
+    const user = await authenticate(ctx);
+    return next({ ctx: { ...ctx, user } });
+  })
+  .meta({ tier: 'authed' });
 
-export const adminProcedure = authedProcedure.use(async ({ ctx, next }) => {
-  const user = await findUserById(ctx.database.db, ctx.user.id);
-  if (!user?.is_admin) throw new AppError('ADMIN_ONLY');
-  return next();
-});
+export const adminProcedure = authedProcedure
+  .use(async ({ ctx, next }) => {
+    const user = await findUserById(ctx.database.db, ctx.user.id);
+    if (!user?.is_admin) throw new AppError('ADMIN_ONLY');
+    return next();
+  })
+  .meta({ tier: 'admin' });

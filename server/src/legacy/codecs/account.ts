@@ -16,8 +16,12 @@ import { fenToYuan, integer, joinedText, type LegacyFields, text, yuanToFen } fr
  */
 
 /** Clients know two labels; a rejection shows as unreviewed, with its `reason` beside it. */
-const stateLabels: Record<ReviewStatus, string> = { pending: '未审核', approved: '通过', rejected: '未审核' };
-const accountingLabels = { independent: '独立核算', nonIndependent: '非独立核算' } as const;
+export const stateLabels: Record<ReviewStatus, string> = {
+  pending: '未审核',
+  approved: '通过',
+  rejected: '未审核',
+};
+export const accountingLabels = { independent: '独立核算', nonIndependent: '非独立核算' } as const;
 
 const isAbsent = (value: unknown) => value === undefined || value === null;
 

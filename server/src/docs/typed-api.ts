@@ -1,0 +1,70 @@
+import type { z } from 'zod';
+import type { AppErrorCode } from '../errors.js';
+import type { ProcedureMeta, ProcedureTier } from '../trpc/init.js';
+import { appRouter } from '../trpc/router.js';
+import { type JsonSchema, toJsonSchema } from './json-schema.js';
+
+/** One procedure of the typed API, as the docs show it. */
+export interface ProcedureDoc {
+  /** Dotted path, as the SDK names it: `demands.create` is `api.demands.create`. */
+  readonly path: string;
+  readonly type: 'query' | 'mutation';
+  readonly tier: ProcedureTier;
+  /** JSON Schema of the input as sent (defaults make a field optional); undefined when it takes none. */
+  readonly input: JsonSchema | undefined;
+  readonly output: JsonSchema;
+  /** The codes every procedure of its kind can fail with; its own rules add codes of the error table. */
+  readonly errors: readonly AppErrorCode[];
+}
+
+interface ProcedureDef {
+  readonly type: string;
+  readonly meta?: ProcedureMeta;
+  readonly inputs: readonly z.ZodType[];
+  readonly output?: z.ZodType;
+}
+
+/** Which failures come with the door a procedure is behind, whatever it does. */
+export function tierErrors(tier: ProcedureTier, takesInput: boolean): AppErrorCode[] {
+  return [
+    ...(tier === 'public' ? [] : (['UNAUTHENTICATED'] as const)),
+    ...(tier === 'admin' ? (['ADMIN_ONLY'] as const) : []),
+    ...(takesInput ? (['VALIDATION_FAILED'] as const) : []),
+    'STORE_UNAVAILABLE',
+    'INTERNAL',
+  ];
+}
+
+/** The input schema of one procedure, for the legacy docs (which field feeds what). */
+export function procedureInput(path: string): z.ZodType | undefined {
+  return procedureDefs()[path]?.inputs[0];
+}
+
+export function procedureOutput(path: string): z.ZodType | undefined {
+  return procedureDefs()[path]?.output;
+}
+
+function procedureDefs(): Record<string, ProcedureDef> {
+  const procedures = (appRouter._def as unknown as { procedures: Record<string, { _def: ProcedureDef }> })
+    .procedures;
+  return Object.fromEntries(Object.entries(procedures).map(([path, procedure]) => [path, procedure._def]));
+}
+
+/** Every procedure of the app router, walked from the router itself, so none can go undocumented. */
+export function describeProcedures(): ProcedureDoc[] {
+  return Object.entries(procedureDefs()).map(([path, def]) => {
+    if (def.type !== 'query' && def.type !== 'mutation')
+      throw new Error(`${path}: ${def.type} is not documented`);
+    const tier = def.meta?.tier;
+    if (!tier) throw new Error(`${path} is not built from a procedure tier`);
+    const [input] = def.inputs;
+    return {
+      path,
+      type: def.type,
+      tier,
+      input: input ? toJsonSchema(input, 'input') : undefined,
+      output: def.output ? toJsonSchema(def.output, 'output') : {},
+      errors: tierErrors(tier, input !== undefined),
+    };
+  });
+}
