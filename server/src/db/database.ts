@@ -1,7 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, MysqlAdapter, MysqlDialect, SqliteDialect, type Transaction } from 'kysely';
+import {
+  Kysely,
+  MysqlAdapter,
+  MysqlDialect,
+  type SelectQueryBuilder,
+  SqliteDialect,
+  type Transaction,
+} from 'kysely';
 import { createPool } from 'mysql2';
 import type { DatabaseSchema } from './schema.js';
 
@@ -86,4 +93,12 @@ export function isUniqueViolation(error: unknown): boolean {
  */
 export function hasRowLocks(db: Db | Tx): boolean {
   return db.getExecutor().adapter instanceof MysqlAdapter;
+}
+
+/** How many rows the query (without its select list) matches. */
+export async function countRows<DB, TB extends keyof DB>(
+  query: SelectQueryBuilder<DB, TB, object>,
+): Promise<number> {
+  const row = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number((row as { n: number | string | bigint }).n);
 }

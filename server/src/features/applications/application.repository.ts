@@ -1,5 +1,5 @@
 import type { Insertable } from 'kysely';
-import type { Db, Tx } from '../../db/database.js';
+import { countRows, type Db, type Tx } from '../../db/database.js';
 import type { ApplicationsTable } from '../../db/schema.js';
 
 const applicationColumns = [
@@ -52,9 +52,9 @@ export async function listApplicationsOf(db: Db, applicantId: number, limit: num
       .limit(limit)
       .offset(offset)
       .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    countRows(query),
   ]);
-  return { rows, total: Number(count.n) };
+  return { rows, total: count };
 }
 
 export function hasApplied(db: Db, demandId: number, applicantId: number) {

@@ -1,5 +1,5 @@
 import type { Insertable } from 'kysely';
-import { type Db, hasRowLocks, type Tx } from '../../db/database.js';
+import { countRows, type Db, hasRowLocks, type Tx } from '../../db/database.js';
 import type { LedgerEntriesTable } from '../../db/schema.js';
 
 export const walletAccount = (userId: number) => `wallet:${userId}`;
@@ -111,9 +111,9 @@ export async function entriesOfAccount(db: Db, account: string, limit: number, o
       .limit(limit)
       .offset(offset)
       .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    countRows(query),
   ]);
-  return { rows, total: Number(count.n) };
+  return { rows, total: count };
 }
 
 export async function insertRecharge(
@@ -149,9 +149,9 @@ export async function listRecharges(
       .limit(limit)
       .offset(offset)
       .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    countRows(query),
   ]);
-  return { rows, total: Number(count.n) };
+  return { rows, total: count };
 }
 
 /** Marks the user's recharges as invoiced if none of them was; answers how many changed. */
@@ -217,9 +217,9 @@ export async function listInvoiceRequests(
   if (filter.issued !== undefined) query = query.where('issued', '=', filter.issued ? 1 : 0);
   const [rows, count] = await Promise.all([
     query.select(invoiceColumns).orderBy('id', 'desc').limit(limit).offset(offset).execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    countRows(query),
   ]);
-  return { rows, total: Number(count.n) };
+  return { rows, total: count };
 }
 
 export async function markInvoiceIssued(db: Db, id: number, now: number): Promise<boolean> {
