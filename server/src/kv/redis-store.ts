@@ -23,6 +23,8 @@ export interface RedisStoreOptions {
   readonly url: string;
   /** Prefixes every key, so several instances (or test runs) can share one Redis. */
   readonly keyPrefix?: string;
+  /** Sends the commands issued in one event-loop tick as one pipeline (ioredis auto-pipelining). */
+  readonly autoPipelining?: boolean;
 }
 
 export class RedisStore implements KeyValueStore {
@@ -31,6 +33,7 @@ export class RedisStore implements KeyValueStore {
   constructor(options: RedisStoreOptions) {
     const redis = new Redis(options.url, {
       keyPrefix: options.keyPrefix ?? '',
+      enableAutoPipelining: options.autoPipelining ?? false,
       // Fail fast while Redis is down: no offline queue that would hold requests without bound,
       // and a per-command timeout for a server that accepts connections but stops answering.
       enableOfflineQueue: false,

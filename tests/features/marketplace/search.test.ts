@@ -152,6 +152,69 @@ describe.each(backends)('title search on the public list ($name)', (backend) => 
     expect((empty.body.data as Paginator).total).toBeGreaterThanOrEqual(9);
   });
 
+  it('pages deep into a long list alike from either end', async () => {
+    // Offsets from 2000 on count first and may walk from the oldest end; rows straight into the
+    // table keep this quick. Kind `other` keeps them out of other files' first pages on a shared MySQL.
+    const bulk = marker();
+    const now = Date.now();
+    const batch = randomInt(1_000_000_000);
+    const rows = Array.from({ length: 4400 }, (_, i) => ({
+      owner_id: owner.userId,
+      order_no: `q${batch}-${i}`,
+      title: `${bulk}批量${i}`,
+      title_grams: titleGrams(`${bulk}批量${i}`),
+      kind: 3,
+      price_fen: 100,
+      settlement: 1,
+      address: '深圳',
+      work_start: now,
+      work_end: now,
+      category: '',
+      description: '批量',
+      review_state: i % 20 === 19 ? 0 : 1,
+      review_reason: '',
+      paid: 0,
+      settled: 0,
+      created_at: now,
+      updated_at: now,
+    }));
+    for (let i = 0; i < rows.length; i += 500) {
+      await t.stores.database.db
+        .insertInto('demands')
+        .values(rows.slice(i, i + 500))
+        .execute();
+    }
+    const ids = (
+      await t.stores.database.db
+        .selectFrom('demands')
+        .select('id')
+        .where('title', 'like', `${bulk}%`)
+        .where('review_state', '=', 1)
+        .orderBy('id', 'desc')
+        .execute()
+    ).map((r) => r.id);
+    const total = 4180;
+    expect(ids).toHaveLength(total);
+    const cases: Array<[number, number]> = [
+      [100, 1],
+      [100, 20], // offset 1900: read in parallel with the count
+      [100, 21], // offset 2000: counted first, still nearer the newest end
+      [100, 22], // offset 2100: past the middle, from the oldest end
+      [30, 100], // offset 2970
+      [100, 42], // the partial last page
+      [30, 140], // the partial last page of another size
+      [100, 43], // past the end
+    ];
+    for (const [limit, page] of cases) {
+      const answer = await search(bulk, { titletype: 3, limit, page });
+      expect(answer.total).toBe(total);
+      expect(answer.last_page).toBe(Math.ceil(total / limit));
+      expect(idsOf(answer), `limit ${limit} page ${page}`).toEqual(
+        ids.slice((page - 1) * limit, page * limit),
+      );
+    }
+  });
+
   it('searches over the typed API too', async () => {
     const url = await t.app.listen({ port: 0, host: '127.0.0.1' });
     const page = await createClient({ url }).demands.list.query({ title: `${m}数据`, perPage: 5 });

@@ -1,5 +1,5 @@
 import { type Insertable, MysqlAdapter, sql, type Updateable } from 'kysely';
-import { type Db, hasRowLocks, type Tx } from '../../db/database.js';
+import { countRows, type Db, hasRowLocks, type Tx } from '../../db/database.js';
 import type { DemandsTable } from '../../db/schema.js';
 import { booleanQueryOf, titleGrams } from './title-search.js';
 
@@ -150,26 +150,43 @@ export interface PublicFilter {
   readonly titleContains?: string;
 }
 
+/** From this offset on, a page is worth a count first: it may be read faster from the oldest end. */
+const farOffset = 2_000;
+
 /**
  * Reviewed demands, newest first. The page's ids come from the (review_state, [kind,] id) index
- * alone and only those rows are read whole (a deferred join), so deep pages stay cheap. A title
- * term narrows the ids through the FULLTEXT index of title_grams (MySQL) before LIKE confirms them.
+ * alone and only those rows are read whole (a deferred join). Walking to an offset costs one index
+ * entry per row skipped, so a page past the middle is walked to from the oldest end: the last page
+ * costs what the first does, the middle one the most. A title term narrows the ids through the
+ * FULLTEXT index of title_grams (MySQL) before LIKE confirms them.
  */
 export async function listPublicDemands(db: Db, filter: PublicFilter, limit: number, offset: number) {
   let matching = db.selectFrom('demands').where('review_state', '=', 1);
   if (filter.kind !== undefined) matching = matching.where('kind', '=', filter.kind);
   if (filter.titleContains) matching = matching.where(titleContains(db, filter.titleContains));
-  const pageIds = matching.select('id').orderBy('id', 'desc').limit(limit).offset(offset).as('page');
-  const [rows, total] = await Promise.all([
-    db
-      .selectFrom(pageIds)
+
+  const count = () => countRows(matching);
+  const page = (direction: 'asc' | 'desc', pageLimit: number, pageOffset: number) => {
+    const ids = matching.select('id').orderBy('id', direction).limit(pageLimit).offset(pageOffset).as('page');
+    return db
+      .selectFrom(ids)
       .innerJoin('demands', 'demands.id', 'page.id')
       .select(demandColumns.map((c) => `demands.${c}` as const))
       .orderBy('demands.id', 'desc')
-      .execute(),
-    matching.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(total.n) };
+      .execute();
+  };
+
+  if (offset < farOffset) {
+    const [rows, total] = await Promise.all([page('desc', limit, offset), count()]);
+    return { rows, total };
+  }
+  const total = await count();
+  if (offset >= total) return { rows: [], total };
+  if (offset <= total / 2) return { rows: await page('desc', limit, offset), total };
+  // The same rows, counted from the oldest: positions [total - offset - limit, total - offset).
+  const fromOldest = total - offset - limit;
+  const rows = await page('asc', fromOldest < 0 ? limit + fromOldest : limit, Math.max(0, fromOldest));
+  return { rows, total };
 }
 
 /**

@@ -1,0 +1,136 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+
+/** Core the servers run on; the load generator (this process) takes the other one. */
+export const serverCore = 0;
+export const loadCore = 1;
+
+let tasksetAvailable: boolean | undefined;
+
+/** util-linux `taskset`, when installed and the machine has two cores to split. */
+export function canPin(): boolean {
+  if (tasksetAvailable === undefined) {
+    try {
+      execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+      tasksetAvailable = availableParallelism() >= 2;
+    } catch {
+      tasksetAvailable = false;
+    }
+  }
+  return tasksetAvailable;
+}
+
+/** Pins this process (every thread: autocannon's and libuv's) to the load generator's core. */
+export function pinSelf(): void {
+  if (canPin())
+    execFileSync('taskset', ['-a', '-cp', String(loadCore), String(process.pid)], { stdio: 'ignore' });
+}
+
+interface Reply {
+  id: number;
+  [key: string]: unknown;
+}
+
+/** A bench server forked as its own process (pinned to the server core), driven over IPC. */
+export class ServerProcess {
+  private nextId = 1;
+  private readonly waiting = new Map<number, (reply: Reply) => void>();
+
+  private constructor(
+    readonly name: string,
+    readonly port: number,
+    private readonly child: ChildProcess,
+  ) {
+    child.on('message', (message: Reply) => {
+      const resolve = this.waiting.get(message.id);
+      this.waiting.delete(message.id);
+      resolve?.(message);
+    });
+  }
+
+  static async start(
+    name: string,
+    script: string,
+    env: Record<string, string>,
+    options: { pinned?: boolean } = {},
+  ): Promise<ServerProcess> {
+    const logDir = path.resolve('.tmp/bench/logs');
+    mkdirSync(logDir, { recursive: true });
+    // The service logs as in production, to a file: what a log shipper would read.
+    const out = openSync(path.join(logDir, `${name}.log`), 'w');
+    const node = [process.execPath, '--import', 'tsx', path.resolve('bench/servers', script)];
+    const pinned = (options.pinned ?? true) && canPin();
+    const [command, ...args] = pinned ? ['taskset', '-c', String(serverCore), ...node] : node;
+    const child = spawn(command as string, args, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', out, out, 'ipc'],
+    });
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`${name} did not start; see ${logDir}/${name}.log`)),
+        60_000,
+      );
+      child.once('exit', (code) =>
+        reject(new Error(`${name} exited with ${code}; see ${logDir}/${name}.log`)),
+      );
+      child.on('message', (message: { type?: string; port?: number }) => {
+        if (message.type === 'ready' && message.port) {
+          clearTimeout(timer);
+          resolve(message.port);
+        }
+      });
+    });
+    child.removeAllListeners('exit');
+    return new ServerProcess(name, port, child);
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
+  private ask(message: Record<string, unknown>): Promise<Reply> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      this.child.send({ ...message, id });
+    });
+  }
+
+  /** The server's own CPU time so far (user + system, all its threads) and its resident memory. */
+  async usage(): Promise<{ cpuMicros: number; rss: number }> {
+    const reply = await this.ask({ type: 'usage' });
+    return { cpuMicros: reply.cpuMicros as number, rss: reply.rss as number };
+  }
+
+  /** Starts sampling RSS every 5 ms; answers the RSS at the start. */
+  async watchRss(): Promise<number> {
+    return (await this.ask({ type: 'rss-watch' })).rss as number;
+  }
+
+  async peakRss(): Promise<number> {
+    return (await this.ask({ type: 'rss-peak' })).rss as number;
+  }
+
+  async startProfile(): Promise<void> {
+    await this.ask({ type: 'profile-start' });
+  }
+
+  async stopProfile(file: string): Promise<void> {
+    await this.ask({ type: 'profile-stop', file });
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.send({ type: 'stop' });
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,271 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { benchSecret, ownerCount } from './data.js';
+import type { Measurement } from './load.js';
+import { type BenchOptions, parseOptions } from './options.js';
+import { canPin, loadCore, pinSelf, ServerProcess, serverCore } from './processes.js';
+import { summarizeProfile } from './profile.js';
+import {
+  atLeast,
+  atMost,
+  machineLine,
+  type Ratio,
+  ratio,
+  ratioTable,
+  summarize,
+  variantTable,
+} from './report.js';
+import { type LoginContention, loginContention } from './scenarios/logins.js';
+import { checkVariants, runRounds, type Servers } from './scenarios/throughput.js';
+import { type UploadMemory, uploadMemory } from './scenarios/uploads.js';
+import { seed } from './seed.js';
+import { buildVariants, type Variant } from './variants.js';
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const workDir = path.resolve('.tmp/bench');
+
+/** The service's environment: production mode, the bench's stores and secret, then any overrides. */
+function serviceEnv(options: BenchOptions, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    DATABASE_URL: options.databaseUrl,
+    REDIS_URL: options.redisUrl,
+    APP_SECRET: benchSecret,
+    DATA_DIR: path.join(workDir, 'data'),
+    // Production refuses the console SMS provider; no variant sends an SMS.
+    SMS_PROVIDER: 'webhook',
+    SMS_WEBHOOK_URL: 'http://127.0.0.1:9/sms',
+    ...options.env,
+    ...overrides,
+  };
+}
+
+async function startServers(options: BenchOptions, overrides: Record<string, string> = {}): Promise<Servers> {
+  const env = serviceEnv(options, overrides);
+  return {
+    bareHello: await ServerProcess.start('b1-bare-hello', 'bare-hello.ts', env),
+    bareList: await ServerProcess.start('b3-bare-list', 'bare-list.ts', env),
+    service: await ServerProcess.start('service', 'service.ts', env),
+  };
+}
+
+const stopAll = (servers: Servers) => Promise.all(Object.values(servers).map((s) => s.stop()));
+
+function throughputRatios(runs: Map<string, Measurement[]>): Ratio[] {
+  const cpu = (m: Measurement) => m.cpuMicrosPerRequest;
+  const perRequestTime = (m: Measurement) => 1 / m.rps;
+  const has = (...names: string[]) => names.every((n) => (runs.get(n)?.length ?? 0) > 0);
+  const out: Ratio[] = [];
+  if (has('T1', 'B3')) out.push(atLeast('T1 / B3 (req/s)', ratio(runs, 'T1', 'B3'), 0.4));
+  if (has('L1', 'B3')) {
+    out.push(atLeast('L1 / B3 (req/s)', ratio(runs, 'L1', 'B3'), 0.85));
+    out.push(atMost('L1 / B3 (server CPU per request)', ratio(runs, 'L1', 'B3', cpu), 1.3));
+  }
+  if (has('L2', 'B3')) {
+    out.push(atLeast('L2 / B3 (req/s)', ratio(runs, 'L2', 'B3'), 0.8));
+    out.push(atMost('L2 / B3 (server CPU per request)', ratio(runs, 'L2', 'B3', cpu), 1.3));
+  }
+  if (has('L1', 'T1')) out.push({ name: 'L1 / T1 (req/s)', value: ratio(runs, 'L1', 'T1') });
+  if (has('L2', 'L1')) out.push({ name: 'L2 / L1 (req/s)', value: ratio(runs, 'L2', 'L1') });
+  if (has('T1', 'B3'))
+    out.push({ name: 'T1 / B3 (server CPU per request)', value: ratio(runs, 'T1', 'B3', cpu) });
+  if (has('B3', 'B1')) out.push({ name: 'B3 / B1 (req/s)', value: ratio(runs, 'B3', 'B1') });
+  const vsPage1 = (name: string, label: string, max?: number) => {
+    if (!has(name, 'page1')) return;
+    const value = ratio(runs, name, 'page1', perRequestTime);
+    out.push(max === undefined ? { name: label, value } : atMost(label, value, max));
+  };
+  vsPage1('page500', 'page 500 / page 1 (time per request)', 1.5);
+  vsPage1('pageLast', 'last page / page 1 (time per request)', 1.5);
+  vsPage1('searchNone', 'search, no match / page 1 (time per request)', 2);
+  vsPage1('searchRare', 'search, rare term / page 1 (time per request)');
+  vsPage1('searchFrequent', 'search, frequent term / page 1 (time per request)');
+  return out;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const wanted = (name: string) => !options.only || options.only.includes(name);
+  mkdirSync(workDir, { recursive: true });
+  pinSelf();
+  say(
+    canPin()
+      ? `Servers pinned to core ${serverCore}, load generator to core ${loadCore} (taskset); MySQL and Redis unpinned.`
+      : 'taskset or a second core missing: processes are not pinned (numbers are noisier).',
+  );
+  const started = Date.now();
+  const seeded = await seed({ ...options, reseed: options.reseed });
+
+  const servers = await startServers(options);
+  const report: string[] = [];
+  try {
+    const variants = buildVariants(seeded).filter((v) => wanted(v.name));
+    await checkVariants(variants, servers);
+    say(
+      `${variants.length} variants × ${options.rounds} rounds (${options.warmup} s warm-up + ${options.duration} s), ${options.connections} connections`,
+    );
+    const runs = await runRounds(variants, servers, options, say);
+    const summaries = variants.map((v) => summarize(v.name, v.description, runs.get(v.name) ?? []));
+    const failed = summaries.filter((s) => s.errors > 0 || s.non2xx > 0 || !(s.rps > 0));
+
+    report.push(
+      `Machine: ${machineLine()}. ${seeded.demands.toLocaleString('en')} demands (${seeded.reviewed.toLocaleString('en')} reviewed), ${seeded.users.toLocaleString('en')} users with live tokens; ${options.rounds} rounds × ${options.duration} s, ${options.connections} connections; ` +
+        (canPin() ? `server on core ${serverCore}, load generator on core ${loadCore}.` : 'not pinned.'),
+    );
+    if (summaries.length) report.push('', variantTable(summaries), '', ratioTable(throughputRatios(runs)));
+
+    if (options.cpuProf) {
+      report.push('', '### Where the service spends its CPU (V8 profile per variant)', '');
+      for (const variant of variants) {
+        report.push(await profileVariant(variant, servers, options));
+      }
+    }
+
+    const logins: Array<{ setup: string; result: LoginContention }> = [];
+    if (wanted('logins')) {
+      const l1 = buildVariants(seeded).find((v) => v.name === 'L1') as Variant;
+      const l1Rps = summaries.find((s) => s.name === 'L1')?.rps;
+      const listRate = Math.max(100, Math.round(((l1Rps ?? 600) * 0.4) / 50) * 50);
+      const scenario = { listRate, seconds: 10, users: seeded.users };
+      say(`logins: L1 at ${listRate} req/s, alone and beside 30 logins/s (server pinned to one core)`);
+      logins.push({ setup: 'pinned', result: await loginContention(servers.service, l1.requests, scenario) });
+      // The same on a service process free to use both cores, as deployed: the hashing threads
+      // then need not share the event loop's core.
+      say('logins: the same with the service unpinned');
+      const free = await ServerProcess.start('service-unpinned', 'service.ts', serviceEnv(options), {
+        pinned: false,
+      });
+      try {
+        logins.push({ setup: 'unpinned', result: await loginContention(free, l1.requests, scenario) });
+      } finally {
+        await free.stop();
+      }
+      report.push('', loginTable(logins));
+    }
+
+    let uploads: UploadMemory | undefined;
+    if (wanted('uploads')) {
+      say('uploads: 20 × 40 MB at once');
+      const member = { userId: ownerCount + 1, token: seeded.tokens[ownerCount] as string };
+      uploads = await uploadMemory(servers.service, member);
+      rmSync(path.join(workDir, 'data', 'uploads'), { recursive: true, force: true });
+      report.push('', uploadTable(uploads));
+    }
+
+    if (options.sweep) {
+      await stopAll(servers);
+      report.push('', '### Configuration sweep', '', await configSweep(options, seeded));
+    }
+
+    const text = report.join('\n');
+    say(`\n${text}\n`);
+    mkdirSync(path.dirname(path.resolve(options.out)), { recursive: true });
+    writeFileSync(path.resolve(options.out), `${text}\n`);
+    writeFileSync(
+      path.join(workDir, 'results.json'),
+      JSON.stringify(
+        { machine: machineLine(), options, summaries, runs: Object.fromEntries(runs), logins, uploads },
+        null,
+        2,
+      ),
+    );
+    say(`Report in ${options.out}; ${((Date.now() - started) / 60_000).toFixed(1)} min.`);
+    if (failed.length) {
+      throw new Error(
+        `errors, non-2xx answers or no answer in time in: ${failed.map((s) => s.name).join(', ')}`,
+      );
+    }
+    if (uploads?.failures) throw new Error(`${uploads.failures} uploads failed`);
+    const loginFailures = logins.reduce((sum, l) => sum + l.result.loginFailures, 0);
+    if (loginFailures) throw new Error(`${loginFailures} logins failed`);
+  } finally {
+    await stopAll(servers);
+  }
+}
+
+function loginTable(runs: ReadonlyArray<{ setup: string; result: LoginContention }>): string {
+  const rate = runs[0]?.result.listRate;
+  const lines = [
+    `Authenticated list (L1) at ${rate} req/s over 10 connections, alone and beside 30 password logins per second (argon2id):`,
+    '',
+    '| server | list alone p50 / p99 ms | with logins p50 / p99 ms | p99 ratio (target ≤ 2) | logins/s | login p50 / p99 ms | login failures |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const { setup, result: l } of runs) {
+    const ratioValue = l.busy.p99 / l.idle.p99;
+    lines.push(
+      `| ${setup} | ${l.idle.p50.toFixed(2)} / ${l.idle.p99.toFixed(2)} | ${l.busy.p50.toFixed(2)} / ${l.busy.p99.toFixed(2)} | ${ratioValue.toFixed(2)} ${ratioValue <= 2 ? 'met' : '**missed**'} | ${l.loginsPerSecond.toFixed(1)} | ${l.loginP50.toFixed(0)} / ${l.loginP99.toFixed(0)} | ${l.loginFailures} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function uploadTable(u: UploadMemory): string {
+  const growth = (u.peakRss - u.baselineRss) / 2 ** 20;
+  return `${u.uploads} concurrent ${u.megabytes} MB uploads in ${u.seconds.toFixed(1)} s, ${u.failures} failed: server RSS ${(u.baselineRss / 2 ** 20).toFixed(0)} MB → peak ${(u.peakRss / 2 ** 20).toFixed(0)} MB, **+${growth.toFixed(0)} MB** (target < 100 MB: ${growth < 100 ? 'met' : '**missed**'}).`;
+}
+
+async function profileVariant(variant: Variant, servers: Servers, options: BenchOptions): Promise<string> {
+  const dir = path.join(workDir, 'profiles');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${variant.name}.cpuprofile`);
+  const { measure } = await import('./load.js');
+  const server = servers[variant.server];
+  await server.startProfile();
+  const m = await measure(server, variant.requests, {
+    connections: options.connections,
+    seconds: options.duration,
+  });
+  await server.stopProfile(file);
+  say(`  profiled ${variant.name} → ${file}`);
+  return `**${variant.name}** (${variant.description}):\n\n${summarizeProfile(file, m.requests)}\n`;
+}
+
+/** The service alone (T1, L1) under each setting that is a choice: logger level, pool size, pipelining. */
+async function configSweep(options: BenchOptions, seeded: Awaited<ReturnType<typeof seed>>): Promise<string> {
+  const { measure } = await import('./load.js');
+  const settings: Array<[string, Record<string, string>]> = [
+    ['LOG_LEVEL=info', { LOG_LEVEL: 'info' }],
+    ['LOG_LEVEL=warn', { LOG_LEVEL: 'warn' }],
+    ['DB_POOL_SIZE=5', { DB_POOL_SIZE: '5' }],
+    ['DB_POOL_SIZE=10', { DB_POOL_SIZE: '10' }],
+    ['DB_POOL_SIZE=20', { DB_POOL_SIZE: '20' }],
+    ['REDIS_AUTO_PIPELINING=false', { REDIS_AUTO_PIPELINING: 'false' }],
+    ['REDIS_AUTO_PIPELINING=true', { REDIS_AUTO_PIPELINING: 'true' }],
+    ['NODE_OPTIONS=--max-semi-space-size=64', { NODE_OPTIONS: '--max-semi-space-size=64' }],
+  ];
+  const picked = buildVariants(seeded).filter(
+    (v) => v.name === 'L1' || v.name === 'T1' || v.name === 'page1',
+  );
+  const results = new Map<string, Measurement[]>();
+  for (let round = 0; round < options.rounds; round++) {
+    for (const [label, env] of settings) {
+      const service = await ServerProcess.start('service-sweep', 'service.ts', serviceEnv(options, env));
+      try {
+        for (const variant of picked) {
+          const load = { connections: options.connections };
+          await measure(service, variant.requests, { ...load, seconds: options.warmup });
+          const m = await measure(service, variant.requests, { ...load, seconds: options.duration });
+          const key = `${label} ${variant.name}`;
+          results.set(key, [...(results.get(key) ?? []), m]);
+          say(
+            `  sweep ${key.padEnd(36)} ${m.rps.toFixed(0)} req/s ${m.cpuMicrosPerRequest.toFixed(0)} µs/req p99 ${m.p99.toFixed(1)} ms`,
+          );
+        }
+      } finally {
+        await service.stop();
+      }
+    }
+  }
+  const rows = settings.flatMap(([label]) =>
+    picked.map((v) => summarize(`${label}`, v.name, results.get(`${label} ${v.name}`) ?? [])),
+  );
+  return variantTable(rows, ['setting', 'variant']);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,164 @@
+import { ownerCount, perPage, searchTerms } from './data.js';
+import type { BenchRequest } from './load.js';
+import type { SeededData } from './seed.js';
+
+/** Which server a variant runs against. */
+export type ServerName = 'bareHello' | 'bareList' | 'service';
+
+export interface Variant {
+  readonly name: string;
+  readonly description: string;
+  readonly server: ServerName;
+  readonly requests: readonly BenchRequest[];
+  /** Throws when a probed answer is not the success the variant is meant to measure. */
+  readonly check: (body: unknown) => void;
+}
+
+/** Distinct owners the authenticated variants cycle through, so the token GETs hit many keys. */
+const ownersInRotation = Math.min(500, ownerCount);
+
+const json = { 'content-type': 'application/json' };
+const form = { 'content-type': 'application/x-www-form-urlencoded' };
+
+function expect(condition: boolean, message: string): asserts condition {
+  if (!condition) throw new Error(message);
+}
+
+/** A legacy envelope with a paginator whose rows satisfy `rows`. */
+const legacyPage =
+  (rows: (count: number, total: number) => boolean) =>
+  (body: unknown): void => {
+    const envelope = body as { res: number; err: string; data: { total: number; data: unknown[] } };
+    expect(envelope.res === 1, `legacy answer failed: ${envelope.err}`);
+    expect(
+      rows(envelope.data.data.length, envelope.data.total),
+      `unexpected page: ${envelope.data.data.length} rows of ${envelope.data.total}`,
+    );
+  };
+
+const fullPage = legacyPage((count) => count === perPage);
+
+export function buildVariants(seeded: SeededData): Variant[] {
+  const owners = Array.from({ length: ownersInRotation }, (_, i) => ({
+    userId: i + 1,
+    token: seeded.tokens[i] as string,
+  }));
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+  // What client-sdk sends: httpBatchLink, superjson input.
+  const trpcInput = encodeURIComponent(JSON.stringify({ 0: { json: { perPage } } }));
+  const lastPage = Math.ceil(seeded.reviewed / perPage);
+  const publicList = (fields: Record<string, unknown>): BenchRequest[] => [
+    {
+      method: 'POST',
+      path: '/index/goods/index',
+      headers: json,
+      body: JSON.stringify({ limit: perPage, ...fields }),
+    },
+  ];
+
+  return [
+    {
+      name: 'B1',
+      description: 'bare Fastify, hello',
+      server: 'bareHello',
+      requests: [{ method: 'GET', path: '/' }],
+      check: (body) => expect((body as { hello?: string }).hello === 'world', 'B1 answered something else'),
+    },
+    {
+      name: 'B3',
+      description: 'bare Fastify: Redis token GET + the same Kysely queries by hand',
+      server: 'bareList',
+      requests: owners.map((o) => ({ method: 'GET', path: '/list', headers: bearer(o.token) })),
+      check: (body) => expect((body as { items: unknown[] }).items.length === perPage, 'B3: not a full page'),
+    },
+    {
+      name: 'T1',
+      description: '`demands.listMine` over /trpc (superjson, batch link)',
+      server: 'service',
+      requests: owners.map((o) => ({
+        method: 'GET',
+        path: `/trpc/demands.listMine?batch=1&input=${trpcInput}`,
+        headers: bearer(o.token),
+      })),
+      check: (body) => {
+        const items = (body as Array<{ result?: { data?: { json?: { items?: unknown[] } } } }>)[0]?.result
+          ?.data?.json?.items;
+        expect(items?.length === perPage, `T1: not a full page: ${JSON.stringify(body).slice(0, 200)}`);
+      },
+    },
+    {
+      name: 'L1',
+      description: '/user/goods/index, JSON body',
+      server: 'service',
+      requests: owners.map((o) => ({
+        method: 'POST',
+        path: '/user/goods/index',
+        headers: json,
+        body: JSON.stringify({
+          user_id_check: String(o.userId),
+          token_check: o.token,
+          limit: String(perPage),
+        }),
+      })),
+      check: fullPage,
+    },
+    {
+      name: 'L2',
+      description: '/user/goods/index, form body',
+      server: 'service',
+      requests: owners.map((o) => ({
+        method: 'POST',
+        path: '/user/goods/index',
+        headers: form,
+        body: new URLSearchParams({
+          user_id_check: String(o.userId),
+          token_check: o.token,
+          limit: String(perPage),
+        }).toString(),
+      })),
+      check: fullPage,
+    },
+    {
+      name: 'page1',
+      description: 'public list /index/goods/index, page 1',
+      server: 'service',
+      requests: publicList({ page: 1 }),
+      check: fullPage,
+    },
+    {
+      name: 'page500',
+      description: 'public list, page 500',
+      server: 'service',
+      requests: publicList({ page: 500 }),
+      check: fullPage,
+    },
+    {
+      name: 'pageLast',
+      description: `public list, last page (${lastPage})`,
+      server: 'service',
+      requests: publicList({ page: lastPage }),
+      check: legacyPage((count) => count >= 1 && count <= perPage),
+    },
+    {
+      name: 'searchFrequent',
+      description: `public list, title contains "${searchTerms.frequent}"`,
+      server: 'service',
+      requests: publicList({ title: searchTerms.frequent }),
+      check: legacyPage((count, total) => count === perPage && total > seeded.reviewed / 20),
+    },
+    {
+      name: 'searchRare',
+      description: `public list, title contains "${searchTerms.rare}"`,
+      server: 'service',
+      requests: publicList({ title: searchTerms.rare }),
+      check: legacyPage((count, total) => count >= 1 && total < seeded.reviewed / 500),
+    },
+    {
+      name: 'searchNone',
+      description: `public list, title contains "${searchTerms.none}" (no title does)`,
+      server: 'service',
+      requests: publicList({ title: searchTerms.none }),
+      check: legacyPage((count, total) => count === 0 && total === 0),
+    },
+  ];
+}
