@@ -52,6 +52,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     bodyLimit: bodyLimitBytes,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    // One access-log line per request (written on response) instead of Fastify's two: the bench
+    // measured the second synchronous write at ~50 µs a request.
+    disableRequestLogging: true,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 5000 },
   });
 
@@ -70,6 +73,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.info({ req, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -45,18 +46,31 @@ describe('the service process', () => {
     expect((await fetch(`${service.url}/readyz`)).status).toBe(200);
 
     const exited = new Promise<number | null>((resolve) => service.child.on('exit', (code) => resolve(code)));
-    // A password login spends an argon2 verify, so it is still running when the signal arrives.
-    const inFlight = fetch(`${service.url}/index/api/loginpassword`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ phone: '13800138000', password: 'whatever-1' }),
+    // A request whose body is only half sent when the signal arrives is surely in flight.
+    const body = JSON.stringify({ phone: '13800138000' });
+    const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(`${service.url}/index/api/sms`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      });
+      req.on('response', (res) => {
+        let text = '';
+        res.on('data', (chunk) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on('error', reject);
+      req.write(body.slice(0, 5));
+      setTimeout(() => {
+        service.child.kill('SIGTERM');
+        setTimeout(() => req.end(body.slice(5)), 200);
+      }, 200);
     });
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    service.child.kill('SIGTERM');
 
-    const answer = await inFlight;
-    expect(answer.status).toBe(200);
-    expect(await answer.json()).toEqual({ res: 0, err: '手机号或密码错误', data: '' });
+    const finished = await answer;
+    expect(finished.status).toBe(200);
+    expect(JSON.parse(finished.body)).toEqual({ res: 1, err: '', data: '' });
     expect(await exited, service.output()).toBe(0);
     expect(service.output()).toContain('"msg":"stopped"');
     await expect(fetch(`${service.url}/healthz`)).rejects.toThrow();
