@@ -100,6 +100,16 @@ export async function authenticate(ctx: Context): Promise<{ id: number; token: s
   return { id: userId, token };
 }
 
+/** The logged-in user when the credentials hold, else null: for public procedures that show owners more. */
+export async function viewerOf(ctx: Context): Promise<{ id: number; token: string } | null> {
+  return ctx.credentials.token
+    ? authenticate(ctx).catch((error: unknown) => {
+        if (error instanceof AppError && error.appCode === 'UNAUTHENTICATED') return null;
+        throw error;
+      })
+    : null;
+}
+
 /** The 503 a store outage becomes, for doors outside tRPC; undefined for any other failure. */
 export function storeOutage(error: unknown): AppError | undefined {
   return error instanceof StoreUnavailableError || isDatabaseUnavailable(error)

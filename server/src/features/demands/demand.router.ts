@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import * as fields from '../../fields.js';
-import { adminProcedure, authedProcedure, publicProcedure, router } from '../../trpc/init.js';
+import { adminProcedure, authedProcedure, publicProcedure, router, viewerOf } from '../../trpc/init.js';
 import { application } from '../applications/application.schemas.js';
 import { demand, demandInput, myDemandsFilter, publicDemand, publicDemandsFilter } from './demand.schemas.js';
 
@@ -60,13 +60,9 @@ export const demandRouter = router({
   get: publicProcedure
     .input(byId)
     .output(publicDemand)
-    .query(async ({ ctx, input }) => {
-      const { token, claimedUserId } = ctx.credentials;
-      const viewer = token ? await ctx.services.sessions.resolve(token) : null;
-      const viewerId =
-        viewer !== null && (claimedUserId === undefined || claimedUserId === viewer) ? viewer : null;
-      return ctx.services.demands.getPublic(input.id, viewerId);
-    }),
+    .query(async ({ ctx, input }) =>
+      ctx.services.demands.getPublic(input.id, (await viewerOf(ctx))?.id ?? null),
+    ),
 
   awaitingReview: adminProcedure
     .input(z.object(fields.pageRequest))
