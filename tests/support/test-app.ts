@@ -1,5 +1,8 @@
 import { randomInt } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/src/app.js';
@@ -47,14 +50,17 @@ export interface TestApp {
   readonly stores: OpenBackend;
   /** Every line the service logged, for checks that secrets never reach it. */
   readonly logLines: string[];
+  /** Where this app keeps uploaded files: a folder of its own, removed on close. */
+  readonly uploadDir: string;
   close(): Promise<void>;
 }
 
 export async function startTestApp(backend: Backend, env: Record<string, string> = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'svc-app-'));
   const config = loadConfig({
     NODE_ENV: 'test',
     APP_SECRET: 'test-secret-test-secret-test-secret-0123456789',
-    DATA_DIR: '/tmp/svc-test-unused',
+    DATA_DIR: dataDir,
     LOG_LEVEL: 'info',
     ...env,
   });
@@ -83,9 +89,11 @@ export async function startTestApp(backend: Backend, env: Record<string, string>
     sms,
     stores,
     logLines,
+    uploadDir: config.uploadDir,
     async close() {
       await app.close();
       await stores.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../../client-sdk/index.js';
 import { backends } from '../../support/backends.js';
@@ -11,15 +8,10 @@ import { idNumber, info, loginBySms, post, uploadImage } from './account-fixture
 /** Personal data (ID numbers, ID card images) belongs to its owner: nobody else reads or changes it. */
 describe.each(backends)('account isolation ($name)', (backend) => {
   let t: TestApp;
-  let uploadDir: string;
   beforeAll(async () => {
-    uploadDir = mkdtempSync(path.join(tmpdir(), 'svc-uploads-'));
-    t = await startTestApp(backend, { UPLOAD_DIR: uploadDir });
+    t = await startTestApp(backend);
   });
-  afterAll(async () => {
-    await t.close();
-    rmSync(uploadDir, { recursive: true, force: true });
-  });
+  afterAll(() => t.close());
 
   it.each(encodings)(
     "refuses another user's token on every route, with a %s body, changing nothing",

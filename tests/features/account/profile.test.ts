@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../../client-sdk/index.js';
 import { backends } from '../../support/backends.js';
@@ -10,15 +7,10 @@ import { info, loginBySms, post, uploadImage } from './account-fixtures.js';
 
 describe.each(backends)('profile over /user/info/info and /user/info/edit ($name)', (backend) => {
   let t: TestApp;
-  let uploadDir: string;
   beforeAll(async () => {
-    uploadDir = mkdtempSync(path.join(tmpdir(), 'svc-uploads-'));
-    t = await startTestApp(backend, { UPLOAD_DIR: uploadDir });
+    t = await startTestApp(backend);
   });
-  afterAll(async () => {
-    await t.close();
-    rmSync(uploadDir, { recursive: true, force: true });
-  });
+  afterAll(() => t.close());
 
   it('shows a new account with every legacy field, labels and null records', async () => {
     const session = await loginBySms(t, undefined, 1);

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkFields } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
@@ -14,15 +11,10 @@ const legacyTime = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
 describe.each(backends)('verification submissions over /user/info/* ($name)', (backend) => {
   let t: TestApp;
-  let uploadDir: string;
   beforeAll(async () => {
-    uploadDir = mkdtempSync(path.join(tmpdir(), 'svc-uploads-'));
-    t = await startTestApp(backend, { UPLOAD_DIR: uploadDir });
+    t = await startTestApp(backend);
   });
-  afterAll(async () => {
-    await t.close();
-    rmSync(uploadDir, { recursive: true, force: true });
-  });
+  afterAll(() => t.close());
 
   describe.each(encodings)('with a %s body', (encoding) => {
     it('submits the person record and shows it with labels, money in yuan and joined file URLs', async () => {

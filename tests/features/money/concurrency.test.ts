@@ -42,7 +42,7 @@ async function withConcurrency<T>(limit: number, tasks: ReadonlyArray<() => Prom
 describe.each(backends)('money under concurrency ($name)', (backend) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp(backend, { UPLOAD_DIR: `/tmp/svc-money-concurrency-${process.pid}` });
+    t = await startTestApp(backend);
   });
   afterAll(() => t.close());
 

@@ -21,7 +21,7 @@ describe.each(backends)('money over HTTP ($name)', (backend) => {
   let alice: Session;
   let bob: Session;
   beforeAll(async () => {
-    t = await startTestApp(backend, { UPLOAD_DIR: `/tmp/svc-money-uploads-${process.pid}` });
+    t = await startTestApp(backend);
     url = await listen(t);
     owner = await loginBySms(t, undefined, 2);
     alice = await loginBySms(t, undefined, 1);

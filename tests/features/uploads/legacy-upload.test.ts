@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkFields, loginBySms } from '../../support/auth-flow.js';
@@ -14,15 +13,10 @@ const unique = (name: string) => `${randomBytes(4).toString('hex')}-${name}`;
 
 describe.each(backends)('legacy upload routes ($name)', (backend) => {
   let t: TestApp;
-  let uploadDir: string;
   beforeAll(async () => {
-    uploadDir = mkdtempSync(path.join(tmpdir(), 'svc-uploads-'));
-    t = await startTestApp(backend, { UPLOAD_DIR: uploadDir, LIMIT_ANON_UPLOAD_PER_IP_HOUR: '3' });
+    t = await startTestApp(backend, { LIMIT_ANON_UPLOAD_PER_IP_HOUR: '3' });
   });
-  afterAll(async () => {
-    await t.close();
-    rmSync(uploadDir, { recursive: true, force: true });
-  });
+  afterAll(() => t.close());
 
   const uploadRow = (url: string) =>
     t.stores.database.db
@@ -65,7 +59,7 @@ describe.each(backends)('legacy upload routes ($name)', (backend) => {
       mime: 'image/png',
     });
     expect(Number(row?.size)).toBe(png.length);
-    const onDisk = readFileSync(path.join(uploadDir, data.url.replace('/uploads/', '')));
+    const onDisk = readFileSync(path.join(t.uploadDir, data.url.replace('/uploads/', '')));
     expect(onDisk.equals(png)).toBe(true);
 
     const served = await t.app.inject({ method: 'GET', url: data.url });
@@ -186,7 +180,7 @@ describe.each(backends)('legacy upload routes ($name)', (backend) => {
     ];
     it.each(refusals)('refuses $what', async ({ route, content, name, err }) => {
       const session = await loginBySms(t);
-      const before = filesUnder(uploadDir);
+      const before = filesUnder(t.uploadDir);
       const filename = name.includes('/') || name.includes('\\') ? name : unique(name);
       const answer = await postFile(t.app, route, {
         content,
@@ -195,14 +189,14 @@ describe.each(backends)('legacy upload routes ($name)', (backend) => {
         ip: randomIp(),
       });
       expect(answer).toMatchObject({ status: 200, body: { res: 0, err, data: '' } });
-      expect(filesUnder(uploadDir)).toEqual(before);
+      expect(filesUnder(t.uploadDir)).toEqual(before);
       expect(await rowsNamed(filename)).toBe(0);
     });
 
     it('refuses a member upload without a valid login, after the file has streamed', async () => {
       const session = await loginBySms(t);
       const other = await loginBySms(t);
-      const before = filesUnder(uploadDir);
+      const before = filesUnder(t.uploadDir);
       const name = unique('nologin.png');
       for (const fields of [
         {} as Record<string, string>,
@@ -216,7 +210,7 @@ describe.each(backends)('legacy upload routes ($name)', (backend) => {
         });
         expect(answer.body).toEqual({ res: 0, err: '没有登录或状态过期', data: '' });
       }
-      expect(filesUnder(uploadDir)).toEqual(before);
+      expect(filesUnder(t.uploadDir)).toEqual(before);
       expect(await rowsNamed(name)).toBe(0);
     });
 

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type UploadError, uploadFile } from '../../../client-sdk/upload.js';
 import { checkFields, loginBySms } from '../../support/auth-flow.js';
@@ -13,16 +10,11 @@ import { filesUnder, multipartBody } from '../../support/upload-client.js';
 describe.each(backends)('uploads over HTTP ($name)', (backend) => {
   let t: TestApp;
   let url: string;
-  let uploadDir: string;
   beforeAll(async () => {
-    uploadDir = mkdtempSync(path.join(tmpdir(), 'svc-uploads-'));
-    t = await startTestApp(backend, { UPLOAD_DIR: uploadDir });
+    t = await startTestApp(backend);
     url = await t.app.listen({ port: 0, host: '127.0.0.1' });
   });
-  afterAll(async () => {
-    await t.close();
-    rmSync(uploadDir, { recursive: true, force: true });
-  });
+  afterAll(() => t.close());
 
   it('uploads with the SDK helper and answers the typed record, served byte for byte', async () => {
     const session = await loginBySms(t);
@@ -86,7 +78,7 @@ describe.each(backends)('uploads over HTTP ($name)', (backend) => {
 
   it('answers a browser posting an oversized image to the legacy route with the envelope', async () => {
     const session = await loginBySms(t);
-    const before = filesUnder(uploadDir);
+    const before = filesUnder(t.uploadDir);
     const { payload, contentType } = await multipartBody({
       content: sampleJpeg(6 * 1024 * 1024),
       filename: 'big.jpg',
@@ -103,12 +95,12 @@ describe.each(backends)('uploads over HTTP ($name)', (backend) => {
       err: '文件过大：图片不能超过5MB，其它文件不能超过50MB',
       data: '',
     });
-    expect(filesUnder(uploadDir)).toEqual(before);
+    expect(filesUnder(t.uploadDir)).toEqual(before);
   });
 
   it('refuses an archive over 50 MB, cut off by the multipart limit', async () => {
     const session = await loginBySms(t);
-    const before = filesUnder(uploadDir);
+    const before = filesUnder(t.uploadDir);
     const zip = sampleZip();
     const huge = Buffer.alloc(50 * 1024 * 1024 + 10);
     zip.copy(huge);
@@ -127,6 +119,6 @@ describe.each(backends)('uploads over HTTP ($name)', (backend) => {
       err: '文件过大：图片不能超过5MB，其它文件不能超过50MB',
       data: '',
     });
-    expect(filesUnder(uploadDir)).toEqual(before);
+    expect(filesUnder(t.uploadDir)).toEqual(before);
   });
 });
