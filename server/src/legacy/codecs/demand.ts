@@ -1,5 +1,12 @@
 import type { Application, MyApplication } from '../../features/applications/application.schemas.js';
-import type { Demand, PublicDemand } from '../../features/demands/demand.schemas.js';
+import {
+  type Demand,
+  type DemandKind,
+  kindCodes,
+  type PublicDemand,
+  type Settlement,
+  settlementCodes,
+} from '../../features/demands/demand.schemas.js';
 import type { LegacyRequest } from '../route.js';
 import { formatLegacyDate, parseLegacyDate } from './dates.js';
 import {
@@ -13,6 +20,14 @@ import {
   settlementLabels,
 } from './labels.js';
 import { commaList, enumCode, fenToYuan, joinedText, type LegacyFields, text, yuanToFen } from './values.js';
+
+/** Legacy codes (`titletype`, `pricetype`) are the stored ones; inverting the typed tables keeps one source. */
+const byCode = <T extends string>(codes: Record<T, number>) =>
+  Object.fromEntries(Object.entries(codes).map(([name, code]) => [code, name])) as Record<number, T>;
+const kindByCode = byCode<DemandKind>(kindCodes);
+const settlementByCode = byCode<Settlement>(settlementCodes);
+export const decodeKind = (value: unknown) => enumCode(value, kindByCode);
+export const decodeSettlement = (value: unknown) => enumCode(value, settlementByCode);
 
 /** Chinese names of the demand fields, from seed/api.txt. */
 export const demandLabels = {
@@ -33,9 +48,9 @@ export const demandLabels = {
 export function decodeDemand(f: LegacyFields, { timeZone }: LegacyRequest) {
   return {
     title: text(f.title),
-    kind: enumCode(f.titletype, { 1: 'partTime', 2: 'fullTime', 3: 'other' } as const),
+    kind: decodeKind(f.titletype),
     priceFen: yuanToFen(f.price),
-    settlement: enumCode(f.pricetype, { 1: 'monthly', 2: 'daily', 3: 'other' } as const),
+    settlement: decodeSettlement(f.pricetype),
     address: joinedText(f.address),
     workStart: parseLegacyDate(f.timeb, timeZone),
     workEnd: parseLegacyDate(f.timee, timeZone),

@@ -1,12 +1,14 @@
 import {
   decodeDemand,
+  decodeKind,
+  decodeSettlement,
   demandLabels,
   encodeDemand,
   encodeOwnDemand,
   encodePublicDemand,
 } from '../codecs/demand.js';
 import { decodePageFields, encodePaginator } from '../codecs/paginator.js';
-import { enumCode, integer, type LegacyFields, text } from '../codecs/values.js';
+import { integer, type LegacyFields, text } from '../codecs/values.js';
 import { legacyRoute, noData, sessionFields } from '../route.js';
 
 /** `0`/`1` filter fields; absent or empty means "do not filter". */
@@ -28,8 +30,8 @@ const ownListFilter = (f: LegacyFields) => ({
   review: reviewFilter(f.show),
   paid: flagFilter(f.pay),
   settled: flagFilter(f.suan),
-  kind: enumCode(f.titletype, { 1: 'partTime', 2: 'fullTime', 3: 'other' } as const),
-  settlement: enumCode(f.pricetype, { 1: 'monthly', 2: 'daily', 3: 'other' } as const),
+  kind: decodeKind(f.titletype),
+  settlement: decodeSettlement(f.pricetype),
   ...decodePageFields(f),
 });
 
@@ -91,7 +93,7 @@ export const demandRoutes = [
     path: '/index/goods/index',
     labels: { kind: '类型', title: '标题', ...pageLabels },
     decode: (f) => ({
-      kind: enumCode(f.titletype, { 1: 'partTime', 2: 'fullTime', 3: 'other' } as const),
+      kind: decodeKind(f.titletype),
       // Not in the old API: title search, an extra field old clients never send.
       title: text(f.title) || undefined,
       ...decodePageFields(f),
