@@ -4,6 +4,7 @@ import { isDatabaseUnavailable } from '../db/database.js';
 import { AppError, type AppErrorCode, errorTable, StoreUnavailableError } from '../errors.js';
 import { findUserById } from '../features/user/user.repository.js';
 import type { Context } from './context.js';
+import { serializeOutput } from './superjson-output.js';
 
 /** Who may call a procedure; set by the tier it is built from, read by the generated docs. */
 export type ProcedureTier = 'public' | 'authed' | 'admin';
@@ -13,7 +14,10 @@ export interface ProcedureMeta {
 
 const withMeta = initTRPC.context<Context>().meta<ProcedureMeta>();
 const t = withMeta.create({
-  transformer: superjson,
+  transformer: {
+    input: superjson,
+    output: { serialize: serializeOutput, deserialize: superjson.deserialize },
+  },
   errorFormatter({ shape, error }) {
     const appCode = appCodeOf(error);
     const issues = validationIssues(error.cause);
