@@ -171,10 +171,13 @@ export class DemandService {
       this.db,
       rows.map((r) => r.id),
     );
-    return rows.map((row) => ({
-      ...toDemand(row),
-      files: files.filter((f) => f.demand_id === row.id).map((f) => ({ id: f.id, url: f.url })),
-    }));
+    const byDemand = new Map<number, Demand['files']>();
+    for (const file of files) {
+      const list = byDemand.get(file.demand_id);
+      if (list) list.push({ id: file.id, url: file.url });
+      else byDemand.set(file.demand_id, [{ id: file.id, url: file.url }]);
+    }
+    return rows.map((row) => toDemand(row, byDemand.get(row.id) ?? []));
   }
 
   private dateStamp(now: number): string {
@@ -226,7 +229,7 @@ function columnsOf(input: DemandInput) {
   };
 }
 
-function toDemand(row: DemandRow): Omit<Demand, 'files'> {
+function toDemand(row: DemandRow, files: Demand['files']): Demand {
   return {
     id: row.id,
     orderNo: row.order_no,
@@ -245,5 +248,6 @@ function toDemand(row: DemandRow): Omit<Demand, 'files'> {
     paid: row.paid === 1,
     settled: row.settled === 1,
     createdAt: new Date(Number(row.created_at)),
+    files,
   };
 }
