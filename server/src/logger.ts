@@ -1,3 +1,4 @@
+import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { Config } from './config.js';
 
@@ -21,6 +22,23 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: Des
         }),
       },
     },
-    destination,
+    // Writes leave the event loop: lines logged while a write is in flight go out together in the
+    // next one, instead of one blocking write per request (the bench measured that at ~50 µs a
+    // request). Pino flushes what is buffered when the process exits.
+    destination ?? pino.destination({ sync: false }),
   );
+}
+
+/**
+ * Fastify's request logging, reduced to one access line per request, written when the answer is
+ * sent: Fastify's own two lines (incoming, completed) cost a second write each.
+ */
+export class AccessLog extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, req: FastifyRequest, reply: FastifyReply): void {
+    const line = { req, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    if (error) req.log.error({ ...line, err: error }, 'request errored');
+    else req.log.info(line, 'request');
+  }
 }
