@@ -22,10 +22,10 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: Des
         }),
       },
     },
-    // Writes leave the event loop: lines logged while a write is in flight go out together in the
-    // next one, instead of one blocking write per request (the bench measured that at ~50 µs a
-    // request). Pino flushes what is buffered when the process exits.
-    destination ?? pino.destination({ sync: false }),
+    // Synchronous writes to standard output. Pino's default is an asynchronous sonic-boom, whose
+    // every write is a hop to libuv's thread pool: the bench measured ~35–50 µs of CPU a request
+    // for it, against ~2 µs for a blocking write of one line to a file or pipe.
+    destination ?? pino.destination({ dest: 1, sync: true }),
   );
 }
 
