@@ -124,7 +124,8 @@ export function storeOutage(error: unknown): AppError | undefined {
 export const authedProcedure = publicProcedure
   .use(async ({ ctx, next }) => {
     const user = await authenticate(ctx);
-    return next({ ctx: { ...ctx, user } });
+    // tRPC merges what `next` is given into the context; no copy of ours on top of its own.
+    return next({ ctx: { user } });
   })
   .meta({ tier: 'authed' });
 
