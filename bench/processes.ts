@@ -33,6 +33,12 @@ interface Reply {
   [key: string]: unknown;
 }
 
+/**
+ * Node flags every bench server runs with: the ones `npm start` gives the service (a 64 MB young
+ * generation, see the README), and the baselines the same, so ratios compare code, not runtimes.
+ */
+export const serverNodeFlags: readonly string[] = ['--max-semi-space-size=64'];
+
 /** A bench server forked as its own process (pinned to the server core), driven over IPC. */
 export class ServerProcess {
   private nextId = 1;
@@ -54,13 +60,14 @@ export class ServerProcess {
     name: string,
     script: string,
     env: Record<string, string>,
-    options: { pinned?: boolean } = {},
+    options: { pinned?: boolean; nodeFlags?: readonly string[] } = {},
   ): Promise<ServerProcess> {
     const logDir = path.resolve('.tmp/bench/logs');
     mkdirSync(logDir, { recursive: true });
     // The service logs as in production, to a file: what a log shipper would read.
     const out = openSync(path.join(logDir, `${name}.log`), 'w');
-    const node = [process.execPath, '--import', 'tsx', path.resolve('bench/servers', script)];
+    const flags = options.nodeFlags ?? serverNodeFlags;
+    const node = [process.execPath, ...flags, '--import', 'tsx', path.resolve('bench/servers', script)];
     const pinned = (options.pinned ?? true) && canPin();
     const [command, ...args] = pinned ? ['taskset', '-c', String(serverCore), ...node] : node;
     const child = spawn(command as string, args, {
