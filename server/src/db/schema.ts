@@ -143,6 +143,16 @@ export interface IndividualBusinessPartnersTable {
   id_number: string;
 }
 
+/**
+ * Demands per review state and kind. Written only by the triggers on `demands` (migration
+ * 20261201000000), so it is exact in every transaction; the code only reads it.
+ */
+export interface DemandCountsTable {
+  review_state: number;
+  kind: number;
+  n: number;
+}
+
 /** A demand (需求, legacy `goods`). review_state: 0 pending, 1 approved, 2 rejected. Money in fen. */
 export interface DemandsTable {
   id: Generated<number>;
@@ -254,6 +264,7 @@ export interface DatabaseSchema {
   individual_business_verifications: IndividualBusinessVerificationsTable;
   individual_business_partners: IndividualBusinessPartnersTable;
   demands: DemandsTable;
+  demand_counts: DemandCountsTable;
   demand_files: DemandFilesTable;
   applications: ApplicationsTable;
   wallets: WalletsTable;

@@ -150,6 +150,19 @@ export interface PublicFilter {
   readonly titleContains?: string;
 }
 
+const reviewedState = 1;
+
+/** How many demands are in the review state (of the kind), from the counts the triggers keep. */
+export async function countDemandsIn(db: Db, reviewState: number, kind?: number): Promise<number> {
+  let query = db
+    .selectFrom('demand_counts')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('n'), eb.lit(0)).as('n'))
+    .where('review_state', '=', reviewState);
+  if (kind !== undefined) query = query.where('kind', '=', kind);
+  const row = await query.executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** From this offset on, a page is worth a count first: it may be read faster from the oldest end. */
 const farOffset = 2_000;
 
@@ -161,11 +174,13 @@ const farOffset = 2_000;
  * FULLTEXT index of title_grams (MySQL) before LIKE confirms them.
  */
 export async function listPublicDemands(db: Db, filter: PublicFilter, limit: number, offset: number) {
-  let matching = db.selectFrom('demands').where('review_state', '=', 1);
+  let matching = db.selectFrom('demands').where('review_state', '=', reviewedState);
   if (filter.kind !== undefined) matching = matching.where('kind', '=', filter.kind);
   if (filter.titleContains) matching = matching.where(titleContains(db, filter.titleContains));
 
-  const count = () => countRows(matching);
+  // Without a title term the total is kept by the database (demand_counts); with one, it is counted.
+  const count = () =>
+    filter.titleContains ? countRows(matching) : countDemandsIn(db, reviewedState, filter.kind);
   const page = (direction: 'asc' | 'desc', pageLimit: number, pageOffset: number) => {
     const ids = matching.select('id').orderBy('id', direction).limit(pageLimit).offset(pageOffset).as('page');
     return db
