@@ -145,11 +145,20 @@ export interface IndividualBusinessPartnersTable {
 
 /**
  * Demands per review state and kind. Written only by the triggers on `demands` (migration
- * 20261201000000), so it is exact in every transaction; the code only reads it.
+ * 20261201000000), so it is exact in every transaction; the code only reads it
+ * (features/demands/demand-counts.ts).
  */
 export interface DemandCountsTable {
   review_state: number;
   kind: number;
+  n: number;
+}
+
+/** The same counts per block of 1024 demand ids (`bucket` = id div 1024), kept by the same triggers. */
+export interface DemandCountBucketsTable {
+  review_state: number;
+  kind: number;
+  bucket: number;
   n: number;
 }
 
@@ -265,6 +274,7 @@ export interface DatabaseSchema {
   individual_business_partners: IndividualBusinessPartnersTable;
   demands: DemandsTable;
   demand_counts: DemandCountsTable;
+  demand_count_buckets: DemandCountBucketsTable;
   demand_files: DemandFilesTable;
   applications: ApplicationsTable;
   wallets: WalletsTable;

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../../server/src/cli/commands.js';
+import { listPublicDemands } from '../../../server/src/features/demands/demand.repository.js';
 import { checkFields, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { legacyPost } from '../../support/legacy-client.js';
@@ -126,31 +127,73 @@ describe.each(backends)('the kept demand counts ($name)', (backend) => {
 
   it('are written by nothing but the triggers: the rows match after a direct insert and delete', async () => {
     const db = t.stores.database.db;
-    const now = Date.now();
     const { insertId } = await db
       .insertInto('demands')
-      .values({
-        owner_id: owner.userId,
-        order_no: `d${now}${Math.random().toString(36).slice(2, 8)}`,
-        title: '直接写入',
-        kind: 1,
-        price_fen: 100,
-        settlement: 1,
-        address: '上海',
-        work_start: now,
-        work_end: now,
-        category: '',
-        description: '不经过服务',
-        review_state: 1,
-        review_reason: '',
-        paid: 0,
-        settled: 0,
-        created_at: now,
-        updated_at: now,
-      })
+      .values(directDemand(owner.userId, 1, 1))
       .executeTakeFirstOrThrow();
     await expectCountsExact(t);
     await sql`delete from demands where id = ${Number(insertId)}`.execute(db);
     await expectCountsExact(t);
   });
+
+  it('start far pages at their bucket: the same rows as walking the whole offset', async () => {
+    const db = t.stores.database.db;
+    // Enough reviewed demands over many buckets of 1024 ids that pages lie 2000 rows and more from
+    // both ends, for all kinds and for kind 1 alone; pending and rejected ones interleaved.
+    const rows = Array.from({ length: 14_000 }, (_, i) =>
+      directDemand(owner.userId, i % 7 === 0 ? 0 : i % 7 === 1 ? 2 : 1, i % 5 < 3 ? 1 : i % 5 === 3 ? 2 : 3),
+    );
+    for (let i = 0; i < rows.length; i += 400) {
+      await db
+        .insertInto('demands')
+        .values(rows.slice(i, i + 400))
+        .execute();
+    }
+    await expectCountsExact(t);
+    // One transaction: on a shared MySQL database both reads see the same snapshot.
+    await db.transaction().execute(async (tx) => {
+      for (const kind of [undefined, 1]) {
+        let walk = tx.selectFrom('demands').select('id').where('review_state', '=', 1);
+        if (kind !== undefined) walk = walk.where('kind', '=', kind);
+        const all = (await walk.orderBy('id', 'desc').execute()).map((r) => r.id);
+        const total = all.length;
+        const middle = Math.floor(total / 2);
+        const offsets = [1999, 2000, 2001, middle - 1, middle, middle + 1, total - 20, total - 7, total - 1];
+        // Across bucket edges, from both ends.
+        for (let o = 2000; o < 3200; o += 37) offsets.push(o, total - o - 20);
+        for (const offset of offsets.filter((o) => o >= 0)) {
+          const page = await listPublicDemands(tx, kind === undefined ? {} : { kind }, 20, offset);
+          expect(page.total, `kind ${kind}`).toBe(total);
+          expect(
+            page.rows.map((r) => r.id),
+            `kind ${kind}, offset ${offset}`,
+          ).toEqual(all.slice(offset, offset + 20));
+        }
+      }
+    });
+  });
 });
+
+/** A demand row written straight into the table, as an import or the bench seeder would. */
+function directDemand(ownerId: number, reviewState: number, kind: number) {
+  const now = Date.now();
+  return {
+    owner_id: ownerId,
+    order_no: `d${now}${Math.random().toString(36).slice(2, 10)}`,
+    title: '直接写入',
+    kind,
+    price_fen: 100,
+    settlement: 1,
+    address: '上海',
+    work_start: now,
+    work_end: now,
+    category: '',
+    description: '不经过服务',
+    review_state: reviewState,
+    review_reason: '',
+    paid: 0,
+    settled: 0,
+    created_at: now,
+    updated_at: now,
+  };
+}

@@ -1,6 +1,7 @@
 import { type Insertable, MysqlAdapter, sql, type Updateable } from 'kysely';
 import { countRows, type Db, hasRowLocks, type Tx } from '../../db/database.js';
 import type { DemandsTable } from '../../db/schema.js';
+import { countDemandsIn, locatePosition } from './demand-counts.js';
 import { booleanQueryOf, titleGrams } from './title-search.js';
 
 const demandColumns = [
@@ -152,39 +153,32 @@ export interface PublicFilter {
 
 const reviewedState = 1;
 
-/** How many demands are in the review state (of the kind), from the counts the triggers keep. */
-export async function countDemandsIn(db: Db, reviewState: number, kind?: number): Promise<number> {
-  let query = db
-    .selectFrom('demand_counts')
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('n'), eb.lit(0)).as('n'))
-    .where('review_state', '=', reviewState);
-  if (kind !== undefined) query = query.where('kind', '=', kind);
-  const row = await query.executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-/** From this offset on, a page is worth a count first: it may be read faster from the oldest end. */
+/** From this offset on, a page is worth locating first: from its bucket, or from the oldest end. */
 const farOffset = 2_000;
 
 /**
  * Reviewed demands, newest first. The page's ids come from the (review_state, [kind,] id) index
- * alone and only those rows are read whole (a deferred join). Walking to an offset costs one index
- * entry per row skipped, so a page past the middle is walked to from the oldest end: the last page
- * costs what the first does, the middle one the most. A title term narrows the ids through the
- * FULLTEXT index of title_grams (MySQL) before LIKE confirms them.
+ * alone and only those rows are read whole (a deferred join). The total comes from the counts the
+ * database keeps. Walking to an offset would cost one index entry per row skipped, so a far page
+ * is read from the nearer end, starting at the bucket of 1024 ids that holds its first row
+ * (demand_count_buckets): every page costs about what the first does.
+ *
+ * A title term narrows the ids through the FULLTEXT index of title_grams (MySQL) before LIKE
+ * confirms them; its matches are counted, and a far page is walked to from the nearer end.
  */
 export async function listPublicDemands(db: Db, filter: PublicFilter, limit: number, offset: number) {
   let matching = db.selectFrom('demands').where('review_state', '=', reviewedState);
   if (filter.kind !== undefined) matching = matching.where('kind', '=', filter.kind);
   if (filter.titleContains) matching = matching.where(titleContains(db, filter.titleContains));
 
-  // Without a title term the total is kept by the database (demand_counts); with one, it is counted.
   const count = () =>
     filter.titleContains ? countRows(matching) : countDemandsIn(db, reviewedState, filter.kind);
-  const page = (direction: 'asc' | 'desc', pageLimit: number, pageOffset: number) => {
-    const ids = matching.select('id').orderBy('id', direction).limit(pageLimit).offset(pageOffset).as('page');
+  const page = (direction: 'asc' | 'desc', pageLimit: number, skip: number, bound?: number) => {
+    let ids = matching.select('id');
+    if (bound !== undefined) ids = ids.where('id', direction === 'desc' ? '<' : '>=', bound);
+    const pageIds = ids.orderBy('id', direction).limit(pageLimit).offset(skip).as('page');
     return db
-      .selectFrom(ids)
+      .selectFrom(pageIds)
       .innerJoin('demands', 'demands.id', 'page.id')
       .select(demandColumns.map((c) => `demands.${c}` as const))
       .orderBy('demands.id', 'desc')
@@ -197,10 +191,19 @@ export async function listPublicDemands(db: Db, filter: PublicFilter, limit: num
   }
   const total = await count();
   if (offset >= total) return { rows: [], total };
-  if (offset <= total / 2) return { rows: await page('desc', limit, offset), total };
-  // The same rows, counted from the oldest: positions [total - offset - limit, total - offset).
-  const fromOldest = total - offset - limit;
-  const rows = await page('asc', fromOldest < 0 ? limit + fromOldest : limit, Math.max(0, fromOldest));
+  // Past the middle, the same rows counted from the oldest: positions [total - offset - limit, total - offset).
+  const fromNewest = offset <= total / 2;
+  const direction = fromNewest ? 'desc' : 'asc';
+  const first = fromNewest ? offset : total - offset - limit;
+  const pageLimit = first < 0 ? limit + first : limit;
+  const position = Math.max(0, first);
+  const located =
+    filter.titleContains || position < farOffset
+      ? null
+      : await locatePosition(db, { reviewState: reviewedState, kind: filter.kind }, position, direction);
+  const rows = located
+    ? await page(direction, pageLimit, located.skip, located.bound)
+    : await page(direction, pageLimit, position);
   return { rows, total };
 }
 
