@@ -16,24 +16,23 @@ export async function countDemandsIn(db: Db, reviewState: number, kind?: number)
 }
 
 /**
- * Where the demand at `position` (0-based, counted from the newest for `desc`, the oldest for `asc`)
- * of the review state (and kind) is: the id bound of its bucket, and how many rows of the state lie
- * between that bound and it (fewer than a bucket holds). Reading ids from the bound on, skipping
+ * Where the demand at `position` (0-based, newest first) of the review state (and kind) is: the id
+ * bound of its bucket, how many rows of the state lie between that bound and it (fewer than a
+ * bucket holds), and how many rows the state has in all. Reading ids below the bound, skipping
  * those, costs at most one bucket's walk instead of `position` index entries. Null past the end.
  */
 export async function locatePosition(
   db: Db,
   where: { reviewState: number; kind?: number },
   position: number,
-  direction: 'asc' | 'desc',
-): Promise<{ bound: number; skip: number } | null> {
+): Promise<{ bound: number; skip: number; total: number } | null> {
   const kind = where.kind === undefined ? sql`` : sql`and kind = ${where.kind}`;
-  const order = direction === 'desc' ? sql`desc` : sql`asc`;
-  // Per bucket (all kinds summed): its rows, and the rows of the buckets ahead of it in this direction.
-  const { rows } = await sql<{ bucket: number; ahead: number | string }>`
-    select bucket, ahead from (
+  // Per bucket (all kinds summed): its rows, the rows of the newer buckets, and all rows.
+  const { rows } = await sql<{ bucket: number; ahead: number | string; total: number | string }>`
+    select bucket, ahead, total from (
       select bucket, sum(n) as here,
-        coalesce(sum(sum(n)) over (order by bucket ${order} rows between unbounded preceding and 1 preceding), 0) as ahead
+        coalesce(sum(sum(n)) over (order by bucket desc rows between unbounded preceding and 1 preceding), 0) as ahead,
+        sum(sum(n)) over () as total
       from demand_count_buckets
       where review_state = ${where.reviewState} ${kind}
       group by bucket
@@ -41,10 +40,9 @@ export async function locatePosition(
     where ahead <= ${position} and ahead + here > ${position}`.execute(db);
   const found = rows[0];
   if (!found) return null;
-  const bucket = Number(found.bucket);
   return {
-    // Newest first: ids below the bucket's end; oldest first: ids from the bucket's start.
-    bound: direction === 'desc' ? (bucket + 1) * bucketSize : bucket * bucketSize,
+    bound: (Number(found.bucket) + 1) * bucketSize,
     skip: position - Number(found.ahead),
+    total: Number(found.total),
   };
 }

@@ -1,7 +1,8 @@
-import { type Insertable, MysqlAdapter, sql, type Updateable } from 'kysely';
+import { type Insertable, sql, type Updateable } from 'kysely';
 import { countRows, type Db, hasRowLocks, type Tx } from '../../db/database.js';
 import type { DemandsTable } from '../../db/schema.js';
 import { countDemandsIn, locatePosition } from './demand-counts.js';
+import { hasFulltextIndex } from './gram-counts.js';
 import { booleanQueryOf, titleGrams } from './title-search.js';
 
 const demandColumns = [
@@ -149,72 +150,65 @@ export async function listOwnerDemands(
 export interface PublicFilter {
   readonly kind?: number;
   readonly titleContains?: string;
+  /** The one gram of the term the FULLTEXT index looks up (GramCounts.rarest); all of them when absent. */
+  readonly titleGram?: string;
 }
 
 const reviewedState = 1;
 
-/** From this offset on, a page is worth locating first: from its bucket, or from the oldest end. */
+/** From this offset on, a page is worth locating through the bucket counts first. */
 const farOffset = 2_000;
 
 /**
  * Reviewed demands, newest first. The page's ids come from the (review_state, [kind,] id) index
  * alone and only those rows are read whole (a deferred join). The total comes from the counts the
  * database keeps. Walking to an offset would cost one index entry per row skipped, so a far page
- * is read from the nearer end, starting at the bucket of 1024 ids that holds its first row
- * (demand_count_buckets): every page costs about what the first does.
+ * starts at the bucket of 1024 ids that holds its first row (demand_count_buckets): every page
+ * costs about what the first does.
  *
  * A title term narrows the ids through the FULLTEXT index of title_grams (MySQL) before LIKE
- * confirms them; its matches are counted, and a far page is walked to from the nearer end.
+ * confirms them; its matches are counted and walked, since no count is kept per term.
  */
 export async function listPublicDemands(db: Db, filter: PublicFilter, limit: number, offset: number) {
   let matching = db.selectFrom('demands').where('review_state', '=', reviewedState);
   if (filter.kind !== undefined) matching = matching.where('kind', '=', filter.kind);
-  if (filter.titleContains) matching = matching.where(titleContains(db, filter.titleContains));
-
-  const count = () =>
-    filter.titleContains ? countRows(matching) : countDemandsIn(db, reviewedState, filter.kind);
-  const page = (direction: 'asc' | 'desc', pageLimit: number, skip: number, bound?: number) => {
-    let ids = matching.select('id');
-    if (bound !== undefined) ids = ids.where('id', direction === 'desc' ? '<' : '>=', bound);
-    const pageIds = ids.orderBy('id', direction).limit(pageLimit).offset(skip).as('page');
+  if (filter.titleContains) {
+    matching = matching.where(titleContains(db, filter.titleContains, filter.titleGram));
+  }
+  const page = (skip: number, below?: number) => {
+    const ids = (below === undefined ? matching : matching.where('id', '<', below)).select('id');
     return db
-      .selectFrom(pageIds)
+      .selectFrom(ids.orderBy('id', 'desc').limit(limit).offset(skip).as('page'))
       .innerJoin('demands', 'demands.id', 'page.id')
       .select(demandColumns.map((c) => `demands.${c}` as const))
       .orderBy('demands.id', 'desc')
       .execute();
   };
 
-  if (offset < farOffset) {
-    const [rows, total] = await Promise.all([page('desc', limit, offset), count()]);
+  if (filter.titleContains) {
+    const [rows, total] = await Promise.all([page(offset), countRows(matching)]);
     return { rows, total };
   }
-  const total = await count();
-  if (offset >= total) return { rows: [], total };
-  // Past the middle, the same rows counted from the oldest: positions [total - offset - limit, total - offset).
-  const fromNewest = offset <= total / 2;
-  const direction = fromNewest ? 'desc' : 'asc';
-  const first = fromNewest ? offset : total - offset - limit;
-  const pageLimit = first < 0 ? limit + first : limit;
-  const position = Math.max(0, first);
-  const located =
-    filter.titleContains || position < farOffset
-      ? null
-      : await locatePosition(db, { reviewState: reviewedState, kind: filter.kind }, position, direction);
-  const rows = located
-    ? await page(direction, pageLimit, located.skip, located.bound)
-    : await page(direction, pageLimit, position);
-  return { rows, total };
+  const kept = { reviewState: reviewedState, kind: filter.kind };
+  if (offset < farOffset) {
+    const [rows, total] = await Promise.all([page(offset), countDemandsIn(db, kept.reviewState, kept.kind)]);
+    return { rows, total };
+  }
+  const located = await locatePosition(db, kept, offset);
+  if (!located) return { rows: [], total: await countDemandsIn(db, kept.reviewState, kept.kind) };
+  return { rows: await page(located.skip, located.bound), total: located.total };
 }
 
 /**
  * Titles containing `term` (`%` and `_` literal). On MySQL the FULLTEXT index of the title's
- * character pairs finds the candidates without a scan; the embedded SQLite default scans with LIKE.
+ * character pairs finds the candidates without a scan (through `gram` alone when given); the
+ * embedded SQLite default scans with LIKE.
  */
-function titleContains(db: Db, term: string) {
+function titleContains(db: Db, term: string, gram?: string) {
   const contains = sql<boolean>`title like ${`%${escapeLike(term)}%`} escape '!'`;
-  if (!(db.getExecutor().adapter instanceof MysqlAdapter)) return contains;
-  return sql<boolean>`match(title_grams) against (${booleanQueryOf(term)} in boolean mode) and ${contains}`;
+  if (!hasFulltextIndex(db)) return contains;
+  const lookup = gram === undefined ? booleanQueryOf(term) : `+${gram}`;
+  return sql<boolean>`match(title_grams) against (${lookup} in boolean mode) and ${contains}`;
 }
 
 export async function listDemandsAwaitingReview(db: Db, limit: number, offset: number) {
@@ -227,7 +221,7 @@ export async function listDemandsAwaitingReview(db: Db, limit: number, offset: n
 }
 
 export async function setReview(
-  db: Db,
+  db: Db | Tx,
   id: number,
   state: number,
   reason: string,
