@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/database.js';
+import { inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import { offsetOf, type PageRequest, pageResult } from '../../fields.js';
 import type { FileReferences } from '../uploads/file-references.js';
@@ -39,20 +40,26 @@ import {
   settlementCodes,
   settlements,
 } from './demand.schemas.js';
+import { GramCounts } from './gram-counts.js';
+import { termGrams } from './title-search.js';
 
 export class DemandService {
+  private readonly gramCounts: GramCounts;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly fileRefs: FileReferences,
     private readonly timeZone: string,
-  ) {}
+  ) {
+    this.gramCounts = new GramCounts(db, clock);
+  }
 
   async create(ownerId: number, input: DemandInput): Promise<{ id: number; orderNo: string }> {
     checkWorkPeriod(input);
     const files = await this.fileRefs.resolve(ownerId, input.files ?? []);
     const now = this.clock.now();
-    return this.db.transaction().execute(async (tx) => {
+    return inTransaction(this.db, async (tx) => {
       const id = await insertDemand(tx, {
         ...columnsOf(input),
         owner_id: ownerId,
@@ -77,7 +84,7 @@ export class DemandService {
     checkWorkPeriod(input);
     const files = input.files === undefined ? undefined : await this.fileRefs.resolve(ownerId, input.files);
     const now = this.clock.now();
-    await this.db.transaction().execute(async (tx) => {
+    await inTransaction(this.db, async (tx) => {
       const changed = await updateUnpaidDemand(tx, ownerId, id, {
         ...columnsOf(input),
         review_state: reviewCodes.pending,
@@ -100,7 +107,7 @@ export class DemandService {
 
   /** Deleting is refused once the demand is paid, settled or has a selected applicant. */
   async remove(ownerId: number, id: number): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
+    await inTransaction(this.db, async (tx) => {
       const row = await lockDemand(tx, id);
       if (!row || row.owner_id !== ownerId) throw new AppError('NOT_FOUND');
       if (row.paid || row.settled || (await countSelected(tx, id)) > 0)
@@ -126,11 +133,13 @@ export class DemandService {
 
   async listPublic(filter: { kind?: DemandKind; title?: string }, page: PageRequest) {
     const offset = offsetOf(page);
+    const titleGram = filter.title ? await this.gramCounts.rarest(termGrams(filter.title)) : undefined;
     const { rows, total } = await listPublicDemands(
       this.db,
       {
         ...(filter.kind ? { kind: kindCodes[filter.kind] } : {}),
         ...(filter.title ? { titleContains: filter.title } : {}),
+        ...(titleGram ? { titleGram } : {}),
       },
       page.perPage,
       offset,
@@ -160,7 +169,12 @@ export class DemandService {
 
   async review(id: number, decision: { approve: boolean; reason?: string }): Promise<void> {
     const state = decision.approve ? reviewCodes.approved : reviewCodes.rejected;
-    if (!(await setReview(this.db, id, state, decision.reason ?? '', this.clock.now()))) {
+    const now = this.clock.now();
+    // A transaction of its own so a deadlock on the kept counts (see demand_counts) is retried.
+    const reviewed = await inTransaction(this.db, (tx) =>
+      setReview(tx, id, state, decision.reason ?? '', now),
+    );
+    if (!reviewed) {
       throw new AppError((await findDemand(this.db, id)) ? 'DEMAND_NOT_PENDING' : 'NOT_FOUND');
     }
   }

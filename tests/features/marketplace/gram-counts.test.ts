@@ -1,0 +1,55 @@
+import { randomInt } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GramCounts } from '../../../server/src/features/demands/gram-counts.js';
+import { termGrams } from '../../../server/src/features/demands/title-search.js';
+import { loginBySms } from '../../support/auth-flow.js';
+import { backends } from '../../support/backends.js';
+import { legacyPost } from '../../support/legacy-client.js';
+import { approveDemand, postDemand, type Session } from '../../support/marketplace-flow.js';
+import { ManualClock, startTestApp, type TestApp } from '../../support/test-app.js';
+
+/** Random CJK characters no other test writes, so the grams' counts are this test's own. */
+const rareChars = (n: number) =>
+  Array.from({ length: n }, () => String.fromCodePoint(randomInt(0x4e00, 0x9fa5))).join('');
+
+describe.each(backends)('the gram a title search looks up ($name)', (backend) => {
+  let t: TestApp;
+  let owner: Session;
+
+  beforeAll(async () => {
+    t = await startTestApp(backend);
+    owner = await loginBySms(t, undefined, 2);
+  });
+  afterAll(() => t.close());
+
+  it('is the one in the fewest titles, and a remembered count never hides a new match', async () => {
+    const [a, b] = [rareChars(2), rareChars(2)];
+    // Pairs of the term a+b: a's own in six titles, b's own in two, the one across them in one.
+    for (let i = 0; i < 5; i++) await approveDemand(t, await postDemand(t, owner, { title: `${a}甲${i}` }));
+    await approveDemand(t, await postDemand(t, owner, { title: `${b}乙` }));
+    await approveDemand(t, await postDemand(t, owner, { title: `前${a}${b}后` }));
+    const term = `${a}${b}`;
+    const grams = termGrams(term);
+    const counts = new GramCounts(t.stores.database.db, new ManualClock());
+    const rarest = await counts.rarest(grams);
+    if (backend.name === 'embedded') {
+      expect(rarest).toBeUndefined(); // SQLite has no FULLTEXT index: titles are scanned with LIKE
+    } else {
+      expect(rarest).toBe(termGrams(`${a[1]}${b[0]}`)[0]);
+    }
+
+    // The service remembers counts, including a pair found nowhere yet; a demand holding it is
+    // still found as soon as it is approved, because the count only picks the gram to look up.
+    const unseen = rareChars(3);
+    const search = async (title: string) => {
+      const answer = await legacyPost(t.app, '/index/goods/index', { title, limit: 100 });
+      expect(answer.body.res, answer.body.err).toBe(1);
+      return (answer.body.data as { data: Array<{ id: number }> }).data.map((d) => d.id);
+    };
+    expect(await search(`${a}${unseen}`)).toEqual([]);
+    const later = await postDemand(t, owner, { title: `新${a}${unseen}` });
+    await approveDemand(t, later);
+    expect(await search(`${a}${unseen}`)).toEqual([later]);
+    expect(await search(term)).toHaveLength(1);
+  });
+});
