@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import type { Clock } from '../../server/src/clock.js';
 import { type Database, openDatabase } from '../../server/src/db/database.js';
 import { migrateToLatest } from '../../server/src/db/migrator.js';
@@ -71,3 +72,40 @@ export async function openRedis(url: string): Promise<RedisStore> {
 
 export const backends: readonly Backend[] =
   testDatabaseUrl && testRedisUrl ? [embedded, mysqlRedis] : [embedded];
+
+/**
+ * A database of the backend's kind that no other test file shares: a fresh SQLite file, or a
+ * MySQL database created next to the test database and dropped on close. For tests that write so
+ * many rows that they would crowd other files' views of the shared one (a public list's newest 100).
+ */
+export async function openPrivateDatabase(
+  backend: Backend,
+): Promise<{ database: Database; close(): Promise<void> }> {
+  if (backend.name === 'embedded') {
+    const dir = mkdtempSync(path.join(tmpdir(), 'svc-private-'));
+    const database = openDatabase({ url: undefined, dataDir: dir, poolSize: 1 });
+    await migrateToLatest(database.db);
+    return {
+      database,
+      async close() {
+        await database.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const url = new URL(testDatabaseUrl as string);
+  const name = `svc_private_${randomBytes(6).toString('hex')}`;
+  const admin = openDatabase({ url: url.toString(), dataDir: tmpdir(), poolSize: 1 });
+  await sql.raw(`create database ${name} character set utf8mb4 collate utf8mb4_unicode_ci`).execute(admin.db);
+  url.pathname = `/${name}`;
+  const database = openDatabase({ url: url.toString(), dataDir: tmpdir(), poolSize: 5 });
+  await migrateToLatest(database.db);
+  return {
+    database,
+    async close() {
+      await database.close();
+      await sql.raw(`drop database if exists ${name}`).execute(admin.db);
+      await admin.close();
+    },
+  };
+}
