@@ -4,13 +4,19 @@ import type { Db } from '../../db/database.js';
 /** Ids per bucket of `demand_count_buckets`, as the migration that creates it counts them. */
 const bucketSize = 1024;
 
+/** Which demands a kept count covers: one review state, and one kind or all of them. */
+export interface CountedDemands {
+  readonly reviewState: number;
+  readonly kind?: number;
+}
+
 /** How many demands are in the review state (of the kind), from the counts the triggers keep. */
-export async function countDemandsIn(db: Db, reviewState: number, kind?: number): Promise<number> {
+export async function countDemandsIn(db: Db, where: CountedDemands): Promise<number> {
   let query = db
     .selectFrom('demand_counts')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('n'), eb.lit(0)).as('n'))
-    .where('review_state', '=', reviewState);
-  if (kind !== undefined) query = query.where('kind', '=', kind);
+    .where('review_state', '=', where.reviewState);
+  if (where.kind !== undefined) query = query.where('kind', '=', where.kind);
   const row = await query.executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -23,7 +29,7 @@ export async function countDemandsIn(db: Db, reviewState: number, kind?: number)
  */
 export async function locatePosition(
   db: Db,
-  where: { reviewState: number; kind?: number },
+  where: CountedDemands,
   position: number,
 ): Promise<{ bound: number; skip: number; total: number } | null> {
   const kind = where.kind === undefined ? sql`` : sql`and kind = ${where.kind}`;

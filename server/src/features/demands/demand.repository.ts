@@ -189,13 +189,13 @@ export async function listPublicDemands(db: Db, filter: PublicFilter, limit: num
     const [rows, total] = await Promise.all([page(offset), countRows(matching)]);
     return { rows, total };
   }
-  const kept = { reviewState: reviewedState, kind: filter.kind };
+  const counted = { reviewState: reviewedState, kind: filter.kind };
   if (offset < farOffset) {
-    const [rows, total] = await Promise.all([page(offset), countDemandsIn(db, kept.reviewState, kept.kind)]);
+    const [rows, total] = await Promise.all([page(offset), countDemandsIn(db, counted)]);
     return { rows, total };
   }
-  const located = await locatePosition(db, kept, offset);
-  if (!located) return { rows: [], total: await countDemandsIn(db, kept.reviewState, kept.kind) };
+  const located = await locatePosition(db, counted, offset);
+  if (!located) return { rows: [], total: await countDemandsIn(db, counted) };
   return { rows: await page(located.skip, located.bound), total: located.total };
 }
 
