@@ -28,7 +28,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('kind', 'smallint', (c) => c.notNull())
     .addColumn('bucket', 'integer', (c) => c.notNull())
     .addColumn('n', 'bigint', (c) => c.notNull().defaultTo(0))
-    .addPrimaryKeyConstraint('demand_count_buckets_pk', ['review_state', 'kind', 'bucket'])
+    // Bucket before kind: the rows of a state come in bucket order, so summing them per bucket
+    // (for the list of all kinds) streams through the key without a temporary table.
+    .addPrimaryKeyConstraint('demand_count_buckets_pk', ['review_state', 'bucket', 'kind'])
     .modifyEnd(tableOptions(db))
     .execute();
 
