@@ -52,4 +52,26 @@ describe.each(backends)('the gram a title search looks up ($name)', (backend) =>
     expect(await search(`${a}${unseen}`)).toEqual([later]);
     expect(await search(term)).toHaveLength(1);
   });
+
+  it('counts at most eight grams of a long term, and none without a FULLTEXT index', async () => {
+    let queries = 0;
+    const db = t.stores.database.db.withPlugin({
+      transformQuery: (args) => {
+        queries++;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const longTerm = rareChars(40);
+    const grams = termGrams(longTerm);
+    expect(grams.length).toBeGreaterThan(30);
+    const rarest = await new GramCounts(db, new ManualClock()).rarest(grams);
+    if (backend.name === 'embedded') {
+      expect(rarest).toBeUndefined();
+      expect(queries).toBe(0);
+    } else {
+      expect(grams).toContain(rarest);
+      expect(queries).toBe(8);
+    }
+  });
 });

@@ -6,6 +6,8 @@ import type { Db } from '../../db/database.js';
 const countLifetimeMs = 10 * 60 * 1000;
 /** Distinct grams remembered at most; past that the memory starts over. */
 const maxRemembered = 20_000;
+/** Grams of one term counted at most: a long term's first search must not ask for a hundred counts. */
+const maxCandidates = 8;
 
 /**
  * Which of a term's grams the FULLTEXT index should look up. MariaDB's InnoDB FULLTEXT reads every
@@ -27,10 +29,17 @@ export class GramCounts {
   async rarest(grams: readonly string[]): Promise<string | undefined> {
     if (!hasFulltextIndex(this.db) || grams.length === 0) return undefined;
     if (grams.length === 1) return grams[0];
-    const counts = await Promise.all(grams.map((gram) => this.countOf(gram)));
+    // Spread over the term: any of its grams finds every match, so a sample serves.
+    const step = Math.max(1, grams.length / maxCandidates);
+    const candidates = Array.from(
+      { length: Math.min(grams.length, maxCandidates) },
+      (_, i) => grams[Math.floor(i * step)] as string,
+    );
+    const counts = await Promise.all(candidates.map((gram) => this.countOf(gram)));
     let best = 0;
-    for (let i = 1; i < grams.length; i++) if ((counts[i] as number) < (counts[best] as number)) best = i;
-    return grams[best];
+    for (let i = 1; i < candidates.length; i++)
+      if ((counts[i] as number) < (counts[best] as number)) best = i;
+    return candidates[best];
   }
 
   private countOf(gram: string): Promise<number> {
