@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { commands } from '../../server/src/cli/commands.js';
 import { checkFields } from './auth-flow.js';
 import { type Encoding, legacyPost } from './legacy-client.js';
@@ -47,6 +48,18 @@ export async function approveDemand(t: TestApp, id: number): Promise<void> {
     values: { id: String(id), approve: true },
   });
 }
+
+export async function rejectDemand(t: TestApp, id: number, reason = '信息不全'): Promise<void> {
+  await commands['review-demand']?.run({
+    config: t.config,
+    database: t.stores.database,
+    values: { id: String(id), reject: true, reason },
+  });
+}
+
+/** `n` random CJK characters no other test writes, so searches and counts on a shared MySQL stay exact. */
+export const rareCjk = (n: number) =>
+  Array.from({ length: n }, () => String.fromCodePoint(randomInt(0x4e00, 0x9fa5))).join('');
 
 export async function apply(
   t: TestApp,

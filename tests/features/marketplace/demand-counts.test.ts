@@ -1,12 +1,17 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../../../server/src/cli/commands.js';
 import type { Db } from '../../../server/src/db/database.js';
 import { listPublicDemands } from '../../../server/src/features/demands/demand.repository.js';
 import { checkFields, loginBySms } from '../../support/auth-flow.js';
 import { backends, openPrivateDatabase } from '../../support/backends.js';
 import { legacyPost } from '../../support/legacy-client.js';
-import { approveDemand, demandFields, postDemand, type Session } from '../../support/marketplace-flow.js';
+import {
+  approveDemand,
+  demandFields,
+  postDemand,
+  rejectDemand,
+  type Session,
+} from '../../support/marketplace-flow.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 
 type Counts = Record<string, number>;
@@ -38,13 +43,6 @@ async function expectCountsExact(db: Db): Promise<Counts> {
   return kept;
 }
 
-const reject = (t: TestApp, id: number) =>
-  commands['review-demand']?.run({
-    config: t.config,
-    database: t.stores.database,
-    values: { id: String(id), reject: true, reason: '信息不全' },
-  });
-
 describe.each(backends)('the kept demand counts ($name)', (backend) => {
   let t: TestApp;
   let owner: Session;
@@ -64,7 +62,7 @@ describe.each(backends)('the kept demand counts ($name)', (backend) => {
 
     await approveDemand(t, partTime);
     await approveDemand(t, fullTime);
-    await reject(t, other);
+    await rejectDemand(t, other);
     await expectCountsExact(t.stores.database.db);
 
     // An edit sends the demand back to review, here with another kind.

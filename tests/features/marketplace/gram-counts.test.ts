@@ -1,16 +1,11 @@
-import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GramCounts } from '../../../server/src/features/demands/gram-counts.js';
 import { termGrams } from '../../../server/src/features/demands/title-search.js';
 import { loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { legacyPost } from '../../support/legacy-client.js';
-import { approveDemand, postDemand, type Session } from '../../support/marketplace-flow.js';
+import { approveDemand, postDemand, rareCjk, type Session } from '../../support/marketplace-flow.js';
 import { ManualClock, startTestApp, type TestApp } from '../../support/test-app.js';
-
-/** Random CJK characters no other test writes, so the grams' counts are this test's own. */
-const rareChars = (n: number) =>
-  Array.from({ length: n }, () => String.fromCodePoint(randomInt(0x4e00, 0x9fa5))).join('');
 
 describe.each(backends)('the gram a title search looks up ($name)', (backend) => {
   let t: TestApp;
@@ -23,7 +18,7 @@ describe.each(backends)('the gram a title search looks up ($name)', (backend) =>
   afterAll(() => t.close());
 
   it('is the one in the fewest titles, and a remembered count never hides a new match', async () => {
-    const [a, b] = [rareChars(2), rareChars(2)];
+    const [a, b] = [rareCjk(2), rareCjk(2)];
     // Pairs of the term a+b: a's own in six titles, b's own in two, the one across them in one.
     for (let i = 0; i < 5; i++) await approveDemand(t, await postDemand(t, owner, { title: `${a}甲${i}` }));
     await approveDemand(t, await postDemand(t, owner, { title: `${b}乙` }));
@@ -40,7 +35,7 @@ describe.each(backends)('the gram a title search looks up ($name)', (backend) =>
 
     // The service remembers counts, including a pair found nowhere yet; a demand holding it is
     // still found as soon as it is approved, because the count only picks the gram to look up.
-    const unseen = rareChars(3);
+    const unseen = rareCjk(3);
     const search = async (title: string) => {
       const answer = await legacyPost(t.app, '/index/goods/index', { title, limit: 100 });
       expect(answer.body.res, answer.body.err).toBe(1);
@@ -62,7 +57,7 @@ describe.each(backends)('the gram a title search looks up ($name)', (backend) =>
       },
       transformResult: async (args) => args.result,
     });
-    const longTerm = rareChars(40);
+    const longTerm = rareCjk(40);
     const grams = termGrams(longTerm);
     expect(grams.length).toBeGreaterThan(30);
     const rarest = await new GramCounts(db, new ManualClock()).rarest(grams);

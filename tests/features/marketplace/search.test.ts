@@ -5,7 +5,13 @@ import { titleGrams } from '../../../server/src/features/demands/title-search.js
 import { checkFields, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { legacyPost } from '../../support/legacy-client.js';
-import { approveDemand, demandFields, postDemand, type Session } from '../../support/marketplace-flow.js';
+import {
+  approveDemand,
+  demandFields,
+  postDemand,
+  rareCjk,
+  type Session,
+} from '../../support/marketplace-flow.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 
 interface Paginator {
@@ -15,10 +21,6 @@ interface Paginator {
   last_page: number;
   data: Array<{ id: number; title: string; titletype: string }>;
 }
-
-/** A few random CJK characters no other test writes, so counts on a shared MySQL stay exact. */
-const marker = () =>
-  Array.from({ length: 3 }, () => String.fromCodePoint(randomInt(0x4e00, 0x9fa5))).join('');
 
 describe.each(backends)('title search on the public list ($name)', (backend) => {
   let t: TestApp;
@@ -36,7 +38,7 @@ describe.each(backends)('title search on the public list ($name)', (backend) => 
   beforeAll(async () => {
     t = await startTestApp(backend);
     owner = await loginBySms(t, undefined, 2);
-    m = marker();
+    m = rareCjk(3);
     const titles = {
       app: `${m}微信小程序开发`,
       design: `${m}小程序界面设计`,
@@ -155,7 +157,7 @@ describe.each(backends)('title search on the public list ($name)', (backend) => 
   it('pages deep into a long list alike from either end', async () => {
     // Offsets from 2000 on count first and may walk from the oldest end; rows straight into the
     // table keep this quick. Kind `other` keeps them out of other files' first pages on a shared MySQL.
-    const bulk = marker();
+    const bulk = rareCjk(3);
     const now = Date.now();
     const batch = randomInt(1_000_000_000);
     const rows = Array.from({ length: 4400 }, (_, i) => ({

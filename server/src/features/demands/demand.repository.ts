@@ -2,8 +2,7 @@ import { type Insertable, sql, type Updateable } from 'kysely';
 import { countRows, type Db, hasRowLocks, type Tx } from '../../db/database.js';
 import type { DemandsTable } from '../../db/schema.js';
 import { countDemandsIn, locatePosition } from './demand-counts.js';
-import { hasFulltextIndex } from './gram-counts.js';
-import { booleanQueryOf, titleGrams } from './title-search.js';
+import { booleanQueryOf, hasFulltextIndex, titleGrams } from './title-search.js';
 
 const demandColumns = [
   'id',

@@ -1,6 +1,7 @@
-import { MysqlAdapter, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/database.js';
+import { hasFulltextIndex } from './title-search.js';
 
 /** How long a gram's count is trusted; it only steers which gram leads the search, never its result. */
 const countLifetimeMs = 10 * 60 * 1000;
@@ -57,6 +58,3 @@ export class GramCounts {
     return count;
   }
 }
-
-/** The FULLTEXT index on title_grams exists on MySQL only; SQLite searches titles with LIKE. */
-export const hasFulltextIndex = (db: Db) => db.getExecutor().adapter instanceof MysqlAdapter;

@@ -12,6 +12,12 @@
  * migrations/20261125050000_demand_title_search.ts holds a frozen copy of this for the backfill.
  */
 
+import { MysqlAdapter } from 'kysely';
+import type { Db } from '../../db/database.js';
+
+/** The FULLTEXT index on title_grams exists on MySQL only; SQLite searches titles with LIKE. */
+export const hasFulltextIndex = (db: Db) => db.getExecutor().adapter instanceof MysqlAdapter;
+
 const codeOf = (char: string) => (char.codePointAt(0) ?? 0).toString(36).padStart(4, '0');
 
 const charsOf = (text: string) => Array.from(text.toLowerCase());
