@@ -98,6 +98,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       req.log.error({ err: error }, 'request failed');
       return reply.code(500).send(failure(transportFailures[500]));
     }
+    // The client's fault (a malformed or oversized body): worth a line, not a stack.
+    req.log.info({ status, reason: error instanceof Error ? error.message : String(error) }, 'bad request');
     const known = status in transportFailures ? (status as keyof typeof transportFailures) : 400;
     return reply.code(status).send(failure(transportFailures[known]));
   });

@@ -209,6 +209,8 @@ export interface ApplicationsTable {
   delivery_preview: string;
   delivery_source: string;
   paid: number;
+  /** The selected application's share of the demand's price (legacy `goods_order.price`). */
+  allocated_fen: Generated<number>;
   paid_fen: number;
   delivered_at: number | null;
   created_at: number;
@@ -237,6 +239,14 @@ export interface LedgerEntriesTable {
   recharge_id: number | null;
   idempotency_key: string | null;
   note: string;
+  created_at: number;
+}
+
+/** What an idempotent call answered, under its (scoped) key; see MoneyService. */
+export interface IdempotentAnswersTable {
+  idempotency_key: string;
+  /** The answer as JSON. */
+  answer: string;
   created_at: number;
 }
 
@@ -281,4 +291,5 @@ export interface DatabaseSchema {
   ledger_entries: LedgerEntriesTable;
   recharges: RechargesTable;
   invoice_requests: InvoiceRequestsTable;
+  idempotent_answers: IdempotentAnswersTable;
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import qs from 'qs';
+import { multipartParts } from '../http/multipart.js';
 import type { LegacyFields } from './codecs/values.js';
 
 /** Bracket nesting (`hehuo[0][hehuoren_name]=...`), repeated keys and `a[]=` become objects and arrays. */
@@ -50,8 +51,7 @@ async function multipartFields(
 ): Promise<LegacyFields> {
   const pairs: Record<string, unknown> = {};
   const files: Record<string, unknown> = {};
-  // preservePath: a file name like `../x.png` reaches the receiver as sent, so it can refuse it.
-  for await (const part of req.parts({ preservePath: true })) {
+  for await (const part of multipartParts(req)) {
     if (part.type === 'file') {
       const received = onFile ? await onFile(part) : await drain(part.file);
       if (received !== undefined) files[part.fieldname] = received;

@@ -78,8 +78,11 @@ describe.each(backends)('verification review ($name)', (backend) => {
     expect(await info(t, user)).toMatchObject({ userstate: '已认证', person: { state: '通过', reason: '' } });
     expect((await admin.account.myVerifications.query()).person).toBeNull();
 
-    // Any change goes back to review, and the user is no longer verified until it is approved.
-    await post(t, user, '/user/info/person', { money: '250' });
+    // Work preferences just save (the resume wizard re-sends the identity with them)...
+    await post(t, user, '/user/info/person', { name: '赵六', code, money: '250' });
+    expect(await info(t, user)).toMatchObject({ userstate: '已认证', person: { state: '通过', money: 250 } });
+    // ...while a change of a reviewed field goes back to review, and the user is no longer verified.
+    await post(t, user, '/user/info/person', { name: '赵六六' });
     expect(await info(t, user)).toMatchObject({ userstate: '未认证', person: { state: '未审核' } });
   });
 

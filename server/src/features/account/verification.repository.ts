@@ -72,12 +72,17 @@ async function upsert(
   }
 }
 
+/**
+ * Writes a person record. It goes back to review unless `keepReview`: the resume wizard re-sends
+ * the identity unchanged with the work preferences, and that must not undo a review.
+ */
 export function savePerson(
   tx: Tx,
   userId: number,
   columns: ReturnType<typeof personColumns>,
   now: number,
   exists: boolean,
+  keepReview = false,
 ) {
   const values = { ...columns, ...pendingReview(now) };
   return upsert(
@@ -86,7 +91,12 @@ export function savePerson(
         .insertInto('person_verifications')
         .values({ ...values, user_id: userId, created_at: now })
         .execute(),
-    () => tx.updateTable('person_verifications').set(values).where('user_id', '=', userId).execute(),
+    () =>
+      tx
+        .updateTable('person_verifications')
+        .set(keepReview ? columns : values)
+        .where('user_id', '=', userId)
+        .execute(),
     exists,
   );
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/database.js';
+import { inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import { pageResult } from '../../fields.js';
 import type { FileReferences } from '../uploads/file-references.js';
@@ -75,11 +76,15 @@ export class VerificationService {
     const { idCardFront, idCardBack, attachmentOne, attachmentTwo, ...plain } = input;
     const files = await this.resolveFiles(userId, { idCardFront, idCardBack, attachmentOne, attachmentTwo });
     const now = this.clock.now();
-    await this.db.transaction().execute(async (tx) => {
+    await inTransaction(this.db, async (tx) => {
       const [current] = await findPersonRows(tx, [userId]);
-      const merged = { ...(current ? personOfRow(current) : emptyPerson), ...given(plain), ...files };
+      const before = current ? personOfRow(current) : undefined;
+      const merged = { ...(before ?? emptyPerson), ...given(plain), ...files };
       requireFilled(merged, ['name', 'idNumber']);
-      await savePerson(tx, userId, personColumns(merged), now, current !== undefined);
+      // A rejected record submitted again is asked to be reviewed again, changed or not.
+      const keepReview =
+        before !== undefined && before.status !== 'rejected' && !reviewedPersonFieldsChanged(before, merged);
+      await savePerson(tx, userId, personColumns(merged), now, current !== undefined, keepReview);
       await refreshUserState(tx, userId, now);
     });
     return this.one(this.persons([userId]), userId);
@@ -89,7 +94,7 @@ export class VerificationService {
     const { license, legalRepIdFront, legalRepIdBack, ...plain } = input;
     const files = await this.resolveFiles(userId, { license, legalRepIdFront, legalRepIdBack });
     const now = this.clock.now();
-    await this.db.transaction().execute(async (tx) => {
+    await inTransaction(this.db, async (tx) => {
       const [current] = await findCompanyRows(tx, [userId]);
       const merged = { ...(current ? companyOfRow(current) : emptyCompany), ...given(plain), ...files };
       requireFilled(merged, ['name']);
@@ -104,7 +109,7 @@ export class VerificationService {
     input: IndividualBusinessSubmission,
   ): Promise<IndividualBusinessVerification> {
     const now = this.clock.now();
-    await this.db.transaction().execute(async (tx) => {
+    await inTransaction(this.db, async (tx) => {
       const [current] = await findIndividualBusinessRows(tx, [userId]);
       const partners = current ? await findPartnerRows(tx, [userId]) : [];
       const merged = {
@@ -151,7 +156,7 @@ export class VerificationService {
   async review(decision: ReviewDecision): Promise<ReviewOutcome> {
     const now = this.clock.now();
     const approve = decision.decision === 'approve';
-    const userVerified = await this.db.transaction().execute(async (tx) => {
+    const userVerified = await inTransaction(this.db, async (tx) => {
       const decided = await decidePending(tx, decision.kind, decision.userId, {
         state: approve ? stateCodes.approved : stateCodes.rejected,
         reason: approve ? '' : (decision.reason ?? ''),
@@ -227,4 +232,17 @@ function requireFilled<T extends object>(record: T, names: readonly (keyof T & s
     if (record[field] === '')
       throw new AppError('VALIDATION_FAILED', { fieldProblem: { field, problem: 'missing' } });
   }
+}
+
+/** What a reviewer checked of a person: changing any of it sends the record back to review. */
+function reviewedPersonFieldsChanged(
+  before: Pick<PersonVerification, 'name' | 'idNumber' | 'idCardFront' | 'idCardBack'>,
+  after: Pick<PersonVerification, 'name' | 'idNumber' | 'idCardFront' | 'idCardBack'>,
+): boolean {
+  return (
+    before.name !== after.name ||
+    before.idNumber !== after.idNumber ||
+    before.idCardFront.join(',') !== after.idCardFront.join(',') ||
+    before.idCardBack.join(',') !== after.idCardBack.join(',')
+  );
 }

@@ -13,6 +13,7 @@ const applicationColumns = [
   'applications.delivery_preview',
   'applications.delivery_source',
   'applications.paid',
+  'applications.allocated_fen',
   'applications.paid_fen',
   'applications.delivered_at',
   'applications.created_at',
@@ -69,6 +70,28 @@ export function hasApplied(db: Db, demandId: number, applicantId: number) {
 export async function insertApplication(db: Db, values: Insertable<ApplicationsTable>): Promise<number> {
   const result = await db.insertInto('applications').values(values).executeTakeFirstOrThrow();
   return Number(result.insertId);
+}
+
+/** The selected application ids of each of the given demands, ascending. */
+export async function selectedOfDemands(
+  db: Db | Tx,
+  demandIds: readonly number[],
+): Promise<Map<number, number[]>> {
+  const byDemand = new Map<number, number[]>();
+  if (demandIds.length === 0) return byDemand;
+  const rows = await db
+    .selectFrom('applications')
+    .select(['id', 'demand_id'])
+    .where('demand_id', 'in', demandIds)
+    .where('selected', '=', 1)
+    .orderBy('id')
+    .execute();
+  for (const row of rows) {
+    const ids = byDemand.get(row.demand_id);
+    if (ids) ids.push(row.id);
+    else byDemand.set(row.demand_id, [row.id]);
+  }
+  return byDemand;
 }
 
 /** Selects applications of one demand that are not selected yet; answers how many changed. */

@@ -16,6 +16,12 @@ export const application = z.object({
   deliveryPreview: z.array(z.string()),
   deliverySource: z.string().nullable(),
   paid: z.boolean(),
+  /**
+   * The application's share of the demand's price, set when the employer selects (the escrow split
+   * evenly among the selected applications, remainder fen to the oldest); 0 until selected.
+   */
+  allocatedFen: z.number().int(),
+  /** What was paid out to it; 0 until paid. */
   paidFen: z.number().int(),
   deliveredAt: z.date().nullable(),
   createdAt: z.date(),

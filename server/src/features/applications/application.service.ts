@@ -1,11 +1,13 @@
 import type { Clock } from '../../clock.js';
 import { type Db, isUniqueViolation } from '../../db/database.js';
+import { inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import type { PageRequest } from '../../fields.js';
 import { offsetOf, pageResult } from '../../fields.js';
 import { findDemand, findDemands, lockDemand } from '../demands/demand.repository.js';
 import { reviewCodes } from '../demands/demand.schemas.js';
 import type { DemandService } from '../demands/demand.service.js';
+import { allocateEscrow } from '../money/shares.js';
 import type { FileReferences } from '../uploads/file-references.js';
 import {
   type ApplicationRow,
@@ -69,21 +71,26 @@ export class ApplicationService {
     }
   }
 
-  /** The employer selects applicants of their demand; those become locked for withdrawal. */
+  /**
+   * The employer selects applicants of their paid demand; those become locked for withdrawal. When
+   * the selection grows, the escrow is allocated anew among the selected applications not paid
+   * yet (see `allocateEscrow`); selecting those already selected changes nothing.
+   */
   async select(
     ownerId: number,
     demandId: number,
     applicationIds: readonly number[],
   ): Promise<{ selected: number[] }> {
     const ids = [...new Set(applicationIds)];
-    return this.db.transaction().execute(async (tx) => {
+    return inTransaction(this.db, async (tx) => {
       const demand = await lockDemand(tx, demandId);
       if (!demand || demand.owner_id !== ownerId) throw new AppError('NOT_FOUND');
       if (demand.settled) throw new AppError('DEMAND_SETTLED');
       if (!demand.paid) throw new AppError('DEMAND_NOT_PAID');
       if ((await countOfDemand(tx, demandId, ids)) !== ids.length)
         throw new AppError('APPLICATIONS_NOT_OF_DEMAND');
-      await markSelected(tx, demandId, ids, this.clock.now());
+      const now = this.clock.now();
+      if ((await markSelected(tx, demandId, ids, now)) > 0) await allocateEscrow(tx, demandId, now);
       return { selected: ids };
     });
   }
@@ -134,7 +141,7 @@ export class ApplicationService {
 
   private async withDemands(rows: readonly ApplicationRow[]): Promise<MyApplication[]> {
     const demandIds = [...new Set(rows.map((r) => r.demand_id))];
-    const demands = await this.demands.withFiles(await findDemands(this.db, demandIds));
+    const demands = await this.demands.withDetails(await findDemands(this.db, demandIds));
     return rows.flatMap((row) => {
       const demand = demands.find((d) => d.id === row.demand_id);
       return demand ? [{ ...toApplication(row), demand }] : [];
@@ -157,6 +164,7 @@ function toApplication(row: ApplicationRow): Application {
     deliveryPreview: splitUrls(row.delivery_preview),
     deliverySource: row.delivery_source || null,
     paid: row.paid === 1,
+    allocatedFen: Number(row.allocated_fen),
     paidFen: Number(row.paid_fen),
     deliveredAt: row.delivered_at === null ? null : new Date(Number(row.delivered_at)),
     createdAt: new Date(Number(row.created_at)),

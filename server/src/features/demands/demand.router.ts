@@ -29,14 +29,11 @@ export const demandRouter = router({
   listMine: authedProcedure
     .input(myDemandsFilter)
     .output(fields.pageOf(ownDemand))
-    .query(async ({ ctx, input: { page, perPage, ...filter } }) => {
-      const list = await ctx.services.demands.listOwn(ctx.user.id, filter, { page, perPage });
-      const applications = await ctx.services.applications.ofDemands(list.items.map((d) => d.id));
-      // The page's demands are fresh objects: adding the field to each is far cheaper than copying
-      // it with a spread (~3 µs a row in V8).
-      const items = list.items.map((d) => Object.assign(d, { applications: applications.get(d.id) ?? [] }));
-      return { ...list, items };
-    }),
+    .query(({ ctx, input: { page, perPage, ...filter } }) =>
+      ctx.services.demands.listOwn(ctx.user.id, filter, { page, perPage }, (ids) =>
+        ctx.services.applications.ofDemands(ids),
+      ),
+    ),
 
   remove: authedProcedure
     .input(byId)

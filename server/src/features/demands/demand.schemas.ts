@@ -53,6 +53,8 @@ export const demand = z.object({
   reviewReason: z.string(),
   paid: z.boolean(),
   settled: z.boolean(),
+  /** The applications the employer selected, ascending ids; empty while nobody is selected. */
+  selectedApplicationIds: z.array(z.number().int()),
   createdAt: z.date(),
 });
 export type Demand = z.infer<typeof demand>;

@@ -4,6 +4,7 @@ import type { Db } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import { offsetOf, type PageRequest, pageResult } from '../../fields.js';
+import { selectedOfDemands } from '../applications/application.repository.js';
 import type { FileReferences } from '../uploads/file-references.js';
 import {
   countApplications,
@@ -102,7 +103,7 @@ export class DemandService {
   async getOwn(ownerId: number, id: number): Promise<Demand> {
     const row = await findDemand(this.db, id);
     if (!row || row.owner_id !== ownerId) throw new AppError('NOT_FOUND');
-    return (await this.withFiles([row]))[0] as Demand;
+    return (await this.withDetails([row]))[0] as Demand;
   }
 
   /** Deleting is refused once the demand is paid, settled or has a selected applicant. */
@@ -120,7 +121,16 @@ export class DemandService {
     if (!(await deleteOwnedUnpaidFile(this.db, ownerId, fileId))) throw new AppError('NOT_FOUND');
   }
 
-  async listOwn(ownerId: number, filter: OwnFilter, page: PageRequest) {
+  /**
+   * The owner's demands, each with all its applications, read by `applicationsOf` (the
+   * applications feature's) for the whole page at once; the selection comes from them.
+   */
+  async listOwn<A extends { id: number; selected: boolean }>(
+    ownerId: number,
+    filter: OwnFilter,
+    page: PageRequest,
+    applicationsOf: (demandIds: number[]) => Promise<ReadonlyMap<number, A[]>>,
+  ) {
     const { rows, total } = await listOwnerDemands(
       this.db,
       ownerId,
@@ -128,7 +138,20 @@ export class DemandService {
       page.perPage,
       offsetOf(page),
     );
-    return pageResult(await this.withFiles(rows), total, page);
+    const ids = rows.map((row) => row.id);
+    const [files, applications] = await Promise.all([filesOfDemands(this.db, ids), applicationsOf(ids)]);
+    const selection = new Map<number, number[]>();
+    for (const [demandId, list] of applications) {
+      selection.set(
+        demandId,
+        list.filter((a) => a.selected).map((a) => a.id),
+      );
+    }
+    const items = toDemands(rows, files, selection).map((demand) =>
+      // A fresh object: adding the field is far cheaper than copying it with a spread.
+      Object.assign(demand, { applications: applications.get(demand.id) ?? [] }),
+    );
+    return pageResult(items, total, page);
   }
 
   async listPublic(filter: { kind?: DemandKind; title?: string }, page: PageRequest) {
@@ -144,7 +167,7 @@ export class DemandService {
       page.perPage,
       offset,
     );
-    return pageResult(await this.withFiles(rows), total, page);
+    return pageResult(await this.withDetails(rows), total, page);
   }
 
   /** A reviewed demand for anyone; its owner also sees it before review. */
@@ -153,7 +176,7 @@ export class DemandService {
     if (!row || (row.review_state !== reviewCodes.approved && row.owner_id !== viewerId)) {
       throw new AppError('NOT_FOUND');
     }
-    const [demand] = await this.withFiles([row]);
+    const [demand] = await this.withDetails([row]);
     const [applicationCount, companyName] = await Promise.all([
       countApplications(this.db, id),
       verifiedCompanyName(this.db, row.owner_id),
@@ -164,7 +187,7 @@ export class DemandService {
 
   async awaitingReview(page: PageRequest) {
     const { rows, total } = await listDemandsAwaitingReview(this.db, page.perPage, offsetOf(page));
-    return pageResult(await this.withFiles(rows), total, page);
+    return pageResult(await this.withDetails(rows), total, page);
   }
 
   async review(id: number, decision: { approve: boolean; reason?: string }): Promise<void> {
@@ -179,19 +202,14 @@ export class DemandService {
     }
   }
 
-  /** Maps rows to demands, reading the files of the whole page in one query. */
-  async withFiles(rows: readonly DemandRow[]): Promise<Demand[]> {
-    const files = await filesOfDemands(
-      this.db,
-      rows.map((r) => r.id),
-    );
-    const byDemand = new Map<number, Demand['files']>();
-    for (const file of files) {
-      const list = byDemand.get(file.demand_id);
-      if (list) list.push({ id: file.id, url: file.url });
-      else byDemand.set(file.demand_id, [{ id: file.id, url: file.url }]);
-    }
-    return rows.map((row) => toDemand(row, byDemand.get(row.id) ?? []));
+  /** Maps rows to demands, reading the files and the selection of the whole page in one query each. */
+  async withDetails(rows: readonly DemandRow[]): Promise<Demand[]> {
+    const ids = rows.map((row) => row.id);
+    const [files, selection] = await Promise.all([
+      filesOfDemands(this.db, ids),
+      selectedOfDemands(this.db, ids),
+    ]);
+    return toDemands(rows, files, selection);
   }
 
   private dateStamp(now: number): string {
@@ -243,7 +261,21 @@ function columnsOf(input: DemandInput) {
   };
 }
 
-function toDemand(row: DemandRow, files: Demand['files']): Demand {
+function toDemands(
+  rows: readonly DemandRow[],
+  files: ReadonlyArray<{ id: number; demand_id: number; url: string }>,
+  selection: ReadonlyMap<number, number[]>,
+): Demand[] {
+  const byDemand = new Map<number, Demand['files']>();
+  for (const file of files) {
+    const list = byDemand.get(file.demand_id);
+    if (list) list.push({ id: file.id, url: file.url });
+    else byDemand.set(file.demand_id, [{ id: file.id, url: file.url }]);
+  }
+  return rows.map((row) => toDemand(row, byDemand.get(row.id) ?? [], selection.get(row.id) ?? []));
+}
+
+function toDemand(row: DemandRow, files: Demand['files'], selectedApplicationIds: number[]): Demand {
   return {
     id: row.id,
     orderNo: row.order_no,
@@ -261,6 +293,7 @@ function toDemand(row: DemandRow, files: Demand['files']): Demand {
     reviewReason: row.review_reason,
     paid: row.paid === 1,
     settled: row.settled === 1,
+    selectedApplicationIds,
     createdAt: new Date(Number(row.created_at)),
     files,
   };

@@ -82,12 +82,27 @@ export async function appendEntry(tx: Tx, entry: Insertable<LedgerEntriesTable>)
   await tx.insertInto('ledger_entries').values(entry).execute();
 }
 
-export function findEntryByKey(db: Db | Tx, idempotencyKey: string) {
-  return db
-    .selectFrom('ledger_entries')
-    .select(['id', 'kind', 'demand_id', 'application_id', 'amount_fen'])
+/** The answer stored under an idempotency key, parsed, or undefined when the key is new. */
+export async function findAnswer(db: Db, idempotencyKey: string): Promise<unknown> {
+  const row = await db
+    .selectFrom('idempotent_answers')
+    .select('answer')
     .where('idempotency_key', '=', idempotencyKey)
     .executeTakeFirst();
+  return row === undefined ? undefined : JSON.parse(row.answer);
+}
+
+/** Stores an answer under its key; a second call with the key fails on the primary key. */
+export async function saveAnswer(
+  tx: Tx,
+  idempotencyKey: string,
+  answer: unknown,
+  now: number,
+): Promise<void> {
+  await tx
+    .insertInto('idempotent_answers')
+    .values({ idempotency_key: idempotencyKey, answer: JSON.stringify(answer), created_at: now })
+    .execute();
 }
 
 export async function entriesOfAccount(db: Db, account: string, limit: number, offset: number) {
@@ -281,6 +296,29 @@ export async function markSettled(tx: Tx, demandId: number, now: number): Promis
     .execute();
 }
 
+/** Puts what an application was allocated; the caller holds the demand's row lock. */
+export async function setAllocation(tx: Tx, applicationIds: readonly number[], fen: number, now: number) {
+  if (applicationIds.length === 0) return;
+  await tx
+    .updateTable('applications')
+    .set({ allocated_fen: fen, updated_at: now })
+    .where('id', 'in', applicationIds)
+    .execute();
+}
+
+/** The selected applications of a demand not paid yet, oldest first: those a share goes to. */
+export async function selectedUnpaidIds(tx: Tx, demandId: number): Promise<number[]> {
+  const rows = await tx
+    .selectFrom('applications')
+    .select('id')
+    .where('demand_id', '=', demandId)
+    .where('selected', '=', 1)
+    .where('paid', '=', 0)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => row.id);
+}
+
 /** Marks a selected, delivered, unpaid application paid; answers whether it was in that state. */
 export async function markApplicationPaid(tx: Tx, applicationId: number, amountFen: number, now: number) {
   const result = await tx
@@ -308,7 +346,7 @@ export async function countSelectedUnpaid(tx: Tx, demandId: number): Promise<num
 export function lockApplication(tx: Tx, applicationId: number) {
   const query = tx
     .selectFrom('applications')
-    .select(['id', 'demand_id', 'applicant_id', 'selected', 'delivered', 'paid', 'paid_fen'])
+    .select(['id', 'demand_id', 'applicant_id', 'selected', 'delivered', 'paid', 'allocated_fen'])
     .where('id', '=', applicationId);
   return (hasRowLocks(tx) ? query.forUpdate() : query).executeTakeFirst();
 }

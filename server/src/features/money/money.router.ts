@@ -37,9 +37,12 @@ export const paymentRouter = router({
       ctx.services.money.payDemand(ctx.user.id, input.demandId, input.idempotencyKey),
     ),
 
-  /** Confirms a delivered application and pays it from the demand's escrow. */
+  /**
+   * Confirms a delivered application and pays it from the demand's escrow: `amountFen` when given,
+   * else the share it was allocated when selected (`allocatedFen`).
+   */
   payApplication: authedProcedure
-    .input(z.object({ applicationId: fields.id, amountFen, idempotencyKey }))
+    .input(z.object({ applicationId: fields.id, amountFen: amountFen.optional(), idempotencyKey }))
     .output(payoutResult)
     .mutation(({ ctx, input }) =>
       ctx.services.money.payApplication(

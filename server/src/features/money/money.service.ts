@@ -1,11 +1,11 @@
 import type { Clock } from '../../clock.js';
-import { type Db, isUniqueViolation } from '../../db/database.js';
+import { type Db, isUniqueViolation, type Tx } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import type { PageRequest } from '../../fields.js';
 import { offsetOf, pageResult } from '../../fields.js';
 import { findApplication } from '../applications/application.repository.js';
-import { findDemand, lockDemand } from '../demands/demand.repository.js';
+import { lockDemand } from '../demands/demand.repository.js';
 import {
   addToWallet,
   appendEntry,
@@ -13,7 +13,7 @@ import {
   entriesOfAccount,
   escrowAccount,
   escrowOf,
-  findEntryByKey,
+  findAnswer,
   fundEscrow,
   insertRecharge,
   lockApplication,
@@ -21,6 +21,7 @@ import {
   markApplicationPaid,
   markSettled,
   outsideAccount,
+  saveAnswer,
   takeFromEscrow,
   takeFromWallet,
   walletAccount,
@@ -66,168 +67,143 @@ export class MoneyService {
     options: { note?: string; idempotencyKey?: string } = {},
   ): Promise<{ rechargeId: number }> {
     const key = options.idempotencyKey && `recharge:${userId}:${options.idempotencyKey}`;
-    return this.idempotent(
-      key,
-      async () => {
-        const now = this.clock.now();
-        return inTransaction(this.db, async (tx) => {
-          await lockWallets(tx, [userId], now);
-          await addToWallet(tx, userId, amountFen, now);
-          const rechargeId = await insertRecharge(tx, { userId, amountFen, note: options.note ?? '', now });
-          await appendEntry(tx, {
-            kind: 'recharge',
-            amount_fen: amountFen,
-            from_account: outsideAccount,
-            to_account: walletAccount(userId),
-            user_id: userId,
-            recharge_id: rechargeId,
-            idempotency_key: key ?? null,
-            note: options.note ?? '',
-            created_at: now,
-          });
-          return { rechargeId };
-        });
-      },
-      async (entry) => ({ rechargeId: Number(entry.id) }),
-    );
+    return this.idempotent(key, async (tx, now) => {
+      await lockWallets(tx, [userId], now);
+      await addToWallet(tx, userId, amountFen, now);
+      const rechargeId = await insertRecharge(tx, { userId, amountFen, note: options.note ?? '', now });
+      await appendEntry(tx, {
+        kind: 'recharge',
+        amount_fen: amountFen,
+        from_account: outsideAccount,
+        to_account: walletAccount(userId),
+        user_id: userId,
+        recharge_id: rechargeId,
+        note: options.note ?? '',
+        created_at: now,
+      });
+      return { rechargeId };
+    });
   }
 
   /** Moves the demand's price from its owner's wallet into the demand's escrow, once. */
   async payDemand(ownerId: number, demandId: number, idempotencyKey?: string): Promise<{ paidFen: number }> {
     const key = idempotencyKey && `escrow:${ownerId}:${idempotencyKey}`;
-    return this.idempotent(
-      key,
-      () =>
-        inTransaction(this.db, async (tx) => {
-          const now = this.clock.now();
-          const demand = await lockDemand(tx, demandId);
-          if (!demand || demand.owner_id !== ownerId) throw new AppError('NOT_FOUND');
-          if (demand.paid) throw new AppError('DEMAND_ALREADY_PAID');
-          const price = Number(demand.price_fen);
-          await lockWallets(tx, [ownerId], now);
-          if (!(await takeFromWallet(tx, ownerId, price, now))) throw new AppError('BALANCE_TOO_LOW');
-          if (!(await fundEscrow(tx, demandId, price, now))) throw new AppError('DEMAND_ALREADY_PAID');
-          await appendEntry(tx, {
-            kind: 'escrow',
-            amount_fen: price,
-            from_account: walletAccount(ownerId),
-            to_account: escrowAccount(demandId),
-            user_id: ownerId,
-            demand_id: demandId,
-            idempotency_key: key ?? null,
-            note: '',
-            created_at: now,
-          });
-          return { paidFen: price };
-        }),
-      async (entry) => ({ paidFen: Number(entry.amount_fen) }),
-    );
+    return this.idempotent(key, async (tx, now) => {
+      const demand = await lockDemand(tx, demandId);
+      if (!demand || demand.owner_id !== ownerId) throw new AppError('NOT_FOUND');
+      if (demand.paid) throw new AppError('DEMAND_ALREADY_PAID');
+      const price = Number(demand.price_fen);
+      await lockWallets(tx, [ownerId], now);
+      if (!(await takeFromWallet(tx, ownerId, price, now))) throw new AppError('BALANCE_TOO_LOW');
+      if (!(await fundEscrow(tx, demandId, price, now))) throw new AppError('DEMAND_ALREADY_PAID');
+      await appendEntry(tx, {
+        kind: 'escrow',
+        amount_fen: price,
+        from_account: walletAccount(ownerId),
+        to_account: escrowAccount(demandId),
+        user_id: ownerId,
+        demand_id: demandId,
+        note: '',
+        created_at: now,
+      });
+      return { paidFen: price };
+    });
   }
 
   /**
-   * Confirms a delivered application and pays it from escrow. When the last selected application
-   * is paid, the demand is settled and what escrow has left goes back to the owner.
+   * Confirms a delivered application and pays it from escrow: the given amount, or without one the
+   * share it was allocated at selection. When the last selected application is paid, the demand is
+   * settled and what escrow has left goes back to the owner.
    */
   async payApplication(
     ownerId: number,
     applicationId: number,
-    amountFen: number,
+    amountFen: number | undefined,
     idempotencyKey?: string,
   ): Promise<PayoutResult> {
     const key = idempotencyKey && `payout:${ownerId}:${idempotencyKey}`;
     const found = await findApplication(this.db, applicationId);
     if (!found) throw new AppError('NOT_FOUND');
-    return this.idempotent(
-      key,
-      () =>
-        inTransaction(this.db, async (tx) => {
-          const now = this.clock.now();
-          const demand = await lockDemand(tx, found.demand_id);
-          if (!demand || demand.owner_id !== ownerId) throw new AppError('NOT_FOUND');
-          if (!demand.paid) throw new AppError('DEMAND_NOT_PAID');
-          const application = await lockApplication(tx, applicationId);
-          if (!application) throw new AppError('NOT_FOUND');
-          if (application.paid) throw new AppError('APPLICATION_ALREADY_PAID');
-          if (!application.selected || !application.delivered) throw new AppError('NOT_DELIVERED');
-          if (amountFen > (await escrowOf(tx, demand.id))) throw new AppError('ESCROW_TOO_LOW');
+    return this.idempotent(key, async (tx, now) => {
+      const demand = await lockDemand(tx, found.demand_id);
+      if (!demand || demand.owner_id !== ownerId) throw new AppError('NOT_FOUND');
+      if (!demand.paid) throw new AppError('DEMAND_NOT_PAID');
+      const application = await lockApplication(tx, applicationId);
+      if (!application) throw new AppError('NOT_FOUND');
+      if (application.paid) throw new AppError('APPLICATION_ALREADY_PAID');
+      if (!application.selected || !application.delivered) throw new AppError('NOT_DELIVERED');
+      const paidFen = amountFen ?? Number(application.allocated_fen);
+      if (paidFen > (await escrowOf(tx, demand.id))) throw new AppError('ESCROW_TOO_LOW');
 
-          const settles = (await countSelectedUnpaid(tx, demand.id)) === 1;
-          await lockWallets(
-            tx,
-            settles ? [application.applicant_id, ownerId] : [application.applicant_id],
-            now,
-          );
-          if (!(await markApplicationPaid(tx, applicationId, amountFen, now))) {
-            throw new AppError('APPLICATION_ALREADY_PAID');
-          }
-          if (amountFen > 0) {
-            if (!(await takeFromEscrow(tx, demand.id, amountFen, now))) throw new AppError('ESCROW_TOO_LOW');
-            await addToWallet(tx, application.applicant_id, amountFen, now);
-            await appendEntry(tx, {
-              kind: 'payout',
-              amount_fen: amountFen,
-              from_account: escrowAccount(demand.id),
-              to_account: walletAccount(application.applicant_id),
-              user_id: ownerId,
-              demand_id: demand.id,
-              application_id: applicationId,
-              idempotency_key: key ?? null,
-              note: '',
-              created_at: now,
-            });
-          }
-          let refundedFen = 0;
-          if (settles) {
-            refundedFen = await escrowOf(tx, demand.id);
-            if (refundedFen > 0) {
-              await addToWallet(tx, ownerId, refundedFen, now);
-              await appendEntry(tx, {
-                kind: 'refund',
-                amount_fen: refundedFen,
-                from_account: escrowAccount(demand.id),
-                to_account: walletAccount(ownerId),
-                user_id: ownerId,
-                demand_id: demand.id,
-                note: '',
-                created_at: now,
-              });
-            }
-            await markSettled(tx, demand.id, now);
-          }
-          return { paidFen: amountFen, settled: settles, refundedFen };
-        }),
-      async () => {
-        const application = await findApplication(this.db, applicationId);
-        const demand = application && (await findDemand(this.db, application.demand_id));
-        return {
-          paidFen: Number(application?.paid_fen ?? 0),
-          settled: demand?.settled === 1,
-          refundedFen: 0,
-        };
-      },
-    );
+      const settles = (await countSelectedUnpaid(tx, demand.id)) === 1;
+      await lockWallets(tx, settles ? [application.applicant_id, ownerId] : [application.applicant_id], now);
+      if (!(await markApplicationPaid(tx, applicationId, paidFen, now))) {
+        throw new AppError('APPLICATION_ALREADY_PAID');
+      }
+      if (paidFen > 0) {
+        if (!(await takeFromEscrow(tx, demand.id, paidFen, now))) throw new AppError('ESCROW_TOO_LOW');
+        await addToWallet(tx, application.applicant_id, paidFen, now);
+        await appendEntry(tx, {
+          kind: 'payout',
+          amount_fen: paidFen,
+          from_account: escrowAccount(demand.id),
+          to_account: walletAccount(application.applicant_id),
+          user_id: ownerId,
+          demand_id: demand.id,
+          application_id: applicationId,
+          note: '',
+          created_at: now,
+        });
+      }
+      let refundedFen = 0;
+      if (settles) {
+        refundedFen = await escrowOf(tx, demand.id);
+        if (refundedFen > 0) {
+          await addToWallet(tx, ownerId, refundedFen, now);
+          await appendEntry(tx, {
+            kind: 'refund',
+            amount_fen: refundedFen,
+            from_account: escrowAccount(demand.id),
+            to_account: walletAccount(ownerId),
+            user_id: ownerId,
+            demand_id: demand.id,
+            note: '',
+            created_at: now,
+          });
+        }
+        await markSettled(tx, demand.id, now);
+      }
+      return { paidFen, settled: settles, refundedFen };
+    });
   }
 
   /**
-   * With an idempotency key, a retry of an operation that already happened answers like the first
-   * call instead of failing or moving money again; two racing calls with one key move it once.
+   * Runs `work` in a transaction. With an idempotency key, its answer is stored under the key in the
+   * same transaction, and a retry answers exactly that instead of failing or moving money again;
+   * two racing calls with one key move it once (the loser's transaction fails on the key, or on the
+   * state the winner left, and then reads the winner's answer).
    */
   private async idempotent<T>(
     key: string | undefined,
-    run: () => Promise<T>,
-    replay: (entry: { id: number; amount_fen: number }) => Promise<T>,
+    work: (tx: Tx, now: number) => Promise<T>,
   ): Promise<T> {
+    const run = () =>
+      inTransaction(this.db, async (tx) => {
+        const now = this.clock.now();
+        const answer = await work(tx, now);
+        if (key) await saveAnswer(tx, key, answer, now);
+        return answer;
+      });
     if (!key) return run();
-    const done = await findEntryByKey(this.db, key);
-    if (done) return replay(done);
+    const stored = await findAnswer(this.db, key);
+    if (stored !== undefined) return stored as T;
     try {
       return await run();
     } catch (error) {
-      const raced =
-        isUniqueViolation(error) || error instanceof AppError
-          ? await findEntryByKey(this.db, key)
-          : undefined;
-      if (raced) return replay(raced);
+      if (isUniqueViolation(error) || error instanceof AppError) {
+        const raced = await findAnswer(this.db, key);
+        if (raced !== undefined) return raced as T;
+      }
       throw error;
     }
   }

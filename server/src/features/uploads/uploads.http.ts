@@ -1,6 +1,7 @@
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, errorTable } from '../../errors.js';
+import { multipartParts } from '../../http/multipart.js';
 import { failure, transportFailures } from '../../legacy/envelope.js';
 import { bearerCredentials, type Context, type Credentials } from '../../trpc/context.js';
 import { authenticate, storeOutage } from '../../trpc/init.js';
@@ -22,7 +23,7 @@ export async function uploadsHttp(app: FastifyInstance, options: UploadsHttpOpti
       const user = await authenticate(ctx);
       if (!req.isMultipart()) throw new AppError('UPLOAD_MISSING');
       let uploaded: UploadedFile | undefined;
-      for await (const part of req.parts({ preservePath: true })) {
+      for await (const part of multipartParts(req)) {
         if (part.type !== 'file') continue;
         if (part.fieldname !== 'file' || uploaded) {
           part.file.resume();

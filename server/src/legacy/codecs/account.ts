@@ -7,8 +7,9 @@ import type {
 } from '../../features/account/account.schemas.js';
 import type { FileRef } from '../../features/uploads/uploads.schemas.js';
 import { formatLegacyDate, parseLegacyDate } from './dates.js';
+import { byLabel } from './labels.js';
 import { encodeUser } from './user.js';
-import { fenToYuan, integer, joinedText, type LegacyFields, text, yuanToFen } from './values.js';
+import { enumCode, fenToYuan, integer, joinedText, type LegacyFields, text, yuanToFen } from './values.js';
 
 /*
  * Verification records between their legacy shapes (CONTRACT.md §4–5) and the typed API. Absent
@@ -54,13 +55,10 @@ function dateParts(value: unknown, timeZone: string): Date[] {
   return parts.filter((part) => part !== '').map((part) => parseLegacyDate(part, timeZone));
 }
 
-/** `hesuan`: 0 independent, 1 non-independent accounting; `""` clears. */
+/** `hesuan`: 0 independent, 1 non-independent accounting, or the label a person typed; `""` clears. */
 function accounting(value: unknown) {
   if (value === '') return null;
-  const code = integer(value);
-  if (code === 0) return 'independent' as const;
-  if (code === 1) return 'nonIndependent' as const;
-  return value as 'independent';
+  return enumCode(value, { 0: 'independent', 1: 'nonIndependent' } as const, byLabel(accountingLabels));
 }
 
 /** Registered capital arrives in 万元 (ten-thousand yuan); stored as fen like all money. */

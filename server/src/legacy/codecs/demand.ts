@@ -11,6 +11,7 @@ import type { LegacyRequest } from '../route.js';
 import { formatLegacyDate, parseLegacyDate } from './dates.js';
 import {
   applicationPaidLabel,
+  byLabel,
   deliveredLabel,
   demandKindLabels,
   demandPaidLabel,
@@ -26,8 +27,10 @@ const byCode = <T extends string>(codes: Record<T, number>) =>
   Object.fromEntries(Object.entries(codes).map(([name, code]) => [code, name])) as Record<number, T>;
 const kindByCode = byCode<DemandKind>(kindCodes);
 const settlementByCode = byCode<Settlement>(settlementCodes);
-export const decodeKind = (value: unknown) => enumCode(value, kindByCode);
-export const decodeSettlement = (value: unknown) => enumCode(value, settlementByCode);
+const kindByLabel = byLabel(demandKindLabels);
+const settlementByLabel = byLabel(settlementLabels);
+export const decodeKind = (value: unknown) => enumCode(value, kindByCode, kindByLabel);
+export const decodeSettlement = (value: unknown) => enumCode(value, settlementByCode, settlementByLabel);
 
 /** Chinese names of the demand fields, from seed/api.txt. */
 export const demandLabels = {
@@ -82,6 +85,8 @@ export function encodeDemand(d: Omit<Demand, 'reviewReason'> & { reviewReason?: 
     ...(d.reviewReason === undefined ? {} : { reason: d.reviewReason }),
     pay: demandPaidLabel(d.paid),
     suan: settledLabel(d.settled),
+    // The old `order_id`: the selected applications, comma-joined; `""` while nobody is selected.
+    order_id: d.selectedApplicationIds.join(','),
     time: formatLegacyDate(d.createdAt, timeZone),
   };
 }
@@ -104,7 +109,8 @@ export function encodeApplication(a: Application, timeZone: string) {
     over: a.deliveryPreview.join(','),
     source: a.deliverySource ?? '',
     time: formatLegacyDate(a.createdAt, timeZone),
-    price: fenToYuan(a.paidFen),
+    // 雇主分配金额: the share allocated at selection until paid, then what was paid.
+    price: fenToYuan(a.paid ? a.paidFen : a.allocatedFen),
     pay: applicationPaidLabel(a.paid),
     state: selectedLabel(a.selected),
     ok: deliveredLabel(a.delivered),
@@ -115,9 +121,12 @@ export function encodeApplication(a: Application, timeZone: string) {
 /** A row of the owner's `/user/goods/index`: the demand with all and with the selected applications. */
 export function encodeOwnDemand(d: Demand & { applications: Application[] }, timeZone: string) {
   const applications = d.applications.map((a) => encodeApplication(a, timeZone));
+  const selected = applications.filter((_, i) => d.applications[i]?.selected);
   return withFields(encodeDemand(d, timeZone), {
     order_id_list: applications,
-    order_id_ok: applications.filter((_, i) => d.applications[i]?.selected),
+    // The client reads any truthy value, an empty array too, as "already matched" and then offers
+    // no payment: `""` while nobody is selected (CONTRACT.md §5).
+    order_id_ok: selected.length > 0 ? selected : '',
   });
 }
 

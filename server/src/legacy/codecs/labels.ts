@@ -12,3 +12,14 @@ export const settledLabel = (settled: boolean) => (settled ? '已结算' : '未�
 export const selectedLabel = (selected: boolean) => (selected ? '锁定' : '正常');
 export const applicationPaidLabel = (paid: boolean) => (paid ? '已支付' : '未支付');
 export const deliveredLabel = (delivered: boolean) => (delivered ? '已完结' : '未完结');
+
+/** A label table turned around, for inputs that arrive as the label the user reads. */
+export const byLabel = <T extends string>(labels: Readonly<Record<T, string>>) =>
+  Object.fromEntries(Object.entries(labels).map(([value, label]) => [label, value])) as Record<string, T>;
+
+/** The two labels of each `0`/`1` field legacy clients may filter on. */
+export const flagLabels = {
+  paid: { no: '未支付', yes: demandPaidLabel(true) },
+  settled: { no: settledLabel(false), yes: settledLabel(true) },
+  invoiced: { no: '未开票', yes: '已开票' },
+} as const;

@@ -9,13 +9,22 @@ import { yuanTextToFen } from '../../fields.js';
 
 export type LegacyFields = Record<string, unknown>;
 
-const isAbsent = (value: unknown) => value === undefined || value === null || value === '';
+/**
+ * Not given: nothing, or an empty or blank string. Forms post an untouched box as `""`, and the
+ * deployed client's "all" tab posts `bill: " "` (CONTRACT.md §4: such a filter means no filter).
+ */
+const isAbsent = (value: unknown) =>
+  value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 
 /** A text field: strings as given, numbers as their decimal text, nothing for absent. */
 export function text(value: unknown): string {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return (value === null ? undefined : value) as string;
 }
+
+/** A text filter: absent or blank means "do not filter". */
+export const optionalText = (value: unknown): string | undefined =>
+  isAbsent(value) ? undefined : text(value);
 
 /** An integer field: `12` or `"12"`; absent stays undefined. */
 export function integer(value: unknown): number {
@@ -30,12 +39,27 @@ export function firstOf(fields: LegacyFields, ...names: string[]): unknown {
   return undefined;
 }
 
-/** Maps a legacy enumeration code (`1`, `"2"`) onto the typed value; absent or `0` means "not given". */
-export function enumCode<T extends string>(value: unknown, byCode: Record<number, T>): T {
+/**
+ * Maps a legacy enumeration onto the typed value. Clients send the code (`1`, `"2"`) or, from
+ * free-text boxes, the label the user reads (`独立核算`): both are accepted (CONTRACT.md §4).
+ * Absent, and `0` where 0 is no code of the enumeration, mean "not given".
+ */
+export function enumCode<T extends string | boolean>(
+  value: unknown,
+  byCode: Readonly<Record<number, T>>,
+  labels?: Readonly<Record<string, T>>,
+): T {
   const code = integer(value);
-  if (code === undefined || code === 0) return undefined as unknown as T;
-  return (typeof code === 'number' && byCode[code] !== undefined ? byCode[code] : value) as T;
+  if (code === undefined) return undefined as unknown as T;
+  if (typeof code === 'number' && byCode[code] !== undefined) return byCode[code];
+  if (code === 0) return undefined as unknown as T;
+  const label = typeof value === 'string' ? value.trim() : undefined;
+  return (label !== undefined && labels && Object.hasOwn(labels, label) ? labels[label] : value) as T;
 }
+
+/** A `0`/`1` filter (`pay`, `suan`, `bill`), by code or by its two labels; absent means no filter. */
+export const flagCode = (value: unknown, labels: { readonly no: string; readonly yes: string }): boolean =>
+  enumCode<boolean>(value, { 0: false, 1: true }, { [labels.no]: false, [labels.yes]: true });
 
 /** Yuan as a number or string with at most two decimals (`100`, `"100.5"`) into integer fen; else passed through. */
 export function yuanToFen(value: unknown): number {

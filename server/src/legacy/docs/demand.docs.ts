@@ -109,7 +109,9 @@ export const demandDocs = legacyDocs({
     summary: { zh: '需求列表', en: 'List my demands' },
     description:
       'Newest first, filtered by what is given. Each row carries all its applications (`order_id_list`) and ' +
-      'the selected ones (`order_id_ok`), with the applicants’ `phone`.',
+      'the selected ones (`order_id_ok`; `""` while nobody is selected, since clients read an empty array as ' +
+      '"already matched"), with the applicants’ `phone`. An application’s `price` is its share of the ' +
+      'demand’s price once selected (split evenly in fen, the remainder to the oldest), then what was paid.',
     fields: {
       title: { type: 'text', en: 'Only titles containing this text.', example: '小程序' },
       show: flag('Review state: 0 awaiting review (or rejected), 1 approved.'),
@@ -124,7 +126,7 @@ export const demandDocs = legacyDocs({
       as: 'employer',
       request: { page: 1 },
       live: async (w) => {
-        await w.application('applied');
+        await w.application('selected');
         return {};
       },
     },

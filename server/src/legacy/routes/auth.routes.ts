@@ -1,3 +1,4 @@
+import { userTypeLabels } from '../codecs/labels.js';
 import { encodeLogin } from '../codecs/user.js';
 import { enumCode, firstOf, integer, text } from '../codecs/values.js';
 import { legacyRoute, noData, sessionFields } from '../route.js';
@@ -17,7 +18,10 @@ export const authRoutes = [
     decode: (f) => ({
       phone: text(f.phone),
       code: text(f.smscode),
-      userType: enumCode(f.usertype, { 1: 'person', 2: 'company' } as const),
+      userType: enumCode(f.usertype, { 1: 'person', 2: 'company' } as const, {
+        [userTypeLabels.person]: 'person',
+        [userTypeLabels.company]: 'company',
+      }),
     }),
     call: (api, input) => api.auth.loginWithSmsCode(input),
     encode: encodeLogin,

@@ -7,29 +7,20 @@ import {
   encodeOwnDemand,
   encodePublicDemand,
 } from '../codecs/demand.js';
+import { flagLabels } from '../codecs/labels.js';
 import { decodePageFields, encodePaginator } from '../codecs/paginator.js';
-import { integer, type LegacyFields, text } from '../codecs/values.js';
+import { enumCode, flagCode, integer, type LegacyFields, optionalText } from '../codecs/values.js';
 import { legacyRoute, noData, sessionFields } from '../route.js';
 
-/** `0`/`1` filter fields; absent or empty means "do not filter". */
-function flagFilter(value: unknown): boolean {
-  const flag = integer(value);
-  if (flag === undefined) return undefined as unknown as boolean;
-  return (flag === 0 ? false : flag === 1 ? true : value) as boolean;
-}
-
-function reviewFilter(value: unknown) {
-  const flag = flagFilter(value);
-  return (flag === undefined ? undefined : flag === true ? 'approved' : flag === false ? 'pending' : value) as
-    | 'approved'
-    | 'pending';
-}
+/** `show`: 0 未审核, 1 已审核 (by code or label); absent or blank means "do not filter". */
+const reviewFilter = (value: unknown) =>
+  enumCode(value, { 0: 'pending', 1: 'approved' } as const, { 未审核: 'pending', 已审核: 'approved' });
 
 const ownListFilter = (f: LegacyFields) => ({
-  title: text(f.title) || undefined,
+  title: optionalText(f.title),
   review: reviewFilter(f.show),
-  paid: flagFilter(f.pay),
-  settled: flagFilter(f.suan),
+  paid: flagCode(f.pay, flagLabels.paid),
+  settled: flagCode(f.suan, flagLabels.settled),
   kind: decodeKind(f.titletype),
   settlement: decodeSettlement(f.pricetype),
   ...decodePageFields(f),
@@ -95,7 +86,7 @@ export const demandRoutes = [
     decode: (f) => ({
       kind: decodeKind(f.titletype),
       // Not in the old API: title search, an extra field old clients never send.
-      title: text(f.title) || undefined,
+      title: optionalText(f.title),
       ...decodePageFields(f),
     }),
     call: (api, input) => api.demands.list(input),

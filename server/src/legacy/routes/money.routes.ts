@@ -1,22 +1,20 @@
+import { flagLabels } from '../codecs/labels.js';
 import { encodeInvoiceRequest, encodeRecharge } from '../codecs/money.js';
 import { decodePageFields, encodePaginator } from '../codecs/paginator.js';
-import { firstOf, idList, integer, type LegacyFields, yuanToFen } from '../codecs/values.js';
+import { firstOf, flagCode, idList, integer, type LegacyFields, yuanToFen } from '../codecs/values.js';
 import { legacyRoute, noData } from '../route.js';
 
 const pageLabels = { page: '页数', perPage: '每页条数' };
-
-/** `bill` filters recharges on invoiced (1) or not (0); absent or empty lists all. */
-function invoicedFilter(value: unknown): boolean {
-  const flag = integer(value);
-  if (flag === undefined) return undefined as unknown as boolean;
-  return (flag === 1 ? true : flag === 0 ? false : value) as boolean;
-}
 
 const rechargeList = (path: string) =>
   legacyRoute({
     path,
     labels: { invoiced: '开票状态', ...pageLabels },
-    decode: (f: LegacyFields) => ({ invoiced: invoicedFilter(f.bill), ...decodePageFields(f) }),
+    // `bill` filters on invoiced (1) or not (0); absent or blank (the client's 全部 tab) lists all.
+    decode: (f: LegacyFields) => ({
+      invoiced: flagCode(f.bill, flagLabels.invoiced),
+      ...decodePageFields(f),
+    }),
     call: (api, input) => api.billing.recharges(input),
     encode: (page, { timeZone }) => encodePaginator(page, (r) => encodeRecharge(r, timeZone)),
   });
@@ -33,7 +31,8 @@ export const moneyRoutes = [
   legacyRoute({
     path: '/user/goods/pay',
     labels: { applicationId: '需求申请ID', amountFen: '金额' },
-    decode: (f) => ({ applicationId: integer(f.id), amountFen: yuanToFen(f.price) }),
+    // The client has no amount box and sends the row's `price`: 0, empty or absent pays the share.
+    decode: (f) => ({ applicationId: integer(f.id), amountFen: yuanToFen(f.price) || undefined }),
     call: (api, input) => api.payments.payApplication(input),
     encode: noData,
   }),

@@ -1,0 +1,30 @@
+import type { Tx } from '../../db/database.js';
+import { escrowOf, selectedUnpaidIds, setAllocation } from './money.repository.js';
+
+/**
+ * Splits an amount evenly in fen among `count` recipients listed oldest first; the remainder fen
+ * go one each to the first ones (100.01 yuan over two: 50.01 and 50.00), so the shares always add
+ * up to the amount.
+ */
+export function splitEvenly(totalFen: number, count: number): number[] {
+  if (count <= 0) return [];
+  const base = Math.floor(totalFen / count);
+  const remainder = totalFen - base * count;
+  return Array.from({ length: count }, (_, i) => (i < remainder ? base + 1 : base));
+}
+
+/**
+ * Allocates what the demand's escrow holds among its selected, unpaid applications (the old
+ * `goods_order.price`, 雇主分配金额). Before any payout the escrow is the whole price, so the shares
+ * add up to the price; after one, what is left is shared among those still to be paid, so paid
+ * amounts and shares still add up to it. The caller holds the demand's row lock.
+ */
+export async function allocateEscrow(tx: Tx, demandId: number, now: number): Promise<void> {
+  const ids = await selectedUnpaidIds(tx, demandId);
+  const shares = splitEvenly(await escrowOf(tx, demandId), ids.length);
+  // At most two distinct shares: one update for each.
+  const larger = ids.filter((_, i) => shares[i] !== shares.at(-1));
+  const smaller = ids.slice(larger.length);
+  await setAllocation(tx, larger, shares[0] ?? 0, now);
+  await setAllocation(tx, smaller, shares.at(-1) ?? 0, now);
+}
