@@ -80,10 +80,16 @@ The URLs deployed apps call (\`/index/...\` public, \`/user/...\` logged in).
   503 (a store is down) and 500 (a bug) change the status, still with the envelope.
 - **Login**: \`/user/...\` routes take \`user_id_check\` and \`token_check\` from the login answer;
   failure is \`没有登录或状态过期\`.
-- **Values**: text fields refuse control characters (line breaks are allowed in long texts);
-  dates come back as \`YYYY-MM-DD HH:mm:ss\` in the display time zone; money as yuan numbers;
+- **Values**: text fields refuse control characters (line breaks are allowed in long texts); an
+  enumerated input takes its code or its label (\`titletype\` \`2\` or \`全职\`, \`hesuan\` \`独立核算\`);
+  an optional filter that is empty or only whitespace means no filter; dates come back as \`YYYY-MM-DD HH:mm:ss\` in the display time zone; money as yuan numbers;
   multi-file fields as comma-joined URLs; lists as the ThinkPHP paginator
   \`{total, per_page, current_page, last_page, data}\`.
+
+- **Money flow**: \`/user/goods/ok\` allocates the demand's escrow among the selected applications
+  (split evenly in fen, the remainder fen to the earliest ids; again when the selection grows);
+  an application's \`price\` is that share until paid, then what was paid. \`/user/goods/pay\` with
+  \`price\` 0, empty or absent pays the share, with an amount that amount.
 
 ### Enumerated outputs
 

@@ -79,18 +79,17 @@ function dispositionOf(file: UploadedFile): string {
 
 /** Failures as the typed API states them: the AppError code and its English message. */
 function sendFailure(reply: FastifyReply, error: unknown) {
-  const known =
-    error instanceof AppError
-      ? error
-      : (storeOutage(error) ??
-        // multipart's own cap (413) and a malformed form are the client's doing.
-        ((error as { statusCode?: number }).statusCode === 413
-          ? new AppError('UPLOAD_TOO_LARGE', { cause: error })
-          : (error as { statusCode?: number }).statusCode === 400
-            ? new AppError('VALIDATION_FAILED', { cause: error })
-            : undefined));
+  const known = error instanceof AppError ? error : (storeOutage(error) ?? clientFault(reply, error));
   if (!known) throw error;
   return reply
     .code(getHTTPStatusCodeFromError(known))
     .send({ error: { code: known.appCode, message: errorTable[known.appCode].en } });
+}
+
+/** Multipart's own cap (413) and a malformed form (400) are the client's doing: a log line, no stack. */
+function clientFault(reply: FastifyReply, error: unknown): AppError | undefined {
+  const status = (error as { statusCode?: number }).statusCode;
+  if (status !== 413 && status !== 400) return undefined;
+  reply.request.log.info({ status, reason: (error as Error).message }, 'bad request');
+  return new AppError(status === 413 ? 'UPLOAD_TOO_LARGE' : 'VALIDATION_FAILED', { cause: error });
 }

@@ -86,7 +86,9 @@ export const applicationDocs = legacyDocs({
     summary: { zh: '企业需求选择接单用户', en: 'Select applicants' },
     description:
       'The demand’s owner selects among its applications; the demand must be paid. Selected ones become ' +
-      '锁定. Answers the selected ids in `order_id`.',
+      '锁定, and the escrow is allocated among the selected unpaid applications: split evenly in fen, the ' +
+      'remainder fen to the earliest ids (100.01 over two: 50.01 and 50.00), again whenever the selection ' +
+      'grows. Each share shows as the application’s `price`. Answers the selected ids in `order_id`.',
     fields: {
       goods_id: demandId('The demand (one of yours, paid).'),
       order_id: { type: 'idList', en: 'The applications to select.', example: '25,26' },

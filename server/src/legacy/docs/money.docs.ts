@@ -41,13 +41,14 @@ export const moneyDocs = legacyDocs({
   '/user/goods/pay': {
     summary: { zh: '企业用户确认成果', en: 'Accept a delivery and pay it' },
     description:
-      'Pays `price` from the demand’s escrow to a delivered application. When every selected application ' +
-      'is paid, the demand becomes 已结算 and any escrow left returns to the owner’s wallet.',
+      'Pays a delivered application from the demand’s escrow: its allocated share (the row’s `price`) when ' +
+      '`price` is 0, empty or absent, else the given amount. When every selected application is paid, the ' +
+      'demand becomes 已结算 and any escrow left returns to the owner’s wallet.',
     fields: {
       id: { type: 'integer', en: 'The application (delivered, of your demand).', example: 25 },
       price: {
         type: 'yuan',
-        en: 'Amount to pay, in yuan; at most what escrow has left.',
+        en: 'Amount to pay, in yuan, at most what escrow has left; 0, empty or absent pays the allocated share.',
         example: '1500.50',
       },
     },

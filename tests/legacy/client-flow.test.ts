@@ -1,0 +1,337 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, isAppError } from '../../client-sdk/index.js';
+import { adminSession, checkFields, loginBySms } from '../support/auth-flow.js';
+import { backends } from '../support/backends.js';
+import { legacyPost } from '../support/legacy-client.js';
+import {
+  apply,
+  approveDemand,
+  credit,
+  fundAndPay,
+  postDemand,
+  type Session,
+  uploadFile,
+} from '../support/marketplace-flow.js';
+import { samplePng, sampleZip } from '../support/sample-files.js';
+import { listen, randomPhone, startTestApp, type TestApp } from '../support/test-app.js';
+
+/**
+ * What the deployed web client sends and reads, page by page (CONTRACT.md §4–5 as amended after
+ * it was driven in a browser): the bodies below are the ones it posts.
+ */
+describe.each(backends)('the deployed web client ($name)', (backend) => {
+  let t: TestApp;
+  let url: string;
+  beforeAll(async () => {
+    t = await startTestApp(backend);
+    url = await listen(t);
+  });
+  afterAll(() => t.close());
+
+  const post = (path: string, session: Session, fields: Record<string, unknown> = {}) =>
+    legacyPost(t.app, path, { ...checkFields(session), ...fields });
+  const okData = async (path: string, session: Session, fields: Record<string, unknown> = {}) => {
+    const answer = await post(path, session, fields);
+    expect(answer.body, `${path} ${JSON.stringify(fields)}`).toMatchObject({ res: 1, err: '' });
+    return answer.body.data as Record<string, unknown>;
+  };
+  const balanceOf = async (session: Session) =>
+    (await createClient({ url, token: session.token }).wallet.get.query()).balanceFen;
+
+  async function deliver(applicant: Session, applicationId: number) {
+    const over = await uploadFile(t, applicant, samplePng(), 'preview.png');
+    const source = await uploadFile(t, applicant, sampleZip(), 'result.zip');
+    await okData('/user/goods_order/ok', applicant, { id: applicationId, over, source });
+  }
+
+  /** A paid demand of `price` yuan with two applicants, nobody selected yet. */
+  async function paidDemandWithTwoApplicants(price: string) {
+    const owner = await loginBySms(t, undefined, 2);
+    const alice = await loginBySms(t, undefined, 1);
+    const bob = await loginBySms(t, undefined, 1);
+    const demandId = await postDemand(t, owner, { price });
+    await approveDemand(t, demandId);
+    const first = await apply(t, alice, demandId);
+    const second = await apply(t, bob, demandId);
+    await fundAndPay(t, owner, demandId, price);
+    return { owner, alice, bob, demandId, first, second };
+  }
+
+  /** The owner's list row of one demand, as `/user/goods/index` shows it. */
+  async function ownRow(owner: Session, demandId: number) {
+    const page = await okData('/user/goods/index', owner, { page: 1 });
+    const row = (page.data as Array<Record<string, unknown>>).find((r) => r.id === demandId);
+    if (!row) throw new Error(`demand ${demandId} not listed`);
+    return row as Record<string, unknown> & {
+      order_id_ok: '' | Array<Record<string, unknown>>;
+      order_id_list: Array<Record<string, unknown>>;
+    };
+  }
+
+  it('offers payment while nobody is selected, then pays each applicant their share', async () => {
+    const { owner, alice, bob, demandId, first, second } = await paidDemandWithTwoApplicants('100.01');
+
+    // Nobody selected: `order_id_ok` is "" (falsy, length 0), so the client offers to pay.
+    const before = await ownRow(owner, demandId);
+    expect(before.order_id_ok).toBe('');
+    expect(before.order_id).toBe('');
+    expect(before.order_id_list.map((a) => a.price)).toEqual([0, 0]);
+
+    await okData('/user/goods/ok', owner, { goods_id: demandId, order_id: `${first},${second}` });
+
+    // 100.01 over two: the earliest application gets the odd fen.
+    const selected = await ownRow(owner, demandId);
+    expect(selected.order_id).toBe(`${first},${second}`);
+    expect(selected.order_id_ok).toEqual([
+      expect.objectContaining({ id: first, price: 50.01, state: '锁定', pay: '未支付' }),
+      expect.objectContaining({ id: second, price: 50, state: '锁定', pay: '未支付' }),
+    ]);
+
+    await deliver(alice, first);
+    await deliver(bob, second);
+    // The client has no amount box: it sends the row's `price`.
+    const rows = (await ownRow(owner, demandId)).order_id_ok;
+    for (const row of rows as Array<Record<string, unknown>>) {
+      expect(await post('/user/goods/pay', owner, { id: row.id, price: row.price })).toMatchObject({
+        body: { res: 1, err: '', data: '' },
+      });
+    }
+    expect(await balanceOf(alice)).toBe(5001);
+    expect(await balanceOf(bob)).toBe(5000);
+    expect(await balanceOf(owner)).toBe(0);
+
+    const settled = await ownRow(owner, demandId);
+    expect(settled).toMatchObject({ suan: '已结算', order_id: `${first},${second}` });
+    expect((settled.order_id_ok as Array<Record<string, unknown>>).map((a) => [a.price, a.pay])).toEqual([
+      [50.01, '已支付'],
+      [50, '已支付'],
+    ]);
+  });
+
+  it('pays the share when price is 0, empty or absent, and an explicit price as given', async () => {
+    const owner = await loginBySms(t, undefined, 2);
+    const workers = await Promise.all([1, 2, 3, 4].map(() => loginBySms(t, undefined, 1)));
+    const demandId = await postDemand(t, owner, { price: '40' });
+    await approveDemand(t, demandId);
+    const ids = [];
+    for (const worker of workers) ids.push(await apply(t, worker, demandId));
+    await fundAndPay(t, owner, demandId, '40');
+    await okData('/user/goods/ok', owner, { goods_id: demandId, order_id: ids.join(',') });
+    for (const [i, worker] of workers.entries()) await deliver(worker, ids[i] as number);
+
+    await okData('/user/goods/pay', owner, { id: ids[0], price: 0 });
+    await okData('/user/goods/pay', owner, { id: ids[1], price: '' });
+    await okData('/user/goods/pay', owner, { id: ids[2] });
+    await okData('/user/goods/pay', owner, { id: ids[3], price: '2.5' });
+    const balances = await Promise.all(workers.map(balanceOf));
+    expect(balances).toEqual([1000, 1000, 1000, 250]);
+    // What escrow kept of the last share went back to the owner on settlement.
+    expect(await balanceOf(owner)).toBe(750);
+    const paidRows = (await ownRow(owner, demandId)).order_id_ok as Array<Record<string, unknown>>;
+    expect(paidRows.map((a) => a.price)).toEqual([10, 10, 10, 2.5]);
+  });
+
+  it('shares anew when the selection grows before any payout', async () => {
+    const { owner, demandId, first, second } = await paidDemandWithTwoApplicants('100.01');
+    const carol = await loginBySms(t, undefined, 1);
+    const third = await apply(t, carol, demandId);
+    await okData('/user/goods/ok', owner, { goods_id: demandId, order_id: first });
+    expect((await ownRow(owner, demandId)).order_id_ok).toEqual([
+      expect.objectContaining({ id: first, price: 100.01 }),
+    ]);
+    // Selecting an already selected applicant again changes nothing.
+    await okData('/user/goods/ok', owner, { goods_id: demandId, order_id: [first] });
+    await okData('/user/goods/ok', owner, { goods_id: demandId, order_id: [second, third] });
+    const shares = ((await ownRow(owner, demandId)).order_id_ok as Array<Record<string, unknown>>).map(
+      (a) => [a.id, a.price],
+    );
+    // 10001 fen over three: 3334, 3334, 3333; the shares add up to the price.
+    expect(shares).toEqual([
+      [first, 33.34],
+      [second, 33.34],
+      [third, 33.33],
+    ]);
+  });
+
+  it('shows the typed allocation and pays the share through the SDK, a retry answering like the first', async () => {
+    const { owner, alice, bob, demandId, first, second } = await paidDemandWithTwoApplicants('100.01');
+    const api = createClient({ url, token: owner.token });
+    await api.applications.select.mutate({ demandId, applicationIds: [first, second] });
+    const page = await api.demands.listMine.query({ perPage: 100 });
+    const mine = page.items.find((d) => d.id === demandId);
+    expect(mine?.selectedApplicationIds).toEqual([first, second]);
+    expect(mine?.applications.map((a) => [a.id, a.allocatedFen, a.paidFen])).toEqual([
+      [first, 5001, 0],
+      [second, 5000, 0],
+    ]);
+    await deliver(alice, first);
+    await deliver(bob, second);
+
+    const pay = { applicationId: first, idempotencyKey: 'share-payout-0001' };
+    expect(await api.payments.payApplication.mutate(pay)).toEqual({
+      paidFen: 5001,
+      settled: false,
+      refundedFen: 0,
+    });
+    expect(await api.payments.payApplication.mutate(pay)).toEqual({
+      paidFen: 5001,
+      settled: false,
+      refundedFen: 0,
+    });
+    // The settling payout refunds what escrow kept; its retries answer the same refund, at once too.
+    const settle = { applicationId: second, amountFen: 4000, idempotencyKey: 'share-payout-0002' };
+    const answers = await Promise.all([1, 2, 3, 4].map(() => api.payments.payApplication.mutate(settle)));
+    for (const answer of answers) expect(answer).toEqual({ paidFen: 4000, settled: true, refundedFen: 1000 });
+    expect(await api.payments.payApplication.mutate(settle)).toEqual({
+      paidFen: 4000,
+      settled: true,
+      refundedFen: 1000,
+    });
+    expect(await balanceOf(owner)).toBe(1000);
+    expect(await balanceOf(bob)).toBe(4000);
+    const third = await api.payments.payApplication
+      .mutate({ applicationId: second })
+      .catch((e: unknown) => e);
+    expect(isAppError(third, 'APPLICATION_ALREADY_PAID')).toBe(true);
+  });
+
+  it('carries order_id on every demand output, for the older client’s 您已被选中', async () => {
+    const { owner, alice, demandId, first } = await paidDemandWithTwoApplicants('30');
+    await okData('/user/goods/ok', owner, { goods_id: demandId, order_id: first });
+    const publicPage = await legacyPost(t.app, '/index/goods/index', { limit: 100 });
+    const listed = (publicPage.body.data as { data: Array<Record<string, unknown>> }).data.find(
+      (d) => d.id === demandId,
+    );
+    expect(listed?.order_id).toBe(String(first));
+    expect((await legacyPost(t.app, '/index/goods/goodsinfo', { id: demandId })).body.data).toMatchObject({
+      order_id: String(first),
+    });
+    expect(await okData('/user/goods/info', owner, { id: demandId })).toMatchObject({
+      order_id: String(first),
+    });
+    expect(await okData('/user/goods_order/info', alice, { id: first })).toMatchObject({
+      price: 30,
+      state: '锁定',
+      goodsinfo: { id: demandId, order_id: String(first) },
+    });
+    const mine = await okData('/user/goods_order/index', alice);
+    expect((mine.data as Array<Record<string, unknown>>)[0]).toMatchObject({
+      goods: { id: demandId, order_id: String(first) },
+    });
+  });
+
+  it('treats a blank filter as no filter and accepts labels for every enumerated input', async () => {
+    // Registering with the label the user picked instead of its code.
+    const phone = randomPhone();
+    await legacyPost(t.app, '/index/api/sms', { phone });
+    const login = await legacyPost(t.app, '/index/api/loginphone', {
+      phone,
+      smscode: t.sms.lastCodeFor(phone),
+      usertype: '企业用户',
+    });
+    const { user_id: userId, token } = login.body.data as { user_id: number; token: string };
+    const company = { userId, token, phone };
+    expect(await okData('/user/info/info', company)).toMatchObject({ usertype: '企业用户' });
+
+    await credit(t, company, '10');
+    await credit(t, company, '20');
+    const [newest] = ((await okData('/user/pay_log/index', company)).data as Array<{ id: number }>) ?? [];
+    await okData('/user/bill_log/add', company, { inverst_id: newest?.id });
+    for (const path of ['/user/pay_log/index', '/user/invest_log/index']) {
+      expect(await okData(path, company, { bill: ' ' }), path).toMatchObject({ total: 2 });
+      expect(await okData(path, company, { bill: '' }), path).toMatchObject({ total: 2 });
+      expect(await okData(path, company, { bill: '已开票' }), path).toMatchObject({ total: 1 });
+      expect(await okData(path, company, { bill: 0 }), path).toMatchObject({ total: 1 });
+    }
+
+    const id = await postDemand(t, company, { titletype: '全职', pricetype: '日结' });
+    expect(await okData('/user/goods/info', company, { id })).toMatchObject({
+      titletype: '全职',
+      pricetype: '日结',
+    });
+    const blankFilters = { title: ' ', show: ' ', pay: '', suan: ' ', titletype: ' ', pricetype: '' };
+    expect(await okData('/user/goods/index', company, blankFilters)).toMatchObject({ total: 1 });
+    const byLabel = { show: '未审核', pay: '未支付', suan: '未结算', titletype: '全职', pricetype: '日结' };
+    expect(await okData('/user/goods/index', company, byLabel)).toMatchObject({ total: 1 });
+    expect(await okData('/user/goods/index', company, { titletype: '兼职' })).toMatchObject({ total: 0 });
+    expect((await post('/user/goods/index', company, { titletype: '临时工' })).body).toEqual({
+      res: 0,
+      err: '类型格式错误',
+      data: '',
+    });
+
+    const shop = await okData('/user/info/geti', company, { name: '某某小店', hesuan: '独立核算' });
+    expect(shop).toMatchObject({ hesuan: '独立核算' });
+    expect(await okData('/user/info/geti', company, { hesuan: ' 非独立核算 ' })).toMatchObject({
+      hesuan: '非独立核算',
+    });
+    expect(await okData('/user/info/geti', company, { hesuan: 1 })).toMatchObject({ hesuan: '非独立核算' });
+  });
+
+  it('answers a malformed multipart body with 400 and the envelope, logged without a stack', async () => {
+    const session = await loginBySms(t);
+    const bodies = [
+      { type: 'multipart/form-data', body: 'x' },
+      {
+        type: 'multipart/form-data; boundary=zzz',
+        body: '--zzz\r\ncontent-disposition: form-data; name="file"; filename="a.png"\r\n\r\n\x89PNG\r\n',
+      },
+    ];
+    const logged = t.logLines.length;
+    for (const { type, body } of bodies) {
+      for (const path of ['/user/info/edit', '/index/api/file_upload', '/user/api/file_upload']) {
+        const answer = await t.app.inject({
+          method: 'POST',
+          url: `${path}?user_id_check=${session.userId}&token_check=${session.token}`,
+          headers: { 'content-type': type },
+          payload: body,
+        });
+        expect(answer.statusCode, `${path} ${type}`).toBe(400);
+        expect(answer.json()).toEqual({ res: 0, err: '请求格式错误', data: '' });
+      }
+      const typed = await t.app.inject({
+        method: 'POST',
+        url: '/api/uploads',
+        headers: { 'content-type': type, authorization: `Bearer ${session.token}` },
+        payload: body,
+      });
+      expect(typed.statusCode).toBe(400);
+      expect(typed.body).toContain('VALIDATION_FAILED');
+    }
+    const lines = t.logLines.slice(logged).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.filter((line) => Number(line.level) >= 40)).toEqual([]);
+    expect(lines.filter((line) => line.msg === 'bad request')).toHaveLength(8);
+    expect(lines.some((line) => JSON.stringify(line).includes('stack'))).toBe(false);
+  });
+
+  it('keeps an approved identity when the resume wizard re-sends it with the work preferences', async () => {
+    const person = await loginBySms(t, undefined, 1);
+    const front = await uploadFile(t, person, samplePng(), 'front.png');
+    const back = await uploadFile(t, person, samplePng(20), 'back.png');
+    const identity = { name: '王五', code: '11010519491231002X', pic: front, picf: back };
+    await okData('/user/info/person', person, identity);
+    const admin = createClient({ url, token: (await adminSession(t)).token });
+    await admin.account.reviewVerification.mutate({
+      userId: person.userId,
+      kind: 'person',
+      decision: 'approve',
+    });
+
+    const wizard = { ...identity, job: 'IT互联网', jobname: 'Java工程师', money: '400', des: '五年经验' };
+    expect(await okData('/user/info/person', person, wizard)).toMatchObject({ state: '通过', money: 400 });
+    expect(await okData('/user/info/info', person)).toMatchObject({
+      userstate: '已认证',
+      person: { state: '通过' },
+    });
+    // The same through the typed API: preferences alone keep the review.
+    const typed = createClient({ url, token: person.token });
+    await typed.account.submitPersonVerification.mutate({ intro: '六年经验' });
+    expect((await typed.account.myVerifications.query()).person?.status).toBe('approved');
+
+    // A reviewed field that changes sends it back to review.
+    expect(await okData('/user/info/person', person, { ...wizard, picf: front })).toMatchObject({
+      state: '未审核',
+    });
+    expect(await okData('/user/info/info', person)).toMatchObject({ userstate: '未认证' });
+  });
+});
