@@ -76,7 +76,8 @@ async function walkThrough(url: string, inbox: SmsInbox, admin: { phone: string;
   log('admin approved it');
 
   // 3. The worker applies.
-  await asWorker.applications.checkCanApply.query({ demandId: demand.id });
+  const check = await asWorker.applications.canApply.query({ demandId: demand.id });
+  if (!check.canApply) throw new Error(`the worker may not apply: ${check.reason}`);
   const application = await asWorker.applications.submit.mutate({
     demandId: demand.id,
     message: '我有三年小程序经验',

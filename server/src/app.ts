@@ -9,10 +9,13 @@ import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { docsPlugin } from './docs/plugin.js';
-import { uploadsHttp } from './features/uploads/uploads.http.js';
+import { AppError, httpStatusOf, toAppError } from './errors.js';
+import type { AuthUser } from './features/auth/authenticate.js';
+import { uploadsHttp } from './http/uploads.js';
 import type { KeyValueStore } from './kv/store.js';
 import { registerLegacyBodyParsers } from './legacy/body.js';
-import { failure, transportFailures } from './legacy/envelope.js';
+import { failure } from './legacy/envelope.js';
+import { legacyFailure } from './legacy/failures.js';
 import { legacyPlugin } from './legacy/plugin.js';
 import { legacyRoutes } from './legacy/routes/index.js';
 import { AccessLog, createLogger } from './logger.js';
@@ -56,7 +59,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 5000 },
   });
 
-  const createContext = (req: FastifyRequest, credentials: Credentials): Context => ({
+  const createContext = (req: FastifyRequest, credentials: Credentials, user?: AuthUser): Context => ({
     config,
     database: deps.database,
     services,
@@ -64,6 +67,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     log: req.log as Logger,
     ip: req.ip,
     credentials,
+    ...(user ? { user } : {}),
   });
 
   // Once closing starts, answers ask keep-alive clients to hang up, so requests in flight finish
@@ -91,17 +95,21 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   registerLegacyBodyParsers(app);
 
-  app.setNotFoundHandler((_req, reply) => reply.code(404).send(failure(transportFailures[404])));
+  // Failures outside the doors' own handling (unknown URLs, bodies Fastify cannot parse, a store
+  // down while serving a file, bugs) answer from the same error table, in the legacy envelope.
+  app.setNotFoundHandler((_req, reply) => {
+    const { status, err } = legacyFailure(new AppError('ROUTE_NOT_FOUND'));
+    return reply.code(status).send(failure(err));
+  });
   app.setErrorHandler((error, req, reply) => {
-    const status = (error as { statusCode?: number }).statusCode ?? 500;
-    if (status >= 500) {
-      req.log.error({ err: error }, 'request failed');
-      return reply.code(500).send(failure(transportFailures[500]));
+    const appError = toAppError(error);
+    if (appError.appCode === 'INTERNAL') req.log.error({ err: error }, 'request failed');
+    else if (httpStatusOf(appError) < 500) {
+      // The client's fault (a malformed or oversized body): worth a line, not a stack.
+      req.log.info({ status: httpStatusOf(appError), reason: (error as Error).message }, 'bad request');
     }
-    // The client's fault (a malformed or oversized body): worth a line, not a stack.
-    req.log.info({ status, reason: error instanceof Error ? error.message : String(error) }, 'bad request');
-    const known = status in transportFailures ? (status as keyof typeof transportFailures) : 400;
-    return reply.code(status).send(failure(transportFailures[known]));
+    const { status, err } = legacyFailure(appError);
+    return reply.code(status).send(failure(err));
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -124,7 +132,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     },
   } satisfies FastifyTRPCPluginOptions<AppRouter>);
 
-  await app.register(legacyPlugin, { routes: legacyRoutes, createContext });
+  await app.register(legacyPlugin, { routes: legacyRoutes, timeZone: config.displayTimeZone, createContext });
   await app.register(uploadsHttp, { createContext });
   await app.register(docsPlugin, { timeZone: config.displayTimeZone });
   return app;

@@ -1,10 +1,18 @@
 import { TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import { isDatabaseUnavailable } from './db/database.js';
 
 interface ErrorDefinition {
   readonly trpc: TRPC_ERROR_CODE_KEY;
   readonly en: string;
   readonly zh: string;
+  /**
+   * Not an outcome a procedure decides but a failure around it (a body that cannot be read, an
+   * unknown URL, a store that is down, a bug): the legacy door answers these with their HTTP status,
+   * every other code with HTTP 200 (CONTRACT.md §2).
+   */
+  readonly transport?: true;
 }
 
 /**
@@ -46,6 +54,7 @@ export const errorTable = {
     trpc: 'SERVICE_UNAVAILABLE',
     en: 'Service temporarily unavailable',
     zh: '服务暂时不可用，请稍后再试',
+    transport: true,
   },
   RESUME_LIST_FULL: {
     trpc: 'BAD_REQUEST',
@@ -157,7 +166,39 @@ export const errorTable = {
     zh: '所选充值记录已申请过发票',
   },
   INVOICE_ALREADY_ISSUED: { trpc: 'CONFLICT', en: 'This invoice is already issued', zh: '该发票已开具' },
-  INTERNAL: { trpc: 'INTERNAL_SERVER_ERROR', en: 'Internal server error', zh: '服务器内部错误' },
+  INTERNAL: {
+    trpc: 'INTERNAL_SERVER_ERROR',
+    en: 'Internal server error',
+    zh: '服务器内部错误',
+    transport: true,
+  },
+
+  // Failures of the request itself, decided before any procedure runs.
+  MALFORMED_REQUEST: {
+    trpc: 'BAD_REQUEST',
+    en: 'The request body could not be read',
+    zh: '请求格式错误',
+    transport: true,
+  },
+  ROUTE_NOT_FOUND: { trpc: 'NOT_FOUND', en: 'No such URL', zh: '接口不存在', transport: true },
+  METHOD_NOT_ALLOWED: {
+    trpc: 'METHOD_NOT_SUPPORTED',
+    en: 'This method is not supported here',
+    zh: '请求方式不支持',
+    transport: true,
+  },
+  BODY_TOO_LARGE: {
+    trpc: 'PAYLOAD_TOO_LARGE',
+    en: 'The request body is too large',
+    zh: '请求内容过大',
+    transport: true,
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    trpc: 'UNSUPPORTED_MEDIA_TYPE',
+    en: 'This content type is not supported',
+    zh: '不支持的请求格式',
+    transport: true,
+  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type AppErrorCode = keyof typeof errorTable;
@@ -187,3 +228,68 @@ export class StoreUnavailableError extends Error {
     super(`${store} unavailable`, { cause });
   }
 }
+
+/** The issues of a failed input parse (zod's or any standard schema's). */
+export interface ValidationIssue {
+  readonly path: ReadonlyArray<PropertyKey>;
+  readonly message: string;
+  readonly code?: string;
+  readonly minimum?: unknown;
+  readonly maximum?: unknown;
+}
+
+export function validationIssues(error: unknown): readonly ValidationIssue[] | undefined {
+  const issues = ((error as { cause?: unknown } | null)?.cause as { issues?: unknown } | undefined)?.issues;
+  return Array.isArray(issues) ? (issues as ValidationIssue[]) : undefined;
+}
+
+/** Statuses of failures raised outside procedures (Fastify, multipart) and the codes they are. */
+const transportCodeByStatus: Readonly<Record<number, AppErrorCode>> = {
+  400: 'MALFORMED_REQUEST',
+  404: 'ROUTE_NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'BODY_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+/**
+ * The one error pipeline: whatever was thrown, by a procedure, a store, tRPC itself or the HTTP
+ * layer, becomes an AppError of the table. Every door answers from the result (the tRPC error
+ * formatter, the legacy envelope, the Fastify error handler), so a failure reads the same
+ * everywhere. What is not recognised is a bug: INTERNAL.
+ */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  if (error instanceof StoreUnavailableError || isDatabaseUnavailable(error)) {
+    return new AppError('STORE_UNAVAILABLE', { cause: error });
+  }
+  if (error instanceof TRPCError) {
+    // A procedure's failure reaches its middleware wrapped; what it threw decides.
+    if (cause instanceof AppError || cause instanceof StoreUnavailableError || isDatabaseUnavailable(cause)) {
+      return toAppError(cause);
+    }
+    if (error.code === 'BAD_REQUEST' && validationIssues(error)) {
+      return new AppError('VALIDATION_FAILED', { cause: error.cause });
+    }
+    return new AppError(trpcCodes[error.code] ?? 'INTERNAL', { cause: error });
+  }
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  const transport = typeof status === 'number' ? transportCodeByStatus[status] : undefined;
+  return new AppError(transport ?? 'INTERNAL', { cause: error });
+}
+
+/** tRPC's own failures (a path it does not know, a batch too large) by their tRPC code. */
+const trpcCodes: Partial<Record<TRPC_ERROR_CODE_KEY, AppErrorCode>> = {
+  UNAUTHORIZED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'ADMIN_ONLY',
+  NOT_FOUND: 'ROUTE_NOT_FOUND',
+  BAD_REQUEST: 'VALIDATION_FAILED',
+  PARSE_ERROR: 'MALFORMED_REQUEST',
+  METHOD_NOT_SUPPORTED: 'METHOD_NOT_ALLOWED',
+  PAYLOAD_TOO_LARGE: 'BODY_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+/** The HTTP status of a code on the typed door (tRPC's mapping of its tRPC code). */
+export const httpStatusOf = (error: AppError): number => getHTTPStatusCodeFromError(error);

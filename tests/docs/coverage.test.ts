@@ -2,87 +2,104 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateDocs } from '../../server/src/docs/openapi.js';
-import { legacyDocGroups } from '../../server/src/legacy/docs/index.js';
-import type { LegacyFieldDoc } from '../../server/src/legacy/docs/types.js';
-import { legacyRoutes } from '../../server/src/legacy/routes/index.js';
+import type { LegacyFields } from '../../server/src/legacy/fields.js';
+import { legacyRouteGroups, legacyRoutes } from '../../server/src/legacy/routes/index.js';
 
-/** Docs are held to the code: every routed URL documented, nothing documented that is not routed. */
-describe('legacy docs cover the route table', () => {
+/** Every field of a table, the fields of its lists' items included, by legacy name. */
+function everyField(fields: LegacyFields): Array<[string, LegacyFields[string]]> {
+  return Object.entries(fields).flatMap(([name, field]) => [
+    [name, field] as [string, LegacyFields[string]],
+    ...everyField(field.kind.items ?? {}),
+  ]);
+}
+
+/**
+ * The docs are read from the route rows, so a URL or a field cannot go undocumented; these hold the
+ * rows to what a reader needs, and to the procedures they call.
+ */
+describe('legacy docs and the route rows', () => {
   const generated = generateDocs({ timeZone: 'Asia/Shanghai' });
   const routed = legacyRoutes.map((route) => route.path);
-  const documented = legacyDocGroups.flatMap((group) => Object.keys(group.routes));
 
-  it('documents every legacy route', () => {
-    expect(routed.filter((p) => !documented.includes(p))).toEqual([]);
-  });
-
-  it('documents no route that does not exist', () => {
-    expect(documented.filter((p) => !routed.includes(p))).toEqual([]);
-  });
-
-  it('documents each route once', () => {
-    expect(documented.filter((p, i) => documented.indexOf(p) !== i)).toEqual([]);
+  it('routes each URL once, in one group, and documents every one', () => {
     expect(routed.filter((p, i) => routed.indexOf(p) !== i)).toEqual([]);
+    expect(generated.legacy.map((resolved) => resolved.route.path).sort()).toEqual([...routed].sort());
+    expect(legacyRouteGroups.every((group) => group.tag && group.description)).toBe(true);
+    const paths = Object.keys(generated.document.paths).filter(
+      (p) => !p.startsWith('/trpc') && p.startsWith('/'),
+    );
+    expect(paths.filter((p) => /^\/(index|user)\//.test(p)).sort()).toEqual([...routed].sort());
   });
 
-  it('documents exactly the fields each row reads, each in both languages', () => {
+  it('describes every URL and every field it reads in both languages', () => {
     const problems: string[] = [];
-    for (const route of generated.legacy) {
-      const read = new Set(route.probe.fields);
-      for (const field of route.fields) {
-        if (!field.doc) problems.push(`${route.path}: ${field.name} is read but not documented`);
-        else if (!read.has(field.name))
-          problems.push(`${route.path}: ${field.name} is documented but never read`);
-        if (!field.zh) problems.push(`${route.path}: ${field.name} has no Chinese description`);
-        if (!field.doc?.en) problems.push(`${route.path}: ${field.name} has no English description`);
-        for (const [name, item] of Object.entries(field.doc?.items ?? {})) {
-          if (!item.zh || !item.en)
-            problems.push(`${route.path}: ${field.name}[].${name} lacks a description`);
-        }
+    for (const route of legacyRoutes) {
+      if (!route.summary.zh || !route.summary.en) problems.push(`${route.path}: summary`);
+      for (const [name, field] of everyField(route.fields)) {
+        if (!field.label) problems.push(`${route.path}: ${name} has no Chinese label`);
+        if (!field.en) problems.push(`${route.path}: ${name} has no English description`);
+      }
+    }
+    for (const resolved of generated.legacy) {
+      for (const field of resolved.fields) {
+        if (!field.zh || !field.en)
+          problems.push(`${resolved.route.path}: ${field.name} lacks a description`);
       }
     }
     expect(problems).toEqual([]);
   });
 
-  it('maps every field of a procedure input to a documented legacy field (or says why not)', () => {
+  it('feeds every field of a procedure input from a legacy field, and nothing the procedure does not take', () => {
     // Inputs the legacy door never sends: retries of the typed API only.
     const typedOnly = new Set(['idempotencyKey']);
     const problems: string[] = [];
-    for (const route of generated.legacy) {
-      if (!route.probe.procedure) continue;
-      const procedure = generated.procedures.find((p) => p.path === route.probe.procedure);
+    for (const resolved of generated.legacy) {
+      if (!resolved.procedure) continue;
+      const procedure = generated.procedures.find((p) => p.path === resolved.procedure);
       const inputs = Object.keys((procedure?.input?.properties ?? {}) as object);
-      const fed = new Set(route.fields.map((field) => field.typedField));
+      const fed = new Set(resolved.fields.map((field) => field.typedField));
       for (const input of inputs) {
-        if (!fed.has(input) && !typedOnly.has(input)) problems.push(`${route.path}: nothing feeds ${input}`);
+        if (!fed.has(input) && !typedOnly.has(input))
+          problems.push(`${resolved.route.path}: nothing feeds ${input}`);
+      }
+      // A row that translates before the call (`prepare`) may take fields the procedure does not.
+      const translates = 'prepare' in resolved.route && resolved.route.prepare !== undefined;
+      for (const field of resolved.fields) {
+        if (field.typedField && !inputs.includes(field.typedField) && !translates)
+          problems.push(`${resolved.route.path}: ${field.name} feeds ${field.typedField}, which is no input`);
       }
     }
     expect(problems).toEqual([]);
   });
 
-  it('documents legacy codes that decode to the typed values the procedure accepts', () => {
+  it('decodes every code and label of an enumerated field to a value the procedure accepts', () => {
     const problems: string[] = [];
-    for (const route of generated.legacy) {
-      const row = legacyRoutes.find((r) => r.path === route.path);
-      const procedure = generated.procedures.find((p) => p.path === route.probe.procedure);
-      for (const field of route.fields) {
-        if (field.doc?.type !== 'code' || !row || !field.typedField) continue;
-        const typed = (
-          procedure?.input?.properties as Record<string, { enum?: unknown[]; anyOf?: unknown }>
-        )?.[field.typedField];
-        const accepted = typed?.enum ?? (typed?.anyOf as Array<{ enum?: unknown[] }> | undefined)?.[0]?.enum;
-        for (const [code, value] of Object.entries(field.doc.codes ?? {})) {
-          const decoded = row.decode(
-            { [field.name]: code },
-            { credentials: {}, timeZone: 'Asia/Shanghai' },
-          ) as Record<string, unknown> | undefined;
-          if (decoded?.[field.typedField] !== value) {
-            problems.push(
-              `${route.path}: ${field.name}=${code} decodes to ${String(decoded?.[field.typedField])}`,
-            );
+    for (const resolved of generated.legacy) {
+      const procedure = generated.procedures.find((p) => p.path === resolved.procedure);
+      for (const [name, field] of everyField(resolved.route.fields)) {
+        const enumeration = field.kind.enumeration;
+        if (!enumeration) continue;
+        const typed = (procedure?.input?.properties as Record<string, Record<string, unknown>> | undefined)?.[
+          field.to
+        ];
+        const accepted = (typed?.enum ??
+          (typed?.items as { enum?: unknown[] } | undefined)?.enum ??
+          (typed?.anyOf as Array<{ enum?: unknown[]; type?: string }> | undefined)?.flatMap(
+            (option) => option.enum ?? (option.type === 'null' ? [null] : []),
+          ) ??
+          (typed?.type === 'boolean' ? [true, false] : undefined)) as unknown[] | undefined;
+        for (const entry of enumeration.entries) {
+          for (const sent of [entry.code, String(entry.code), entry.label, ` ${entry.label} `]) {
+            const decoded = field.kind.decode(sent, 'Asia/Shanghai');
+            if (JSON.stringify(decoded) !== JSON.stringify(entry.means))
+              problems.push(
+                `${resolved.route.path}: ${name}=${JSON.stringify(sent)} decodes to ${JSON.stringify(decoded)}`,
+              );
           }
-          if (!accepted?.includes(value))
-            problems.push(`${route.path}: ${value} is not a value of ${field.typedField}`);
+          for (const value of [entry.means].flat()) {
+            if (!accepted?.includes(value))
+              problems.push(`${resolved.route.path}: ${String(value)} is not a value of ${field.to}`);
+          }
         }
       }
     }
@@ -90,11 +107,11 @@ describe('legacy docs cover the route table', () => {
   });
 
   it('finds the procedure of every row that calls one, and a tier for every procedure', () => {
-    const withoutProcedure = generated.legacy.filter((r) => !r.probe.procedure).map((r) => r.path);
+    const withoutProcedure = generated.legacy.filter((r) => !r.procedure).map((r) => r.route.path);
     expect(withoutProcedure.sort()).toEqual(['/index/api/file_upload', '/user/api/file_upload']);
     const names = generated.procedures.map((p) => p.path);
-    for (const route of generated.legacy) {
-      if (route.probe.procedure) expect(names).toContain(route.probe.procedure);
+    for (const resolved of generated.legacy) {
+      if (resolved.procedure) expect(names).toContain(resolved.procedure);
     }
     for (const procedure of generated.procedures)
       expect(['public', 'authed', 'admin']).toContain(procedure.tier);
@@ -102,16 +119,17 @@ describe('legacy docs cover the route table', () => {
 
   it('places every documented label on a field of the example answer', () => {
     const problems: string[] = [];
-    for (const route of generated.legacy) {
-      for (const labelPath of Object.keys(route.doc?.labels ?? {})) {
-        let node: Record<string, unknown> | undefined = route.dataSchema;
+    for (const resolved of generated.legacy) {
+      for (const labelPath of Object.keys(resolved.route.labels ?? {})) {
+        let node: Record<string, unknown> | undefined = resolved.dataSchema;
         for (const segment of labelPath.split('.')) {
           node = (node?.properties as Record<string, Record<string, unknown>> | undefined)?.[
             segment.replace(/\[\]$/, '')
           ];
           if (segment.endsWith('[]')) node = node?.items as Record<string, unknown> | undefined;
         }
-        if (!node?.enum) problems.push(`${route.path}: label path ${labelPath} is not in the answer`);
+        if (!node?.enum)
+          problems.push(`${resolved.route.path}: label path ${labelPath} is not in the answer`);
       }
     }
     expect(problems).toEqual([]);
@@ -134,18 +152,14 @@ describe('Chinese field names follow seed/api.txt', () => {
     const generated = generateDocs({ timeZone: 'Asia/Shanghai' });
     const problems: string[] = [];
     let compared = 0;
-    for (const route of generated.legacy) {
+    for (const resolved of generated.legacy) {
+      const route = resolved.route;
       const described = seed.get(route.path);
       if (!described) continue;
       const zhByName = new Map<string, string>();
-      for (const field of route.fields) {
-        zhByName.set(field.name, field.zh);
-        for (const [name, item] of Object.entries(field.doc?.items ?? {}) as Array<
-          [string, LegacyFieldDoc]
-        >) {
-          if (item.zh) zhByName.set(name, item.zh);
-        }
-      }
+      for (const field of resolved.fields) zhByName.set(field.name, field.zh);
+      for (const [name, field] of everyField(route.fields))
+        if (!zhByName.has(name)) zhByName.set(name, field.label);
       for (const [name, descriptions] of described) {
         const zh = zhByName.get(name);
         if (zh === undefined || seedKnownWrong[`${route.path} ${name}`]) continue;

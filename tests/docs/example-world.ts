@@ -1,5 +1,5 @@
-import { legacyDocGroups } from '../../server/src/legacy/docs/index.js';
-import type { ExampleSession, ExampleWorld } from '../../server/src/legacy/docs/types.js';
+import type { ExampleSession, ExampleWorld } from '../../server/src/legacy/examples.js';
+import { legacyRoutes } from '../../server/src/legacy/routes/index.js';
 import { checkFields, loginBySms } from '../support/auth-flow.js';
 import { legacyPost } from '../support/legacy-client.js';
 import { approveDemand, credit, postDemand } from '../support/marketplace-flow.js';
@@ -94,13 +94,10 @@ export async function createWorld(t: TestApp): Promise<ExampleWorld> {
     upload,
     async resumeEntry(list) {
       // The documented example of the list's add route is a valid entry.
-      const add = legacyDocGroups
-        .flatMap((g) => Object.entries(g.routes))
-        .find(([p]) => p === `/user/${list}/add`);
+      const add = legacyRoutes.find((route) => route.path === `/user/${list}/add`);
       if (!add) throw new Error(`no resume list ${list}`);
-      return (
-        await ok<{ id: number }>('resume add', post(`/user/${list}/add`, worker, add[1].example.request))
-      ).id;
+      return (await ok<{ id: number }>('resume add', post(`/user/${list}/add`, worker, add.example.request)))
+        .id;
     },
     async recharge() {
       await credit(t, employer, '500.50');

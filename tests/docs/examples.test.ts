@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDocs } from '../../server/src/docs/openapi.js';
-import { legacyDocGroups } from '../../server/src/legacy/docs/index.js';
+import { legacyRoutes } from '../../server/src/legacy/routes/index.js';
 import { checkFields } from '../support/auth-flow.js';
 import { embedded } from '../support/backends.js';
 import { legacyPost } from '../support/legacy-client.js';
@@ -53,11 +53,7 @@ function stringsWithPaths(value: unknown, at = ''): Array<[string, string]> {
   return [];
 }
 
-const allLabels = new Set(
-  legacyDocGroups.flatMap((group) =>
-    Object.values(group.routes).flatMap((route) => Object.values(route.labels ?? {}).flat()),
-  ),
-);
+const allLabels = new Set(legacyRoutes.flatMap((route) => Object.values(route.labels ?? {}).flat()));
 allLabels.delete('');
 
 /**
@@ -73,33 +69,36 @@ describe('documented examples hold on a live app', () => {
 
   const { legacy } = generateDocs({ timeZone: 'Asia/Shanghai' });
 
-  it.each(legacy.map((route) => [route.path, route] as const))('%s', async (path, route) => {
-    const doc = route.doc;
-    if (!doc) throw new Error(`${path} is not documented`);
-    const world = await createWorld(t);
-    const session = doc.example.as === 'employer' ? world.employer : world.worker;
-    const login = path.startsWith('/user/') ? checkFields(session) : {};
-    const fields = { ...login, ...doc.example.request, ...(await doc.example.live?.(world)) };
-    const answer = route.fields.some((field) => field.doc?.type === 'file')
-      ? await postFile(t.app, path, {
-          content: samplePng(),
-          filename: 'photo.png',
-          fields: login,
-          ip: randomIp(),
-        })
-      : await legacyPost(t.app, path, fields, 'json', { ip: randomIp() });
+  it.each(legacy.map((resolved) => [resolved.route.path, resolved] as const))(
+    '%s',
+    async (path, resolved) => {
+      const route = resolved.route;
+      const world = await createWorld(t);
+      const session = route.example.as === 'employer' ? world.employer : world.worker;
+      const login = route.auth === 'session' ? checkFields(session) : {};
+      const fields = { ...login, ...route.example.request, ...(await route.example.live?.(world)) };
+      const answer =
+        'upload' in route
+          ? await postFile(t.app, path, {
+              content: samplePng(),
+              filename: 'photo.png',
+              fields: login,
+              ip: randomIp(),
+            })
+          : await legacyPost(t.app, path, fields, 'json', { ip: randomIp() });
 
-    expect(answer.status).toBe(200);
-    expect(answer.body.err).toBe('');
-    expect(answer.body.res).toBe(1);
-    const documented = (route.exampleResponse as { data: unknown }).data;
-    expect(shapeDifferences(documented, answer.body.data)).toEqual([]);
+      expect(answer.status).toBe(200);
+      expect(answer.body.err).toBe('');
+      expect(answer.body.res).toBe(1);
+      const documented = (resolved.exampleResponse as { data: unknown }).data;
+      expect(shapeDifferences(documented, answer.body.data)).toEqual([]);
 
-    // Labels: where documented, one of the documented ones; nowhere else.
-    const labels = doc.labels ?? {};
-    for (const [at, value] of stringsWithPaths(answer.body.data)) {
-      if (at in labels) expect(labels[at], `${path} ${at}`).toContain(value);
-      else expect(allLabels.has(value), `${path} ${at} = ${value} is an undocumented label`).toBe(false);
-    }
-  });
+      // Labels: where documented, one of the documented ones; nowhere else.
+      const labels = route.labels ?? {};
+      for (const [at, value] of stringsWithPaths(answer.body.data)) {
+        if (at in labels) expect(labels[at], `${path} ${at}`).toContain(value);
+        else expect(allLabels.has(value), `${path} ${at} = ${value} is an undocumented label`).toBe(false);
+      }
+    },
+  );
 });

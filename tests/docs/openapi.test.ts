@@ -73,7 +73,7 @@ describe('GET /docs/openapi.json', () => {
       const post = operations?.post as Json;
       const body = (post.requestBody as Json).content as Record<string, Json>;
       expect(Object.keys(body)).toContain('multipart/form-data');
-      if (!route.files) {
+      if (!('upload' in route)) {
         expect(Object.keys(body)).toEqual([
           'application/json',
           'application/x-www-form-urlencoded',
@@ -92,7 +92,8 @@ describe('GET /docs/openapi.json', () => {
       {}) as Record<string, Json>;
     expect(fields.price).toMatchObject({ type: 'number', 'x-zh': '项目金额', 'x-legacy-encoding': 'yuan' });
     expect(fields.price?.description).toMatch(/Typed field: `priceFen`/);
-    expect(fields.titletype).toMatchObject({ type: 'integer', enum: [1, 2, 3] });
+    // A code or the label the user reads (CONTRACT.md §4).
+    expect(fields.titletype).toMatchObject({ enum: [1, 2, 3, '兼职', '全职', '其它'] });
     expect(fields.title).toMatchObject({ type: 'string', maxLength: 100, 'x-zh': '任务名称' });
     expect(fields.user_id_check).toMatchObject({ 'x-zh': '用户ID' });
     const required = ((doc.components.schemas as Json)['Legacy.user.goods.add'] as Json).required;
@@ -144,7 +145,7 @@ describe('GET /docs/openapi.json', () => {
     expect(fields.priceFen).toMatchObject({ type: 'integer' });
     expect(fields.kind).toMatchObject({ enum: ['partTime', 'fullTime', 'other'] });
     expect(fields.workStart).toMatchObject({ type: 'string', format: 'date-time' });
-    const mine = doc.paths['/trpc/demands.mine']?.get as Json;
+    const mine = doc.paths['/trpc/demands.getMine']?.get as Json;
     expect(JSON.stringify(mine.responses)).toContain('"createdAt":{"type":"string","format":"date-time"}');
   });
 

@@ -296,7 +296,7 @@ describe.each(backends)('the deployed web client ($name)', (backend) => {
         payload: body,
       });
       expect(typed.statusCode).toBe(400);
-      expect(typed.body).toContain('VALIDATION_FAILED');
+      expect(typed.body).toContain('MALFORMED_REQUEST');
     }
     const lines = t.logLines.slice(logged).map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.filter((line) => Number(line.level) >= 40)).toEqual([]);
@@ -326,7 +326,7 @@ describe.each(backends)('the deployed web client ($name)', (backend) => {
     // The same through the typed API: preferences alone keep the review.
     const typed = createClient({ url, token: person.token });
     await typed.account.submitPersonVerification.mutate({ intro: '六年经验' });
-    expect((await typed.account.myVerifications.query()).person?.status).toBe('approved');
+    expect((await typed.account.getMyVerifications.query()).person?.status).toBe('approved');
 
     // A reviewed field that changes sends it back to review.
     expect(await okData('/user/info/person', person, { ...wizard, picf: front })).toMatchObject({

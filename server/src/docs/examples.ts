@@ -1,7 +1,8 @@
-import { exampleArchiveUrl, exampleUploadUrl, loginFieldDocs } from '../legacy/docs/common.js';
+import { exampleArchiveUrl, exampleUploadUrl } from '../legacy/codecs/common.js';
 import type { JsonSchema } from './json-schema.js';
 
-export const exampleToken = String(loginFieldDocs.token_check?.example ?? '');
+/** A token as login answers it, for examples. */
+export const exampleToken = 'q8v0Yk3mJ9xWc2Lh5RtN1pZa7EoUbFgD4sKiQyTw6Xn';
 
 /**
  * Realistic values for typed output fields, by name, so example answers read like real ones.

@@ -1,55 +1,45 @@
-import { TRPCError } from '@trpc/server';
 import { errorTable } from '../errors.js';
-import { loginFieldDocs } from '../legacy/docs/common.js';
-import type { LegacyDocGroup } from '../legacy/docs/index.js';
-import type { LegacyEncoding, LegacyFieldDoc, LegacyRouteDoc } from '../legacy/docs/types.js';
+import { uploadedFile } from '../features/uploads/uploads.schemas.js';
 import { failure, success } from '../legacy/envelope.js';
 import { legacyFailure } from '../legacy/failures.js';
-import type { AnyLegacyRoute } from '../legacy/route.js';
+import { type FieldKind, kinds, type LegacyField } from '../legacy/fields.js';
+import { defaultLoginFields, type LegacyRoute } from '../legacy/route.js';
+import type { LegacyRouteGroup } from '../legacy/routes/index.js';
 import { exampleToken, exampleValue } from './examples.js';
 import { type JsonSchema, sampleOf, schemaOfValue, toJsonSchema } from './json-schema.js';
 import { legacyOperationId, operationLink, procedureOperationId, typedTag } from './names.js';
-import { probeRoute, type RouteProbe } from './route-probe.js';
 import { procedureInput, procedureOutput } from './typed-api.js';
 
-/** A legacy field as documented: its doc, the typed field it feeds and that field's schema. */
+/*
+ * The legacy half of the API reference, read from the route rows themselves: their fields (name,
+ * label, kind, description, example), their login, the procedure they call (whose zod input gives
+ * the limits and which fields are required) and their own encoder (which writes the example answer).
+ */
+
+/** A legacy field as documented, with the typed field it feeds. */
 export interface ResolvedField {
   readonly name: string;
-  readonly doc: LegacyFieldDoc | undefined;
   readonly zh: string;
+  readonly en: string;
+  readonly kind: FieldKind;
   readonly typedField: string | undefined;
   readonly required: boolean;
+  /** For another accepted name of a field: that field's name. */
+  readonly aliasOf?: string;
   readonly schema: JsonSchema;
 }
 
 /** Everything the docs say about one legacy URL, before it becomes OpenAPI. */
 export interface ResolvedRoute {
-  readonly path: string;
-  readonly group: LegacyDocGroup | undefined;
-  readonly doc: LegacyRouteDoc | undefined;
-  readonly probe: RouteProbe;
+  readonly route: LegacyRoute;
+  readonly group: LegacyRouteGroup;
+  /** The typed procedure the URL calls; undefined for the upload forms, handled beside tRPC. */
+  readonly procedure: string | undefined;
   readonly fields: readonly ResolvedField[];
   readonly exampleRequest: Record<string, unknown>;
   readonly exampleResponse: unknown;
   readonly dataSchema: JsonSchema;
 }
-
-const encodingNotes: Record<LegacyEncoding, string> = {
-  text: 'Text; a number is taken as its digits.',
-  integer: 'An integer, as a number or its decimal text (`12` or `"12"`).',
-  yuan: 'Yuan with at most two decimals, as a number or text (`100`, `"100.5"`); never negative.',
-  wanYuan: '万元 (ten thousand yuan) with at most two decimals, as a number or text.',
-  code: 'A numeric code, as a number or text, or its label.',
-  flag: '`0` or `1`, as a number or text, or its label; absent, empty or blank means no filter.',
-  date: 'Unix seconds, `YYYY-MM-DD`, `YYYY-MM-DD HH:mm:ss` (display time zone) or ISO 8601.',
-  dates: 'Dates (from, to) comma-joined or as an array, each in any format of a date field.',
-  idList: 'Ids comma-joined (`"2,5,7"`), one id, or an array.',
-  fileRef: 'An upload of this service: the `url` or the `id` the upload route answered.',
-  fileRefs: 'Uploads of this service by `url` or `id`, comma-joined or as an array; empty clears.',
-  cascader: 'Text, or an array (antd cascader) joined with `,`.',
-  objects: 'An array of objects: JSON, or bracket form fields (`name[0][field]=...`).',
-  file: 'A file part of a `multipart/form-data` body.',
-};
 
 const pick = (schema: JsonSchema | undefined, keys: readonly string[]): JsonSchema =>
   Object.fromEntries(keys.filter((key) => schema?.[key] !== undefined).map((key) => [key, schema?.[key]]));
@@ -62,9 +52,9 @@ const readablePattern = (schema: JsonSchema | undefined) =>
 
 const fenToYuanBound = (value: unknown) => (typeof value === 'number' ? value / 100 : undefined);
 
-/** The JSON Schema of a legacy field: its legacy encoding, with the typed field's limits. */
-function legacyFieldSchema(doc: LegacyFieldDoc, typed: JsonSchema | undefined): JsonSchema {
-  switch (doc.type) {
+/** The JSON Schema of a legacy field: what its kind accepts, with the typed field's limits. */
+function legacyFieldSchema(kind: FieldKind, typed: JsonSchema | undefined): JsonSchema {
+  switch (kind.name) {
     case 'text':
       return {
         type: 'string',
@@ -87,14 +77,17 @@ function legacyFieldSchema(doc: LegacyFieldDoc, typed: JsonSchema | undefined): 
     }
     case 'wanYuan':
       return { type: 'number', minimum: 0 };
-    case 'code':
-      return { type: 'integer', enum: Object.keys(doc.codes ?? {}).map(Number) };
-    case 'flag':
-      return { type: 'integer', enum: [0, 1] };
+    case 'code': {
+      const entries = kind.enumeration?.entries ?? [];
+      return { enum: [...entries.map((entry) => entry.code), ...entries.map((entry) => entry.label)] };
+    }
     case 'date':
       return { type: 'string', examples: ['2026-12-01', '2026-12-01 09:30:00', '1796088600'] };
     case 'objects': {
-      const items = Object.entries(doc.items ?? {});
+      const itemProperties = (typed?.items as JsonSchema | undefined)?.properties as
+        | Record<string, JsonSchema>
+        | undefined;
+      const items = Object.entries(kind.items ?? {});
       return {
         type: 'array',
         items: {
@@ -102,10 +95,10 @@ function legacyFieldSchema(doc: LegacyFieldDoc, typed: JsonSchema | undefined): 
           properties: Object.fromEntries(
             items.map(([name, item]) => [
               name,
-              describeField(item, legacyFieldSchema(item, undefined), item.zh ?? ''),
+              describeField(item, legacyFieldSchema(item.kind, itemProperties?.[item.to])),
             ]),
           ),
-          required: items.filter(([, item]) => item.required).map(([name]) => name),
+          required: items.map(([name]) => name),
         },
       };
     }
@@ -116,64 +109,101 @@ function legacyFieldSchema(doc: LegacyFieldDoc, typed: JsonSchema | undefined): 
   }
 }
 
-function describeField(doc: LegacyFieldDoc, schema: JsonSchema, zh: string, typedField?: string): JsonSchema {
-  const codes = doc.codes
-    ? ` Codes: ${Object.entries(doc.codes)
-        .map(([code, value]) => `\`${code}\` ${value}`)
-        .join(', ')}.`
+function describeField(
+  field: Pick<LegacyField, 'label' | 'en' | 'kind' | 'example'>,
+  schema: JsonSchema,
+  typedField?: string,
+): JsonSchema {
+  const codes = field.kind.enumeration
+    ? ` Codes: ${field.kind.enumeration.entries
+        .map((entry) => `\`${entry.code}\` ${entry.label} (${[entry.means].flat().join(', ')})`)
+        .join('; ')}.`
     : '';
   const typed = typedField ? ` Typed field: \`${typedField}\`.` : '';
   return {
     ...schema,
-    description: `**${zh}** · ${doc.en}${codes} ${encodingNotes[doc.type]}${typed}`.trim(),
-    ...(doc.example === undefined ? {} : { example: doc.example }),
-    'x-zh': zh,
-    'x-legacy-encoding': doc.type,
+    description: `**${field.label}** · ${field.en}${codes} ${field.kind.accepts}${typed}`.trim(),
+    ...(field.example === undefined ? {} : { example: field.example }),
+    'x-zh': field.label,
+    'x-legacy-encoding': field.kind.name,
   };
 }
 
-/** Joins a row, its probe and its docs into the fields a client sends. */
-function resolveFields(route: AnyLegacyRoute, doc: LegacyRouteDoc | undefined, probe: RouteProbe) {
-  const input = probe.procedure ? procedureInput(probe.procedure) : undefined;
+/** The login fields of a URL, as documented; they feed no typed field (the door settles the login). */
+function loginFields(route: LegacyRoute): Array<[string, Omit<LegacyField, 'to'>]> {
+  if (route.auth === 'none') return [];
+  const names = route.login ?? defaultLoginFields;
+  const userId = {
+    label: names.userIdLabel ?? '用户ID',
+    kind: kinds.integer,
+    en: 'The logged-in user id, as login answered it (clients send it as a string from localStorage).',
+    example: '7',
+  };
+  const token = {
+    label: '用户TOKEN',
+    kind: kinds.text,
+    en: 'The token login answered; it must be live and belong to the user id.',
+    example: exampleToken,
+  };
+  return [
+    [names.userId[0] ?? '', { ...userId, aliases: names.userId.slice(1) }],
+    [names.token[0] ?? '', { ...token, aliases: names.token.slice(1) }],
+  ];
+}
+
+function resolveFields(route: LegacyRoute, procedure: string | undefined): ResolvedField[] {
+  const input = procedure ? procedureInput(procedure) : undefined;
   const inputSchema = input ? toJsonSchema(input, 'input') : undefined;
   const properties = (inputSchema?.properties ?? {}) as Record<string, JsonSchema>;
   const requiredTyped = new Set((inputSchema?.required ?? []) as string[]);
-  const isUserRoute = route.path.startsWith('/user/');
-  const documented = { ...doc?.fields };
-  for (const name of probe.fields) {
-    const login = loginFieldDocs[name];
-    if (login && !documented[name]) documented[name] = { ...login, required: isUserRoute };
-  }
-  const names = [...Object.keys(documented), ...probe.fields.filter((name) => !documented[name])];
-  return names.map((name): ResolvedField => {
-    const field = documented[name];
-    const typedField =
-      probe.typedField[name] ?? (field?.aliasOf ? probe.typedField[field.aliasOf] : undefined);
-    const zh = field?.zh ?? (typedField ? route.labels[typedField] : undefined) ?? '';
-    const required = field?.aliasOf
-      ? false
-      : (field?.required ?? (typedField !== undefined && requiredTyped.has(typedField)));
+  const resolve = (
+    name: string,
+    field: Omit<LegacyField, 'to'>,
+    typedField: string | undefined,
+    required: boolean,
+  ): ResolvedField[] => {
     const typed = typedField ? properties[typedField] : undefined;
-    const schema = field
-      ? describeField(field, legacyFieldSchema(field, typed), zh, typedField)
-      : { description: 'Undocumented field.', 'x-undocumented': true };
-    return { name, doc: field, zh, typedField, required, schema };
-  });
+    const schema = describeField(field, legacyFieldSchema(field.kind, typed), typedField);
+    const main: ResolvedField = {
+      name,
+      zh: field.label,
+      en: field.en,
+      kind: field.kind,
+      typedField,
+      required,
+      schema,
+    };
+    const aliases = (field.aliases ?? []).map(
+      (alias): ResolvedField => ({
+        ...main,
+        name: alias,
+        en: `Same as \`${name}\`.`,
+        required: false,
+        aliasOf: name,
+        schema: { ...schema, description: `**${field.label}** · Same as \`${name}\`.` },
+      }),
+    );
+    return [main, ...aliases];
+  };
+  return [
+    ...loginFields(route).flatMap(([name, field]) =>
+      resolve(name, field, undefined, route.auth === 'session'),
+    ),
+    ...Object.entries(route.fields).flatMap(([name, field]) =>
+      // The upload forms' file part feeds no procedure, and is what they are for.
+      resolve(name, field, field.to, 'upload' in route || requiredTyped.has(field.to)),
+    ),
+  ];
 }
 
 /**
  * The answer of a row to its example, made by the row's own `encode` from a sample of the typed
  * output: labels, dates and yuan come out exactly as the adapter writes them.
  */
-function exampleData(
-  route: AnyLegacyRoute,
-  doc: LegacyRouteDoc | undefined,
-  probe: RouteProbe,
-  timeZone: string,
-) {
-  const output = doc?.output ?? (probe.procedure ? procedureOutput(probe.procedure) : undefined);
+function exampleData(route: LegacyRoute, procedure: string | undefined, timeZone: string) {
+  const output = 'upload' in route ? uploadedFile : procedure ? procedureOutput(procedure) : undefined;
   const sample = output ? sampleOf(toJsonSchema(output, 'output'), exampleValue) : undefined;
-  return route.encode(sample, { credentials: { token: exampleToken }, timeZone }) ?? '';
+  return route.encode(sample as never, { token: exampleToken, timeZone }) ?? '';
 }
 
 /** Sets the labels' enumerations on the data schema, at their paths (`data[].pay`). */
@@ -196,40 +226,32 @@ function withLabels(schema: JsonSchema, labels: Readonly<Record<string, readonly
   return copy;
 }
 
-export function resolveRoute(route: AnyLegacyRoute, groups: readonly LegacyDocGroup[], timeZone: string) {
-  const group = groups.find((g) => route.path in g.routes);
-  const doc = group?.routes[route.path];
-  const probe = probeRoute(route);
-  const fields = resolveFields(route, doc, probe);
-  const login = route.path.startsWith('/user/')
-    ? {
-        user_id_check: loginFieldDocs.user_id_check?.example,
-        token_check: loginFieldDocs.token_check?.example,
-      }
-    : {};
-  const data = exampleData(route, doc, probe, timeZone);
+export function resolveRoute(route: LegacyRoute, group: LegacyRouteGroup, timeZone: string): ResolvedRoute {
+  const procedure = 'procedure' in route ? route.procedure : undefined;
+  const fields = resolveFields(route, procedure);
+  const login = Object.fromEntries(
+    fields
+      .filter((field) => !field.typedField && !field.aliasOf)
+      .map((field) => [field.name, field.schema.example]),
+  );
+  const data = exampleData(route, procedure, timeZone);
   return {
-    path: route.path,
+    route,
     group,
-    doc,
-    probe,
+    procedure,
     fields,
-    exampleRequest: { ...login, ...doc?.example.request },
+    exampleRequest:
+      route.auth === 'session' ? { ...login, ...route.example.request } : { ...route.example.request },
     exampleResponse: success(data),
-    dataSchema: withLabels(schemaOfValue(data), doc?.labels ?? {}),
-  } satisfies ResolvedRoute;
+    dataSchema: withLabels(schemaOfValue(data), route.labels ?? {}),
+  };
 }
 
-/** A failure this row really answers: no login for `/user/...`, else its first validation message. */
-function exampleFailure(route: AnyLegacyRoute, probe: RouteProbe) {
-  if (route.path.startsWith('/user/')) return failure(errorTable.UNAUTHENTICATED.zh);
-  const input = probe.procedure ? procedureInput(probe.procedure) : undefined;
-  const parsed = input?.safeParse({});
-  if (parsed && !parsed.success) {
-    return failure(
-      legacyFailure(new TRPCError({ code: 'BAD_REQUEST', cause: parsed.error }), route.labels, {}).err,
-    );
-  }
+/** A failure this row really answers: no login for a session URL, else its first validation message. */
+function exampleFailure(route: LegacyRoute, procedure: string | undefined) {
+  if (route.auth === 'session') return failure(errorTable.UNAUTHENTICATED.zh);
+  const parsed = procedure ? procedureInput(procedure)?.safeParse({}) : undefined;
+  if (parsed && !parsed.success) return failure(legacyFailure(parsed.error, route.fields).err);
   return failure(errorTable.VALIDATION_FAILED.zh);
 }
 
@@ -242,26 +264,26 @@ export const componentName = (path: string) => `Legacy${path.replaceAll('/', '.'
  * The GET and POST operations of one legacy URL, and the pieces both share (its fields as a body
  * schema, its answer), which go to `components` once.
  */
-export function legacyOperations(route: AnyLegacyRoute, resolved: ResolvedRoute) {
-  const { doc, probe, fields } = resolved;
+export function legacyOperations(resolved: ResolvedRoute) {
+  const { route, procedure, fields } = resolved;
   const name = componentName(route.path);
-  const isUpload = fields.some((field) => field.doc?.type === 'file');
+  const isUpload = 'upload' in route;
   const bodySchema = {
     type: 'object',
     properties: Object.fromEntries(fields.map((field) => [field.name, field.schema])),
     required: fields.filter((field) => field.required).map((field) => field.name),
   };
-  const calls = probe.procedure
-    ? `Calls the typed procedure [\`${probe.procedure}\`](${operationLink(
-        typedTag(probe.procedure.split('.')[0] ?? ''),
-        procedureOperationId(probe.procedure),
+  const calls = procedure
+    ? `Calls the typed procedure [\`${procedure}\`](${operationLink(
+        typedTag(procedure.split('.')[0] ?? ''),
+        procedureOperationId(procedure),
       )}).`
     : 'Handled beside tRPC (multipart).';
-  const login = route.path.startsWith('/user/')
-    ? 'Needs login: `user_id_check` and `token_check`.'
-    : probe.fields.includes('token_check')
-      ? 'Login fields optional.'
-      : 'No login.';
+  const login = {
+    session: 'Needs login: the user id and token login answered.',
+    optional: 'Login fields optional.',
+    none: 'No login.',
+  }[route.auth];
   const response = {
     description:
       'HTTP 200 for every outcome a procedure decides. Success: `{"res": 1, "err": "", "data": ...}`; ' +
@@ -276,34 +298,35 @@ export function legacyOperations(route: AnyLegacyRoute, resolved: ResolvedRoute)
         },
         examples: {
           success: { summary: 'Success', value: resolved.exampleResponse },
-          failure: { summary: 'Failure', value: exampleFailure(route, probe) },
+          failure: { summary: 'Failure', value: exampleFailure(route, procedure) },
         },
       },
     },
   };
   const common = {
-    tags: [resolved.group?.tag ?? 'Legacy · undocumented'],
-    summary: doc ? `${doc.summary.zh} · ${doc.summary.en}` : route.path,
-    description: [doc?.description, `${login} ${calls}`].filter(Boolean).join('\n\n'),
+    tags: [resolved.group.tag],
+    summary: `${route.summary.zh} · ${route.summary.en}`,
+    description: [route.description, `${login} ${calls}`].filter(Boolean).join('\n\n'),
     responses: {
       '200': { $ref: `#/components/responses/${name}` },
+      '400': { $ref: '#/components/responses/LegacyMalformed' },
       '404': { $ref: '#/components/responses/LegacyNotFound' },
       '413': { $ref: '#/components/responses/LegacyTooLarge' },
       '500': { $ref: '#/components/responses/LegacyBug' },
       '503': { $ref: '#/components/responses/LegacyUnavailable' },
     },
     'x-legacy': {
-      procedure: probe.procedure ?? null,
+      procedure: procedure ?? null,
+      auth: route.auth,
       fields: fields.map((field) => ({
         name: field.name,
         zh: field.zh,
-        en: field.doc?.en ?? '',
-        type: field.doc?.type ?? null,
+        en: field.en,
+        type: field.kind.name,
         typedField: field.typedField ?? null,
         required: field.required,
       })),
-      labels: doc?.labels ?? {},
-      ...(doc ? {} : { undocumented: true }),
+      labels: route.labels ?? {},
     },
   };
   const bodyEncodings = isUpload
@@ -330,14 +353,14 @@ export function legacyOperations(route: AnyLegacyRoute, resolved: ResolvedRoute)
       operationId: legacyOperationId('get', route.path),
       description: `${common.description}\n\nThe same fields in the query string (bracket notation for nested ones).`,
       parameters: fields
-        .filter((field) => field.doc?.type !== 'file')
+        .filter((field) => field.kind.name !== 'file')
         .map((field) => {
           const { description, ...schema } = field.schema;
           return {
             name: field.name,
             in: 'query',
             required: field.required,
-            ...(field.doc?.type === 'objects' ? { style: 'deepObject', explode: true } : {}),
+            ...(field.kind.name === 'objects' ? { style: 'deepObject', explode: true } : {}),
             description,
             schema,
           };

@@ -1,19 +1,11 @@
-import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import superjson from 'superjson';
-import { AppError, type AppErrorCode, errorTable } from '../errors.js';
-import { type LegacyDocGroup, legacyDocGroups } from '../legacy/docs/index.js';
-import {
-  applicationOutputLabels,
-  billingOutputLabels,
-  demandOutputLabels,
-  individualBusinessOutputLabels,
-  userOutputLabels,
-  verificationOutputLabels,
-} from '../legacy/docs/labels.js';
-import { transportFailures } from '../legacy/envelope.js';
-import type { AnyLegacyRoute } from '../legacy/route.js';
-import { legacyRoutes } from '../legacy/routes/index.js';
+import { AppError, type AppErrorCode, errorTable, httpStatusOf as statusOfError } from '../errors.js';
+import { individualBusinessLabels, verificationLabels } from '../legacy/codecs/account.js';
+import { applicationLabels, demandLabels } from '../legacy/codecs/demand.js';
+import { billingLabels } from '../legacy/codecs/money.js';
+import { userLabels } from '../legacy/codecs/user.js';
+import { type LegacyRouteGroup, legacyRouteGroups } from '../legacy/routes/index.js';
 import { exampleValue } from './examples.js';
 import { type JsonSchema, sampleOf } from './json-schema.js';
 import { legacyOperations, type ResolvedRoute, resolveRoute } from './legacy-api.js';
@@ -29,7 +21,7 @@ export type OpenApiDocument = {
   readonly [extension: `x-${string}`]: unknown;
 };
 
-const httpStatusOf = (code: AppErrorCode) => getHTTPStatusCodeFromError(new AppError(code));
+const httpStatusOf = (code: AppErrorCode) => statusOfError(new AppError(code));
 
 function errorTableMarkdown(): string {
   const rows = Object.entries(errorTable).map(
@@ -44,12 +36,12 @@ function errorTableMarkdown(): string {
 
 function labelsMarkdown(): string {
   const entities: Array<[string, Readonly<Record<string, readonly string[]>>]> = [
-    ['user', userOutputLabels],
-    ['person / company', verificationOutputLabels],
-    ['geti', individualBusinessOutputLabels],
-    ['goods (demand)', demandOutputLabels],
-    ['goods_order (application)', applicationOutputLabels],
-    ['recharge / invoice', billingOutputLabels],
+    ['user', userLabels],
+    ['person / company', verificationLabels],
+    ['geti', individualBusinessLabels],
+    ['goods (demand)', demandLabels],
+    ['goods_order (application)', applicationLabels],
+    ['recharge / invoice', billingLabels],
   ];
   const rows = entities.flatMap(([entity, set]) =>
     Object.entries(set).map(
@@ -108,9 +100,10 @@ marks the values that are \`Date\`s (sent as ISO strings). Money is integer **fe
 English strings. Log in with \`auth.loginWithSmsCode\` or \`auth.loginWithPassword\` and send
 \`Authorization: Bearer <token>\`.
 
-Each procedure says whether it needs login (\`authed\`) or an administrator (\`admin\`), and the
-codes that come with that. Failures carry \`error.json.data.appCode\` from this table (the SDK's
-\`isAppError(e, 'BALANCE_TOO_LOW')\`); a procedure's own rules add codes of the table to its tier's.
+Each procedure says whether it needs login (\`authed\`) or an administrator (\`admin\`), and every
+code it can fail with: those of its tier and its own, which it declares (a test holds the
+declarations to what the procedures throw). Failures carry \`error.json.data.appCode\` from this
+table (the SDK's \`isAppError(e, 'BALANCE_TOO_LOW')\`).
 
 ${errorTableMarkdown()}
 `;
@@ -118,12 +111,12 @@ ${errorTableMarkdown()}
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 function components(): JsonSchema {
-  const envelopeFailure = (status: keyof typeof transportFailures, what: string) => ({
-    description: `${what}: \`{"res": 0, "err": "${transportFailures[status]}", "data": ""}\``,
+  const envelopeFailure = (code: AppErrorCode, what: string) => ({
+    description: `${what}: \`{"res": 0, "err": "${errorTable[code].zh}", "data": ""}\``,
     content: {
       'application/json': {
         schema: ref('LegacyFailure'),
-        example: { res: 0, err: transportFailures[status], data: '' },
+        example: { res: 0, err: errorTable[code].zh, data: '' },
       },
     },
   });
@@ -205,10 +198,11 @@ function components(): JsonSchema {
       },
     },
     responses: {
-      LegacyNotFound: envelopeFailure(404, 'Unknown path'),
-      LegacyTooLarge: envelopeFailure(413, 'Body too large'),
-      LegacyBug: envelopeFailure(500, 'A bug (details only in the log)'),
-      LegacyUnavailable: envelopeFailure(503, 'MySQL or Redis is down; retry later'),
+      LegacyMalformed: envelopeFailure('MALFORMED_REQUEST', 'A body that cannot be read'),
+      LegacyNotFound: envelopeFailure('ROUTE_NOT_FOUND', 'Unknown path'),
+      LegacyTooLarge: envelopeFailure('BODY_TOO_LARGE', 'Body too large'),
+      LegacyBug: envelopeFailure('INTERNAL', 'A bug (details only in the log)'),
+      LegacyUnavailable: envelopeFailure('STORE_UNAVAILABLE', 'MySQL or Redis is down; retry later'),
     },
     securitySchemes: {
       bearer: { type: 'http', scheme: 'bearer', description: 'The token `auth.loginWith...` answered.' },
@@ -280,7 +274,7 @@ function procedureOperation(procedure: ProcedureDoc): Record<string, JsonSchema>
     description: [
       tierWords[procedure.tier],
       `SDK: \`await api.${procedure.path}.${call}\``,
-      `Fails with ${procedure.errors.map((code) => `\`${code}\``).join(', ')}, and the codes its rules raise (see the error table).`,
+      `Fails with ${procedure.errors.map((code) => `\`${code}\``).join(', ')} (see the error table).`,
     ].join('\n\n'),
     ...(procedure.tier === 'public' ? {} : { security: [{ bearer: [] }] }),
     responses: {
@@ -419,21 +413,21 @@ export interface GeneratedDocs {
 
 export function generateDocs(options: {
   timeZone: string;
-  routes?: readonly AnyLegacyRoute[];
-  groups?: readonly LegacyDocGroup[];
+  groups?: readonly LegacyRouteGroup[];
 }): GeneratedDocs {
-  const routes = options.routes ?? legacyRoutes;
-  const groups = options.groups ?? legacyDocGroups;
-  const legacy = routes.map((route) => resolveRoute(route, groups, options.timeZone));
+  const groups = options.groups ?? legacyRouteGroups;
+  const legacy = groups.flatMap((group) =>
+    group.routes.map((route) => resolveRoute(route, group, options.timeZone)),
+  );
   const procedures = describeProcedures();
   const paths: Record<string, Record<string, JsonSchema>> = {};
   const shared = components() as { schemas: JsonSchema; responses: JsonSchema };
-  routes.forEach((route, i) => {
-    const { operations, schemas, responses } = legacyOperations(route, legacy[i] as ResolvedRoute);
-    paths[route.path] = operations;
+  for (const resolved of legacy) {
+    const { operations, schemas, responses } = legacyOperations(resolved);
+    paths[resolved.route.path] = operations;
     Object.assign(shared.schemas, schemas);
     Object.assign(shared.responses, responses);
-  });
+  }
   for (const procedure of procedures) paths[`/trpc/${procedure.path}`] = procedureOperation(procedure);
   Object.assign(paths, sidePaths());
   const namespaces = [...new Set(procedures.map((p) => p.path.split('.')[0]))];

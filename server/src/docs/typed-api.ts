@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { AppErrorCode } from '../errors.js';
-import type { ProcedureMeta, ProcedureTier } from '../trpc/init.js';
+import { implicitErrors, type ProcedureMeta, type ProcedureTier } from '../trpc/init.js';
 import { appRouter } from '../trpc/router.js';
 import { type JsonSchema, toJsonSchema } from './json-schema.js';
 
@@ -13,7 +13,7 @@ export interface ProcedureDoc {
   /** JSON Schema of the input as sent (defaults make a field optional); undefined when it takes none. */
   readonly input: JsonSchema | undefined;
   readonly output: JsonSchema;
-  /** The codes every procedure of its kind can fail with; its own rules add codes of the error table. */
+  /** Every code it can fail with: its tier's, then its own (declared in its meta). */
   readonly errors: readonly AppErrorCode[];
 }
 
@@ -24,15 +24,10 @@ interface ProcedureDef {
   readonly output?: z.ZodType;
 }
 
-/** Which failures come with the door a procedure is behind, whatever it does. */
-export function tierErrors(tier: ProcedureTier, takesInput: boolean): AppErrorCode[] {
-  return [
-    ...(tier === 'public' ? [] : (['UNAUTHENTICATED'] as const)),
-    ...(tier === 'admin' ? (['ADMIN_ONLY'] as const) : []),
-    ...(takesInput ? (['VALIDATION_FAILED'] as const) : []),
-    'STORE_UNAVAILABLE',
-    'INTERNAL',
-  ];
+/** The codes of a procedure: those of its tier (no VALIDATION_FAILED without input), then its own. */
+function errorsOf(tier: ProcedureTier, meta: ProcedureMeta | undefined, takesInput: boolean): AppErrorCode[] {
+  const ofTier = implicitErrors[tier].filter((code) => takesInput || code !== 'VALIDATION_FAILED');
+  return [...ofTier, ...(meta?.errors ?? [])];
 }
 
 /** The input schema of one procedure, for the legacy docs (which field feeds what). */
@@ -64,7 +59,7 @@ export function describeProcedures(): ProcedureDoc[] {
       tier,
       input: input ? toJsonSchema(input, 'input') : undefined,
       output: def.output ? toJsonSchema(def.output, 'output') : {},
-      errors: tierErrors(tier, input !== undefined),
+      errors: errorsOf(tier, def.meta, input !== undefined),
     };
   });
 }

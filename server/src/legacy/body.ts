@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import qs from 'qs';
 import { multipartParts } from '../http/multipart.js';
-import type { LegacyFields } from './codecs/values.js';
+import type { RawFields } from './fields.js';
 
 /** Bracket nesting (`hehuo[0][hehuoren_name]=...`), repeated keys and `a[]=` become objects and arrays. */
 const qsOptions = { depth: 5, arrayLimit: 100, parameterLimit: 1000, allowPrototypes: false } as const;
 
-export const parseFormFields = (raw: string): LegacyFields => qs.parse(raw, qsOptions) as LegacyFields;
+export const parseFormFields = (raw: string): RawFields => qs.parse(raw, qsOptions) as RawFields;
 
 /** The body parsers legacy clients need beyond Fastify's own. */
 export function registerLegacyBodyParsers(app: FastifyInstance): void {
@@ -29,12 +29,12 @@ export function registerLegacyBodyParsers(app: FastifyInstance): void {
 export async function collectFields(
   req: FastifyRequest,
   onFile?: (part: MultipartFilePart) => Promise<unknown>,
-): Promise<LegacyFields> {
+): Promise<RawFields> {
   const queryStart = req.url.indexOf('?');
   const query = queryStart >= 0 ? parseFormFields(req.url.slice(queryStart + 1)) : {};
   if (req.isMultipart()) return { ...query, ...(await multipartFields(req, onFile)) };
   const body = req.body;
-  const bodyFields = body && typeof body === 'object' && !Array.isArray(body) ? (body as LegacyFields) : {};
+  const bodyFields = body && typeof body === 'object' && !Array.isArray(body) ? (body as RawFields) : {};
   return { ...query, ...bodyFields };
 }
 
@@ -48,7 +48,7 @@ export interface MultipartFilePart {
 async function multipartFields(
   req: FastifyRequest,
   onFile?: (part: MultipartFilePart) => Promise<unknown>,
-): Promise<LegacyFields> {
+): Promise<RawFields> {
   const pairs: Record<string, unknown> = {};
   const files: Record<string, unknown> = {};
   for await (const part of multipartParts(req)) {
@@ -62,7 +62,7 @@ async function multipartFields(
     }
   }
   // Field names carry the same bracket notation as forms; qs nests them the same way.
-  const fields = qs.parse(pairs as Record<string, string>, qsOptions) as LegacyFields;
+  const fields = qs.parse(pairs as Record<string, string>, qsOptions) as RawFields;
   // A file part wins over a text field of the same name (the deployed upload form sends both).
   return { ...fields, ...files };
 }

@@ -1,44 +1,52 @@
-import { AppError, type AppErrorCode, errorTable } from '../errors.js';
-import { appCodeOf, type ValidationIssue, validationIssues } from '../trpc/init.js';
-import { transportFailures } from './envelope.js';
+import {
+  type AppErrorCode,
+  errorTable,
+  httpStatusOf,
+  toAppError,
+  type ValidationIssue,
+  validationIssues,
+} from '../errors.js';
+import type { LegacyFields } from './fields.js';
 
 export interface LegacyFailure {
-  readonly status: 200 | 500 | 503;
+  readonly status: number;
   readonly err: string;
 }
 
 /**
- * Every outcome a procedure decides is HTTP 200 with a Chinese `err`; only an unreachable store
- * (503) or a bug (500) changes the status (CONTRACT.md §2).
+ * Every outcome a procedure decides is HTTP 200 with a Chinese `err`; failures around the
+ * procedures (a body that cannot be read, a store that is down, a bug) keep their HTTP status
+ * (CONTRACT.md §2). Validation messages name the field by its Chinese label.
  */
-export function legacyFailure(
-  error: unknown,
-  labels: Readonly<Record<string, string>>,
-  input: unknown,
-): LegacyFailure {
-  const appCode = appCodeOf(error);
-  if (appCode === 'STORE_UNAVAILABLE') return { status: 503, err: transportFailures[503] };
-  if (appCode === 'INTERNAL') return { status: 500, err: transportFailures[500] };
-  const issue = validationIssues((error as { cause?: unknown }).cause)?.[0];
-  if (issue) return { status: 200, err: describeIssue(issue, labels, input) };
-  if (error instanceof AppError && error.fieldProblem) {
-    const { field, problem, limit } = error.fieldProblem;
-    return { status: 200, err: describeProblem(labels[field] ?? field, problem, limit) };
+export function legacyFailure(error: unknown, fields: LegacyFields = {}, input: unknown = {}): LegacyFailure {
+  const appError = toAppError(error);
+  const definition = errorTable[appError.appCode];
+  if ('transport' in definition) return { status: httpStatusOf(appError), err: definition.zh };
+  const issue = validationIssues(appError)?.[0];
+  if (issue) return { status: 200, err: describeIssue(issue, fields, input) };
+  if (appError.fieldProblem) {
+    const { field, problem, limit } = appError.fieldProblem;
+    return { status: 200, err: describeProblem(labelOf(fields, [field]) ?? field, problem, limit) };
   }
-  return { status: 200, err: errorTable[appCode].zh };
+  return { status: 200, err: definition.zh };
 }
 
-function describeIssue(
-  issue: ValidationIssue,
-  labels: Readonly<Record<string, string>>,
-  input: unknown,
-): string {
+/** The label of the typed field at `path` (`['partners', 1, 'idNumber']` is a partner's ID number). */
+function labelOf(fields: LegacyFields, path: ReadonlyArray<PropertyKey>): string | undefined {
+  const [to, index, inner] = path;
+  const field = Object.values(fields).find((f) => f.to === to);
+  if (typeof index === 'number' && inner !== undefined && field?.kind.items) {
+    return labelOf(field.kind.items, [inner]) ?? field.label;
+  }
+  return field?.label;
+}
+
+function describeIssue(issue: ValidationIssue, fields: LegacyFields, input: unknown): string {
   // An issue inside a submitted list (e.g. `/user/user_person_ji/all`) is about one item's field;
   // legacy clients show which item, counting from 1: `第2条：技能描述不能为空`.
   const item = issue.path.findIndex((key) => typeof key === 'number');
   const prefix = item >= 0 ? `第${Number(issue.path[item]) + 1}条：` : '';
-  const field = String((item >= 0 ? issue.path[item + 1] : undefined) ?? issue.path[0] ?? '');
-  return prefix + describeFieldIssue(issue, labels[field] ?? '参数', input);
+  return prefix + describeFieldIssue(issue, labelOf(fields, issue.path) ?? '参数', input);
 }
 
 function describeFieldIssue(issue: ValidationIssue, label: string, input: unknown): string {
@@ -47,6 +55,7 @@ function describeFieldIssue(issue: ValidationIssue, label: string, input: unknow
   // An empty or blank text, or an empty list, counts as not given, whatever length rule it broke.
   if (
     value === undefined ||
+    value === null ||
     (typeof value === 'string' && value.trim() === '') ||
     (Array.isArray(value) && !value.length)
   ) {

@@ -1,65 +1,139 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
+import { type AuthUser, authenticate } from '../features/auth/authenticate.js';
 import type { Context, Credentials } from '../trpc/context.js';
-import { createCaller } from '../trpc/router.js';
+import { type AppCaller, createCaller } from '../trpc/router.js';
 import { collectFields } from './body.js';
-import type { LegacyFields } from './codecs/values.js';
-import { failure, success, transportFailures } from './envelope.js';
+import { failure, success } from './envelope.js';
 import { legacyFailure } from './failures.js';
-import { fileIntake } from './file-intake.js';
-import { type AnyLegacyRoute, canonicalPath, sessionFields } from './route.js';
+import { decodeFields, type RawFields } from './fields.js';
+import { canonicalPath, defaultLoginFields, type LegacyRoute } from './route.js';
+import { acceptUpload, legacyUploadIntake } from './uploads.js';
 
 export interface LegacyPluginOptions {
-  readonly routes: readonly AnyLegacyRoute[];
-  readonly createContext: (req: FastifyRequest, credentials: Credentials) => Context;
+  readonly routes: readonly LegacyRoute[];
+  /** The zone legacy dates are read and written in. */
+  readonly timeZone: string;
+  readonly createContext: (req: FastifyRequest, credentials: Credentials, user?: AuthUser) => Context;
 }
 
 /**
  * The legacy door: one handler for `/index/*` and `/user/*` that finds the row by canonical path,
- * translates fields, calls the procedure in-process and wraps the answer in the envelope.
+ * reads the fields, settles the login, decodes the input by the row's field table, calls the
+ * procedure in-process and wraps the answer in the envelope. Every failure is answered from its
+ * AppError code (legacy/failures.ts).
  */
 export async function legacyPlugin(app: FastifyInstance, options: LegacyPluginOptions): Promise<void> {
-  const byPath = new Map(options.routes.map((route) => [route.path, route]));
+  const { createContext, timeZone } = options;
+  const byPath = new Map(options.routes.map((route) => [route.path, withCall(route)]));
+
+  /**
+   * The context the row runs in. A `session` row needs the login fields to name a live token of
+   * that very user; an `optional` one is anonymous unless they do. Decided once, here, and handed
+   * to the procedure, whose tier then does not look the token up again.
+   */
+  async function contextFor(req: FastifyRequest, route: LegacyRoute, raw: RawFields): Promise<Context> {
+    const names = route.login ?? defaultLoginFields;
+    const token = firstPresent(raw, names.token);
+    if (route.auth === 'none' || typeof token !== 'string') return createContext(req, {});
+    const credentials = { token };
+    const user = await authenticate(createContext(req, credentials)).catch((error: unknown) => {
+      if (error instanceof AppError && error.appCode === 'UNAUTHENTICATED') return null;
+      throw error;
+    });
+    // The id arrives as a string from localStorage, or as a number.
+    if (user && String(firstPresent(raw, names.userId)).trim() === String(user.id)) {
+      return createContext(req, credentials, user);
+    }
+    if (route.auth === 'session') throw new AppError('UNAUTHENTICATED');
+    return createContext(req, {});
+  }
 
   const handle = async (req: FastifyRequest, reply: FastifyReply) => {
     const route = byPath.get(canonicalPath(req.url));
-    if (!route) return reply.code(404).send(failure(transportFailures[404]));
+    if (!route) return answerFailure(req, reply, undefined, new AppError('ROUTE_NOT_FOUND'));
 
-    // A route taking files receives them while the form streams, before the login fields may have come.
-    const intake = route.files ? fileIntake(route.files, options.createContext(req, {})) : undefined;
-    let fields: LegacyFields;
+    // An upload form's file is received while the form streams, before its login fields may have come.
+    const intake = 'upload' in route ? legacyUploadIntake(route.upload, createContext(req, {})) : undefined;
+    let raw: RawFields;
     try {
-      fields = await collectFields(req, intake?.onFile);
+      raw = await collectFields(req, intake?.onFile);
       if (intake?.refusal) throw intake.refusal.error;
     } catch (error) {
       await intake?.discardAll();
-      // A receiver's refusal is answered here, even when multipart then failed on the same file (its
-      // size cap); any other broken or oversized form is the app's 4xx/5xx.
-      const reason = intake?.refusal?.error ?? error;
-      if (!(reason instanceof AppError)) throw reason;
-      const { status, err } = legacyFailure(reason, route.labels, {});
-      return reply.code(status).send(failure(err));
+      // A refused file explains the failure best, even when multipart then failed on the same file.
+      return answerFailure(req, reply, route, intake?.refusal?.error ?? error);
     }
-    const credentials = route.credentials
-      ? route.credentials(fields)
-      : route.path.startsWith('/user/')
-        ? sessionFields(fields)
-        : {};
-    const context = options.createContext(req, credentials);
-    const request = { credentials, timeZone: context.config.displayTimeZone };
-    const input = route.decode(fields, request);
+
+    let input: Record<string, unknown> = {};
     try {
-      const output = await route.call(createCaller(context), input, context);
-      return reply.send(success(route.encode(output, request)));
+      const context = await contextFor(req, route, raw);
+      input = decodeFields(route.fields, raw, timeZone);
+      const output = await route.call(context, input);
+      // Each row's own encoder receives what its own call answered; the table of rows cannot say so in types.
+      return reply.send(
+        success(route.encode(output as never, { token: context.credentials.token, timeZone })),
+      );
     } catch (error) {
       await intake?.discardAll();
-      const { status, err } = legacyFailure(error, route.labels, input);
-      if (status === 500) req.log.error({ err: error, route: route.path }, 'legacy route failed');
-      return reply.code(status).send(failure(err));
+      return answerFailure(req, reply, route, error, input);
     }
   };
 
   for (const prefix of ['/index/*', '/user/*']) {
     app.route({ method: ['GET', 'POST'], url: prefix, handler: handle });
   }
+}
+
+/** A row with the function that runs it: its procedure through a caller, or the upload intake's record. */
+function withCall(route: LegacyRoute) {
+  if ('upload' in route) {
+    return {
+      ...route,
+      call: (context: Context, input: Record<string, unknown>) =>
+        acceptUpload(context, route.upload, input.file),
+    };
+  }
+  const path = route.procedure.split('.');
+  return {
+    ...route,
+    async call(context: Context, input: Record<string, unknown>): Promise<unknown> {
+      const prepared = route.prepare ? await route.prepare(input, context) : input;
+      return procedureAt(createCaller(context), path)(prepared);
+    },
+  };
+}
+
+/**
+ * The caller's function for a dotted procedure path. Its input is the decoded fields as they are:
+ * the procedure's zod schema is the judge of them, so they are typed `unknown` up to here.
+ */
+function procedureAt(caller: AppCaller, path: readonly string[]): (input: unknown) => Promise<unknown> {
+  let node: unknown = caller;
+  for (const key of path) node = (node as Record<string, unknown>)[key];
+  return node as (input: unknown) => Promise<unknown>;
+}
+
+function firstPresent(raw: RawFields, names: readonly string[]): unknown {
+  for (const name of names) {
+    const value = raw[name];
+    if (value !== undefined && value !== null && value !== '') return value;
+  }
+  return undefined;
+}
+
+function answerFailure(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  route: LegacyRoute | undefined,
+  error: unknown,
+  input: unknown = {},
+) {
+  const { status, err } = legacyFailure(error, route?.fields, input);
+  if (status === 500) req.log.error({ err: error, route: route?.path }, 'legacy route failed');
+  // The client's fault (a malformed or oversized body): worth a line, not a stack.
+  else if (status >= 400 && status < 500 && status !== 404) {
+    req.log.info({ status, reason: error instanceof Error ? error.message : String(error) }, 'bad request');
+  }
+  return reply.code(status).send(failure(err));
 }

@@ -2,13 +2,12 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
+import type { AuthUser } from '../features/auth/authenticate.js';
 import type { Services } from '../services.js';
 
-/** Who the request claims to be. Whether the claim holds is decided by the authed tier, once. */
+/** What the request presents to prove who it is. Whether it holds is decided by `authenticate`. */
 export interface Credentials {
   readonly token?: string;
-  /** The legacy door also names the user id; it must match the token's owner. */
-  readonly claimedUserId?: number;
 }
 
 export interface Context {
@@ -19,6 +18,8 @@ export interface Context {
   readonly log: Logger;
   readonly ip: string;
   readonly credentials: Credentials;
+  /** Set when a door has already authenticated the request (the legacy door does, once). */
+  readonly user?: AuthUser;
 }
 
 /** Reads `Authorization: Bearer <token>` for the typed API. */

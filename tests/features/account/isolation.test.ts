@@ -70,7 +70,7 @@ describe.each(backends)('account isolation ($name)', (backend) => {
     await post(t, owner, '/user/info/company', { name: '甲公司' });
     const url = await t.app.listen({ port: 0, host: '127.0.0.1' });
     const asOther = createClient({ url, token: other.token });
-    expect(await asOther.account.myVerifications.query()).toEqual({
+    expect(await asOther.account.getMyVerifications.query()).toEqual({
       person: null,
       company: null,
       individualBusiness: null,

@@ -76,7 +76,7 @@ describe.each(backends)('verification review ($name)', (backend) => {
       `person verification of user ${user.userId} approved; user verified`,
     );
     expect(await info(t, user)).toMatchObject({ userstate: '已认证', person: { state: '通过', reason: '' } });
-    expect((await admin.account.myVerifications.query()).person).toBeNull();
+    expect((await admin.account.getMyVerifications.query()).person).toBeNull();
 
     // Work preferences just save (the resume wizard re-sends the identity with them)...
     await post(t, user, '/user/info/person', { name: '赵六', code, money: '250' });

@@ -242,7 +242,7 @@ describe.each(backends)('applications, selection and delivery ($name)', (backend
       workEnd: new Date('2027-03-31T00:00:00+08:00'),
       description: 'Typed all the way',
     });
-    const own = await employer.demands.mine.query({ id: created.id });
+    const own = await employer.demands.getMine.query({ id: created.id });
     expect(own).toMatchObject({ priceFen: 123_456, kind: 'fullTime', review: 'pending', paid: false });
     expect(own.workStart).toEqual(new Date('2027-03-01T00:00:00+08:00'));
     await approveDemand(t, created.id);

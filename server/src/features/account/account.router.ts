@@ -25,21 +25,27 @@ export const accountRouter = router({
     .query(({ ctx }) => ctx.services.profiles.overview(ctx.user.id)),
 
   updateProfile: authedProcedure
+    .meta({ errors: ['FILE_REFERENCE_INVALID'] })
     .input(profileUpdate)
     .output(profile)
     .mutation(({ ctx, input }) => ctx.services.profiles.update(ctx.user.id, input)),
 
-  myVerifications: authedProcedure
+  getMyVerifications: authedProcedure
     .output(myVerifications)
     .query(({ ctx }) => ctx.services.verifications.mine(ctx.user.id)),
 
-  /** Creates or updates the person record; it goes (back) to review. */
+  /**
+   * Creates or updates the person record. A change of the identity (name, ID number, ID card
+   * images) sends it (back) to review; the work profile alone keeps the review.
+   */
   submitPersonVerification: authedProcedure
+    .meta({ errors: ['FILE_REFERENCE_INVALID'] })
     .input(personSubmission)
     .output(personVerification)
     .mutation(({ ctx, input }) => ctx.services.verifications.submitPerson(ctx.user.id, input)),
 
   submitCompanyVerification: authedProcedure
+    .meta({ errors: ['FILE_REFERENCE_INVALID'] })
     .input(companySubmission)
     .output(companyVerification)
     .mutation(({ ctx, input }) => ctx.services.verifications.submitCompany(ctx.user.id, input)),
@@ -58,6 +64,7 @@ export const accountRouter = router({
 
   /** Admins: approve or reject a pending record; a rejection's reason is shown to the user. */
   reviewVerification: adminProcedure
+    .meta({ errors: ['NOT_FOUND', 'VERIFICATION_NOT_PENDING'] })
     .input(reviewDecision)
     .output(reviewOutcome)
     .mutation(({ ctx, input }) => ctx.services.verifications.review(input)),

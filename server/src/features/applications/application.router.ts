@@ -1,22 +1,30 @@
 import { z } from 'zod';
 import * as fields from '../../fields.js';
 import { authedProcedure, router } from '../../trpc/init.js';
-import { applyInput, deliverInput, myApplication } from './application.schemas.js';
+import { applyInput, applyRefusals, deliverInput, myApplication } from './application.schemas.js';
 
 export const applicationRouter = router({
-  /** Succeeds when the user may apply to the demand; otherwise fails with the reason. */
-  checkCanApply: authedProcedure
+  /** Whether the user may apply to the demand, and if not, why (the code `submit` would fail with). */
+  canApply: authedProcedure
+    .meta({ errors: ['NOT_FOUND'] })
     .input(z.object({ demandId: fields.id }))
-    .output(z.void())
-    .query(({ ctx, input }) => ctx.services.applications.checkCanApply(ctx.user.id, input.demandId)),
+    .output(
+      z.discriminatedUnion('canApply', [
+        z.object({ canApply: z.literal(true) }),
+        z.object({ canApply: z.literal(false), reason: z.enum(applyRefusals) }),
+      ]),
+    )
+    .query(({ ctx, input }) => ctx.services.applications.canApply(ctx.user.id, input.demandId)),
 
   submit: authedProcedure
+    .meta({ errors: ['NOT_FOUND', ...applyRefusals, 'FILE_REFERENCE_INVALID'] })
     .input(applyInput)
     .output(z.object({ id: z.number().int() }))
     .mutation(({ ctx, input }) => ctx.services.applications.apply(ctx.user.id, input)),
 
   /** The demand's owner selects applicants of that demand. */
   select: authedProcedure
+    .meta({ errors: ['NOT_FOUND', 'DEMAND_SETTLED', 'DEMAND_NOT_PAID', 'APPLICATIONS_NOT_OF_DEMAND'] })
     .input(z.object({ demandId: fields.id, applicationIds: z.array(fields.id).min(1).max(100) }))
     .output(z.object({ selected: z.array(z.number().int()) }))
     .mutation(({ ctx, input }) =>
@@ -25,11 +33,13 @@ export const applicationRouter = router({
 
   /** The selected applicant hands in preview images and the source archive. */
   deliver: authedProcedure
+    .meta({ errors: ['NOT_FOUND', 'NOT_SELECTED', 'FILE_REFERENCE_INVALID'] })
     .input(deliverInput)
     .output(z.void())
     .mutation(({ ctx, input }) => ctx.services.applications.deliver(ctx.user.id, input)),
 
   withdraw: authedProcedure
+    .meta({ errors: ['NOT_FOUND', 'APPLICATION_SELECTED'] })
     .input(z.object({ applicationId: fields.id }))
     .output(z.void())
     .mutation(({ ctx, input }) => ctx.services.applications.withdraw(ctx.user.id, input.applicationId)),
@@ -40,6 +50,7 @@ export const applicationRouter = router({
     .query(({ ctx, input }) => ctx.services.applications.listMine(ctx.user.id, input)),
 
   getMine: authedProcedure
+    .meta({ errors: ['NOT_FOUND'] })
     .input(z.object({ applicationId: fields.id }))
     .output(myApplication)
     .query(({ ctx, input }) => ctx.services.applications.getMine(ctx.user.id, input.applicationId)),

@@ -43,3 +43,7 @@ export const deliverInput = z.object({
   preview: fileReferences.default([]),
   source: z.string().min(1).max(500),
 });
+
+/** Why a user may not apply to a demand that exists. */
+export const applyRefusals = ['ALREADY_APPLIED', 'OWN_DEMAND', 'DEMAND_NOT_OPEN'] as const;
+export type ApplyRefusal = (typeof applyRefusals)[number];

@@ -21,7 +21,7 @@ import {
   markSelected,
   recordDelivery,
 } from './application.repository.js';
-import type { Application, MyApplication } from './application.schemas.js';
+import type { Application, ApplyRefusal, MyApplication } from './application.schemas.js';
 
 export class ApplicationService {
   constructor(
@@ -31,20 +31,29 @@ export class ApplicationService {
     private readonly demands: DemandService,
   ) {}
 
-  /** Refuses with the reason the user may not apply; answers nothing when they may. */
-  async checkCanApply(userId: number, demandId: number): Promise<void> {
+  /** Whether the user may apply to the demand, and if not, why; an unknown demand is NOT_FOUND. */
+  async canApply(
+    userId: number,
+    demandId: number,
+  ): Promise<{ canApply: true } | { canApply: false; reason: ApplyRefusal }> {
     const demand = await findDemand(this.db, demandId);
     if (!demand) throw new AppError('NOT_FOUND');
-    if (await hasApplied(this.db, demandId, userId)) throw new AppError('ALREADY_APPLIED');
-    if (demand.owner_id === userId) throw new AppError('OWN_DEMAND');
-    if (demand.review_state !== reviewCodes.approved || demand.settled) throw new AppError('DEMAND_NOT_OPEN');
+    const refusal: ApplyRefusal | undefined = (await hasApplied(this.db, demandId, userId))
+      ? 'ALREADY_APPLIED'
+      : demand.owner_id === userId
+        ? 'OWN_DEMAND'
+        : demand.review_state !== reviewCodes.approved || demand.settled
+          ? 'DEMAND_NOT_OPEN'
+          : undefined;
+    return refusal ? { canApply: false, reason: refusal } : { canApply: true };
   }
 
   async apply(
     userId: number,
     input: { demandId: number; message: string; files: string[] },
   ): Promise<{ id: number }> {
-    await this.checkCanApply(userId, input.demandId);
+    const check = await this.canApply(userId, input.demandId);
+    if (!check.canApply) throw new AppError(check.reason);
     const files = await this.fileRefs.resolve(userId, input.files);
     const now = this.clock.now();
     try {

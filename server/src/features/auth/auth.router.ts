@@ -7,12 +7,14 @@ const loginResult = z.object({ userId: z.number().int(), token: z.string() });
 export const authRouter = router({
   /** Sends a 6-digit code to the phone. Known and unknown phones answer alike. */
   requestSmsCode: publicProcedure
+    .meta({ errors: ['SMS_TOO_FREQUENT', 'SMS_SEND_FAILED'] })
     .input(z.object({ phone: fields.phone }))
     .output(z.void())
     .mutation(({ ctx, input }) => ctx.services.auth.requestSmsCode(input.phone, ctx.ip)),
 
   /** Logs in with an SMS code; a new phone registers, as `userType` when given. */
   loginWithSmsCode: publicProcedure
+    .meta({ errors: ['SMS_CODE_INVALID'] })
     .input(
       z.object({
         phone: fields.phone,
@@ -24,31 +26,20 @@ export const authRouter = router({
     .mutation(({ ctx, input }) => ctx.services.auth.loginWithSmsCode(input)),
 
   loginWithPassword: publicProcedure
+    .meta({ errors: ['LOGIN_FAILED', 'LOGIN_LOCKED'] })
     .input(z.object({ phone: fields.phone, password: z.string().min(1).max(64) }))
     .output(loginResult)
     .mutation(({ ctx, input }) => ctx.services.auth.loginWithPassword(input, ctx.ip)),
 
   /** Ends the presented session. Idempotent: an unknown or expired token is already logged out. */
   logout: publicProcedure.output(z.void()).mutation(async ({ ctx }) => {
-    const { token, claimedUserId } = ctx.credentials;
-    if (token) await ctx.services.auth.logout(token, claimedUserId);
+    if (ctx.credentials.token) await ctx.services.auth.logout(ctx.credentials.token);
   }),
 
   /** Sets a new password with an SMS code sent to the account's phone; ends every session. */
   resetPassword: publicProcedure
-    .input(
-      z
-        .object({
-          phone: fields.phone.optional(),
-          userId: fields.id.optional(),
-          code: fields.smsCode,
-          newPassword: fields.password,
-        })
-        .refine((v) => v.phone !== undefined || v.userId !== undefined, {
-          message: 'phone or userId is required',
-          path: ['phone'],
-        }),
-    )
+    .meta({ errors: ['SMS_CODE_INVALID'] })
+    .input(z.object({ phone: fields.phone, code: fields.smsCode, newPassword: fields.password }))
     .output(z.void())
     .mutation(({ ctx, input }) => ctx.services.auth.resetPassword(input)),
 

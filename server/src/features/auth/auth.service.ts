@@ -3,7 +3,7 @@ import type { Db } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import type { RateLimiter, RateRule } from '../../kv/rate-limiter.js';
-import { findUserById, findUserByPhone, insertUser, setPasswordHash } from '../user/user.repository.js';
+import { findUserByPhone, insertUser, setPasswordHash } from '../user/user.repository.js';
 import { type UserType, userTypeCodes } from '../user/user.schemas.js';
 import type { PasswordHasher } from './passwords.js';
 import type { Sessions } from './sessions.js';
@@ -62,22 +62,15 @@ export class AuthService {
   }
 
   /** Ends the session if the token is live and (when named) belongs to that user; otherwise nothing to do. */
-  async logout(token: string, claimedUserId?: number): Promise<void> {
-    const owner = await this.sessions.resolve(token);
-    if (owner !== null && (claimedUserId === undefined || claimedUserId === owner)) {
-      await this.sessions.revoke(token);
-    }
+  async logout(token: string): Promise<void> {
+    await this.sessions.revoke(token);
   }
 
   /** Sets a new password after an SMS code to the account's phone, and ends every session. */
-  async resetPassword(input: { phone?: string; userId?: number; code: string; newPassword: string }) {
-    const user = input.userId
-      ? await findUserById(this.db, input.userId)
-      : input.phone
-        ? await findUserByPhone(this.db, input.phone)
-        : undefined;
+  async resetPassword(input: { phone: string; code: string; newPassword: string }) {
+    const user = await findUserByPhone(this.db, input.phone);
     // An unknown account answers like a wrong code, so the route cannot be used to find accounts.
-    if (!user || (input.phone && input.phone !== user.phone)) throw new AppError('SMS_CODE_INVALID');
+    if (!user) throw new AppError('SMS_CODE_INVALID');
     await this.smsCodes.consume(user.phone, input.code);
     await setPasswordHash(this.db, user.id, await this.passwords.hash(input.newPassword), this.clock.now());
     await this.sessions.revokeAllOf(user.id);

@@ -114,7 +114,7 @@ export async function deleteOwnedUnpaidFile(db: Db, ownerId: number, fileId: num
 
 export interface OwnerFilter {
   readonly titleContains?: string;
-  readonly reviewState?: number;
+  readonly reviewStates?: readonly number[];
   readonly paid?: number;
   readonly settled?: number;
   readonly kind?: number;
@@ -134,7 +134,7 @@ export async function listOwnerDemands(
     const pattern = `%${escapeLike(filter.titleContains)}%`;
     query = query.where(sql<boolean>`title like ${pattern} escape '!'`);
   }
-  if (filter.reviewState !== undefined) query = query.where('review_state', '=', filter.reviewState);
+  if (filter.reviewStates !== undefined) query = query.where('review_state', 'in', filter.reviewStates);
   if (filter.paid !== undefined) query = query.where('paid', '=', filter.paid);
   if (filter.settled !== undefined) query = query.where('settled', '=', filter.settled);
   if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import * as fields from '../../fields.js';
-import { adminProcedure, authedProcedure, publicProcedure, router, viewerOf } from '../../trpc/init.js';
+import { adminProcedure, authedProcedure, publicProcedure, router } from '../../trpc/init.js';
 import { application } from '../applications/application.schemas.js';
+import { viewerOf } from '../auth/authenticate.js';
 import { demand, demandInput, myDemandsFilter, publicDemand, publicDemandsFilter } from './demand.schemas.js';
 
 const byId = z.object({ id: fields.id });
@@ -10,17 +11,20 @@ const listedDemand = demand.omit({ reviewReason: true });
 
 export const demandRouter = router({
   create: authedProcedure
+    .meta({ errors: ['END_BEFORE_BEGIN', 'FILE_REFERENCE_INVALID'] })
     .input(demandInput)
     .output(z.object({ id: z.number().int(), orderNo: z.string() }))
     .mutation(({ ctx, input }) => ctx.services.demands.create(ctx.user.id, input)),
 
   /** The owner edits until the demand is paid; an edit sends it back to review. */
   update: authedProcedure
+    .meta({ errors: ['NOT_FOUND', 'DEMAND_PAID', 'END_BEFORE_BEGIN', 'FILE_REFERENCE_INVALID'] })
     .input(demandInput.extend({ id: fields.id }))
     .output(z.void())
     .mutation(({ ctx, input: { id, ...changes } }) => ctx.services.demands.update(ctx.user.id, id, changes)),
 
-  mine: authedProcedure
+  getMine: authedProcedure
+    .meta({ errors: ['NOT_FOUND'] })
     .input(byId)
     .output(demand)
     .query(({ ctx, input }) => ctx.services.demands.getOwn(ctx.user.id, input.id)),
@@ -36,11 +40,13 @@ export const demandRouter = router({
     ),
 
   remove: authedProcedure
+    .meta({ errors: ['NOT_FOUND', 'DEMAND_IN_PROGRESS'] })
     .input(byId)
     .output(z.void())
     .mutation(({ ctx, input }) => ctx.services.demands.remove(ctx.user.id, input.id)),
 
   removeFile: authedProcedure
+    .meta({ errors: ['NOT_FOUND'] })
     .input(z.object({ fileId: fields.id }))
     .output(z.void())
     .mutation(({ ctx, input }) => ctx.services.demands.removeFile(ctx.user.id, input.fileId)),
@@ -55,6 +61,7 @@ export const demandRouter = router({
 
   /** A reviewed demand with its application count and the poster's verified company name. */
   get: publicProcedure
+    .meta({ errors: ['NOT_FOUND'] })
     .input(byId)
     .output(publicDemand)
     .query(async ({ ctx, input }) =>
@@ -67,6 +74,7 @@ export const demandRouter = router({
     .query(({ ctx, input }) => ctx.services.demands.awaitingReview(input)),
 
   review: adminProcedure
+    .meta({ errors: ['NOT_FOUND', 'DEMAND_NOT_PENDING'] })
     .input(z.object({ id: fields.id, approve: z.boolean(), reason: fields.text(255).optional() }))
     .output(z.void())
     .mutation(({ ctx, input: { id, ...decision } }) => ctx.services.demands.review(id, decision)),

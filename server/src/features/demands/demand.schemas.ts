@@ -68,7 +68,8 @@ export type PublicDemand = z.infer<typeof publicDemand>;
 
 export const myDemandsFilter = z.object({
   title: fields.text(100).optional(),
-  review: z.enum(reviewStates).optional(),
+  /** Demands in any of these review states. */
+  review: z.array(z.enum(reviewStates)).min(1).max(reviewStates.length).optional(),
   paid: z.boolean().optional(),
   settled: z.boolean().optional(),
   kind: z.enum(demandKinds).optional(),

@@ -222,7 +222,7 @@ export class DemandService {
 
 export interface OwnFilter {
   readonly title?: string;
-  readonly review?: ReviewState;
+  readonly review?: readonly ReviewState[];
   readonly paid?: boolean;
   readonly settled?: boolean;
   readonly kind?: DemandKind;
@@ -233,7 +233,7 @@ function ownerFilterColumns(filter: OwnFilter): OwnerFilter {
   const flag = (value: boolean | undefined) => (value === undefined ? undefined : value ? 1 : 0);
   return {
     ...(filter.title ? { titleContains: filter.title } : {}),
-    ...(filter.review ? { reviewState: reviewCodes[filter.review] } : {}),
+    ...(filter.review ? { reviewStates: filter.review.map((state) => reviewCodes[state]) } : {}),
     ...(filter.paid !== undefined ? { paid: flag(filter.paid) } : {}),
     ...(filter.settled !== undefined ? { settled: flag(filter.settled) } : {}),
     ...(filter.kind ? { kind: kindCodes[filter.kind] } : {}),

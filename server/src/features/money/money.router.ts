@@ -31,6 +31,7 @@ export const walletRouter = router({
 export const paymentRouter = router({
   /** Moves the demand's price from the owner's wallet into its escrow. */
   payDemand: authedProcedure
+    .meta({ errors: ['NOT_FOUND', 'DEMAND_ALREADY_PAID', 'BALANCE_TOO_LOW'] })
     .input(z.object({ demandId: fields.id, idempotencyKey }))
     .output(z.object({ paidFen: z.number().int() }))
     .mutation(({ ctx, input }) =>
@@ -42,6 +43,9 @@ export const paymentRouter = router({
    * else the share it was allocated when selected (`allocatedFen`).
    */
   payApplication: authedProcedure
+    .meta({
+      errors: ['NOT_FOUND', 'DEMAND_NOT_PAID', 'APPLICATION_ALREADY_PAID', 'NOT_DELIVERED', 'ESCROW_TOO_LOW'],
+    })
     .input(z.object({ applicationId: fields.id, amountFen: amountFen.optional(), idempotencyKey }))
     .output(payoutResult)
     .mutation(({ ctx, input }) =>
@@ -63,6 +67,7 @@ export const billingRouter = router({
     ),
 
   requestInvoices: authedProcedure
+    .meta({ errors: ['NOT_FOUND', 'ALREADY_INVOICED'] })
     .input(z.object({ rechargeIds: z.array(fields.id).min(1).max(100) }))
     .output(z.object({ rechargeIds: z.array(z.number().int()) }))
     .mutation(({ ctx, input }) => ctx.services.billing.requestInvoices(ctx.user.id, input.rechargeIds)),
@@ -78,6 +83,7 @@ export const billingRouter = router({
     .query(({ ctx, input }) => ctx.services.billing.invoiceRequests({ issued: false }, input)),
 
   markInvoiceIssued: adminProcedure
+    .meta({ errors: ['NOT_FOUND', 'INVOICE_ALREADY_ISSUED'] })
     .input(z.object({ invoiceRequestId: fields.id }))
     .output(z.void())
     .mutation(({ ctx, input }) => ctx.services.billing.markIssued(input.invoiceRequestId)),

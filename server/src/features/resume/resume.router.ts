@@ -32,6 +32,7 @@ function listRouter<
 
     /** Adds an entry; a list holds at most 100. */
     add: authedProcedure
+      .meta({ errors: ['RESUME_LIST_FULL'] })
       .input(list.item)
       .output(list.entry)
       .mutation(({ ctx, input }) =>
@@ -40,6 +41,7 @@ function listRouter<
 
     /** Replaces every field of one of the user's entries; another user's id answers NOT_FOUND. */
     update: authedProcedure
+      .meta({ errors: ['NOT_FOUND'] })
       .input(list.update)
       .output(list.entry)
       .mutation(({ ctx, input }) => {
@@ -49,12 +51,14 @@ function listRouter<
 
     /** Deletes one of the user's entries; another user's id answers NOT_FOUND. */
     remove: authedProcedure
+      .meta({ errors: ['NOT_FOUND'] })
       .input(z.object({ id: fields.id }))
       .output(z.void())
       .mutation(({ ctx, input }) => serviceOf(ctx.services).remove(ctx.user.id, input.id)),
 
     /** Replaces the whole list at once, in the given order; one invalid item changes nothing. */
     replaceAll: authedProcedure
+      .meta({ errors: ['RESUME_LIST_FULL'] })
       .input(list.replaceAll)
       .output(z.array(list.entry))
       .mutation(({ ctx, input }) =>
@@ -71,6 +75,7 @@ export const resumeRouter = router({
 
   /** Anyone's resume, as employers read it: projects, skills, work and education; no contact data. */
   ofUser: publicProcedure
+    .meta({ errors: ['NOT_FOUND'] })
     .input(z.object({ userId: fields.id }))
     .output(
       z.object({

@@ -12,6 +12,11 @@ export class UserService {
     return toProfile(row);
   }
 
+  /** The phone of an account, for doors that name accounts by id. */
+  async phoneOf(userId: number): Promise<string | undefined> {
+    return (await findUserById(this.db, userId))?.phone;
+  }
+
   async findByPhone(phone: string): Promise<Profile | null> {
     const row = await findUserByPhone(this.db, phone);
     return row ? toProfile(row) : null;

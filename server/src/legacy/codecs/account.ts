@@ -5,153 +5,196 @@ import type {
   PersonVerification,
   ReviewStatus,
 } from '../../features/account/account.schemas.js';
-import type { FileRef } from '../../features/uploads/uploads.schemas.js';
-import { formatLegacyDate, parseLegacyDate } from './dates.js';
-import { byLabel } from './labels.js';
+import { accounting, verificationState } from '../enums.js';
+import { enumKind, kinds, type LegacyFields, objectsKind } from '../fields.js';
+import { exampleUploadUrl } from './common.js';
+import { formatLegacyDate } from './dates.js';
+import { fenToYuan } from './money.js';
 import { encodeUser } from './user.js';
-import { enumCode, fenToYuan, integer, joinedText, type LegacyFields, text, yuanToFen } from './values.js';
 
 /*
  * Verification records between their legacy shapes (CONTRACT.md §4–5) and the typed API. Absent
- * fields stay undefined (the record keeps its value); an empty one clears it.
+ * fields stay absent (the record keeps its value); an empty one clears it.
  */
 
-/** Clients know two labels; a rejection shows as unreviewed, with its `reason` beside it. */
-export const stateLabels: Record<ReviewStatus, string> = {
-  pending: '未审核',
-  approved: '通过',
-  rejected: '未审核',
-};
-export const accountingLabels = { independent: '独立核算', nonIndependent: '非独立核算' } as const;
+/** A valid mainland ID number for examples (checksum and birth date hold). */
+export const exampleIdNumber = '11010519491231002X';
 
-const isAbsent = (value: unknown) => value === undefined || value === null;
+const text = (to: string, label: string, en: string, example: unknown) =>
+  ({ to, label, kind: kinds.text, en, example }) as const;
+const images = (to: string, label: string, en: string) =>
+  ({ to, label, kind: kinds.fileRefs, en, example: exampleUploadUrl }) as const;
 
-/** A file field: upload ids or URLs, comma-joined or as an array; `""` clears it. */
-export function fileRefList(value: unknown): FileRef[] {
-  if (isAbsent(value)) return undefined as unknown as FileRef[];
-  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [value];
-  return items
-    .map((item) => (typeof item === 'string' ? item.trim() : item))
-    .filter((item) => item !== '')
-    .map((item) => (typeof item === 'string' && /^\d{1,10}$/.test(item) ? Number(item) : item)) as FileRef[];
-}
+/** `/user/info/edit`. */
+export const profileFields = {
+  email: text('email', '邮箱', 'An email address, or empty to clear it.', 'li.lei@example.com'),
+  face: {
+    to: 'face',
+    label: '头像',
+    kind: kinds.fileRef,
+    en: 'The avatar: your upload.',
+    example: exampleUploadUrl,
+  },
+  address: {
+    to: 'address',
+    label: '地址',
+    kind: kinds.cascader,
+    en: 'Address.',
+    example: ['广东省', '深圳市'],
+  },
+} satisfies LegacyFields;
 
-/** A single-file field (the avatar): one id or URL; `""` removes it. */
-export function singleFileRef(value: unknown): FileRef | null {
-  if (value === '') return null;
-  const refs = fileRefList(value);
-  if (refs === undefined) return undefined as unknown as FileRef;
-  return (refs.length === 1 ? refs[0] : value) as FileRef;
-}
+/** `/user/info/person`: identity (reviewed) and the work profile a person offers (not reviewed). */
+export const personFields = {
+  name: text('name', '身份证名字', 'Name on the ID card, 1–50 characters.', '李雷'),
+  code: {
+    to: 'idNumber',
+    label: '身份证号码',
+    kind: kinds.idNumber,
+    en: '18-character mainland ID number.',
+    example: exampleIdNumber,
+  },
+  pic: images('idCardFront', '身份证正面图片地址', 'ID card front: your upload.'),
+  picf: images('idCardBack', '身份证反面图片地址', 'ID card back: your upload.'),
+  job: {
+    to: 'job',
+    label: '职业状态1',
+    kind: kinds.cascader,
+    en: 'Occupation (first level).',
+    example: 'IT互联网',
+  },
+  jobname: {
+    to: 'jobName',
+    label: '职业状态2',
+    kind: kinds.cascader,
+    en: 'Occupation (second level).',
+    example: 'JAVA工程师',
+  },
+  jtype: text('workTimeType', '工作时间类型', 'Kind of working time.', '兼职'),
+  jtime: {
+    to: 'workPeriod',
+    label: '工作时间',
+    kind: kinds.dates,
+    en: 'Available from and to.',
+    example: '2026-12-01,2027-06-30',
+  },
+  timelong: text('weeklyHours', '每周工作时长', 'Hours a week.', '20'),
+  jobarea: {
+    to: 'workArea',
+    label: '工作区域',
+    kind: kinds.cascader,
+    en: 'Area you work in.',
+    example: ['广东省', '深圳市'],
+  },
+  jobaddress: {
+    to: 'workAddress',
+    label: '工作地点',
+    kind: kinds.cascader,
+    en: 'Where you work.',
+    example: '南山区科技园',
+  },
+  money: { to: 'dailyRateFen', label: '日薪', kind: kinds.yuan, en: 'Daily rate in yuan.', example: '800' },
+  des: text('intro', '个人介绍', 'About you, up to 5000 characters.', '五年前端开发经验'),
+  fileone: images('attachmentOne', '附件一', 'Attachment one: your upload.'),
+  filetow: images('attachmentTwo', '附件二', 'Attachment two: your upload.'),
+} satisfies LegacyFields;
 
-/** An ID number; a form's empty box means "not given", not "clear". */
-const idNumberField = (value: unknown): string =>
-  value === '' ? (undefined as unknown as string) : text(value);
+/** `/user/info/company`. */
+export const companyFields = {
+  name: text('name', '公司名称', 'Company name, 1–100 characters.', '深圳某科技有限公司'),
+  type: {
+    to: 'industry',
+    label: '行业',
+    kind: kinds.cascader,
+    en: 'Industry.',
+    example: '软件和信息技术服务业',
+  },
+  pic: images('license', '营业执照', 'Business licence: your upload.'),
+  pro: text('province', '省', 'Province.', '广东省'),
+  city: text('city', '市', 'City.', '深圳市'),
+  address: {
+    to: 'address',
+    label: '常用地址',
+    kind: kinds.cascader,
+    en: 'Usual address; the deployed client sends it as `addressdtail`.',
+    example: '南山区科技园',
+    aliases: ['addressdtail'],
+  },
+  year: text('yearsInBusiness', '从业年限', 'Years in business.', '5'),
+  faren_name: text('legalRepName', '法人名字', 'Legal representative.', '韩梅梅'),
+  faren_z: images('legalRepIdFront', '法人身份证正', 'Legal representative’s ID card, front: your upload.'),
+  faren_f: images('legalRepIdBack', '法人身份证反', 'Legal representative’s ID card, back: your upload.'),
+} satisfies LegacyFields;
 
-/** `jtime`: its parts (from, to) as an array or comma-joined, each in any legacy time format. */
-function dateParts(value: unknown, timeZone: string): Date[] {
-  if (isAbsent(value)) return undefined as unknown as Date[];
-  const parts = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [value];
-  return parts.filter((part) => part !== '').map((part) => parseLegacyDate(part, timeZone));
-}
-
-/** `hesuan`: 0 independent, 1 non-independent accounting, or the label a person typed; `""` clears. */
-function accounting(value: unknown) {
-  if (value === '') return null;
-  return enumCode(value, { 0: 'independent', 1: 'nonIndependent' } as const, byLabel(accountingLabels));
-}
-
-/** Registered capital arrives in 万元 (ten-thousand yuan); stored as fen like all money. */
-function wanYuanToFen(value: unknown): number {
-  const fen = yuanToFen(value);
-  return typeof fen === 'number' && Number.isInteger(fen) ? fen * 10_000 : fen;
-}
-
-/**
- * `hehuo[]`: partners as a JSON array, a JSON string of one (multipart forms), or bracket form
- * fields (`hehuo[0][hehuoren_name]=...`, which qs makes an array, or an object past its index limit).
- */
-function partners(value: unknown) {
-  if (isAbsent(value)) return undefined;
-  if (value === '') return [];
-  let list = value;
-  if (typeof list === 'string' && list.trim().startsWith('[')) {
-    try {
-      list = JSON.parse(list);
-    } catch {
-      return value as never;
-    }
-  }
-  if (list && typeof list === 'object' && !Array.isArray(list)) {
-    list = Object.entries(list)
-      .sort(([a], [b]) => Number(a) - Number(b))
-      .map(([, partner]) => partner);
-  }
-  if (!Array.isArray(list)) return value as never;
-  return list.map((partner) =>
-    partner && typeof partner === 'object'
-      ? {
-          name: text((partner as LegacyFields).hehuoren_name),
-          idNumber: text((partner as LegacyFields).hehuoren_code),
-        }
-      : partner,
-  );
-}
-
-export const decodePerson = (f: LegacyFields, timeZone: string) => ({
-  name: text(f.name),
-  idNumber: idNumberField(f.code),
-  idCardFront: fileRefList(f.pic),
-  idCardBack: fileRefList(f.picf),
-  job: joinedText(f.job),
-  jobName: joinedText(f.jobname),
-  workTimeType: text(f.jtype),
-  workPeriod: dateParts(f.jtime, timeZone),
-  weeklyHours: text(f.timelong),
-  workArea: joinedText(f.jobarea),
-  workAddress: joinedText(f.jobaddress),
-  dailyRateFen: yuanToFen(f.money),
-  intro: text(f.des),
-  attachmentOne: fileRefList(f.fileone),
-  attachmentTwo: fileRefList(f.filetow),
-});
-
-export const decodeCompany = (f: LegacyFields) => ({
-  name: text(f.name),
-  industry: joinedText(f.type),
-  license: fileRefList(f.pic),
-  province: text(f.pro),
-  city: text(f.city),
-  address: joinedText(f.address ?? f.addressdtail),
-  yearsInBusiness: text(f.year),
-  legalRepName: text(f.faren_name),
-  legalRepIdFront: fileRefList(f.faren_z),
-  legalRepIdBack: fileRefList(f.faren_f),
-});
-
-export const decodeIndividualBusiness = (f: LegacyFields) => ({
-  name: text(f.name),
-  domicile: joinedText(f.zhusuo),
-  businessPlace: joinedText(f.jingying),
-  postcode: text(f.youbian),
-  phone: text(f.shouji),
-  registeredCapitalFen: wanYuanToFen(f.zhiben),
-  companyType: text(f.leixing),
-  accounting: isAbsent(f.hesuan) ? undefined : accounting(f.hesuan),
-  employees: integer(f.renshu),
-  industry: joinedText(f.hangye),
-  businessScope: text(f.fanwen ?? f.fangwen),
-  legalRepName: text(f.faren_name),
-  legalRepIdNumber: idNumberField(f.faren_code),
-  partners: partners(f.hehuo),
-});
+/** `/user/info/geti`: an individual business (个体工商户) and its partners. */
+export const individualBusinessFields = {
+  name: text('name', '名称', 'Business name, 1–100 characters.', '南山区李雷软件工作室'),
+  zhusuo: {
+    to: 'domicile',
+    label: '企业住所',
+    kind: kinds.cascader,
+    en: 'Registered domicile.',
+    example: ['广东省', '深圳市', '南山区'],
+  },
+  jingying: {
+    to: 'businessPlace',
+    label: '经营地',
+    kind: kinds.cascader,
+    en: 'Place of business.',
+    example: '南山区科技园',
+  },
+  youbian: text('postcode', '邮编', 'Postcode.', '518057'),
+  shouji: text('phone', '联系电话', 'Contact phone.', '13800138000'),
+  zhiben: {
+    to: 'registeredCapitalFen',
+    label: '注册资本',
+    kind: kinds.wanYuan,
+    en: 'Registered capital in 万元 (ten thousand yuan).',
+    example: '10',
+  },
+  leixing: text('companyType', '企业类型', 'Kind of business.', '个体工商户'),
+  hesuan: {
+    to: 'accounting',
+    label: '核算方式',
+    kind: enumKind(accounting, { clearable: true }),
+    en: 'Accounting: 0 independent, 1 not independent; the label as typed is accepted too.',
+    example: 0,
+  },
+  renshu: { to: 'employees', label: '从业人数', kind: kinds.integer, en: 'Employees.', example: 3 },
+  hangye: { to: 'industry', label: '行业类型', kind: kinds.cascader, en: 'Industry.', example: '软件开发' },
+  fanwen: {
+    to: 'businessScope',
+    label: '经营范围',
+    kind: kinds.text,
+    en: 'Business scope, up to 5000 characters; also accepted as `fangwen`.',
+    example: '软件开发；技术服务',
+    aliases: ['fangwen'],
+  },
+  faren_name: text('legalRepName', '法人名字', 'Legal representative.', '李雷'),
+  faren_code: {
+    to: 'legalRepIdNumber',
+    label: '法人身份证号',
+    kind: kinds.idNumber,
+    en: 'Legal representative’s ID number.',
+    example: exampleIdNumber,
+  },
+  hehuo: {
+    to: 'partners',
+    label: '合伙人',
+    kind: objectsKind({
+      hehuoren_name: text('name', '合伙人名字', 'Partner’s name.', '韩梅梅'),
+      hehuoren_code: text('idNumber', '合伙人身份证号', 'Partner’s ID number.', exampleIdNumber),
+    }),
+    en: 'Partners; the list replaces the stored one.',
+  },
+} satisfies LegacyFields;
 
 const review = (
   r: { userId: number; status: ReviewStatus; rejectReason: string; submittedAt: Date },
   tz: string,
 ) => ({
   uid: r.userId,
-  state: stateLabels[r.status],
+  state: verificationState.label(r.status),
   reason: r.rejectReason,
   time: formatLegacyDate(r.submittedAt, tz),
 });
@@ -200,7 +243,7 @@ export const encodeIndividualBusiness = (b: IndividualBusinessVerification, tz: 
   // 万元, like the field came in.
   zhiben: (b.registeredCapitalFen ?? 0) / 1_000_000,
   leixing: b.companyType,
-  hesuan: b.accounting === null ? '' : accountingLabels[b.accounting],
+  hesuan: b.accounting === null ? '' : accounting.label(b.accounting),
   renshu: b.employees ?? 0,
   hangye: b.industry,
   fanwen: b.businessScope,
@@ -225,3 +268,8 @@ export function encodeAccount(account: AccountOverview, token: string | undefine
     geti: account.individualBusiness ? encodeIndividualBusiness(account.individualBusiness, tz) : null,
   };
 }
+
+/** The enumerated outputs of the verification records, for the docs. */
+export const verificationLabels = { state: verificationState.labels };
+/** `hesuan` is empty while the business has not said how it accounts. */
+export const individualBusinessLabels = { ...verificationLabels, hesuan: [...accounting.labels, ''] };

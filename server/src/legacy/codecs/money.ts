@@ -1,9 +1,21 @@
 import type { InvoiceRequest, Recharge } from '../../features/money/money.schemas.js';
+import { invoiced } from '../enums.js';
+import { enumKind, type LegacyFields } from '../fields.js';
 import { formatLegacyDate } from './dates.js';
-import { fenToYuan } from './values.js';
 
-/** `isbill` of recharges and invoice requests. */
-export const invoicedLabel = (invoiced: boolean) => (invoiced ? '已开票' : '未开票');
+/** Fen back into the yuan number legacy clients `parseFloat` and `toFixed`. */
+export const fenToYuan = (fen: number) => fen / 100;
+
+/** `bill` of the recharge lists; blank (the client's 全部 tab sends `" "`) lists all. */
+export const rechargeFilterFields = {
+  bill: {
+    to: 'invoiced',
+    label: '开票状态',
+    kind: enumKind(invoiced),
+    en: 'Only recharges with (1) or without (0) an invoice request.',
+    example: 0,
+  },
+} satisfies LegacyFields;
 
 /** A recharge record as `invest_log` / `pay_log` showed it. */
 export function encodeRecharge(r: Recharge, timeZone: string) {
@@ -12,7 +24,7 @@ export function encodeRecharge(r: Recharge, timeZone: string) {
     uid: r.userId,
     price: fenToYuan(r.amountFen),
     time: formatLegacyDate(r.createdAt, timeZone),
-    isbill: invoicedLabel(r.invoiced),
+    isbill: invoiced.label(r.invoiced),
     note: r.note,
   };
 }
@@ -26,6 +38,8 @@ export function encodeInvoiceRequest(i: InvoiceRequest, timeZone: string) {
     price: fenToYuan(i.amountFen),
     apptime: formatLegacyDate(i.requestedAt, timeZone),
     opentime: formatLegacyDate(i.issuedAt, timeZone),
-    isbill: invoicedLabel(i.issued),
+    isbill: invoiced.label(i.issued),
   };
 }
+
+export const billingLabels = { isbill: invoiced.labels };

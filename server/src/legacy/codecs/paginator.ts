@@ -1,5 +1,3 @@
-import { integer, type LegacyFields } from './values.js';
-
 /** The ThinkPHP paginator shape every legacy list answers with (CONTRACT.md §4). */
 export function encodePaginator<Item>(
   page: { items: readonly Item[]; total: number; page: number; perPage: number; lastPage: number },
@@ -14,8 +12,10 @@ export function encodePaginator<Item>(
   };
 }
 
-/** Reads the legacy `page` and `limit` fields into the typed page request. */
-export const decodePageFields = (fields: LegacyFields) => ({
-  page: integer(fields.page),
-  perPage: integer(fields.limit),
-});
+/** Label paths placed under a path of `data`: `at('data[]', demandLabels)` gives `data[].pay`, ... */
+export function at(
+  prefix: string,
+  labels: Readonly<Record<string, readonly string[]>>,
+): Record<string, readonly string[]> {
+  return Object.fromEntries(Object.entries(labels).map(([key, values]) => [`${prefix}.${key}`, values]));
+}

@@ -1,144 +1,119 @@
-import type {
-  EducationItem,
-  Entry,
-  JobItem,
-  ProjectItem,
-  SkillItem,
-} from '../../features/resume/resume.lists.js';
-import { formatLegacyDate, parseLegacyDate } from './dates.js';
-import { integer, type LegacyFields, text } from './values.js';
+import type { Entry } from '../../features/resume/resume.lists.js';
+import { kinds, type LegacyField, type LegacyFields } from '../fields.js';
+import { formatLegacyDate } from './dates.js';
 
-/** One field of a resume entry under its legacy name and Chinese label (seed/api.txt). */
-interface LegacyField<Value> {
-  readonly name: string;
-  readonly label: string;
-  decode(value: unknown, timeZone: string): Value;
-  encode(value: Value, timeZone: string): unknown;
-}
-
-const textField = (name: string, label: string): LegacyField<string> => ({
-  name,
-  label,
-  decode: text,
-  encode: (value) => value,
-});
-
-/** Scores arrive as `3` or `"3"`. */
-const integerField = (name: string, label: string): LegacyField<number> => ({
-  name,
-  label,
-  decode: integer,
-  encode: (value) => value,
-});
-
-/** Unix seconds, `YYYY-MM-DD`, `YYYY-MM-DD HH:mm:ss` or ISO in; `YYYY-MM-DD HH:mm:ss` out. */
-const dateField = (name: string, label: string): LegacyField<Date> => ({
-  name,
-  label,
-  decode: (value, timeZone) => parseLegacyDate(value, timeZone),
-  encode: (value, timeZone) => formatLegacyDate(value, timeZone),
-});
-
-/** A resume list as the legacy routes `/user/<name>/...` show it. */
-export interface LegacyResumeList<Item> {
+/** One resume list as the legacy routes `/user/<name>/...` show it. */
+export interface LegacyResumeList {
   /** `user_person_des`, ... */
   readonly name: string;
-  /** What the whole list is called, for messages about the list itself. */
+  /** What the whole list is called (Chinese), for messages about the list itself. */
   readonly label: string;
-  readonly fields: { readonly [Field in keyof Item]-?: LegacyField<Item[Field]> };
+  /** What one entry is called in English, for the docs. */
+  readonly en: string;
+  /** An entry's fields, by legacy name. */
+  readonly fields: LegacyFields;
+  /** A valid entry, for the docs. */
+  readonly example: Readonly<Record<string, unknown>>;
 }
+
+const text = (to: string, label: string, en: string, example: string): LegacyField => ({
+  to,
+  label,
+  kind: kinds.text,
+  en,
+  example,
+});
+const date = (to: string, label: string, en: string, example: string): LegacyField => ({
+  to,
+  label,
+  kind: kinds.date,
+  en,
+  example,
+});
 
 export const legacyResumeLists = {
   projects: {
     name: 'user_person_des',
     label: '工作详情',
+    en: 'portfolio project',
     fields: {
-      name: textField('name', '工作名称'),
-      type: textField('type', '工作类型'),
-      link: textField('link', '工作链接'),
-      keyFeatures: textField('key', '关键功能'),
-      description: textField('des', '工作简介'),
-      responsibilities: textField('z', '工作职责'),
+      name: text('name', '工作名称', 'Project name, 1–100 characters.', '预约小程序'),
+      type: text('type', '工作类型', 'Kind of work, up to 100 characters.', '小程序开发'),
+      link: text('link', '工作链接', 'An http(s) link to the work, or empty.', 'https://example.com/booking'),
+      key: text('keyFeatures', '关键功能', 'Key features, up to 5000 characters.', '在线预约、微信支付'),
+      des: text(
+        'description',
+        '工作简介',
+        'What the project is, up to 5000 characters.',
+        '为连锁门店开发的预约系统',
+      ),
+      z: text('responsibilities', '工作职责', 'Your part in it, up to 5000 characters.', '前端与接口开发'),
     },
-  } satisfies LegacyResumeList<ProjectItem>,
+    example: {
+      name: '预约小程序',
+      type: '小程序开发',
+      link: 'https://example.com/booking',
+      des: '为连锁门店开发的预约系统',
+    },
+  },
   skills: {
     name: 'user_person_ji',
     label: '工作技能',
-    fields: { name: textField('name', '技能描述'), score: integerField('fen', '评分') },
-  } satisfies LegacyResumeList<SkillItem>,
+    en: 'skill',
+    fields: {
+      name: text('name', '技能描述', 'The skill, 1–100 characters.', 'TypeScript'),
+      fen: {
+        to: 'score',
+        label: '评分',
+        kind: kinds.integer,
+        en: 'Self-assessed score, 1 (basic) to 5 (expert).',
+        example: 4,
+      },
+    },
+    example: { name: 'TypeScript', fen: 4 },
+  },
   jobs: {
     name: 'user_person_job',
     label: '工作经历',
+    en: 'work history entry',
     fields: {
-      begin: dateField('begin', '开始时间'),
-      end: dateField('end', '结束时间'),
-      company: textField('company', '公司名称'),
-      title: textField('job', '职位名称'),
-      description: textField('des', '介绍'),
+      begin: date('begin', '开始时间', 'Start date.', '2020-07-01'),
+      end: date('end', '结束时间', 'End date; not before the start.', '2023-06-30'),
+      company: text('company', '公司名称', 'Company name, 1–100 characters.', '深圳某科技有限公司'),
+      job: text('title', '职位名称', 'Job title, 1–100 characters.', '前端工程师'),
+      des: text('description', '介绍', 'What you did, up to 5000 characters.', '负责小程序与管理后台'),
     },
-  } satisfies LegacyResumeList<JobItem>,
+    example: { begin: '2020-07-01', end: '2023-06-30', company: '深圳某科技有限公司', job: '前端工程师' },
+  },
   education: {
     name: 'user_person_edu',
     label: '学习经历',
+    en: 'education entry',
     fields: {
-      begin: dateField('begin', '开始时间'),
-      end: dateField('end', '结束时间'),
-      school: textField('school', '学校名称'),
-      major: textField('job', '专业名称'),
-      degree: textField('li', '学历'),
-      description: textField('des', '介绍'),
+      begin: date('begin', '开始时间', 'Start date.', '2016-09-01'),
+      end: date('end', '结束时间', 'End date; not before the start.', '2020-06-30'),
+      school: text('school', '学校名称', 'School name, 1–100 characters.', '深圳大学'),
+      job: text('major', '专业名称', 'Major, up to 100 characters.', '计算机科学与技术'),
+      li: text('degree', '学历', 'Degree, up to 100 characters.', '本科'),
+      des: text('description', '介绍', 'Notes, up to 5000 characters.', ''),
     },
-  } satisfies LegacyResumeList<EducationItem>,
-};
-
-const fieldsOf = <Item>(list: LegacyResumeList<Item>) =>
-  Object.entries(list.fields) as Array<[keyof Item, LegacyField<Item[keyof Item]>]>;
-
-/** Chinese labels by typed field name, for validation messages. */
-export function resumeLabels<Item>(list: LegacyResumeList<Item>): Record<string, string> {
-  return Object.fromEntries(fieldsOf(list).map(([field, legacy]) => [field, legacy.label]));
-}
-
-/** An entry's legacy fields into the typed item. Anything but an object is left for the schema to refuse. */
-export function decodeResumeItem<Item>(
-  list: LegacyResumeList<Item>,
-  fields: unknown,
-  timeZone: string,
-): Item {
-  if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) return fields as Item;
-  const item: Partial<Item> = {};
-  for (const [field, legacy] of fieldsOf(list)) {
-    item[field] = legacy.decode((fields as LegacyFields)[legacy.name], timeZone);
-  }
-  return item as Item;
-}
+    example: {
+      begin: '2016-09-01',
+      end: '2020-06-30',
+      school: '深圳大学',
+      job: '计算机科学与技术',
+      li: '本科',
+    },
+  },
+} satisfies Record<string, LegacyResumeList>;
 
 /** A stored entry as legacy rows show it: `id`, `uid` (the owner) and the legacy field names. */
-export function encodeResumeEntry<Item>(list: LegacyResumeList<Item>, entry: Entry<Item>, timeZone: string) {
+export function encodeResumeEntry(list: LegacyResumeList, entry: Entry<object>, timeZone: string) {
   const row: Record<string, unknown> = { id: entry.id, uid: entry.userId };
-  for (const [field, legacy] of fieldsOf(list)) row[legacy.name] = legacy.encode(entry[field], timeZone);
+  const values: Record<string, unknown> = entry;
+  for (const [name, field] of Object.entries(list.fields)) {
+    const value = values[field.to];
+    row[name] = value instanceof Date ? formatLegacyDate(value, timeZone) : value;
+  }
   return row;
-}
-
-/**
- * The array `/all` receives in `skill`: a JSON array, bracket form fields (`skill[0][name]=...`,
- * which qs turns into an object when an index passes its array limit), or a JSON string. An empty
- * string is an empty list; absent stays absent, for the schema to report.
- */
-export function decodeResumeItems(value: unknown): unknown {
-  if (value === '') return [];
-  if (typeof value === 'string' && value.trim().startsWith('[')) {
-    try {
-      return JSON.parse(value);
-    } catch {
-      return value;
-    }
-  }
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    const keys = Object.keys(value);
-    if (keys.length > 0 && keys.every((key) => /^\d{1,4}$/.test(key))) {
-      return keys.sort((a, b) => Number(a) - Number(b)).map((key) => (value as LegacyFields)[key]);
-    }
-  }
-  return value;
 }

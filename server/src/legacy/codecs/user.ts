@@ -1,5 +1,5 @@
 import type { Profile } from '../../features/user/user.schemas.js';
-import { userStateLabel, userTypeLabels } from './labels.js';
+import { userStates, userTypes } from '../enums.js';
 
 /** A user as `/user/info/info` shows it. The token is the one the request presented. */
 export function encodeUser(profile: Profile, token: string | undefined) {
@@ -10,10 +10,12 @@ export function encodeUser(profile: Profile, token: string | undefined) {
     email: profile.email,
     face: profile.face,
     address: profile.address,
-    usertype: userTypeLabels[profile.userType],
-    userstate: userStateLabel(profile.verified),
+    usertype: userTypes.label(profile.userType),
+    userstate: userStates.label(profile.verified),
   };
 }
+
+export const userLabels = { usertype: userTypes.labels, userstate: userStates.labels };
 
 export const encodeLogin = (login: { userId: number; token: string }) => ({
   user_id: login.userId,

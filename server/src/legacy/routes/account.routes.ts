@@ -1,100 +1,136 @@
 import {
-  decodeCompany,
-  decodeIndividualBusiness,
-  decodePerson,
+  companyFields,
   encodeAccount,
   encodeCompany,
   encodeIndividualBusiness,
   encodePerson,
-  singleFileRef,
+  exampleIdNumber,
+  individualBusinessFields,
+  individualBusinessLabels,
+  personFields,
+  profileFields,
+  verificationLabels,
 } from '../codecs/account.js';
-import { joinedText, text } from '../codecs/values.js';
-import { legacyRoute, noData } from '../route.js';
+import { exampleUploadUrl } from '../codecs/common.js';
+import { at } from '../codecs/paginator.js';
+import { userLabels } from '../codecs/user.js';
+import { type LegacyRoute, legacyRoute, noData } from '../route.js';
 
-const personLabels = {
-  name: '身份证名字',
-  idNumber: '身份证号码',
-  idCardFront: '身份证正面图片地址',
-  idCardBack: '身份证反面图片地址',
-  job: '职业状态1',
-  jobName: '职业状态2',
-  workTimeType: '工作时间类型',
-  workPeriod: '工作时间',
-  weeklyHours: '每周工作时长',
-  workArea: '工作区域',
-  workAddress: '工作地点',
-  dailyRateFen: '日薪',
-  intro: '个人介绍',
-  attachmentOne: '附件一',
-  attachmentTwo: '附件二',
-};
-
-const companyLabels = {
-  name: '公司名称',
-  industry: '行业',
-  license: '营业执照',
-  province: '省',
-  city: '市',
-  address: '常用地址',
-  yearsInBusiness: '从业年限',
-  legalRepName: '法人名字',
-  legalRepIdFront: '法人身份证正',
-  legalRepIdBack: '法人身份证反',
-};
-
-const individualBusinessLabels = {
-  name: '名称',
-  domicile: '企业住所',
-  businessPlace: '经营地',
-  postcode: '邮编',
-  phone: '联系电话',
-  registeredCapitalFen: '注册资本',
-  companyType: '企业类型',
-  accounting: '核算方式',
-  employees: '从业人数',
-  industry: '行业类型',
-  businessScope: '经营范围',
-  legalRepName: '法人名字',
-  legalRepIdNumber: '法人身份证号',
-  partners: '合伙人',
-  idNumber: '合伙人身份证号',
-};
+const submission =
+  'Creates or updates the record: an absent field keeps its value, an empty one clears it. Answers the ' +
+  'stored record.';
 
 /** `/user/info/*`: the account page, profile edits and the three verifications (CONTRACT.md §5). */
-export const accountRoutes = [
+export const accountRoutes: LegacyRoute[] = [
   legacyRoute({
     path: '/user/info/info',
-    labels: {},
-    decode: () => undefined,
-    call: (api) => api.account.overview(),
-    encode: (account, { credentials, timeZone }) => encodeAccount(account, credentials.token, timeZone),
+    summary: { zh: '用户基本信息查询', en: 'My account' },
+    description:
+      'The user (`usertype`, `userstate` labels), the wallet `balance` in yuan, `name, code, pic, picf` of the ' +
+      'person record, and the `person`, `company` and `geti` records (or null) with their `state` labels.',
+    auth: 'session',
+    fields: {},
+    procedure: 'account.overview',
+    encode: (account, { token, timeZone }) => encodeAccount(account, token, timeZone),
+    labels: {
+      ...userLabels,
+      ...at('person', verificationLabels),
+      ...at('company', verificationLabels),
+      ...at('geti', individualBusinessLabels),
+    },
+    example: { request: {} },
   }),
   legacyRoute({
     path: '/user/info/edit',
-    labels: { email: '邮箱', face: '头像', address: '地址' },
-    decode: (f) => ({ email: text(f.email), face: singleFileRef(f.face), address: joinedText(f.address) }),
-    call: (api, input) => api.account.updateProfile(input),
+    summary: { zh: '用户资料修改', en: 'Edit my profile' },
+    description: 'Changes the fields given; absent fields keep their value.',
+    auth: 'session',
+    fields: profileFields,
+    procedure: 'account.updateProfile',
     encode: noData,
+    example: {
+      request: { email: 'li.lei@example.com', face: exampleUploadUrl, address: ['广东省', '深圳市'] },
+      live: async (w) => ({ face: (await w.upload('worker', 'image')).url }),
+    },
   }),
   legacyRoute({
     path: '/user/info/person',
-    labels: personLabels,
-    decode: (f, { timeZone }) => decodePerson(f, timeZone),
-    call: (api, input) => api.account.submitPersonVerification(input),
+    summary: { zh: '个人用户认证', en: 'Submit person verification' },
+    description:
+      `Identity (ID card) and the work profile a person offers. ${submission} A change of the identity ` +
+      '(`name`, `code`, `pic`, `picf`) puts the record back to 未审核 and the user to 未认证; the work ' +
+      'profile alone just saves (the resume wizard re-sends the identity unchanged with it).',
+    auth: 'session',
+    fields: personFields,
+    procedure: 'account.submitPersonVerification',
     encode: (person, { timeZone }) => encodePerson(person, timeZone),
+    labels: verificationLabels,
+    example: {
+      request: {
+        name: '李雷',
+        code: exampleIdNumber,
+        pic: exampleUploadUrl,
+        picf: exampleUploadUrl,
+        job: 'IT互联网',
+        jobname: 'JAVA工程师',
+        jtime: '2026-12-01,2027-06-30',
+        money: '800',
+        des: '五年前端开发经验',
+      },
+      live: async (w) => {
+        const front = await w.upload('worker', 'image');
+        const back = await w.upload('worker', 'image');
+        return { pic: front.url, picf: back.url };
+      },
+    },
   }),
   legacyRoute({
     path: '/user/info/company',
-    labels: companyLabels,
-    decode: (f) => decodeCompany(f),
-    call: (api, input) => api.account.submitCompanyVerification(input),
+    summary: { zh: '企业用户认证', en: 'Submit company verification' },
+    description: `${submission} Any submission puts the record back to 未审核.`,
+    auth: 'session',
+    fields: companyFields,
+    procedure: 'account.submitCompanyVerification',
     encode: (company, { timeZone }) => encodeCompany(company, timeZone),
+    labels: verificationLabels,
+    example: {
+      as: 'employer',
+      request: {
+        name: '深圳某科技有限公司',
+        type: '软件和信息技术服务业',
+        pic: exampleUploadUrl,
+        pro: '广东省',
+        city: '深圳市',
+        address: '南山区科技园',
+        year: '5',
+        faren_name: '韩梅梅',
+      },
+      live: async (w) => ({ pic: (await w.upload('employer', 'image')).url }),
+    },
   }),
   legacyRoute({
     path: '/user/info/geti',
-    labels: individualBusinessLabels,
-    decode: (f) => decodeIndividualBusiness(f),
-    call: (api, input) => api.account.submitIndividualBusinessVerification(input),
+    summary: { zh: '用户个体信息提交', en: 'Submit individual business verification' },
+    description: `个体工商户. Given partners (\`hehuo\`) replace the stored ones. ${submission} Any submission puts the record back to 未审核.`,
+    auth: 'session',
+    fields: individualBusinessFields,
+    procedure: 'account.submitIndividualBusinessVerification',
     encode: (business, { timeZone }) => encodeIndividualBusiness(business, timeZone),
+    labels: individualBusinessLabels,
+    example: {
+      request: {
+        name: '南山区李雷软件工作室',
+        zhusuo: ['广东省', '深圳市', '南山区'],
+        youbian: '518057',
+        shouji: '13800138000',
+        zhiben: '10',
+        hesuan: 0,
+        renshu: 3,
+        fanwen: '软件开发；技术服务',
+        faren_name: '李雷',
+        faren_code: exampleIdNumber,
+        hehuo: [{ hehuoren_name: '韩梅梅', hehuoren_code: exampleIdNumber }],
+      },
+    },
   }),
 ];

@@ -1,104 +1,180 @@
 import {
-  decodeDemand,
-  decodeKind,
-  decodeSettlement,
+  applicationLabels,
+  demandFields,
+  demandId,
   demandLabels,
   encodeDemand,
   encodeOwnDemand,
   encodePublicDemand,
+  ownDemandFilterFields,
 } from '../codecs/demand.js';
-import { flagLabels } from '../codecs/labels.js';
-import { decodePageFields, encodePaginator } from '../codecs/paginator.js';
-import { enumCode, flagCode, integer, type LegacyFields, optionalText } from '../codecs/values.js';
-import { legacyRoute, noData, sessionFields } from '../route.js';
+import { at, encodePaginator } from '../codecs/paginator.js';
+import { demandKinds } from '../enums.js';
+import { enumKind, kinds, pageFields } from '../fields.js';
+import { type LegacyRoute, legacyRoute, noData } from '../route.js';
 
-/** `show`: 0 未审核, 1 已审核 (by code or label); absent or blank means "do not filter". */
-const reviewFilter = (value: unknown) =>
-  enumCode(value, { 0: 'pending', 1: 'approved' } as const, { 未审核: 'pending', 已审核: 'approved' });
-
-const ownListFilter = (f: LegacyFields) => ({
-  title: optionalText(f.title),
-  review: reviewFilter(f.show),
-  paid: flagCode(f.pay, flagLabels.paid),
-  settled: flagCode(f.suan, flagLabels.settled),
-  kind: decodeKind(f.titletype),
-  settlement: decodeSettlement(f.pricetype),
-  ...decodePageFields(f),
-});
-
-const pageLabels = { page: '页数', perPage: '每页条数' };
+const demandExample = {
+  title: '微信小程序开发',
+  titletype: 1,
+  price: '1500.50',
+  pricetype: 2,
+  address: ['广东省', '深圳市', '南山区'],
+  timeb: '2026-12-01',
+  timee: '2026-12-31',
+  sort: '软件开发',
+  des: '开发一个预约小程序，含后台',
+};
 
 /** `/user/goods/*` (the owner's side of demands) and the public `/index/goods/*`. */
-export const demandRoutes = [
+export const demandRoutes: LegacyRoute[] = [
   legacyRoute({
     path: '/user/goods/add',
-    labels: demandLabels,
-    decode: decodeDemand,
-    call: (api, input) => api.demands.create(input),
+    summary: { zh: '需求发布', en: 'Post a demand' },
+    description:
+      'The demand starts 未审核 (awaiting review), 未支付 and 未结算. Answers its `id` and `goodsid` ' +
+      '(the order number).',
+    auth: 'session',
+    fields: demandFields,
+    procedure: 'demands.create',
     encode: (created) => ({ id: created.id, goodsid: created.orderNo }),
+    example: { as: 'employer', request: demandExample },
   }),
   legacyRoute({
     path: '/user/goods/edit',
-    labels: demandLabels,
-    decode: (f, request) => ({ id: integer(f.id), ...decodeDemand(f, request) }),
-    call: (api, input) => api.demands.update(input),
+    summary: { zh: '需求修改', en: 'Edit a demand' },
+    description:
+      'Owner only, until the demand is paid. Every field is sent again; the edit goes back to review.',
+    auth: 'session',
+    fields: { id: demandId('The demand.'), ...demandFields },
+    procedure: 'demands.update',
     encode: noData,
+    example: {
+      as: 'employer',
+      request: { id: 12, ...demandExample, title: '微信小程序开发（含后台）' },
+      live: async (w) => ({ id: (await w.demand('pending')).id }),
+    },
   }),
   legacyRoute({
     path: '/user/goods/info',
-    labels: demandLabels,
-    decode: (f) => ({ id: integer(f.id) }),
-    call: (api, input) => api.demands.mine(input),
+    summary: { zh: '需求查询', en: 'Read one of my demands' },
+    description: 'The owner’s view, with the review’s `reason` when it was rejected.',
+    auth: 'session',
+    fields: { id: demandId('The demand (one of yours).') },
+    procedure: 'demands.getMine',
     encode: (demand, { timeZone }) => encodeDemand(demand, timeZone),
+    labels: demandLabels,
+    example: {
+      as: 'employer',
+      request: { id: 12 },
+      live: async (w) => ({ id: (await w.demand('pending')).id }),
+    },
   }),
   legacyRoute({
     path: '/user/goods/index',
-    labels: {
-      title: '标题',
-      review: '审核状态',
-      paid: '付款状态',
-      settled: '结算状态',
-      kind: '类型',
-      settlement: '结算方式',
-      ...pageLabels,
-    },
-    decode: ownListFilter,
-    call: (api, input) => api.demands.listMine(input),
+    summary: { zh: '需求列表', en: 'List my demands' },
+    description:
+      'Newest first, filtered by what is given. Each row carries all its applications (`order_id_list`) and ' +
+      'the selected ones (`order_id_ok`; `""` while nobody is selected, since clients read an empty array as ' +
+      '"already matched"), with the applicants’ `phone`. An application’s `price` is its share of the ' +
+      'demand’s price once selected (split evenly in fen, the remainder to the oldest), then what was paid. ' +
+      '`show` 0 finds demands awaiting review and rejected ones, which both show as 未审核.',
+    auth: 'session',
+    fields: { ...ownDemandFilterFields, ...pageFields },
+    procedure: 'demands.listMine',
     encode: (page, { timeZone }) => encodePaginator(page, (d) => encodeOwnDemand(d, timeZone)),
+    labels: {
+      ...at('data[]', demandLabels),
+      ...at('data[].order_id_list[]', applicationLabels),
+      ...at('data[].order_id_ok[]', applicationLabels),
+    },
+    example: {
+      as: 'employer',
+      request: { page: 1 },
+      live: async (w) => {
+        await w.application('selected');
+        return {};
+      },
+    },
   }),
   legacyRoute({
     path: '/user/goods/del',
-    labels: demandLabels,
-    decode: (f) => ({ id: integer(f.id) }),
-    call: (api, input) => api.demands.remove(input),
+    summary: { zh: '需求删除', en: 'Delete a demand' },
+    description: 'Refused once the demand is paid, settled or has a selected applicant.',
+    auth: 'session',
+    fields: { id: demandId('The demand (one of yours).') },
+    procedure: 'demands.remove',
     encode: noData,
+    example: {
+      as: 'employer',
+      request: { id: 12 },
+      live: async (w) => ({ id: (await w.demand('pending')).id }),
+    },
   }),
   legacyRoute({
     path: '/user/goods/delfile',
-    labels: { fileId: '文件ID' },
-    decode: (f) => ({ fileId: integer(f.id) }),
-    call: (api, input) => api.demands.removeFile(input),
+    summary: { zh: '需求附加文件删除', en: 'Remove an attachment of a demand' },
+    auth: 'session',
+    fields: {
+      id: {
+        to: 'fileId',
+        label: '文件ID',
+        kind: kinds.integer,
+        en: 'The attachment’s id (`files[].id` of the demand).',
+        example: 40,
+      },
+    },
+    procedure: 'demands.removeFile',
     encode: noData,
+    example: {
+      as: 'employer',
+      request: { id: 40 },
+      live: async (w) => ({ id: (await w.demand('pending')).fileIds[0] }),
+    },
   }),
   legacyRoute({
     path: '/index/goods/index',
-    labels: { kind: '类型', title: '标题', ...pageLabels },
-    decode: (f) => ({
-      kind: decodeKind(f.titletype),
-      // Not in the old API: title search, an extra field old clients never send.
-      title: optionalText(f.title),
-      ...decodePageFields(f),
-    }),
-    call: (api, input) => api.demands.list(input),
+    summary: { zh: '前台需求列表', en: 'Browse reviewed demands' },
+    description: 'Public: approved demands, newest first.',
+    auth: 'none',
+    fields: {
+      titletype: {
+        to: 'kind',
+        label: '类型',
+        kind: enumKind(demandKinds),
+        en: 'Only this kind of work.',
+        example: 1,
+      },
+      title: {
+        to: 'title',
+        label: '标题',
+        kind: kinds.textFilter,
+        en: 'Only titles containing this text (not in the old API).',
+        example: '小程序',
+      },
+      ...pageFields,
+    },
+    procedure: 'demands.list',
     encode: (page, { timeZone }) => encodePaginator(page, (d) => encodeDemand(d, timeZone)),
+    labels: at('data[]', demandLabels),
+    example: {
+      request: { titletype: 1, page: 1 },
+      live: async (w) => {
+        await w.demand('approved');
+        return {};
+      },
+    },
   }),
   legacyRoute({
     path: '/index/goods/goodsinfo',
-    labels: { id: '需求ID' },
-    // Login fields are optional here: with them, an owner can open their own unreviewed demand.
-    credentials: (f) => (f.token_check ? sessionFields(f) : {}),
-    decode: (f) => ({ id: integer(f.id) }),
-    call: (api, input) => api.demands.get(input),
+    summary: { zh: '前台需求详情', en: 'Read a reviewed demand' },
+    description:
+      'Public. Adds `order_sum` (applications so far), `companyinfo` (the poster’s verified company, or ' +
+      'null) and `files`. With the login fields, an owner can also open their own unreviewed demand.',
+    auth: 'optional',
+    fields: { id: demandId('The demand.') },
+    procedure: 'demands.get',
     encode: (demand, { timeZone }) => encodePublicDemand(demand, timeZone),
+    labels: demandLabels,
+    example: { request: { id: 12 }, live: async (w) => ({ id: (await w.demand('approved')).id }) },
   }),
 ];

@@ -1,86 +1,92 @@
 import type { Entry } from '../../features/resume/resume.lists.js';
 import type { Page } from '../../features/resume/resume.service.js';
-import type { AppCaller } from '../../trpc/router.js';
-import { decodePageFields, encodePaginator } from '../codecs/paginator.js';
-import {
-  decodeResumeItem,
-  decodeResumeItems,
-  encodeResumeEntry,
-  type LegacyResumeList,
-  legacyResumeLists,
-  resumeLabels,
-} from '../codecs/resume.js';
-import { integer } from '../codecs/values.js';
-import { legacyRoute, noData } from '../route.js';
+import { encodePaginator } from '../codecs/paginator.js';
+import { encodeResumeEntry, type LegacyResumeList, legacyResumeLists } from '../codecs/resume.js';
+import type { ExampleWorld } from '../examples.js';
+import { kinds, objectsKind, pageFields } from '../fields.js';
+import { type LegacyRoute, legacyRoute, noData } from '../route.js';
 
-/** The typed procedures of one resume list, as the legacy rows call them. */
-interface ResumeListProcedures<Item> {
-  list(input: { page?: number; perPage?: number }): Promise<Page<Entry<Item>>>;
-  add(input: Item): Promise<Entry<Item>>;
-  update(input: Item & { id: number }): Promise<Entry<Item>>;
-  remove(input: { id: number }): Promise<void>;
-  replaceAll(input: { items: Item[] }): Promise<Entry<Item>[]>;
-}
+const entryId = {
+  to: 'id',
+  label: 'ID',
+  kind: kinds.integer,
+  en: 'The entry’s id (one of your own).',
+  example: 31,
+} as const;
 
 /** `/user/<list>/index, add, edit, del, all` of one resume list (CONTRACT.md §5). */
-function resumeListRoutes<Item>(
-  list: LegacyResumeList<Item>,
-  procedures: (api: AppCaller) => ResumeListProcedures<Item>,
-) {
+function resumeListRoutes<Key extends keyof typeof legacyResumeLists>(key: Key): LegacyRoute[] {
+  const list: LegacyResumeList = legacyResumeLists[key];
   const base = `/user/${list.name}`;
-  const labels = { id: 'ID', ...resumeLabels(list) };
-  const encodeEntry = (entry: Entry<Item>, timeZone: string) => encodeResumeEntry(list, entry, timeZone);
+  const live = async (w: ExampleWorld) => ({ id: await w.resumeEntry(list.name) });
   return [
     legacyRoute({
       path: `${base}/index`,
-      labels: { page: '页数', perPage: '每页条数' },
-      decode: decodePageFields,
-      call: (api, input) => procedures(api).list(input),
-      encode: (page, { timeZone }) => encodePaginator(page, (entry) => encodeEntry(entry, timeZone)),
+      summary: { zh: `${list.label}列表`, en: `List my ${list.en}s` },
+      description: 'In the order they were added, one page at a time.',
+      auth: 'session',
+      fields: pageFields,
+      procedure: `resume.${key}.list`,
+      encode: (page: Page<Entry<object>>, { timeZone }) =>
+        encodePaginator(page, (entry) => encodeResumeEntry(list, entry, timeZone)),
+      example: { request: { page: 1 } },
     }),
     legacyRoute({
       path: `${base}/add`,
-      labels,
-      decode: (f, { timeZone }) => decodeResumeItem(list, f, timeZone),
-      call: (api, input) => procedures(api).add(input),
-      encode: (entry, { timeZone }) => encodeEntry(entry, timeZone),
+      summary: { zh: `${list.label}添加`, en: `Add a ${list.en}` },
+      description: 'A list holds at most 100 entries. Answers the stored entry.',
+      auth: 'session',
+      fields: list.fields,
+      procedure: `resume.${key}.add`,
+      encode: (entry: Entry<object>, { timeZone }) => encodeResumeEntry(list, entry, timeZone),
+      example: { request: list.example },
     }),
     legacyRoute({
       path: `${base}/edit`,
-      labels,
-      decode: (f, { timeZone }) => ({ ...decodeResumeItem(list, f, timeZone), id: integer(f.id) }),
-      call: (api, input) => procedures(api).update(input),
-      encode: (entry, { timeZone }) => encodeEntry(entry, timeZone),
+      summary: { zh: `${list.label}修改`, en: `Edit a ${list.en}` },
+      description: 'Replaces every field of the entry. Answers the stored entry.',
+      auth: 'session',
+      fields: { id: entryId, ...list.fields },
+      procedure: `resume.${key}.update`,
+      encode: (entry: Entry<object>, { timeZone }) => encodeResumeEntry(list, entry, timeZone),
+      example: { request: { id: 31, ...list.example }, live },
     }),
     legacyRoute({
       path: `${base}/del`,
-      labels: { id: 'ID' },
-      decode: (f) => ({ id: integer(f.id) }),
-      call: (api, input) => procedures(api).remove(input),
+      summary: { zh: `${list.label}删除`, en: `Delete a ${list.en}` },
+      auth: 'session',
+      fields: { id: entryId },
+      procedure: `resume.${key}.remove`,
       encode: noData,
+      example: { request: { id: 31 }, live },
     }),
     legacyRoute({
       path: `${base}/all`,
-      // A problem with one item reads `第2条：技能描述不能为空` (legacy/failures.ts adds the item number).
-      labels: { ...labels, items: list.label },
-      // The deployed client sends every list in a field named `skill`, whichever list it is.
-      decode: (f, { timeZone }) => {
-        const items = decodeResumeItems(f.skill);
-        return {
-          items: (Array.isArray(items)
-            ? items.map((item) => decodeResumeItem(list, item, timeZone))
-            : items) as Item[],
-        };
+      summary: { zh: `${list.label}全部替换`, en: `Replace all my ${list.en}s` },
+      description:
+        'Replaces the whole list with the array in `skill` (the deployed client’s name for it, whichever ' +
+        'list), in one transaction: one invalid item changes nothing. A problem with one item reads ' +
+        '`第2条：技能描述不能为空`. Answers the stored list.',
+      auth: 'session',
+      fields: {
+        skill: {
+          to: 'items',
+          label: list.label,
+          kind: objectsKind(list.fields),
+          en: 'Every entry of the list, in order; `[]` empties it.',
+        },
       },
-      call: (api, input) => procedures(api).replaceAll(input),
-      encode: (entries, { timeZone }) => entries.map((entry) => encodeEntry(entry, timeZone)),
+      procedure: `resume.${key}.replaceAll`,
+      encode: (entries: Entry<object>[], { timeZone }) =>
+        entries.map((entry) => encodeResumeEntry(list, entry, timeZone)),
+      example: { request: { skill: [list.example] } },
     }),
   ];
 }
 
-export const resumeRoutes = [
-  ...resumeListRoutes(legacyResumeLists.projects, (api) => api.resume.projects),
-  ...resumeListRoutes(legacyResumeLists.skills, (api) => api.resume.skills),
-  ...resumeListRoutes(legacyResumeLists.jobs, (api) => api.resume.jobs),
-  ...resumeListRoutes(legacyResumeLists.education, (api) => api.resume.education),
+export const resumeRoutes: LegacyRoute[] = [
+  ...resumeListRoutes('projects'),
+  ...resumeListRoutes('skills'),
+  ...resumeListRoutes('jobs'),
+  ...resumeListRoutes('education'),
 ];

@@ -1,20 +1,19 @@
-import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, errorTable } from '../../errors.js';
-import { multipartParts } from '../../http/multipart.js';
-import { failure, transportFailures } from '../../legacy/envelope.js';
-import { bearerCredentials, type Context, type Credentials } from '../../trpc/context.js';
-import { authenticate, storeOutage } from '../../trpc/init.js';
-import { isStorageKey } from './storage.js';
-import type { UploadedFile, UploadedFileJson } from './uploads.schemas.js';
+import { AppError, errorTable, httpStatusOf, toAppError } from '../errors.js';
+import { authenticate } from '../features/auth/authenticate.js';
+import { isStorageKey } from '../features/uploads/storage.js';
+import type { UploadedFile, UploadedFileJson } from '../features/uploads/uploads.schemas.js';
+import { bearerCredentials, type Context, type Credentials } from '../trpc/context.js';
+import { multipartParts } from './multipart.js';
 
 export interface UploadsHttpOptions {
   readonly createContext: (req: FastifyRequest, credentials: Credentials) => Context;
 }
 
 /**
- * `POST /api/uploads` (multipart part `file`, `Authorization: Bearer`) for the typed SDK, answering
- * the file record as JSON; and `GET /uploads/<key>`, which serves stored uploads.
+ * The HTTP routes beside the two doors' tables: `POST /api/uploads` (multipart part `file`,
+ * `Authorization: Bearer`), the typed SDK's upload, answering the file record as JSON; and
+ * `GET /uploads/<key>`, which serves stored uploads to everyone's `<img>` tags and downloads.
  */
 export async function uploadsHttp(app: FastifyInstance, options: UploadsHttpOptions): Promise<void> {
   app.post('/api/uploads', async (req, reply) => {
@@ -44,16 +43,10 @@ export async function uploadsHttp(app: FastifyInstance, options: UploadsHttpOpti
 
   app.get('/uploads/*', async (req, reply) => {
     const key = (req.params as { '*': string })['*'];
-    const notFound = () => reply.code(404).send(failure(transportFailures[404]));
-    if (!isStorageKey(key)) return notFound();
-    let opened: Awaited<ReturnType<Context['services']['uploads']['open']>>;
-    try {
-      opened = await options.createContext(req, {}).services.uploads.open(key);
-    } catch (error) {
-      if (storeOutage(error)) return reply.code(503).send(failure(transportFailures[503]));
-      throw error;
-    }
-    if (!opened) return notFound();
+    // Unknown files answer like unknown URLs (the envelope, from the app's not-found handler).
+    if (!isStorageKey(key)) return reply.callNotFound();
+    const opened = await options.createContext(req, {}).services.uploads.open(key);
+    if (!opened) return reply.callNotFound();
     const { file, body, size } = opened;
     return (
       reply
@@ -79,17 +72,12 @@ function dispositionOf(file: UploadedFile): string {
 
 /** Failures as the typed API states them: the AppError code and its English message. */
 function sendFailure(reply: FastifyReply, error: unknown) {
-  const known = error instanceof AppError ? error : (storeOutage(error) ?? clientFault(reply, error));
-  if (!known) throw error;
-  return reply
-    .code(getHTTPStatusCodeFromError(known))
-    .send({ error: { code: known.appCode, message: errorTable[known.appCode].en } });
-}
-
-/** Multipart's own cap (413) and a malformed form (400) are the client's doing: a log line, no stack. */
-function clientFault(reply: FastifyReply, error: unknown): AppError | undefined {
-  const status = (error as { statusCode?: number }).statusCode;
-  if (status !== 413 && status !== 400) return undefined;
-  reply.request.log.info({ status, reason: (error as Error).message }, 'bad request');
-  return new AppError(status === 413 ? 'UPLOAD_TOO_LARGE' : 'VALIDATION_FAILED', { cause: error });
+  const appError = toAppError(error);
+  if (appError.appCode === 'INTERNAL') throw error;
+  // The client's fault (a malformed or oversized form): worth a line, not a stack.
+  if (appError.appCode === 'MALFORMED_REQUEST' || appError.appCode === 'BODY_TOO_LARGE') {
+    reply.request.log.info({ reason: (error as Error).message }, 'bad request');
+  }
+  const code = appError.appCode === 'BODY_TOO_LARGE' ? 'UPLOAD_TOO_LARGE' : appError.appCode;
+  return reply.code(httpStatusOf(appError)).send({ error: { code, message: errorTable[code].en } });
 }

@@ -1,0 +1,275 @@
+import { yuanTextToFen } from '../fields.js';
+import { parseLegacyDate } from './codecs/dates.js';
+import type { LegacyEnum } from './enums.js';
+
+/*
+ * The fields of a legacy URL, declared as a table: each names the legacy field, the typed field its
+ * value goes to, its Chinese label (seed/api.txt), its kind and its English description. The kind
+ * translates the loose values legacy clients send (numbers as strings, `""` for "not given", comma
+ * lists, yuan, unix seconds) and says so in the docs. Kinds only translate: a value a kind cannot
+ * read is passed on unchanged, and the procedure's zod schema, the only judge, refuses it with a
+ * message that names the field.
+ */
+
+/** What the request carried: query string and body merged (ThinkPHP `input()`). */
+export type RawFields = Record<string, unknown>;
+
+export interface LegacyField {
+  /** The typed input field the value goes to. */
+  readonly to: string;
+  /** The Chinese name (seed/api.txt wording), for messages and the docs. */
+  readonly label: string;
+  readonly kind: FieldKind;
+  /** English description, for the docs. */
+  readonly en: string;
+  readonly example?: unknown;
+  /** Other names clients send the same field under; the first one present wins. */
+  readonly aliases?: readonly string[];
+}
+
+/** The fields of one URL, by legacy name. */
+export type LegacyFields = Readonly<Record<string, LegacyField>>;
+
+export interface FieldKind {
+  /** Names the kind in the docs (`x-legacy-encoding`). */
+  readonly name: string;
+  /** What clients may send, for the docs. */
+  readonly accepts: string;
+  decode(value: unknown, timeZone: string): unknown;
+  /** Enumerations: the codes and labels accepted. */
+  readonly enumeration?: LegacyEnum<string | boolean>;
+  /** Lists of objects: the fields of each. */
+  readonly items?: LegacyFields;
+}
+
+/** Nothing, or an empty or blank string: how forms say "not given". */
+const isBlank = (value: unknown) =>
+  value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+
+const asText = (value: unknown) =>
+  typeof value === 'number' && Number.isFinite(value) ? String(value) : value === null ? undefined : value;
+
+const asInteger = (value: unknown) => {
+  if (isBlank(value)) return undefined;
+  if (typeof value === 'string' && /^-?\d{1,15}$/.test(value.trim())) return Number(value.trim());
+  return value;
+};
+
+const asFen = (value: unknown) => {
+  if (isBlank(value)) return undefined;
+  const yuan = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+  return typeof yuan === 'string' ? (yuanTextToFen(yuan) ?? value) : value;
+};
+
+/** A list as an array, a comma-joined string or one value; `""` is the empty list. */
+const asList = (value: unknown): unknown[] | undefined => {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) return value;
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+  return [value];
+};
+
+/** `"12"` → 12 inside file lists: an upload id. */
+const fileRefOf = (item: unknown) =>
+  typeof item === 'string' && /^\d{1,10}$/.test(item.trim())
+    ? Number(item)
+    : typeof item === 'string'
+      ? item.trim()
+      : item;
+
+/**
+ * Arrays of objects arrive as JSON arrays, as a JSON string (multipart forms) or as bracket form
+ * fields (`hehuo[0][hehuoren_name]=...`, which qs turns into an object past its index limit).
+ */
+function asObjects(value: unknown): unknown {
+  let list = value;
+  if (typeof list === 'string' && list.trim().startsWith('[')) {
+    try {
+      list = JSON.parse(list);
+    } catch {
+      return value;
+    }
+  }
+  if (list && typeof list === 'object' && !Array.isArray(list)) {
+    const keys = Object.keys(list);
+    if (keys.length === 0 || !keys.every((key) => /^\d{1,4}$/.test(key))) return value;
+    list = keys.sort((a, b) => Number(a) - Number(b)).map((key) => (list as RawFields)[key]);
+  }
+  return list;
+}
+
+export const kinds = {
+  text: {
+    name: 'text',
+    accepts: 'Text; a number is taken as its digits.',
+    decode: asText,
+  },
+  /** A filter: blank is no filter. */
+  textFilter: {
+    name: 'text',
+    accepts: 'Text; empty or blank means no filter.',
+    decode: (value) => (isBlank(value) ? undefined : asText(value)),
+  },
+  /** An ID number box: left empty, it is "not given", never "clear". */
+  idNumber: {
+    name: 'text',
+    accepts: 'Text; empty means not given.',
+    decode: (value) => (isBlank(value) ? undefined : asText(value)),
+  },
+  integer: {
+    name: 'integer',
+    accepts: 'An integer, as a number or its decimal text (`12` or `"12"`).',
+    decode: asInteger,
+  },
+  yuan: {
+    name: 'yuan',
+    accepts: 'Yuan with at most two decimals, as a number or text (`100`, `"100.5"`); never negative.',
+    decode: asFen,
+  },
+  /** `/user/goods/pay`: the client sends the row's `price`, 0 before anything is allocated. */
+  yuanOrShare: {
+    name: 'yuan',
+    accepts: 'Yuan with at most two decimals, as a number or text; 0, empty or absent: the allocated share.',
+    decode: (value) => asFen(value) || undefined,
+  },
+  wanYuan: {
+    name: 'wanYuan',
+    accepts: '万元 (ten thousand yuan) with at most two decimals, as a number or text.',
+    decode: (value) => {
+      const fen = asFen(value);
+      return typeof fen === 'number' && Number.isInteger(fen) ? fen * 10_000 : fen;
+    },
+  },
+  date: {
+    name: 'date',
+    accepts: 'Unix seconds, `YYYY-MM-DD`, `YYYY-MM-DD HH:mm:ss` (display time zone) or ISO 8601.',
+    decode: (value, timeZone) => parseLegacyDate(value, timeZone),
+  },
+  dates: {
+    name: 'dates',
+    accepts: 'Dates (from, to) comma-joined or as an array, each in any format of a date field.',
+    decode: (value, timeZone) =>
+      asList(value)
+        ?.filter((part) => part !== '')
+        .map((part) => parseLegacyDate(part, timeZone)),
+  },
+  idList: {
+    name: 'idList',
+    accepts: 'Ids comma-joined (`"2,5,7"`), one id, or an array.',
+    decode: (value) => (isBlank(value) ? [] : asList(value)?.map((item) => asInteger(asText(item)))),
+  },
+  /** Upload URLs (demand attachments, application files and previews): absent keeps them, empty clears. */
+  urls: {
+    name: 'fileRefs',
+    accepts: 'Uploads of this service by `url` or `id`, comma-joined or as an array; empty clears.',
+    decode: (value) =>
+      value === undefined || value === null ? undefined : isBlank(value) ? [] : asList(value)?.map(asText),
+  },
+  /** Verification images: absent keeps them, `""` clears them. */
+  fileRefs: {
+    name: 'fileRefs',
+    accepts: 'Uploads of this service by `url` or `id`, comma-joined or as an array; empty clears.',
+    decode: (value) =>
+      asList(value)
+        ?.map(fileRefOf)
+        .filter((item) => item !== ''),
+  },
+  /** The avatar: one upload; `""` removes it. */
+  fileRef: {
+    name: 'fileRef',
+    accepts: 'An upload of this service: the `url` or the `id` the upload route answered; empty removes it.',
+    decode: (value) => {
+      if (value === '') return null;
+      const refs = asList(value);
+      return refs?.length === 1 ? fileRefOf(refs[0]) : value;
+    },
+  },
+  /** The delivered archive: one upload URL; an array's first item. */
+  fileUrl: {
+    name: 'fileRef',
+    accepts: 'An upload of this service: the `url` (or `id`) the upload route answered.',
+    decode: (value) => asText(Array.isArray(value) ? value[0] : value),
+  },
+  cascader: {
+    name: 'cascader',
+    accepts: 'Text, or an array (antd cascader) joined with `,`.',
+    decode: (value) =>
+      Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')
+        ? value.join(',')
+        : asText(value),
+  },
+  /** The file part of an upload form. */
+  file: {
+    name: 'file',
+    accepts: 'A file part of a `multipart/form-data` body.',
+    decode: (value) => value,
+  },
+} satisfies Record<string, FieldKind>;
+
+/** An enumerated field, by code or by label (CONTRACT.md §4). */
+export const enumKind = (enumeration: LegacyEnum<string | boolean>, options: { clearable?: boolean } = {}) =>
+  ({
+    name: 'code',
+    accepts: `A code, as a number or text, or its label; ${options.clearable ? 'empty clears it' : 'blank means not given'}.`,
+    decode: (value) => (options.clearable && value === '' ? null : enumeration.decode(value)),
+    enumeration,
+  }) satisfies FieldKind;
+
+/** A list of objects, each with its own fields (`hehuo[]`, the resume `/all` lists). An empty string is no items. */
+export const objectsKind = (items: LegacyFields) =>
+  ({
+    name: 'objects',
+    accepts: 'An array of objects: JSON, or bracket form fields (`name[0][field]=...`).',
+    decode: (value, timeZone) => {
+      if (value === '') return [];
+      if (value === undefined || value === null) return undefined;
+      const list = asObjects(value);
+      return Array.isArray(list)
+        ? list.map((item) =>
+            item && typeof item === 'object' && !Array.isArray(item)
+              ? decodeFields(items, item as RawFields, timeZone)
+              : item,
+          )
+        : list;
+    },
+    items,
+  }) satisfies FieldKind;
+
+/** The value of a field under its name or the first alias present. */
+function sentValue(raw: RawFields, name: string, field: LegacyField): unknown {
+  const value = raw[name];
+  if (!field.aliases || !isBlank(value)) return value;
+  for (const alias of field.aliases) if (!isBlank(raw[alias])) return raw[alias];
+  return value;
+}
+
+/** The procedure input the fields make of a request's raw fields; absent ones stay absent. */
+export function decodeFields(
+  fields: LegacyFields,
+  raw: RawFields,
+  timeZone: string,
+): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  for (const name in fields) {
+    const field = fields[name] as LegacyField;
+    const value = field.kind.decode(sentValue(raw, name, field), timeZone);
+    if (value !== undefined) input[field.to] = value;
+  }
+  return input;
+}
+
+/** `page` and `limit` of every list (the ThinkPHP paginator, CONTRACT.md §4). */
+export const pageFields = {
+  page: { to: 'page', label: '页数', kind: kinds.integer, en: 'Page number, from 1.', example: 1 },
+  limit: {
+    to: 'perPage',
+    label: '每页条数',
+    kind: kinds.integer,
+    en: 'Rows per page: 15 unless given, at most 100.',
+    example: 15,
+  },
+} satisfies LegacyFields;

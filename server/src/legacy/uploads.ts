@@ -1,0 +1,57 @@
+import { AppError } from '../errors.js';
+import { authenticate } from '../features/auth/authenticate.js';
+import type { UploadedFile } from '../features/uploads/uploads.schemas.js';
+import { ReceivedFile, type UploadAudience } from '../features/uploads/uploads.service.js';
+import type { Context } from '../trpc/context.js';
+import { drain, type MultipartFilePart } from './body.js';
+
+/**
+ * The legacy upload forms: multipart, and the login fields may come after the file. So the file
+ * part `file` is streamed to storage while the form is read, and recorded once the whole form (and
+ * so the login) is known; if the request fails in between, what was stored is discarded. A
+ * refusal is kept until the form is read, so the answer is the refusal, not a broken connection.
+ */
+export function legacyUploadIntake(audience: UploadAudience, context: Context) {
+  const kept: ReceivedFile[] = [];
+  let refusal: { error: unknown } | undefined;
+  let taken = false;
+  return {
+    onFile: async (part: MultipartFilePart): Promise<unknown> => {
+      if (part.fieldname !== 'file' || taken) return drain(part.file);
+      taken = true;
+      try {
+        const received = await context.services.uploads.receive(
+          part.file,
+          part.filename,
+          audience,
+          context.ip,
+        );
+        kept.push(received);
+        return received;
+      } catch (error) {
+        refusal = { error };
+        // Usually drained already by the receiver; an error here only means there is nothing left.
+        return drain(part.file).catch(() => undefined);
+      }
+    },
+    /** Why a file was refused, if it was: it explains the request's failure best. */
+    get refusal(): { error: unknown } | undefined {
+      return refusal;
+    },
+    async discardAll(): Promise<void> {
+      await Promise.allSettled(kept.splice(0).map((received) => context.services.uploads.discard(received)));
+    },
+  };
+}
+
+/** Records the received file for its uploader; a member form refuses callers who are not logged in. */
+export async function acceptUpload(
+  context: Context,
+  audience: UploadAudience,
+  received: unknown,
+): Promise<UploadedFile> {
+  const uploaderId = audience === 'member' ? (await authenticate(context)).id : null;
+  // Only a file part becomes a ReceivedFile; a text field named `file` never does.
+  if (!(received instanceof ReceivedFile)) throw new AppError('UPLOAD_MISSING');
+  return context.services.uploads.record(received, uploaderId);
+}
