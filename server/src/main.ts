@@ -2,8 +2,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
-import { MemoryStore } from './kv/memory-store.js';
-import { RedisStore } from './kv/redis-store.js';
+import { openKeyValueStore } from './kv/open-store.js';
 import { createLogger } from './logger.js';
 
 /** How long in-flight requests get to finish after SIGTERM/SIGINT before the process gives up. */
@@ -19,14 +18,7 @@ async function main(): Promise<void> {
   });
   await migrateToLatest(database.db);
 
-  let kv: MemoryStore | RedisStore;
-  if (config.redisUrl) {
-    const redis = new RedisStore({ url: config.redisUrl });
-    await redis.waitUntilReady(10_000);
-    kv = redis;
-  } else {
-    kv = new MemoryStore();
-  }
+  const kv = await openKeyValueStore(config);
 
   const app = await buildApp(config, { database, kv, logger: log });
   await app.listen({ port: config.port, host: config.host });

@@ -39,7 +39,7 @@ export function createServices(deps: ServiceDeps) {
   const passwords = new PasswordHasher();
   const storage = new DiskStorage(config.uploadDir);
   const fileRefs = new FileReferences(database.db);
-  const users = new UserService(database.db);
+  const users = new UserService(database.db, clock);
   const verifications = new VerificationService(database.db, clock, fileRefs);
   const demands = new DemandService(database.db, clock, fileRefs, config.displayTimeZone);
   const money = new MoneyService(database.db, clock);

@@ -1,4 +1,4 @@
-import { commands } from '../../server/src/cli/commands.js';
+import { runAdmin } from './admin-cli.js';
 import { legacyPost } from './legacy-client.js';
 import type { TestApp } from './test-app.js';
 import { randomIp, randomPhone } from './test-app.js';
@@ -29,11 +29,7 @@ export const checkFields = (session: { userId: number; token: string }) => ({
 /** An admin made with the CLI, logged in by password like an operator would. */
 export async function adminSession(t: TestApp) {
   const phone = randomPhone();
-  await commands['create-admin']?.run({
-    config: t.config,
-    database: t.stores.database,
-    values: { phone, password: 'admin-pass-1' },
-  });
+  await runAdmin(t, 'create-admin', { phone, password: 'admin-pass-1' });
   const login = await legacyPost(
     t.app,
     '/index/api/loginpassword',

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { commands } from '../../server/src/cli/commands.js';
+import { runAdmin } from './admin-cli.js';
 import { checkFields } from './auth-flow.js';
 import { type Encoding, legacyPost } from './legacy-client.js';
 import type { TestApp } from './test-app.js';
@@ -42,19 +42,11 @@ export async function postDemand(
 }
 
 export async function approveDemand(t: TestApp, id: number): Promise<void> {
-  await commands['review-demand']?.run({
-    config: t.config,
-    database: t.stores.database,
-    values: { id: String(id), approve: true },
-  });
+  await runAdmin(t, 'review-demand', { id: String(id), approve: true });
 }
 
 export async function rejectDemand(t: TestApp, id: number, reason = '信息不全'): Promise<void> {
-  await commands['review-demand']?.run({
-    config: t.config,
-    database: t.stores.database,
-    values: { id: String(id), reject: true, reason },
-  });
+  await runAdmin(t, 'review-demand', { id: String(id), reject: true, reason });
 }
 
 /** `n` random CJK characters no other test writes, so searches and counts on a shared MySQL stay exact. */
@@ -78,11 +70,7 @@ export async function apply(
 
 /** Credits the owner's wallet through the admin CLI, as an operator does after a bank transfer. */
 export async function credit(t: TestApp, session: Session, amountYuan: string): Promise<void> {
-  await commands.credit?.run({
-    config: t.config,
-    database: t.stores.database,
-    values: { phone: session.phone, amount: amountYuan },
-  });
+  await runAdmin(t, 'credit', { phone: session.phone, amount: amountYuan });
 }
 
 /** Credits the owner with the demand's price and pays the demand into escrow. */

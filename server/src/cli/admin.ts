@@ -1,7 +1,14 @@
 import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { systemClock } from '../clock.js';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrator.js';
+import { openKeyValueStore } from '../kv/open-store.js';
+import type { KeyValueStore } from '../kv/store.js';
+import { createLogger } from '../logger.js';
+import { createServices } from '../services.js';
+import { createSmsSender } from '../sms/sms-sender.js';
 import { commands } from './commands.js';
 
 /**
@@ -21,12 +28,26 @@ async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: rest, options: command.options, strict: true });
   const config = loadConfig();
   const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
+  let kv: KeyValueStore | undefined;
   try {
     await migrateToLatest(database.db);
-    const message = await command.run({ config, database, values: values as Record<string, unknown> });
+    // The same stores and services the server uses (Redis when configured, so a command that ends
+    // sessions ends them for the server too). Logs go to standard error: standard output carries
+    // the command's answer alone.
+    kv = await openKeyValueStore(config);
+    const log = createLogger(config, pino.destination({ dest: 2, sync: true }));
+    const sms = createSmsSender(config, log);
+    const services = createServices({ config, database, kv, sms, clock: systemClock, log });
+    const message = await command.run({
+      config,
+      database,
+      services,
+      values: values as Record<string, unknown>,
+    });
     process.stdout.write(`${message}\n`);
     return 0;
   } finally {
+    await kv?.close();
     await database.close();
   }
 }

@@ -1,19 +1,15 @@
 import type { ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
-import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
-import { VerificationService } from '../features/account/verification.service.js';
-import { PasswordHasher } from '../features/auth/passwords.js';
-import { DemandService } from '../features/demands/demand.service.js';
-import { MoneyService } from '../features/money/money.service.js';
-import { FileReferences } from '../features/uploads/file-references.js';
-import { findUserByPhone, insertUser, setAdmin, setPasswordHash } from '../features/user/user.repository.js';
 import * as fields from '../fields.js';
+import type { Services } from '../services.js';
 
 export interface CommandContext {
   readonly config: Config;
   readonly database: Database;
+  /** The feature services, wired by the composition root (createServices) as the service wires them. */
+  readonly services: Services;
   readonly values: Record<string, unknown>;
 }
 
@@ -37,18 +33,11 @@ export function parseFlags<T extends z.ZodRawShape>(shape: T, values: Record<str
 const createAdmin: Command = {
   usage: '--phone P --password W   create an admin account, or make an existing account admin',
   options: { phone: { type: 'string' }, password: { type: 'string' } },
-  async run({ database, values }) {
+  async run({ services, values }) {
     const { phone, password } = parseFlags({ phone: fields.phone, password: fields.password }, values);
-    const hash = await new PasswordHasher().hash(password);
-    const now = systemClock.now();
-    const existing = await findUserByPhone(database.db, phone);
-    if (existing) {
-      await setPasswordHash(database.db, existing.id, hash, now);
-      await setAdmin(database.db, existing.id, true, now);
-      return `user ${existing.id} (${phone}) is now an admin`;
-    }
-    const id = await insertUser(database.db, { phone, usertype: 0, passwordHash: hash, isAdmin: true, now });
-    return `admin ${id} (${phone}) created`;
+    const hash = await services.passwords.hash(password);
+    const { userId, created } = await services.users.grantAdmin(phone, hash);
+    return created ? `admin ${userId} (${phone}) created` : `user ${userId} (${phone}) is now an admin`;
   },
 };
 
@@ -60,7 +49,7 @@ const reviewDemand: Command = {
     reject: { type: 'boolean' },
     reason: { type: 'string' },
   },
-  async run({ config, database, values }) {
+  async run({ services, values }) {
     const flags = parseFlags(
       {
         id: z.coerce.number().int().positive(),
@@ -71,13 +60,7 @@ const reviewDemand: Command = {
       values,
     );
     if (flags.approve === flags.reject) throw new Error('give exactly one of --approve and --reject');
-    const demands = new DemandService(
-      database.db,
-      systemClock,
-      new FileReferences(database.db),
-      config.displayTimeZone,
-    );
-    await demands.review(flags.id, { approve: Boolean(flags.approve), reason: flags.reason ?? '' });
+    await services.demands.review(flags.id, { approve: Boolean(flags.approve), reason: flags.reason ?? '' });
     return `demand ${flags.id} ${flags.approve ? 'approved' : 'rejected'}`;
   },
 };
@@ -94,7 +77,7 @@ const reviewVerification: Command = {
     reject: { type: 'boolean' },
     reason: { type: 'string' },
   },
-  async run({ database, values }) {
+  async run({ services, values }) {
     const flags = parseFlags(
       {
         'user-id': z.coerce.number().pipe(fields.id),
@@ -107,8 +90,7 @@ const reviewVerification: Command = {
     );
     if (Boolean(flags.approve) === Boolean(flags.reject))
       throw new Error('give exactly one of --approve and --reject');
-    const verifications = new VerificationService(database.db, systemClock, new FileReferences(database.db));
-    const outcome = await verifications.review({
+    const outcome = await services.verifications.review({
       userId: flags['user-id'],
       kind: kindOfFlag[flags.kind],
       decision: flags.approve ? 'approve' : 'reject',
@@ -121,7 +103,7 @@ const reviewVerification: Command = {
 const credit: Command = {
   usage: '--phone P --amount 100.00 [--note T]   credit a wallet with money received outside the service',
   options: { phone: { type: 'string' }, amount: { type: 'string' }, note: { type: 'string' } },
-  async run({ database, values }) {
+  async run({ services, values }) {
     const flags = parseFlags(
       {
         phone: fields.phone,
@@ -133,11 +115,10 @@ const credit: Command = {
       },
       values,
     );
-    const user = await findUserByPhone(database.db, flags.phone);
+    const user = await services.users.findByPhone(flags.phone);
     if (!user) throw new Error(`no user with phone ${flags.phone}`);
-    const money = new MoneyService(database.db, systemClock);
-    const { rechargeId } = await money.recharge(user.id, flags.amount, { note: flags.note ?? '' });
-    const balance = await money.balance(user.id);
+    const { rechargeId } = await services.money.recharge(user.id, flags.amount, { note: flags.note ?? '' });
+    const balance = await services.money.balance(user.id);
     return `credited ${flags.amount / 100} yuan to user ${user.id} (recharge ${rechargeId}); balance ${balance / 100} yuan`;
   },
 };

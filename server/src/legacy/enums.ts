@@ -1,10 +1,6 @@
-import {
-  type DemandKind,
-  kindCodes,
-  type Settlement,
-  settlementCodes,
-} from '../features/demands/demand.schemas.js';
-import { userTypeCodes } from '../features/user/user.schemas.js';
+import type { DemandKind, Settlement } from '../features/demands/demand.schemas.js';
+import { kindCodes, settlementCodes } from '../features/demands/demand.table.js';
+import { userTypeCodes } from '../features/user/user.table.js';
 
 /**
  * The enumerations of the legacy contract (CONTRACT.md §4), each declared once for both

@@ -5,13 +5,13 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, createClient } from '../../../client-sdk/index.js';
-import { commands } from '../../../server/src/cli/commands.js';
 import { systemClock } from '../../../server/src/clock.js';
 import { openDatabase } from '../../../server/src/db/database.js';
 import { migrateToLatest } from '../../../server/src/db/migrator.js';
 import { VerificationService } from '../../../server/src/features/account/verification.service.js';
 import { FileReferences } from '../../../server/src/features/uploads/file-references.js';
 import { findUserById, insertUser } from '../../../server/src/features/user/user.repository.js';
+import { runAdmin } from '../../support/admin-cli.js';
 import { backends } from '../../support/backends.js';
 import { randomPhone, startTestApp, type TestApp } from '../../support/test-app.js';
 import { adminSession, findPending, idNumber, info, loginBySms, post } from './account-fixtures.js';
@@ -19,8 +19,7 @@ import { adminSession, findPending, idNumber, info, loginBySms, post } from './a
 describe.each(backends)('verification review ($name)', (backend) => {
   let t: TestApp;
   let admin: Client;
-  const review = (values: Record<string, unknown>) =>
-    commands['review-verification']?.run({ config: t.config, database: t.stores.database, values });
+  const review = (values: Record<string, unknown>) => runAdmin(t, 'review-verification', values);
 
   beforeAll(async () => {
     t = await startTestApp(backend);

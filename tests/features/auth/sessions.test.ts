@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, isAppError } from '../../../client-sdk/index.js';
-import { commands } from '../../../server/src/cli/commands.js';
 import { sessionLifetimeMs } from '../../../server/src/features/auth/sessions.js';
+import { runAdmin } from '../../support/admin-cli.js';
 import { checkFields, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { legacyPost } from '../../support/legacy-client.js';
@@ -103,11 +103,7 @@ describe.each(backends)('sessions and the typed API ($name)', (backend) => {
     expect(isAppError(refused, 'ADMIN_ONLY')).toBe(true);
 
     const adminPhone = randomPhone();
-    const message = await commands['create-admin']?.run({
-      config: t.config,
-      database: t.stores.database,
-      values: { phone: adminPhone, password: 'admin-pass-1' },
-    });
+    const message = await runAdmin(t, 'create-admin', { phone: adminPhone, password: 'admin-pass-1' });
     expect(message).toContain(adminPhone);
     const login = await legacyPost(
       t.app,
@@ -127,8 +123,7 @@ describe.each(backends)('sessions and the typed API ($name)', (backend) => {
   });
 
   it('refuses create-admin with a bad phone or a short password', async () => {
-    const run = (values: Record<string, unknown>) =>
-      commands['create-admin']?.run({ config: t.config, database: t.stores.database, values });
+    const run = (values: Record<string, unknown>) => runAdmin(t, 'create-admin', values);
     await expect(run({ phone: '123', password: 'admin-pass-1' })).rejects.toThrow(/--phone/);
     await expect(run({ phone: randomPhone(), password: '123' })).rejects.toThrow(/--password/);
   });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import * as fields from '../../fields.js';
+import { reviewState } from '../../review-states.js';
 import { fileRef, fileRefs } from '../uploads/uploads.schemas.js';
 import { profile } from '../user/user.schemas.js';
 import { idNumber } from './id-number.js';
@@ -8,16 +9,12 @@ export const verificationKinds = ['person', 'company', 'individualBusiness'] as 
 export const verificationKind = z.enum(verificationKinds);
 export type VerificationKind = (typeof verificationKinds)[number];
 
-export const reviewStatuses = ['pending', 'approved', 'rejected'] as const;
-export const reviewStatus = z.enum(reviewStatuses);
-export type ReviewStatus = (typeof reviewStatuses)[number];
-
 /** Money in integer fen: never negative, far below 2^53. */
 const fen = z.number().int().min(0).max(1e13);
 
 const review = {
   userId: z.number().int(),
-  status: reviewStatus,
+  status: reviewState,
   /** Why an admin rejected it; empty otherwise. The owner reads it. */
   rejectReason: z.string(),
   submittedAt: z.date(),
@@ -192,7 +189,7 @@ export type ReviewDecision = z.infer<typeof reviewDecision>;
 export const reviewOutcome = z.object({
   userId: z.number().int(),
   kind: verificationKind,
-  status: reviewStatus,
+  status: reviewState,
   /** Whether the user now counts as verified (any approved verification). */
   userVerified: z.boolean(),
 });

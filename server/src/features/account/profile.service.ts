@@ -2,6 +2,7 @@ import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/database.js';
 import type { MoneyService } from '../money/money.service.js';
 import type { FileReferences } from '../uploads/file-references.js';
+import { updateContact } from '../user/user.repository.js';
 import type { UserService } from '../user/user.service.js';
 import type { AccountOverview, ProfileUpdate } from './account.schemas.js';
 import type { VerificationService } from './verification.service.js';
@@ -34,11 +35,7 @@ export class ProfileService {
       ...(input.address === undefined ? {} : { address: input.address }),
     };
     if (Object.keys(changes).length > 0) {
-      await this.db
-        .updateTable('users')
-        .set({ ...changes, updated_at: this.clock.now() })
-        .where('id', '=', userId)
-        .execute();
+      await updateContact(this.db, userId, changes, this.clock.now());
     }
     return this.users.profile(userId);
   }

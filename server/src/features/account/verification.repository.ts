@@ -1,13 +1,13 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/database.js';
+import { reviewCodes } from '../../review-states.js';
 import type { VerificationKind } from './account.schemas.js';
 import {
   type companyColumns,
   type individualBusinessColumns,
   pendingReview,
   type personColumns,
-  stateCodes,
 } from './verification.rows.js';
 
 export const tableOfKind = {
@@ -166,7 +166,7 @@ export async function decidePending(
     .updateTable(reviewTable(kind))
     .set({ state: decision.state, reject_reason: decision.reason, reviewed_at: decision.now })
     .where('user_id', '=', userId)
-    .where('state', '=', stateCodes.pending)
+    .where('state', '=', reviewCodes.pending)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
@@ -180,24 +180,30 @@ export async function hasRecord(db: Db, kind: VerificationKind, userId: number):
   return row !== undefined;
 }
 
-/** A user counts as verified while any of their verifications is approved (CONTRACT.md §4 userstate). */
-export async function refreshUserState(tx: Tx, userId: number, now: number): Promise<boolean> {
+/** Whether any of the user's verifications is approved: what makes a user count as verified. */
+export async function hasApprovedVerification(db: Db | Tx, userId: number): Promise<boolean> {
   let verified = false;
   for (const kind of Object.keys(tableOfKind) as VerificationKind[]) {
-    const approved = await tx
+    const approved = await db
       .selectFrom(reviewTable(kind))
       .select('user_id')
       .where('user_id', '=', userId)
-      .where('state', '=', stateCodes.approved)
+      .where('state', '=', reviewCodes.approved)
       .executeTakeFirst();
     verified ||= approved !== undefined;
   }
-  await tx
-    .updateTable('users')
-    .set({ userstate: verified ? 1 : 0, updated_at: now })
-    .where('id', '=', userId)
-    .execute();
   return verified;
+}
+
+/** The company name the user got verified, or null: what a public demand may show of its poster. */
+export async function verifiedCompanyName(db: Db, userId: number): Promise<string | null> {
+  const row = await db
+    .selectFrom('company_verifications')
+    .select('name')
+    .where('user_id', '=', userId)
+    .where('state', '=', reviewCodes.approved)
+    .executeTakeFirst();
+  return row?.name ?? null;
 }
 
 /** One page of the review queue over the given kinds, oldest submission first. */
@@ -206,7 +212,7 @@ export async function pendingPage(db: Db, kinds: readonly VerificationKind[], pa
     db
       .selectFrom(reviewTable(kind))
       .select(['user_id', 'submitted_at', sql.lit(kind).$castTo<VerificationKind>().as('kind')])
-      .where('state', '=', stateCodes.pending),
+      .where('state', '=', reviewCodes.pending),
   );
   if (!first) return { total: 0, rows: [] };
   const queue = rest.reduce((union, next) => union.unionAll(next), first).as('queue');
@@ -224,9 +230,4 @@ export async function pendingPage(db: Db, kinds: readonly VerificationKind[], pa
     .offset((page - 1) * perPage)
     .execute();
   return { total: Number(counted.total), rows };
-}
-
-export function findPhones(db: Db, userIds: readonly number[]) {
-  if (userIds.length === 0) return Promise.resolve([]);
-  return db.selectFrom('users').select(['id', 'phone']).where('id', 'in', userIds).execute();
 }

@@ -1,24 +1,20 @@
 import type { Selectable } from 'kysely';
+import { reviewCodes, reviewStateOfCode } from '../../review-states.js';
+import {
+  accountingMethods,
+  type CompanyVerification,
+  type IndividualBusinessVerification,
+  type PersonVerification,
+} from './account.schemas.js';
 import type {
   CompanyVerificationsTable,
   IndividualBusinessPartnersTable,
   IndividualBusinessVerificationsTable,
   PersonVerificationsTable,
   VerificationReviewColumns,
-} from '../../db/schema.js';
-import {
-  accountingMethods,
-  type CompanyVerification,
-  type IndividualBusinessVerification,
-  type PersonVerification,
-  type ReviewStatus,
-} from './account.schemas.js';
+} from './verification.table.js';
 
 /** Between stored rows and typed records: states are codes, file lists comma-joined URLs (CONTRACT.md §4). */
-
-export const stateCodes: Record<ReviewStatus, number> = { pending: 0, approved: 1, rejected: 2 };
-const statusOfCode = (code: number): ReviewStatus =>
-  code === 1 ? 'approved' : code === 2 ? 'rejected' : 'pending';
 
 export const joinUrls = (urls: readonly string[]) => urls.join(',');
 const splitUrls = (stored: string) => (stored === '' ? [] : stored.split(','));
@@ -27,7 +23,7 @@ const numberOrNull = (value: number | null) => (value === null ? null : Number(v
 
 /** Review columns of a fresh submission: back to pending, the last rejection forgotten. */
 export const pendingReview = (now: number) => ({
-  state: stateCodes.pending,
+  state: reviewCodes.pending,
   reject_reason: '',
   submitted_at: now,
   reviewed_at: null,
@@ -36,7 +32,7 @@ export const pendingReview = (now: number) => ({
 function reviewOf(row: Selectable<VerificationReviewColumns>) {
   return {
     userId: row.user_id,
-    status: statusOfCode(row.state),
+    status: reviewStateOfCode(row.state),
     rejectReason: row.reject_reason,
     submittedAt: new Date(Number(row.submitted_at)),
     reviewedAt: dateOrNull(row.reviewed_at),

@@ -1,10 +1,12 @@
 import type { Clock } from '../../clock.js';
-import type { Db } from '../../db/database.js';
+import type { Db, Tx } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import { pageResult } from '../../fields.js';
+import { reviewCodes } from '../../review-states.js';
 import type { FileReferences } from '../uploads/file-references.js';
 import type { FileRef } from '../uploads/uploads.schemas.js';
+import { phonesOf, setVerified } from '../user/user.repository.js';
 import type {
   CompanySubmission,
   CompanyVerification,
@@ -24,10 +26,9 @@ import {
   findIndividualBusinessRows,
   findPartnerRows,
   findPersonRows,
-  findPhones,
+  hasApprovedVerification,
   hasRecord,
   pendingPage,
-  refreshUserState,
   replacePartners,
   saveCompany,
   saveIndividualBusiness,
@@ -44,7 +45,6 @@ import {
   individualBusinessOfRow,
   personColumns,
   personOfRow,
-  stateCodes,
 } from './verification.rows.js';
 
 /**
@@ -133,7 +133,7 @@ export class VerificationService {
       this.persons(idsOf('person')),
       this.companies(idsOf('company')),
       this.individualBusinesses(idsOf('individualBusiness')),
-      findPhones(
+      phonesOf(
         this.db,
         rows.map((r) => r.user_id),
       ),
@@ -158,7 +158,7 @@ export class VerificationService {
     const approve = decision.decision === 'approve';
     const userVerified = await inTransaction(this.db, async (tx) => {
       const decided = await decidePending(tx, decision.kind, decision.userId, {
-        state: approve ? stateCodes.approved : stateCodes.rejected,
+        state: approve ? reviewCodes.approved : reviewCodes.rejected,
         reason: approve ? '' : (decision.reason ?? ''),
         now,
       });
@@ -219,6 +219,16 @@ export class VerificationService {
     if (!record) throw new AppError('NOT_FOUND');
     return record;
   }
+}
+
+/**
+ * A user counts as verified while any of their verifications is approved (CONTRACT.md §4
+ * `userstate`); the users table keeps the answer. Answers it.
+ */
+async function refreshUserState(tx: Tx, userId: number, now: number): Promise<boolean> {
+  const verified = await hasApprovedVerification(tx, userId);
+  await setVerified(tx, userId, verified, now);
+  return verified;
 }
 
 /** The fields a submission names (zod leaves absent optional fields undefined). */

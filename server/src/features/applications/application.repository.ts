@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
-import { countRows, type Db, type Tx } from '../../db/database.js';
-import type { ApplicationsTable } from '../../db/schema.js';
+import { countRows, type Db, hasRowLocks, type Tx } from '../../db/database.js';
+import type { ApplicationsTable } from './application.table.js';
 
 const applicationColumns = [
   'applications.id',
@@ -155,4 +155,87 @@ export async function deleteUnselected(db: Db, applicantId: number, id: number):
     .where('selected', '=', 0)
     .executeTakeFirst();
   return Number(result.numDeletedRows) === 1;
+}
+
+/** How many applications the demand has (selected or not). */
+export async function countApplications(db: Db, demandId: number): Promise<number> {
+  const row = await db
+    .selectFrom('applications')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('demand_id', '=', demandId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function countSelected(tx: Tx, demandId: number): Promise<number> {
+  const row = await tx
+    .selectFrom('applications')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('demand_id', '=', demandId)
+    .where('selected', '=', 1)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Deletes every application of a demand that is being deleted; the caller holds the demand's row lock. */
+export async function deleteApplicationsOf(tx: Tx, demandId: number): Promise<void> {
+  await tx.deleteFrom('applications').where('demand_id', '=', demandId).execute();
+}
+
+// Payments: the money feature allocates shares and pays applications through these, inside its
+// transaction. Callers hold the demand's row lock.
+
+/** Puts what an application was allocated; the caller holds the demand's row lock. */
+export async function setAllocation(tx: Tx, applicationIds: readonly number[], fen: number, now: number) {
+  if (applicationIds.length === 0) return;
+  await tx
+    .updateTable('applications')
+    .set({ allocated_fen: fen, updated_at: now })
+    .where('id', 'in', applicationIds)
+    .execute();
+}
+
+/** The selected applications of a demand not paid yet, oldest first: those a share goes to. */
+export async function selectedUnpaidIds(tx: Tx, demandId: number): Promise<number[]> {
+  const rows = await tx
+    .selectFrom('applications')
+    .select('id')
+    .where('demand_id', '=', demandId)
+    .where('selected', '=', 1)
+    .where('paid', '=', 0)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/** Marks a selected, delivered, unpaid application paid; answers whether it was in that state. */
+export async function markApplicationPaid(tx: Tx, applicationId: number, amountFen: number, now: number) {
+  const result = await tx
+    .updateTable('applications')
+    .set({ paid: 1, paid_fen: amountFen, updated_at: now })
+    .where('id', '=', applicationId)
+    .where('selected', '=', 1)
+    .where('delivered', '=', 1)
+    .where('paid', '=', 0)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function countSelectedUnpaid(tx: Tx, demandId: number): Promise<number> {
+  const row = await tx
+    .selectFrom('applications')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('demand_id', '=', demandId)
+    .where('selected', '=', 1)
+    .where('paid', '=', 0)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export function lockApplication(tx: Tx, applicationId: number) {
+  const query = tx
+    .selectFrom('applications')
+    .select(['id', 'demand_id', 'applicant_id', 'selected', 'delivered', 'paid', 'allocated_fen'])
+    .where('id', '=', applicationId);
+  return (hasRowLocks(tx) ? query.forUpdate() : query).executeTakeFirst();
 }

@@ -1,6 +1,7 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
 import { countRows, type Db, hasRowLocks, type Tx } from '../../db/database.js';
-import type { DemandsTable } from '../../db/schema.js';
+import { reviewCodes } from '../../review-states.js';
+import type { DemandsTable } from './demand.table.js';
 import { countDemandsIn, locatePosition } from './demand-counts.js';
 import { booleanQueryOf, hasFulltextIndex, titleGrams } from './title-search.js';
 
@@ -71,8 +72,7 @@ export async function updateUnpaidDemand(
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function deleteDemandWithChildren(tx: Tx, id: number) {
-  await tx.deleteFrom('applications').where('demand_id', '=', id).execute();
+export async function deleteDemandWithFiles(tx: Tx, id: number) {
   await tx.deleteFrom('demand_files').where('demand_id', '=', id).execute();
   await tx.deleteFrom('demands').where('id', '=', id).execute();
 }
@@ -153,7 +153,7 @@ export interface PublicFilter {
   readonly titleGram?: string;
 }
 
-const reviewedState = 1;
+const reviewedState = reviewCodes.approved;
 
 /** From this offset on, a page is worth locating through the bucket counts first. */
 const farOffset = 2_000;
@@ -211,7 +211,7 @@ function titleContains(db: Db, term: string, gram?: string) {
 }
 
 export async function listDemandsAwaitingReview(db: Db, limit: number, offset: number) {
-  const query = db.selectFrom('demands').where('review_state', '=', 0);
+  const query = db.selectFrom('demands').where('review_state', '=', reviewCodes.pending);
   const [rows, count] = await Promise.all([
     query.select(demandColumns).orderBy('id').limit(limit).offset(offset).execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
@@ -230,39 +230,9 @@ export async function setReview(
     .updateTable('demands')
     .set({ review_state: state, review_reason: reason, updated_at: now })
     .where('id', '=', id)
-    .where('review_state', '=', 0)
+    .where('review_state', '=', reviewCodes.pending)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
-}
-
-export async function countApplications(db: Db, demandId: number): Promise<number> {
-  const row = await db
-    .selectFrom('applications')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('demand_id', '=', demandId)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-export async function countSelected(tx: Tx, demandId: number): Promise<number> {
-  const row = await tx
-    .selectFrom('applications')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('demand_id', '=', demandId)
-    .where('selected', '=', 1)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-/** The company name the owner got verified, or null: what a public demand may show of its poster. */
-export async function verifiedCompanyName(db: Db, userId: number): Promise<string | null> {
-  const row = await db
-    .selectFrom('company_verifications')
-    .select('name')
-    .where('user_id', '=', userId)
-    .where('state', '=', 1)
-    .executeTakeFirst();
-  return row?.name ?? null;
 }
 
 /** `%` and `_` in a search term are literal text, not wildcards. `!` escapes, the same on both databases. */

@@ -1,17 +1,11 @@
 import { z } from 'zod';
 import * as fields from '../../fields.js';
+import { reviewState, reviewStates } from '../../review-states.js';
 
 export const demandKinds = ['partTime', 'fullTime', 'other'] as const;
 export const settlements = ['monthly', 'daily', 'other'] as const;
-export const reviewStates = ['pending', 'approved', 'rejected'] as const;
 export type DemandKind = (typeof demandKinds)[number];
 export type Settlement = (typeof settlements)[number];
-export type ReviewState = (typeof reviewStates)[number];
-
-/** How the enumerations are stored (and numbered in the legacy API). */
-export const kindCodes: Record<DemandKind, number> = { partTime: 1, fullTime: 2, other: 3 };
-export const settlementCodes: Record<Settlement, number> = { monthly: 1, daily: 2, other: 3 };
-export const reviewCodes: Record<ReviewState, number> = { pending: 0, approved: 1, rejected: 2 };
 
 /** File references: upload URLs or upload ids, resolved to URLs by the uploads feature. */
 export const fileReferences = z.array(z.string().max(500)).max(20);
@@ -49,7 +43,7 @@ export const demand = z.object({
   category: z.string(),
   description: z.string(),
   files: z.array(demandFile),
-  review: z.enum(reviewStates),
+  review: reviewState,
   reviewReason: z.string(),
   paid: z.boolean(),
   settled: z.boolean(),
@@ -69,7 +63,7 @@ export type PublicDemand = z.infer<typeof publicDemand>;
 export const myDemandsFilter = z.object({
   title: fields.text(100).optional(),
   /** Demands in any of these review states. */
-  review: z.array(z.enum(reviewStates)).min(1).max(reviewStates.length).optional(),
+  review: z.array(reviewState).min(1).max(reviewStates.length).optional(),
   paid: z.boolean().optional(),
   settled: z.boolean().optional(),
   kind: z.enum(demandKinds).optional(),

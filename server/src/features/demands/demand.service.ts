@@ -4,13 +4,18 @@ import type { Db } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import { offsetOf, type PageRequest, pageResult } from '../../fields.js';
-import { selectedOfDemands } from '../applications/application.repository.js';
-import type { FileReferences } from '../uploads/file-references.js';
+import { type ReviewState, reviewCodes, reviewStateOfCode } from '../../review-states.js';
+import { verifiedCompanyName } from '../account/verification.repository.js';
 import {
   countApplications,
   countSelected,
+  deleteApplicationsOf,
+  selectedOfDemands,
+} from '../applications/application.repository.js';
+import type { FileReferences } from '../uploads/file-references.js';
+import {
   type DemandRow,
-  deleteDemandWithChildren,
+  deleteDemandWithFiles,
   deleteOwnedUnpaidFile,
   filesOfDemands,
   findDemand,
@@ -25,22 +30,9 @@ import {
   setOrderNo,
   setReview,
   updateUnpaidDemand,
-  verifiedCompanyName,
 } from './demand.repository.js';
-import {
-  type Demand,
-  type DemandInput,
-  type DemandKind,
-  demandKinds,
-  kindCodes,
-  type PublicDemand,
-  type ReviewState,
-  reviewCodes,
-  reviewStates,
-  type Settlement,
-  settlementCodes,
-  settlements,
-} from './demand.schemas.js';
+import type { Demand, DemandInput, DemandKind, PublicDemand, Settlement } from './demand.schemas.js';
+import { kindCodes, kindOfCode, settlementCodes, settlementOfCode } from './demand.table.js';
 import { GramCounts } from './gram-counts.js';
 import { termGrams } from './title-search.js';
 
@@ -113,7 +105,8 @@ export class DemandService {
       if (!row || row.owner_id !== ownerId) throw new AppError('NOT_FOUND');
       if (row.paid || row.settled || (await countSelected(tx, id)) > 0)
         throw new AppError('DEMAND_IN_PROGRESS');
-      await deleteDemandWithChildren(tx, id);
+      await deleteApplicationsOf(tx, id);
+      await deleteDemandWithFiles(tx, id);
     });
   }
 
@@ -281,15 +274,15 @@ function toDemand(row: DemandRow, files: Demand['files'], selectedApplicationIds
     orderNo: row.order_no,
     ownerId: row.owner_id,
     title: row.title,
-    kind: demandKinds[row.kind - 1] ?? 'other',
+    kind: kindOfCode(row.kind),
     priceFen: Number(row.price_fen),
-    settlement: settlements[row.settlement - 1] ?? 'other',
+    settlement: settlementOfCode(row.settlement),
     address: row.address,
     workStart: new Date(Number(row.work_start)),
     workEnd: new Date(Number(row.work_end)),
     category: row.category,
     description: row.description,
-    review: reviewStates[row.review_state] ?? 'pending',
+    review: reviewStateOfCode(row.review_state),
     reviewReason: row.review_reason,
     paid: row.paid === 1,
     settled: row.settled === 1,

@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
 import { countRows, type Db, hasRowLocks, type Tx } from '../../db/database.js';
-import type { LedgerEntriesTable } from '../../db/schema.js';
+import type { LedgerEntriesTable } from './money.table.js';
 
 export const walletAccount = (userId: number) => `wallet:${userId}`;
 export const escrowAccount = (demandId: number) => `escrow:${demandId}`;
@@ -249,104 +249,4 @@ export async function markInvoiceIssued(db: Db, id: number, now: number): Promis
 
 export function findInvoiceRequest(db: Db, id: number) {
   return db.selectFrom('invoice_requests').select(invoiceColumns).where('id', '=', id).executeTakeFirst();
-}
-
-// Escrow: the demand and application side of payments. Callers hold the demand's row lock.
-
-export async function escrowOf(tx: Tx, demandId: number): Promise<number> {
-  const row = await tx
-    .selectFrom('demands')
-    .select('escrow_fen')
-    .where('id', '=', demandId)
-    .executeTakeFirstOrThrow();
-  return Number(row.escrow_fen);
-}
-
-/** Marks an unpaid demand paid with its price in escrow; answers whether it was unpaid. */
-export async function fundEscrow(tx: Tx, demandId: number, amountFen: number, now: number): Promise<boolean> {
-  const result = await tx
-    .updateTable('demands')
-    .set({ paid: 1, escrow_fen: amountFen, updated_at: now })
-    .where('id', '=', demandId)
-    .where('paid', '=', 0)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
-
-export async function takeFromEscrow(
-  tx: Tx,
-  demandId: number,
-  amountFen: number,
-  now: number,
-): Promise<boolean> {
-  const result = await tx
-    .updateTable('demands')
-    .set((eb) => ({ escrow_fen: eb('escrow_fen', '-', amountFen), updated_at: now }))
-    .where('id', '=', demandId)
-    .where('escrow_fen', '>=', amountFen)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
-
-export async function markSettled(tx: Tx, demandId: number, now: number): Promise<void> {
-  await tx
-    .updateTable('demands')
-    .set({ settled: 1, escrow_fen: 0, updated_at: now })
-    .where('id', '=', demandId)
-    .execute();
-}
-
-/** Puts what an application was allocated; the caller holds the demand's row lock. */
-export async function setAllocation(tx: Tx, applicationIds: readonly number[], fen: number, now: number) {
-  if (applicationIds.length === 0) return;
-  await tx
-    .updateTable('applications')
-    .set({ allocated_fen: fen, updated_at: now })
-    .where('id', 'in', applicationIds)
-    .execute();
-}
-
-/** The selected applications of a demand not paid yet, oldest first: those a share goes to. */
-export async function selectedUnpaidIds(tx: Tx, demandId: number): Promise<number[]> {
-  const rows = await tx
-    .selectFrom('applications')
-    .select('id')
-    .where('demand_id', '=', demandId)
-    .where('selected', '=', 1)
-    .where('paid', '=', 0)
-    .orderBy('id')
-    .execute();
-  return rows.map((row) => row.id);
-}
-
-/** Marks a selected, delivered, unpaid application paid; answers whether it was in that state. */
-export async function markApplicationPaid(tx: Tx, applicationId: number, amountFen: number, now: number) {
-  const result = await tx
-    .updateTable('applications')
-    .set({ paid: 1, paid_fen: amountFen, updated_at: now })
-    .where('id', '=', applicationId)
-    .where('selected', '=', 1)
-    .where('delivered', '=', 1)
-    .where('paid', '=', 0)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
-
-export async function countSelectedUnpaid(tx: Tx, demandId: number): Promise<number> {
-  const row = await tx
-    .selectFrom('applications')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('demand_id', '=', demandId)
-    .where('selected', '=', 1)
-    .where('paid', '=', 0)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-export function lockApplication(tx: Tx, applicationId: number) {
-  const query = tx
-    .selectFrom('applications')
-    .select(['id', 'demand_id', 'applicant_id', 'selected', 'delivered', 'paid', 'allocated_fen'])
-    .where('id', '=', applicationId);
-  return (hasRowLocks(tx) ? query.forUpdate() : query).executeTakeFirst();
 }

@@ -4,25 +4,24 @@ import { inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import type { PageRequest } from '../../fields.js';
 import { offsetOf, pageResult } from '../../fields.js';
-import { findApplication } from '../applications/application.repository.js';
+import {
+  countSelectedUnpaid,
+  findApplication,
+  lockApplication,
+  markApplicationPaid,
+} from '../applications/application.repository.js';
 import { lockDemand } from '../demands/demand.repository.js';
+import { escrowOf, fundEscrow, markSettled, takeFromEscrow } from '../demands/demand-escrow.js';
 import {
   addToWallet,
   appendEntry,
-  countSelectedUnpaid,
   entriesOfAccount,
   escrowAccount,
-  escrowOf,
   findAnswer,
-  fundEscrow,
   insertRecharge,
-  lockApplication,
   lockWallets,
-  markApplicationPaid,
-  markSettled,
   outsideAccount,
   saveAnswer,
-  takeFromEscrow,
   takeFromWallet,
   walletAccount,
   walletBalance,

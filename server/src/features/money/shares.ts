@@ -1,5 +1,6 @@
 import type { Tx } from '../../db/database.js';
-import { escrowOf, selectedUnpaidIds, setAllocation } from './money.repository.js';
+import { selectedUnpaidIds, setAllocation } from '../applications/application.repository.js';
+import { escrowOf } from '../demands/demand-escrow.js';
 
 /**
  * Splits an amount evenly in fen among `count` recipients listed oldest first; the remainder fen

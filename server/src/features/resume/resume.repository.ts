@@ -1,5 +1,5 @@
 import type { Generated, Kysely } from 'kysely';
-import { type Db, hasRowLocks, type Tx } from '../../db/database.js';
+import type { Db, Tx } from '../../db/database.js';
 
 export type ResumeTable = 'resume_projects' | 'resume_skills' | 'resume_jobs' | 'resume_education';
 
@@ -105,13 +105,4 @@ export async function deleteEntry(db: Db | Tx, table: ResumeTable, userId: numbe
 
 export async function deleteAllEntries(trx: Tx, table: ResumeTable, userId: number): Promise<void> {
   await loose(trx).deleteFrom(table).where('user_id', '=', userId).execute();
-}
-
-/**
- * Serializes the resume writes of one user (the 100-entry cap is a count, then an insert) by
- * locking their user row. SQLite needs no lock: it runs one write transaction at a time.
- */
-export async function lockOwner(trx: Tx, userId: number): Promise<void> {
-  if (!hasRowLocks(trx)) return;
-  await trx.selectFrom('users').select('id').where('id', '=', userId).forUpdate().execute();
 }

@@ -3,7 +3,7 @@ import type { Db } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import { offsetOf, type PageRequest, pageResult } from '../../fields.js';
-import { findUserById } from '../user/user.repository.js';
+import { findUserById, lockUser } from '../user/user.repository.js';
 import {
   type EducationItem,
   type Entry,
@@ -20,7 +20,6 @@ import {
   findEntries,
   insertEntries,
   insertEntry,
-  lockOwner,
   type StoredColumns,
   type StoredRow,
   updateEntry,
@@ -64,7 +63,7 @@ export class ResumeListService<Item extends object> {
   async add(userId: number, item: Item): Promise<Entry<Item>> {
     const { table } = this.list;
     const id = await inTransaction(this.db, async (trx) => {
-      await lockOwner(trx, userId);
+      await lockUser(trx, userId);
       if ((await countEntries(trx, table, userId)) >= maxEntriesPerList)
         throw new AppError('RESUME_LIST_FULL');
       return insertEntry(trx, table, userId, this.toColumns(item), this.clock.now());
@@ -94,7 +93,7 @@ export class ResumeListService<Item extends object> {
   async replaceAll(userId: number, items: readonly Item[]): Promise<Entry<Item>[]> {
     const { table } = this.list;
     const rows = await inTransaction(this.db, async (trx) => {
-      await lockOwner(trx, userId);
+      await lockUser(trx, userId);
       await deleteAllEntries(trx, table, userId);
       await insertEntries(
         trx,

@@ -1,4 +1,5 @@
-import type { Db } from '../../db/database.js';
+import { type Db, hasRowLocks, type Tx } from '../../db/database.js';
+import { userStateCodes } from './user.table.js';
 
 export type UserRow = NonNullable<Awaited<ReturnType<typeof findUserById>>>;
 
@@ -34,7 +35,7 @@ export async function insertUser(
       usertype: user.usertype,
       password_hash: user.passwordHash ?? null,
       is_admin: user.isAdmin ? 1 : 0,
-      userstate: 0,
+      userstate: userStateCodes.unverified,
       email: '',
       face: '',
       address: '',
@@ -59,4 +60,41 @@ export async function setAdmin(db: Db, userId: number, isAdmin: boolean, now: nu
     .set({ is_admin: isAdmin ? 1 : 0, updated_at: now })
     .where('id', '=', userId)
     .execute();
+}
+
+/** The contact details and avatar the owner may change; absent ones stay as they are. */
+export async function updateContact(
+  db: Db,
+  userId: number,
+  changes: { email?: string; face?: string; address?: string },
+  now: number,
+) {
+  await db
+    .updateTable('users')
+    .set({ ...changes, updated_at: now })
+    .where('id', '=', userId)
+    .execute();
+}
+
+/** Records whether the user counts as verified; the account feature decides it from the verifications. */
+export async function setVerified(tx: Tx, userId: number, verified: boolean, now: number) {
+  await tx
+    .updateTable('users')
+    .set({ userstate: verified ? userStateCodes.verified : userStateCodes.unverified, updated_at: now })
+    .where('id', '=', userId)
+    .execute();
+}
+
+/**
+ * Locks the user's row, so writes of one user that count before they insert (the resume's entry
+ * cap) happen one at a time. SQLite needs no lock: it runs one write transaction at a time.
+ */
+export async function lockUser(tx: Tx, userId: number): Promise<void> {
+  if (!hasRowLocks(tx)) return;
+  await tx.selectFrom('users').select('id').where('id', '=', userId).forUpdate().execute();
+}
+
+export function phonesOf(db: Db, userIds: readonly number[]) {
+  if (userIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('users').select(['id', 'phone']).where('id', 'in', userIds).execute();
 }

@@ -4,10 +4,6 @@ export const userTypes = ['unknown', 'person', 'company'] as const;
 export type UserType = (typeof userTypes)[number];
 export const userType = z.enum(userTypes);
 
-/** How user types are stored (and numbered in the legacy API). */
-export const userTypeCodes: Record<UserType, number> = { unknown: 0, person: 1, company: 2 };
-export const userTypeOfCode = (code: number): UserType => userTypes[code] ?? 'unknown';
-
 export const profile = z.object({
   id: z.number().int(),
   phone: z.string(),

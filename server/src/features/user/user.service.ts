@@ -1,10 +1,22 @@
+import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors.js';
-import { findUserById, findUserByPhone, type UserRow } from './user.repository.js';
-import { type Profile, userTypeOfCode } from './user.schemas.js';
+import {
+  findUserById,
+  findUserByPhone,
+  insertUser,
+  setAdmin,
+  setPasswordHash,
+  type UserRow,
+} from './user.repository.js';
+import type { Profile } from './user.schemas.js';
+import { userStateCodes, userTypeCodes, userTypeOfCode } from './user.table.js';
 
 export class UserService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
 
   async profile(userId: number): Promise<Profile> {
     const row = await findUserById(this.db, userId);
@@ -21,6 +33,25 @@ export class UserService {
     const row = await findUserByPhone(this.db, phone);
     return row ? toProfile(row) : null;
   }
+
+  /** Makes the phone's account an admin with this password, creating the account when there is none. */
+  async grantAdmin(phone: string, passwordHash: string): Promise<{ userId: number; created: boolean }> {
+    const now = this.clock.now();
+    const existing = await findUserByPhone(this.db, phone);
+    if (existing) {
+      await setPasswordHash(this.db, existing.id, passwordHash, now);
+      await setAdmin(this.db, existing.id, true, now);
+      return { userId: existing.id, created: false };
+    }
+    const userId = await insertUser(this.db, {
+      phone,
+      usertype: userTypeCodes.unknown,
+      passwordHash,
+      isAdmin: true,
+      now,
+    });
+    return { userId, created: true };
+  }
 }
 
 function toProfile(row: UserRow): Profile {
@@ -28,7 +59,7 @@ function toProfile(row: UserRow): Profile {
     id: row.id,
     phone: row.phone,
     userType: userTypeOfCode(row.usertype),
-    verified: row.userstate === 1,
+    verified: row.userstate === userStateCodes.verified,
     email: row.email,
     face: row.face,
     address: row.address,

@@ -3,8 +3,8 @@ import type {
   CompanyVerification,
   IndividualBusinessVerification,
   PersonVerification,
-  ReviewStatus,
 } from '../../features/account/account.schemas.js';
+import type { ReviewState } from '../../review-states.js';
 import { accounting, verificationState } from '../enums.js';
 import { enumKind, kinds, type LegacyFields, objectsKind } from '../fields.js';
 import { exampleUploadUrl } from './common.js';
@@ -190,7 +190,7 @@ export const individualBusinessFields = {
 } satisfies LegacyFields;
 
 const review = (
-  r: { userId: number; status: ReviewStatus; rejectReason: string; submittedAt: Date },
+  r: { userId: number; status: ReviewState; rejectReason: string; submittedAt: Date },
   tz: string,
 ) => ({
   uid: r.userId,
