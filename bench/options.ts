@@ -35,7 +35,9 @@ const usage = `npm run bench -- [options]
   --rounds N          rounds of all variants, interleaved (default 3)
   --connections N     concurrent connections (default 50)
   --only a,b          only these variants/scenarios (B1,B3,T1,L1,L2,page1,page500,pageLast,
-                      searchFrequent,searchRare,searchNone,logins,uploads)
+                      searchFrequent,searchRare,searchNone, each of the last six also with a
+                      Kind suffix (titletype 2), logins, uploads; searchFrequentDeep runs
+                      only when named here)
   --reseed            seed again even when data of this scale exists
   --sweep             also measure logger level, pool size, Redis auto-pipelining, semi-space size
   --cpu-prof          write a CPU profile of the service per variant (.tmp/bench/profiles)

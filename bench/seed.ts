@@ -28,11 +28,13 @@ export interface SeededData {
   readonly demands: number;
   /** Reviewed demands: the public list's total. */
   readonly reviewed: number;
+  /** Reviewed demands per kind code, from the counts the database keeps. */
+  readonly reviewedOfKind: Readonly<Record<number, number>>;
   /** Live login tokens, index = user id - 1. */
   readonly tokens: readonly string[];
 }
 
-interface Meta extends SeededData {
+interface Meta extends Omit<SeededData, 'reviewedOfKind'> {
   readonly version: number;
 }
 
@@ -57,7 +59,7 @@ export async function seed(options: {
       const reused = await reusable(options, kv);
       if (reused) {
         log(`reusing ${reused.demands} demands and ${reused.users} users (--reseed to seed again)`);
-        return reused;
+        return { ...reused, reviewedOfKind: await reviewedOfKind(options.databaseUrl) };
       }
     }
     const started = Date.now();
@@ -79,7 +81,7 @@ export async function seed(options: {
       };
       await kv.set(metaKey, JSON.stringify(meta), 25 * 24 * 3600_000);
       log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      return meta;
+      return { ...meta, reviewedOfKind: await reviewedOfKind(options.databaseUrl) };
     } finally {
       await database.close();
     }
@@ -113,6 +115,20 @@ async function reusable(options: { databaseUrl: string; users: number; demands: 
     return undefined;
   } finally {
     await database?.close();
+  }
+}
+
+async function reviewedOfKind(databaseUrl: string): Promise<Record<number, number>> {
+  const database = openDatabase({ url: databaseUrl, dataDir: '.tmp/bench', poolSize: 1 });
+  try {
+    const rows = await database.db
+      .selectFrom('demand_counts')
+      .select(['kind', 'n'])
+      .where('review_state', '=', 1)
+      .execute();
+    return Object.fromEntries(rows.map((r) => [r.kind, Number(r.n)]));
+  } finally {
+    await database.close();
   }
 }
 

@@ -26,6 +26,7 @@ const envSchema = z.object({
   LIMIT_SMS_PER_IP_HOUR: positiveInt(30),
   LIMIT_LOGIN_FAIL_PER_IP_HOUR: positiveInt(50),
   LIMIT_ANON_UPLOAD_PER_IP_HOUR: positiveInt(30),
+  LIMIT_TITLE_SEARCHES_PER_IP: positiveInt(8),
   TRUST_PROXY: z.string().optional(),
   TZ_DISPLAY: z.string().min(1).default('Asia/Shanghai'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -47,6 +48,8 @@ export interface Config {
     readonly smsPerIpHour: number;
     readonly loginFailPerIpHour: number;
     readonly anonUploadPerIpHour: number;
+    /** Title searches of the public list in flight at once per client IP. */
+    readonly titleSearchesPerIp: number;
   };
   /** Whom to believe about X-Forwarded-For: every proxy, a hop count, or a list of addresses/CIDRs. */
   readonly trustProxy: boolean | number | readonly string[];
@@ -88,6 +91,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       smsPerIpHour: e.LIMIT_SMS_PER_IP_HOUR,
       loginFailPerIpHour: e.LIMIT_LOGIN_FAIL_PER_IP_HOUR,
       anonUploadPerIpHour: e.LIMIT_ANON_UPLOAD_PER_IP_HOUR,
+      titleSearchesPerIp: e.LIMIT_TITLE_SEARCHES_PER_IP,
     },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     displayTimeZone: e.TZ_DISPLAY,

@@ -94,6 +94,11 @@ export const errorTable = {
     en: 'Too many uploads; try again later',
     zh: '上传过于频繁，请稍后再试',
   },
+  SEARCH_TOO_MANY: {
+    trpc: 'TOO_MANY_REQUESTS',
+    en: 'Too many title searches at once from this address; try again in a moment',
+    zh: '搜索请求过多，请稍后再试',
+  },
   FILE_REFERENCE_INVALID: {
     trpc: 'BAD_REQUEST',
     en: 'A file reference is not an upload of this service',

@@ -10,6 +10,8 @@ import { PasswordHasher } from './features/auth/passwords.js';
 import { Sessions } from './features/auth/sessions.js';
 import { SmsCodes } from './features/auth/sms-codes.js';
 import { DemandService } from './features/demands/demand.service.js';
+import { PublicDemandsService } from './features/demands/public-demands.service.js';
+import { TitleSearchGuard } from './features/demands/search-guard.js';
 import { BillingService } from './features/money/billing.service.js';
 import { MoneyService } from './features/money/money.service.js';
 import { ResumeService } from './features/resume/resume.service.js';
@@ -58,6 +60,12 @@ export function createServices(deps: ServiceDeps) {
     ),
     users,
     demands,
+    publicDemands: new PublicDemandsService(
+      database.db,
+      clock,
+      demands,
+      new TitleSearchGuard(kv, config.limits.titleSearchesPerIp),
+    ),
     money,
     billing: new BillingService(database.db, clock),
     applications: new ApplicationService(database.db, clock, fileRefs, demands),

@@ -109,3 +109,25 @@ export async function openPrivateDatabase(
     },
   };
 }
+
+/**
+ * The backend with a private database (openPrivateDatabase) and its usual key-value store, for
+ * startTestApp: an app over thousands of seeded rows that no other test file sees.
+ */
+export function withPrivateDatabase(backend: Backend): Backend {
+  return {
+    name: backend.name,
+    async open(clock) {
+      const shared = await backend.open(clock);
+      const own = await openPrivateDatabase(backend);
+      return {
+        database: own.database,
+        kv: shared.kv,
+        async close() {
+          await own.close();
+          await shared.close();
+        },
+      };
+    },
+  };
+}

@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as blockCounts from '../../../migrations/20261210000000_demand_count_blocks.js';
 import type { Db } from '../../../server/src/db/database.js';
 import { listPublicDemands } from '../../../server/src/features/demands/demand.repository.js';
 import { checkFields, loginBySms } from '../../support/auth-flow.js';
@@ -16,31 +17,68 @@ import { startTestApp, type TestApp } from '../../support/test-app.js';
 
 type Counts = Record<string, number>;
 
+/** Ids per bucket and per block, as the migrations count them. */
+const bucketIds = 1024;
+const blockIds = 1024 * 64;
+
 /**
- * The counts the triggers keep and the counts of the rows, read in one transaction: on a MySQL
- * database shared with other test files both come from the same snapshot, so they must agree
- * whatever else is being written meanwhile.
+ * What one level of kept counts holds and what the rows say, per review state, kind and (for the
+ * buckets and blocks) block of ids; rows whose count fell to 0 are left out of both.
+ */
+interface Level {
+  readonly table: 'demand_counts' | 'demand_count_buckets' | 'demand_count_blocks';
+  readonly column?: 'bucket' | 'block';
+  readonly ids?: number;
+}
+const levels: readonly Level[] = [
+  { table: 'demand_counts' },
+  { table: 'demand_count_buckets', column: 'bucket', ids: bucketIds },
+  { table: 'demand_count_blocks', column: 'block', ids: blockIds },
+];
+
+/**
+ * The counts the triggers keep and the counts of the rows, at every level, read in one
+ * transaction: on a MySQL database shared with other test files both come from the same snapshot,
+ * so they must agree whatever else is being written meanwhile.
  */
 async function keptAndActual(db: Db): Promise<{ kept: Counts; actual: Counts }> {
   return db.transaction().execute(async (tx) => {
-    const kept = await tx.selectFrom('demand_counts').select(['review_state', 'kind', 'n']).execute();
-    const actual = await tx
-      .selectFrom('demands')
-      .select(['review_state', 'kind', (eb) => eb.fn.countAll<number>().as('n')])
-      .groupBy(['review_state', 'kind'])
-      .execute();
-    const byKey = (rows: Array<{ review_state: number; kind: number; n: number | string }>) =>
-      Object.fromEntries(
-        rows.filter((r) => Number(r.n) !== 0).map((r) => [`${r.review_state}/${r.kind}`, Number(r.n)]),
-      );
-    return { kept: byKey(kept), actual: byKey(actual) };
+    const kept: Counts = {};
+    const actual: Counts = {};
+    const add = (
+      into: Counts,
+      level: Level,
+      rows: Array<{ s: number; k: number; p: unknown; n: unknown }>,
+    ) => {
+      for (const r of rows) {
+        if (Number(r.n) !== 0) into[`${level.table} ${r.s}/${r.k}/${Number(r.p)}`] = Number(r.n);
+      }
+    };
+    for (const level of levels) {
+      const part = level.column ? sql.raw(level.column) : sql`0`;
+      const { rows: keptRows } = await sql<{ s: number; k: number; p: unknown; n: unknown }>`
+        select review_state as s, kind as k, ${part} as p, n from ${sql.table(level.table)}`.execute(tx);
+      add(kept, level, keptRows);
+      // Integer division written the same on both databases: (id - id % size) / size.
+      const ofRow = level.ids ? sql.raw(`(id - id % ${level.ids}) / ${level.ids}`) : undefined;
+      const { rows: actualRows } = await sql<{ s: number; k: number; p: unknown; n: unknown }>`
+        select review_state as s, kind as k, ${ofRow ?? sql`0`} as p, count(*) as n from demands
+        group by review_state, kind ${ofRow ? sql`, ${ofRow}` : sql``}`.execute(tx);
+      add(actual, level, actualRows);
+    }
+    return { kept, actual };
   });
 }
 
+/** The counts of every level match the rows; answers the totals per `state/kind`. */
 async function expectCountsExact(db: Db): Promise<Counts> {
   const { kept, actual } = await keptAndActual(db);
   expect(kept).toEqual(actual);
-  return kept;
+  return Object.fromEntries(
+    Object.entries(kept)
+      .filter(([key]) => key.startsWith('demand_counts '))
+      .map(([key, n]) => [key.slice('demand_counts '.length, key.lastIndexOf('/')), n]),
+  );
 }
 
 describe.each(backends)('the kept demand counts ($name)', (backend) => {
@@ -135,6 +173,15 @@ describe.each(backends)('the kept demand counts ($name)', (backend) => {
     await expectCountsExact(t.stores.database.db);
   });
 
+  it('are counted for the demands already there when the block level is added', async () => {
+    const ownDatabase = await openPrivateDatabase(backend);
+    try {
+      await blocksCountWhatWasThere(ownDatabase.database.db, owner.userId);
+    } finally {
+      await ownDatabase.close();
+    }
+  });
+
   it('start far pages at their bucket: the same rows as walking the whole offset', async () => {
     // Thousands of reviewed demands would push other files' demands out of the newest 100 they
     // look for on a shared database: this test writes them into its own.
@@ -147,12 +194,35 @@ describe.each(backends)('the kept demand counts ($name)', (backend) => {
   });
 });
 
+/** Demands written before the block counts existed are counted by the migration that adds them. */
+async function blocksCountWhatWasThere(db: Db, ownerId: number): Promise<void> {
+  await blockCounts.down(db as unknown as Kysely<unknown>);
+  const rows = Array.from({ length: 3000 }, (_, i) => ({
+    id: 1 + i * 50,
+    ...directDemand(ownerId, i % 3, (i % 3) + 1),
+  }));
+  for (let i = 0; i < rows.length; i += 500) {
+    await db
+      .insertInto('demands')
+      .values(rows.slice(i, i + 500))
+      .execute();
+  }
+  await blockCounts.up(db as unknown as Kysely<unknown>);
+  await expectCountsExact(db);
+  // And the triggers it put back keep all three levels.
+  await sql`update demands set review_state = 1, kind = 3 where id % 7 = 0`.execute(db);
+  await sql`delete from demands where id % 11 = 0`.execute(db);
+  await expectCountsExact(db);
+}
+
 async function farPagesMatchTheWalk(db: Db, ownerId: number): Promise<void> {
   // Enough reviewed demands over many buckets of 1024 ids that pages lie 2000 rows and more from
-  // both ends, for all kinds and for kind 1 alone; pending and rejected ones interleaved.
-  const rows = Array.from({ length: 14_000 }, (_, i) =>
-    directDemand(ownerId, i % 7 === 0 ? 0 : i % 7 === 1 ? 2 : 1, i % 5 < 3 ? 1 : i % 5 === 3 ? 2 : 3),
-  );
+  // both ends, for all kinds and for kind 1 alone; pending and rejected ones interleaved. Ids 13
+  // apart (and a gap) spread them over four blocks of 64 buckets, some empty or partly filled.
+  const rows = Array.from({ length: 14_000 }, (_, i) => ({
+    id: 1 + i * 13 + (i >= 9000 ? 20_000 : 0),
+    ...directDemand(ownerId, i % 7 === 0 ? 0 : i % 7 === 1 ? 2 : 1, i % 5 < 3 ? 1 : i % 5 === 3 ? 2 : 3),
+  }));
   for (let i = 0; i < rows.length; i += 400) {
     await db
       .insertInto('demands')
@@ -168,9 +238,13 @@ async function farPagesMatchTheWalk(db: Db, ownerId: number): Promise<void> {
       const total = all.length;
       const middle = Math.floor(total / 2);
       const offsets = [1999, 2000, 2001, middle - 1, middle, middle + 1, total - 20, total - 7, total - 1];
-      // Across bucket edges, from both ends.
+      // Across bucket edges, from both ends, and across every block edge.
       for (let o = 2000; o < 3200; o += 37) offsets.push(o, total - o - 20);
-      for (const offset of offsets.filter((o) => o >= 0)) {
+      for (let edge = blockIds; edge < (all[0] ?? 0); edge += blockIds) {
+        const at = all.findIndex((id) => id < edge);
+        offsets.push(at - 21, at - 20, at - 1, at, at + 1);
+      }
+      for (const offset of offsets.filter((o) => o >= 0 && o < total)) {
         const page = await listPublicDemands(tx, kind === undefined ? {} : { kind }, 20, offset);
         expect(page.total, `kind ${kind}`).toBe(total);
         expect(

@@ -1,9 +1,9 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
-import { countRows, type Db, hasRowLocks, type Tx } from '../../db/database.js';
+import { type Db, hasRowLocks, type Tx } from '../../db/database.js';
 import { reviewCodes } from '../../review-states.js';
 import type { DemandsTable } from './demand.table.js';
 import { countDemandsIn, locatePosition } from './demand-counts.js';
-import { booleanQueryOf, hasFulltextIndex, titleGrams } from './title-search.js';
+import { hasFulltextIndex, titleGrams } from './title-search.js';
 
 const demandColumns = [
   'id',
@@ -148,9 +148,6 @@ export async function listOwnerDemands(
 
 export interface PublicFilter {
   readonly kind?: number;
-  readonly titleContains?: string;
-  /** The one gram of the term the FULLTEXT index looks up (GramCounts.rarest); all of them when absent. */
-  readonly titleGram?: string;
 }
 
 const reviewedState = reviewCodes.approved;
@@ -162,20 +159,13 @@ const farOffset = 2_000;
  * Reviewed demands, newest first. The page's ids come from the (review_state, [kind,] id) index
  * alone and only those rows are read whole (a deferred join). The total comes from the counts the
  * database keeps. Walking to an offset would cost one index entry per row skipped, so a far page
- * starts at the bucket of 1024 ids that holds its first row (demand_count_buckets): every page
- * costs about what the first does.
- *
- * A title term narrows the ids through the FULLTEXT index of title_grams (MySQL) before LIKE
- * confirms them; its matches are counted and walked, since no count is kept per term.
+ * starts at the bucket of 1024 ids that holds its first row (demand_count_buckets, found through
+ * demand_count_blocks): every page costs about what the first does.
  */
 export async function listPublicDemands(db: Db, filter: PublicFilter, limit: number, offset: number) {
-  let matching = db.selectFrom('demands').where('review_state', '=', reviewedState);
-  if (filter.kind !== undefined) matching = matching.where('kind', '=', filter.kind);
-  if (filter.titleContains) {
-    matching = matching.where(titleContains(db, filter.titleContains, filter.titleGram));
-  }
   const page = (skip: number, below?: number) => {
-    const ids = (below === undefined ? matching : matching.where('id', '<', below)).select('id');
+    let ids = reviewed(db, filter).select('id');
+    if (below !== undefined) ids = ids.where('id', '<', below);
     return db
       .selectFrom(ids.orderBy('id', 'desc').limit(limit).offset(skip).as('page'))
       .innerJoin('demands', 'demands.id', 'page.id')
@@ -183,11 +173,6 @@ export async function listPublicDemands(db: Db, filter: PublicFilter, limit: num
       .orderBy('demands.id', 'desc')
       .execute();
   };
-
-  if (filter.titleContains) {
-    const [rows, total] = await Promise.all([page(offset), countRows(matching)]);
-    return { rows, total };
-  }
   const counted = { reviewState: reviewedState, kind: filter.kind };
   if (offset < farOffset) {
     const [rows, total] = await Promise.all([page(offset), countDemandsIn(db, counted)]);
@@ -198,16 +183,108 @@ export async function listPublicDemands(db: Db, filter: PublicFilter, limit: num
   return { rows: await page(located.skip, located.bound), total: located.total };
 }
 
+function reviewed(db: Db, filter: PublicFilter) {
+  const query = db.selectFrom('demands').where('review_state', '=', reviewedState);
+  return filter.kind === undefined ? query : query.where('kind', '=', filter.kind);
+}
+
+/** A title search on the public list: reviewed demands (of the kind) whose title contains `term`. */
+export interface TermFilter extends PublicFilter {
+  /** Literal text: `%` and `_` match themselves. */
+  readonly term: string;
+}
+
+const titleHolds = (term: string) => sql<boolean>`title like ${`%${escapeLike(term)}%`} escape '!'`;
+
+function matching(db: Db, filter: TermFilter) {
+  return reviewed(db, filter).where(titleHolds(filter.term));
+}
+
 /**
- * Titles containing `term` (`%` and `_` literal). On MySQL the FULLTEXT index of the title's
- * character pairs finds the candidates without a scan (through `gram` alone when given); the
- * embedded SQLite default scans with LIKE.
+ * The same matches, for a walk in id order through the table itself. Every row walked is read for
+ * its title anyway, so the secondary indexes save nothing, and with them MariaDB 10.11 picked
+ * plans that read every reviewed row for a kind's count. `+ 0` keeps those indexes out: the walk is
+ * a range of the primary key, newest first.
  */
-function titleContains(db: Db, term: string, gram?: string) {
-  const contains = sql<boolean>`title like ${`%${escapeLike(term)}%`} escape '!'`;
-  if (!hasFulltextIndex(db)) return contains;
-  const lookup = gram === undefined ? booleanQueryOf(term) : `+${gram}`;
-  return sql<boolean>`match(title_grams) against (${lookup} in boolean mode) and ${contains}`;
+function walking(db: Db, filter: TermFilter) {
+  const query = db
+    .selectFrom('demands')
+    .where(sql<number>`review_state + 0`, '=', reviewedState)
+    .where(titleHolds(filter.term));
+  return filter.kind === undefined ? query : query.where(sql<number>`kind + 0`, '=', filter.kind);
+}
+
+/**
+ * The matches at `offset`, newest first, found by walking the reviewed demands from the newest and
+ * reading each row to test its title: cheap while matches are dense (a term in one title of 8 fills
+ * page 1 after ~160 rows), whatever the term's total. `above` bounds the walk to the ids above it,
+ * so a term rarer than it looked cannot make it read the whole list: a page that comes back short
+ * may then just have met the bound.
+ */
+export function walkMatches(db: Db, filter: TermFilter, limit: number, offset: number, above?: number) {
+  return newest(walking(db, filter), above).select(demandColumns).limit(limit).offset(offset).execute();
+}
+
+/**
+ * The ids of the newest `max` matches, newest first. On MySQL the FULLTEXT index of title_grams
+ * finds the titles holding `gram` (one gram of the term: every match holds each) and LIKE keeps
+ * those that contain the term; the cost is one row read per title holding the gram. The embedded
+ * SQLite default scans with LIKE.
+ */
+export async function collectMatches(db: Db, filter: TermFilter, gram: string | undefined, max: number) {
+  const rows = await withGram(db, matching(db, filter), gram)
+    .select('id')
+    .orderBy('id', 'desc')
+    .limit(max)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Where `countMatches` finds the matches: through the FULLTEXT index of one gram, or by walking. */
+export type CountBy = { readonly gram: string } | { readonly walkAbove: number | undefined };
+
+/** How many demands match, counting at most `max` of them (the count stops there). */
+export async function countMatches(db: Db, filter: TermFilter, by: CountBy, max: number) {
+  // Walking counts from the newest (a dense term reaches `max` soon); the index, in its own order.
+  const found =
+    'gram' in by ? withGram(db, matching(db, filter), by.gram) : newest(walking(db, filter), by.walkAbove);
+  const capped = found.select(sql<number>`1`.as('one')).limit(max);
+  const row = await db
+    .selectFrom(capped.as('capped'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+// The bound is a literal: given as `(select max(id) ...) - n`, MariaDB 10.11 chose the index of all
+// kinds for a kind's count and read every reviewed row.
+function newest<Q extends ReturnType<typeof walking>>(query: Q, above: number | undefined) {
+  return (above === undefined ? query : query.where('id', '>', above)).orderBy('id', 'desc');
+}
+
+/** The newest demand's id, 0 when there is none. */
+export async function newestDemandId(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('demands')
+    .select((eb) => eb.fn.max<number | null>('id').as('id'))
+    .executeTakeFirst();
+  return Number(row?.id ?? 0);
+}
+
+function withGram<Q extends ReturnType<typeof matching>>(db: Db, query: Q, gram: string | undefined): Q {
+  if (gram === undefined || !hasFulltextIndex(db)) return query;
+  return query.where(sql<boolean>`match(title_grams) against (${`+${gram}`} in boolean mode)`) as Q;
+}
+
+/** The demands of `ids`, newest first. */
+export function demandsNewestFirst(db: Db, ids: readonly number[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('demands')
+    .select(demandColumns)
+    .where('id', 'in', ids)
+    .orderBy('id', 'desc')
+    .execute();
 }
 
 export async function listDemandsAwaitingReview(db: Db, limit: number, offset: number) {

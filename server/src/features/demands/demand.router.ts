@@ -3,11 +3,17 @@ import * as fields from '../../fields.js';
 import { adminProcedure, authedProcedure, publicProcedure, router } from '../../trpc/init.js';
 import { application } from '../applications/application.schemas.js';
 import { viewerOf } from '../auth/authenticate.js';
-import { demand, demandInput, myDemandsFilter, publicDemand, publicDemandsFilter } from './demand.schemas.js';
+import {
+  demand,
+  demandInput,
+  myDemandsFilter,
+  publicDemand,
+  publicDemandsFilter,
+  publicDemandsPage,
+} from './demand.schemas.js';
 
 const byId = z.object({ id: fields.id });
 const ownDemand = demand.extend({ applications: z.array(application) });
-const listedDemand = demand.omit({ reviewReason: true });
 
 export const demandRouter = router({
   create: authedProcedure
@@ -51,12 +57,16 @@ export const demandRouter = router({
     .output(z.void())
     .mutation(({ ctx, input }) => ctx.services.demands.removeFile(ctx.user.id, input.fileId)),
 
-  /** Reviewed demands, newest first; `title` keeps those whose title contains it. */
+  /**
+   * Reviewed demands, newest first; `title` keeps those whose title contains it. A title search
+   * counts at most 10,000 matches and pages stop there (`totalIsExact: false` past that).
+   */
   list: publicProcedure
+    .meta({ errors: ['SEARCH_TOO_MANY'] })
     .input(publicDemandsFilter)
-    .output(fields.pageOf(listedDemand))
+    .output(publicDemandsPage)
     .query(({ ctx, input: { kind, title, ...page } }) =>
-      ctx.services.demands.listPublic({ kind, title }, page),
+      ctx.services.publicDemands.list({ kind, title }, page, ctx.ip),
     ),
 
   /** A reviewed demand with its application count and the poster's verified company name. */

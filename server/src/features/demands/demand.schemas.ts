@@ -74,6 +74,26 @@ export const myDemandsFilter = z.object({
 /** The public list's filters: a kind, and text the title contains (`%` and `_` are literal). */
 export const publicDemandsFilter = z.object({
   kind: z.enum(demandKinds).optional(),
-  title: fields.text(100).optional(),
+  title: fields
+    .text(100)
+    .optional()
+    .describe(
+      'Only titles containing this text (`%` and `_` are literal). A title search counts at most 10,000 ' +
+        'matches: past that `total` is 10000, `totalIsExact` false, and pages stop at the 10,000th match.',
+    ),
   ...fields.pageRequest,
+});
+
+/** A page of the public list. A title search counts at most 10,000 matches (Elasticsearch's `track_total_hits`). */
+export const publicDemandsPage = fields.pageOf(demand.omit({ reviewReason: true })).extend({
+  total: z
+    .number()
+    .int()
+    .describe('Matching demands; for a title search at most 10000, counted no further (see `totalIsExact`).'),
+  totalIsExact: z
+    .boolean()
+    .describe(
+      'False when a title search stopped counting at 10,000 matches: there are at least `total`, and ' +
+        '`lastPage` is the last page within them. Always true without a title.',
+    ),
 });

@@ -23,7 +23,6 @@ import {
   insertDemandFiles,
   listDemandsAwaitingReview,
   listOwnerDemands,
-  listPublicDemands,
   lockDemand,
   type OwnerFilter,
   replaceDemandFiles,
@@ -33,20 +32,14 @@ import {
 } from './demand.repository.js';
 import type { Demand, DemandInput, DemandKind, PublicDemand, Settlement } from './demand.schemas.js';
 import { kindCodes, kindOfCode, settlementCodes, settlementOfCode } from './demand.table.js';
-import { GramCounts } from './gram-counts.js';
-import { termGrams } from './title-search.js';
 
 export class DemandService {
-  private readonly gramCounts: GramCounts;
-
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly fileRefs: FileReferences,
     private readonly timeZone: string,
-  ) {
-    this.gramCounts = new GramCounts(db, clock);
-  }
+  ) {}
 
   async create(ownerId: number, input: DemandInput): Promise<{ id: number; orderNo: string }> {
     checkWorkPeriod(input);
@@ -145,22 +138,6 @@ export class DemandService {
       Object.assign(demand, { applications: applications.get(demand.id) ?? [] }),
     );
     return pageResult(items, total, page);
-  }
-
-  async listPublic(filter: { kind?: DemandKind; title?: string }, page: PageRequest) {
-    const offset = offsetOf(page);
-    const titleGram = filter.title ? await this.gramCounts.rarest(termGrams(filter.title)) : undefined;
-    const { rows, total } = await listPublicDemands(
-      this.db,
-      {
-        ...(filter.kind ? { kind: kindCodes[filter.kind] } : {}),
-        ...(filter.title ? { titleContains: filter.title } : {}),
-        ...(titleGram ? { titleGram } : {}),
-      },
-      page.perPage,
-      offset,
-    );
-    return pageResult(await this.withDetails(rows), total, page);
   }
 
   /** A reviewed demand for anyone; its owner also sees it before review. */

@@ -48,9 +48,3 @@ export function termGrams(term: string): string[] {
   for (let i = 0; i + 1 < chars.length; i++) tokens.add(`b${chars[i]}${chars[i + 1]}`);
   return [...tokens];
 }
-
-/** The `MATCH ... AGAINST (... IN BOOLEAN MODE)` query requiring every token of the term. */
-export const booleanQueryOf = (term: string) =>
-  termGrams(term)
-    .map((token) => `+${token}`)
-    .join(' ');

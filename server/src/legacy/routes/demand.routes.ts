@@ -134,7 +134,10 @@ export const demandRoutes: LegacyRoute[] = [
   legacyRoute({
     path: '/index/goods/index',
     summary: { zh: '前台需求列表', en: 'Browse reviewed demands' },
-    description: 'Public: approved demands, newest first.',
+    description:
+      'Public: approved demands, newest first. A title search counts at most 10,000 matches: past that ' +
+      'the paginator says `total: 10000` and its `last_page`, and later pages are empty. A client may have ' +
+      'a few title searches in flight at once; past that it is answered `搜索请求过多，请稍后再试`.',
     auth: 'none',
     fields: {
       titletype: {
@@ -148,7 +151,9 @@ export const demandRoutes: LegacyRoute[] = [
         to: 'title',
         label: '标题',
         kind: kinds.textFilter,
-        en: 'Only titles containing this text (not in the old API).',
+        en:
+          'Only titles containing this text (not in the old API). Counts at most 10,000 matches: `total` ' +
+          'is then 10000 and pages stop at the 10,000th.',
         example: '小程序',
       },
       ...pageFields,

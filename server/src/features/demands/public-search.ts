@@ -1,0 +1,186 @@
+import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/database.js';
+import {
+  type CountBy,
+  collectMatches,
+  countMatches,
+  type DemandRow,
+  demandsNewestFirst,
+  newestDemandId,
+  type TermFilter,
+  walkMatches,
+} from './demand.repository.js';
+import { countDemandsIn } from './demand-counts.js';
+import { GramCounts, type TermEstimate } from './gram-counts.js';
+import { RememberedCounts } from './remembered-counts.js';
+
+/**
+ * A title search counts at most this many matches, and pages stop there: Elasticsearch's default
+ * `track_total_hits` (and `max_result_window`). Counting every match of a frequent term cost
+ * seconds of MariaDB time per request (125k matches of `开发` at 1M demands).
+ */
+export const maxCountedMatches = 10_000;
+
+/**
+ * A total that reached the cap stays true for a while (as a lower bound); it is counted again after
+ * this. Counting a frequent term to the cap reads ~80k rows at 1M demands (~0.5 s).
+ */
+const cappedTotalLifetimeMs = 10 * 60_000;
+/**
+ * How long the newest id, from which walks start, is trusted. A stale one only widens the walk's
+ * bound by the demands added since: every newer demand is still walked.
+ */
+const newestIdLifetimeMs = 10_000;
+/** How long the reviewed count of a kind, which sizes the walk's bound, is trusted. */
+const reviewedLifetimeMs = 10 * 60_000;
+/**
+ * What reading one title through the FULLTEXT index costs, in rows of the walk: MariaDB 10.11 takes
+ * ~18 µs a title found by the index, ~3 µs a row walked (1M demands).
+ */
+const indexCostInRows = 6;
+/**
+ * How many times its estimate a walk may read: matches are not spread evenly over the ids. A count
+ * walks only for dense terms, whose estimate is close; and its bound must stay well inside the list,
+ * or MariaDB 10.11 walks the index of all kinds for a kind's count (3 s instead of 0.5 s at 1M).
+ */
+const pageWalkMargin = 4;
+const countWalkMargin = 1.5;
+
+export interface SearchPage {
+  readonly rows: DemandRow[];
+  /** The matches counted, at most `maxCountedMatches`. */
+  readonly total: number;
+  /** False when counting stopped at the cap: there are at least `total` matches. */
+  readonly totalIsExact: boolean;
+}
+
+/** How a search finds its page and its total, decided per term from the kept counts. */
+export interface SearchPlan {
+  readonly page: 'walk' | 'index';
+  readonly count: 'walk' | 'index';
+}
+
+/**
+ * The public list narrowed to titles containing a term, newest first, at a cost that does not grow
+ * with the term's matches for page 1. Two ways to find matches, picked per term from the kept
+ * counts (GramCounts: the term's rarest gram and how dense the term is among the newest titles):
+ *
+ * - **index**: the FULLTEXT index finds every title holding the term's rarest gram, each is read to
+ *   confirm the term, and the newest `maxCountedMatches + 1` ids give both the page and the total.
+ *   Costs one read per title holding the gram: cheap for rare terms, seconds for `开发` at 1M.
+ * - **walk**: read the newest reviewed demands in id order, keeping matches until the page is full
+ *   (or the count passes the cap). Costs rows in proportion to the page's depth over the term's
+ *   density: ~160 for page 1 of a term in one title of 8, whatever its total. The walk is bounded to
+ *   the ids its estimate needs, with a margin; when it comes back short, the index answers instead.
+ *
+ * A total that passed the cap is remembered for 10 minutes. Without a FULLTEXT index (the embedded
+ * SQLite default) every search walks, unbounded: the same answers, at a scan's cost.
+ */
+export class PublicDemandSearch {
+  private readonly gramCounts: GramCounts;
+  private readonly cappedTotals: RememberedCounts;
+  private readonly reviewedCounts: RememberedCounts;
+  private readonly newestId: RememberedCounts;
+
+  constructor(
+    private readonly db: Db,
+    clock: Clock,
+  ) {
+    this.gramCounts = new GramCounts(db, clock);
+    this.cappedTotals = new RememberedCounts(clock, cappedTotalLifetimeMs, 10_000);
+    this.reviewedCounts = new RememberedCounts(clock, reviewedLifetimeMs, 10);
+    this.newestId = new RememberedCounts(clock, newestIdLifetimeMs, 1);
+  }
+
+  async search(filter: TermFilter, perPage: number, offset: number): Promise<SearchPage> {
+    // Pages stop at the cap: the last one holds what is left of it.
+    const limit = Math.max(0, Math.min(perPage, maxCountedMatches - offset));
+    const estimate = await this.gramCounts.estimate(filter.term);
+    if (!estimate) {
+      const [rows, counted] = await Promise.all([
+        limit > 0 ? walkMatches(this.db, filter, limit, offset) : [],
+        this.countCapped(filter, () => this.count(filter, { walkAbove: undefined })),
+      ]);
+      return { rows, ...totalOf(counted) };
+    }
+    const plan = planOf(estimate, offset + limit);
+    if (plan.page === 'walk' && limit > 0) {
+      const bound = await this.walkBound(filter, estimate, offset + limit, pageWalkMargin);
+      const [rows, counted] = await Promise.all([
+        walkMatches(this.db, filter, limit, offset, bound),
+        this.countCapped(filter, () => this.countFor(filter, estimate, plan)),
+      ]);
+      // A short page may only have met the walk's bound, unless the bound took in every demand.
+      if (rows.length === limit || bound === 0) return { rows, ...totalOf(counted) };
+    }
+    if (plan.page === 'walk' && limit === 0) {
+      return {
+        rows: [],
+        ...totalOf(await this.countCapped(filter, () => this.countFor(filter, estimate, plan))),
+      };
+    }
+    const ids = await collectMatches(this.db, filter, estimate.gram, maxCountedMatches + 1);
+    const rows = await demandsNewestFirst(this.db, ids.slice(offset, offset + limit));
+    return { rows, ...totalOf(ids.length) };
+  }
+
+  /** The plan `search` starts with for the term, `depth` rows deep; undefined without a FULLTEXT index (SQLite walks). */
+  async planFor(term: string, depth: number): Promise<SearchPlan | undefined> {
+    const estimate = await this.gramCounts.estimate(term);
+    return estimate && planOf(estimate, depth);
+  }
+
+  /** The count through the walk when it should reach the cap sooner than the index reads its titles. */
+  private async countFor(filter: TermFilter, estimate: TermEstimate, plan: SearchPlan): Promise<number> {
+    if (plan.count === 'walk') {
+      const bound = await this.walkBound(filter, estimate, maxCountedMatches + 1, countWalkMargin);
+      const walked = await this.count(filter, { walkAbove: bound });
+      if (walked > maxCountedMatches) return walked;
+    }
+    return this.count(filter, { gram: estimate.gram });
+  }
+
+  private count(filter: TermFilter, by: CountBy): Promise<number> {
+    return countMatches(this.db, filter, by, maxCountedMatches + 1);
+  }
+
+  /** The matches, counted up to one past the cap; a count that passed it is remembered for a while. */
+  private countCapped(filter: TermFilter, count: () => Promise<number>): Promise<number> {
+    return this.cappedTotals.get(`${filter.kind ?? ''}:${filter.term}`, count, (n) => n > maxCountedMatches);
+  }
+
+  /** The id above which a walk for `depth` matches looks (0: all of them): its estimate, with a margin, in ids. */
+  private async walkBound(
+    filter: TermFilter,
+    estimate: TermEstimate,
+    depth: number,
+    margin: number,
+  ): Promise<number> {
+    const [walked, newest] = await Promise.all([
+      this.reviewedCounts.get(String(filter.kind ?? ''), () =>
+        countDemandsIn(this.db, { reviewState: 1, kind: filter.kind }),
+      ),
+      this.newestId.get('', () => newestDemandId(this.db)),
+    ]);
+    // Of the ids, only the reviewed demands of the kind are on the walk.
+    const ids = (margin * rowsToWalk(estimate, depth) * estimate.demands) / Math.max(1, walked);
+    return Math.max(0, Math.floor(newest - ids));
+  }
+}
+
+/** Rows of the reviewed list a walk reads to find `depth` matches, going by the sample. */
+const rowsToWalk = (estimate: TermEstimate, depth: number) =>
+  estimate.sampled === 0 ? Number.POSITIVE_INFINITY : (depth * estimate.sampleSize) / estimate.sampled;
+
+function planOf(estimate: TermEstimate, depth: number): SearchPlan {
+  const indexCost = estimate.titles * indexCostInRows;
+  return {
+    page: rowsToWalk(estimate, depth) < indexCost ? 'walk' : 'index',
+    count: rowsToWalk(estimate, maxCountedMatches + 1) < indexCost ? 'walk' : 'index',
+  };
+}
+
+const totalOf = (counted: number) => ({
+  total: Math.min(counted, maxCountedMatches),
+  totalIsExact: counted <= maxCountedMatches,
+});

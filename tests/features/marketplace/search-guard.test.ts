@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, isAppError } from '../../../client-sdk/index.js';
+import { TitleSearchGuard } from '../../../server/src/features/demands/search-guard.js';
+import { backends } from '../../support/backends.js';
+import { legacyPost } from '../../support/legacy-client.js';
+import { listen, randomIp, startTestApp, type TestApp } from '../../support/test-app.js';
+
+const searchesPerIp = 2;
+
+describe.each(backends)('title searches in flight per client IP ($name)', (backend) => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp(backend, { LIMIT_TITLE_SEARCHES_PER_IP: String(searchesPerIp) });
+  });
+  afterAll(() => t.close());
+
+  /**
+   * Searches of `ip` held in flight by another instance sharing the key-value store, until released:
+   * the cap is counted in the store, so it holds whichever instance runs them.
+   */
+  function holdSearches(ip: string, count: number) {
+    const otherInstance = new TitleSearchGuard(t.stores.kv, searchesPerIp);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const running = Array.from({ length: count }, () => otherInstance.run(ip, () => held));
+    return async () => {
+      release();
+      await Promise.all(running);
+    };
+  }
+
+  const search = (ip: string, fields: Record<string, unknown> = { title: '小程序' }) =>
+    legacyPost(t.app, '/index/goods/index', fields, 'json', { ip });
+
+  it('refuses a search past the cap with res 0 and a Chinese message, never a 5xx', async () => {
+    const ip = randomIp();
+    expect((await search(ip)).body.res).toBe(1);
+    const release = holdSearches(ip, searchesPerIp);
+    try {
+      const refused = await search(ip);
+      expect(refused.status).toBe(200);
+      expect(refused.body).toEqual({ res: 0, err: '搜索请求过多，请稍后再试', data: '' });
+      // Another client, and the list without a term, are served meanwhile.
+      expect((await search(randomIp())).body.res).toBe(1);
+      expect((await search(ip, { page: 1 })).body.res).toBe(1);
+    } finally {
+      await release();
+    }
+    // Finished searches give their places back, refused ones too.
+    expect((await search(ip)).body.res).toBe(1);
+    const releaseOne = holdSearches(ip, searchesPerIp - 1);
+    try {
+      expect((await search(ip)).body.res).toBe(1);
+    } finally {
+      await releaseOne();
+    }
+  });
+
+  it('answers the typed API with SEARCH_TOO_MANY (HTTP 429)', async () => {
+    const api = createClient({ url: await listen(t) });
+    const release = holdSearches('127.0.0.1', searchesPerIp);
+    try {
+      const error = await api.demands.list.query({ title: '小程序' }).catch((e: unknown) => e);
+      expect(isAppError(error, 'SEARCH_TOO_MANY')).toBe(true);
+      expect((error as { data?: { httpStatus?: number } }).data?.httpStatus).toBe(429);
+    } finally {
+      await release();
+    }
+    expect((await api.demands.list.query({ title: '小程序' })).totalIsExact).toBe(true);
+  });
+
+  it('answers a burst from one client without a 5xx, and gives every place back', async () => {
+    const ip = randomIp();
+    const answers = await Promise.all(Array.from({ length: 12 }, () => search(ip)));
+    for (const answer of answers) expect(answer.status).toBe(200);
+    const served = answers.filter((a) => a.body.res === 1).length;
+    expect(served).toBeGreaterThanOrEqual(1);
+    for (const answer of answers.filter((a) => a.body.res !== 1)) {
+      expect(answer.body.err).toBe('搜索请求过多，请稍后再试');
+    }
+    // Every place is given back: the next search is served.
+    expect((await search(ip)).body.res).toBe(1);
+  });
+});
