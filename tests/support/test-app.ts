@@ -94,6 +94,20 @@ export async function startTestApp(backend: Backend, env: Record<string, string>
       await app.close();
       await stores.close();
       rmSync(dataDir, { recursive: true, force: true });
+      // Each procedure declares the codes it fails with (its meta; the docs list them): a code it
+      // threw without declaring it, in any test of this file, fails the file.
+      const undeclared = logLines.filter((line) => line.includes('"undeclared error code"'));
+      if (undeclared.length > 0) {
+        const found = [
+          ...new Set(
+            undeclared.map((line) => {
+              const { procedure, appCode } = JSON.parse(line) as { procedure: string; appCode: string };
+              return `${procedure} threw ${appCode}`;
+            }),
+          ),
+        ];
+        throw new Error(`procedures failed with codes they do not declare: ${found.join('; ')}`);
+      }
     },
   };
 }
