@@ -23,8 +23,8 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: Des
       },
     },
     // Synchronous writes to standard output. Pino's default is an asynchronous sonic-boom, whose
-    // every write is a hop to libuv's thread pool: the bench measured ~35–50 µs of CPU a request
-    // for it, against ~2 µs for a blocking write of one line to a file or pipe.
+    // every write is a hop to libuv's thread pool, many times the cost of a blocking write of one
+    // line to a file or pipe (bench/README.md has the figures).
     destination ?? pino.destination({ dest: 1, sync: true }),
   );
 }

@@ -4,8 +4,8 @@ import superjson, { type SuperJSONResult } from 'superjson';
  * superjson's `serialize`, in one pass, for what our procedures answer with.
  *
  * Why: superjson walks every value with path arrays, identity maps and per-level annotation objects;
- * profiling measured ~600 µs for a page of 20 demands (~1000 values, ~73 Dates), about 20% of a
- * `/trpc` request. This builds the same `{ json, meta }` (superjson 2.2.6's format, byte for byte
+ * for a page of 20 demands (~1000 values, ~73 Dates) that was a fifth of a `/trpc` request in the
+ * profile (bench/README.md). This builds the same `{ json, meta }` (superjson 2.2.6's format, byte for byte
  * once stringified) for plain objects, dense arrays, strings, booleans, null, finite numbers, undefined
  * and valid Dates, and hands anything else (Map, Set, BigInt, -0, NaN, class instances, cycles, …) to
  * `superjson.serialize` whole.

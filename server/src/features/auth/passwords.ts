@@ -7,11 +7,10 @@ const argon2id = 2 as Algorithm;
 const argon2Options = { algorithm: argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
 /**
- * argon2id by @node-rs/argon2 (Rust, SIMD): 7 ms of CPU per verify here against 20 ms for the
- * `argon2` package's reference C build, with the same parameters and the same PHC strings. It runs
- * on libuv's thread pool, off the event loop. One hash at a time: on two cores a second hashing
- * thread takes the event loop's core and doubles every other request's p99 (measured by
- * `npm run bench`); one thread still verifies ~130 passwords a second.
+ * argon2id by @node-rs/argon2 (Rust, SIMD): a third of the CPU per verify of the `argon2`
+ * package's reference C build, with the same parameters and the same PHC strings. It runs on
+ * libuv's thread pool, off the event loop. One hash at a time: on two cores a second hashing
+ * thread takes the event loop's core and doubles every other request's p99 (bench/README.md).
  */
 export class PasswordHasher {
   private inFlight = 0;

@@ -14,8 +14,8 @@ const maxCandidates = 8;
 export const sampleSize = 2_000;
 /**
  * A gram in this many sampled titles or more is common (about 1 title in 500 or more): its count
- * is estimated from the sample, since counting it through the FULLTEXT index would cost seconds
- * (125k titles hold `开发` at 1M demands: ~5 s of MariaDB). Rarer grams are counted, at most this
+ * is estimated from the sample, since counting it through the FULLTEXT index reads every title
+ * holding it (125k titles hold `开发` at 1M demands). Rarer grams are counted, at most this
  * far, which costs what reading their titles does.
  */
 const commonInSample = 4;

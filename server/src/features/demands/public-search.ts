@@ -23,7 +23,7 @@ export const maxCountedMatches = 10_000;
 
 /**
  * A total that reached the cap stays true for a while (as a lower bound); it is counted again after
- * this. Counting a frequent term to the cap reads ~80k rows at 1M demands (~0.5 s).
+ * this. Counting a frequent term to the cap reads ~80k rows at 1M demands.
  */
 const cappedTotalLifetimeMs = 10 * 60_000;
 /**
@@ -34,8 +34,8 @@ const newestIdLifetimeMs = 10_000;
 /** How long the reviewed count of a kind, which sizes the walk's bound, is trusted. */
 const reviewedLifetimeMs = 10 * 60_000;
 /**
- * What reading one title through the FULLTEXT index costs, in rows of the walk: MariaDB 10.11 takes
- * ~18 µs a title found by the index, ~3 µs a row walked (1M demands).
+ * What reading one title through the FULLTEXT index costs, in rows of the walk, as measured on
+ * MariaDB 10.11 at 1M demands (bench/README.md).
  */
 const indexCostInRows = 6;
 /**

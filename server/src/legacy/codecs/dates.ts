@@ -27,8 +27,8 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 /**
  * Formats by arithmetic on the zone's UTC offset, which Intl is asked for once per quarter hour
  * of time (zones change offset only on such boundaries). A page of legacy rows holds dozens of
- * dates; Intl costs microseconds for each and even `toISOString` ~300 ns, integer arithmetic on
- * the shifted instant a fraction of that.
+ * dates; Intl, and even `toISOString`, cost several times what integer arithmetic on the shifted
+ * instant does (bench/README.md).
  */
 export function formatLegacyDate(date: Date | null | undefined, timeZone: string): string {
   if (!date) return '';
