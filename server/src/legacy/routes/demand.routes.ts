@@ -9,8 +9,7 @@ import {
   ownDemandFilterFields,
 } from '../codecs/demand.js';
 import { at, encodePaginator } from '../codecs/paginator.js';
-import { demandKinds } from '../enums.js';
-import { enumKind, kinds, pageFields } from '../fields.js';
+import { kinds, pageFields } from '../fields.js';
 import { type LegacyRoute, legacyRoute, noData } from '../route.js';
 
 const demandExample = {
@@ -140,13 +139,7 @@ export const demandRoutes: LegacyRoute[] = [
       'a few title searches in flight at once; past that it is answered `搜索请求过多，请稍后再试`.',
     auth: 'none',
     fields: {
-      titletype: {
-        to: 'kind',
-        label: '类型',
-        kind: enumKind(demandKinds),
-        en: 'Only this kind of work.',
-        example: 1,
-      },
+      titletype: ownDemandFilterFields.titletype,
       title: {
         to: 'title',
         label: '标题',
