@@ -125,7 +125,8 @@ export async function startLocalServer(options: {
     }
     rmSync(dataDir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 20_000;
+  // Generous: a busy CI machine transpiles and migrates slowly.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (server.exitCode !== null) throw new Error(`the server exited:\n${serverOutput()}`);
     const ready = await fetch(`${url}/readyz`).then(
