@@ -22,6 +22,7 @@ import { AccessLog, createLogger } from './logger.js';
 import { createServices } from './services.js';
 import { createSmsSender, type SmsSender } from './sms/sms-sender.js';
 import { bearerCredentials, type Context, type Credentials } from './trpc/context.js';
+import { maxBatchSize } from './trpc/limits.js';
 import { type AppRouter, appRouter } from './trpc/router.js';
 
 export interface AppDeps {
@@ -34,8 +35,6 @@ export interface AppDeps {
 
 /** Largest JSON or form body; uploads are multipart and limited per file instead. */
 const bodyLimitBytes = 1024 * 1024;
-/** Calls per tRPC batch: enough for a page's worth of queries, few enough that one request stays cheap. */
-const maxBatchSize = 10;
 
 /** Builds the whole service around the given stores. The instance does not listen; main.ts does. */
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {

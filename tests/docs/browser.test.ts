@@ -1,15 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { legacyRoutes } from '../../server/src/legacy/routes/index.js';
 import { embedded } from '../support/backends.js';
+import { chromiumPath, type HeadlessChromium, hasChromium, launchChromium } from '../support/chromium.js';
 import { listen, startTestApp, type TestApp } from '../support/test-app.js';
 
-/** Debian's chromium (`apt-get install chromium`; .ci/run installs it). No browser is downloaded. */
-const chromiumPath = '/usr/bin/chromium';
-const hasChromium = existsSync(chromiumPath);
 if (!hasChromium) {
   console.warn(`SKIPPED the /docs browser test: Debian chromium is not installed at ${chromiumPath}`);
 }
@@ -18,31 +13,17 @@ if (!hasChromium) {
 describe.skipIf(!hasChromium)('/docs in headless chromium', () => {
   let t: TestApp;
   let url: string;
-  let profile: string;
+  let chromium: HeadlessChromium;
   let browser: BrowserContext;
   beforeAll(async () => {
     t = await startTestApp(embedded);
     url = await listen(t);
-    profile = mkdtempSync(path.join(tmpdir(), 'docs-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: chromiumPath,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    chromium = await launchChromium('docs');
+    browser = chromium.browser;
   }, 60_000);
   afterAll(async () => {
-    await browser?.close();
+    await chromium?.close();
     await t?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('loads, lists every legacy route and the typed API, with no console errors or outside requests', async () => {

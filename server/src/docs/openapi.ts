@@ -345,7 +345,9 @@ function sidePaths(): Record<string, Record<string, JsonSchema>> {
         description:
           'Multipart part `file`, `Authorization: Bearer <token>`. Images up to 5 MB; zip, rar, 7z and pdf up ' +
           'to 50 MB; the type is decided by the bytes. The answer’s `url` or `id` is what file fields take. ' +
-          'Failures: `{"error": {"code": "<appCode>", "message": "<English>"}}` with the HTTP status of the code.',
+          'Failures as /trpc answers them, so the SDK handles both alike: `{"error": {"message": "<English>", ' +
+          '"code": <JSON-RPC code>, "data": {"code": "<tRPC code>", "httpStatus": <status>, "appCode": "<appCode>", ' +
+          '"issues": null}}}` with the HTTP status of the code.',
         security: [{ bearer: [] }],
         requestBody: {
           required: true,

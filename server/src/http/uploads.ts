@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, errorTable, httpStatusOf, toAppError } from '../errors.js';
+import { AppError, httpStatusOf, toAppError } from '../errors.js';
 import { authenticate } from '../features/auth/authenticate.js';
 import { isStorageKey } from '../features/uploads/storage.js';
 import type { UploadedFile, UploadedFileJson } from '../features/uploads/uploads.schemas.js';
 import { bearerCredentials, type Context, type Credentials } from '../trpc/context.js';
+import { errorShapeOf } from '../trpc/init.js';
 import { multipartParts } from './multipart.js';
 
 export interface UploadsHttpOptions {
@@ -12,8 +13,9 @@ export interface UploadsHttpOptions {
 
 /**
  * The HTTP routes beside the two doors' tables: `POST /api/uploads` (multipart part `file`,
- * `Authorization: Bearer`), the typed SDK's upload, answering the file record as JSON; and
- * `GET /uploads/<key>`, which serves stored uploads to everyone's `<img>` tags and downloads.
+ * `Authorization: Bearer`), the typed SDK's upload, answering the file record as JSON and failures
+ * as /trpc does (`{error: {message, code, data: {appCode, ...}}}`); and `GET /uploads/<key>`, which
+ * serves stored uploads to everyone's `<img>` tags and downloads.
  */
 export async function uploadsHttp(app: FastifyInstance, options: UploadsHttpOptions): Promise<void> {
   app.post('/api/uploads', async (req, reply) => {
@@ -37,7 +39,7 @@ export async function uploadsHttp(app: FastifyInstance, options: UploadsHttpOpti
         createdAt: uploaded.createdAt.toISOString(),
       } satisfies UploadedFileJson);
     } catch (error) {
-      return sendFailure(reply, error);
+      return sendFailure(reply, ctx, error);
     }
   });
 
@@ -70,14 +72,18 @@ function dispositionOf(file: UploadedFile): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
-/** Failures as the typed API states them: the AppError code and its English message. */
-function sendFailure(reply: FastifyReply, error: unknown) {
+/**
+ * Failures in the shape /trpc gives them (the same error formatter, the same HTTP status per code),
+ * so the SDK turns both into one kind of error. A bug is logged and answered as INTERNAL, as /trpc does.
+ */
+function sendFailure(reply: FastifyReply, ctx: Context, error: unknown) {
   const appError = toAppError(error);
-  if (appError.appCode === 'INTERNAL') throw error;
+  if (appError.appCode === 'INTERNAL') reply.request.log.error({ err: error }, 'upload failed');
   // The client's fault (a malformed or oversized form): worth a line, not a stack.
   if (appError.appCode === 'MALFORMED_REQUEST' || appError.appCode === 'BODY_TOO_LARGE') {
     reply.request.log.info({ reason: (error as Error).message }, 'bad request');
   }
-  const code = appError.appCode === 'BODY_TOO_LARGE' ? 'UPLOAD_TOO_LARGE' : appError.appCode;
-  return reply.code(httpStatusOf(appError)).send({ error: { code, message: errorTable[code].en } });
+  const answered =
+    appError.appCode === 'BODY_TOO_LARGE' ? new AppError('UPLOAD_TOO_LARGE', { cause: error }) : appError;
+  return reply.code(httpStatusOf(answered)).send({ error: errorShapeOf(answered, ctx) });
 }

@@ -1,4 +1,4 @@
-import { initTRPC } from '@trpc/server';
+import { getTRPCErrorShape, initTRPC, type TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { AppError, type AppErrorCode, errorTable, toAppError, validationIssues } from '../errors.js';
 import { authenticate } from '../features/auth/authenticate.js';
@@ -66,6 +66,21 @@ const failuresAsAppErrors = t.middleware(async ({ ctx, meta, path, next }) => {
   }
   throw appError;
 });
+
+/**
+ * A failure exactly as /trpc answers it (the formatter above), for doors beside /trpc that serve
+ * typed clients: the SDK recognises both with one `isAppError`.
+ */
+export function errorShapeOf(error: TRPCError, ctx: Context) {
+  return getTRPCErrorShape({
+    config: t._config,
+    error,
+    type: 'mutation',
+    path: undefined,
+    input: undefined,
+    ctx,
+  });
+}
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;

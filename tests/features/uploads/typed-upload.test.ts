@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type UploadError, uploadFile } from '../../../client-sdk/upload.js';
+import { appErrorCode, createClient, isAppError, uploadFile } from '../../../client-sdk/src/index.js';
 import { checkFields, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { sampleJpeg, samplePng, sampleZip } from '../../support/sample-files.js';
@@ -39,25 +39,28 @@ describe.each(backends)('uploads over HTTP ($name)', (backend) => {
     expect(Buffer.from(await served.arrayBuffer()).equals(png)).toBe(true);
   });
 
-  it('refuses through the SDK with the error code and HTTP status', async () => {
+  it('refuses through the SDK with errors isAppError recognises, as it does those of procedures', async () => {
     const session = await loginBySms(t);
     const attempt = (token: string, content: Buffer, filename: string) =>
       uploadFile({ url, token, file: new Blob([new Uint8Array(content)]), filename }).then(
         () => {
           throw new Error('the upload succeeded');
         },
-        (error: UploadError) => ({
-          name: error.name,
-          code: error.code,
-          status: error.status,
-          message: error.message,
-        }),
+        (error: unknown) => {
+          if (!isAppError(error)) throw error;
+          return {
+            code: appErrorCode(error),
+            status: error.data?.httpStatus,
+            message: error.message,
+            response: (error.meta?.response as Response | undefined)?.status,
+          };
+        },
       );
     expect(await attempt('not-a-token', samplePng(), 'a.png')).toEqual({
-      name: 'UploadError',
       code: 'UNAUTHENTICATED',
       status: 401,
       message: 'Not logged in or the session expired',
+      response: 401,
     });
     expect(await attempt(session.token, sampleJpeg(6 * 1024 * 1024), 'big.jpg')).toMatchObject({
       code: 'UPLOAD_TOO_LARGE',
@@ -74,6 +77,54 @@ describe.each(backends)('uploads over HTTP ($name)', (backend) => {
       filename: 'work.zip',
     });
     expect(archive.mime).toBe('application/zip');
+  });
+
+  it('takes the token as createClient does: a getter asked at upload time', async () => {
+    const session = await loginBySms(t);
+    let token: string | undefined;
+    const connection = { url, token: () => token };
+    const upload = () =>
+      uploadFile({ ...connection, file: new Blob([new Uint8Array(samplePng())]), filename: 'a.png' });
+    await expect(upload()).rejects.toSatisfy((error) => isAppError(error, 'UNAUTHENTICATED'));
+    token = session.token;
+    expect((await upload()).mime).toBe('image/png');
+    expect((await createClient(connection).user.me.query()).id).toBe(session.userId);
+  });
+
+  it('answers a refusal in the shape /trpc gives the same error, status included', async () => {
+    const upload = await fetch(`${url}/api/uploads`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer not-a-token' },
+      body: new FormData(),
+    });
+    const procedure = await fetch(`${url}/trpc/user.me`, {
+      headers: { authorization: 'Bearer not-a-token' },
+    });
+    expect(upload.status).toBe(procedure.status);
+    const uploadBody = (await upload.json()) as { error: { data: Record<string, unknown> } };
+    const procedureBody = (await procedure.json()) as { error: { json: { data: Record<string, unknown> } } };
+    const { path: _path, ...procedureData } = procedureBody.error.json.data;
+    expect(uploadBody).toEqual({ error: { ...procedureBody.error.json, data: procedureData } });
+    expect(uploadBody.error.data).toMatchObject({
+      appCode: 'UNAUTHENTICATED',
+      httpStatus: 401,
+      issues: null,
+    });
+  });
+
+  it('answers a form without a file as UPLOAD_MISSING, and a non-form body the same', async () => {
+    const session = await loginBySms(t);
+    const headers = { authorization: `Bearer ${session.token}` };
+    const noFile = new FormData();
+    noFile.append('note', 'no file here');
+    for (const body of [noFile, JSON.stringify({ file: 'x' })]) {
+      const response = await fetch(`${url}/api/uploads`, { method: 'POST', headers, body });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: { data: unknown } }).error.data).toMatchObject({
+        code: 'BAD_REQUEST',
+        appCode: 'UPLOAD_MISSING',
+      });
+    }
   });
 
   it('answers a browser posting an oversized image to the legacy route with the envelope', async () => {

@@ -1,0 +1,273 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loginBySms } from '../support/auth-flow.js';
+import { embedded } from '../support/backends.js';
+import { type HeadlessChromium, hasChromium, launchChromium } from '../support/chromium.js';
+import { approveDemand, postDemand } from '../support/marketplace-flow.js';
+import { mustRun, runCommand, userEnv } from '../support/processes.js';
+import { listen, randomPhone, startTestApp, type TestApp } from '../support/test-app.js';
+
+const repository = path.resolve(import.meta.dirname, '../..');
+const sdk = path.join(repository, 'client-sdk');
+const packageName = '@marketplace/client-sdk';
+
+/**
+ * The SDK as another project gets it: `npm pack` in client-sdk/ (which builds it), installed from
+ * the tarball into folders outside this repository, where nothing of the server can be reached.
+ * A script compiles against it under strict and runs against a server; the React example builds
+ * and runs in headless chromium.
+ */
+describe('client-sdk, packed and installed outside the repository', () => {
+  let work: string;
+  let tarball: string;
+  let t: TestApp;
+  let url: string;
+  let title: string;
+
+  beforeAll(async () => {
+    work = mkdtempSync(path.join(tmpdir(), 'sdk-package-'));
+    const packed = await mustRun('npm', ['pack', '--pack-destination', work], { cwd: sdk });
+    tarball = path.join(work, packed.trim().split('\n').at(-1) ?? '');
+    t = await startTestApp(embedded);
+    url = await listen(t);
+    const company = await loginBySms(t, randomPhone(), 2);
+    title = `微信小程序开发 ${Date.now() % 100_000}`;
+    await approveDemand(t, await postDemand(t, company, { title }));
+  }, 180_000);
+  afterAll(async () => {
+    await t?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  /** A new project folder holding the given files, with the tarball and `extra` installed. */
+  async function installInto(name: string, manifest: Record<string, unknown>): Promise<string> {
+    const dir = path.join(work, name);
+    writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    await mustRun('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: dir });
+    return dir;
+  }
+  const tsc = (dir: string, config: string) =>
+    runCommand(process.execPath, [path.join(dir, 'node_modules/typescript/bin/tsc'), '-p', config], {
+      cwd: dir,
+    });
+
+  describe('in a script', () => {
+    let project: string;
+    beforeAll(async () => {
+      cpSync(path.join(import.meta.dirname, 'consumer'), path.join(work, 'script'), { recursive: true });
+      const typescript = JSON.parse(
+        readFileSync(path.join(repository, 'node_modules/typescript/package.json'), 'utf8'),
+      ) as { version: string };
+      project = await installInto('script', {
+        name: 'sdk-consumer',
+        private: true,
+        type: 'module',
+        dependencies: { [packageName]: `file:${tarball}`, typescript: typescript.version },
+      });
+    }, 180_000);
+
+    it('holds built ESM and one bundled declaration file, and nothing of the server', async () => {
+      const listing = await mustRun('tar', ['-tzf', tarball], { cwd: work });
+      expect(listing.trim().split('\n').sort()).toEqual([
+        'package/README.md',
+        'package/dist/index.d.ts',
+        'package/dist/index.js',
+        'package/dist/react.d.ts',
+        'package/dist/react.js',
+        'package/package.json',
+      ]);
+      const installed = path.join(project, 'node_modules', packageName);
+      const manifest = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8')) as {
+        dependencies: Record<string, string>;
+      };
+      expect(Object.keys(manifest.dependencies).sort()).toEqual(['@trpc/client', 'superjson']);
+      const importsOf = (file: string) =>
+        [...readFileSync(path.join(installed, file), 'utf8').matchAll(/\bfrom\s+['"]([^'"]+)['"]/g)]
+          .map((match) => match[1])
+          .sort();
+      expect(new Set(importsOf('dist/index.js'))).toEqual(new Set(['@trpc/client', 'superjson']));
+      expect(new Set(importsOf('dist/index.d.ts'))).toEqual(new Set(['@trpc/client', '@trpc/server']));
+      expect(new Set(importsOf('dist/react.d.ts'))).toEqual(
+        new Set(['@tanstack/react-query', '@trpc/tanstack-react-query', 'react', packageName]),
+      );
+      // What the server runs on never came along.
+      for (const serverOnly of ['fastify', 'kysely', 'zod', 'ioredis', 'pino', 'better-sqlite3']) {
+        expect(existsSync(path.join(project, 'node_modules', serverOnly)), serverOnly).toBe(false);
+      }
+    });
+
+    it('type-checks a consumer under strict, with no skipLibCheck', async () => {
+      const compiled = await tsc(project, 'tsconfig.json');
+      expect(compiled.output).toBe('');
+      expect(compiled.code).toBe(0);
+    }, 120_000);
+
+    it('refuses a wrong input type at compile time', async () => {
+      const compiled = await tsc(project, 'tsconfig.wrong.json');
+      expect(compiled.code).not.toBe(0);
+      expect(compiled.output).toMatch(
+        /wrong-input\.ts\(5,\d+\): error TS2322: Type 'string' is not assignable to type 'number'/,
+      );
+      // That one line, and nothing else.
+      expect(compiled.output.match(/error TS/g)).toHaveLength(1);
+    }, 120_000);
+
+    it('runs against a server: procedures, uploads and errors through one idiom', async () => {
+      const session = await loginBySms(t);
+      const output = await mustRun(
+        process.execPath,
+        [path.join(project, 'out/consumer.js'), url, session.token],
+        { cwd: project },
+      );
+      expect(JSON.parse(output)).toEqual({
+        total: 1,
+        firstTitle: title,
+        firstCreatedAtIsDate: true,
+        anonymousMe: 'UNAUTHENTICATED',
+        anonymousUpload: 'UNAUTHENTICATED',
+        meId: Number(session.userId),
+        meCreatedAtIsDate: true,
+        many: 12,
+        uploaded: { mime: 'image/png', createdAtIsDate: true },
+        textUpload: 'UPLOAD_TYPE_NOT_ALLOWED',
+        wrongPassword: 'LOGIN_FAILED',
+      });
+    }, 60_000);
+  });
+
+  describe('the React example, built by Vite and run in headless chromium', () => {
+    let example: string;
+    let chromium: HeadlessChromium;
+    let preview: ChildProcess | undefined;
+    /** Where `vite preview` serves the built app: an origin of its own, so calls to the service are CORS. */
+    let origin: string;
+    beforeAll(async () => {
+      const source = path.join(sdk, 'examples/react');
+      cpSync(source, path.join(work, 'react'), {
+        recursive: true,
+        filter: (file) => !/[/\\](node_modules|dist)$/.test(file),
+      });
+      const manifest = JSON.parse(readFileSync(path.join(source, 'package.json'), 'utf8')) as {
+        dependencies: Record<string, string>;
+      };
+      example = await installInto('react', {
+        ...manifest,
+        dependencies: { ...manifest.dependencies, [packageName]: `file:${tarball}` },
+      });
+      await mustRun('npm', ['run', 'build'], { cwd: example, env: userEnv({ VITE_API_URL: url }) });
+      if (!hasChromium) return;
+      chromium = await launchChromium('sdk-example');
+      const port = await freePort();
+      origin = `http://127.0.0.1:${port}`;
+      preview = spawn(
+        process.execPath,
+        [
+          'node_modules/vite/bin/vite.js',
+          'preview',
+          '--host',
+          '127.0.0.1',
+          '--port',
+          String(port),
+          '--strictPort',
+        ],
+        { cwd: example, env: userEnv(), stdio: 'ignore' },
+      );
+      await waitUntilServed(origin, preview);
+    }, 240_000);
+    afterAll(async () => {
+      preview?.kill();
+      await chromium?.close();
+    });
+
+    it('type-checks against the packed SDK and builds', () => {
+      expect(readFileSync(path.join(example, 'dist/index.html'), 'utf8')).toContain('/assets/');
+    });
+
+    it.skipIf(!hasChromium)(
+      'shows the public demand list and logs in by SMS code, over CORS from its own origin',
+      async () => {
+        const page = await chromium.browser.newPage();
+        const problems: string[] = [];
+        const elsewhere: string[] = [];
+        page.on('pageerror', (error) => problems.push(`page: ${error.message}`));
+        page.on('console', (message) => {
+          if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+        });
+        page.on('requestfailed', (request) => problems.push(`failed: ${request.url()}`));
+        page.on('request', (request) => {
+          if (!request.url().startsWith(origin) && !request.url().startsWith(url)) {
+            elsewhere.push(request.url());
+          }
+        });
+        const shown = (text: string) =>
+          page
+            .getByText(text)
+            .waitFor({ timeout: 20_000 })
+            .catch(async (error: unknown) => {
+              throw new Error(`${String(error)}\n${problems.join('\n')}\n${await page.content()}`);
+            });
+
+        await page.goto(`${origin}/`);
+        await shown(title);
+        // Money in yuan from integer fen, and a Date shown on Beijing's calendar.
+        expect(await page.getByRole('region', { name: 'Demands' }).textContent()).toContain(
+          `${title} · ¥1500.50 · from 2026/12/1`,
+        );
+
+        const phone = randomPhone();
+        await page.getByLabel('Phone').fill(phone);
+        await page.getByRole('button', { name: 'Send code' }).click();
+        await shown('Code sent');
+        const code = t.sms.lastCodeFor(phone);
+
+        await page.getByLabel('Code').fill(code === '000000' ? '111111' : '000000');
+        await page.getByRole('button', { name: 'Log in' }).click();
+        await shown('(SMS_CODE_INVALID)');
+
+        await page.getByLabel('Code').fill(code);
+        await page.getByRole('button', { name: 'Log in' }).click();
+        await shown(`Logged in as ${phone} (person)`);
+        // The token getter reads what the app stored: a reload stays logged in.
+        await page.reload();
+        await shown(`Logged in as ${phone} (person)`);
+        await page.getByRole('button', { name: 'Log out' }).click();
+        await page.getByRole('button', { name: 'Send code' }).waitFor();
+
+        // The wrong code's refusal is a 4xx the browser reports as a failed resource, nothing else.
+        expect(problems.filter((problem) => !problem.includes('status of 400'))).toEqual([]);
+        expect(elsewhere).toEqual([]);
+        await page.close();
+      },
+      90_000,
+    );
+  });
+});
+
+async function waitUntilServed(url: string, server: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`vite preview exited with ${server.exitCode}`);
+    if (
+      await fetch(url).then(
+        (response) => response.ok,
+        () => false,
+      )
+    )
+      return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`nothing served at ${url} within 30 s`);
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (typeof address !== 'object' || !address) throw new Error('no port');
+  return address.port;
+}

@@ -1,0 +1,39 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type BrowserContext, chromium } from 'playwright-core';
+
+/** Debian's chromium (`apt-get install chromium`; .ci/run installs it). No browser is downloaded. */
+export const chromiumPath = '/usr/bin/chromium';
+export const hasChromium = existsSync(chromiumPath);
+
+export interface HeadlessChromium {
+  readonly browser: BrowserContext;
+  close(): Promise<void>;
+}
+
+/** A headless chromium with a throwaway profile, quiet: no first-run, sync or background requests. */
+export async function launchChromium(name: string): Promise<HeadlessChromium> {
+  const profile = mkdtempSync(path.join(tmpdir(), `${name}-chromium-`));
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return {
+    browser,
+    async close() {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+
+export interface Finished {
+  readonly code: number | null;
+  readonly output: string;
+}
+
+/**
+ * The environment of a command run as a user would run it: without what `npm test` and vitest put
+ * there (`npm_package_*`, `npm_lifecycle_*`, the prefix it ran in, `NODE_ENV=test`, `VITEST*`), which
+ * would steer a nested npm or make Vite build for development.
+ */
+export function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (/^npm_(package|lifecycle)_|^npm_config_local_prefix$|^INIT_CWD$|^NODE_ENV$|^VITEST/.test(name))
+      continue;
+    env[name] = value;
+  }
+  return { ...env, ...extra };
+}
+
+/** Runs a command to its end; answers its exit code and its standard output and error, interleaved. */
+export function runCommand(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? userEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+/** Runs a command that must succeed; a failure throws with everything it printed. */
+export async function mustRun(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): Promise<string> {
+  const finished = await runCommand(command, args, options);
+  if (finished.code !== 0) {
+    throw new Error(
+      `${command} ${args.join(' ')} (in ${options.cwd}) exited ${finished.code}:\n${finished.output}`,
+    );
+  }
+  return finished.output;
+}
