@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import superjson from 'superjson';
 import { describe, expect, it, vi } from 'vitest';
 import { serializeOutput } from '../../server/src/trpc/superjson-output.js';
@@ -18,6 +20,8 @@ function expectSameAsSuperjson(value: unknown, result: unknown) {
   expect(result).toStrictEqual(expected);
   expect(JSON.stringify(result)).toBe(JSON.stringify(expected));
 }
+
+const repository = path.resolve(import.meta.dirname, '../..');
 
 const at = (n: number) => new Date(Date.UTC(2026, 2, 8, 2, 30) + n * 61_000);
 
@@ -180,5 +184,13 @@ describe('serializeOutput', () => {
     const back = superjson.deserialize<typeof value>(result);
     expect(back).toStrictEqual(value);
     expect(back.a).not.toBe(back.b);
+  });
+
+  it('is compared with the one superjson version package.json pins exactly', () => {
+    const read = (file: string) => JSON.parse(readFileSync(path.join(repository, file), 'utf8'));
+    const manifest = read('package.json') as { dependencies: Record<string, string> };
+    const installed = read('node_modules/superjson/package.json') as { version: string };
+    expect(manifest.dependencies.superjson).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(installed.version).toBe(manifest.dependencies.superjson);
   });
 });

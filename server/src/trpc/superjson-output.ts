@@ -16,6 +16,9 @@ import superjson, { type SuperJSONResult } from 'superjson';
  *
  * Should we ever register custom superjson transformers, classes or symbols, revisit this: they
  * would be ignored here for plain values.
+ *
+ * package.json pins superjson exactly (2.2.6) for this reason: moving it is a deliberate step, with
+ * tests/trpc/superjson-output.test.ts comparing this writer against the new version's output.
  */
 export function serializeOutput(value: unknown): SuperJSONResult {
   const walk: Walk = { path: [], found: [] };
