@@ -66,7 +66,7 @@ describe('the built server (dist/)', () => {
       });
       server.on('exit', (code) => reject(new Error(`the built server exited with ${code}:\n${output}`)));
     });
-  }, 300_000);
+  }, 600_000);
   afterAll(async () => {
     if (server && server.exitCode === null) {
       server.kill('SIGTERM');
