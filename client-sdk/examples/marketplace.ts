@@ -10,7 +10,7 @@
  * Exits non-zero if any step fails.
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import { appErrorCode, createClient, isAppError, uploadFile } from '../src/index.js';
+import { appErrorCode, createClient, isAppError, uploadFile } from '../index.js';
 import { SmsInbox, startLocalServer } from './local-server.js';
 
 /** A login as the app keeps it; the client reads the token through a getter, so it can change. */

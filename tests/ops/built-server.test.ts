@@ -6,7 +6,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmsInbox } from '../../client-sdk/examples/local-server.js';
-import { createClient } from '../../client-sdk/src/index.js';
+import { createClient } from '../../client-sdk/index.js';
 import { mustRun, userEnv } from '../support/processes.js';
 import { randomPhone } from '../support/test-app.js';
 

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { expect } from 'vitest';
-import type { Client } from '../../../client-sdk/src/index.js';
+import type { Client } from '../../../client-sdk/index.js';
 import { checkFields } from '../../support/auth-flow.js';
 import { type Encoding, legacyPost } from '../../support/legacy-client.js';
 import { samplePng } from '../../support/sample-files.js';

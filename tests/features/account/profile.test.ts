@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from '../../../client-sdk/src/index.js';
+import { createClient } from '../../../client-sdk/index.js';
 import { backends } from '../../support/backends.js';
 import { encodings } from '../../support/legacy-client.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from '../../../client-sdk/src/index.js';
+import { createClient } from '../../../client-sdk/index.js';
 import { titleGrams } from '../../../server/src/features/demands/title-search.js';
 import { checkFields, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appErrorCode, type Client, createClient } from '../../../client-sdk/src/index.js';
+import { appErrorCode, type Client, createClient } from '../../../client-sdk/index.js';
 import { resumeLists } from '../../../server/src/features/resume/resume.lists.js';
 import { ResumeListService } from '../../../server/src/features/resume/resume.service.js';
 import { loginBySms } from '../../support/auth-flow.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appErrorCode, createClient, isAppError, uploadFile } from '../../../client-sdk/src/index.js';
+import { appErrorCode, createClient, isAppError, uploadFile } from '../../../client-sdk/index.js';
 import { checkFields, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { sampleJpeg, samplePng, sampleZip } from '../../support/sample-files.js';
