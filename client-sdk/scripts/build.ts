@@ -14,7 +14,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin as EsbuildPlugin } from 'esbuild';
-import { type OutputChunk, type Plugin as RollupPlugin, rollup } from 'rollup';
+import { type Plugin as RollupPlugin, rollup } from 'rollup';
 import { dts } from 'rollup-plugin-dts';
 
 const sdk = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -112,7 +112,7 @@ for (const chunk of output) {
   for (const imported of [...chunk.imports, ...chunk.dynamicImports]) {
     if (!importable.has(packageOf(imported))) problems.push(`${chunk.fileName} imports ${imported}`);
   }
-  if (/^\/\/\/\s*<reference/m.test((chunk as OutputChunk).code)) {
+  if (/^\/\/\/\s*<reference/m.test(chunk.code)) {
     problems.push(`${chunk.fileName} references ambient types`);
   }
 }
