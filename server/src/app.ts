@@ -11,6 +11,8 @@ import type { Database } from './db/database.js';
 import { docsPlugin } from './docs/plugin.js';
 import { AppError, httpStatusOf, toAppError } from './errors.js';
 import type { AuthUser } from './features/auth/authenticate.js';
+import type { FileStorage } from './features/uploads/storage.js';
+import { openFileStorage } from './features/uploads/storage-driver.js';
 import { uploadsHttp } from './http/uploads.js';
 import type { KeyValueStore } from './kv/store.js';
 import { registerLegacyBodyParsers } from './legacy/body.js';
@@ -29,6 +31,8 @@ export interface AppDeps {
   readonly database: Database;
   readonly kv: KeyValueStore;
   readonly sms?: SmsSender;
+  /** Where uploads live; when absent, the driver config.storage names, closed with the app. */
+  readonly storage?: FileStorage;
   readonly clock?: Clock;
   readonly logger?: Logger;
 }
@@ -41,7 +45,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const log = deps.logger ?? createLogger(config);
   const clock = deps.clock ?? systemClock;
   const sms = deps.sms ?? createSmsSender(config, log);
-  const services = createServices({ config, database: deps.database, kv: deps.kv, sms, clock, log });
+  const storage = deps.storage ?? (await openFileStorage(config.storage));
+  const services = createServices({ config, database: deps.database, kv: deps.kv, sms, storage, clock, log });
 
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
@@ -68,6 +73,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     credentials,
     ...(user ? { user } : {}),
   });
+
+  if (!deps.storage) app.addHook('onClose', () => storage.close());
 
   // Once closing starts, answers ask keep-alive clients to hang up, so requests in flight finish
   // and their sockets close instead of holding the shutdown open.

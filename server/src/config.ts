@@ -2,8 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { clusterUrlOfNodes, parseRedisTarget } from './kv/redis-target.js';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const flag = z
+  .enum(['true', 'false', '1', '0'])
+  .optional()
+  .transform((value) => value === 'true' || value === '1');
+
+/** Checks a Redis URL with the same parser the store uses, so a typo fails at boot, not at the first request. */
+const redisUrl = z.string().superRefine((url, ctx) => {
+  try {
+    parseRedisTarget(url);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: `REDIS_URL ${(error as Error).message}` });
+  }
+});
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -13,10 +27,8 @@ const envSchema = z.object({
     .string()
     .regex(/^mysql:\/\//, 'DATABASE_URL must start with mysql://')
     .optional(),
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://')
-    .optional(),
+  REDIS_URL: redisUrl.optional(),
+  REDIS_CLUSTER_NODES: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   UPLOAD_DIR: z.string().min(1).optional(),
   APP_SECRET: z.string().min(32, 'APP_SECRET must be at least 32 characters').optional(),
@@ -31,7 +43,44 @@ const envSchema = z.object({
   TZ_DISPLAY: z.string().min(1).default('Asia/Shanghai'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DB_POOL_SIZE: positiveInt(10),
+  STORAGE: z.enum(['disk', 's3']).default('disk'),
+  S3_ENDPOINT: z.url().optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_BUCKET: z.string().min(3).max(63).optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: flag,
+  S3_UPLOAD_CONCURRENCY: positiveInt(4),
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(0),
 });
+
+/** Where uploaded bytes live: a folder, or a bucket of an S3-compatible object store. */
+export type StorageConfig =
+  | { readonly driver: 'disk'; readonly dir: string }
+  | {
+      readonly driver: 's3';
+      /** Unset: AWS itself, by region. Set: any S3-compatible service (MinIO, Ceph, OSS, COS, ...). */
+      readonly endpoint: string | undefined;
+      readonly region: string;
+      readonly bucket: string;
+      /** Unset: the SDK's default credential chain (instance or pod role). */
+      readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
+      /** `host/bucket/key` instead of `bucket.host/key`: what most self-hosted stores expect. */
+      readonly forcePathStyle: boolean;
+      /** Uploads streaming to the store at once; each holds one 5 MB part in memory. */
+      readonly concurrentUploads: number;
+    };
+
+/** How `/metrics` is reached; undefined turns metrics off entirely (nothing recorded, nothing served). */
+export interface MetricsConfig {
+  /** Bearer token `/metrics` on the service's own port requires; undefined: not served there. */
+  readonly token: string | undefined;
+  /** A listen address of its own, serving `/metrics` without a token (bind it to a private network). */
+  readonly listen: { readonly host: string; readonly port: number } | undefined;
+}
 
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
@@ -41,6 +90,7 @@ export interface Config {
   readonly redisUrl: string | undefined;
   readonly dataDir: string;
   readonly uploadDir: string;
+  readonly storage: StorageConfig;
   readonly appSecret: string;
   readonly sms: { readonly provider: 'console' | 'webhook'; readonly webhookUrl: string | undefined };
   readonly corsOrigin: string;
@@ -56,6 +106,12 @@ export interface Config {
   readonly displayTimeZone: string;
   readonly logLevel: string;
   readonly dbPoolSize: number;
+  readonly metrics: MetricsConfig | undefined;
+  /**
+   * How long, after SIGTERM, `/readyz` answers 503 while requests are still served, before the
+   * service stops accepting: long enough for a load balancer's health check to take it out.
+   */
+  readonly shutdownDelayMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -75,15 +131,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // The console provider prints codes; in production that would hand logins to whoever reads the logs.
     throw new ConfigError('SMS_PROVIDER=console is a development stand-in and refuses NODE_ENV=production');
   }
+  if (e.REDIS_URL && e.REDIS_CLUSTER_NODES) {
+    throw new ConfigError('Set REDIS_URL or REDIS_CLUSTER_NODES, not both');
+  }
+  let redisClusterUrl: string | undefined;
+  if (e.REDIS_CLUSTER_NODES) {
+    try {
+      redisClusterUrl = clusterUrlOfNodes(e.REDIS_CLUSTER_NODES);
+    } catch (error) {
+      throw new ConfigError(`REDIS_CLUSTER_NODES: ${(error as Error).message}`);
+    }
+  }
   const dataDir = path.resolve(e.DATA_DIR);
+  const uploadDir = path.resolve(e.UPLOAD_DIR ?? path.join(dataDir, 'uploads'));
   const config: Config = {
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
-    redisUrl: e.REDIS_URL,
+    redisUrl: e.REDIS_URL ?? redisClusterUrl,
     dataDir,
-    uploadDir: path.resolve(e.UPLOAD_DIR ?? path.join(dataDir, 'uploads')),
+    uploadDir,
+    storage: storageOf(e, uploadDir),
     appSecret: e.APP_SECRET ?? readOrCreateSecret(dataDir),
     sms: { provider: e.SMS_PROVIDER, webhookUrl: e.SMS_WEBHOOK_URL },
     corsOrigin: e.CORS_ORIGIN,
@@ -97,8 +166,36 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     displayTimeZone: e.TZ_DISPLAY,
     logLevel: e.LOG_LEVEL,
     dbPoolSize: e.DB_POOL_SIZE,
+    metrics:
+      e.METRICS_TOKEN || e.METRICS_PORT !== undefined
+        ? {
+            token: e.METRICS_TOKEN,
+            listen: e.METRICS_PORT === undefined ? undefined : { host: e.METRICS_HOST, port: e.METRICS_PORT },
+          }
+        : undefined,
+    shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
   };
   return deepFreeze(config);
+}
+
+function storageOf(e: z.infer<typeof envSchema>, uploadDir: string): StorageConfig {
+  if (e.STORAGE === 'disk') return { driver: 'disk', dir: uploadDir };
+  if (!e.S3_BUCKET) throw new ConfigError('STORAGE=s3 needs S3_BUCKET');
+  if (Boolean(e.S3_ACCESS_KEY_ID) !== Boolean(e.S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together');
+  }
+  return {
+    driver: 's3',
+    endpoint: e.S3_ENDPOINT,
+    region: e.S3_REGION,
+    bucket: e.S3_BUCKET,
+    credentials:
+      e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY
+        ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
+        : undefined,
+    forcePathStyle: e.S3_FORCE_PATH_STYLE,
+    concurrentUploads: e.S3_UPLOAD_CONCURRENCY,
+  };
 }
 
 function parseTrustProxy(value: string | undefined): boolean | number | string[] {

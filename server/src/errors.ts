@@ -227,9 +227,9 @@ export class AppError extends TRPCError {
   }
 }
 
-/** Raised by the database and key-value layers when their backing server cannot be reached. */
+/** Raised by the database, key-value and file storage layers when their backing server cannot be reached. */
 export class StoreUnavailableError extends Error {
-  constructor(store: 'database' | 'kv', cause: unknown) {
+  constructor(store: 'database' | 'kv' | 'storage', cause: unknown) {
     super(`${store} unavailable`, { cause });
   }
 }

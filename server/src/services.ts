@@ -15,8 +15,8 @@ import { TitleSearchGuard } from './features/demands/search-guard.js';
 import { BillingService } from './features/money/billing.service.js';
 import { MoneyService } from './features/money/money.service.js';
 import { ResumeService } from './features/resume/resume.service.js';
-import { DiskStorage } from './features/uploads/disk-storage.js';
 import { FileReferences } from './features/uploads/file-references.js';
+import type { FileStorage } from './features/uploads/storage.js';
 import { UploadService } from './features/uploads/uploads.service.js';
 import { UserService } from './features/user/user.service.js';
 import { RateLimiter } from './kv/rate-limiter.js';
@@ -28,18 +28,18 @@ export interface ServiceDeps {
   readonly database: Database;
   readonly kv: KeyValueStore;
   readonly sms: SmsSender;
+  readonly storage: FileStorage;
   readonly clock: Clock;
   readonly log: Logger;
 }
 
 /** Wires the feature services once per app; procedures reach them through the context. */
 export function createServices(deps: ServiceDeps) {
-  const { config, database, kv, sms, clock, log } = deps;
+  const { config, database, kv, sms, storage, clock, log } = deps;
   const limiter = new RateLimiter(kv, clock);
   const sessions = new Sessions(kv, clock, config.appSecret);
   const smsCodes = new SmsCodes(kv, limiter, sms, clock, config.appSecret, log, config.limits.smsPerIpHour);
   const passwords = new PasswordHasher();
-  const storage = new DiskStorage(config.uploadDir);
   const fileRefs = new FileReferences(database.db);
   const users = new UserService(database.db, clock);
   const verifications = new VerificationService(database.db, clock, fileRefs);

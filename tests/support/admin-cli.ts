@@ -1,5 +1,6 @@
 import { commands } from '../../server/src/cli/commands.js';
 import { systemClock } from '../../server/src/clock.js';
+import { openFileStorage } from '../../server/src/features/uploads/storage-driver.js';
 import { createLogger } from '../../server/src/logger.js';
 import { createServices } from '../../server/src/services.js';
 import type { TestApp } from './test-app.js';
@@ -9,17 +10,23 @@ import type { TestApp } from './test-app.js';
  * wired by the composition root as `server/src/cli/admin.ts` wires them (the system clock, as the
  * CLI has). Answers the line the CLI prints.
  */
-export function runAdmin(t: TestApp, name: string, values: Record<string, unknown>): Promise<string> {
+export async function runAdmin(t: TestApp, name: string, values: Record<string, unknown>): Promise<string> {
   const command = commands[name];
   if (!command) throw new Error(`no admin command ${name}`);
   const log = createLogger({ logLevel: 'silent' });
+  const storage = await openFileStorage(t.config.storage);
   const services = createServices({
     config: t.config,
     database: t.stores.database,
     kv: t.stores.kv,
     sms: t.sms,
+    storage,
     clock: systemClock,
     log,
   });
-  return command.run({ config: t.config, database: t.stores.database, services, values });
+  try {
+    return await command.run({ config: t.config, database: t.stores.database, services, values });
+  } finally {
+    await storage.close();
+  }
 }

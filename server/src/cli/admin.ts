@@ -4,6 +4,8 @@ import { systemClock } from '../clock.js';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrator.js';
+import type { FileStorage } from '../features/uploads/storage.js';
+import { openFileStorage } from '../features/uploads/storage-driver.js';
 import { openKeyValueStore } from '../kv/open-store.js';
 import type { KeyValueStore } from '../kv/store.js';
 import { createLogger } from '../logger.js';
@@ -29,6 +31,7 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
   let kv: KeyValueStore | undefined;
+  let storage: FileStorage | undefined;
   try {
     await migrateToLatest(database.db);
     // The same stores and services the server uses (Redis when configured, so a command that ends
@@ -37,7 +40,16 @@ async function main(argv: string[]): Promise<number> {
     kv = await openKeyValueStore(config);
     const log = createLogger(config, pino.destination({ dest: 2, sync: true }));
     const sms = createSmsSender(config, log);
-    const services = createServices({ config, database, kv, sms, clock: systemClock, log });
+    storage = await openFileStorage(config.storage);
+    const services = createServices({
+      config,
+      database,
+      kv,
+      sms,
+      storage,
+      clock: systemClock,
+      log,
+    });
     const message = await command.run({
       config,
       database,
@@ -48,6 +60,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } finally {
     await kv?.close();
+    await storage?.close();
     await database.close();
   }
 }

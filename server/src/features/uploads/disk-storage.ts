@@ -41,6 +41,8 @@ export class DiskStorage implements FileStorage {
     });
   }
 
+  async close(): Promise<void> {}
+
   /** Refuses anything but our own key shape, and checks the result stays under the root anyway. */
   private pathOf(key: string): string {
     const file = path.resolve(this.root, key);

@@ -10,6 +10,8 @@ export interface FileStorage {
   /** Streams what is stored under `key`, or null when nothing is. */
   get(key: string): Promise<{ body: Readable; size: number } | null>;
   delete(key: string): Promise<void>;
+  /** Lets go of connections; the storage is not used afterwards. */
+  close(): Promise<void>;
 }
 
 /** `yyyy/mm/dd/<22 random base64url characters>.<ext>`: nothing a client chose, so no path tricks. */

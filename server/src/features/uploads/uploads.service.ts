@@ -81,7 +81,8 @@ export class UploadService {
         // multipart stops at its own cap without an error; a cut file is a too large one.
         if (reader.truncated) throw new AppError('UPLOAD_TOO_LARGE');
       }
-      await this.storage.put(key, Readable.from(counted()));
+      // One chunk read ahead at most: an upload waiting for its store holds back its client, not memory.
+      await this.storage.put(key, Readable.from(counted(), { highWaterMark: 1 }));
       return new ReceivedFile(key, type, size, originalName);
     } finally {
       await reader.drain();
