@@ -21,6 +21,9 @@ import { legacyFailure } from './legacy/failures.js';
 import { legacyPlugin } from './legacy/plugin.js';
 import { legacyRoutes } from './legacy/routes/index.js';
 import { AccessLog, createLogger } from './logger.js';
+import type { Metrics } from './ops/metrics.js';
+import { Readiness } from './ops/readiness.js';
+import { noTelemetry } from './ops/telemetry.js';
 import { createServices } from './services.js';
 import { createSmsSender, type SmsSender } from './sms/sms-sender.js';
 import { bearerCredentials, type Context, type Credentials } from './trpc/context.js';
@@ -35,6 +38,10 @@ export interface AppDeps {
   readonly storage?: FileStorage;
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** With config.metrics set: the instance's metrics (main.ts also serves them on their own port). */
+  readonly metrics?: Metrics;
+  /** Turned to draining by main.ts on SIGTERM, which makes `/readyz` answer 503. */
+  readonly readiness?: Readiness;
 }
 
 /** Largest JSON or form body; uploads are multipart and limited per file instead. */
@@ -46,7 +53,17 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const clock = deps.clock ?? systemClock;
   const sms = deps.sms ?? createSmsSender(config, log);
   const storage = deps.storage ?? (await openFileStorage(config.storage));
-  const services = createServices({ config, database: deps.database, kv: deps.kv, sms, storage, clock, log });
+  const metrics = config.metrics ? (deps.metrics ?? (await createMetrics(deps))) : undefined;
+  const services = createServices({
+    config,
+    database: deps.database,
+    kv: deps.kv,
+    sms,
+    storage,
+    clock,
+    log,
+    telemetry: metrics?.telemetry ?? noTelemetry,
+  });
 
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
@@ -75,6 +92,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
 
   if (!deps.storage) app.addHook('onClose', () => storage.close());
+  if (metrics) {
+    const { registerMetrics } = await import('./ops/metrics.js');
+    registerMetrics(app, metrics, config.metrics?.token);
+  }
 
   // Once closing starts, answers ask keep-alive clients to hang up, so requests in flight finish
   // and their sockets close instead of holding the shutdown open.
@@ -119,7 +140,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  const readiness = deps.readiness ?? new Readiness();
   app.get('/readyz', async (_req, reply) => {
+    if (readiness.isDraining) return reply.code(503).send({ status: 'draining' });
     const checks = await Promise.allSettled([sql`select 1`.execute(deps.database.db), deps.kv.ping()]);
     const [database, kv] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'down'));
     const ready = database === 'ok' && kv === 'ok';
@@ -142,4 +165,18 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(uploadsHttp, { createContext });
   await app.register(docsPlugin, { timeZone: config.displayTimeZone });
   return app;
+}
+
+/**
+ * The metrics of an app on these stores. prom-client is loaded only here, when metrics are on: it
+ * takes ~140 ms to import, which a service without metrics (and every test file) need not pay.
+ */
+export async function createMetrics(stores: Pick<AppDeps, 'database' | 'kv'>): Promise<Metrics> {
+  const { Metrics } = await import('./ops/metrics.js');
+  return new Metrics({
+    database: stores.database,
+    kv: stores.kv,
+    legacyPaths: legacyRoutes.map((route) => route.path),
+    procedures: Object.keys(appRouter._def.procedures),
+  });
 }

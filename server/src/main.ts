@@ -1,11 +1,15 @@
-import { buildApp } from './app.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildApp, createMetrics } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
+import { openFileStorage } from './features/uploads/storage-driver.js';
 import { openKeyValueStore } from './kv/open-store.js';
+import { RedisStore } from './kv/redis-store.js';
 import { createLogger } from './logger.js';
+import { Readiness } from './ops/readiness.js';
 
-/** How long in-flight requests get to finish after SIGTERM/SIGINT before the process gives up. */
+/** How long in-flight requests get to finish, once the service stops accepting, before it gives up. */
 const shutdownGraceMs = 10_000;
 
 async function main(): Promise<void> {
@@ -16,32 +20,71 @@ async function main(): Promise<void> {
     dataDir: config.dataDir,
     poolSize: config.dbPoolSize,
   });
-  await migrateToLatest(database.db);
+  // Instances starting together all ask; the migrator's lock lets one apply and the rest find it done.
+  const migrations = await migrateToLatest(database.db);
+  log.info({ applied: migrations.results?.map((result) => result.migrationName) ?? [] }, 'migrations');
 
   const kv = await openKeyValueStore(config);
 
-  const app = await buildApp(config, { database, kv, logger: log });
+  const storage = await openFileStorage(config.storage);
+  await storage.check().catch((error: unknown) => {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    throw new Error(`file storage (${config.storage.driver}) is not usable: ${reason}`);
+  });
+
+  const metrics = config.metrics ? await createMetrics({ database, kv }) : undefined;
+  const readiness = new Readiness();
+  const app = await buildApp(config, { database, kv, storage, metrics, readiness, logger: log });
   await app.listen({ port: config.port, host: config.host });
+  const metricsListen = config.metrics?.listen;
+  const metricsServer =
+    metrics && metricsListen
+      ? await (await import('./ops/metrics.js')).serveMetricsSeparately(metrics, metricsListen)
+      : undefined;
   log.info(
-    { database: database.dialect, kv: config.redisUrl ? 'redis' : 'memory', sms: config.sms.provider },
+    {
+      database: database.dialect,
+      kv: kv instanceof RedisStore ? kv.kind : 'memory',
+      storage: config.storage.driver,
+      sms: config.sms.provider,
+      metrics: metricsServer
+        ? `http://${metricsListen?.host}:${metricsListen?.port}/metrics`
+        : config.metrics
+          ? '/metrics'
+          : 'off',
+    },
     'service started',
   );
 
   let stopping = false;
+  const waitCutShort = new AbortController();
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second signal: stop waiting for the balancer and close now.
+      waitCutShort.abort();
+      return;
+    }
     stopping = true;
+    readiness.drain();
+    if (config.shutdownDelayMs > 0) {
+      log.info(
+        { signal, ms: config.shutdownDelayMs },
+        'shutting down: not ready, still serving while balancers notice',
+      );
+      await sleep(config.shutdownDelayMs, undefined, { signal: waitCutShort.signal }).catch(() => undefined);
+    }
     log.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
     setTimeout(() => {
       log.error('shutdown took too long; exiting');
       process.exit(1);
     }, shutdownGraceMs).unref();
     await app.close();
-    await Promise.allSettled([database.close(), kv.close()]);
+    await metricsServer?.close();
+    await Promise.allSettled([database.close(), kv.close(), storage.close()]);
     log.info('stopped');
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
 main().catch((error: unknown) => {

@@ -21,6 +21,7 @@ import { UploadService } from './features/uploads/uploads.service.js';
 import { UserService } from './features/user/user.service.js';
 import { RateLimiter } from './kv/rate-limiter.js';
 import type { KeyValueStore } from './kv/store.js';
+import type { Telemetry } from './ops/telemetry.js';
 import type { SmsSender } from './sms/sms-sender.js';
 
 export interface ServiceDeps {
@@ -31,14 +32,24 @@ export interface ServiceDeps {
   readonly storage: FileStorage;
   readonly clock: Clock;
   readonly log: Logger;
+  readonly telemetry: Telemetry;
 }
 
 /** Wires the feature services once per app; procedures reach them through the context. */
 export function createServices(deps: ServiceDeps) {
-  const { config, database, kv, sms, storage, clock, log } = deps;
+  const { config, database, kv, sms, storage, clock, log, telemetry } = deps;
   const limiter = new RateLimiter(kv, clock);
   const sessions = new Sessions(kv, clock, config.appSecret);
-  const smsCodes = new SmsCodes(kv, limiter, sms, clock, config.appSecret, log, config.limits.smsPerIpHour);
+  const smsCodes = new SmsCodes(
+    kv,
+    limiter,
+    sms,
+    clock,
+    config.appSecret,
+    log,
+    config.limits.smsPerIpHour,
+    telemetry,
+  );
   const passwords = new PasswordHasher();
   const fileRefs = new FileReferences(database.db);
   const users = new UserService(database.db, clock);
@@ -57,6 +68,7 @@ export function createServices(deps: ServiceDeps) {
       passwords,
       limiter,
       config.limits.loginFailPerIpHour,
+      telemetry,
     ),
     users,
     demands,
@@ -69,7 +81,14 @@ export function createServices(deps: ServiceDeps) {
     money,
     billing: new BillingService(database.db, clock),
     applications: new ApplicationService(database.db, clock, fileRefs, demands),
-    uploads: new UploadService(database.db, storage, limiter, clock, config.limits.anonUploadPerIpHour),
+    uploads: new UploadService(
+      database.db,
+      storage,
+      limiter,
+      clock,
+      config.limits.anonUploadPerIpHour,
+      telemetry,
+    ),
     fileRefs,
     verifications,
     profiles: new ProfileService(database.db, clock, users, verifications, fileRefs, money),

@@ -2,6 +2,7 @@ import { commands } from '../../server/src/cli/commands.js';
 import { systemClock } from '../../server/src/clock.js';
 import { openFileStorage } from '../../server/src/features/uploads/storage-driver.js';
 import { createLogger } from '../../server/src/logger.js';
+import { noTelemetry } from '../../server/src/ops/telemetry.js';
 import { createServices } from '../../server/src/services.js';
 import type { TestApp } from './test-app.js';
 
@@ -23,6 +24,7 @@ export async function runAdmin(t: TestApp, name: string, values: Record<string, 
     storage,
     clock: systemClock,
     log,
+    telemetry: noTelemetry,
   });
   try {
     return await command.run({ config: t.config, database: t.stores.database, services, values });

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
+import { inject } from 'vitest';
 import type { Clock } from '../../server/src/clock.js';
 import { type Database, openDatabase } from '../../server/src/db/database.js';
 import { migrateToLatest } from '../../server/src/db/migrator.js';
@@ -15,7 +16,7 @@ import type { KeyValueStore } from '../../server/src/kv/store.js';
  * TEST_DATABASE_URL / TEST_REDIS_URL are set (as .ci/run does). No database is ever mocked.
  */
 export interface Backend {
-  readonly name: 'embedded' | 'mysql+redis';
+  readonly name: 'embedded' | 'mysql+redis' | 'mysql+redis-cluster';
   open(clock: Clock): Promise<OpenBackend>;
 }
 
@@ -46,12 +47,15 @@ export const embedded: Backend = {
 
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL;
 export const testRedisUrl = process.env.TEST_REDIS_URL;
+/** The Redis Cluster the global setup started for this run (`redis-cluster://...`), or ''. */
+export const testRedisClusterUrl = inject('redisClusterUrl');
 
-const mysqlRedis: Backend = {
-  name: 'mysql+redis',
+/** MySQL and a Redis store on `redisUrl`: a single node or the cluster. */
+const mysqlAnd = (name: Backend['name'], redisUrl: string): Backend => ({
+  name,
   async open() {
     const database = openDatabase({ url: testDatabaseUrl, dataDir: tmpdir(), poolSize: 5 });
-    const kv = await openRedis(testRedisUrl as string);
+    const kv = await openRedis(redisUrl);
     return {
       database,
       kv,
@@ -61,7 +65,7 @@ const mysqlRedis: Backend = {
       },
     };
   },
-};
+});
 
 /** A Redis store under a key prefix of its own, so parallel test files never see each other's keys. */
 export async function openRedis(url: string): Promise<RedisStore> {
@@ -70,8 +74,11 @@ export async function openRedis(url: string): Promise<RedisStore> {
   return store;
 }
 
-export const backends: readonly Backend[] =
-  testDatabaseUrl && testRedisUrl ? [embedded, mysqlRedis] : [embedded];
+export const backends: readonly Backend[] = [
+  embedded,
+  ...(testDatabaseUrl && testRedisUrl ? [mysqlAnd('mysql+redis', testRedisUrl)] : []),
+  ...(testDatabaseUrl && testRedisClusterUrl ? [mysqlAnd('mysql+redis-cluster', testRedisClusterUrl)] : []),
+];
 
 /**
  * A database of the backend's kind that no other test file shares: a fresh SQLite file, or a

@@ -1,15 +1,28 @@
 import { randomInt } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { inject } from 'vitest';
 import { buildApp } from '../../server/src/app.js';
 import { type Config, loadConfig } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/logger.js';
 import type { SmsMessage, SmsSender } from '../../server/src/sms/sms-sender.js';
 import type { Backend, OpenBackend } from './backends.js';
+import { createTestBucket, listObjectKeys, readObject, s3Env } from './s3-server.js';
+import { filesUnder } from './upload-client.js';
+
+/** Where a test app keeps uploads: a folder of its own, or a bucket of its own on the test S3 server. */
+export type StorageDriver = 'disk' | 's3';
+export const storageDrivers: readonly StorageDriver[] = ['disk', 's3'];
+
+/** Every backend with every storage driver, for the suites about uploads. */
+export const backendsAndStorage = (backends: readonly Backend[]) =>
+  backends.flatMap((backend) =>
+    storageDrivers.map((storage) => ({ backend, storage, name: `${backend.name}, ${storage}` })),
+  );
 
 /** A clock the test moves by hand. */
 export class ManualClock {
@@ -50,18 +63,31 @@ export interface TestApp {
   readonly stores: OpenBackend;
   /** Every line the service logged, for checks that secrets never reach it. */
   readonly logLines: string[];
-  /** Where this app keeps uploaded files: a folder of its own, removed on close. */
+  /** Where this app keeps uploaded files (disk: a folder of its own, removed on close). */
   readonly uploadDir: string;
+  readonly storage: StorageDriver;
+  /** Every storage key holding bytes right now: files under the folder, or objects in the bucket. */
+  storedKeys(): Promise<string[]>;
+  /** The bytes stored under a key, read behind the service's back. */
+  readStored(key: string): Promise<Buffer>;
   close(): Promise<void>;
 }
 
-export async function startTestApp(backend: Backend, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  backend: Backend,
+  env: Record<string, string> = {},
+  options: { storage?: StorageDriver } = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'svc-app-'));
+  const storage = options.storage ?? 'disk';
+  const s3Endpoint = inject('s3Endpoint');
+  const bucket = storage === 's3' ? await createTestBucket(s3Endpoint) : '';
   const config = loadConfig({
     NODE_ENV: 'test',
     APP_SECRET: 'test-secret-test-secret-test-secret-0123456789',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'info',
+    ...(storage === 's3' ? s3Env(s3Endpoint, bucket) : {}),
     ...env,
   });
   const clock = new ManualClock();
@@ -90,6 +116,11 @@ export async function startTestApp(backend: Backend, env: Record<string, string>
     stores,
     logLines,
     uploadDir: config.uploadDir,
+    storage,
+    storedKeys: async () =>
+      storage === 's3' ? listObjectKeys(s3Endpoint, bucket) : filesUnder(config.uploadDir),
+    readStored: async (key) =>
+      storage === 's3' ? readObject(s3Endpoint, bucket, key) : readFileSync(path.join(config.uploadDir, key)),
     async close() {
       await app.close();
       await stores.close();

@@ -9,6 +9,7 @@ import { openFileStorage } from '../features/uploads/storage-driver.js';
 import { openKeyValueStore } from '../kv/open-store.js';
 import type { KeyValueStore } from '../kv/store.js';
 import { createLogger } from '../logger.js';
+import { noTelemetry } from '../ops/telemetry.js';
 import { createServices } from '../services.js';
 import { createSmsSender } from '../sms/sms-sender.js';
 import { commands } from './commands.js';
@@ -49,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
       storage,
       clock: systemClock,
       log,
+      telemetry: noTelemetry,
     });
     const message = await command.run({
       config,

@@ -19,7 +19,17 @@ export type DialectName = 'mysql' | 'sqlite';
 export interface Database {
   readonly db: Db;
   readonly dialect: DialectName;
+  /** The MySQL pool's connections right now, for `/metrics`; absent for SQLite (no pool). */
+  readonly poolStats?: () => PoolStats;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  readonly inUse: number;
+  readonly idle: number;
+  /** Queries waiting for a connection because all `limit` are in use. */
+  readonly waiting: number;
+  readonly limit: number;
 }
 
 export interface DatabaseOptions {
@@ -57,7 +67,18 @@ function openMysql(url: string, poolSize: number): Database {
     enableKeepAlive: true,
   });
   const db = new Kysely<DatabaseSchema>({ dialect: new MysqlDialect({ pool }) });
-  return { db, dialect: 'mysql', close: () => db.destroy() };
+  // mysql2 keeps its counts in queues it does not type; read at scrape time, never per query.
+  const queued = (field: string): number => {
+    const queue: unknown = Reflect.get(pool, field);
+    const length = typeof queue === 'object' && queue !== null ? Reflect.get(queue, 'length') : undefined;
+    return typeof length === 'number' ? length : 0;
+  };
+  const poolStats = (): PoolStats => {
+    const open = queued('_allConnections');
+    const idle = queued('_freeConnections');
+    return { inUse: open - idle, idle, waiting: queued('_connectionQueue'), limit: poolSize };
+  };
+  return { db, dialect: 'mysql', poolStats, close: () => db.destroy() };
 }
 
 const connectionErrorCodes = new Set([

@@ -19,7 +19,8 @@ const clusterScheme = /^(rediss?)-cluster:\/\//;
 export function parseRedisTarget(url: string): RedisTarget {
   const scheme = url.match(clusterScheme);
   if (!scheme) {
-    if (!/^rediss?:\/\//.test(url)) throw new Error('must start with redis://, rediss:// or redis-cluster://');
+    if (!/^rediss?:\/\//.test(url))
+      throw new Error('must start with redis://, rediss:// or redis-cluster://');
     return { kind: 'single', url };
   }
   let rest = url.slice(scheme[0].length).replace(/\/+$/, '');

@@ -1,20 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkFields, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { phpScript, sampleJpeg, samplePdf, samplePng, sampleZip } from '../../support/sample-files.js';
-import { randomIp, startTestApp, type TestApp } from '../../support/test-app.js';
-import { filesUnder, postFile } from '../../support/upload-client.js';
+import { backendsAndStorage, randomIp, startTestApp, type TestApp } from '../../support/test-app.js';
+import { postFile } from '../../support/upload-client.js';
 
 const urlPattern = /^\/uploads\/\d{4}\/\d{2}\/\d{2}\/[A-Za-z0-9_-]{22}\.(png|jpg|zip|pdf)$/;
 const unique = (name: string) => `${randomBytes(4).toString('hex')}-${name}`;
 
-describe.each(backends)('legacy upload routes ($name)', (backend) => {
+describe.each(backendsAndStorage(backends))('legacy upload routes ($name)', ({ backend, storage }) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp(backend, { LIMIT_ANON_UPLOAD_PER_IP_HOUR: '3' });
+    t = await startTestApp(backend, { LIMIT_ANON_UPLOAD_PER_IP_HOUR: '3' }, { storage });
   });
   afterAll(() => t.close());
 
@@ -59,8 +57,8 @@ describe.each(backends)('legacy upload routes ($name)', (backend) => {
       mime: 'image/png',
     });
     expect(Number(row?.size)).toBe(png.length);
-    const onDisk = readFileSync(path.join(t.uploadDir, data.url.replace('/uploads/', '')));
-    expect(onDisk.equals(png)).toBe(true);
+    const stored = await t.readStored(data.url.replace('/uploads/', ''));
+    expect(stored.equals(png)).toBe(true);
 
     const served = await t.app.inject({ method: 'GET', url: data.url });
     expect(served.statusCode).toBe(200);
@@ -180,7 +178,7 @@ describe.each(backends)('legacy upload routes ($name)', (backend) => {
     ];
     it.each(refusals)('refuses $what', async ({ route, content, name, err }) => {
       const session = await loginBySms(t);
-      const before = filesUnder(t.uploadDir);
+      const before = await t.storedKeys();
       const filename = name.includes('/') || name.includes('\\') ? name : unique(name);
       const answer = await postFile(t.app, route, {
         content,
@@ -189,14 +187,14 @@ describe.each(backends)('legacy upload routes ($name)', (backend) => {
         ip: randomIp(),
       });
       expect(answer).toMatchObject({ status: 200, body: { res: 0, err, data: '' } });
-      expect(filesUnder(t.uploadDir)).toEqual(before);
+      expect(await t.storedKeys()).toEqual(before);
       expect(await rowsNamed(filename)).toBe(0);
     });
 
     it('refuses a member upload without a valid login, after the file has streamed', async () => {
       const session = await loginBySms(t);
       const other = await loginBySms(t);
-      const before = filesUnder(t.uploadDir);
+      const before = await t.storedKeys();
       const name = unique('nologin.png');
       for (const fields of [
         {} as Record<string, string>,
@@ -210,7 +208,7 @@ describe.each(backends)('legacy upload routes ($name)', (backend) => {
         });
         expect(answer.body).toEqual({ res: 0, err: '没有登录或状态过期', data: '' });
       }
-      expect(filesUnder(t.uploadDir)).toEqual(before);
+      expect(await t.storedKeys()).toEqual(before);
       expect(await rowsNamed(name)).toBe(0);
     });
 

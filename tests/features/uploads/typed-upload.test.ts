@@ -1,17 +1,20 @@
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appErrorCode, createClient, isAppError, uploadFile } from '../../../client-sdk/index.js';
 import { checkFields, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { sampleJpeg, samplePng, sampleZip } from '../../support/sample-files.js';
-import { startTestApp, type TestApp } from '../../support/test-app.js';
-import { filesUnder, multipartBody } from '../../support/upload-client.js';
+import { eventually } from '../../support/tcp-proxy.js';
+import { backendsAndStorage, startTestApp, type TestApp } from '../../support/test-app.js';
+import { multipartBody } from '../../support/upload-client.js';
 
 /** Uploads over a real socket: the typed SDK helper, and the legacy route as a browser posts it. */
-describe.each(backends)('uploads over HTTP ($name)', (backend) => {
+describe.each(backendsAndStorage(backends))('uploads over HTTP ($name)', ({ backend, storage }) => {
   let t: TestApp;
   let url: string;
   beforeAll(async () => {
-    t = await startTestApp(backend);
+    t = await startTestApp(backend, {}, { storage });
     url = await t.app.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(() => t.close());
@@ -129,7 +132,7 @@ describe.each(backends)('uploads over HTTP ($name)', (backend) => {
 
   it('answers a browser posting an oversized image to the legacy route with the envelope', async () => {
     const session = await loginBySms(t);
-    const before = filesUnder(t.uploadDir);
+    const before = await t.storedKeys();
     const { payload, contentType } = await multipartBody({
       content: sampleJpeg(6 * 1024 * 1024),
       filename: 'big.jpg',
@@ -146,12 +149,12 @@ describe.each(backends)('uploads over HTTP ($name)', (backend) => {
       err: '文件过大：图片不能超过5MB，其它文件不能超过50MB',
       data: '',
     });
-    expect(filesUnder(t.uploadDir)).toEqual(before);
+    expect(await t.storedKeys()).toEqual(before);
   });
 
   it('refuses an archive over 50 MB, cut off by the multipart limit', async () => {
     const session = await loginBySms(t);
-    const before = filesUnder(t.uploadDir);
+    const before = await t.storedKeys();
     const zip = sampleZip();
     const huge = Buffer.alloc(50 * 1024 * 1024 + 10);
     zip.copy(huge);
@@ -170,6 +173,50 @@ describe.each(backends)('uploads over HTTP ($name)', (backend) => {
       err: '文件过大：图片不能超过5MB，其它文件不能超过50MB',
       data: '',
     });
-    expect(filesUnder(t.uploadDir)).toEqual(before);
+    expect(await t.storedKeys()).toEqual(before);
+  });
+
+  it('leaves nothing behind when the client hangs up in the middle of a large upload', async () => {
+    const session = await loginBySms(t);
+    const before = await t.storedKeys();
+    const name = `cut-${randomBytes(4).toString('hex')}.zip`;
+    const zip = sampleZip();
+    const content = Buffer.alloc(12 * 1024 * 1024, 7);
+    zip.copy(content);
+    const { payload, contentType } = await multipartBody({
+      content,
+      filename: name,
+      fields: checkFields(session),
+    });
+    // Past the first 5 MB part, so on S3 a multipart upload is under way when the client goes.
+    const sent = payload.subarray(0, 9 * 1024 * 1024);
+    const { port } = new URL(url);
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write(
+          `POST /user/api/file_upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${contentType}\r\n` +
+            `Content-Length: ${payload.length}\r\n\r\n`,
+        );
+        socket.write(sent, () => setTimeout(() => socket.destroy(), 300));
+      });
+      socket.on('close', () => resolve());
+      socket.on('error', reject);
+    });
+    const rows = () =>
+      t.stores.database.db.selectFrom('uploads').select('id').where('original_name', '=', name).execute();
+    // The server notices the hang-up on its own schedule; wait until no partial file is left.
+    await eventually(
+      () => t.storedKeys(),
+      (keys) => JSON.stringify(keys) === JSON.stringify(before),
+    );
+    expect(await rows()).toEqual([]);
+    // And the service goes on serving uploads.
+    const after = await uploadFile({
+      url,
+      token: session.token,
+      file: new Blob([new Uint8Array(samplePng())]),
+      filename: 'after.png',
+    });
+    expect(after.mime).toBe('image/png');
   });
 });

@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import type { RateLimiter, RateRule } from '../../kv/rate-limiter.js';
+import type { Telemetry } from '../../ops/telemetry.js';
 import { findUserByPhone, insertUser, setPasswordHash } from '../user/user.repository.js';
 import type { UserType } from '../user/user.schemas.js';
 import { userTypeCodes } from '../user/user.table.js';
@@ -28,6 +29,7 @@ export class AuthService {
     private readonly passwords: PasswordHasher,
     private readonly limiter: RateLimiter,
     loginFailPerIpHour: number,
+    private readonly telemetry: Telemetry,
   ) {
     this.loginFailuresPerIp = { name: 'login-fail:ip', limit: loginFailPerIpHour, windowMs: 60 * 60_000 };
   }
@@ -39,7 +41,12 @@ export class AuthService {
 
   /** Logs in with an SMS code; a phone seen for the first time becomes a new account. */
   async loginWithSmsCode(input: { phone: string; code: string; userType?: UserType }): Promise<LoginResult> {
-    await this.smsCodes.consume(input.phone, input.code);
+    try {
+      await this.smsCodes.consume(input.phone, input.code);
+    } catch (error) {
+      if (error instanceof AppError) this.telemetry.loginFailed('sms', 'wrong');
+      throw error;
+    }
     const userId = await this.findOrRegister(input.phone, input.userType ?? 'unknown');
     return { userId, token: await this.sessions.issue(userId) };
   }
@@ -49,13 +56,19 @@ export class AuthService {
     // a success takes its count back.
     const phoneOk = await this.limiter.hit(loginFailuresPerPhone, input.phone);
     const ipOk = await this.limiter.hit(this.loginFailuresPerIp, ip);
-    if (!phoneOk || !ipOk) throw new AppError('LOGIN_LOCKED');
+    if (!phoneOk || !ipOk) {
+      this.telemetry.loginFailed('password', 'locked');
+      throw new AppError('LOGIN_LOCKED');
+    }
 
     const user = await findUserByPhone(this.db, input.phone);
     const valid = user?.password_hash
       ? await this.passwords.verify(user.password_hash, input.password)
       : await this.passwords.verifyNothing(input.password);
-    if (!user || !valid) throw new AppError('LOGIN_FAILED');
+    if (!user || !valid) {
+      this.telemetry.loginFailed('password', 'wrong');
+      throw new AppError('LOGIN_FAILED');
+    }
 
     await this.limiter.reset(loginFailuresPerPhone, input.phone);
     await this.limiter.refund(this.loginFailuresPerIp, ip);

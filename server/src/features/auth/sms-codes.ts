@@ -4,6 +4,7 @@ import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors.js';
 import type { RateLimiter, RateRule } from '../../kv/rate-limiter.js';
 import type { KeyValueStore } from '../../kv/store.js';
+import type { Telemetry } from '../../ops/telemetry.js';
 import type { SmsSender } from '../../sms/sms-sender.js';
 import { keyedHash, sameHash } from './secrets.js';
 
@@ -38,6 +39,7 @@ export class SmsCodes {
     private readonly secret: string,
     private readonly log: Logger,
     smsPerIpHour: number,
+    private readonly telemetry: Telemetry,
   ) {
     this.ipRule = { name: 'sms:ip:hour', limit: smsPerIpHour, windowMs: hour };
   }
@@ -50,7 +52,10 @@ export class SmsCodes {
       [phoneRules.perHour, phone],
       [phoneRules.perDay, phone],
     ] as const) {
-      if (!(await this.limiter.hit(rule, subject))) throw new AppError('SMS_TOO_FREQUENT');
+      if (!(await this.limiter.hit(rule, subject))) {
+        this.telemetry.smsRefused(rule === this.ipRule ? 'ip' : 'phone');
+        throw new AppError('SMS_TOO_FREQUENT');
+      }
     }
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const stored: StoredCode = { h: this.hashOf(phone, code), e: this.clock.now() + codeLifetimeMs };
@@ -63,10 +68,12 @@ export class SmsCodes {
         text: `您的验证码是${code}，5分钟内有效。如非本人操作，请忽略本短信。`,
       });
     } catch (error) {
+      this.telemetry.smsFailed();
       await this.kv.delete(codeKey(phone));
       this.log.error({ err: error }, 'SMS sending failed');
       throw new AppError('SMS_SEND_FAILED', { cause: error });
     }
+    this.telemetry.smsSent();
   }
 
   /** Consumes the phone's code if `code` matches it; otherwise counts a wrong try. */

@@ -41,6 +41,10 @@ export class DiskStorage implements FileStorage {
     });
   }
 
+  async check(): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+  }
+
   async close(): Promise<void> {}
 
   /** Refuses anything but our own key shape, and checks the result stays under the root anyway. */

@@ -77,8 +77,10 @@ export class S3Storage implements FileStorage {
       });
       await this.sending(() => upload.done());
     } catch (error) {
-      // The stream's own failure (too large, cut off by the client) comes back as it was thrown.
-      throw error === bodyFailure ? error : unavailable(error);
+      // The stream's own failure (too large, cut off by the client) is the answer, as it was thrown,
+      // even when aborting the multipart upload failed as well and lib-storage reports that instead
+      // (a bucket lifecycle rule for incomplete multipart uploads collects such leftovers).
+      throw bodyFailure ?? unavailable(error);
     }
   }
 

@@ -10,6 +10,8 @@ export interface FileStorage {
   /** Streams what is stored under `key`, or null when nothing is. */
   get(key: string): Promise<{ body: Readable; size: number } | null>;
   delete(key: string): Promise<void>;
+  /** Fails when the store cannot be used as configured (no bucket, no access); asked once at boot. */
+  check(): Promise<void>;
   /** Lets go of connections; the storage is not used afterwards. */
   close(): Promise<void>;
 }

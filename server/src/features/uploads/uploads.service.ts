@@ -4,6 +4,7 @@ import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import type { RateLimiter, RateRule } from '../../kv/rate-limiter.js';
+import type { Telemetry } from '../../ops/telemetry.js';
 import {
   type AcceptedType,
   claimedKind,
@@ -39,6 +40,7 @@ export class UploadService {
     private readonly limiter: RateLimiter,
     private readonly clock: Clock,
     anonUploadPerIpHour: number,
+    private readonly telemetry: Telemetry,
   ) {
     this.anonymousPerIp = { name: 'upload:anon:ip', limit: anonUploadPerIpHour, windowMs: 60 * 60_000 };
   }
@@ -101,6 +103,7 @@ export class UploadService {
         size: file.size,
         now,
       });
+      this.telemetry.uploadStored(file.type.kind, file.size);
       return {
         id,
         url: urlOfKey(file.key),
