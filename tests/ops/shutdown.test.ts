@@ -4,12 +4,22 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/tcp-proxy.js';
 
 /** Starts the real entry point (`npm start` runs the same file) on a free port of the embedded stores. */
-function startService(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+function startService(
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'svc-main-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    env: {
+      PATH: process.env.PATH,
+      DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -20,7 +30,8 @@ function startService(): Promise<{ child: ChildProcess; url: string; output: () 
     output += chunk;
   });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not start:\n${output}`)), 20_000);
+    // Generous: on a shared two-core machine under load, tsx's first start takes a while.
+    const timer = setTimeout(() => reject(new Error(`service did not start:\n${output}`)), 50_000);
     const onData = () => {
       const match = output.match(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/);
       if (match?.[1]) {
@@ -40,7 +51,9 @@ describe('the service process', () => {
     child?.kill('SIGKILL');
   });
 
-  it('migrates and serves on the embedded default, then on SIGTERM finishes requests in flight and exits 0', async () => {
+  it('migrates and serves on the embedded default, then on SIGTERM finishes requests in flight and exits 0', {
+    timeout: 60_000,
+  }, async () => {
     const service = await startService();
     child = service.child;
     expect((await fetch(`${service.url}/readyz`)).status).toBe(200);
@@ -74,5 +87,32 @@ describe('the service process', () => {
     expect(await exited, service.output()).toBe(0);
     expect(service.output()).toContain('"msg":"stopped"');
     await expect(fetch(`${service.url}/healthz`)).rejects.toThrow();
+  });
+
+  it('on SIGTERM answers /readyz 503 first and keeps serving for SHUTDOWN_DELAY_MS, then stops', {
+    timeout: 60_000,
+  }, async () => {
+    const service = await startService({ SHUTDOWN_DELAY_MS: '1500' });
+    child = service.child;
+    expect((await fetch(`${service.url}/readyz`)).status).toBe(200);
+    const exited = new Promise<number | null>((resolve) => service.child.on('exit', (code) => resolve(code)));
+    const signalled = Date.now();
+    service.child.kill('SIGTERM');
+    await eventually(
+      () => fetch(`${service.url}/readyz`).then((r) => r.status),
+      (status) => status === 503,
+      1000,
+    );
+    // Not ready, but alive and serving: a balancer still sending requests gets answers.
+    expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
+    const sms = await fetch(`${service.url}/index/api/sms`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone: '13900139000' }),
+    });
+    expect(await sms.json()).toEqual({ res: 1, err: '', data: '' });
+    expect(await exited, service.output()).toBe(0);
+    expect(Date.now() - signalled).toBeGreaterThanOrEqual(1500);
+    expect(service.output()).toContain('still serving while balancers notice');
   });
 });
