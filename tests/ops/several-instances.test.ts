@@ -20,7 +20,8 @@ const haproxyHere = await Haproxy.available();
 const metricsToken = 'several-instances-metrics-token';
 /** HAProxy checks every 250 ms and takes 2 failures: an instance is out within ~750 ms. */
 const checkInterval = '250ms';
-const shutdownDelayMs = 1500;
+/** Long enough for those checks even on a loaded machine; the test shows HAProxy noticed in time. */
+const shutdownDelayMs = 3000;
 
 interface Answer {
   readonly status: number;
@@ -477,6 +478,8 @@ describe.runIf(testDatabaseUrl && testRedisClusterUrl && haproxyHere)(
           shutdownDelayMs,
         );
         await balancer.waitFor(server, 'DOWN', shutdownDelayMs + 5000);
+        // HAProxy took it out while it still accepts: it noticed before the instance stopped.
+        expect((await fetch(`${instance.url}/healthz`)).status).toBe(200);
         expect(await exit).toBe(0);
         await instance.start();
         await balancer.waitFor(server, 'UP');
@@ -489,6 +492,8 @@ describe.runIf(testDatabaseUrl && testRedisClusterUrl && haproxyHere)(
 
       expect(failures).toEqual([]);
       expect(answered).toBeGreaterThan(100);
+      // Not even rescued: no failed connection or response, no retry, no request sent elsewhere.
+      expect(await balancer.backendTrouble()).toEqual({ econ: 0, eresp: 0, wretr: 0, wredis: 0 });
       // Both restarted instances took traffic from the balancer.
       for (const text of await Promise.all([scrape(a), scrape(b)])) {
         expect(

@@ -136,7 +136,11 @@ export class Haproxy {
     child.stderr?.on('data', (chunk: Buffer) => {
       this.log += chunk.toString();
     });
-    await until(async () => (await fetch(this.statsUrl)).ok, `HAProxy did not start:\n${this.log}`);
+    await until(async () => (await fetch(this.statsUrl)).ok, 'HAProxy did not start').catch(
+      (error: Error) => {
+        throw new Error(`${error.message}:\n${this.log}`);
+      },
+    );
   }
 
   /** Each server's state as HAProxy sees it (`UP`, `DOWN`, `UP 1/2`, ...), from its stats CSV. */
@@ -150,6 +154,23 @@ export class Haproxy {
       }
     }
     return states;
+  }
+
+  /**
+   * The backend's trouble counters: connections to an instance that failed, responses that failed,
+   * and requests HAProxy had to retry or send to another instance. All zero: it never had to rescue
+   * a request.
+   */
+  async backendTrouble(): Promise<Record<'econ' | 'eresp' | 'wretr' | 'wredis', number>> {
+    const csv = await (await fetch(`${this.statsUrl};csv`)).text();
+    const header = (csv.split('\n')[0] ?? '').replace(/^# /, '').split(',');
+    const row =
+      csv
+        .split('\n')
+        .find((line) => line.startsWith('instances,BACKEND,'))
+        ?.split(',') ?? [];
+    const column = (name: string) => Number(row[header.indexOf(name)] || 0);
+    return { econ: column('econ'), eresp: column('eresp'), wretr: column('wretr'), wredis: column('wredis') };
   }
 
   /** Waits until HAProxy shows the server in the given state (fully UP, or DOWN). */

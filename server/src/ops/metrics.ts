@@ -147,7 +147,8 @@ export class Metrics {
     const seconds = reply.elapsedTime / 1000;
     const status = reply.statusCode;
     const pattern = req.routeOptions.url;
-    if (pattern === '/trpc/*') {
+    // tRPC's adapter registers `/trpc/:path`.
+    if (pattern?.startsWith('/trpc/')) {
       // A batch names several procedures (`/trpc/a.b,c.d`); each is counted with the batch's status.
       const names = (req.url.split('?')[0] ?? '').slice('/trpc/'.length).split(',');
       for (const name of names)
