@@ -4,9 +4,15 @@ import { tmpdir } from 'node:os';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { commands } from '../../server/src/cli/commands.js';
+import { systemClock } from '../../server/src/clock.js';
 import { loadConfig } from '../../server/src/config.js';
 import { type Database, openDatabase } from '../../server/src/db/database.js';
 import { migrationsDir } from '../../server/src/db/migrator.js';
+import { openFileStorage } from '../../server/src/features/uploads/storage-driver.js';
+import { openKeyValueStore } from '../../server/src/kv/open-store.js';
+import { createLogger } from '../../server/src/logger.js';
+import { noTelemetry } from '../../server/src/ops/telemetry.js';
+import { createServices } from '../../server/src/services.js';
 import { testDatabaseUrl, testRedisClusterUrl } from '../support/backends.js';
 import { freePort, Haproxy, ServiceInstance, SmsInbox } from '../support/instances.js';
 import { sample } from '../support/prometheus.js';
@@ -47,6 +53,8 @@ describe.runIf(testDatabaseUrl && testRedisClusterUrl && haproxyHere)(
     let a: ServiceInstance;
     let b: ServiceInstance;
     let balancer: Haproxy;
+    let instanceEnv: Record<string, string> = {};
+    const closeAtEnd: Array<() => Promise<void>> = [];
 
     beforeAll(async () => {
       await inbox.start();
@@ -81,6 +89,7 @@ describe.runIf(testDatabaseUrl && testRedisClusterUrl && haproxyHere)(
         freePort(),
         freePort(),
       ]);
+      instanceEnv = env;
       a = new ServiceInstance('a', portA, env);
       b = new ServiceInstance('b', portB, env);
       // Both at once against the empty database.
@@ -96,6 +105,7 @@ describe.runIf(testDatabaseUrl && testRedisClusterUrl && haproxyHere)(
     }, 120_000);
 
     afterAll(async () => {
+      for (const close of closeAtEnd) await close();
       await balancer?.stop();
       await Promise.all([a?.stop('SIGKILL'), b?.stop('SIGKILL')]);
       await inbox.stop();
@@ -272,9 +282,27 @@ describe.runIf(testDatabaseUrl && testRedisClusterUrl && haproxyHere)(
 
     it('conserves every sum and ledger invariant under a concurrent money workload spread over both', async () => {
       const via = balancer.url;
-      const config = loadConfig({ APP_SECRET: 'x'.repeat(40), DATA_DIR: tmpdir() });
+      // The operator's `npm run admin` on a machine of the deployment: the same configuration.
+      const config = loadConfig({ ...instanceEnv, DATA_DIR: tmpdir() });
+      const kv = await openKeyValueStore(config);
+      const storage = await openFileStorage(config.storage);
+      closeAtEnd.push(
+        () => kv.close(),
+        () => storage.close(),
+      );
+      const log = createLogger({ logLevel: 'silent' });
+      const services = createServices({
+        config,
+        database,
+        kv,
+        sms: { send: async () => {} },
+        storage,
+        clock: systemClock,
+        log,
+        telemetry: noTelemetry,
+      });
       const cli = (name: 'credit' | 'review-demand', values: Record<string, string | boolean>) =>
-        commands[name]?.run({ config, database, values });
+        commands[name]?.run({ config, database, services, values });
       const employers = await Promise.all([1, 2, 3].map(() => login(via, via, 2)));
       const workers = await Promise.all([1, 2, 3, 4].map(() => login(via, via, 1)));
       const sources = new Map<number, string>();
