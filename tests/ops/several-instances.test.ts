@@ -102,7 +102,7 @@ describe.runIf(testDatabaseUrl && testRedisClusterUrl && haproxyHere)(
       await balancer.start();
       await balancer.waitFor('a', 'UP');
       await balancer.waitFor('b', 'UP');
-    }, 120_000);
+    }, 240_000);
 
     afterAll(async () => {
       for (const close of closeAtEnd) await close();
@@ -427,7 +427,7 @@ describe.runIf(testDatabaseUrl && testRedisClusterUrl && haproxyHere)(
           ).toBeGreaterThan(0);
         }
       }
-    }, 180_000);
+    }, 300_000);
 
     it('scrapes both instances: their SMS counts add up to what the gateway received', async () => {
       const [textA, textB] = await Promise.all([scrape(a), scrape(b)]);
@@ -532,6 +532,6 @@ describe.runIf(testDatabaseUrl && testRedisClusterUrl && haproxyHere)(
           }),
         ).toBeGreaterThan(0);
       }
-    }, 180_000);
+    }, 300_000);
   },
 );

@@ -74,13 +74,17 @@ export class ServiceInstance {
     child.once('exit', () => {
       exited = true;
     });
-    await until(async () => {
-      if (exited) throw new Error(`instance ${this.name} exited while starting:\n${this.log}`);
-      return (await fetch(`${this.url}/readyz`)).status === 200;
-    }, `instance ${this.name} was not ready`).catch((error: Error) => {
-      throw exited
-        ? new Error(`instance ${this.name} exited while starting:\n${this.log.slice(-4000)}`)
-        : error;
+    // Generous: a cold tsx start plus migrations takes a while on a busy two-core machine.
+    await until(
+      async () => {
+        if (exited) throw new Error(`instance ${this.name} exited while starting`);
+        return (await fetch(`${this.url}/readyz`)).status === 200;
+      },
+      `instance ${this.name} was not ready`,
+      90_000,
+    ).catch((error: Error) => {
+      const reason = exited ? `instance ${this.name} exited while starting` : error.message;
+      throw new Error(`${reason}:\n${this.log.slice(-4000)}`);
     });
   }
 
