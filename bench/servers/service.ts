@@ -1,6 +1,6 @@
 import { buildApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config.js';
-import { openDatabase } from '../../server/src/db/database.js';
+import { openDatabase, requestLimitsOf } from '../../server/src/db/database.js';
 import { migrateToLatest } from '../../server/src/db/migrator.js';
 import { RedisStore } from '../../server/src/kv/redis-store.js';
 import { createLogger } from '../../server/src/logger.js';
@@ -13,15 +13,19 @@ import { serveParent } from './ipc.js';
  */
 const config = loadConfig();
 const log = createLogger(config);
+const migrations = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: 1 });
+await migrateToLatest(migrations.db);
+await migrations.close();
 const database = openDatabase({
   url: config.databaseUrl,
   dataDir: config.dataDir,
   poolSize: config.dbPoolSize,
+  limits: requestLimitsOf(config),
 });
-await migrateToLatest(database.db);
 const kv = new RedisStore({
   url: config.redisUrl as string,
   keyPrefix: benchKeyPrefix,
+  timeoutMs: config.redisTimeoutMs,
   // Only the configuration sweep sets this, to measure the choice RedisStore makes by default.
   ...(process.env.REDIS_AUTO_PIPELINING
     ? { autoPipelining: process.env.REDIS_AUTO_PIPELINING === 'true' }

@@ -55,6 +55,9 @@ const envSchema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(0),
+  DB_STATEMENT_TIMEOUT_MS: positiveInt(500),
+  DB_TIMEOUT_MS: positiveInt(750),
+  REDIS_TIMEOUT_MS: positiveInt(500),
 });
 
 /** Where uploaded bytes live: a folder, or a bucket of an S3-compatible object store. */
@@ -112,6 +115,12 @@ export interface Config {
    * service stops accepting: long enough for a load balancer's health check to take it out.
    */
   readonly shutdownDelayMs: number;
+  /** Server-side limit of one statement of request traffic (not of migrations or the admin CLI). */
+  readonly dbStatementTimeoutMs: number;
+  /** Longest a request waits for a MySQL connection, or for an answer on one, before it answers 503. */
+  readonly dbTimeoutMs: number;
+  /** Longest a request waits for a Redis answer before it answers 503. */
+  readonly redisTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -130,6 +139,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.SMS_PROVIDER === 'console' && e.NODE_ENV === 'production') {
     // The console provider prints codes; in production that would hand logins to whoever reads the logs.
     throw new ConfigError('SMS_PROVIDER=console is a development stand-in and refuses NODE_ENV=production');
+  }
+  if (e.DB_STATEMENT_TIMEOUT_MS >= e.DB_TIMEOUT_MS) {
+    // The server must stop a slow statement before the client gives up on the connection: a
+    // statement the server stopped leaves a usable connection, one the client gave up on is closed.
+    throw new ConfigError('DB_STATEMENT_TIMEOUT_MS must be less than DB_TIMEOUT_MS');
   }
   if (e.REDIS_URL && e.REDIS_CLUSTER_NODES) {
     throw new ConfigError('Set REDIS_URL or REDIS_CLUSTER_NODES, not both');
@@ -174,6 +188,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           }
         : undefined,
     shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
+    dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    dbTimeoutMs: e.DB_TIMEOUT_MS,
+    redisTimeoutMs: e.REDIS_TIMEOUT_MS,
   };
   return deepFreeze(config);
 }

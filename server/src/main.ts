@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildApp, createMetrics } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { openDatabase } from './db/database.js';
+import { openDatabase, requestLimitsOf } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
 import { openFileStorage } from './features/uploads/storage-driver.js';
 import { openKeyValueStore } from './kv/open-store.js';
@@ -15,14 +15,22 @@ const shutdownGraceMs = 10_000;
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config);
+  // Migrations get a connection of their own, without the time limits of request traffic: an
+  // index over a big table or a backfill may rightly run for minutes. Instances starting together
+  // all ask; the migrator's lock lets one apply and the rest find it done.
+  const migrations = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: 1 });
+  try {
+    const applied = await migrateToLatest(migrations.db);
+    log.info({ applied: applied.results?.map((result) => result.migrationName) ?? [] }, 'migrations');
+  } finally {
+    await migrations.close();
+  }
   const database = openDatabase({
     url: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.dbPoolSize,
+    limits: requestLimitsOf(config),
   });
-  // Instances starting together all ask; the migrator's lock lets one apply and the rest find it done.
-  const migrations = await migrateToLatest(database.db);
-  log.info({ applied: migrations.results?.map((result) => result.migrationName) ?? [] }, 'migrations');
 
   const kv = await openKeyValueStore(config);
 

@@ -16,6 +16,7 @@ import { BillingService } from './features/money/billing.service.js';
 import { MoneyService } from './features/money/money.service.js';
 import { ResumeService } from './features/resume/resume.service.js';
 import { FileReferences } from './features/uploads/file-references.js';
+import { UploadUrlSigner } from './features/uploads/signed-urls.js';
 import type { FileStorage } from './features/uploads/storage.js';
 import { UploadService } from './features/uploads/uploads.service.js';
 import { UserService } from './features/user/user.service.js';
@@ -52,8 +53,9 @@ export function createServices(deps: ServiceDeps) {
   );
   const passwords = new PasswordHasher();
   const fileRefs = new FileReferences(database.db);
+  const signer = new UploadUrlSigner(config.appSecret);
   const users = new UserService(database.db, clock);
-  const verifications = new VerificationService(database.db, clock, fileRefs);
+  const verifications = new VerificationService(database.db, clock, fileRefs, signer);
   const demands = new DemandService(database.db, clock, fileRefs, config.displayTimeZone);
   const money = new MoneyService(database.db, clock);
   return {
@@ -86,6 +88,7 @@ export function createServices(deps: ServiceDeps) {
       storage,
       limiter,
       clock,
+      signer,
       config.limits.anonUploadPerIpHour,
       telemetry,
     ),

@@ -18,6 +18,9 @@ describe('configuration from the environment', () => {
       limits: { smsPerIpHour: 30, loginFailPerIpHour: 50, anonUploadPerIpHour: 30 },
       trustProxy: false,
       displayTimeZone: 'Asia/Shanghai',
+      dbStatementTimeoutMs: 500,
+      dbTimeoutMs: 750,
+      redisTimeoutMs: 500,
     });
     expect(config.appSecret).toBe(readFileSync(path.join(dataDir, 'app-secret'), 'utf8'));
     expect(loadConfig({ DATA_DIR: dataDir }).appSecret).toBe(config.appSecret);
@@ -54,6 +57,14 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ ...secret, SMS_PROVIDER: 'webhook' })).toThrow(/SMS_WEBHOOK_URL/);
     expect(() => loadConfig({ ...secret, APP_SECRET: 'short' })).toThrow(/APP_SECRET/);
     expect(() => loadConfig({ ...secret, LIMIT_SMS_PER_IP_HOUR: '-1' })).toThrow(ConfigError);
+    // The server must stop a statement before the client gives up on its connection.
+    expect(() => loadConfig({ ...secret, DB_STATEMENT_TIMEOUT_MS: '750' })).toThrow(
+      /DB_STATEMENT_TIMEOUT_MS/,
+    );
+    expect(loadConfig({ ...secret, DB_STATEMENT_TIMEOUT_MS: '2000', DB_TIMEOUT_MS: '3000' })).toMatchObject({
+      dbStatementTimeoutMs: 2000,
+      dbTimeoutMs: 3000,
+    });
   });
 
   it('refuses the console SMS provider in production', () => {

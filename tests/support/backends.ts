@@ -50,11 +50,23 @@ export const testRedisUrl = process.env.TEST_REDIS_URL;
 /** The Redis Cluster the global setup started for this run (`redis-cluster://...`), or ''. */
 export const testRedisClusterUrl = inject('redisClusterUrl');
 
+/**
+ * Request traffic's time limits, as the service runs with them (tests/ops/outage.test.ts checks the
+ * defaults), but generous: a test machine shared by two workers and other engineers is slow, and a
+ * suite about money must not fail on a statement the limit stopped.
+ */
+const testRequestLimits = { statementTimeoutMs: 10_000, timeoutMs: 15_000 };
+
 /** MySQL and a Redis store on `redisUrl`: a single node or the cluster. */
 const mysqlAnd = (name: Backend['name'], redisUrl: string): Backend => ({
   name,
   async open() {
-    const database = openDatabase({ url: testDatabaseUrl, dataDir: tmpdir(), poolSize: 5 });
+    const database = openDatabase({
+      url: testDatabaseUrl,
+      dataDir: tmpdir(),
+      poolSize: 5,
+      limits: testRequestLimits,
+    });
     const kv = await openRedis(redisUrl);
     return {
       database,
@@ -67,9 +79,12 @@ const mysqlAnd = (name: Backend['name'], redisUrl: string): Backend => ({
   },
 });
 
-/** A Redis store under a key prefix of its own, so parallel test files never see each other's keys. */
-export async function openRedis(url: string): Promise<RedisStore> {
-  const store = new RedisStore({ url, keyPrefix: `test:${randomBytes(6).toString('hex')}:` });
+/**
+ * A Redis store under a key prefix of its own, so parallel test files never see each other's keys.
+ * Its command timeout is generous, like `testRequestLimits`, unless a test asks for the service's.
+ */
+export async function openRedis(url: string, timeoutMs = 5000): Promise<RedisStore> {
+  const store = new RedisStore({ url, keyPrefix: `test:${randomBytes(6).toString('hex')}:`, timeoutMs });
   await store.waitUntilReady(5000);
   return store;
 }

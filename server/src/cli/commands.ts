@@ -68,6 +68,30 @@ const reviewDemand: Command = {
 /** The CLI names the kinds as the legacy routes do; `geti` is the individual business. */
 const kindOfFlag = { person: 'person', company: 'company', geti: 'individualBusiness' } as const;
 
+const pendingVerifications: Command = {
+  usage:
+    '[--kind person|company|geti] [--page N]   print the review queue, oldest first, one JSON record a line; file URLs are signed for an hour',
+  options: { kind: { type: 'string' }, page: { type: 'string' } },
+  async run({ services, values }) {
+    const flags = parseFlags(
+      {
+        kind: z.enum(['person', 'company', 'geti']).optional(),
+        page: z.coerce.number().int().positive().default(1),
+      },
+      values,
+    );
+    const { items, total } = await services.verifications.pending({
+      ...(flags.kind ? { kind: kindOfFlag[flags.kind] } : {}),
+      page: flags.page,
+      perPage: 20,
+    });
+    // The identity documents' URLs are paths on the service, signed like the admin API's: open
+    // them on the service's address within the hour.
+    const lines = items.map((item) => JSON.stringify(item));
+    return [...lines, `${items.length} of ${total} pending (page ${flags.page})`].join('\n');
+  },
+};
+
 const reviewVerification: Command = {
   usage: '--user-id N --kind person|company|geti --approve|--reject [--reason T]   review a verification',
   options: {
@@ -129,4 +153,5 @@ export const commands: Record<string, Command> = {
   'review-demand': reviewDemand,
   credit,
   'review-verification': reviewVerification,
+  'pending-verifications': pendingVerifications,
 };

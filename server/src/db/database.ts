@@ -10,6 +10,7 @@ import {
   type Transaction,
 } from 'kysely';
 import { createPool } from 'mysql2';
+import { BoundedPool, maxQueuedQueries, poolErrorCodes, type RequestLimits } from './bounded-pool.js';
 import type { DatabaseSchema } from './schema.js';
 
 export type Db = Kysely<DatabaseSchema>;
@@ -39,10 +40,15 @@ export interface DatabaseOptions {
   readonly poolSize: number;
   /** Overrides the SQLite file; tests give each instance its own. */
   readonly sqliteFile?: string;
+  /**
+   * Time limits for serving requests (MySQL only). Absent for migrations, the admin CLI and imports,
+   * whose long statements are legitimate.
+   */
+  readonly limits?: RequestLimits;
 }
 
 export function openDatabase(options: DatabaseOptions): Database {
-  if (options.url) return openMysql(options.url, options.poolSize);
+  if (options.url) return openMysql(options.url, options.poolSize, options.limits);
   const file = options.sqliteFile ?? path.join(options.dataDir, 'app.db');
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
@@ -53,20 +59,23 @@ export function openDatabase(options: DatabaseOptions): Database {
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 
-function openMysql(url: string, poolSize: number): Database {
+function openMysql(url: string, poolSize: number, limits: RequestLimits | undefined): Database {
   const pool = createPool({
     uri: url,
     connectionLimit: poolSize,
     charset: 'utf8mb4',
     // Fail fast when MySQL is down instead of holding requests for the 10 s default.
-    connectTimeout: 2000,
+    connectTimeout: limits?.timeoutMs ?? 2000,
+    queueLimit: limits ? (limits.queueLimit ?? maxQueuedQueries) : 0,
     // Unix-millisecond and fen columns are BIGINT; they stay far below 2^53, so plain numbers are exact.
     supportBigNumbers: true,
     bigNumberStrings: false,
     timezone: 'Z',
     enableKeepAlive: true,
   });
-  const db = new Kysely<DatabaseSchema>({ dialect: new MysqlDialect({ pool }) });
+  const db = new Kysely<DatabaseSchema>({
+    dialect: new MysqlDialect({ pool: limits ? new BoundedPool(pool, limits) : pool }),
+  });
   // mysql2 keeps its counts in queues it does not type; read at scrape time, never per query.
   const queued = (field: string): number => {
     const queue: unknown = Reflect.get(pool, field);
@@ -81,6 +90,12 @@ function openMysql(url: string, poolSize: number): Database {
   return { db, dialect: 'mysql', poolStats, close: () => db.destroy() };
 }
 
+/** The limits `config` sets for request traffic. */
+export const requestLimitsOf = (config: {
+  dbStatementTimeoutMs: number;
+  dbTimeoutMs: number;
+}): RequestLimits => ({ statementTimeoutMs: config.dbStatementTimeoutMs, timeoutMs: config.dbTimeoutMs });
+
 const connectionErrorCodes = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -92,12 +107,22 @@ const connectionErrorCodes = new Set([
   'PROTOCOL_SEQUENCE_TIMEOUT',
   'ER_CON_COUNT_ERROR',
   'ER_SERVER_SHUTDOWN',
+  ...Object.values(poolErrorCodes),
 ]);
 
-/** True when an error means "the database cannot be reached", as opposed to a bad query. */
+/** The server stopped a statement at its time limit: MariaDB's ER_STATEMENT_TIMEOUT, MySQL's ER_QUERY_TIMEOUT. */
+const statementTimeoutErrnos = new Set([1969, 3024]);
+
+/**
+ * True when an error means "the database cannot answer now" (unreachable, or not within the
+ * request's time limits), as opposed to a bad query: the request answers 503.
+ */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && connectionErrorCodes.has(code);
+  const { code, errno } = (error as { code?: unknown; errno?: unknown } | null) ?? {};
+  return (
+    (typeof code === 'string' && connectionErrorCodes.has(code)) ||
+    (typeof errno === 'number' && statementTimeoutErrnos.has(errno))
+  );
 }
 
 /** True when an insert lost to a unique key, e.g. two sign-ups of one phone at the same moment. */

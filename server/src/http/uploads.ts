@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, httpStatusOf, toAppError } from '../errors.js';
 import { authenticate } from '../features/auth/authenticate.js';
+import type { UrlSignature } from '../features/uploads/signed-urls.js';
 import { isStorageKey } from '../features/uploads/storage.js';
 import type { UploadedFile, UploadedFileJson } from '../features/uploads/uploads.schemas.js';
 import { bearerCredentials, type Context, type Credentials } from '../trpc/context.js';
@@ -45,9 +46,10 @@ export async function uploadsHttp(app: FastifyInstance, options: UploadsHttpOpti
 
   app.get('/uploads/*', async (req, reply) => {
     const key = (req.params as { '*': string })['*'];
-    // Unknown files answer like unknown URLs (the envelope, from the app's not-found handler).
+    // Unknown files answer like unknown URLs (the envelope, from the app's not-found handler); so do
+    // private ones without a valid signature (unsigned, badly signed, expired): no byte of the file.
     if (!isStorageKey(key)) return reply.callNotFound();
-    const opened = await options.createContext(req, {}).services.uploads.open(key);
+    const opened = await options.createContext(req, {}).services.uploads.open(key, req.query as UrlSignature);
     if (!opened) return reply.callNotFound();
     const { file, body, size } = opened;
     return (
@@ -58,7 +60,13 @@ export async function uploadsHttp(app: FastifyInstance, options: UploadsHttpOpti
         .header('x-content-type-options', 'nosniff')
         // Even if a browser were talked into rendering a stored file, it could run nothing.
         .header('content-security-policy', "default-src 'none'; sandbox")
-        .header('cache-control', 'private, max-age=31536000, immutable')
+        .header(
+          'cache-control',
+          opened.private
+            ? // The URL stops working when it expires; no shared cache keeps an identity document.
+              `private, max-age=${opened.maxAgeS}`
+            : `private, max-age=${opened.maxAgeS}, immutable`,
+        )
         .send(body)
     );
   });

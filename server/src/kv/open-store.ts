@@ -10,9 +10,11 @@ const readyTimeoutMs = 10_000;
  * The configured store: Redis when REDIS_URL is set, resolved once connected so a starting
  * process does not answer its first requests with 503; else the in-process store.
  */
-export async function openKeyValueStore(config: Pick<Config, 'redisUrl'>): Promise<KeyValueStore> {
+export async function openKeyValueStore(
+  config: Pick<Config, 'redisUrl' | 'redisTimeoutMs'>,
+): Promise<KeyValueStore> {
   if (!config.redisUrl) return new MemoryStore();
-  const redis = new RedisStore({ url: config.redisUrl });
+  const redis = new RedisStore({ url: config.redisUrl, timeoutMs: config.redisTimeoutMs });
   try {
     await redis.waitUntilReady(readyTimeoutMs);
   } catch (error) {

@@ -27,7 +27,34 @@ export interface RedisStoreOptions {
   readonly keyPrefix?: string;
   /** Sends the commands issued in one event-loop tick as one pipeline (ioredis auto-pipelining). */
   readonly autoPipelining?: boolean;
+  /** Longest a command waits for its answer (config `REDIS_TIMEOUT_MS`). */
+  readonly timeoutMs?: number;
 }
+
+/**
+ * ioredis settings that bound every wait of a request on Redis by `timeoutMs`, also when Redis
+ * accepts connections but never answers (a network partition), and heal by themselves. Per
+ * connection (a single node's, or each cluster node's):
+ * - `commandTimeout`: a command written to a connection that does not answer fails in time;
+ * - `socketTimeout`: a connection that owes answers and stays silent that long is closed (and
+ *   reconnected), so later commands are not written behind the unanswered ones on a dead socket;
+ *   the ready check of a new connection is bounded by it too;
+ * - `maxRetriesPerRequest: 0`: a command whose connection closed fails at once, rather than being
+ *   sent again after the reconnect, when its request has long answered 503.
+ * Besides: no offline queue (while not connected a command fails at once instead of waiting for a
+ * reconnect that may never come), and reconnect attempts at most `timeoutMs` apart, so the service
+ * is back within about that long after Redis is.
+ */
+function perConnectionOptions(timeoutMs: number) {
+  return {
+    commandTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+  } satisfies RedisOptions;
+}
+
+const retryAtMost = (timeoutMs: number) => (attempt: number) => Math.min(attempt * 50, timeoutMs);
 
 export class RedisStore implements KeyValueStore {
   private readonly redis: ScriptedRedis;
@@ -36,15 +63,10 @@ export class RedisStore implements KeyValueStore {
 
   constructor(options: RedisStoreOptions) {
     const target = parseRedisTarget(options.url);
-    // Fail fast while Redis is down: no offline queue that would hold requests without bound,
-    // and a per-command timeout for a server that accepts connections but stops answering.
-    const perConnection = {
-      commandTimeout: 1000,
-      connectTimeout: 2000,
-      maxRetriesPerRequest: 1,
-    } satisfies RedisOptions;
-    // Keep reconnecting forever, at most every 2 s, so the service heals by itself.
-    const retry = (attempt: number) => Math.min(attempt * 100, 2000);
+    // Fail fast while Redis is down or silent, and heal by itself (see perConnectionOptions).
+    const timeoutMs = options.timeoutMs ?? 500;
+    const perConnection = perConnectionOptions(timeoutMs);
+    const retry = retryAtMost(timeoutMs);
     let redis: Redis | Cluster;
     if (target.kind === 'single') {
       redis = new Redis(target.url, {

@@ -10,6 +10,7 @@ import { openDatabase } from '../../../server/src/db/database.js';
 import { migrateToLatest } from '../../../server/src/db/migrator.js';
 import { VerificationService } from '../../../server/src/features/account/verification.service.js';
 import { FileReferences } from '../../../server/src/features/uploads/file-references.js';
+import { UploadUrlSigner } from '../../../server/src/features/uploads/signed-urls.js';
 import { findUserById, insertUser } from '../../../server/src/features/user/user.repository.js';
 import { runAdmin } from '../../support/admin-cli.js';
 import { backends } from '../../support/backends.js';
@@ -144,6 +145,7 @@ describe('review-verification through npm run admin', () => {
         database.db,
         systemClock,
         new FileReferences(database.db),
+        new UploadUrlSigner('x'.repeat(40)),
       );
       await verifications.submitPerson(userId, { name: '钱七', idNumber: idNumber() });
 

@@ -3,6 +3,7 @@ import { checkFields } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { encodings } from '../../support/legacy-client.js';
 import { samplePdf } from '../../support/sample-files.js';
+import { signedUrls } from '../../support/signed-urls.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 import { postFile } from '../../support/upload-client.js';
 import { idNumber, info, loginBySms, post, uploadImage, withWrongCheck } from './account-fixtures.js';
@@ -59,8 +60,8 @@ describe.each(backends)('verification submissions over /user/info/* ($name)', (b
         time: expect.stringMatching(legacyTime),
         name: '张三',
         code: code.toUpperCase(),
-        pic: front.url,
-        picf: back.url,
+        pic: signedUrls(front.url),
+        picf: signedUrls(back.url),
         job: 'IT互联网',
         jobname: 'JAVA工程师',
         jtype: '兼职',
@@ -70,15 +71,15 @@ describe.each(backends)('verification submissions over /user/info/* ($name)', (b
         jobaddress: '南山区科技园',
         money: 350.5,
         des: '五年经验\n擅长后端',
-        fileone: `${front.url},${cv.url}`,
+        fileone: signedUrls(front.url, cv.url),
         filetow: '',
       };
       expect(answer.body.data).toEqual(person);
       expect(await info(t, session)).toMatchObject({
         name: '张三',
         code: code.toUpperCase(),
-        pic: front.url,
-        picf: back.url,
+        pic: signedUrls(front.url),
+        picf: signedUrls(back.url),
         userstate: '未认证',
         person,
         company: null,
@@ -126,15 +127,15 @@ describe.each(backends)('verification submissions over /user/info/* ($name)', (b
         time: expect.stringMatching(legacyTime),
         name: '深圳某某科技有限公司',
         type: '软件和信息技术服务业',
-        pic: license.url,
+        pic: signedUrls(license.url),
         pro: '广东省',
         city: '深圳市',
         address: '南山区科技园1号',
         addressdtail: '南山区科技园1号',
         year: '5',
         faren_name: '李四',
-        faren_z: front.url,
-        faren_f: back.url,
+        faren_z: signedUrls(front.url),
+        faren_f: signedUrls(back.url),
       };
       expect(answer.body).toEqual({ res: 1, err: '', data: company });
       expect((await info(t, session)).company).toEqual(company);

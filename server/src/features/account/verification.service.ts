@@ -5,6 +5,9 @@ import { AppError } from '../../errors.js';
 import { pageResult } from '../../fields.js';
 import { reviewCodes } from '../../review-states.js';
 import type { FileReferences } from '../uploads/file-references.js';
+import type { UploadUrlSigner } from '../uploads/signed-urls.js';
+import { keyOfUrl } from '../uploads/storage.js';
+import { markUploadsPrivate } from '../uploads/uploads.repository.js';
 import type { FileRef } from '../uploads/uploads.schemas.js';
 import { phonesOf, setVerified } from '../user/user.repository.js';
 import type {
@@ -48,6 +51,14 @@ import {
 } from './verification.rows.js';
 
 /**
+ * The file fields of the records. The uploads they name (ID cards, business licences, the legal
+ * representative's ID) are private: served only through the signed, expiring URLs that reads of
+ * the record hand to its owner and to admins. (The individual-business record names no files.)
+ */
+const personFiles = ['idCardFront', 'idCardBack', 'attachmentOne', 'attachmentTwo'] as const;
+const companyFiles = ['license', 'legalRepIdFront', 'legalRepIdBack'] as const;
+
+/**
  * Person, company and individual-business verification: the owner submits (and resubmits, which
  * puts the record back to review), an admin approves or rejects, and the user's verified flag
  * follows. Every method is scoped to the user id the caller was authenticated as.
@@ -57,6 +68,7 @@ export class VerificationService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly fileRefs: FileReferences,
+    private readonly signer: UploadUrlSigner,
   ) {}
 
   async mine(userId: number): Promise<MyVerifications> {
@@ -85,6 +97,7 @@ export class VerificationService {
       const keepReview =
         before !== undefined && before.status !== 'rejected' && !reviewedPersonFieldsChanged(before, merged);
       await savePerson(tx, userId, personColumns(merged), now, current !== undefined, keepReview);
+      await markUploadsPrivate(tx, userId, storageKeys(files));
       await refreshUserState(tx, userId, now);
     });
     return this.one(this.persons([userId]), userId);
@@ -99,6 +112,7 @@ export class VerificationService {
       const merged = { ...(current ? companyOfRow(current) : emptyCompany), ...given(plain), ...files };
       requireFilled(merged, ['name']);
       await saveCompany(tx, userId, companyColumns(merged), now, current !== undefined);
+      await markUploadsPrivate(tx, userId, storageKeys(files));
       await refreshUserState(tx, userId, now);
     });
     return this.one(this.companies([userId]), userId);
@@ -190,12 +204,20 @@ export class VerificationService {
 
   private async persons(userIds: readonly number[]) {
     const rows = await findPersonRows(this.db, userIds);
-    return new Map(rows.map((row) => [row.user_id, personOfRow(row)]));
+    return new Map(rows.map((row) => [row.user_id, this.signed(personOfRow(row), personFiles)]));
   }
 
   private async companies(userIds: readonly number[]) {
     const rows = await findCompanyRows(this.db, userIds);
-    return new Map(rows.map((row) => [row.user_id, companyOfRow(row)]));
+    return new Map(rows.map((row) => [row.user_id, this.signed(companyOfRow(row), companyFiles)]));
+  }
+
+  /** The record with its file URLs signed: every read of a record is its owner's or an admin's. */
+  private signed<T extends Record<F, string[]>, F extends keyof T>(record: T, fields: readonly F[]): T {
+    const now = this.clock.now();
+    const copy = { ...record };
+    for (const field of fields) copy[field] = record[field].map((url) => this.signer.sign(url, now)) as T[F];
+    return copy;
   }
 
   private async individualBusinesses(userIds: readonly number[]) {
@@ -229,6 +251,13 @@ async function refreshUserState(tx: Tx, userId: number, now: number): Promise<bo
   const verified = await hasApprovedVerification(tx, userId);
   await setVerified(tx, userId, verified, now);
   return verified;
+}
+
+/** The storage keys of the resolved (canonical) upload URLs of a submission's file fields. */
+function storageKeys(files: Partial<Record<string, string[]>>): string[] {
+  return Object.values(files)
+    .flatMap((urls) => urls ?? [])
+    .flatMap((url) => keyOfUrl(url) ?? []);
 }
 
 /** The fields a submission names (zod leaves absent optional fields undefined). */

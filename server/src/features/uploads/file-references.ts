@@ -5,8 +5,8 @@ import { findUploadsByIds, findUploadsByKeys, type UploadRow } from './uploads.r
 import type { FileRef } from './uploads.schemas.js';
 
 /**
- * Turns what a client put in a file field (upload ids, or the URLs uploads answered) into the
- * canonical URLs features store. Anything that is not an upload of this service, or is another
+ * Turns what a client put in a file field (upload ids, or the URLs uploads answered, signed or
+ * not) into the canonical URLs features store. Anything that is not an upload of this service, or is another
  * user's upload, is refused: a field can never point at a foreign server or someone else's file.
  * Anonymous uploads (e.g. made before logging in) may be used by anyone who knows them.
  */
@@ -28,8 +28,9 @@ export class FileReferences {
       findUploadsByIds(this.db, ids),
       findUploadsByKeys(this.db, keys),
     ]);
+    // A private upload (an identity document) is only ever its owner's to name.
     const usable = (row: UploadRow | undefined): row is UploadRow =>
-      row !== undefined && (row.user_id === null || row.user_id === userId);
+      row !== undefined && (row.user_id === userId || (row.user_id === null && !row.private));
 
     const urls: string[] = [];
     for (const ref of refs) {

@@ -31,7 +31,10 @@ export function newStorageKey(now: number, ext: string, random: string): string 
 /** The path a stored upload is served at (CONTRACT.md §5: `url` is a path on this service). */
 export const urlOfKey = (key: string): string => `/uploads/${key}`;
 
-/** The storage key of one of our upload URLs (path or absolute URL), or undefined. */
+/**
+ * The storage key of one of our upload URLs (path or absolute URL), or undefined. A query or
+ * fragment is ignored: a signed URL (`?exp=...&sig=...`) names the same upload.
+ */
 export function keyOfUrl(reference: string): string | undefined {
   let path = reference.trim();
   if (/^https?:\/\//i.test(path)) {
@@ -40,6 +43,8 @@ export function keyOfUrl(reference: string): string | undefined {
     } catch {
       return undefined;
     }
+  } else {
+    path = path.split(/[?#]/, 1)[0] ?? '';
   }
   const key = path.startsWith('/uploads/') ? path.slice('/uploads/'.length) : undefined;
   return key !== undefined && isStorageKey(key) ? key : undefined;

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/database.js';
+import type { Db, Tx } from '../../db/database.js';
 
 const uploadColumns = [
   'id',
@@ -8,6 +8,7 @@ const uploadColumns = [
   'mime',
   'size',
   'created_at',
+  'private',
 ] as const;
 
 export type UploadRow = NonNullable<Awaited<ReturnType<typeof findUploadByKey>>>;
@@ -49,4 +50,21 @@ export function findUploadsByIds(db: Db, ids: readonly number[]) {
 export function findUploadsByKeys(db: Db, keys: readonly string[]) {
   if (keys.length === 0) return Promise.resolve([]);
   return db.selectFrom('uploads').select(uploadColumns).where('storage_key', 'in', keys).execute();
+}
+
+/**
+ * Makes uploads private (a verification record names them). An anonymous one becomes the user's,
+ * so that from now on only they can name it in a record (FileReferences checks the owner).
+ */
+export async function markUploadsPrivate(
+  db: Db | Tx,
+  userId: number,
+  keys: readonly string[],
+): Promise<void> {
+  if (keys.length === 0) return;
+  await db
+    .updateTable('uploads')
+    .set((eb) => ({ private: 1, user_id: eb.fn.coalesce('user_id', eb.val(userId)) }))
+    .where('storage_key', 'in', keys)
+    .execute();
 }

@@ -14,6 +14,7 @@ import {
   sniffBytes,
 } from './file-types.js';
 import { ChunkReader, type IncomingStream } from './incoming-file.js';
+import type { UploadUrlSigner, UrlSignature } from './signed-urls.js';
 import { type FileStorage, newStorageKey, urlOfKey } from './storage.js';
 import { findUploadByKey, insertUpload, type UploadRow } from './uploads.repository.js';
 import type { UploadedFile } from './uploads.schemas.js';
@@ -39,6 +40,7 @@ export class UploadService {
     private readonly storage: FileStorage,
     private readonly limiter: RateLimiter,
     private readonly clock: Clock,
+    private readonly signer: UploadUrlSigner,
     anonUploadPerIpHour: number,
     private readonly telemetry: Telemetry,
   ) {
@@ -123,14 +125,34 @@ export class UploadService {
     await this.storage.delete(file.key);
   }
 
-  /** A recorded upload and its bytes, for serving; null for anything not recorded. */
-  async open(key: string) {
+  /**
+   * A recorded upload and its bytes, for serving; null for anything not recorded, and for a private
+   * upload unless `signature` is valid (decided before any byte is read from storage). `maxAgeS`
+   * is how long the answer may be cached: until the signature expires, for a private upload.
+   */
+  async open(key: string, signature: UrlSignature) {
     const row = await findUploadByKey(this.db, key);
     if (!row) return null;
+    let maxAgeS = publicMaxAgeS;
+    if (row.private) {
+      maxAgeS = this.signer.remainingSeconds(key, signature, this.clock.now());
+      if (maxAgeS === 0) return null;
+    }
     const stored = await this.storage.get(key);
-    return stored ? { file: toUploadedFile(row), body: stored.body, size: stored.size } : null;
+    return stored
+      ? {
+          file: toUploadedFile(row),
+          body: stored.body,
+          size: stored.size,
+          private: Boolean(row.private),
+          maxAgeS,
+        }
+      : null;
   }
 }
+
+/** A public upload never changes under its URL: a year. */
+const publicMaxAgeS = 365 * 24 * 60 * 60;
 
 export function toUploadedFile(row: UploadRow): UploadedFile {
   return {

@@ -13,4 +13,6 @@ export interface UploadsTable {
   mime: string;
   size: number;
   created_at: number;
+  /** 1 once a verification record names it: served only through signed, expiring URLs. */
+  private: Generated<number>;
 }
