@@ -1,13 +1,20 @@
+import { Migrator } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, createClient } from '../../../client-sdk/index.js';
+import * as privateUploadsMigration from '../../../migrations/20261213000000_private_uploads.js';
+import { systemClock } from '../../../server/src/clock.js';
+import { VerificationService } from '../../../server/src/features/account/verification.service.js';
+import { FileReferences } from '../../../server/src/features/uploads/file-references.js';
+import { UploadUrlSigner } from '../../../server/src/features/uploads/signed-urls.js';
+import { insertUser } from '../../../server/src/features/user/user.repository.js';
 import { runAdmin } from '../../support/admin-cli.js';
 import { adminSession, checkFields, loginBySms } from '../../support/auth-flow.js';
-import { backends } from '../../support/backends.js';
+import { backends, openPrivateDatabase } from '../../support/backends.js';
 import { legacyPost } from '../../support/legacy-client.js';
 import { approveDemand, postDemand, uploadFile } from '../../support/marketplace-flow.js';
 import { samplePdf, samplePng } from '../../support/sample-files.js';
 import { signedUrls } from '../../support/signed-urls.js';
-import { startTestApp, type TestApp } from '../../support/test-app.js';
+import { randomPhone, startTestApp, type TestApp } from '../../support/test-app.js';
 import { postFile } from '../../support/upload-client.js';
 import { idNumber } from '../account/account-fixtures.js';
 
@@ -209,5 +216,83 @@ describe.each(backends)('private files: identity and company documents ($name)',
     const later = await personOf(owner);
     expect(later.pic).not.toBe(person.pic);
     expect((await get(later.pic)).statusCode).toBe(200);
+  });
+});
+
+describe.each(backends)('the private-uploads migration ($name)', (backend) => {
+  it('marks the uploads existing records name as private, and gives anonymous ones to the record owner', async () => {
+    const { database, close } = await openPrivateDatabase(backend);
+    try {
+      const db = database.db;
+      const now = Date.now();
+      const key = (n: number) => `2026/12/01/${String(n).padStart(22, 'k')}.png`;
+      const upload = (n: number, userId: number | null) => ({
+        user_id: userId,
+        storage_key: key(n),
+        original_name: `${n}.png`,
+        mime: 'image/png',
+        size: 1,
+        created_at: now,
+      });
+      const person = await insertUser(db, { phone: randomPhone(), usertype: 1, now });
+      const company = await insertUser(db, { phone: randomPhone(), usertype: 2, now });
+      await db
+        .insertInto('uploads')
+        .values([
+          upload(1, person),
+          upload(2, null),
+          upload(3, company),
+          upload(4, company),
+          upload(5, person),
+        ])
+        .execute();
+      const verifications = new VerificationService(
+        db,
+        systemClock,
+        new FileReferences(db),
+        new UploadUrlSigner('x'.repeat(40)),
+      );
+      await verifications.submitPerson(person, {
+        name: '甲',
+        idNumber: idNumber(),
+        idCardFront: [`/uploads/${key(1)}`],
+      });
+      await verifications.submitCompany(company, {
+        name: '乙',
+        license: [`/uploads/${key(3)}`],
+        legalRepIdFront: [`/uploads/${key(4)}`],
+      });
+      // Records from before the column: the service marked these on submission, the migration must
+      // find them again, and one more that names an anonymous upload.
+      // Back to before the column, then `up` by a migrator of its own (beside the service's table).
+      const migrator = new Migrator({
+        db,
+        provider: { getMigrations: async () => ({ private_uploads: privateUploadsMigration }) },
+        migrationTableName: 'test_private_uploads_migration',
+        migrationLockTableName: 'test_private_uploads_migration_lock',
+      });
+      await db.schema.alterTable('uploads').dropColumn('private').execute();
+      await db
+        .updateTable('person_verifications')
+        .set({ id_back: `/uploads/${key(2)}` })
+        .where('user_id', '=', person)
+        .execute();
+
+      expect((await migrator.migrateUp()).error).toBeUndefined();
+      const rows = await db
+        .selectFrom('uploads')
+        .select(['storage_key', 'user_id', 'private'])
+        .orderBy('id')
+        .execute();
+      expect(rows.map((r) => [r.storage_key, r.user_id, Number(r.private)])).toEqual([
+        [key(1), person, 1],
+        [key(2), person, 1],
+        [key(3), company, 1],
+        [key(4), company, 1],
+        [key(5), person, 0],
+      ]);
+    } finally {
+      await close();
+    }
   });
 });
