@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
@@ -13,6 +12,7 @@ import { AppError, httpStatusOf, toAppError } from './errors.js';
 import type { AuthUser } from './features/auth/authenticate.js';
 import type { FileStorage } from './features/uploads/storage.js';
 import { openFileStorage } from './features/uploads/storage-driver.js';
+import { addVaryOrigin, everyAnswerHeaders, requestIdOf } from './http/headers.js';
 import { uploadsHttp } from './http/uploads.js';
 import type { KeyValueStore } from './kv/store.js';
 import { registerLegacyBodyParsers } from './legacy/body.js';
@@ -74,8 +74,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
           ? config.trustProxy
           : [...config.trustProxy],
     bodyLimit: bodyLimitBytes,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // Read by requestIdOf, which keeps a client's id only when it is short and plain.
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     logController: new AccessLog(),
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 5000 },
   });
@@ -103,12 +104,15 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.addHook('preClose', async () => {
     closing = true;
   });
+  const corsByOrigin = config.corsOrigin !== '*';
   // A callback hook, not an async one: it runs on every answer, and a promise each is measurable.
   app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('x-request-id', req.id);
+    if (corsByOrigin) addVaryOrigin(reply, payload);
     if (closing) reply.header('connection', 'close');
     done(null, payload);
   });
+  app.addHook('onRequest', everyAnswerHeaders);
 
   await app.register(cors, {
     origin: config.corsOrigin === '*' ? '*' : config.corsOrigin.split(',').map((o) => o.trim()),

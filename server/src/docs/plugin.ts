@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { docsPageHeaders } from '../http/headers.js';
 import { openApiDocument } from './openapi.js';
 
 export interface DocsPluginOptions {
@@ -14,6 +15,8 @@ export interface DocsPluginOptions {
  */
 export async function docsPlugin(app: FastifyInstance, options: DocsPluginOptions): Promise<void> {
   const document = () => openApiDocument(options.timeZone);
+  // This plugin's routes only: the page's Content-Security-Policy, under which Swagger UI works.
+  app.addHook('onRequest', docsPageHeaders);
 
   // swagger-ui reads its document from @fastify/swagger; in static mode with a stand-in, and the
   // real one handed over per request, it stays lazy. Both stay inside this plugin's scope.

@@ -57,9 +57,8 @@ export async function uploadsHttp(app: FastifyInstance, options: UploadsHttpOpti
         .header('content-type', file.mime)
         .header('content-length', size)
         .header('content-disposition', dispositionOf(file))
-        .header('x-content-type-options', 'nosniff')
         // Even if a browser were talked into rendering a stored file, it could run nothing.
-        .header('content-security-policy', "default-src 'none'; sandbox")
+        .header('content-security-policy', "default-src 'none'; frame-ancestors 'none'; sandbox")
         .header(
           'cache-control',
           opened.private
@@ -72,10 +71,18 @@ export async function uploadsHttp(app: FastifyInstance, options: UploadsHttpOpti
   });
 }
 
-/** Images show inline; everything else downloads, under its original name. */
+/**
+ * Images show inline; everything else downloads, under its original name with the extension of
+ * the type its bytes showed: `x.html` that is a PDF downloads as `x.pdf`, never as a page.
+ */
 function dispositionOf(file: UploadedFile): string {
   if (file.mime.startsWith('image/')) return 'inline';
-  const name = file.originalName || file.url.slice(file.url.lastIndexOf('/') + 1);
+  const storedName = file.url.slice(file.url.lastIndexOf('/') + 1);
+  const ext = storedName.slice(storedName.lastIndexOf('.') + 1);
+  const original = file.originalName || storedName;
+  const dot = original.lastIndexOf('.');
+  const stem = dot > 0 ? original.slice(0, dot) : original;
+  const name = original.slice(dot + 1).toLowerCase() === ext && dot > 0 ? original : `${stem}.${ext}`;
   const ascii = name.replace(/[^A-Za-z0-9._-]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }

@@ -20,6 +20,11 @@ const submission =
   'Creates or updates the record: an absent field keeps its value, an empty one clears it. Answers the ' +
   'stored record.';
 
+const privateFiles =
+  'The uploads a verification record names are private: the record shows them as signed URLs ' +
+  '(`/uploads/<key>?exp=<unix>&sig=<…>`), valid for about an hour and usable in `<img src>` as they are; ' +
+  'the plain URL answers 404. Fields take the URLs back signed or not.';
+
 /** `/user/info/*`: the account page, profile edits and the three verifications (CONTRACT.md §5). */
 export const accountRoutes: LegacyRoute[] = [
   legacyRoute({
@@ -27,7 +32,8 @@ export const accountRoutes: LegacyRoute[] = [
     summary: { zh: '用户基本信息查询', en: 'My account' },
     description:
       'The user (`usertype`, `userstate` labels), the wallet `balance` in yuan, `name, code, pic, picf` of the ' +
-      'person record, and the `person`, `company` and `geti` records (or null) with their `state` labels.',
+      'person record, and the `person`, `company` and `geti` records (or null) with their `state` labels. ' +
+      privateFiles,
     auth: 'session',
     fields: {},
     procedure: 'account.overview',
@@ -59,7 +65,8 @@ export const accountRoutes: LegacyRoute[] = [
     description:
       `Identity (ID card) and the work profile a person offers. ${submission} A change of the identity ` +
       '(`name`, `code`, `pic`, `picf`) puts the record back to 未审核 and the user to 未认证; the work ' +
-      'profile alone just saves (the resume wizard re-sends the identity unchanged with it).',
+      'profile alone just saves (the resume wizard re-sends the identity unchanged with it). ' +
+      privateFiles,
     auth: 'session',
     fields: personFields,
     procedure: 'account.submitPersonVerification',
@@ -87,7 +94,7 @@ export const accountRoutes: LegacyRoute[] = [
   legacyRoute({
     path: '/user/info/company',
     summary: { zh: '企业用户认证', en: 'Submit company verification' },
-    description: `${submission} Any submission puts the record back to 未审核.`,
+    description: `${submission} Any submission puts the record back to 未审核. ${privateFiles}`,
     auth: 'session',
     fields: companyFields,
     procedure: 'account.submitCompanyVerification',

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import helmet, { type HelmetOptions } from 'helmet';
+import vary from 'vary';
+
+/*
+ * Security headers come from helmet. Not through @fastify/helmet: that plugin calls
+ * `helmet(options)` again on every request (building each header's value anew) and adds an async
+ * hook per request; here each middleware is built once, at start, and a request only sets the
+ * precomputed header values.
+ */
+
+/** Headers every answer carries that matter whatever the answer is (JSON, a file, an error). */
+const everyAnswer: HelmetOptions = {
+  // Nothing this service answers is meant to be rendered as a page, framed, or to load anything.
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+  },
+  xFrameOptions: { action: 'deny' },
+  xContentTypeOptions: true,
+  referrerPolicy: { policy: 'no-referrer' },
+  // Uploads are shown by the apps' own pages (another origin) in <img> tags.
+  crossOriginResourcePolicy: { policy: 'cross-origin' },
+  // Whoever terminates TLS (the proxy) decides HSTS; the rest only matter for HTML pages (/docs).
+  strictTransportSecurity: false,
+  crossOriginOpenerPolicy: false,
+  originAgentCluster: false,
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xPermittedCrossDomainPolicies: false,
+  xPoweredBy: false,
+  xXssProtection: false,
+};
+
+/**
+ * The API reference is the one HTML page: Swagger UI, served from the installed package (no
+ * CDN, no inline script), may load its own scripts, styles, fonts and images and call this
+ * service, nothing else; and it gets helmet's other headers for pages.
+ */
+const docsPage: HelmetOptions = {
+  ...everyAnswer,
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      baseUri: ["'self'"],
+      connectSrc: ["'self'"],
+      fontSrc: ["'self'", 'data:'],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      imgSrc: ["'self'", 'data:'],
+      objectSrc: ["'none'"],
+      scriptSrc: ["'self'"],
+      scriptSrcAttr: ["'none'"],
+      styleSrc: ["'self'"],
+    },
+  },
+  crossOriginResourcePolicy: { policy: 'same-origin' },
+  crossOriginOpenerPolicy: { policy: 'same-origin' },
+  originAgentCluster: true,
+  xDnsPrefetchControl: { allow: false },
+  xPermittedCrossDomainPolicies: { permittedPolicies: 'none' },
+};
+
+type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+const nothing = () => {};
+
+/** helmet 8 sets its headers synchronously and throws (rather than passes on) its errors. */
+const asHook =
+  (middleware: Middleware) => (req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    middleware(req.raw, reply.raw, nothing);
+    done();
+  };
+
+/** onRequest hook: the headers of every answer. */
+export const everyAnswerHeaders = asHook(helmet(everyAnswer));
+/** onRequest hook for the routes of /docs: the page's own policy (replaces the one above). */
+export const docsPageHeaders = asHook(helmet(docsPage));
+
+/** A request id a client may choose: short and plain, so it can go into logs and headers as it is. */
+const plainRequestId = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** The client's `X-Request-Id` when it is plain, else a fresh one (never a 3,000-character echo). */
+export function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && plainRequestId.test(given) ? given : randomUUID();
+}
+
+/**
+ * With a list of allowed origins, every answer depends on the request's Origin, and caches must
+ * know it. @fastify/cors says so, but an answer with a `Vary` of its own replaces it: tRPC's
+ * adapter sends a web `Response` with `vary: trpc-accept, accept`, whose headers Fastify copies
+ * over the reply's after the onSend hooks. For an onSend hook: Origin goes where it will stay.
+ */
+export function addVaryOrigin(reply: FastifyReply, payload: unknown): void {
+  if (payload instanceof Response) {
+    const current = payload.headers.get('vary');
+    if (current !== null) payload.headers.set('vary', vary.append(current, 'Origin'));
+  }
+  const current = reply.getHeader('vary');
+  const updated = vary.append(typeof current === 'string' ? current : '', 'Origin');
+  if (updated !== current) reply.header('vary', updated);
+}
