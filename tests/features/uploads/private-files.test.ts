@@ -83,6 +83,29 @@ describe.each(backends)('private files: identity and company documents ($name)',
     }
   });
 
+  it('keeps an approved identity when the wizard re-sends the signed URLs it read', async () => {
+    const owner = await loginBySms(t, undefined, 1);
+    const frontUrl = await uploadFile(t, owner, samplePng(35, 9), 'front.png');
+    const backUrl = await uploadFile(t, owner, samplePng(36, 9), 'back.png');
+    const code = idNumber();
+    await post(owner, '/user/info/person', { name: '李雷', code, pic: frontUrl, picf: backUrl });
+    await admin.account.reviewVerification.mutate({
+      userId: owner.userId,
+      kind: 'person',
+      decision: 'approve',
+    });
+    const read = (await personOf(owner)).person;
+    expect(read.pic).toEqual(signedUrls(frontUrl));
+    const again = await post(owner, '/user/info/person', {
+      name: '李雷',
+      code,
+      pic: read.pic,
+      picf: read.picf,
+      money: '300',
+    });
+    expect(again.body.data).toMatchObject({ state: '通过', money: 300, pic: signedUrls(frontUrl) });
+  });
+
   it('makes an anonymous upload the owner’s once a record names it', async () => {
     const owner = await loginBySms(t, undefined, 1);
     const anonymous = await postFile(t.app, '/index/api/file_upload', {
