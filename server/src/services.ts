@@ -6,6 +6,7 @@ import { ProfileService } from './features/account/profile.service.js';
 import { VerificationService } from './features/account/verification.service.js';
 import { ApplicationService } from './features/applications/application.service.js';
 import { AuthService } from './features/auth/auth.service.js';
+import { ImportedSessions } from './features/auth/imported-sessions.js';
 import { PasswordHasher } from './features/auth/passwords.js';
 import { Sessions } from './features/auth/sessions.js';
 import { SmsCodes } from './features/auth/sms-codes.js';
@@ -40,7 +41,7 @@ export interface ServiceDeps {
 export function createServices(deps: ServiceDeps) {
   const { config, database, kv, sms, storage, clock, log, telemetry } = deps;
   const limiter = new RateLimiter(kv, clock);
-  const sessions = new Sessions(kv, clock, config.appSecret);
+  const sessions = new Sessions(kv, clock, config.appSecret, new ImportedSessions(database.db));
   const smsCodes = new SmsCodes(
     kv,
     limiter,

@@ -27,7 +27,8 @@ export async function runAdmin(t: TestApp, name: string, values: Record<string, 
     telemetry: noTelemetry,
   });
   try {
-    return await command.run({ config: t.config, database: t.stores.database, services, values });
+    const outcome = await command.run({ config: t.config, database: t.stores.database, services, values });
+    return typeof outcome === 'string' ? outcome : outcome.message;
   } finally {
     await storage.close();
   }

@@ -30,7 +30,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const { values } = parseArgs({ args: rest, options: command.options, strict: true });
   const config = loadConfig();
-  const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
+  // Four connections: the legacy import writes two batches at once beside its reads.
+  const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: 4 });
   let kv: KeyValueStore | undefined;
   let storage: FileStorage | undefined;
   try {
@@ -52,14 +53,17 @@ async function main(argv: string[]): Promise<number> {
       log,
       telemetry: noTelemetry,
     });
-    const message = await command.run({
+    const say = (line: string) => process.stdout.write(`${line}\n`);
+    const outcome = await command.run({
       config,
       database,
       services,
       values: values as Record<string, unknown>,
+      say,
     });
-    process.stdout.write(`${message}\n`);
-    return 0;
+    const { message, exitCode } = typeof outcome === 'string' ? { message: outcome, exitCode: 0 } : outcome;
+    say(message);
+    return exitCode;
   } finally {
     await kv?.close();
     await storage?.close();

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import * as fields from '../fields.js';
+import { importLegacy } from '../legacy-import/command.js';
 import type { Services } from '../services.js';
 
 export interface CommandContext {
@@ -11,13 +12,18 @@ export interface CommandContext {
   /** The feature services, wired by the composition root (createServices) as the service wires them. */
   readonly services: Services;
   readonly values: Record<string, unknown>;
+  /** Prints a line of progress while the command runs (the import's, table by table). */
+  readonly say?: (line: string) => void;
 }
+
+/** What a command answers: the text to print, and the exit code when it is not 0. */
+export type CommandOutcome = string | { readonly message: string; readonly exitCode: number };
 
 export interface Command {
   readonly usage: string;
   readonly options: NonNullable<ParseArgsConfig['options']>;
-  /** Does the work and answers the line to print. Throws with a readable message on bad input. */
-  run(context: CommandContext): Promise<string>;
+  /** Does the work and answers what to print. Throws with a readable message on bad input. */
+  run(context: CommandContext): Promise<CommandOutcome>;
 }
 
 /** Parses flag values with zod, so a typo answers with the flag's name instead of a stack trace. */
@@ -154,4 +160,5 @@ export const commands: Record<string, Command> = {
   credit,
   'review-verification': reviewVerification,
   'pending-verifications': pendingVerifications,
+  'import-legacy': importLegacy,
 };

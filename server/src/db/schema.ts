@@ -5,6 +5,7 @@ import type {
   PersonVerificationsTable,
 } from '../features/account/verification.table.js';
 import type { ApplicationsTable } from '../features/applications/application.table.js';
+import type { ImportedSessionsTable } from '../features/auth/auth.table.js';
 import type {
   DemandCountBucketsTable,
   DemandCountsTable,
@@ -24,7 +25,7 @@ import type {
   ResumeProjectsTable,
   ResumeSkillsTable,
 } from '../features/resume/resume.table.js';
-import type { UploadsTable } from '../features/uploads/uploads.table.js';
+import type { LegacyFilesTable, UploadsTable } from '../features/uploads/uploads.table.js';
 import type { UsersTable } from '../features/user/user.table.js';
 
 /**
@@ -53,4 +54,6 @@ export interface DatabaseSchema {
   recharges: RechargesTable;
   invoice_requests: InvoiceRequestsTable;
   idempotent_answers: IdempotentAnswersTable;
+  imported_sessions: ImportedSessionsTable;
+  legacy_files: LegacyFilesTable;
 }

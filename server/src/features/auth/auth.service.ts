@@ -69,6 +69,10 @@ export class AuthService {
       this.telemetry.loginFailed('password', 'wrong');
       throw new AppError('LOGIN_FAILED');
     }
+    // An old backend's hash is accepted this once and replaced by argon2id of the same password.
+    if (user.password_hash && this.passwords.needsRehash(user.password_hash)) {
+      await setPasswordHash(this.db, user.id, await this.passwords.hash(input.password), this.clock.now());
+    }
 
     await this.limiter.reset(loginFailuresPerPhone, input.phone);
     await this.limiter.refund(this.loginFailuresPerIp, ip);

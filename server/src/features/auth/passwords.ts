@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type Algorithm, hash, verify } from '@node-rs/argon2';
+import { isLegacyHash, verifyLegacyHash } from './legacy-passwords.js';
 
 /** `Algorithm.Argon2id`, spelled out: the package's const enum cannot be read under verbatimModuleSyntax. */
 const argon2id = 2 as Algorithm;
@@ -23,9 +24,22 @@ export class PasswordHasher {
     return this.limited(() => hash(password, argon2Options));
   }
 
-  /** False for a wrong password and for a stored value that is no argon2 hash at all. */
-  verify(stored: string, password: string): Promise<boolean> {
+  /**
+   * False for a wrong password and for a stored value that is no hash at all. An old backend's hash
+   * (legacy-passwords.ts) is checked as its kind; a wrong password against one then spends an
+   * argon2 verify anyway, so its answer comes no sooner than an argon2 hash's would.
+   */
+  async verify(stored: string, password: string): Promise<boolean> {
+    if (isLegacyHash(stored)) {
+      const valid = await this.limited(() => verifyLegacyHash(stored, password));
+      return valid || this.verifyNothing(password);
+    }
     return this.limited(() => verify(stored, password).catch(() => false));
+  }
+
+  /** True for a stored hash that is to be replaced by argon2id at the next successful login. */
+  needsRehash(stored: string): boolean {
+    return isLegacyHash(stored);
   }
 
   /** Spends the same work as a real verify, so an unknown phone answers no faster than a wrong password. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { KeyValueStore } from '../../kv/store.js';
+import type { ImportedSession, ImportedSessions } from './imported-sessions.js';
 import { keyedHash } from './secrets.js';
 
 export const sessionLifetimeMs = 30 * 24 * 60 * 60 * 1000;
@@ -15,27 +16,42 @@ interface StoredSession {
 /**
  * Login tokens. The client holds 256 random bits; the store holds only their keyed hash, mapped to
  * the user id, plus a per-user set of those hashes so a password change can end the other sessions.
+ *
+ * Tokens of the old backend (`hyqutoken`) are adopted as they are: the importer writes their keyed
+ * hashes to the database (`imported`), and the first request presenting one makes it a session here.
  */
 export class Sessions {
   constructor(
     private readonly kv: KeyValueStore,
     private readonly clock: Clock,
     private readonly secret: string,
+    private readonly imported?: ImportedSessions,
   ) {}
 
   async issue(userId: number): Promise<string> {
     const token = randomBytes(32).toString('base64url');
-    const id = this.idOf(token);
-    const session: StoredSession = { u: userId, e: this.clock.now() + sessionLifetimeMs };
-    await this.kv.set(sessionKey(id), JSON.stringify(session), sessionLifetimeMs);
-    await this.kv.addToSet(userSessionsKey(userId), id, sessionLifetimeMs);
+    await this.store(this.idOf(token), userId, this.clock.now() + sessionLifetimeMs);
     return token;
+  }
+
+  /**
+   * Makes a token chosen elsewhere (an old backend's) a session of the user, stored hashed like any
+   * other and expiring at `expiresAt` (unix ms).
+   */
+  async adopt(userId: number, token: string, expiresAt: number): Promise<void> {
+    await this.store(this.idOf(token), userId, expiresAt);
+  }
+
+  /** What the importer writes for an old token: its keyed hash, to be adopted on first use. */
+  importedSession(userId: number, token: string): ImportedSession {
+    return { tokenHash: this.idOf(token), userId, expiresAt: this.clock.now() + sessionLifetimeMs };
   }
 
   /** The user id a live token belongs to, or null. */
   async resolve(token: string): Promise<number | null> {
-    const raw = await this.kv.get(sessionKey(this.idOf(token)));
-    if (!raw) return null;
+    const id = this.idOf(token);
+    const raw = await this.kv.get(sessionKey(id));
+    if (!raw) return this.claimImported(id);
     const session = JSON.parse(raw) as StoredSession;
     return session.e > this.clock.now() ? session.u : null;
   }
@@ -43,7 +59,8 @@ export class Sessions {
   async revoke(token: string): Promise<void> {
     const id = this.idOf(token);
     const raw = await this.kv.get(sessionKey(id));
-    if (!raw) return;
+    // An old backend's token logged out before its first use ends where it waits.
+    if (!raw) return this.imported?.drop(id);
     const session = JSON.parse(raw) as StoredSession;
     await this.kv.delete(sessionKey(id));
     await this.kv.removeFromSet(userSessionsKey(session.u), id);
@@ -51,11 +68,29 @@ export class Sessions {
 
   /** Ends every session of the user except the one holding `keepToken` (all when it is absent). */
   async revokeAllOf(userId: number, keepToken?: string): Promise<void> {
+    // Imported tokens not used yet end too; the one kept, if imported, was claimed to get here.
+    await this.imported?.dropAllOf(userId);
     const keep = keepToken === undefined ? undefined : this.idOf(keepToken);
     const ids = (await this.kv.setMembers(userSessionsKey(userId))).filter((id) => id !== keep);
     if (ids.length === 0) return;
     await this.kv.delete(...ids.map(sessionKey));
     await this.kv.removeFromSet(userSessionsKey(userId), ...ids);
+  }
+
+  /** A token missing from the store may be an old backend's, not used since the import. */
+  private async claimImported(id: string): Promise<number | null> {
+    const claimed = await this.imported?.claim(id);
+    if (!claimed || claimed.expiresAt <= this.clock.now()) return null;
+    await this.store(id, claimed.userId, claimed.expiresAt);
+    return claimed.userId;
+  }
+
+  private async store(id: string, userId: number, expiresAt: number): Promise<void> {
+    const ttl = expiresAt - this.clock.now();
+    if (ttl <= 0) return;
+    const session: StoredSession = { u: userId, e: expiresAt };
+    await this.kv.set(sessionKey(id), JSON.stringify(session), ttl);
+    await this.kv.addToSet(userSessionsKey(userId), id, ttl);
   }
 
   private idOf(token: string): string {

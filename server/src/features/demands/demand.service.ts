@@ -58,7 +58,7 @@ export class DemandService {
         created_at: now,
         updated_at: now,
       });
-      const orderNo = `${this.dateStamp(now)}${String(id).padStart(8, '0')}`;
+      const orderNo = orderNumberOf(id, now, this.timeZone);
       await setOrderNo(tx, id, orderNo);
       await insertDemandFiles(tx, id, files, now);
       return { id, orderNo };
@@ -181,13 +181,12 @@ export class DemandService {
     ]);
     return toDemands(rows, files, selection);
   }
+}
 
-  private dateStamp(now: number): string {
-    const parts = new Intl.DateTimeFormat('en-CA', { timeZone: this.timeZone, dateStyle: 'short' }).format(
-      now,
-    );
-    return parts.replaceAll('-', '');
-  }
+/** A demand's order number (legacy `goodsid`): the day it was created, then its id in 8 digits. */
+export function orderNumberOf(id: number, now: number, timeZone: string): string {
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone, dateStyle: 'short' }).format(now);
+  return `${day.replaceAll('-', '')}${String(id).padStart(8, '0')}`;
 }
 
 export interface OwnFilter {

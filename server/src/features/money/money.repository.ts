@@ -6,6 +6,11 @@ export const walletAccount = (userId: number) => `wallet:${userId}`;
 export const escrowAccount = (demandId: number) => `escrow:${demandId}`;
 /** Where recharges come from; its balance is minus everything ever recharged. */
 export const outsideAccount = 'outside';
+/**
+ * Where the balances and escrows brought over from the old backend come from (`npm run admin --
+ * import-legacy`); like `outside`, its balance is minus everything it ever gave.
+ */
+export const importedAccount = 'imported';
 
 /**
  * Makes sure the users have wallet rows and locks them, in ascending id order: every money

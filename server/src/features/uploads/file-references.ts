@@ -1,5 +1,6 @@
 import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors.js';
+import { findLegacyFiles } from './legacy-files.js';
 import { keyOfUrl, urlOfKey } from './storage.js';
 import { findUploadsByIds, findUploadsByKeys, type UploadRow } from './uploads.repository.js';
 import type { FileRef } from './uploads.schemas.js';
@@ -9,6 +10,10 @@ import type { FileRef } from './uploads.schemas.js';
  * not) into the canonical URLs features store. Anything that is not an upload of this service, or is another
  * user's upload, is refused: a field can never point at a foreign server or someone else's file.
  * Anonymous uploads (e.g. made before logging in) may be used by anyone who knows them.
+ *
+ * One exception: a URL the old backend's rows named (recorded by the importer, legacy-files.ts)
+ * is accepted from the user whose row named it, so a record resubmitted unchanged is not refused.
+ * It stays as it is when it was kept external, and becomes the URL of its copy when copied.
  */
 export class FileReferences {
   constructor(private readonly db: Db) {}
@@ -16,31 +21,42 @@ export class FileReferences {
   async resolve(userId: number, refs: readonly FileRef[]): Promise<string[]> {
     const ids: number[] = [];
     const keys: string[] = [];
+    const others: string[] = [];
     for (const ref of refs) {
       if (typeof ref === 'number' || /^\d+$/.test(ref)) ids.push(Number(ref));
       else {
         const key = keyOfUrl(ref);
-        if (key === undefined) throw new AppError('FILE_REFERENCE_INVALID');
-        keys.push(key);
+        if (key === undefined) others.push(ref.trim());
+        else keys.push(key);
       }
     }
-    const [byId, byKey] = await Promise.all([
+    const [byId, byKey, legacy] = await Promise.all([
       findUploadsByIds(this.db, ids),
       findUploadsByKeys(this.db, keys),
+      findLegacyFiles(this.db, others),
     ]);
     // A private upload (an identity document) is only ever its owner's to name.
     const usable = (row: UploadRow | undefined): row is UploadRow =>
       row !== undefined && (row.user_id === userId || (row.user_id === null && !row.private));
 
     const urls: string[] = [];
+    const add = (url: string) => {
+      if (!urls.includes(url)) urls.push(url);
+    };
     for (const ref of refs) {
+      if (typeof ref === 'string' && !/^\d+$/.test(ref) && keyOfUrl(ref) === undefined) {
+        const old = legacy.get(ref.trim());
+        if (!old || (old.userId !== null && old.userId !== userId))
+          throw new AppError('FILE_REFERENCE_INVALID');
+        add(old.copiedTo ?? old.url);
+        continue;
+      }
       const row =
         typeof ref === 'number' || /^\d+$/.test(ref)
           ? byId.find((r) => r.id === Number(ref))
           : byKey.find((r) => r.storage_key === keyOfUrl(ref));
       if (!usable(row)) throw new AppError('FILE_REFERENCE_INVALID');
-      const url = urlOfKey(row.storage_key);
-      if (!urls.includes(url)) urls.push(url);
+      add(urlOfKey(row.storage_key));
     }
     return urls;
   }

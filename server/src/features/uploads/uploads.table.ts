@@ -16,3 +16,16 @@ export interface UploadsTable {
   /** 1 once a verification record names it: served only through signed, expiring URLs. */
   private: Generated<number>;
 }
+
+/**
+ * A file URL an imported row of the old backend named (legacy-files.ts): `copied_to` is the URL of
+ * its copy in storage, null when the old URL was kept as it was (external). `user_id` owns the row
+ * that named it first.
+ */
+export interface LegacyFilesTable {
+  url_hash: string;
+  url: string;
+  user_id: number | null;
+  copied_to: string | null;
+  created_at: number;
+}

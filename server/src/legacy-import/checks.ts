@@ -1,0 +1,58 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+import {
+  escrowAccount,
+  importedAccount,
+  outsideAccount,
+  walletAccount,
+} from '../features/money/money.repository.js';
+
+/** At most this many disagreements are listed one by one. */
+const listedProblems = 20;
+
+/**
+ * Replays the whole ledger and compares every wallet and every escrow with its entries, as the
+ * money tests do after their runs: right after an import every balance must equal its entries.
+ * Answers the disagreements, none when all hold.
+ */
+export async function ledgerProblems(db: Db): Promise<string[]> {
+  const nets = await sql<{ account: string; net: number | string }>`
+    select account, sum(amount) as net from (
+      select to_account as account, amount_fen as amount from ledger_entries
+      union all
+      select from_account as account, -amount_fen as amount from ledger_entries
+    ) moves group by account`.execute(db);
+  const netOf = new Map(nets.rows.map((row) => [row.account, Number(row.net)]));
+  const [wallets, escrows] = await Promise.all([
+    db.selectFrom('wallets').select(['user_id', 'balance_fen']).execute(),
+    db.selectFrom('demands').select(['id', 'escrow_fen']).where('escrow_fen', '<>', 0).execute(),
+  ]);
+  const problems: string[] = [];
+  const compare = (account: string, balance: number) => {
+    const net = netOf.get(account) ?? 0;
+    netOf.delete(account);
+    if (net !== balance) problems.push(`${account} holds ${balance} fen, its entries say ${net}`);
+  };
+  for (const wallet of wallets) compare(walletAccount(wallet.user_id), Number(wallet.balance_fen));
+  for (const demand of escrows) compare(escrowAccount(demand.id), Number(demand.escrow_fen));
+  // What is left are accounts without a balance row (or escrows that hold nothing): their entries
+  // must come to zero. `outside` and `imported` are where money enters from; they are negative.
+  for (const [account, net] of netOf) {
+    if (account === importedAccount || account === outsideAccount || net === 0) continue;
+    problems.push(`${account} has entries coming to ${net} fen but no balance`);
+  }
+  return problems.length > listedProblems
+    ? [...problems.slice(0, listedProblems), `... and ${problems.length - listedProblems} more`]
+    : problems;
+}
+
+/** What the escrows opened from the imported account hold in all. */
+export async function importedEscrowFen(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('ledger_entries')
+    .select((eb) => eb.fn.sum<number | string>('amount_fen').as('total'))
+    .where('from_account', '=', importedAccount)
+    .where('to_account', 'like', 'escrow:%')
+    .executeTakeFirst();
+  return Number(row?.total ?? 0);
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import type { Command } from '../cli/commands.js';
+import { parseFlags } from '../cli/commands.js';
+import { systemClock } from '../clock.js';
+import { importLegacy as runImport } from './importer.js';
+
+const identifier = z.string().regex(/^[A-Za-z0-9_]*$/, 'letters, digits and _ only');
+
+/** `npm run admin -- import-legacy --from mysql://...`: the old backend's database and files. */
+export const importLegacy: Command = {
+  usage:
+    '--from mysql://user:pass@host:3306/olddb [--prefix h_] [--users-table users] [--files-root DIR] [--dry-run] [--batch N] [--allow-refusals]   import the old backend',
+  options: {
+    from: { type: 'string' },
+    prefix: { type: 'string' },
+    'users-table': { type: 'string' },
+    'files-root': { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    batch: { type: 'string' },
+    'allow-refusals': { type: 'boolean' },
+  },
+  async run({ config, database, services, values, say }) {
+    const flags = parseFlags(
+      {
+        from: z.string().regex(/^mysql:\/\/.+\/[^/?]+/, 'mysql://user:pass@host:3306/database'),
+        prefix: identifier.default('h_'),
+        'users-table': identifier.min(1).default('users'),
+        'files-root': z.string().min(1).optional(),
+        'dry-run': z.boolean().default(false),
+        batch: z.coerce.number().int().min(1).max(10_000).default(1000),
+        'allow-refusals': z.boolean().default(false),
+      },
+      values,
+    );
+    const report = await runImport(
+      { database, services, clock: systemClock, timeZone: config.displayTimeZone, say: say ?? (() => {}) },
+      {
+        from: flags.from,
+        prefix: flags.prefix,
+        usersTable: flags['users-table'],
+        filesRoot: flags['files-root'],
+        dryRun: flags['dry-run'],
+        batchSize: flags.batch,
+      },
+    );
+    const refused = report.refusalCount > 0 && !flags['allow-refusals'];
+    return {
+      message:
+        report.format() +
+        (refused ? '\n\nExit code 1: rows were refused (--allow-refusals accepts that).' : ''),
+      exitCode: report.failed || refused ? 1 : 0,
+    };
+  },
+};

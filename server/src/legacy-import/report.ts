@@ -1,0 +1,141 @@
+/** What an import did, table by table, and everything it refused with the reason. */
+
+export interface Refusal {
+  /** The old row's id (or what names it, e.g. `goods 12: /uploads/a.png` for a file). */
+  readonly id: number | string;
+  readonly reason: string;
+}
+
+/** One table's counts. `read` = imported + skipped + refused. */
+export class TableTally {
+  total = 0;
+  read = 0;
+  imported = 0;
+  /** Already in the database (an earlier run wrote them). */
+  skipped = 0;
+  readonly refusals: Refusal[] = [];
+  /** Things done that the operator should know of, e.g. passwords not kept; counted per kind. */
+  readonly notes = new Map<string, number>();
+  seconds = 0;
+
+  constructor(readonly name: string) {}
+
+  note(text: string, times = 1): void {
+    this.notes.set(text, (this.notes.get(text) ?? 0) + times);
+  }
+}
+
+/** File references, counted per distinct old URL. */
+export class FileTally {
+  copied = 0;
+  /** Copied by an earlier run. */
+  reused = 0;
+  /** Old URLs kept as they were: no `--files-root`, or a file that could not be copied. */
+  external = 0;
+  readonly refusals: Refusal[] = [];
+}
+
+/** The wallets' money against the old `account` table. */
+export interface MoneySummary {
+  /** `sum(amount)` of the old table, as MySQL adds it (yuan text). */
+  readonly oldTotalYuan: string;
+  readonly importedFen: number;
+  /** Wallets an earlier run imported. */
+  readonly skippedFen: number;
+  /** The refused rows' amounts added exactly (they may have more than 2 decimals). */
+  readonly refusedYuan: string;
+  /** Refused rows whose amount is no number at all, so it cannot be added. */
+  readonly unreadableRefused: number;
+  /** Whether the old total is exactly imported + imported before + refused. */
+  readonly adds: boolean;
+}
+
+export class ImportReport {
+  readonly tables: TableTally[] = [];
+  readonly files = new FileTally();
+  missing: string[] = [];
+  money: MoneySummary | undefined;
+  /** What all imported escrows hold (not known in a dry run). */
+  escrowFen: number | undefined;
+  /** Mismatches between balances and the ledger found after the import; empty when all hold. */
+  ledgerProblems: string[] = [];
+
+  constructor(readonly dryRun: boolean) {}
+
+  table(name: string): TableTally {
+    const tally = new TableTally(name);
+    this.tables.push(tally);
+    return tally;
+  }
+
+  get refusalCount(): number {
+    return this.tables.reduce((n, t) => n + t.refusals.length, 0) + this.files.refusals.length;
+  }
+
+  /** Whether the import must answer with a non-zero exit code whatever `--allow-refusals` says. */
+  get failed(): boolean {
+    return this.missing.length > 0 || this.ledgerProblems.length > 0;
+  }
+
+  format(): string {
+    const lines: string[] = [];
+    if (this.missing.length) {
+      lines.push('The old database lacks what the import reads (nothing was imported):');
+      for (const part of this.missing) lines.push(`  missing ${part}`);
+      return lines.join('\n');
+    }
+    const imported = this.dryRun ? 'would import' : 'imported';
+    lines.push(this.dryRun ? 'Dry run: nothing was written.' : 'Import finished.');
+    lines.push('');
+    lines.push(
+      `${'table'.padEnd(22)} ${'rows'.padStart(9)} ${imported.padStart(12)} ${'skipped'.padStart(9)} ${'refused'.padStart(9)}`,
+    );
+    for (const t of this.tables) {
+      lines.push(
+        `${t.name.padEnd(22)} ${fmt(t.read).padStart(9)} ${fmt(t.imported).padStart(12)} ${fmt(t.skipped).padStart(9)} ${fmt(t.refusals.length).padStart(9)}`,
+      );
+    }
+    const f = this.files;
+    lines.push('');
+    lines.push(
+      `files: ${fmt(f.copied)} copied, ${fmt(f.reused)} copied before, ${fmt(f.external)} kept as external URLs, ${fmt(f.refusals.length)} refused`,
+    );
+    if (this.money) {
+      const m = this.money;
+      lines.push(
+        `wallets: old account total ${m.oldTotalYuan} yuan ${m.adds ? '=' : 'DOES NOT EQUAL'} ${yuan(m.importedFen)} imported + ${yuan(m.skippedFen)} imported before + ${m.refusedYuan} refused` +
+          (m.unreadableRefused ? ` (and ${m.unreadableRefused} refused amounts that are no number)` : ''),
+      );
+    }
+    if (this.escrowFen !== undefined) {
+      lines.push(
+        `escrow: ${yuan(this.escrowFen)} yuan held for paid, unsettled demands, opened from the imported account`,
+      );
+    }
+    if (!this.dryRun) {
+      lines.push(
+        this.ledgerProblems.length
+          ? `ledger: ${this.ledgerProblems.length} balances disagree with their entries:`
+          : 'ledger: every wallet and escrow equals its entries',
+      );
+      for (const problem of this.ledgerProblems) lines.push(`  ${problem}`);
+    }
+    const noted = this.tables.filter((t) => t.notes.size > 0);
+    if (noted.length) {
+      lines.push('', 'Notes:');
+      for (const t of noted) for (const [text, n] of t.notes) lines.push(`  ${t.name}: ${text} (${fmt(n)})`);
+    }
+    const refusing = [...this.tables.filter((t) => t.refusals.length > 0)];
+    if (refusing.length || f.refusals.length) {
+      lines.push('', `Refused (${fmt(this.refusalCount)}):`);
+      for (const t of refusing) for (const r of t.refusals) lines.push(`  ${t.name} ${r.id}: ${r.reason}`);
+      for (const r of f.refusals) lines.push(`  file ${r.id}: ${r.reason}`);
+    }
+    return lines.join('\n');
+  }
+}
+
+const fmt = (n: number) => n.toLocaleString('en');
+/** Fen as yuan text by integer arithmetic, so no float rounding shows in a money line. */
+const yuan = (fenValue: number) =>
+  `${fenValue < 0 ? '-' : ''}${Math.floor(Math.abs(fenValue) / 100)}.${String(Math.abs(fenValue) % 100).padStart(2, '0')}`;

@@ -1,0 +1,120 @@
+import type { Db, Tx } from '../db/database.js';
+import type { Services } from '../services.js';
+import type { LegacyFileMover } from './files.js';
+import type { LegacyTable } from './layout.js';
+import type { Refusal, TableTally } from './report.js';
+import type { LegacySource, OldRow } from './source.js';
+import { int, RowRefused } from './values.js';
+
+/** What the steps of one run share. */
+export interface ImportContext {
+  readonly db: Db;
+  readonly source: LegacySource;
+  readonly services: Pick<Services, 'sessions' | 'uploads'>;
+  readonly files: LegacyFileMover;
+  /** The import's own time: rows the old tables give no time for are stamped with it. */
+  readonly now: number;
+  /** How legacy local times (`jtime`) are read. */
+  readonly timeZone: string;
+  /**
+   * Old ids that are in the new database once this run's batches commit (imported now or by an
+   * earlier run), with what later steps need of them. A row whose parent is not here is an orphan.
+   */
+  readonly present: {
+    readonly users: Set<number>;
+    /** demand id → owner id */
+    readonly demands: Map<number, number>;
+    /** individual business (user_geti) id → user id */
+    readonly individualBusinesses: Map<number, number>;
+    readonly recharges: Set<number>;
+  };
+}
+
+/** What one batch of old rows comes to. */
+export interface BatchPlan {
+  /** Rows `write` inserts. */
+  readonly imported: number;
+  /** Rows an earlier run imported. */
+  readonly skipped: number;
+  readonly refusals: readonly Refusal[];
+  /** Writes the batch; runs in one transaction, and not at all in a dry run. */
+  write(tx: Tx): Promise<void>;
+}
+
+/** One old table's import. Steps run in order, so parents are in before their children. */
+export interface ImportStep {
+  /** The name the report uses. */
+  readonly name: string;
+  readonly table: LegacyTable;
+  /** Runs before the first batch: reads what the step needs across batches. */
+  start?(tally: TableTally): Promise<void>;
+  plan(rows: readonly OldRow[], tally: TableTally): Promise<BatchPlan>;
+  /** Runs after the last batch. */
+  finish?(tally: TableTally): Promise<void>;
+}
+
+/** Marks a row that an earlier run imported. */
+export const alreadyThere = Symbol('already there');
+
+/**
+ * Decides each row of a batch: `decide` answers what to write, or `alreadyThere`; a row it refuses
+ * (RowRefused) is reported with its id and reason. Any other error is a bug and stops the import.
+ */
+export function sortRows<T>(
+  rows: readonly OldRow[],
+  decide: (row: OldRow, id: number) => T | typeof alreadyThere,
+): { accepted: T[]; skipped: number; refusals: Refusal[] } {
+  const accepted: T[] = [];
+  const refusals: Refusal[] = [];
+  let skipped = 0;
+  for (const row of rows) {
+    const id = Number(row.id);
+    try {
+      const outcome = decide(row, int(row, 'id'));
+      if (outcome === alreadyThere) skipped++;
+      else accepted.push(outcome);
+    } catch (error) {
+      if (!(error instanceof RowRefused)) throw error;
+      refusals.push({ id, reason: error.message });
+    }
+  }
+  return { accepted, skipped, refusals };
+}
+
+/** The ids of the batch, for the lookups of its rows in the new database. */
+export const idsOf = (rows: readonly OldRow[], column = 'id'): number[] => [
+  ...new Set(rows.map((row) => Number(row[column])).filter((id) => Number.isSafeInteger(id))),
+];
+
+/**
+ * Rows in slices a single INSERT can carry: SQLite binds at most 32,766 values a statement and
+ * MariaDB's packet is 16 MB by default (old descriptions can be long), so both are kept well under.
+ */
+export function* insertSlices<T extends object>(rows: readonly T[]): Generator<T[]> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0] as object).length || 1;
+  const maxRows = Math.max(1, Math.min(1000, Math.floor(30_000 / columns)));
+  const maxChars = 2_000_000;
+  let slice: T[] = [];
+  let chars = 0;
+  for (const row of rows) {
+    const size = Object.values(row).reduce<number>((n, v) => n + (typeof v === 'string' ? v.length : 8), 0);
+    if (slice.length > 0 && (slice.length >= maxRows || chars + size > maxChars)) {
+      yield slice;
+      slice = [];
+      chars = 0;
+    }
+    slice.push(row);
+    chars += size;
+  }
+  yield slice;
+}
+
+/** The plan of a sorted batch: its counts and how to write what it accepted. */
+export function planOf(
+  sorted: { skipped: number; refusals: Refusal[] },
+  imported: number,
+  write: (tx: Tx) => Promise<void>,
+): BatchPlan {
+  return { imported, skipped: sorted.skipped, refusals: sorted.refusals, write };
+}

@@ -1,0 +1,52 @@
+import { recordLegacyFiles } from '../../features/uploads/legacy-files.js';
+import type { FileUse } from '../files.js';
+import {
+  alreadyThere,
+  type ImportContext,
+  type ImportStep,
+  idsOf,
+  insertSlices,
+  planOf,
+  sortRows,
+} from '../step.js';
+import * as v from '../values.js';
+
+/**
+ * `goods_file`: a demand's attachments, one URL a row, with their old ids; the copy of each file
+ * becomes an upload of the demand's owner. A bulk insert, like the demands themselves.
+ */
+export function demandFilesStep(ctx: ImportContext): ImportStep {
+  return {
+    name: 'goods_file',
+    table: 'goods_file',
+    async plan(rows) {
+      const found = await ctx.db
+        .selectFrom('demand_files')
+        .select(['id', 'demand_id'])
+        .where('id', 'in', idsOf(rows))
+        .execute();
+      const demandOf = new Map(found.map((row) => [row.id, row.demand_id]));
+      const uses: FileUse[] = [];
+      const sorted = sortRows(rows, (row, id) => {
+        const demandId = v.int(row, 'goods_id');
+        const ownerId = ctx.present.demands.get(demandId);
+        if (ownerId === undefined) return v.refuse(`demand ${demandId} was not imported`);
+        const there = demandOf.get(id);
+        if (there !== undefined) {
+          return there === demandId ? alreadyThere : v.refuse(`id ${id} is taken by another demand's file`);
+        }
+        const url = v.text(row, 'url', 500).trim();
+        if (url === '') v.refuse('url is empty');
+        uses.push({ url, ownerId, document: false, where: `goods_file ${id}` });
+        return { id, demand_id: demandId, url, created_at: ctx.now };
+      });
+      await ctx.files.prepare(uses);
+      const files = sorted.accepted.map((file) => ({ ...file, url: ctx.files.urlOf(file.url) }));
+      const legacy = ctx.files.takePending();
+      return planOf(sorted, files.length, async (tx) => {
+        for (const slice of insertSlices(files)) await tx.insertInto('demand_files').values(slice).execute();
+        await recordLegacyFiles(tx, legacy, ctx.now);
+      });
+    },
+  };
+}

@@ -1,0 +1,169 @@
+import type { Insertable } from 'kysely';
+import { orderNumberOf } from '../../features/demands/demand.service.js';
+import type { DemandsTable } from '../../features/demands/demand.table.js';
+import { titleGrams } from '../../features/demands/title-search.js';
+import { escrowAccount, importedAccount } from '../../features/money/money.repository.js';
+import type { LedgerEntriesTable } from '../../features/money/money.table.js';
+import {
+  alreadyThere,
+  type ImportContext,
+  type ImportStep,
+  idsOf,
+  insertSlices,
+  planOf,
+  sortRows,
+} from '../step.js';
+import * as v from '../values.js';
+
+/** Longest order number the new column holds. */
+const maxOrderNoLength = 24;
+
+/**
+ * `goods`: demands with their old ids and order numbers (`goodsid`); an empty, shared or too long
+ * one gets a new number of the service's own form (noted). Labels map onto the same codes
+ * (titletype, pricetype, show → review state). A paid, unsettled demand keeps in escrow its
+ * price minus what its applications were paid (`goods_order.price` where `pay` = 1), opened by a
+ * ledger entry from the imported account in the batch's transaction. Demands are bulk-inserted
+ * with their title search tokens (the demand feature's `insertDemand` writes one row at a time);
+ * the database's triggers keep the list counts as for any insert.
+ */
+export function demandsStep(ctx: ImportContext): ImportStep {
+  /** Paid applications per demand, read once: a demand's escrow needs them. */
+  let paidOf = new Map<number, Array<{ id: number; price: unknown }>>();
+  let firstIdOfOrderNo = new Map<string, number>();
+  return {
+    name: 'goods',
+    table: 'goods',
+    async start() {
+      paidOf = new Map();
+      for (const row of await ctx.source.query(
+        'select id, goods_id, price from {goods_order} where pay = 1',
+      )) {
+        const demandId = Number(row.goods_id);
+        const payouts = paidOf.get(demandId) ?? [];
+        payouts.push({ id: Number(row.id), price: row.price });
+        paidOf.set(demandId, payouts);
+      }
+      const shared = await ctx.source.query(
+        'select trim(goodsid) as goodsid, min(id) as first from {goods} group by trim(goodsid) having count(*) > 1',
+      );
+      firstIdOfOrderNo = new Map(shared.map((row) => [String(row.goodsid), Number(row.first)]));
+    },
+    async plan(rows, tally) {
+      const orderNos = [...new Set(rows.map((row) => String(row.goodsid ?? '').trim()).filter(Boolean))];
+      const [byId, byOrderNo] = await Promise.all([
+        ctx.db.selectFrom('demands').select(['id', 'owner_id']).where('id', 'in', idsOf(rows)).execute(),
+        orderNos.length === 0
+          ? []
+          : ctx.db
+              .selectFrom('demands')
+              .select(['id', 'order_no'])
+              .where('order_no', 'in', orderNos)
+              .execute(),
+      ]);
+      const ownerOf = new Map(byId.map((row) => [row.id, row.owner_id]));
+      const idOfOrderNo = new Map(byOrderNo.map((row) => [row.order_no, row.id]));
+
+      const openings: Insertable<LedgerEntriesTable>[] = [];
+      const sorted = sortRows(rows, (row, id): Insertable<DemandsTable> | typeof alreadyThere => {
+        const ownerId = v.int(row, 'user_id');
+        if (!ctx.present.users.has(ownerId)) v.refuse(`user ${ownerId} was not imported`);
+        const there = ownerOf.get(id);
+        if (there !== undefined) {
+          if (there !== ownerId) v.refuse(`id ${id} is taken by another user's demand in the new database`);
+          ctx.present.demands.set(id, ownerId);
+          return alreadyThere;
+        }
+        const title = v.text(row, 'title', 100);
+        const priceFen = v.fen(row, 'price');
+        const paid = v.flag(row, 'pay');
+        const settled = v.flag(row, 'suan');
+        const escrowFen = escrowOf(id, priceFen, paid, settled, paidOf.get(id) ?? []);
+        const demand = {
+          id,
+          owner_id: ownerId,
+          order_no: '',
+          title,
+          title_grams: titleGrams(title),
+          kind: v.code(row, 'titletype', [1, 2, 3] as const),
+          price_fen: priceFen,
+          settlement: v.code(row, 'pricetype', [1, 2, 3] as const),
+          address: v.text(row, 'address', 255),
+          work_start: v.unixMs(row, 'timeb'),
+          work_end: v.unixMs(row, 'timee'),
+          category: v.text(row, 'sort', 100),
+          description: v.longText(row, 'des'),
+          review_state: v.flag(row, 'show'),
+          review_reason: '',
+          paid,
+          settled,
+          escrow_fen: escrowFen,
+          created_at: ctx.now,
+          updated_at: ctx.now,
+        };
+        const old = String(row.goodsid ?? '').trim();
+        const usable =
+          old !== '' &&
+          [...old].length <= maxOrderNoLength &&
+          (firstIdOfOrderNo.get(old) ?? id) === id &&
+          (idOfOrderNo.get(old) ?? id) === id;
+        demand.order_no = usable ? old : orderNumberOf(id, ctx.now, ctx.timeZone);
+        if (!usable)
+          tally.note('goodsid empty, shared with another demand or too long: a new order number given');
+        if (escrowFen > 0) {
+          openings.push({
+            kind: 'opening',
+            amount_fen: escrowFen,
+            from_account: importedAccount,
+            to_account: escrowAccount(id),
+            user_id: ownerId,
+            demand_id: id,
+            idempotency_key: `import:escrow:${id}`,
+            note: '旧系统托管余额',
+            created_at: ctx.now,
+          });
+        }
+        ctx.present.demands.set(id, ownerId);
+        return demand;
+      });
+      return planOf(sorted, sorted.accepted.length, async (tx) => {
+        for (const slice of insertSlices(sorted.accepted))
+          await tx.insertInto('demands').values(slice).execute();
+        for (const slice of insertSlices(openings))
+          await tx.insertInto('ledger_entries').values(slice).execute();
+      });
+    },
+  };
+}
+
+/**
+ * What a demand holds in escrow: its price minus what was paid out while it is paid and not
+ * settled, nothing otherwise. The old data must add up: no payouts from an unpaid demand, no more
+ * paid out than the price, nothing settled that was never paid.
+ */
+function escrowOf(
+  id: number,
+  priceFen: number,
+  paid: 0 | 1,
+  settled: 0 | 1,
+  payouts: ReadonlyArray<{ id: number; price: unknown }>,
+): number {
+  if (settled && !paid) v.refuse('settled (suan = 1) but never paid (pay = 0)');
+  let paidOutFen = 0;
+  for (const payout of payouts) {
+    const fen = v.yuanToFen(payout.price);
+    if (fen === null)
+      v.refuse(`paid application ${payout.id} has no readable price: ${String(payout.price)}`);
+    paidOutFen += fen ?? 0;
+  }
+  if (!paid && payouts.length > 0) {
+    v.refuse(
+      `applications ${payouts.map((p) => p.id).join(',')} were paid out of demand ${id}, which was never paid`,
+    );
+  }
+  if (!paid || settled) return 0;
+  const escrowFen = priceFen - paidOutFen;
+  return escrowFen >= 0
+    ? escrowFen
+    : v.refuse(`its applications were paid ${paidOutFen} fen, more than its price`);
+}

@@ -1,0 +1,116 @@
+import type { Insertable } from 'kysely';
+import { type ImportedSession, insertImportedSessions } from '../../features/auth/imported-sessions.js';
+import { markLegacyHash } from '../../features/auth/legacy-passwords.js';
+import { recordLegacyFiles } from '../../features/uploads/legacy-files.js';
+import type { UsersTable } from '../../features/user/user.table.js';
+import type { FileUse } from '../files.js';
+import {
+  alreadyThere,
+  type ImportContext,
+  type ImportStep,
+  idsOf,
+  insertSlices,
+  planOf,
+  sortRows,
+} from '../step.js';
+import * as v from '../values.js';
+
+/** Old tokens shorter than this are not kept: a short token is a guessable one. */
+const minTokenLength = 16;
+
+/**
+ * `users`: accounts with their old ids. A phone must be a mainland mobile number and belong to one
+ * account (the lowest id keeps a phone two old accounts share). The password is kept only as a
+ * recognisable hash, marked with its kind (legacy-passwords.ts); the login token the apps hold
+ * waits in `imported_sessions` for its first use. Users are written by a bulk insert, not the
+ * user feature's one-row `insertUser`: ten thousand accounts are ten statements instead of ten
+ * thousand, and the old id is kept.
+ */
+export function usersStep(ctx: ImportContext): ImportStep {
+  let firstIdOfPhone = new Map<string, number>();
+  return {
+    name: 'users',
+    table: 'users',
+    async start() {
+      const shared = await ctx.source.query(
+        'select trim(phone) as phone, min(id) as first from {users} group by trim(phone) having count(*) > 1',
+      );
+      firstIdOfPhone = new Map(shared.map((row) => [String(row.phone), Number(row.first)]));
+    },
+    async plan(rows, tally) {
+      const ids = idsOf(rows);
+      const phones = [...new Set(rows.map((row) => String(row.phone ?? '').trim()).filter(Boolean))];
+      const [byId, byPhone] = await Promise.all([
+        ctx.db.selectFrom('users').select(['id', 'phone']).where('id', 'in', ids).execute(),
+        phones.length === 0
+          ? []
+          : ctx.db.selectFrom('users').select(['id', 'phone']).where('phone', 'in', phones).execute(),
+      ]);
+      const phoneOfId = new Map(byId.map((user) => [user.id, user.phone]));
+      const idOfPhone = new Map(byPhone.map((user) => [user.phone, user.id]));
+
+      const sessions: ImportedSession[] = [];
+      const uses: FileUse[] = [];
+      const sorted = sortRows(rows, (row, id): Insertable<UsersTable> | typeof alreadyThere => {
+        const phone = v.phone(row, 'phone');
+        const there = phoneOfId.get(id);
+        if (there !== undefined) {
+          if (there !== phone) v.refuse(`id ${id} is taken by another account in the new database`);
+          ctx.present.users.add(id);
+          return alreadyThere;
+        }
+        const first = firstIdOfPhone.get(phone);
+        if (first !== undefined && first !== id) v.refuse(`phone ${phone} belongs to user ${first} too`);
+        const owner = idOfPhone.get(phone);
+        if (owner !== undefined)
+          v.refuse(`phone ${phone} is registered in the new database already (user ${owner})`);
+        const user = {
+          id,
+          phone,
+          password_hash: null as string | null,
+          usertype: v.code(row, 'usertype', [0, 1, 2] as const),
+          userstate: v.flag(row, 'userstate'),
+          is_admin: 0,
+          email: v.text(row, 'email', 254),
+          face: v.text(row, 'face', 500).trim(),
+          address: v.text(row, 'address', 500),
+          created_at: ctx.now,
+          updated_at: ctx.now,
+        };
+        const password = v.text(row, 'password', 255).trim();
+        const token = v.text(row, 'token', 255).trim();
+        // Decided: from here on the row is imported, and what it loses is noted.
+        user.password_hash = passwordOf(password, tally.note.bind(tally));
+        if (token.length >= minTokenLength) sessions.push(ctx.services.sessions.importedSession(id, token));
+        else if (token !== '')
+          tally.note(`token shorter than ${minTokenLength} characters not kept: logs in again`);
+        if (user.face) uses.push({ url: user.face, ownerId: id, document: false, where: `users ${id}` });
+        ctx.present.users.add(id);
+        return user;
+      });
+
+      await ctx.files.prepare(uses);
+      const users = sorted.accepted.map((user) => ({
+        ...user,
+        face: user.face && ctx.files.urlOf(user.face),
+      }));
+      const files = ctx.files.takePending();
+      return planOf(sorted, users.length, async (tx) => {
+        for (const slice of insertSlices(users)) await tx.insertInto('users').values(slice).execute();
+        await insertImportedSessions(tx, sessions);
+        await recordLegacyFiles(tx, files, ctx.now);
+      });
+    },
+  };
+}
+
+/** The stored hash for an old password value: kept when recognisable, else none (SMS login). */
+function passwordOf(old: string, note: (text: string) => void): string | null {
+  if (old === '') {
+    note('no password: logs in by SMS code');
+    return null;
+  }
+  const marked = markLegacyHash(old);
+  if (!marked) note('password in an unrecognised format not kept: logs in by SMS code');
+  return marked;
+}

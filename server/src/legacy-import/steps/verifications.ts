@@ -1,0 +1,226 @@
+import { recordLegacyFiles } from '../../features/uploads/legacy-files.js';
+import { reviewCodes as stateCodes } from '../../review-states.js';
+import type { FileUse } from '../files.js';
+import type { LegacyTable } from '../layout.js';
+import type { OldRow } from '../source.js';
+import {
+  alreadyThere,
+  type ImportContext,
+  type ImportStep,
+  insertSlices,
+  planOf,
+  sortRows,
+} from '../step.js';
+import * as v from '../values.js';
+
+/*
+ * Verifications: person (user_person), company (user_company) and individual business (user_geti).
+ * The new tables hold one record per user, keyed by the user id; an old user with two records keeps
+ * the one with the lowest id. States map 0 → pending, 1 → approved (the old backend had no
+ * rejection); the old tables keep no times, so submission (and review) is stamped with the
+ * import's time. Bulk inserts, not the account feature's one-record upserts: those also put the
+ * record back to review, which an import must not do.
+ */
+
+type VerificationTable =
+  | 'person_verifications'
+  | 'company_verifications'
+  | 'individual_business_verifications';
+
+/** Review columns of an old record: its state, and a review time when it was approved. */
+function reviewOf(row: OldRow, userId: number, now: number) {
+  const state = v.flag(row, 'state');
+  return {
+    user_id: userId,
+    state: state === 1 ? stateCodes.approved : stateCodes.pending,
+    reject_reason: '',
+    submitted_at: now,
+    reviewed_at: state === 1 ? now : null,
+    created_at: now,
+  };
+}
+
+/**
+ * What the three steps share: the owner must have been imported, one record per user, and a user
+ * with a record in the new database already is skipped.
+ */
+function oneRecordPerUser(ctx: ImportContext, table: LegacyTable, target: VerificationTable, label: string) {
+  let firstIdOfUser = new Map<number, number>();
+  return {
+    async start() {
+      const shared = await ctx.source.query(
+        `select user_id, min(id) as first from {${table}} group by user_id having count(*) > 1`,
+      );
+      firstIdOfUser = new Map(shared.map((row) => [Number(row.user_id), Number(row.first)]));
+    },
+    async existing(rows: readonly OldRow[]): Promise<Set<number>> {
+      const userIds = [...new Set(rows.map((row) => Number(row.user_id)).filter(Number.isSafeInteger))];
+      if (userIds.length === 0) return new Set();
+      const found = await ctx.db
+        .selectFrom(target)
+        .select('user_id')
+        .where('user_id', 'in', userIds)
+        .execute();
+      return new Set(found.map((row) => row.user_id));
+    },
+    /** The owner's id, or the refusal of an orphan or a second record; alreadyThere when imported before. */
+    ownerOf(row: OldRow, id: number, existing: Set<number>): number | typeof alreadyThere {
+      const userId = v.int(row, 'user_id');
+      if (!ctx.present.users.has(userId)) v.refuse(`user ${userId} was not imported`);
+      const first = firstIdOfUser.get(userId);
+      if (first !== undefined && first !== id) v.refuse(`user ${userId} has ${label} ${first} already`);
+      return existing.has(userId) ? alreadyThere : userId;
+    },
+  };
+}
+
+export function personStep(ctx: ImportContext): ImportStep {
+  const records = oneRecordPerUser(ctx, 'user_person', 'person_verifications', 'person record');
+  return {
+    name: 'user_person',
+    table: 'user_person',
+    start: records.start,
+    async plan(rows) {
+      const existing = await records.existing(rows);
+      const uses: FileUse[] = [];
+      const sorted = sortRows(rows, (row, id) => {
+        const userId = records.ownerOf(row, id, existing);
+        if (userId === alreadyThere) return alreadyThere;
+        const [from, to] = v.period(row, 'jtime', ctx.timeZone);
+        const record = {
+          ...reviewOf(row, userId, ctx.now),
+          name: v.text(row, 'name', 50),
+          id_number: v.text(row, 'code', 18).trim(),
+          id_front: v.urlList(row, 'pic'),
+          id_back: v.urlList(row, 'picf'),
+          job: v.text(row, 'job', 100),
+          job_name: v.text(row, 'jobname', 100),
+          work_time_type: v.text(row, 'jtype', 100),
+          work_period_from: from,
+          work_period_to: to,
+          weekly_hours: v.text(row, 'timelong', 100),
+          work_area: v.text(row, 'jobarea', 500),
+          work_address: v.text(row, 'jobaddress', 500),
+          daily_rate_fen: v.fenOrNull(row, 'money'),
+          intro: v.longText(row, 'des'),
+          attachment_one: '',
+          attachment_two: '',
+        };
+        for (const url of [...record.id_front, ...record.id_back]) {
+          uses.push({ url, ownerId: userId, document: true, where: `user_person ${id}` });
+        }
+        return record;
+      });
+      await ctx.files.prepare(uses);
+      const persons = sorted.accepted.map((p) => ({
+        ...p,
+        id_front: ctx.files.rewrite(p.id_front),
+        id_back: ctx.files.rewrite(p.id_back),
+      }));
+      const files = ctx.files.takePending();
+      return planOf(sorted, persons.length, async (tx) => {
+        for (const slice of insertSlices(persons))
+          await tx.insertInto('person_verifications').values(slice).execute();
+        await recordLegacyFiles(tx, files, ctx.now);
+      });
+    },
+  };
+}
+
+export function companyStep(ctx: ImportContext): ImportStep {
+  const records = oneRecordPerUser(ctx, 'user_company', 'company_verifications', 'company record');
+  return {
+    name: 'user_company',
+    table: 'user_company',
+    start: records.start,
+    async plan(rows) {
+      const existing = await records.existing(rows);
+      const uses: FileUse[] = [];
+      const sorted = sortRows(rows, (row, id) => {
+        const userId = records.ownerOf(row, id, existing);
+        if (userId === alreadyThere) return alreadyThere;
+        const record = {
+          ...reviewOf(row, userId, ctx.now),
+          name: v.text(row, 'company', 100),
+          industry: v.text(row, 'type', 100),
+          license: v.urlList(row, 'pic'),
+          province: v.text(row, 'pro', 50),
+          city: v.text(row, 'city', 50),
+          address: v.text(row, 'address', 500),
+          years_in_business: v.text(row, 'year', 50),
+          legal_rep_name: v.text(row, 'faren_name', 50),
+          legal_rep_id_front: v.urlList(row, 'faren_z'),
+          legal_rep_id_back: v.urlList(row, 'faren_f'),
+        };
+        for (const url of [...record.license, ...record.legal_rep_id_front, ...record.legal_rep_id_back]) {
+          uses.push({ url, ownerId: userId, document: true, where: `user_company ${id}` });
+        }
+        return record;
+      });
+      await ctx.files.prepare(uses);
+      const companies = sorted.accepted.map((c) => ({
+        ...c,
+        license: ctx.files.rewrite(c.license),
+        legal_rep_id_front: ctx.files.rewrite(c.legal_rep_id_front),
+        legal_rep_id_back: ctx.files.rewrite(c.legal_rep_id_back),
+      }));
+      const files = ctx.files.takePending();
+      return planOf(sorted, companies.length, async (tx) => {
+        for (const slice of insertSlices(companies))
+          await tx.insertInto('company_verifications').values(slice).execute();
+        await recordLegacyFiles(tx, files, ctx.now);
+      });
+    },
+  };
+}
+
+/** `user_geti`: the individual business; its partners follow in their own step. */
+export function individualBusinessStep(ctx: ImportContext): ImportStep {
+  const records = oneRecordPerUser(
+    ctx,
+    'user_geti',
+    'individual_business_verifications',
+    'individual business',
+  );
+  return {
+    name: 'user_geti',
+    table: 'user_geti',
+    start: records.start,
+    async plan(rows) {
+      const existing = await records.existing(rows);
+      const sorted = sortRows(rows, (row, id) => {
+        const userId = records.ownerOf(row, id, existing);
+        if (userId === alreadyThere) {
+          ctx.present.individualBusinesses.set(id, v.int(row, 'user_id'));
+          return alreadyThere;
+        }
+        const hesuan = v.intOrNull(row, 'hesuan');
+        if (hesuan !== null && hesuan !== 0 && hesuan !== 1)
+          v.refuse(`hesuan has no known meaning: ${hesuan}`);
+        const record = {
+          ...reviewOf(row, userId, ctx.now),
+          name: v.text(row, 'name', 100),
+          domicile: v.text(row, 'zhusuo', 500),
+          business_place: v.text(row, 'jingying', 500),
+          postcode: v.text(row, 'youbian', 20),
+          phone: v.text(row, 'shouji', 30),
+          registered_capital_fen: v.wanYuanFenOrNull(row, 'zhiben'),
+          company_type: v.text(row, 'leixing', 100),
+          accounting: hesuan,
+          employees: v.intOrNull(row, 'renshu'),
+          industry: v.text(row, 'hangye', 100),
+          business_scope: v.longText(row, 'fanwen'),
+          legal_rep_name: v.text(row, 'faren_name', 50),
+          legal_rep_id_number: v.text(row, 'faren_code', 18).trim(),
+        };
+        ctx.present.individualBusinesses.set(id, userId);
+        return record;
+      });
+      return planOf(sorted, sorted.accepted.length, async (tx) => {
+        for (const slice of insertSlices(sorted.accepted)) {
+          await tx.insertInto('individual_business_verifications').values(slice).execute();
+        }
+      });
+    },
+  };
+}

@@ -1,0 +1,160 @@
+import * as fields from '../fields.js';
+import { parseLegacyDate } from '../legacy/codecs/dates.js';
+import type { OldRow } from './source.js';
+
+/*
+ * Reading old columns. The old database is MySQL 5 era ThinkPHP: times are unix seconds, money is
+ * yuan in DECIMAL or FLOAT columns, flags are 0/1, file fields comma-joined URLs. Anything that
+ * does not read as what the notes say refuses its row with the reason (LEGACY-DB.md: never guess).
+ */
+
+/** Thrown while mapping one old row: the row is not imported and the reason is reported. */
+export class RowRefused extends Error {}
+
+export function refuse(reason: string): never {
+  throw new RowRefused(reason);
+}
+
+const show = (value: unknown) => (typeof value === 'string' ? JSON.stringify(value) : String(value));
+
+/** A whole number column (ids, types, counts); digit strings are read too (old varchar columns). */
+export function int(row: OldRow, column: string): number {
+  const value = row[column];
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+  if (typeof value === 'string' && /^-?\d{1,15}$/.test(value.trim())) return Number(value.trim());
+  return refuse(`${column} is not a whole number: ${show(value)}`);
+}
+
+/** A whole number column where NULL or an empty string mean "not given". */
+export function intOrNull(row: OldRow, column: string): number | null {
+  const value = row[column];
+  return value === null || value === undefined || value === '' ? null : int(row, column);
+}
+
+/** A code column that must hold one of the known codes. */
+export function code<C extends number>(row: OldRow, column: string, known: readonly C[]): C {
+  const value = int(row, column);
+  const found = known.find((c) => c === value);
+  return found ?? refuse(`${column} has no known meaning: ${value}`);
+}
+
+/** A 0/1 flag. */
+export const flag = (row: OldRow, column: string): 0 | 1 => code(row, column, [0, 1] as const);
+
+/**
+ * Text as stored, at most `max` characters (as the new column counts them, by code point). NULL
+ * reads as empty: ThinkPHP forms leave unset text columns NULL or '' alike.
+ */
+export function text(row: OldRow, column: string, max: number): string {
+  const value = row[column];
+  if (value === null || value === undefined) return '';
+  const string = typeof value === 'string' ? value : String(value);
+  let length = 0;
+  for (const _ of string) length++;
+  return length <= max ? string : refuse(`${column} is longer than ${max} characters (${length})`);
+}
+
+/** Text for a TEXT column, which MySQL measures in bytes: at most 65,535 of UTF-8. */
+export function longText(row: OldRow, column: string): string {
+  const string = text(row, column, 65_535);
+  const bytes = Buffer.byteLength(string, 'utf8');
+  return bytes <= 65_535 ? string : refuse(`${column} is longer than 65,535 bytes (${bytes})`);
+}
+
+/** Unix seconds as unix ms; 0 stays 0 (the old pages showed 1970 for it too). */
+export function unixMs(row: OldRow, column: string): number {
+  const seconds = int(row, column);
+  return seconds >= 0 ? seconds * 1000 : refuse(`${column} is a negative time: ${seconds}`);
+}
+
+/** A time that may be absent (0 or NULL): null then. */
+export function unixMsOrNull(row: OldRow, column: string): number | null {
+  const seconds = intOrNull(row, column);
+  return seconds === null || seconds === 0 ? null : unixMs(row, column);
+}
+
+/**
+ * Yuan as integer fen, exactly: DECIMAL columns arrive as strings, FLOAT ones as the number MySQL
+ * printed; either is read digit by digit. More than two decimals, a negative amount or anything
+ * else is refused. `empty` is what NULL means, when it may mean anything.
+ */
+export function fen(row: OldRow, column: string, empty?: number): number {
+  const value = row[column];
+  if ((value === null || value === undefined || value === '') && empty !== undefined) return empty;
+  const fenValue = yuanToFen(value);
+  if (fenValue !== null) return fenValue;
+  if (/^\s*-/.test(String(value))) return refuse(`${column} is negative: ${show(value)}`);
+  return refuse(`${column} is no amount of yuan with at most 2 decimals: ${show(value)}`);
+}
+
+/** The same for a column that may be empty (NULL or ''): null then. */
+export function fenOrNull(row: OldRow, column: string): number | null {
+  const value = row[column];
+  return value === null || value === undefined || value === '' ? null : fen(row, column);
+}
+
+/** Yuan (string or number) as fen, or null when it is not an amount with at most two decimals. */
+export function yuanToFen(value: unknown): number | null {
+  const written = typeof value === 'number' ? numberText(value) : typeof value === 'string' ? value : '';
+  const fenValue = fields.yuanTextToFen(withoutTrailingZeros(written.trim()));
+  return fenValue !== null && Number.isSafeInteger(fenValue) ? fenValue : null;
+}
+
+/** `12.3400` → `12.34`, `100.00` → `100`: a DECIMAL(10,4) column's zeros change no amount. */
+const withoutTrailingZeros = (written: string) =>
+  written.includes('.') ? written.replace(/0+$/, '').replace(/\.$/, '') : written;
+
+/** A JS number as MySQL would print it, without exponent notation for small values. */
+function numberText(value: number): string {
+  if (!Number.isFinite(value)) return 'NaN';
+  const text = String(value);
+  return /e/i.test(text) ? value.toFixed(20) : text;
+}
+
+/**
+ * Registered capital in 万元 (ten thousand yuan) as fen: exact up to six decimals of 万元.
+ * NULL or '' is "not given".
+ */
+export function wanYuanFenOrNull(row: OldRow, column: string): number | null {
+  const value = row[column];
+  if (value === null || value === undefined || value === '') return null;
+  const written = withoutTrailingZeros(
+    (typeof value === 'number' ? numberText(value) : String(value)).trim(),
+  );
+  const match = /^(\d{1,9})(?:\.(\d{1,6}))?$/.exec(written);
+  if (!match) return refuse(`${column} is no amount of 万元 with at most 6 decimals: ${show(value)}`);
+  return Number(match[1]) * 1_000_000 + Number((match[2] ?? '').padEnd(6, '0'));
+}
+
+/** A comma-joined URL list as its items, trimmed, empties dropped. */
+export function urlList(row: OldRow, column: string): string[] {
+  return text(row, column, 100_000)
+    .split(',')
+    .map((url) => url.trim())
+    .filter((url) => url !== '');
+}
+
+/** A mainland mobile number, as the service requires of every account. */
+export function phone(row: OldRow, column: string): string {
+  const value = text(row, column, 100).trim();
+  return fields.phone.safeParse(value).success ? value : refuse(`bad phone ${show(value)}`);
+}
+
+/**
+ * A period given as comma-joined times (`jtime`: from, to) in any legacy time format, read as the
+ * legacy door reads it. Empty gives no period.
+ */
+export function period(row: OldRow, column: string, timeZone: string): [number | null, number | null] {
+  const parts = text(row, column, 1000)
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+  if (parts.length > 2) return refuse(`${column} has more than two times: ${show(row[column])}`);
+  const times = parts.map((part) => {
+    const date = parseLegacyDate(part, timeZone);
+    return date instanceof Date && !Number.isNaN(date.getTime())
+      ? date.getTime()
+      : refuse(`${column} is no time: ${show(part)}`);
+  });
+  return [times[0] ?? null, times[1] ?? null];
+}
