@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerProblems } from '../../server/src/legacy-import/checks.js';
-import { importLegacy } from '../../server/src/legacy-import/importer.js';
 import type { ImportReport } from '../../server/src/legacy-import/report.js';
 import { loginBySms } from '../support/auth-flow.js';
 import { backends, withPrivateDatabase, testDatabaseUrl } from '../support/backends.js';
@@ -8,24 +7,7 @@ import { legacyPost } from '../support/legacy-client.js';
 import { createLegacyDatabase, type LegacyDatabase } from '../support/legacy-db.js';
 import { randomIp, startTestApp, type TestApp } from '../support/test-app.js';
 import { demandFiles, expected, fillOldDatabase, importedBalancesFen, old } from './old-data.js';
-
-/** Runs the import into the test app's database with the app's own services. */
-export function runImport(
-  t: TestApp,
-  from: string,
-  options: { filesRoot?: string; stopAfterBatches?: number; batchSize?: number; dryRun?: boolean } = {},
-) {
-  return importLegacy(
-    {
-      database: t.stores.database,
-      services: t.services,
-      clock: t.clock,
-      timeZone: t.config.displayTimeZone,
-      say: () => {},
-    },
-    { from, prefix: 'h_', usersTable: 'users', dryRun: false, batchSize: 2, ...options },
-  );
-}
+import { runImport } from './run-import.js';
 
 const counts = (report: ImportReport) =>
   Object.fromEntries(

@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Db } from '../db/database.js';
+import type { Db, Tx } from '../db/database.js';
 import { AppError } from '../errors.js';
 import { claimedKind, detectAcceptedType, maxBytesOf, sniffBytes } from '../features/uploads/file-types.js';
 import { findLegacyFiles, type LegacyFile, recordLegacyFiles } from '../features/uploads/legacy-files.js';
-import type { UploadService } from '../features/uploads/uploads.service.js';
+import { urlOfKey } from '../features/uploads/storage.js';
+import type { ReceivedFile, UploadService } from '../features/uploads/uploads.service.js';
 import type { FileTally } from './report.js';
 
 /** One old row naming one file. */
@@ -23,6 +24,12 @@ export interface FileUse {
   readonly where: string;
 }
 
+/** What a batch's transaction writes for its files: copies to record, old URLs kept. */
+export interface PendingFiles {
+  readonly copies: ReadonlyArray<{ url: string; userId: number | null; file: ReceivedFile }>;
+  readonly external: readonly LegacyFile[];
+}
+
 export interface FileMoverOptions {
   readonly db: Db;
   readonly uploads: UploadService;
@@ -37,16 +44,21 @@ export interface FileMoverOptions {
 const parallelCopies = 4;
 
 /**
- * Old file URLs into what the new rows store. With `--files-root`, each file is copied into the
- * configured storage through the uploads service, so it passes the same checks by its bytes as
- * any upload, and the row gets the copy's URL. Without it, or when a file cannot be copied (missing,
- * a type uploads refuse), the old URL is kept as it is (external) and recorded, so the owner can
- * resubmit the record unchanged (FileReferences). Every URL is handled once per run; a copy made by
- * an earlier run is reused.
+ * Old file URLs into what the new rows store. With `--files-root`, each file is received into the
+ * configured storage by the uploads service, so it passes the same checks by its bytes as any
+ * upload, and the row gets the copy's URL; the upload is recorded in the batch's transaction, after
+ * its owner's row. Without it, or when a file cannot be copied (missing, a type uploads refuse), the
+ * old URL is kept as it is (external) and recorded, so the owner can resubmit the record unchanged
+ * (FileReferences). Every URL is handled once per run; a copy recorded by an earlier run is reused.
+ * A run killed between receiving a file and committing its batch leaves those bytes unrecorded,
+ * like a failed upload; the next run copies the file again.
  */
 export class LegacyFileMover {
   private readonly stored = new Map<string, string>();
-  private pending: LegacyFile[] = [];
+  private pending: { copies: PendingFiles['copies'][number][]; external: LegacyFile[] } = {
+    copies: [],
+    external: [],
+  };
   private readonly root: string | undefined;
 
   constructor(private readonly options: FileMoverOptions) {
@@ -85,16 +97,30 @@ export class LegacyFileMover {
     return urls.map((url) => this.urlOf(url)).join(',');
   }
 
-  /** The records of old URLs kept external since the last call, for the batch's transaction. */
-  takePending(): LegacyFile[] {
+  /** What the files prepared since the last call leave for the batch's transaction (`writeFiles`). */
+  takePending(): PendingFiles {
     const pending = this.pending;
-    this.pending = [];
+    this.pending = { copies: [], external: [] };
     return pending;
+  }
+
+  /** Records a batch's files in its transaction: the uploads, then every old URL with its copy. */
+  async write(tx: Tx, pending: PendingFiles): Promise<void> {
+    await this.options.uploads.recordIn(
+      tx,
+      pending.copies.map(({ file, userId }) => ({ file, userId })),
+    );
+    const copied = pending.copies.map(({ url, userId, file }) => ({
+      url,
+      userId,
+      copiedTo: urlOfKey(file.key),
+    }));
+    await recordLegacyFiles(tx, [...copied, ...pending.external], this.options.now);
   }
 
   private keepExternal(use: FileUse): void {
     this.stored.set(use.url, use.url);
-    this.pending.push({ url: use.url, userId: use.ownerId, copiedTo: null });
+    this.pending.external.push({ url: use.url, userId: use.ownerId, copiedTo: null });
     this.options.tally.external++;
   }
 
@@ -121,12 +147,10 @@ export class LegacyFileMover {
     if (!info?.isFile()) return { refused: 'missing file' };
     const name = path.basename(file);
     if (this.options.dryRun) return checkOnly(file, name, info.size);
-    const { uploads, db, now } = this.options;
     // The same intake as an upload: type by the leading bytes, the name's kind, the size limit.
-    const received = await uploads.receive(createReadStream(file), name, 'member', '');
-    const uploaded = await uploads.record(received, use.ownerId);
-    await recordLegacyFiles(db, [{ url: use.url, userId: use.ownerId, copiedTo: uploaded.url }], now);
-    return { url: uploaded.url };
+    const received = await this.options.uploads.receive(createReadStream(file), name, 'member', '');
+    this.pending.copies.push({ url: use.url, userId: use.ownerId, file: received });
+    return { url: urlOfKey(received.key) };
   }
 
   /** The file an old URL (`/uploads/a.png`, `http://old-host/uploads/a.png`) names under the web root. */

@@ -14,7 +14,7 @@ const uploadColumns = [
 export type UploadRow = NonNullable<Awaited<ReturnType<typeof findUploadByKey>>>;
 
 export async function insertUpload(
-  db: Db,
+  db: Db | Tx,
   upload: {
     userId: number | null;
     key: string;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Clock } from '../../clock.js';
-import type { Db } from '../../db/database.js';
+import type { Db, Tx } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import type { RateLimiter, RateRule } from '../../kv/rate-limiter.js';
 import type { Telemetry } from '../../ops/telemetry.js';
@@ -117,6 +117,25 @@ export class UploadService {
     } catch (error) {
       await this.discard(file);
       throw error;
+    }
+  }
+
+  /**
+   * Records received files inside the caller's transaction, as uploaded by the given users (the
+   * importer's batches: an upload row must follow its owner's row). Nothing is removed on failure:
+   * the transaction may be retried, and the bytes belong to the caller until it commits.
+   */
+  async recordIn(tx: Tx, files: ReadonlyArray<{ file: ReceivedFile; userId: number | null }>): Promise<void> {
+    const now = this.clock.now();
+    for (const { file, userId } of files) {
+      await insertUpload(tx, {
+        userId,
+        key: file.key,
+        originalName: file.originalName,
+        mime: file.type.mime,
+        size: file.size,
+        now,
+      });
     }
   }
 

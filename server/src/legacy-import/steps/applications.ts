@@ -1,4 +1,3 @@
-import { recordLegacyFiles } from '../../features/uploads/legacy-files.js';
 import type { FileUse } from '../files.js';
 import type { TableTally } from '../report.js';
 import {
@@ -118,7 +117,7 @@ export function applicationsStep(ctx: ImportContext): ImportStep {
       return planOf(sorted, applications.length, async (tx) => {
         for (const slice of insertSlices(applications))
           await tx.insertInto('applications').values(slice).execute();
-        await recordLegacyFiles(tx, legacy, ctx.now);
+        await ctx.files.write(tx, legacy);
       });
     },
   };

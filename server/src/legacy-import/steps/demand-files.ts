@@ -1,4 +1,3 @@
-import { recordLegacyFiles } from '../../features/uploads/legacy-files.js';
 import type { FileUse } from '../files.js';
 import {
   alreadyThere,
@@ -45,7 +44,7 @@ export function demandFilesStep(ctx: ImportContext): ImportStep {
       const legacy = ctx.files.takePending();
       return planOf(sorted, files.length, async (tx) => {
         for (const slice of insertSlices(files)) await tx.insertInto('demand_files').values(slice).execute();
-        await recordLegacyFiles(tx, legacy, ctx.now);
+        await ctx.files.write(tx, legacy);
       });
     },
   };

@@ -1,7 +1,6 @@
 import type { Insertable } from 'kysely';
 import { type ImportedSession, insertImportedSessions } from '../../features/auth/imported-sessions.js';
 import { markLegacyHash } from '../../features/auth/legacy-passwords.js';
-import { recordLegacyFiles } from '../../features/uploads/legacy-files.js';
 import type { UsersTable } from '../../features/user/user.table.js';
 import type { FileUse } from '../files.js';
 import {
@@ -98,7 +97,7 @@ export function usersStep(ctx: ImportContext): ImportStep {
       return planOf(sorted, users.length, async (tx) => {
         for (const slice of insertSlices(users)) await tx.insertInto('users').values(slice).execute();
         await insertImportedSessions(tx, sessions);
-        await recordLegacyFiles(tx, files, ctx.now);
+        await ctx.files.write(tx, files);
       });
     },
   };

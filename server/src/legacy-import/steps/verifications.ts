@@ -1,4 +1,3 @@
-import { recordLegacyFiles } from '../../features/uploads/legacy-files.js';
 import { reviewCodes as stateCodes } from '../../review-states.js';
 import type { FileUse } from '../files.js';
 import type { LegacyTable } from '../layout.js';
@@ -121,7 +120,7 @@ export function personStep(ctx: ImportContext): ImportStep {
       return planOf(sorted, persons.length, async (tx) => {
         for (const slice of insertSlices(persons))
           await tx.insertInto('person_verifications').values(slice).execute();
-        await recordLegacyFiles(tx, files, ctx.now);
+        await ctx.files.write(tx, files);
       });
     },
   };
@@ -168,7 +167,7 @@ export function companyStep(ctx: ImportContext): ImportStep {
       return planOf(sorted, companies.length, async (tx) => {
         for (const slice of insertSlices(companies))
           await tx.insertInto('company_verifications').values(slice).execute();
-        await recordLegacyFiles(tx, files, ctx.now);
+        await ctx.files.write(tx, files);
       });
     },
   };
