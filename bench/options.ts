@@ -24,6 +24,8 @@ export interface BenchOptions {
   readonly out: string;
   /** Extra environment for the servers (`--env LOG_LEVEL=warn,DB_POOL_SIZE=5`), for experiments. */
   readonly env: Readonly<Record<string, string>>;
+  /** Measure only the import of an old backend's database (`--import`), no servers. */
+  readonly importOnly: boolean;
 }
 
 const usage = `npm run bench -- [options]
@@ -42,7 +44,9 @@ const usage = `npm run bench -- [options]
   --sweep             also measure logger level, pool size, Redis auto-pipelining, semi-space size
   --cpu-prof          write a CPU profile of the service per variant (.tmp/bench/profiles)
   --out FILE          also write the report there (default .tmp/bench/report.md)
-  --env K=V,K=V       extra environment for the servers, e.g. LOG_LEVEL=warn`;
+  --env K=V,K=V       extra environment for the servers, e.g. LOG_LEVEL=warn
+  --import            only the legacy import: an old database of 10k users and --scale demands
+                      with applications, imported into <db-url>_import; reports rows/s`;
 
 function scaleOf(value: string): number {
   const match = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(value.trim());
@@ -68,6 +72,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       'cpu-prof': { type: 'boolean', default: false },
       out: { type: 'string', default: '.tmp/bench/report.md' },
       env: { type: 'string', default: '' },
+      import: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -95,6 +100,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     sweep: values.sweep,
     cpuProf: values['cpu-prof'],
     out: values.out,
+    importOnly: values.import,
     env: Object.fromEntries(
       values.env
         .split(',')

@@ -15,6 +15,7 @@ import {
   summarize,
   variantTable,
 } from './report.js';
+import { legacyImportBench } from './scenarios/legacy-import.js';
 import { type LoginContention, loginContention } from './scenarios/logins.js';
 import { checkVariants, runRounds, type Servers } from './scenarios/throughput.js';
 import { type UploadMemory, uploadMemory } from './scenarios/uploads.js';
@@ -101,6 +102,10 @@ function throughputRatios(runs: Map<string, Measurement[]>): Ratio[] {
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  if (options.importOnly) {
+    await legacyImportBench(options);
+    return;
+  }
   const wanted = (name: string) => !options.only || options.only.includes(name);
   mkdirSync(workDir, { recursive: true });
   pinSelf();

@@ -112,7 +112,7 @@ describe.skipIf(!testDatabaseUrl)('npm run admin -- import-legacy', () => {
     } finally {
       await database.close();
     }
-  }, 120_000);
+  }, 240_000);
 
   it('answers a non-zero exit code when rows were refused, unless --allow-refusals; a dry run writes nothing', async () => {
     const dir = dataDir();
@@ -130,11 +130,11 @@ describe.skipIf(!testDatabaseUrl)('npm run admin -- import-legacy', () => {
     const allowed = await admin(dir, ['--from', fixture.url, '--allow-refusals']).done;
     expect(allowed.code).toBe(0);
     expect(countIn(path.join(dir, 'app.db'), 'users')).toBe(6);
-  }, 60_000);
+  }, 180_000);
 
   it('refuses bad options with the option named', async () => {
     const answer = await admin(dataDir(), ['--from', 'postgres://x/y']).done;
     expect(answer.code).toBe(1);
     expect(answer.out).toContain('--from');
-  }, 30_000);
+  }, 60_000);
 });

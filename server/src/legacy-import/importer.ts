@@ -4,7 +4,7 @@ import type { Database } from '../db/database.js';
 import type { Services } from '../services.js';
 import { importedEscrowFen, ledgerProblems } from './checks.js';
 import { LegacyFileMover } from './files.js';
-import { ImportReport } from './report.js';
+import { ImportReport, type TableTally } from './report.js';
 import { runStep } from './runner.js';
 import { LegacySource } from './source.js';
 import type { ImportContext, ImportStep } from './step.js';
@@ -86,8 +86,12 @@ export async function importLegacy(deps: ImportDeps, options: ImportOptions): Pr
         recharges: new Set(),
       },
     };
-    const steps: ImportStep[] = [
-      usersStep(ctx),
+    // Users first; then two chains that touch different tables, run side by side so the new
+    // database works on both at once: the demands with their files and applications, and the rest
+    // of what hangs on users. Within a chain, parents come before children.
+    const users = usersStep(ctx);
+    const marketplace = [demandsStep(ctx), demandFilesStep(ctx), applicationsStep(ctx)];
+    const profiles = [
       personStep(ctx),
       companyStep(ctx),
       individualBusinessStep(ctx),
@@ -96,18 +100,29 @@ export async function importLegacy(deps: ImportDeps, options: ImportOptions): Pr
       projectsStep(ctx),
       jobsStep(ctx),
       educationStep(ctx),
-      demandsStep(ctx),
-      demandFilesStep(ctx),
-      applicationsStep(ctx),
       walletsStep(ctx, (summary) => {
         report.money = summary;
       }),
       rechargesStep(ctx),
       invoiceRequestsStep(ctx),
     ];
+    // The report lists the tables in the order of the old notes, whichever chain ran them.
+    const tallies = new Map<ImportStep, TableTally>();
+    for (const step of [users, ...profiles.slice(0, 8), ...marketplace, ...profiles.slice(8)]) {
+      tallies.set(step, report.table(step.name));
+    }
     const written = { batches: 0 };
     const run = { ...options, say: deps.say };
-    for (const step of steps) await runStep(step, ctx, report.table(step.name), run, written);
+    const chain = async (steps: readonly ImportStep[]) => {
+      for (const step of steps) {
+        const tally = tallies.get(step);
+        if (!tally) throw new Error(`no tally for ${step.name}`);
+        await runStep(step, ctx, tally, run, written);
+      }
+    };
+    await chain([users]);
+    const outcomes = await Promise.allSettled([chain(marketplace), chain(profiles)]);
+    for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
     if (!options.dryRun) {
       report.ledgerProblems = await ledgerProblems(deps.database.db);
       report.escrowFen = await importedEscrowFen(deps.database.db);

@@ -23,8 +23,10 @@ const progressEveryMs = 1000;
 /**
  * Imports one old table, batch by batch in ascending id: read, decide each row, write the batch in
  * one transaction (retried whole on deadlock, so the writes are plain inserts decided beforehand).
- * While a batch is written the next one is read and decided: the old database, this process and
- * the new database then work at once. Whatever a killed run committed, a new run skips.
+ * While batches are written (two at once on their own connections, unless the step says
+ * otherwise) the next one is read and decided: the old database, this process and the new
+ * database's cores then work at once. Batches may commit out of order; whatever a killed run
+ * committed, a new run skips, and it fills the gaps.
  */
 export async function runStep(
   step: ImportStep,
@@ -49,43 +51,40 @@ export async function runStep(
     );
   };
 
-  let writing: Promise<void> = Promise.resolve();
+  const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
-  const write = (plan: BatchPlan) => {
-    const previous = writing;
-    writing = previous.then(async () => {
-      if (failure) return;
-      if (!options.dryRun && plan.imported > 0) await inTransaction(ctx.db, (tx) => plan.write(tx));
-      tally.imported += plan.imported;
-      tally.skipped += plan.skipped;
-      tally.refusals.push(...plan.refusals);
-      written.batches++;
-      if (options.stopAfterBatches !== undefined && written.batches >= options.stopAfterBatches) {
-        throw new ImportStopped(written.batches);
-      }
-    });
-    // Kept, not thrown here: the loop looks at it before deciding its next batch.
-    writing = writing.catch((error: unknown) => {
-      failure ??= { error };
-    });
+  const write = async (plan: BatchPlan) => {
+    if (!options.dryRun && plan.imported > 0) await inTransaction(ctx.db, (tx) => plan.write(tx));
+    tally.imported += plan.imported;
+    tally.skipped += plan.skipped;
+    written.batches++;
+    if (options.stopAfterBatches !== undefined && written.batches >= options.stopAfterBatches) {
+      throw new ImportStopped(written.batches);
+    }
   };
 
   for (let after = 0; ; ) {
     const rows = await ctx.source.batch(step.table, after, options.batchSize);
-    if (failure) break;
-    if (rows.length === 0) break;
+    if (failure || rows.length === 0) break;
     after = Number(rows[rows.length - 1]?.id);
-    // Decided while the batch before is written: its checks against the new database concern its
-    // own ids, and what it needs of earlier batches (parents present, first owners of a phone) is
-    // known in memory or read from the old database. One write is in flight at a time.
+    // Decided while earlier batches are written: its checks against the new database concern its
+    // own ids, and what it needs of earlier batches (parents present, the first owner of a phone)
+    // is known in memory or read from the old database.
     const plan = await step.plan(rows, tally);
-    await writing;
+    while (inFlight.size >= (step.parallelWrites ?? 2) && !failure) await Promise.race(inFlight);
     if (failure) break;
     tally.read += rows.length;
-    write(plan);
+    tally.refusals.push(...plan.refusals);
+    // Kept, not thrown here: the loop looks at it before it writes again.
+    const writing: Promise<void> = write(plan)
+      .catch((error: unknown) => {
+        failure ??= { error };
+      })
+      .finally(() => inFlight.delete(writing));
+    inFlight.add(writing);
     progress(false);
   }
-  await writing;
+  await Promise.all(inFlight);
   if (failure) throw failure.error;
   await step.finish?.(tally);
   tally.seconds = (performance.now() - started) / 1000;

@@ -51,6 +51,8 @@ export interface ImportStep {
   plan(rows: readonly OldRow[], tally: TableTally): Promise<BatchPlan>;
   /** Runs after the last batch. */
   finish?(tally: TableTally): Promise<void>;
+  /** Batches written at once (default 2). */
+  readonly parallelWrites?: number;
 }
 
 /** Marks a row that an earlier run imported. */

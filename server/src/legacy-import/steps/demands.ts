@@ -34,6 +34,9 @@ export function demandsStep(ctx: ImportContext): ImportStep {
   return {
     name: 'goods',
     table: 'goods',
+    // Every inserted demand updates the list counts' rows (triggers), which a second writer would
+    // only wait for (or deadlock on).
+    parallelWrites: 1,
     async start() {
       paidOf = new Map();
       for (const row of await ctx.source.query(
