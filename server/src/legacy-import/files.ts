@@ -24,10 +24,28 @@ export interface FileUse {
   readonly where: string;
 }
 
-/** What a batch's transaction writes for its files: copies to record, old URLs kept. */
-export interface PendingFiles {
-  readonly copies: ReadonlyArray<{ url: string; userId: number | null; file: ReceivedFile }>;
-  readonly external: readonly LegacyFile[];
+/** What became of one old URL in this run. */
+type Decision =
+  /** Known from an earlier run: nothing to write. */
+  | { readonly kind: 'recorded'; readonly storedUrl: string }
+  /** Copied now: the batches that name it record the upload (the first to commit wins). */
+  | {
+      readonly kind: 'copied';
+      readonly storedUrl: string;
+      readonly userId: number | null;
+      readonly file: ReceivedFile;
+    }
+  /** Kept as it is now: the batches that name it record it. */
+  | { readonly kind: 'external'; readonly storedUrl: string; readonly userId: number | null };
+
+/** The files of one batch, decided: what its rows store, and what its transaction records. */
+export interface BatchFiles {
+  /** The URL a new row stores for an old one. */
+  urlOf(url: string): string;
+  /** A list of old URLs as the comma-joined list a new row stores. */
+  rewrite(urls: readonly string[]): string;
+  /** Records, in the batch's transaction, the uploads and old URLs its rows refer to. */
+  write(tx: Tx): Promise<void>;
 }
 
 export interface FileMoverOptions {
@@ -54,93 +72,114 @@ const parallelCopies = 4;
  * like a failed upload; the next run copies the file again.
  */
 export class LegacyFileMover {
-  private readonly stored = new Map<string, string>();
-  private pending: { copies: PendingFiles['copies'][number][]; external: LegacyFile[] } = {
-    copies: [],
-    external: [],
-  };
+  /** Every old URL seen in this run, decided once even when two batches name it at the same time. */
+  private readonly decisions = new Map<string, Promise<Decision>>();
   private readonly root: string | undefined;
 
   constructor(private readonly options: FileMoverOptions) {
     this.root = options.filesRoot === undefined ? undefined : path.resolve(options.filesRoot);
   }
 
-  /** Makes every file the batch names ready: `urlOf` answers for them afterwards. */
-  async prepare(uses: readonly FileUse[]): Promise<void> {
+  /** Decides every file the batch names (copying what is to be copied). */
+  async prepare(uses: readonly FileUse[]): Promise<BatchFiles> {
     const fresh = new Map<string, FileUse>();
-    for (const use of uses) if (!this.stored.has(use.url) && !fresh.has(use.url)) fresh.set(use.url, use);
-    if (fresh.size === 0) return;
-    const { tally } = this.options;
-    for (const [url, recorded] of await findLegacyFiles(this.options.db, [...fresh.keys()])) {
-      fresh.delete(url);
-      this.stored.set(url, recorded.copiedTo ?? url);
-      if (recorded.copiedTo) tally.reused++;
-      else tally.external++;
+    for (const use of uses) if (!this.decisions.has(use.url) && !fresh.has(use.url)) fresh.set(use.url, use);
+    if (fresh.size > 0) {
+      const deciding = this.decide([...fresh.values()]);
+      for (const url of fresh.keys())
+        this.decisions.set(
+          url,
+          deciding.then((decided) => decisionOf(decided, url)),
+        );
     }
-    const toCopy = [...fresh.values()];
-    if (this.root === undefined) {
-      for (const use of toCopy) this.keepExternal(use);
-      return;
+    const decided = new Map<string, Decision>();
+    for (const use of uses) {
+      const decision = this.decisions.get(use.url);
+      if (decision && !decided.has(use.url)) decided.set(use.url, await decision);
+    }
+    const storedUrl = (url: string) => decided.get(url.trim())?.storedUrl ?? url.trim();
+    return {
+      urlOf: storedUrl,
+      rewrite: (urls) => urls.map(storedUrl).join(','),
+      write: (tx) => this.record(tx, decided),
+    };
+  }
+
+  /** Decides URLs new to this run: recorded by an earlier run, copied now, or kept as they are. */
+  private async decide(uses: readonly FileUse[]): Promise<Map<string, Decision>> {
+    const decided = new Map<string, Decision>();
+    const { tally } = this.options;
+    const recorded = await findLegacyFiles(
+      this.options.db,
+      uses.map((use) => use.url),
+    );
+    const toCopy: FileUse[] = [];
+    for (const use of uses) {
+      const earlier = recorded.get(use.url);
+      if (earlier) {
+        decided.set(use.url, { kind: 'recorded', storedUrl: earlier.copiedTo ?? use.url });
+        if (earlier.copiedTo) tally.reused++;
+        else tally.external++;
+      } else if (this.root === undefined) {
+        decided.set(use.url, this.keepExternal(use));
+      } else {
+        toCopy.push(use);
+      }
     }
     for (let i = 0; i < toCopy.length; i += parallelCopies) {
-      await Promise.all(toCopy.slice(i, i + parallelCopies).map((use) => this.copyOrKeep(use)));
+      const part = toCopy.slice(i, i + parallelCopies);
+      const outcomes = await Promise.all(
+        part.map(async (use) => [use.url, await this.copyOrKeep(use)] as const),
+      );
+      for (const [url, decision] of outcomes) decided.set(url, decision);
     }
+    return decided;
   }
 
-  /** The URL a new row stores for an old one (after `prepare`). */
-  urlOf(url: string): string {
-    return this.stored.get(url.trim()) ?? url.trim();
+  /**
+   * Records what a batch's rows refer to. Two batches naming one new file both record it; the one
+   * that commits second changes nothing, so a row never refers to a copy left unrecorded.
+   */
+  private async record(tx: Tx, decided: ReadonlyMap<string, Decision>): Promise<void> {
+    const copies: Array<{ file: ReceivedFile; userId: number | null }> = [];
+    const files: LegacyFile[] = [];
+    for (const [url, decision] of decided) {
+      if (decision.kind === 'copied') {
+        copies.push({ file: decision.file, userId: decision.userId });
+        files.push({ url, userId: decision.userId, copiedTo: decision.storedUrl });
+      } else if (decision.kind === 'external') {
+        files.push({ url, userId: decision.userId, copiedTo: null });
+      }
+    }
+    await this.options.uploads.recordIn(tx, copies);
+    await recordLegacyFiles(tx, files, this.options.now);
   }
 
-  /** A list of old URLs as the comma-joined list a new row stores. */
-  rewrite(urls: readonly string[]): string {
-    return urls.map((url) => this.urlOf(url)).join(',');
-  }
-
-  /** What the files prepared since the last call leave for the batch's transaction (`writeFiles`). */
-  takePending(): PendingFiles {
-    const pending = this.pending;
-    this.pending = { copies: [], external: [] };
-    return pending;
-  }
-
-  /** Records a batch's files in its transaction: the uploads, then every old URL with its copy. */
-  async write(tx: Tx, pending: PendingFiles): Promise<void> {
-    await this.options.uploads.recordIn(
-      tx,
-      pending.copies.map(({ file, userId }) => ({ file, userId })),
-    );
-    const copied = pending.copies.map(({ url, userId, file }) => ({
-      url,
-      userId,
-      copiedTo: urlOfKey(file.key),
-    }));
-    await recordLegacyFiles(tx, [...copied, ...pending.external], this.options.now);
-  }
-
-  private keepExternal(use: FileUse): void {
-    this.stored.set(use.url, use.url);
-    this.pending.external.push({ url: use.url, userId: use.ownerId, copiedTo: null });
+  private keepExternal(use: FileUse): Decision {
     this.options.tally.external++;
+    return { kind: 'external', storedUrl: use.url, userId: use.ownerId };
   }
 
-  private async copyOrKeep(use: FileUse): Promise<void> {
+  private async copyOrKeep(use: FileUse): Promise<Decision> {
     // What the uploads service refuses (type, size, name) refuses the file; anything else (the
     // database or the storage failing) stops the import.
-    const outcome = await this.copy(use).catch((error: unknown) => {
-      if (error instanceof AppError) return { refused: error.message };
-      throw error;
-    });
-    if ('url' in outcome) {
-      this.stored.set(use.url, outcome.url);
-      this.options.tally.copied++;
-      return;
+    const outcome = await this.copy(use).catch(
+      (error: unknown): { file?: ReceivedFile; refused?: string } => {
+        if (error instanceof AppError) return { refused: error.message };
+        throw error;
+      },
+    );
+    if (outcome.refused !== undefined) {
+      this.options.tally.refusals.push({ id: `${use.where}: ${use.url}`, reason: outcome.refused });
+      return this.keepExternal(use);
     }
-    this.options.tally.refusals.push({ id: `${use.where}: ${use.url}`, reason: outcome.refused });
-    this.keepExternal(use);
+    this.options.tally.copied++;
+    if (!outcome.file) return { kind: 'recorded', storedUrl: use.url };
+    return { kind: 'copied', storedUrl: urlOfKey(outcome.file.key), userId: use.ownerId, file: outcome.file };
   }
 
-  private async copy(use: FileUse): Promise<{ url: string } | { refused: string }> {
+  /** The file received into storage; none in a dry run, which only checks it. */
+  private async copy(use: FileUse): Promise<{ file?: ReceivedFile; refused?: string }> {
     const file = this.pathOf(use.url);
     if (file === undefined) return { refused: 'not a path under the old web root' };
     const info = await stat(file).catch(() => undefined);
@@ -148,9 +187,7 @@ export class LegacyFileMover {
     const name = path.basename(file);
     if (this.options.dryRun) return checkOnly(file, name, info.size);
     // The same intake as an upload: type by the leading bytes, the name's kind, the size limit.
-    const received = await this.options.uploads.receive(createReadStream(file), name, 'member', '');
-    this.pending.copies.push({ url: use.url, userId: use.ownerId, file: received });
-    return { url: urlOfKey(received.key) };
+    return { file: await this.options.uploads.receive(createReadStream(file), name, 'member', '') };
   }
 
   /** The file an old URL (`/uploads/a.png`, `http://old-host/uploads/a.png`) names under the web root. */
@@ -167,12 +204,14 @@ export class LegacyFileMover {
   }
 }
 
+function decisionOf(decided: ReadonlyMap<string, Decision>, url: string): Decision {
+  const decision = decided.get(url);
+  if (!decision) throw new Error(`no decision for ${url}`);
+  return decision;
+}
+
 /** A dry run's check of a file: what receiving it would refuse, without storing anything. */
-async function checkOnly(
-  file: string,
-  name: string,
-  size: number,
-): Promise<{ url: string } | { refused: string }> {
+async function checkOnly(file: string, name: string, size: number): Promise<{ refused?: string }> {
   const handle = await open(file, 'r');
   try {
     const head = Buffer.alloc(Math.min(size, sniffBytes));
@@ -183,7 +222,7 @@ async function checkOnly(
     const claimed = claimedKind(name);
     if (claimed && claimed !== type.kind) return { refused: 'the file name does not match its content' };
     if (size > maxBytesOf[type.kind]) return { refused: 'too large for an upload' };
-    return { url: file };
+    return {};
   } finally {
     await handle.close();
   }

@@ -14,7 +14,7 @@ const uploadColumns = [
 export type UploadRow = NonNullable<Awaited<ReturnType<typeof findUploadByKey>>>;
 
 export async function insertUpload(
-  db: Db | Tx,
+  db: Db,
   upload: {
     userId: number | null;
     key: string;
@@ -36,6 +36,38 @@ export async function insertUpload(
     })
     .executeTakeFirstOrThrow();
   return Number(result.insertId);
+}
+
+/**
+ * Inserts upload rows whose storage key is not recorded yet, all at once; a key recorded already
+ * (by a concurrent transaction too, once it commits) is left as it is.
+ */
+export async function insertUploadsIfAbsent(
+  db: Db | Tx,
+  uploads: ReadonlyArray<{
+    userId: number | null;
+    key: string;
+    originalName: string;
+    mime: string;
+    size: number;
+    now: number;
+  }>,
+): Promise<void> {
+  if (uploads.length === 0) return;
+  await db
+    .insertInto('uploads')
+    .orIgnore()
+    .values(
+      uploads.map((upload) => ({
+        user_id: upload.userId,
+        storage_key: upload.key,
+        original_name: upload.originalName,
+        mime: upload.mime,
+        size: upload.size,
+        created_at: upload.now,
+      })),
+    )
+    .execute();
 }
 
 export function findUploadByKey(db: Db, key: string) {

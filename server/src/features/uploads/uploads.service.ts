@@ -16,7 +16,12 @@ import {
 import { ChunkReader, type IncomingStream } from './incoming-file.js';
 import type { UploadUrlSigner, UrlSignature } from './signed-urls.js';
 import { type FileStorage, newStorageKey, urlOfKey } from './storage.js';
-import { findUploadByKey, insertUpload, type UploadRow } from './uploads.repository.js';
+import {
+  findUploadByKey,
+  insertUpload,
+  insertUploadsIfAbsent,
+  type UploadRow,
+} from './uploads.repository.js';
 import type { UploadedFile } from './uploads.schemas.js';
 
 /** Who is uploading: anyone (images only, rate-limited per IP) or a logged-in member. */
@@ -122,21 +127,23 @@ export class UploadService {
 
   /**
    * Records received files inside the caller's transaction, as uploaded by the given users (the
-   * importer's batches: an upload row must follow its owner's row). Nothing is removed on failure:
-   * the transaction may be retried, and the bytes belong to the caller until it commits.
+   * importer's batches: an upload row must follow its owner's row). A file recorded already is
+   * left as it is, so two transactions naming one file may both record it. Nothing is removed on
+   * failure: the transaction may be retried, and the bytes belong to the caller until it commits.
    */
   async recordIn(tx: Tx, files: ReadonlyArray<{ file: ReceivedFile; userId: number | null }>): Promise<void> {
     const now = this.clock.now();
-    for (const { file, userId } of files) {
-      await insertUpload(tx, {
+    await insertUploadsIfAbsent(
+      tx,
+      files.map(({ file, userId }) => ({
         userId,
         key: file.key,
         originalName: file.originalName,
         mime: file.type.mime,
         size: file.size,
         now,
-      });
-    }
+      })),
+    );
   }
 
   /** Removes the bytes of a file that was received but will not be recorded. */

@@ -106,18 +106,17 @@ export function applicationsStep(ctx: ImportContext): ImportStep {
         }
         return application;
       });
-      await ctx.files.prepare(uses);
+      const files = await ctx.files.prepare(uses);
       const applications = sorted.accepted.map((a) => ({
         ...a,
-        files: ctx.files.rewrite(a.files),
-        delivery_preview: ctx.files.rewrite(a.delivery_preview),
-        delivery_source: ctx.files.rewrite(a.delivery_source),
+        files: files.rewrite(a.files),
+        delivery_preview: files.rewrite(a.delivery_preview),
+        delivery_source: files.rewrite(a.delivery_source),
       }));
-      const legacy = ctx.files.takePending();
       return planOf(sorted, applications.length, async (tx) => {
         for (const slice of insertSlices(applications))
           await tx.insertInto('applications').values(slice).execute();
-        await ctx.files.write(tx, legacy);
+        await files.write(tx);
       });
     },
   };

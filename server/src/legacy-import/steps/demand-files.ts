@@ -39,12 +39,11 @@ export function demandFilesStep(ctx: ImportContext): ImportStep {
         uses.push({ url, ownerId, document: false, where: `goods_file ${id}` });
         return { id, demand_id: demandId, url, created_at: ctx.now };
       });
-      await ctx.files.prepare(uses);
-      const files = sorted.accepted.map((file) => ({ ...file, url: ctx.files.urlOf(file.url) }));
-      const legacy = ctx.files.takePending();
+      const stored = await ctx.files.prepare(uses);
+      const files = sorted.accepted.map((file) => ({ ...file, url: stored.urlOf(file.url) }));
       return planOf(sorted, files.length, async (tx) => {
         for (const slice of insertSlices(files)) await tx.insertInto('demand_files').values(slice).execute();
-        await ctx.files.write(tx, legacy);
+        await stored.write(tx);
       });
     },
   };

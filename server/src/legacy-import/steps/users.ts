@@ -27,6 +27,8 @@ const minTokenLength = 16;
  */
 export function usersStep(ctx: ImportContext): ImportStep {
   let firstIdOfPhone = new Map<string, number>();
+  /** Tokens two old accounts hold: whichever got the session, the other would be logged in as it. */
+  let sharedTokens = new Set<string>();
   return {
     name: 'users',
     table: 'users',
@@ -35,6 +37,10 @@ export function usersStep(ctx: ImportContext): ImportStep {
         'select trim(phone) as phone, min(id) as first from {users} group by trim(phone) having count(*) > 1',
       );
       firstIdOfPhone = new Map(shared.map((row) => [String(row.phone), Number(row.first)]));
+      const tokens = await ctx.source.query(
+        "select trim(token) as token from {users} where trim(token) <> '' group by trim(token) having count(*) > 1",
+      );
+      sharedTokens = new Set(tokens.map((row) => String(row.token)));
     },
     async plan(rows, tally) {
       const ids = idsOf(rows);
@@ -88,16 +94,15 @@ export function usersStep(ctx: ImportContext): ImportStep {
         return user;
       });
 
-      await ctx.files.prepare(uses);
+      const files = await ctx.files.prepare(uses);
       const users = sorted.accepted.map((user) => ({
         ...user,
-        face: user.face && ctx.files.urlOf(user.face),
+        face: user.face && files.urlOf(user.face),
       }));
-      const files = ctx.files.takePending();
       return planOf(sorted, users.length, async (tx) => {
         for (const slice of insertSlices(users)) await tx.insertInto('users').values(slice).execute();
         await insertImportedSessions(tx, sessions);
-        await ctx.files.write(tx, files);
+        await files.write(tx);
       });
     },
   };

@@ -110,17 +110,16 @@ export function personStep(ctx: ImportContext): ImportStep {
         }
         return record;
       });
-      await ctx.files.prepare(uses);
+      const files = await ctx.files.prepare(uses);
       const persons = sorted.accepted.map((p) => ({
         ...p,
-        id_front: ctx.files.rewrite(p.id_front),
-        id_back: ctx.files.rewrite(p.id_back),
+        id_front: files.rewrite(p.id_front),
+        id_back: files.rewrite(p.id_back),
       }));
-      const files = ctx.files.takePending();
       return planOf(sorted, persons.length, async (tx) => {
         for (const slice of insertSlices(persons))
           await tx.insertInto('person_verifications').values(slice).execute();
-        await ctx.files.write(tx, files);
+        await files.write(tx);
       });
     },
   };
@@ -156,18 +155,17 @@ export function companyStep(ctx: ImportContext): ImportStep {
         }
         return record;
       });
-      await ctx.files.prepare(uses);
+      const files = await ctx.files.prepare(uses);
       const companies = sorted.accepted.map((c) => ({
         ...c,
-        license: ctx.files.rewrite(c.license),
-        legal_rep_id_front: ctx.files.rewrite(c.legal_rep_id_front),
-        legal_rep_id_back: ctx.files.rewrite(c.legal_rep_id_back),
+        license: files.rewrite(c.license),
+        legal_rep_id_front: files.rewrite(c.legal_rep_id_front),
+        legal_rep_id_back: files.rewrite(c.legal_rep_id_back),
       }));
-      const files = ctx.files.takePending();
       return planOf(sorted, companies.length, async (tx) => {
         for (const slice of insertSlices(companies))
           await tx.insertInto('company_verifications').values(slice).execute();
-        await ctx.files.write(tx, files);
+        await files.write(tx);
       });
     },
   };
