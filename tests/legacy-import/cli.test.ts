@@ -129,7 +129,7 @@ describe.skipIf(!testDatabaseUrl)('npm run admin -- import-legacy', () => {
 
     const allowed = await admin(dir, ['--from', fixture.url, '--allow-refusals']).done;
     expect(allowed.code).toBe(0);
-    expect(countIn(path.join(dir, 'app.db'), 'users')).toBe(6);
+    expect(countIn(path.join(dir, 'app.db'), 'users')).toBe(7);
   }, 180_000);
 
   it('refuses bad options with the option named', async () => {

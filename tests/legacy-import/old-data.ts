@@ -91,9 +91,18 @@ export async function fillOldDatabase(db: LegacyDatabase): Promise<void> {
       token: 'abc',
       usertype: 1,
     },
-    { id: 11, phone: old.secondCompany.phone, password: '', token: '', usertype: 2, userstate: 0 },
+    // Two accounts holding one token (a copied database, a buggy token generator): neither keeps it.
+    {
+      id: 11,
+      phone: old.secondCompany.phone,
+      password: '',
+      token: 'shared-token-0123456789',
+      usertype: 2,
+      userstate: 0,
+    },
     { id: 12, phone: ` ${old.person.phone} `, password: md5('dup'), usertype: 1 },
     { id: 15, phone: old.business.phone, token: old.business.token, usertype: 1, userstate: 1 },
+    { id: 16, phone: '17700000016', password: md5('x'), token: 'shared-token-0123456789', usertype: 1 },
   ]);
 
   await db.insert('h_user_person', [
@@ -375,7 +384,7 @@ export async function fillOldDatabase(db: LegacyDatabase): Promise<void> {
 
 /** What the fixture comes to: per table, rows imported and the refusals' ids. */
 export const expected = {
-  users: { imported: 6, refused: [8, 12] },
+  users: { imported: 7, refused: [8, 12] },
   user_person: { imported: 2, refused: [3, 4, 5] },
   user_company: { imported: 2, refused: [] },
   user_geti: { imported: 1, refused: [] },

@@ -86,7 +86,9 @@ export function usersStep(ctx: ImportContext): ImportStep {
         const token = v.text(row, 'token', 255).trim();
         // Decided: from here on the row is imported, and what it loses is noted.
         user.password_hash = passwordOf(password, tally.note.bind(tally));
-        if (token.length >= minTokenLength) sessions.push(ctx.services.sessions.importedSession(id, token));
+        if (sharedTokens.has(token)) tally.note('token held by another account too, not kept: logs in again');
+        else if (token.length >= minTokenLength)
+          sessions.push(ctx.services.sessions.importedSession(id, token));
         else if (token !== '')
           tally.note(`token shorter than ${minTokenLength} characters not kept: logs in again`);
         if (user.face) uses.push({ url: user.face, ownerId: id, document: false, where: `users ${id}` });
