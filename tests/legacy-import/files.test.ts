@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../server/src/legacy-import/report.js';
-import { backends, privately, testDatabaseUrl } from '../support/backends.js';
+import { backends, testDatabaseUrl, withPrivateDatabase } from '../support/backends.js';
 import { legacyPost } from '../support/legacy-client.js';
 import { createLegacyDatabase, type LegacyDatabase } from '../support/legacy-db.js';
 import { samplePdf, samplePng, sampleZip } from '../support/sample-files.js';
@@ -41,7 +41,7 @@ describe.skipIf(!testDatabaseUrl).each(backends)(
       // An archive named like a picture: uploads refuse such a disguise, and so does the import.
       place(root, demandFiles.sketch, sampleZip());
       place(root, '/uploads/source/a.zip', sampleZip());
-      t = await startTestApp(privately(backend));
+      t = await startTestApp(withPrivateDatabase(backend));
       report = await runImport(t, legacy.url, { filesRoot: root });
     }, 60_000);
     afterAll(async () => {

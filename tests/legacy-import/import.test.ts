@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerProblems } from '../../server/src/legacy-import/checks.js';
 import type { ImportReport } from '../../server/src/legacy-import/report.js';
 import { loginBySms } from '../support/auth-flow.js';
-import { backends, withPrivateDatabase, testDatabaseUrl } from '../support/backends.js';
+import { backends, testDatabaseUrl, withPrivateDatabase } from '../support/backends.js';
 import { legacyPost } from '../support/legacy-client.js';
 import { createLegacyDatabase, type LegacyDatabase } from '../support/legacy-db.js';
+import { servicesOf } from '../support/services.js';
 import { randomIp, startTestApp, type TestApp } from '../support/test-app.js';
 import { demandFiles, expected, fillOldDatabase, importedBalancesFen, old } from './old-data.js';
 import { runImport } from './run-import.js';
@@ -135,7 +136,7 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing the old backend ($na
   it('ends an imported token with the others when the password is reset', async () => {
     const first = await post('/user/info/info', { id: old.designer.id, token: old.designer.token });
     expect(first.body.res).toBe(1);
-    const sessions = t.services.sessions;
+    const sessions = servicesOf(t).sessions;
     await sessions.revokeAllOf(old.business.id);
     expect((await post('/user/info/info', { id: old.business.id, token: old.business.token })).body.res).toBe(
       0,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerProblems } from '../../server/src/legacy-import/checks.js';
 import type { ImportReport } from '../../server/src/legacy-import/report.js';
 import { ImportStopped } from '../../server/src/legacy-import/runner.js';
-import { backends, privately, testDatabaseUrl } from '../support/backends.js';
+import { backends, testDatabaseUrl, withPrivateDatabase } from '../support/backends.js';
 import { createLegacyDatabase, type LegacyDatabase, legacyTables } from '../support/legacy-db.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { expected, fillOldDatabase } from './old-data.js';
@@ -71,9 +71,9 @@ describe.skipIf(!testDatabaseUrl).each(backends)('an interrupted import ($name)'
     legacy = await createLegacyDatabase(testDatabaseUrl as string);
     await fillOldDatabase(legacy);
     [whole, interrupted, fresh] = await Promise.all([
-      startTestApp(privately(backend)),
-      startTestApp(privately(backend)),
-      startTestApp(privately(backend)),
+      startTestApp(withPrivateDatabase(backend)),
+      startTestApp(withPrivateDatabase(backend)),
+      startTestApp(withPrivateDatabase(backend)),
     ]);
     wholeReport = await runImport(whole, legacy.url, { batchSize: 1 });
   }, 60_000);

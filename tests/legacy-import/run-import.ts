@@ -1,4 +1,5 @@
 import { importLegacy } from '../../server/src/legacy-import/importer.js';
+import { servicesOf } from '../support/services.js';
 import type { TestApp } from '../support/test-app.js';
 
 /** Runs the import into the test app's database with the app's own services. */
@@ -17,7 +18,7 @@ export function runImport(
   return importLegacy(
     {
       database: t.stores.database,
-      services: t.services,
+      services: servicesOf(t),
       clock: t.clock,
       timeZone: t.config.displayTimeZone,
       say: () => {},

@@ -5,6 +5,7 @@ import { sessionLifetimeMs } from '../../../server/src/features/auth/sessions.js
 import { loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { legacyPost } from '../../support/legacy-client.js';
+import { servicesOf } from '../../support/services.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 
 describe.each(backends)('tokens of the old backend ($name)', (backend) => {
@@ -19,7 +20,7 @@ describe.each(backends)('tokens of the old backend ($name)', (backend) => {
     const user = await loginBySms(t);
     const token = `old-${user.userId}-${Math.random().toString(36).slice(2)}-token`;
     await inTransaction(t.stores.database.db, (tx) =>
-      insertImportedSessions(tx, [t.services.sessions.importedSession(user.userId, token)]),
+      insertImportedSessions(tx, [servicesOf(t).sessions.importedSession(user.userId, token)]),
     );
     return { ...user, token, freshToken: user.token };
   }

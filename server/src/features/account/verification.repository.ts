@@ -1,3 +1,4 @@
+import type { Insertable } from 'kysely';
 import { sql } from 'kysely';
 import type { Db, Tx } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/database.js';
@@ -9,6 +10,12 @@ import {
   pendingReview,
   type personColumns,
 } from './verification.rows.js';
+import type {
+  CompanyVerificationsTable,
+  IndividualBusinessPartnersTable,
+  IndividualBusinessVerificationsTable,
+  PersonVerificationsTable,
+} from './verification.table.js';
 
 export const tableOfKind = {
   person: 'person_verifications',
@@ -230,4 +237,36 @@ export async function pendingPage(db: Db, kinds: readonly VerificationKind[], pa
     .offset((page - 1) * perPage)
     .execute();
   return { total: Number(counted.total), rows };
+}
+
+/*
+ * Records of the old backend (`npm run admin -- import-legacy`), with their review state as it
+ * was: a whole slice in one statement each, unlike the save functions above, which put a record
+ * back to review and write one at a time.
+ */
+
+export async function insertPersonRecords(tx: Tx, rows: ReadonlyArray<Insertable<PersonVerificationsTable>>) {
+  if (rows.length > 0) await tx.insertInto('person_verifications').values(rows).execute();
+}
+
+export async function insertCompanyRecords(
+  tx: Tx,
+  rows: ReadonlyArray<Insertable<CompanyVerificationsTable>>,
+) {
+  if (rows.length > 0) await tx.insertInto('company_verifications').values(rows).execute();
+}
+
+export async function insertIndividualBusinessRecords(
+  tx: Tx,
+  rows: ReadonlyArray<Insertable<IndividualBusinessVerificationsTable>>,
+) {
+  if (rows.length > 0) await tx.insertInto('individual_business_verifications').values(rows).execute();
+}
+
+/** Partners keeping their old ids, so a second import knows them. */
+export async function insertPartnersKeepingIds(
+  tx: Tx,
+  rows: ReadonlyArray<Insertable<IndividualBusinessPartnersTable>>,
+) {
+  if (rows.length > 0) await tx.insertInto('individual_business_partners').values(rows).execute();
 }

@@ -239,3 +239,15 @@ export function lockApplication(tx: Tx, applicationId: number) {
     .where('id', '=', applicationId);
   return (hasRowLocks(tx) ? query.forUpdate() : query).executeTakeFirst();
 }
+
+/**
+ * Applications of the old backend, keeping their ids, selection, delivery and payment (`npm run
+ * admin -- import-legacy`): a whole slice in one statement, since row-at-a-time inserts would make
+ * an import take hours.
+ */
+export async function insertApplicationsKeepingIds(
+  tx: Tx,
+  applications: ReadonlyArray<Insertable<ApplicationsTable>>,
+): Promise<void> {
+  if (applications.length > 0) await tx.insertInto('applications').values(applications).execute();
+}

@@ -1,7 +1,7 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
 import { type Db, hasRowLocks, type Tx } from '../../db/database.js';
 import { reviewCodes } from '../../review-states.js';
-import type { DemandsTable } from './demand.table.js';
+import type { DemandFilesTable, DemandsTable } from './demand.table.js';
 import { countDemandsIn, locatePosition } from './demand-counts.js';
 import { hasFulltextIndex, titleGrams } from './title-search.js';
 
@@ -315,4 +315,27 @@ export async function setReview(
 /** `%` and `_` in a search term are literal text, not wildcards. `!` escapes, the same on both databases. */
 function escapeLike(term: string): string {
   return term.replace(/[!%_]/g, (c) => `!${c}`);
+}
+
+/**
+ * Demands of the old backend, keeping their ids, order numbers, states and escrow (`npm run admin
+ * -- import-legacy`), with their title search tokens: a whole slice in one statement, since
+ * row-at-a-time inserts would make an import take hours. The count triggers count them as any.
+ */
+export async function insertDemandsKeepingIds(
+  tx: Tx,
+  demands: ReadonlyArray<Omit<Insertable<DemandsTable>, 'title_grams'>>,
+): Promise<void> {
+  if (demands.length === 0) return;
+  await tx
+    .insertInto('demands')
+    .values(demands.map((demand) => ({ ...demand, title_grams: titleGrams(demand.title) })))
+    .execute();
+}
+
+export async function insertDemandFilesKeepingIds(
+  tx: Tx,
+  files: ReadonlyArray<Insertable<DemandFilesTable>>,
+): Promise<void> {
+  if (files.length > 0) await tx.insertInto('demand_files').values(files).execute();
 }

@@ -1,6 +1,11 @@
 import type { Insertable } from 'kysely';
 import { countRows, type Db, hasRowLocks, type Tx } from '../../db/database.js';
-import type { LedgerEntriesTable } from './money.table.js';
+import type {
+  InvoiceRequestsTable,
+  LedgerEntriesTable,
+  RechargesTable,
+  WalletsTable,
+} from './money.table.js';
 
 export const walletAccount = (userId: number) => `wallet:${userId}`;
 export const escrowAccount = (demandId: number) => `escrow:${demandId}`;
@@ -254,4 +259,36 @@ export async function markInvoiceIssued(db: Db, id: number, now: number): Promis
 
 export function findInvoiceRequest(db: Db, id: number) {
   return db.selectFrom('invoice_requests').select(invoiceColumns).where('id', '=', id).executeTakeFirst();
+}
+
+/*
+ * What the old backend held (`npm run admin -- import-legacy`), a whole slice in one statement
+ * each, since row-at-a-time inserts would make an import take hours: wallets with their balances
+ * (each opened by an entry of `appendEntries` in the same transaction), recharge records and
+ * invoice requests keeping their ids.
+ */
+
+export async function insertWallets(tx: Tx, wallets: ReadonlyArray<Insertable<WalletsTable>>): Promise<void> {
+  if (wallets.length > 0) await tx.insertInto('wallets').values(wallets).execute();
+}
+
+export async function appendEntries(
+  tx: Tx,
+  entries: ReadonlyArray<Insertable<LedgerEntriesTable>>,
+): Promise<void> {
+  if (entries.length > 0) await tx.insertInto('ledger_entries').values(entries).execute();
+}
+
+export async function insertRechargesKeepingIds(
+  tx: Tx,
+  recharges: ReadonlyArray<Insertable<RechargesTable>>,
+): Promise<void> {
+  if (recharges.length > 0) await tx.insertInto('recharges').values(recharges).execute();
+}
+
+export async function insertInvoiceRequestsKeepingIds(
+  tx: Tx,
+  requests: ReadonlyArray<Insertable<InvoiceRequestsTable>>,
+): Promise<void> {
+  if (requests.length > 0) await tx.insertInto('invoice_requests').values(requests).execute();
 }

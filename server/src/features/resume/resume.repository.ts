@@ -106,3 +106,17 @@ export async function deleteEntry(db: Db | Tx, table: ResumeTable, userId: numbe
 export async function deleteAllEntries(trx: Tx, table: ResumeTable, userId: number): Promise<void> {
   await loose(trx).deleteFrom(table).where('user_id', '=', userId).execute();
 }
+
+/**
+ * Entries of the old backend with their ids and owners (`npm run admin -- import-legacy`): a whole
+ * slice in one statement, since row-at-a-time inserts would make an import take hours.
+ */
+export async function insertEntriesKeepingIds(
+  tx: Tx,
+  table: ResumeTable,
+  rows: ReadonlyArray<
+    StoredColumns & { id: number; user_id: number; created_at: number; updated_at: number }
+  >,
+): Promise<void> {
+  if (rows.length > 0) await loose(tx).insertInto(table).values(rows).execute();
+}

@@ -1,5 +1,6 @@
+import type { Insertable } from 'kysely';
 import { type Db, hasRowLocks, type Tx } from '../../db/database.js';
-import { userStateCodes } from './user.table.js';
+import { type UsersTable, userStateCodes } from './user.table.js';
 
 export type UserRow = NonNullable<Awaited<ReturnType<typeof findUserById>>>;
 
@@ -97,4 +98,15 @@ export async function lockUser(tx: Tx, userId: number): Promise<void> {
 export function phonesOf(db: Db, userIds: readonly number[]) {
   if (userIds.length === 0) return Promise.resolve([]);
   return db.selectFrom('users').select(['id', 'phone']).where('id', 'in', userIds).execute();
+}
+
+/**
+ * Accounts of the old backend, keeping their ids (`npm run admin -- import-legacy`): a whole slice
+ * in one statement, since row-at-a-time inserts would make an import of a deployment take hours.
+ */
+export async function insertUsersKeepingIds(
+  tx: Tx,
+  users: ReadonlyArray<Insertable<UsersTable>>,
+): Promise<void> {
+  if (users.length > 0) await tx.insertInto('users').values(users).execute();
 }

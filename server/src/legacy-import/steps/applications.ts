@@ -1,3 +1,4 @@
+import { insertApplicationsKeepingIds } from '../../features/applications/application.repository.js';
 import type { FileUse } from '../files.js';
 import type { TableTally } from '../report.js';
 import {
@@ -19,7 +20,8 @@ const maxSourceLength = 500;
  * the demand's old `order_id` list (the old `state` column is only checked against it); the old
  * `price` is the share the employer allocated, and what was paid where `pay` = 1. An application
  * whose demand or applicant was not imported is an orphan; one user applies to a demand once (the
- * lowest id stays). A bulk insert: applications are the largest table, and keep their ids.
+ * lowest id stays). Written a slice a statement by the applications feature: they are the
+ * largest table, and keep their ids.
  */
 export function applicationsStep(ctx: ImportContext): ImportStep {
   let selectedOf = new Map<number, Set<number>>();
@@ -114,8 +116,7 @@ export function applicationsStep(ctx: ImportContext): ImportStep {
         delivery_source: files.rewrite(a.delivery_source),
       }));
       return planOf(sorted, applications.length, async (tx) => {
-        for (const slice of insertSlices(applications))
-          await tx.insertInto('applications').values(slice).execute();
+        for (const slice of insertSlices(applications)) await insertApplicationsKeepingIds(tx, slice);
         await files.write(tx);
       });
     },

@@ -1,4 +1,8 @@
 import {
+  insertInvoiceRequestsKeepingIds,
+  insertRechargesKeepingIds,
+} from '../../features/money/money.repository.js';
+import {
   alreadyThere,
   type ImportContext,
   type ImportStep,
@@ -12,7 +16,8 @@ import * as v from '../values.js';
 /**
  * `invest_log`: recharge records with their old ids, for the recharge list and invoices. They are
  * history: the money they brought is in the wallet balances the `account` step opens, so they get
- * no ledger entries. Bulk inserts (the money feature's `insertRecharge` writes one, with its entry).
+ * no ledger entries. Written a slice a statement by the money feature (its `insertRecharge` writes
+ * one, with its entry).
  */
 export function rechargesStep(ctx: ImportContext): ImportStep {
   return {
@@ -42,8 +47,7 @@ export function rechargesStep(ctx: ImportContext): ImportStep {
         return owner === undefined ? recharge : alreadyThere;
       });
       return planOf(sorted, sorted.accepted.length, async (tx) => {
-        for (const slice of insertSlices(sorted.accepted))
-          await tx.insertInto('recharges').values(slice).execute();
+        for (const slice of insertSlices(sorted.accepted)) await insertRechargesKeepingIds(tx, slice);
       });
     },
   };
@@ -127,8 +131,7 @@ export function invoiceRequestsStep(ctx: ImportContext): ImportStep {
         };
       });
       return planOf(sorted, sorted.accepted.length, async (tx) => {
-        for (const slice of insertSlices(sorted.accepted))
-          await tx.insertInto('invoice_requests').values(slice).execute();
+        for (const slice of insertSlices(sorted.accepted)) await insertInvoiceRequestsKeepingIds(tx, slice);
       });
     },
   };

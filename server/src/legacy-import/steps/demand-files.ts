@@ -1,3 +1,4 @@
+import { insertDemandFilesKeepingIds } from '../../features/demands/demand.repository.js';
 import type { FileUse } from '../files.js';
 import {
   alreadyThere,
@@ -12,7 +13,7 @@ import * as v from '../values.js';
 
 /**
  * `goods_file`: a demand's attachments, one URL a row, with their old ids; the copy of each file
- * becomes an upload of the demand's owner. A bulk insert, like the demands themselves.
+ * becomes an upload of the demand's owner. Written a slice a statement, like the demands themselves.
  */
 export function demandFilesStep(ctx: ImportContext): ImportStep {
   return {
@@ -42,7 +43,7 @@ export function demandFilesStep(ctx: ImportContext): ImportStep {
       const stored = await ctx.files.prepare(uses);
       const files = sorted.accepted.map((file) => ({ ...file, url: stored.urlOf(file.url) }));
       return planOf(sorted, files.length, async (tx) => {
-        for (const slice of insertSlices(files)) await tx.insertInto('demand_files').values(slice).execute();
+        for (const slice of insertSlices(files)) await insertDemandFilesKeepingIds(tx, slice);
         await stored.write(tx);
       });
     },

@@ -1,8 +1,8 @@
 import type { Insertable } from 'kysely';
+import { insertDemandsKeepingIds } from '../../features/demands/demand.repository.js';
 import { orderNumberOf } from '../../features/demands/demand.service.js';
 import type { DemandsTable } from '../../features/demands/demand.table.js';
-import { titleGrams } from '../../features/demands/title-search.js';
-import { escrowAccount, importedAccount } from '../../features/money/money.repository.js';
+import { appendEntries, escrowAccount, importedAccount } from '../../features/money/money.repository.js';
 import type { LedgerEntriesTable } from '../../features/money/money.table.js';
 import {
   alreadyThere,
@@ -23,9 +23,9 @@ const maxOrderNoLength = 24;
  * one gets a new number of the service's own form (noted). Labels map onto the same codes
  * (titletype, pricetype, show → review state). A paid, unsettled demand keeps in escrow its
  * price minus what its applications were paid (`goods_order.price` where `pay` = 1), opened by a
- * ledger entry from the imported account in the batch's transaction. Demands are bulk-inserted
- * with their title search tokens (the demand feature's `insertDemand` writes one row at a time);
- * the database's triggers keep the list counts as for any insert.
+ * ledger entry from the imported account in the batch's transaction. The demand feature
+ * writes them a slice a statement (`insertDemandsKeepingIds`, with their title search tokens;
+ * its `insertDemand` writes one row at a time); the triggers keep the list counts as for any.
  */
 export function demandsStep(ctx: ImportContext): ImportStep {
   /** Paid applications per demand, read once: a demand's escrow needs them. */
@@ -87,7 +87,6 @@ export function demandsStep(ctx: ImportContext): ImportStep {
           owner_id: ownerId,
           order_no: '',
           title,
-          title_grams: titleGrams(title),
           kind: v.code(row, 'titletype', [1, 2, 3] as const),
           price_fen: priceFen,
           settlement: v.code(row, 'pricetype', [1, 2, 3] as const),
@@ -130,10 +129,8 @@ export function demandsStep(ctx: ImportContext): ImportStep {
         return demand;
       });
       return planOf(sorted, sorted.accepted.length, async (tx) => {
-        for (const slice of insertSlices(sorted.accepted))
-          await tx.insertInto('demands').values(slice).execute();
-        for (const slice of insertSlices(openings))
-          await tx.insertInto('ledger_entries').values(slice).execute();
+        for (const slice of insertSlices(sorted.accepted)) await insertDemandsKeepingIds(tx, slice);
+        for (const slice of insertSlices(openings)) await appendEntries(tx, slice);
       });
     },
   };

@@ -1,3 +1,4 @@
+import { insertPartnersKeepingIds } from '../../features/account/verification.repository.js';
 import {
   alreadyThere,
   type ImportContext,
@@ -14,8 +15,9 @@ const maxPosition = 32_767;
 
 /**
  * `user_geti_hehuoren`: the partners of an individual business, under the business owner's user
- * id, in the order of their old ids, keeping those ids (so a re-run knows them). A bulk insert,
- * not the account feature's `replacePartners`, which replaces a business's whole list at once.
+ * id, in the order of their old ids, keeping those ids (so a re-run knows them). Written by the
+ * account feature's `insertPartnersKeepingIds`, not its `replacePartners`, which replaces a
+ * business's whole list at once.
  */
 export function partnersStep(ctx: ImportContext): ImportStep {
   let positionOf = new Map<number, number>();
@@ -61,7 +63,7 @@ export function partnersStep(ctx: ImportContext): ImportStep {
       });
       return planOf(sorted, sorted.accepted.length, async (tx) => {
         for (const slice of insertSlices(sorted.accepted)) {
-          await tx.insertInto('individual_business_partners').values(slice).execute();
+          await insertPartnersKeepingIds(tx, slice);
         }
       });
     },

@@ -1,11 +1,8 @@
-import type { Insertable } from 'kysely';
-import type { Tx } from '../../db/database.js';
-import type {
-  ResumeEducationTable,
-  ResumeJobsTable,
-  ResumeProjectsTable,
-  ResumeSkillsTable,
-} from '../../features/resume/resume.table.js';
+import {
+  insertEntriesKeepingIds,
+  type ResumeTable,
+  type StoredColumns,
+} from '../../features/resume/resume.repository.js';
 import type { LegacyTable } from '../layout.js';
 import type { OldRow } from '../source.js';
 import {
@@ -20,29 +17,18 @@ import {
 import * as v from '../values.js';
 
 /*
- * The resume lists (user_person_ji, _des, _job, _edu), each row with its old id and owner. Bulk
- * inserts rather than the resume feature's per-row `add`: the lists are the largest tables of a
- * person's profile, and the old ids are kept.
+ * The resume lists (user_person_ji, _des, _job, _edu), each row with its old id and owner, written
+ * by the resume feature's `insertEntriesKeepingIds` a slice at a time.
  */
 
-type ResumeTable = 'resume_skills' | 'resume_projects' | 'resume_jobs' | 'resume_education';
-
-interface ResumeList<R> {
+interface ResumeList {
   readonly name: LegacyTable;
   readonly target: ResumeTable;
   /** The new row's own columns (without id, owner and times). */
-  columns(row: OldRow): R;
-  insert(tx: Tx, rows: ReadonlyArray<R & Owned>): Promise<void>;
+  columns(row: OldRow): StoredColumns;
 }
 
-interface Owned {
-  id: number;
-  user_id: number;
-  created_at: number;
-  updated_at: number;
-}
-
-function resumeStep<R>(ctx: ImportContext, list: ResumeList<R>): ImportStep {
+function resumeStep(ctx: ImportContext, list: ResumeList): ImportStep {
   return {
     name: list.name,
     table: list.name,
@@ -64,7 +50,10 @@ function resumeStep<R>(ctx: ImportContext, list: ResumeList<R>): ImportStep {
         }
         return { ...list.columns(row), id, user_id: userId, created_at: ctx.now, updated_at: ctx.now };
       });
-      return planOf(sorted, sorted.accepted.length, (tx) => list.insert(tx, sorted.accepted));
+      return planOf(sorted, sorted.accepted.length, async (tx) => {
+        for (const slice of insertSlices(sorted.accepted))
+          await insertEntriesKeepingIds(tx, list.target, slice);
+      });
     },
   };
 }
@@ -77,9 +66,6 @@ export const skillsStep = (ctx: ImportContext) =>
       const score = v.int(row, 'fen');
       if (score < -32_768 || score > 32_767) v.refuse(`fen is out of range: ${score}`);
       return { name: v.text(row, 'name', 100), score };
-    },
-    async insert(tx, rows: ReadonlyArray<Insertable<ResumeSkillsTable>>) {
-      for (const slice of insertSlices(rows)) await tx.insertInto('resume_skills').values(slice).execute();
     },
   });
 
@@ -95,9 +81,6 @@ export const projectsStep = (ctx: ImportContext) =>
       description: v.longText(row, 'des'),
       responsibilities: v.longText(row, 'z'),
     }),
-    async insert(tx, rows: ReadonlyArray<Insertable<ResumeProjectsTable>>) {
-      for (const slice of insertSlices(rows)) await tx.insertInto('resume_projects').values(slice).execute();
-    },
   });
 
 export const jobsStep = (ctx: ImportContext) =>
@@ -111,9 +94,6 @@ export const jobsStep = (ctx: ImportContext) =>
       title: v.text(row, 'job', 100),
       description: v.longText(row, 'des'),
     }),
-    async insert(tx, rows: ReadonlyArray<Insertable<ResumeJobsTable>>) {
-      for (const slice of insertSlices(rows)) await tx.insertInto('resume_jobs').values(slice).execute();
-    },
   });
 
 export const educationStep = (ctx: ImportContext) =>
@@ -128,7 +108,4 @@ export const educationStep = (ctx: ImportContext) =>
       degree: v.text(row, 'li', 100),
       description: v.longText(row, 'des'),
     }),
-    async insert(tx, rows: ReadonlyArray<Insertable<ResumeEducationTable>>) {
-      for (const slice of insertSlices(rows)) await tx.insertInto('resume_education').values(slice).execute();
-    },
   });

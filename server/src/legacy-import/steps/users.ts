@@ -1,6 +1,7 @@
 import type { Insertable } from 'kysely';
 import { type ImportedSession, insertImportedSessions } from '../../features/auth/imported-sessions.js';
 import { markLegacyHash } from '../../features/auth/legacy-passwords.js';
+import { insertUsersKeepingIds } from '../../features/user/user.repository.js';
 import type { UsersTable } from '../../features/user/user.table.js';
 import type { FileUse } from '../files.js';
 import {
@@ -21,9 +22,9 @@ const minTokenLength = 16;
  * `users`: accounts with their old ids. A phone must be a mainland mobile number and belong to one
  * account (the lowest id keeps a phone two old accounts share). The password is kept only as a
  * recognisable hash, marked with its kind (legacy-passwords.ts); the login token the apps hold
- * waits in `imported_sessions` for its first use. Users are written by a bulk insert, not the
- * user feature's one-row `insertUser`: ten thousand accounts are ten statements instead of ten
- * thousand, and the old id is kept.
+ * waits in `imported_sessions` for its first use. The user feature writes them a slice a
+ * statement (`insertUsersKeepingIds`), not with its one-row `insertUser`: ten thousand accounts
+ * are ten statements instead of ten thousand, and the old id is kept.
  */
 export function usersStep(ctx: ImportContext): ImportStep {
   let firstIdOfPhone = new Map<string, number>();
@@ -102,7 +103,7 @@ export function usersStep(ctx: ImportContext): ImportStep {
         face: user.face && files.urlOf(user.face),
       }));
       return planOf(sorted, users.length, async (tx) => {
-        for (const slice of insertSlices(users)) await tx.insertInto('users').values(slice).execute();
+        for (const slice of insertSlices(users)) await insertUsersKeepingIds(tx, slice);
         await insertImportedSessions(tx, sessions);
         await files.write(tx);
       });

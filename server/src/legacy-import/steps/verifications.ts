@@ -1,4 +1,9 @@
-import { reviewCodes as stateCodes } from '../../review-states.js';
+import {
+  insertCompanyRecords,
+  insertIndividualBusinessRecords,
+  insertPersonRecords,
+} from '../../features/account/verification.repository.js';
+import { reviewCodes } from '../../review-states.js';
 import type { FileUse } from '../files.js';
 import type { LegacyTable } from '../layout.js';
 import type { OldRow } from '../source.js';
@@ -17,8 +22,8 @@ import * as v from '../values.js';
  * The new tables hold one record per user, keyed by the user id; an old user with two records keeps
  * the one with the lowest id. States map 0 → pending, 1 → approved (the old backend had no
  * rejection); the old tables keep no times, so submission (and review) is stamped with the
- * import's time. Bulk inserts, not the account feature's one-record upserts: those also put the
- * record back to review, which an import must not do.
+ * import's time. The account feature writes them a slice a statement, not with its
+ * one-record upserts: those also put the record back to review, which an import must not do.
  */
 
 type VerificationTable =
@@ -31,7 +36,7 @@ function reviewOf(row: OldRow, userId: number, now: number) {
   const state = v.flag(row, 'state');
   return {
     user_id: userId,
-    state: state === 1 ? stateCodes.approved : stateCodes.pending,
+    state: state === 1 ? reviewCodes.approved : reviewCodes.pending,
     reject_reason: '',
     submitted_at: now,
     reviewed_at: state === 1 ? now : null,
@@ -117,8 +122,7 @@ export function personStep(ctx: ImportContext): ImportStep {
         id_back: files.rewrite(p.id_back),
       }));
       return planOf(sorted, persons.length, async (tx) => {
-        for (const slice of insertSlices(persons))
-          await tx.insertInto('person_verifications').values(slice).execute();
+        for (const slice of insertSlices(persons)) await insertPersonRecords(tx, slice);
         await files.write(tx);
       });
     },
@@ -163,8 +167,7 @@ export function companyStep(ctx: ImportContext): ImportStep {
         legal_rep_id_back: files.rewrite(c.legal_rep_id_back),
       }));
       return planOf(sorted, companies.length, async (tx) => {
-        for (const slice of insertSlices(companies))
-          await tx.insertInto('company_verifications').values(slice).execute();
+        for (const slice of insertSlices(companies)) await insertCompanyRecords(tx, slice);
         await files.write(tx);
       });
     },
@@ -215,7 +218,7 @@ export function individualBusinessStep(ctx: ImportContext): ImportStep {
       });
       return planOf(sorted, sorted.accepted.length, async (tx) => {
         for (const slice of insertSlices(sorted.accepted)) {
-          await tx.insertInto('individual_business_verifications').values(slice).execute();
+          await insertIndividualBusinessRecords(tx, slice);
         }
       });
     },

@@ -1,5 +1,10 @@
 import type { Insertable } from 'kysely';
-import { importedAccount, walletAccount } from '../../features/money/money.repository.js';
+import {
+  appendEntries,
+  importedAccount,
+  insertWallets,
+  walletAccount,
+} from '../../features/money/money.repository.js';
 import type { LedgerEntriesTable } from '../../features/money/money.table.js';
 import type { MoneySummary } from '../report.js';
 import {
@@ -16,8 +21,9 @@ import * as v from '../values.js';
  * `account`: each user's wallet balance, opened by a ledger entry from the imported account in the
  * same transaction, so the ledger replays to every balance right away. A balance that is no exact
  * amount of fen (three decimals), negative, an orphan's or a user's second account row is refused;
- * the summary then shows the old table's total as imported + refused, to the fen. Bulk inserts:
- * the money feature's wallet functions lock and change one wallet at a time.
+ * the summary then shows the old table's total as imported + refused, to the fen. The money feature
+ * writes them a slice a statement (`insertWallets`, `appendEntries`): its wallet functions for
+ * payments lock and change one wallet at a time.
  */
 export function walletsStep(ctx: ImportContext, onSummary: (summary: MoneySummary) => void): ImportStep {
   let firstIdOfUser = new Map<number, number>();
@@ -81,10 +87,8 @@ export function walletsStep(ctx: ImportContext, onSummary: (summary: MoneySummar
       }
       for (const wallet of sorted.accepted) sums.imported += wallet.balance_fen;
       return planOf(sorted, sorted.accepted.length, async (tx) => {
-        for (const slice of insertSlices(sorted.accepted))
-          await tx.insertInto('wallets').values(slice).execute();
-        for (const slice of insertSlices(openings))
-          await tx.insertInto('ledger_entries').values(slice).execute();
+        for (const slice of insertSlices(sorted.accepted)) await insertWallets(tx, slice);
+        for (const slice of insertSlices(openings)) await appendEntries(tx, slice);
       });
     },
     async finish() {
