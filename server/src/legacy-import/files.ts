@@ -16,8 +16,8 @@ export interface FileUse {
   /** Whose row it is: the copy becomes their upload. */
   readonly ownerId: number | null;
   /**
-   * An identity or company document (ID cards, licences). Uploads have no private flag on this
-   * branch yet; when they do, copies of these must be recorded private (see `copy`).
+   * An identity or company document (ID cards, licences), which must be a private upload. Uploads
+   * have no private flag on this branch yet; `record` is where a copy's flag is to be passed on.
    */
   readonly document: boolean;
   /** What names the row in a refusal, e.g. `users 12`. */
@@ -34,6 +34,8 @@ type Decision =
       readonly storedUrl: string;
       readonly userId: number | null;
       readonly file: ReceivedFile;
+      /** See FileUse.document. */
+      readonly document: boolean;
     }
   /** Kept as it is now: the batches that name it record it. */
   | { readonly kind: 'external'; readonly storedUrl: string; readonly userId: number | null };
@@ -175,7 +177,13 @@ export class LegacyFileMover {
     }
     this.options.tally.copied++;
     if (!outcome.file) return { kind: 'recorded', storedUrl: use.url };
-    return { kind: 'copied', storedUrl: urlOfKey(outcome.file.key), userId: use.ownerId, file: outcome.file };
+    return {
+      kind: 'copied',
+      storedUrl: urlOfKey(outcome.file.key),
+      userId: use.ownerId,
+      file: outcome.file,
+      document: use.document,
+    };
   }
 
   /** The file received into storage; none in a dry run, which only checks it. */

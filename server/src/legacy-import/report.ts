@@ -98,7 +98,7 @@ export class ImportReport {
     const f = this.files;
     lines.push('');
     lines.push(
-      `files: ${fmt(f.copied)} copied, ${fmt(f.reused)} copied before, ${fmt(f.external)} kept as external URLs, ${fmt(f.refusals.length)} refused`,
+      `files: ${fmt(f.copied)} ${this.dryRun ? 'to copy' : 'copied'}, ${fmt(f.reused)} copied before, ${fmt(f.external)} kept as external URLs, ${fmt(f.refusals.length)} refused`,
     );
     if (this.money) {
       const m = this.money;
