@@ -4,6 +4,7 @@ import type { Database } from '../db/database.js';
 import type { Services } from '../services.js';
 import { importedEscrowFen, ledgerProblems } from './checks.js';
 import { LegacyFileMover } from './files.js';
+import { DecisionFrontier } from './frontier.js';
 import { ImportReport, type TableTally } from './report.js';
 import { runStep } from './runner.js';
 import { LegacySource } from './source.js';
@@ -85,12 +86,15 @@ export async function importLegacy(deps: ImportDeps, options: ImportOptions): Pr
         individualBusinesses: new Map(),
         recharges: new Set(),
       },
+      demandsDecided: new DecisionFrontier(),
     };
-    // Users first; then two chains that touch different tables, run side by side so the new
-    // database works on both at once: the demands with their files and applications, and the rest
-    // of what hangs on users. Within a chain, parents come before children.
+    // Users first; then chains side by side, on different tables, so the new database works on
+    // them at once: the demands; their files, and their applications, each right behind the
+    // demands' decisions (ctx.demandsDecided); and the rest of what hangs on users.
     const users = usersStep(ctx);
-    const marketplace = [demandsStep(ctx), demandFilesStep(ctx), applicationsStep(ctx)];
+    const demands = demandsStep(ctx);
+    const demandFiles = demandFilesStep(ctx);
+    const applications = applicationsStep(ctx);
     const profiles = [
       personStep(ctx),
       companyStep(ctx),
@@ -108,7 +112,14 @@ export async function importLegacy(deps: ImportDeps, options: ImportOptions): Pr
     ];
     // The report lists the tables in the order of the old notes, whichever chain ran them.
     const tallies = new Map<ImportStep, TableTally>();
-    for (const step of [users, ...profiles.slice(0, 8), ...marketplace, ...profiles.slice(8)]) {
+    for (const step of [
+      users,
+      ...profiles.slice(0, 8),
+      demands,
+      demandFiles,
+      applications,
+      ...profiles.slice(8),
+    ]) {
       tallies.set(step, report.table(step.name));
     }
     const written = { batches: 0 };
@@ -121,7 +132,18 @@ export async function importLegacy(deps: ImportDeps, options: ImportOptions): Pr
       }
     };
     await chain([users]);
-    const outcomes = await Promise.allSettled([chain(marketplace), chain(profiles)]);
+    const outcomes = await Promise.allSettled([
+      chain([demands]).then(
+        () => ctx.demandsDecided.finish(),
+        (error: unknown) => {
+          ctx.demandsDecided.fail(error);
+          throw error;
+        },
+      ),
+      chain([demandFiles]),
+      chain([applications]),
+      chain(profiles),
+    ]);
     for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
     if (!options.dryRun) {
       report.ledgerProblems = await ledgerProblems(deps.database.db);

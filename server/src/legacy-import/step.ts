@@ -1,6 +1,7 @@
 import type { Db, Tx } from '../db/database.js';
 import type { Services } from '../services.js';
 import type { LegacyFileMover } from './files.js';
+import type { DecisionFrontier } from './frontier.js';
 import type { LegacyTable } from './layout.js';
 import type { Refusal, TableTally } from './report.js';
 import type { LegacySource, OldRow } from './source.js';
@@ -28,6 +29,8 @@ export interface ImportContext {
     readonly individualBusinesses: Map<number, number>;
     readonly recharges: Set<number>;
   };
+  /** How far the demands are decided: their files and applications follow right behind. */
+  readonly demandsDecided: DecisionFrontier;
 }
 
 /** What one batch of old rows comes to. */

@@ -37,6 +37,7 @@ export function applicationsStep(ctx: ImportContext): ImportStep {
       firstIdOfPair = new Map(shared.map((row) => [`${row.goods_id}:${row.user_id}`, Number(row.first)]));
     },
     async plan(rows, tally) {
+      await ctx.demandsDecided.until(Math.max(...idsOf(rows, 'goods_id')));
       const demandIds = idsOf(rows, 'goods_id');
       const [byId, ofDemands] = await Promise.all([
         ctx.db

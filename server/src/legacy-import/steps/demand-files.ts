@@ -20,6 +20,7 @@ export function demandFilesStep(ctx: ImportContext): ImportStep {
     name: 'goods_file',
     table: 'goods_file',
     async plan(rows) {
+      await ctx.demandsDecided.until(Math.max(...idsOf(rows, 'goods_id')));
       const found = await ctx.db
         .selectFrom('demand_files')
         .select(['id', 'demand_id'])

@@ -128,6 +128,7 @@ export function demandsStep(ctx: ImportContext): ImportStep {
         ctx.present.demands.set(id, ownerId);
         return demand;
       });
+      ctx.demandsDecided.advance(Math.max(...idsOf(rows)));
       return planOf(sorted, sorted.accepted.length, async (tx) => {
         for (const slice of insertSlices(sorted.accepted)) await insertDemandsKeepingIds(tx, slice);
         for (const slice of insertSlices(openings)) await appendEntries(tx, slice);
