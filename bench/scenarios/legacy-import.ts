@@ -5,9 +5,11 @@ import { systemClock } from '../../server/src/clock.js';
 import { loadConfig } from '../../server/src/config.js';
 import { openDatabase } from '../../server/src/db/database.js';
 import { migrateToLatest } from '../../server/src/db/migrator.js';
+import { openFileStorage } from '../../server/src/features/uploads/storage-driver.js';
 import { MemoryStore } from '../../server/src/kv/memory-store.js';
 import { importLegacy } from '../../server/src/legacy-import/importer.js';
 import { createLogger } from '../../server/src/logger.js';
+import { noTelemetry } from '../../server/src/ops/telemetry.js';
 import { createServices } from '../../server/src/services.js';
 import { ConsoleSmsSender } from '../../server/src/sms/sms-sender.js';
 import { fillBulk } from '../../tests/support/legacy-bulk.js';
@@ -52,6 +54,7 @@ export async function legacyImportBench(options: BenchOptions): Promise<void> {
     });
     const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: 4 });
     const kv = new MemoryStore();
+    const storage = await openFileStorage(config.storage);
     try {
       await migrateToLatest(database.db);
       const log = createLogger(config);
@@ -60,8 +63,10 @@ export async function legacyImportBench(options: BenchOptions): Promise<void> {
         database,
         kv,
         sms: new ConsoleSmsSender(),
+        storage,
         clock: systemClock,
         log,
+        telemetry: noTelemetry,
       });
       const started = performance.now();
       const report = await importLegacy(
@@ -90,7 +95,7 @@ export async function legacyImportBench(options: BenchOptions): Promise<void> {
       mkdirSync(path.resolve('.tmp/bench'), { recursive: true });
       writeFileSync(path.resolve('.tmp/bench/import.md'), `${text}\n`);
     } finally {
-      await Promise.allSettled([database.close(), kv.close()]);
+      await Promise.allSettled([database.close(), kv.close(), storage.close()]);
       await drop(target);
     }
   } finally {

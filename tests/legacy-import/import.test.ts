@@ -5,7 +5,6 @@ import { loginBySms } from '../support/auth-flow.js';
 import { backends, testDatabaseUrl, withPrivateDatabase } from '../support/backends.js';
 import { legacyPost } from '../support/legacy-client.js';
 import { createLegacyDatabase, type LegacyDatabase } from '../support/legacy-db.js';
-import { servicesOf } from '../support/services.js';
 import { randomIp, startTestApp, type TestApp } from '../support/test-app.js';
 import { demandFiles, expected, fillOldDatabase, importedBalancesFen, old } from './old-data.js';
 import { runImport } from './run-import.js';
@@ -136,8 +135,18 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing the old backend ($na
   it('ends an imported token with the others when the password is reset', async () => {
     const first = await post('/user/info/info', { id: old.designer.id, token: old.designer.token });
     expect(first.body.res).toBe(1);
-    const sessions = servicesOf(t).sessions;
-    await sessions.revokeAllOf(old.business.id);
+    const ip = randomIp();
+    expect(
+      (await legacyPost(t.app, '/index/api/sms', { phone: old.business.phone }, 'json', { ip })).body.res,
+    ).toBe(1);
+    const reset = await legacyPost(
+      t.app,
+      '/index/api/getpwd',
+      { phone: old.business.phone, code: t.sms.lastCodeFor(old.business.phone), newpwd: 'new-password-15' },
+      'json',
+      { ip },
+    );
+    expect(reset.body.res).toBe(1);
     expect((await post('/user/info/info', { id: old.business.id, token: old.business.token })).body.res).toBe(
       0,
     );

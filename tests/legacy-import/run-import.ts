@@ -1,9 +1,10 @@
 import { importLegacy } from '../../server/src/legacy-import/importer.js';
-import { servicesOf } from '../support/services.js';
+import type { ImportReport } from '../../server/src/legacy-import/report.js';
+import { openServices } from '../support/services.js';
 import type { TestApp } from '../support/test-app.js';
 
-/** Runs the import into the test app's database with the app's own services. */
-export function runImport(
+/** Runs the import into the test app's database, with services wired as the admin CLI wires them. */
+export async function runImport(
   t: TestApp,
   from: string,
   options: {
@@ -14,15 +15,20 @@ export function runImport(
     prefix?: string;
     usersTable?: string;
   } = {},
-) {
-  return importLegacy(
-    {
-      database: t.stores.database,
-      services: servicesOf(t),
-      clock: t.clock,
-      timeZone: t.config.displayTimeZone,
-      say: () => {},
-    },
-    { from, prefix: 'h_', usersTable: 'users', dryRun: false, batchSize: 2, ...options },
-  );
+): Promise<ImportReport> {
+  const { services, close } = await openServices(t);
+  try {
+    return await importLegacy(
+      {
+        database: t.stores.database,
+        services,
+        clock: t.clock,
+        timeZone: t.config.displayTimeZone,
+        say: () => {},
+      },
+      { from, prefix: 'h_', usersTable: 'users', dryRun: false, batchSize: 2, ...options },
+    );
+  } finally {
+    await close();
+  }
 }

@@ -1,18 +1,24 @@
+import { openFileStorage } from '../../server/src/features/uploads/storage-driver.js';
 import { createLogger } from '../../server/src/logger.js';
+import { noTelemetry } from '../../server/src/ops/telemetry.js';
 import { createServices, type Services } from '../../server/src/services.js';
 import type { TestApp } from './test-app.js';
 
 /**
- * The feature services over the test app's stores and clock, wired by the composition root as the
- * admin CLI wires them: what the importer works with.
+ * The feature services over the test app's stores, storage and clock, wired by the composition
+ * root as the admin CLI wires them (what the importer works with), until `close`.
  */
-export function servicesOf(t: TestApp): Services {
-  return createServices({
+export async function openServices(t: TestApp): Promise<{ services: Services; close(): Promise<void> }> {
+  const storage = await openFileStorage(t.config.storage);
+  const services = createServices({
     config: t.config,
     database: t.stores.database,
     kv: t.stores.kv,
     sms: t.sms,
+    storage,
     clock: t.clock,
     log: createLogger({ logLevel: 'silent' }),
+    telemetry: noTelemetry,
   });
+  return { services, close: () => storage.close() };
 }

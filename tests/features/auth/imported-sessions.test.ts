@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../../server/src/db/transaction.js';
 import { insertImportedSessions } from '../../../server/src/features/auth/imported-sessions.js';
-import { sessionLifetimeMs } from '../../../server/src/features/auth/sessions.js';
+import { Sessions, sessionLifetimeMs } from '../../../server/src/features/auth/sessions.js';
 import { loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { legacyPost } from '../../support/legacy-client.js';
-import { servicesOf } from '../../support/services.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 
 describe.each(backends)('tokens of the old backend ($name)', (backend) => {
@@ -15,12 +14,15 @@ describe.each(backends)('tokens of the old backend ($name)', (backend) => {
   });
   afterAll(() => t.close());
 
+  /** The auth feature's sessions over the app's store and clock, as the importer uses them. */
+  const sessions = () => new Sessions(t.stores.kv, t.clock, t.config.appSecret);
+
   /** A user with an old token waiting in the database, as the importer leaves it. */
   async function withOldToken() {
     const user = await loginBySms(t);
     const token = `old-${user.userId}-${Math.random().toString(36).slice(2)}-token`;
     await inTransaction(t.stores.database.db, (tx) =>
-      insertImportedSessions(tx, [servicesOf(t).sessions.importedSession(user.userId, token)]),
+      insertImportedSessions(tx, [sessions().importedSession(user.userId, token)]),
     );
     return { ...user, token, freshToken: user.token };
   }
