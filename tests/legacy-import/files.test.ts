@@ -7,7 +7,7 @@ import { backends, testDatabaseUrl, withPrivateDatabase } from '../support/backe
 import { legacyPost } from '../support/legacy-client.js';
 import { createLegacyDatabase, type LegacyDatabase } from '../support/legacy-db.js';
 import { samplePdf, samplePng, sampleZip } from '../support/sample-files.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { backendsAndStorage, startTestApp, type TestApp } from '../support/test-app.js';
 import { demandFiles, fillOldDatabase, old } from './old-data.js';
 import { runImport } from './run-import.js';
 
@@ -18,9 +18,9 @@ function place(root: string, url: string, bytes: Buffer) {
   writeFileSync(file, bytes);
 }
 
-describe.skipIf(!testDatabaseUrl).each(backends)(
+describe.skipIf(!testDatabaseUrl).each(backendsAndStorage(backends))(
   'importing the old files with --files-root ($name)',
-  (backend) => {
+  ({ backend, storage }) => {
     let legacy: LegacyDatabase;
     let t: TestApp;
     let root: string;
@@ -41,7 +41,7 @@ describe.skipIf(!testDatabaseUrl).each(backends)(
       // An archive named like a picture: uploads refuse such a disguise, and so does the import.
       place(root, demandFiles.sketch, sampleZip());
       place(root, '/uploads/source/a.zip', sampleZip());
-      t = await startTestApp(withPrivateDatabase(backend));
+      t = await startTestApp(withPrivateDatabase(backend), {}, { storage });
       report = await runImport(t, legacy.url, { filesRoot: root });
     }, 60_000);
     afterAll(async () => {
@@ -55,16 +55,27 @@ describe.skipIf(!testDatabaseUrl).each(backends)(
       const info = await post('/user/info/info', company);
       const data = info.body.data as { face: string; company: { pic: string } };
       expect(data.face).toMatch(/^\/uploads\/\d{4}\/\d{2}\/\d{2}\/[A-Za-z0-9_-]{22}\.png$/);
-      expect(data.company.pic).toMatch(/^\/uploads\/\d{4}\/\d{2}\/\d{2}\/[A-Za-z0-9_-]{22}\.png$/);
       const served = await t.app.inject({ method: 'GET', url: data.face });
       expect(served.statusCode).toBe(200);
       expect(served.rawPayload.equals(face)).toBe(true);
-      const upload = await t.stores.database.db
-        .selectFrom('uploads')
-        .select(['user_id', 'mime', 'original_name'])
-        .where('storage_key', '=', data.face.slice('/uploads/'.length))
-        .executeTakeFirstOrThrow();
-      expect(upload).toEqual({ user_id: old.company.id, mime: 'image/png', original_name: '6f1c.png' });
+      const uploadOf = (url: string) =>
+        t.stores.database.db
+          .selectFrom('uploads')
+          .select(['user_id', 'mime', 'original_name', 'private'])
+          .where('storage_key', '=', (url.split('?')[0] ?? '').slice('/uploads/'.length))
+          .executeTakeFirstOrThrow();
+      expect(await uploadOf(data.face)).toEqual({
+        user_id: old.company.id,
+        mime: 'image/png',
+        original_name: '6f1c.png',
+        private: 0,
+      });
+      // The licence is an identity document: a private upload, shown only through a signed URL.
+      const licence = data.company.pic;
+      expect(licence).toMatch(/^\/uploads\/\d{4}\/\d{2}\/\d{2}\/[A-Za-z0-9_-]{22}\.png\?exp=\d+&sig=[\w-]+$/);
+      expect(await uploadOf(licence)).toMatchObject({ user_id: old.company.id, private: 1 });
+      expect((await t.app.inject({ method: 'GET', url: licence })).statusCode).toBe(200);
+      expect((await t.app.inject({ method: 'GET', url: licence.split('?')[0] ?? '' })).statusCode).toBe(404);
 
       const goods = await legacyPost(t.app, '/index/goods/goodsinfo', { id: old.openDemand.id });
       const files = (goods.body.data as { files: Array<{ url: string }> }).files.map((f) => f.url);
@@ -87,7 +98,9 @@ describe.skipIf(!testDatabaseUrl).each(backends)(
       const again = await post('/user/info/company', company, {
         pic: '/uploads/company/20190301/licence.jpg',
       });
-      expect(again.body).toMatchObject({ res: 1, data: { pic: licence } });
+      expect(again.body).toMatchObject({ res: 1 });
+      const stored = (again.body.data as { pic: string }).pic;
+      expect(stored.split('?')[0]).toBe(licence.split('?')[0]);
     });
 
     it('copies nothing twice when run again', async () => {

@@ -16,8 +16,8 @@ export interface FileUse {
   /** Whose row it is: the copy becomes their upload. */
   readonly ownerId: number | null;
   /**
-   * An identity or company document (ID cards, licences), which must be a private upload. Uploads
-   * have no private flag on this branch yet; `record` is where a copy's flag is to be passed on.
+   * An identity or company document (ID cards, licences): its copy is a private upload, served only
+   * through signed URLs, as a verification record's files are.
    */
   readonly document: boolean;
   /** What names the row in a refusal, e.g. `users 12`. */
@@ -143,11 +143,11 @@ export class LegacyFileMover {
    * that commits second changes nothing, so a row never refers to a copy left unrecorded.
    */
   private async record(tx: Tx, decided: ReadonlyMap<string, Decision>): Promise<void> {
-    const copies: Array<{ file: ReceivedFile; userId: number | null }> = [];
+    const copies: Array<{ file: ReceivedFile; userId: number | null; private: boolean }> = [];
     const files: LegacyFile[] = [];
     for (const [url, decision] of decided) {
       if (decision.kind === 'copied') {
-        copies.push({ file: decision.file, userId: decision.userId });
+        copies.push({ file: decision.file, userId: decision.userId, private: decision.document });
         files.push({ url, userId: decision.userId, copiedTo: decision.storedUrl });
       } else if (decision.kind === 'external') {
         files.push({ url, userId: decision.userId, copiedTo: null });

@@ -50,6 +50,8 @@ export async function insertUploadsIfAbsent(
     originalName: string;
     mime: string;
     size: number;
+    /** An identity or company document, served only through signed URLs. */
+    private: boolean;
     now: number;
   }>,
 ): Promise<void> {
@@ -64,6 +66,7 @@ export async function insertUploadsIfAbsent(
         original_name: upload.originalName,
         mime: upload.mime,
         size: upload.size,
+        private: upload.private ? 1 : 0,
         created_at: upload.now,
       })),
     )

@@ -131,12 +131,16 @@ export class UploadService {
    * left as it is, so two transactions naming one file may both record it. Nothing is removed on
    * failure: the transaction may be retried, and the bytes belong to the caller until it commits.
    */
-  async recordIn(tx: Tx, files: ReadonlyArray<{ file: ReceivedFile; userId: number | null }>): Promise<void> {
+  async recordIn(
+    tx: Tx,
+    files: ReadonlyArray<{ file: ReceivedFile; userId: number | null; private: boolean }>,
+  ): Promise<void> {
     const now = this.clock.now();
     await insertUploadsIfAbsent(
       tx,
-      files.map(({ file, userId }) => ({
+      files.map(({ file, userId, private: isPrivate }) => ({
         userId,
+        private: isPrivate,
         key: file.key,
         originalName: file.originalName,
         mime: file.type.mime,
