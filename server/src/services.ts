@@ -4,6 +4,8 @@ import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { ProfileService } from './features/account/profile.service.js';
 import { VerificationService } from './features/account/verification.service.js';
+import { AdminService } from './features/admin/admin.service.js';
+import { AdminActions } from './features/admin/admin-actions.js';
 import { ApplicationService } from './features/applications/application.service.js';
 import { AuthService } from './features/auth/auth.service.js';
 import { ImportedSessions } from './features/auth/imported-sessions.js';
@@ -59,6 +61,9 @@ export function createServices(deps: ServiceDeps) {
   const verifications = new VerificationService(database.db, clock, fileRefs, signer);
   const demands = new DemandService(database.db, clock, fileRefs, config.displayTimeZone);
   const money = new MoneyService(database.db, clock);
+  const billing = new BillingService(database.db, clock);
+  const applications = new ApplicationService(database.db, clock, fileRefs, demands);
+  const features = { users, demands, applications, verifications, money, billing };
   return {
     limiter,
     sessions,
@@ -82,8 +87,10 @@ export function createServices(deps: ServiceDeps) {
       new TitleSearchGuard(kv, config.limits.titleSearchesPerIp),
     ),
     money,
-    billing: new BillingService(database.db, clock),
-    applications: new ApplicationService(database.db, clock, fileRefs, demands),
+    billing,
+    applications,
+    admin: new AdminService(database.db, features),
+    adminActions: new AdminActions(database.db, clock, features),
     uploads: new UploadService(
       database.db,
       storage,

@@ -2,9 +2,13 @@ import type { ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
+import type { Actor } from '../features/admin/admin-actions.js';
 import * as fields from '../fields.js';
 import { importLegacy } from '../legacy-import/command.js';
 import type { Services } from '../services.js';
+
+/** The CLI acts with the operator's shell rights, as no admin account: the audit trail says so. */
+const cli: Actor = { adminId: null };
 
 export interface CommandContext {
   readonly config: Config;
@@ -42,7 +46,7 @@ const createAdmin: Command = {
   async run({ services, values }) {
     const { phone, password } = parseFlags({ phone: fields.phone, password: fields.password }, values);
     const hash = await services.passwords.hash(password);
-    const { userId, created } = await services.users.grantAdmin(phone, hash);
+    const { userId, created } = await services.adminActions.grantAdmin(cli, phone, hash);
     return created ? `admin ${userId} (${phone}) created` : `user ${userId} (${phone}) is now an admin`;
   },
 };
@@ -66,7 +70,11 @@ const reviewDemand: Command = {
       values,
     );
     if (flags.approve === flags.reject) throw new Error('give exactly one of --approve and --reject');
-    await services.demands.review(flags.id, { approve: Boolean(flags.approve), reason: flags.reason ?? '' });
+    await services.adminActions.reviewDemand(cli, {
+      id: flags.id,
+      approve: Boolean(flags.approve),
+      reason: flags.reason ?? '',
+    });
     return `demand ${flags.id} ${flags.approve ? 'approved' : 'rejected'}`;
   },
 };
@@ -120,7 +128,7 @@ const reviewVerification: Command = {
     );
     if (Boolean(flags.approve) === Boolean(flags.reject))
       throw new Error('give exactly one of --approve and --reject');
-    const outcome = await services.verifications.review({
+    const outcome = await services.adminActions.reviewVerification(cli, {
       userId: flags['user-id'],
       kind: kindOfFlag[flags.kind],
       decision: flags.approve ? 'approve' : 'reject',
@@ -130,34 +138,56 @@ const reviewVerification: Command = {
   },
 };
 
-const credit: Command = {
-  usage: '--phone P --amount 100.00 [--note T]   credit a wallet with money received outside the service',
-  options: { phone: { type: 'string' }, amount: { type: 'string' }, note: { type: 'string' } },
-  async run({ services, values }) {
-    const flags = parseFlags(
-      {
-        phone: fields.phone,
-        amount: z
-          .string()
-          .transform((yuan) => fields.yuanTextToFen(yuan) ?? Number.NaN)
-          .pipe(z.number({ error: 'yuan with at most two decimals, e.g. 100.00' }).int().positive()),
-        note: fields.text(255).optional(),
-      },
-      values,
-    );
-    const user = await services.users.findByPhone(flags.phone);
-    if (!user) throw new Error(`no user with phone ${flags.phone}`);
-    const { rechargeId } = await services.money.recharge(user.id, flags.amount, { note: flags.note ?? '' });
-    const balance = await services.money.balance(user.id);
-    return `credited ${flags.amount / 100} yuan to user ${user.id} (recharge ${rechargeId}); balance ${balance / 100} yuan`;
-  },
-};
+/**
+ * `credit` and `withdraw`: money received from the user outside the service, or paid out to their
+ * bank account, by phone and yuan; recorded in the audit trail like the console's.
+ */
+function walletCommand(direction: 'credit' | 'withdraw', usage: string): Command {
+  return {
+    usage,
+    options: { phone: { type: 'string' }, amount: { type: 'string' }, note: { type: 'string' } },
+    async run({ services, values }) {
+      const flags = parseFlags(
+        {
+          phone: fields.phone,
+          amount: z
+            .string()
+            .transform((yuan) => fields.yuanTextToFen(yuan) ?? Number.NaN)
+            .pipe(z.number({ error: 'yuan with at most two decimals, e.g. 100.00' }).int().positive()),
+          note: fields.text(255).optional(),
+        },
+        values,
+      );
+      const user = await services.users.findByPhone(flags.phone);
+      if (!user) throw new Error(`no user with phone ${flags.phone}`);
+      const move = { userId: user.id, amountFen: flags.amount, note: flags.note ?? '' };
+      if (direction === 'credit') {
+        const { rechargeId } = await services.adminActions.credit(cli, move);
+        const balance = await services.money.balance(user.id);
+        return `credited ${flags.amount / 100} yuan to user ${user.id} (recharge ${rechargeId}); balance ${balance / 100} yuan`;
+      }
+      // A balance too low fails with the error table's message ("The wallet balance is too low").
+      const { balanceFen } = await services.adminActions.withdraw(cli, move);
+      return `withdrew ${flags.amount / 100} yuan from user ${user.id}; balance ${balanceFen / 100} yuan`;
+    },
+  };
+}
+
+const credit = walletCommand(
+  'credit',
+  '--phone P --amount 100.00 [--note T]   credit a wallet with money received outside the service',
+);
+const withdraw = walletCommand(
+  'withdraw',
+  '--phone P --amount 100.00 [--note T]   record money paid out to the user outside the service (never below 0)',
+);
 
 /** Every CLI verb. Features add theirs here. */
 export const commands: Record<string, Command> = {
   'create-admin': createAdmin,
   'review-demand': reviewDemand,
   credit,
+  withdraw,
   'review-verification': reviewVerification,
   'pending-verifications': pendingVerifications,
   'import-legacy': importLegacy,

@@ -4,6 +4,7 @@ import type {
   IndividualBusinessVerificationsTable,
   PersonVerificationsTable,
 } from '../features/account/verification.table.js';
+import type { AdminActionsTable } from '../features/admin/admin.table.js';
 import type { ApplicationsTable } from '../features/applications/application.table.js';
 import type { ImportedSessionsTable } from '../features/auth/auth.table.js';
 import type {
@@ -56,4 +57,5 @@ export interface DatabaseSchema {
   idempotent_answers: IdempotentAnswersTable;
   imported_sessions: ImportedSessionsTable;
   legacy_files: LegacyFilesTable;
+  admin_actions: AdminActionsTable;
 }

@@ -60,6 +60,14 @@ const byName: Readonly<Record<string, unknown>> = {
   selected: true,
   rejectReason: '',
   reviewReason: '',
+  // An entry of the admins' audit trail.
+  adminPhone: '13900139000',
+  action: 'demands.review',
+  targetType: 'demand',
+  targetId: 12,
+  before: { review: 'pending', reason: '' },
+  after: { review: 'approved', reason: '' },
+  detail: { id: 12, approve: true },
 };
 
 /** Image fields of verifications and file lists of applications hold upload URLs. */

@@ -64,6 +64,10 @@ export function sampleOf(
     const chosen = options.find((option) => option.type !== 'null') ?? options[0];
     return chosen ? sampleOf(chosen, hint, key) : null;
   }
+  // zod writes a nullable primitive as `type: [T, 'null']`.
+  if (Array.isArray(schema.type)) {
+    return sampleOf({ ...schema, type: schema.type.find((type) => type !== 'null') }, hint, key);
+  }
   if (Array.isArray(schema.enum)) return schema.enum[0];
   if ('const' in schema) return schema.const;
   switch (schema.type) {

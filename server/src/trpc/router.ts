@@ -1,4 +1,5 @@
 import { accountRouter } from '../features/account/account.router.js';
+import { adminRouter } from '../features/admin/admin.router.js';
 import { applicationRouter } from '../features/applications/application.router.js';
 import { authRouter } from '../features/auth/auth.router.js';
 import { demandRouter } from '../features/demands/demand.router.js';
@@ -17,6 +18,7 @@ export const appRouter = router({
   payments: paymentRouter,
   billing: billingRouter,
   resume: resumeRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -67,5 +67,7 @@ export const accountRouter = router({
     .meta({ errors: ['NOT_FOUND', 'VERIFICATION_NOT_PENDING'] })
     .input(reviewDecision)
     .output(reviewOutcome)
-    .mutation(({ ctx, input }) => ctx.services.verifications.review(input)),
+    .mutation(({ ctx, input }) =>
+      ctx.services.adminActions.reviewVerification({ adminId: ctx.user.id }, input),
+    ),
 });

@@ -1,4 +1,4 @@
-import type { Tx } from '../../db/database.js';
+import type { Db, Tx } from '../../db/database.js';
 
 /*
  * The escrow columns of a demand: paid, escrow_fen, settled. The money feature moves the money and
@@ -7,8 +7,8 @@ import type { Tx } from '../../db/database.js';
  * cannot happen twice or take more than escrow holds.
  */
 
-export async function escrowOf(tx: Tx, demandId: number): Promise<number> {
-  const row = await tx
+export async function escrowOf(db: Db | Tx, demandId: number): Promise<number> {
+  const row = await db
     .selectFrom('demands')
     .select('escrow_fen')
     .where('id', '=', demandId)

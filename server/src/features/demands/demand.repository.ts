@@ -296,6 +296,39 @@ export async function listDemandsAwaitingReview(db: Db, limit: number, offset: n
   return { rows, total: Number(count.n) };
 }
 
+/**
+ * Any demand, whatever its review, for admins: by id or order number when the text is one, else
+ * by a title containing it; newest first. The total stops at `maxCounted` (a scan of every title
+ * must not be what a count costs).
+ */
+export async function searchAllDemands(
+  db: Db,
+  text: string,
+  limit: number,
+  offset: number,
+  maxCounted: number,
+) {
+  const id = /^\d{1,10}$/.test(text) ? Number(text) : 0;
+  let query = db.selectFrom('demands');
+  if (text !== '') {
+    query = query.where((eb) =>
+      eb.or([
+        ...(id > 0 && id <= 2_147_483_647 ? [eb('id', '=', id)] : []),
+        eb('order_no', '=', text),
+        titleHolds(text),
+      ]),
+    );
+  }
+  const [rows, count] = await Promise.all([
+    query.select(demandColumns).orderBy('id', 'desc').limit(limit).offset(offset).execute(),
+    db
+      .selectFrom(query.select('id').limit(maxCounted).as('matches'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
 export async function setReview(
   db: Db | Tx,
   id: number,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import * as fields from '../../fields.js';
 import { adminProcedure, authedProcedure, publicProcedure, router } from '../../trpc/init.js';
+import { demandUnderReview } from '../admin/admin.schemas.js';
 import { application } from '../applications/application.schemas.js';
 import { viewerOf } from '../auth/authenticate.js';
 import {
@@ -78,14 +79,16 @@ export const demandRouter = router({
       ctx.services.demands.getPublic(input.id, (await viewerOf(ctx))?.id ?? null),
     ),
 
+  /** Admins: the review queue, oldest first, each demand with who posted it. */
   awaitingReview: adminProcedure
     .input(z.object(fields.pageRequest))
-    .output(fields.pageOf(demand))
-    .query(({ ctx, input }) => ctx.services.demands.awaitingReview(input)),
+    .output(fields.pageOf(demandUnderReview))
+    .query(({ ctx, input }) => ctx.services.admin.demandsAwaitingReview(input)),
 
+  /** Admins approve or reject a pending demand; a rejection's reason is shown to its owner. Audited. */
   review: adminProcedure
     .meta({ errors: ['NOT_FOUND', 'DEMAND_NOT_PENDING'] })
     .input(z.object({ id: fields.id, approve: z.boolean(), reason: fields.text(255).optional() }))
     .output(z.void())
-    .mutation(({ ctx, input: { id, ...decision } }) => ctx.services.demands.review(id, decision)),
+    .mutation(({ ctx, input }) => ctx.services.adminActions.reviewDemand({ adminId: ctx.user.id }, input)),
 });

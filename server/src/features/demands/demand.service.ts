@@ -26,12 +26,14 @@ import {
   lockDemand,
   type OwnerFilter,
   replaceDemandFiles,
+  searchAllDemands,
   setOrderNo,
   setReview,
   updateUnpaidDemand,
 } from './demand.repository.js';
 import type { Demand, DemandInput, DemandKind, PublicDemand, Settlement } from './demand.schemas.js';
 import { kindCodes, kindOfCode, settlementCodes, settlementOfCode } from './demand.table.js';
+import { escrowOf } from './demand-escrow.js';
 
 export class DemandService {
   constructor(
@@ -158,6 +160,20 @@ export class DemandService {
   async awaitingReview(page: PageRequest) {
     const { rows, total } = await listDemandsAwaitingReview(this.db, page.perPage, offsetOf(page));
     return pageResult(await this.withDetails(rows), total, page);
+  }
+
+  /** Admins: any demand, whatever its review, by id, order number or title (see searchAllDemands). */
+  async searchAll(text: string, page: PageRequest) {
+    const { rows, total } = await searchAllDemands(this.db, text, page.perPage, offsetOf(page), 10_000);
+    return pageResult(await this.withDetails(rows), total, page);
+  }
+
+  /** Admins: any demand with what its escrow holds now. */
+  async getAny(id: number): Promise<Demand & { escrowFen: number }> {
+    const row = await findDemand(this.db, id);
+    if (!row) throw new AppError('NOT_FOUND');
+    const [[demand], escrowFen] = await Promise.all([this.withDetails([row]), escrowOf(this.db, id)]);
+    return { ...(demand as Demand), escrowFen };
   }
 
   async review(id: number, decision: { approve: boolean; reason?: string }): Promise<void> {

@@ -9,7 +9,7 @@ import type {
 
 export const walletAccount = (userId: number) => `wallet:${userId}`;
 export const escrowAccount = (demandId: number) => `escrow:${demandId}`;
-/** Where recharges come from; its balance is minus everything ever recharged. */
+/** Where recharges come from and withdrawals go: its balance is withdrawals minus recharges. */
 export const outsideAccount = 'outside';
 /**
  * Where the balances and escrows brought over from the old backend come from (`npm run admin --

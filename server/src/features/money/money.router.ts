@@ -10,6 +10,14 @@ import {
   recharge,
 } from './money.schemas.js';
 
+/** An admin's credit or withdrawal; a retry with the same idempotency key moves the money once. */
+const walletMove = z.object({
+  userId: fields.id,
+  amountFen,
+  note: fields.text(255).optional(),
+  idempotencyKey,
+});
+
 export const walletRouter = router({
   get: authedProcedure
     .output(z.object({ balanceFen: z.number().int() }))
@@ -21,11 +29,22 @@ export const walletRouter = router({
     .output(fields.pageOf(ledgerEntry))
     .query(({ ctx, input }) => ctx.services.money.entries(ctx.user.id, input)),
 
-  /** Admins credit money received outside the service (bank transfer, cash). */
+  /** Admins credit money received outside the service (bank transfer, cash). Audited. */
   credit: adminProcedure
-    .input(z.object({ userId: fields.id, amountFen, note: fields.text(255).optional(), idempotencyKey }))
+    .meta({ errors: ['NOT_FOUND'] })
+    .input(walletMove)
     .output(z.object({ rechargeId: z.number().int() }))
-    .mutation(({ ctx, input }) => ctx.services.money.recharge(input.userId, input.amountFen, input)),
+    .mutation(({ ctx, input }) => ctx.services.adminActions.credit({ adminId: ctx.user.id }, input)),
+
+  /**
+   * Admins record money paid out to the user's bank account outside the service: a debit that never
+   * takes the balance below zero. Audited.
+   */
+  withdraw: adminProcedure
+    .meta({ errors: ['NOT_FOUND', 'BALANCE_TOO_LOW'] })
+    .input(walletMove)
+    .output(z.object({ balanceFen: z.number().int() }))
+    .mutation(({ ctx, input }) => ctx.services.adminActions.withdraw({ adminId: ctx.user.id }, input)),
 });
 
 export const paymentRouter = router({
@@ -86,5 +105,7 @@ export const billingRouter = router({
     .meta({ errors: ['NOT_FOUND', 'INVOICE_ALREADY_ISSUED'] })
     .input(z.object({ invoiceRequestId: fields.id }))
     .output(z.void())
-    .mutation(({ ctx, input }) => ctx.services.billing.markIssued(input.invoiceRequestId)),
+    .mutation(({ ctx, input }) =>
+      ctx.services.adminActions.markInvoiceIssued({ adminId: ctx.user.id }, input.invoiceRequestId),
+    ),
 });

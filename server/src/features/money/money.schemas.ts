@@ -12,7 +12,7 @@ export const idempotencyKey = z
 
 export const ledgerEntry = z.object({
   id: z.number().int(),
-  kind: z.enum(['recharge', 'escrow', 'payout', 'refund', 'adjustment', 'opening']),
+  kind: z.enum(['recharge', 'withdrawal', 'escrow', 'payout', 'refund', 'adjustment', 'opening']),
   /** Positive when money came into the wallet, negative when it left. */
   amountFen: z.number().int(),
   demandId: z.number().int().nullable(),

@@ -44,8 +44,17 @@ export class MoneyService {
     return walletBalance(this.db, userId);
   }
 
-  async entries(userId: number, page: PageRequest) {
-    const account = walletAccount(userId);
+  /** A wallet's ledger, newest first: positive amounts came in, negative ones went out. */
+  entries(userId: number, page: PageRequest) {
+    return this.entriesOf(walletAccount(userId), page);
+  }
+
+  /** What went into a demand's escrow and out of it (payouts, the refund), newest first. */
+  escrowEntries(demandId: number, page: PageRequest) {
+    return this.entriesOf(escrowAccount(demandId), page);
+  }
+
+  private async entriesOf(account: string, page: PageRequest) {
     const { rows, total } = await entriesOfAccount(this.db, account, page.perPage, offsetOf(page));
     const items: LedgerEntry[] = rows.map((row) => ({
       id: row.id,
@@ -81,6 +90,32 @@ export class MoneyService {
         created_at: now,
       });
       return { rechargeId };
+    });
+  }
+
+  /**
+   * Records money paid out to the user outside the service (a bank transfer an operator made): a
+   * debit of the wallet, refused when the balance does not cover it.
+   */
+  async withdraw(
+    userId: number,
+    amountFen: number,
+    options: { note?: string; idempotencyKey?: string } = {},
+  ): Promise<{ balanceFen: number }> {
+    const key = options.idempotencyKey && `withdrawal:${userId}:${options.idempotencyKey}`;
+    return this.idempotent(key, async (tx, now) => {
+      await lockWallets(tx, [userId], now);
+      if (!(await takeFromWallet(tx, userId, amountFen, now))) throw new AppError('BALANCE_TOO_LOW');
+      await appendEntry(tx, {
+        kind: 'withdrawal',
+        amount_fen: amountFen,
+        from_account: walletAccount(userId),
+        to_account: outsideAccount,
+        user_id: userId,
+        note: options.note ?? '',
+        created_at: now,
+      });
+      return { balanceFen: await walletBalance(tx, userId) };
     });
   }
 

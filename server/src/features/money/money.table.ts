@@ -14,12 +14,12 @@ export interface WalletsTable {
 
 /**
  * The immutable ledger (triggers refuse UPDATE and DELETE). Accounts are `wallet:<user id>`,
- * `escrow:<demand id>`, `outside` (where recharges come from) and `imported` (where the balances
- * brought over from the old backend come from, kind `opening`).
+ * `escrow:<demand id>`, `outside` (where recharges come from and withdrawals go) and `imported`
+ * (where the balances brought over from the old backend come from, kind `opening`).
  */
 export interface LedgerEntriesTable {
   id: Generated<number>;
-  kind: 'recharge' | 'escrow' | 'payout' | 'refund' | 'adjustment' | 'opening';
+  kind: 'recharge' | 'withdrawal' | 'escrow' | 'payout' | 'refund' | 'adjustment' | 'opening';
   amount_fen: number;
   from_account: string;
   to_account: string;

@@ -95,6 +95,31 @@ export async function lockUser(tx: Tx, userId: number): Promise<void> {
   await tx.selectFrom('users').select('id').where('id', '=', userId).forUpdate().execute();
 }
 
+/**
+ * Accounts an operator looks for: the one with this id, and those whose phone starts with the
+ * digits (at least three, so one keystroke does not list everybody), newest first.
+ */
+export function searchUsers(db: Db, digits: string, limit: number) {
+  const id = Number(digits);
+  return db
+    .selectFrom('users')
+    .select(userColumns)
+    .where((eb) =>
+      eb.or([
+        ...(id > 0 && id <= 2_147_483_647 ? [eb('id', '=', id)] : []),
+        ...(digits.length >= 3 ? [eb('phone', 'like', `${digits}%`)] : []),
+      ]),
+    )
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+export function findUsersByIds(db: Db, userIds: readonly number[]) {
+  if (userIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('users').select(userColumns).where('id', 'in', userIds).execute();
+}
+
 export function phonesOf(db: Db, userIds: readonly number[]) {
   if (userIds.length === 0) return Promise.resolve([]);
   return db.selectFrom('users').select(['id', 'phone']).where('id', 'in', userIds).execute();

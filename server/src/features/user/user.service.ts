@@ -4,7 +4,9 @@ import { AppError } from '../../errors.js';
 import {
   findUserById,
   findUserByPhone,
+  findUsersByIds,
   insertUser,
+  searchUsers,
   setAdmin,
   setPasswordHash,
   type UserRow,
@@ -27,6 +29,23 @@ export class UserService {
   /** The phone of an account, for doors that name accounts by id. */
   async phoneOf(userId: number): Promise<string | undefined> {
     return (await findUserById(this.db, userId))?.phone;
+  }
+
+  /** Any account by id, for admins; null when there is none. */
+  async findById(userId: number): Promise<Profile | null> {
+    const row = await findUserById(this.db, userId);
+    return row ? toProfile(row) : null;
+  }
+
+  /** Admins look accounts up by id or the first digits of the phone (at most 20, newest first). */
+  async search(digits: string): Promise<Profile[]> {
+    return (await searchUsers(this.db, digits, 20)).map(toProfile);
+  }
+
+  /** The profiles of the given accounts, by id (those that exist). */
+  async profilesOf(userIds: readonly number[]): Promise<Map<number, Profile>> {
+    const rows = await findUsersByIds(this.db, userIds);
+    return new Map(rows.map((row) => [row.id, toProfile(row)]));
   }
 
   async findByPhone(phone: string): Promise<Profile | null> {

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import * as fields from '../../fields.js';
+import { myVerifications } from '../account/account.schemas.js';
+import { application, myApplication } from '../applications/application.schemas.js';
+import { demand } from '../demands/demand.schemas.js';
+import { ledgerEntry } from '../money/money.schemas.js';
+import { profile } from '../user/user.schemas.js';
+
+/** Who posted a demand, as a reviewer needs to see them. */
+export const poster = z.object({
+  id: z.number().int(),
+  phone: z.string(),
+  userType: profile.shape.userType,
+  verified: z.boolean(),
+  /** The verified company's name; null unless a company verification is approved. */
+  companyName: z.string().nullable(),
+});
+export type Poster = z.infer<typeof poster>;
+
+export const demandUnderReview = demand.extend({ poster: poster.nullable() });
+
+export const queueCounts = z.object({
+  demands: z.number().int(),
+  verifications: z.number().int(),
+  invoices: z.number().int(),
+});
+
+/** Everything the console shows of one account. */
+export const userDetail = myVerifications.extend({
+  profile,
+  balanceFen: z.number().int(),
+  /** The newest 50 demands the user posted, each with its applications. */
+  demands: z.array(demand.extend({ applications: z.array(application) })),
+  /** The newest 50 applications the user made, each with its demand. */
+  applications: z.array(myApplication),
+});
+
+/** A demand as an operator reads it: its applications, escrow and every movement of its money. */
+export const demandDetail = z.object({
+  demand: demand.extend({ escrowFen: z.number().int() }),
+  poster: poster.nullable(),
+  applications: z.array(application),
+  /** Into escrow (positive) and out of it (payouts, the refund; negative), newest first. */
+  escrowEntries: z.array(ledgerEntry),
+});
+
+export const auditEntry = z.object({
+  id: z.number().int(),
+  /** null when the admin CLI acted. */
+  adminId: z.number().int().nullable(),
+  adminPhone: z.string().nullable(),
+  /** The procedure that acted, e.g. `demands.review`, `wallet.credit`. */
+  action: z.string(),
+  targetType: z.string(),
+  targetId: z.number().int(),
+  userId: z.number().int().nullable(),
+  before: z.unknown(),
+  after: z.unknown(),
+  detail: z.unknown(),
+  createdAt: z.date(),
+});
+export type AuditEntry = z.infer<typeof auditEntry>;
+
+export const auditQuery = z.object({ userId: fields.id.optional(), ...fields.pageRequest });

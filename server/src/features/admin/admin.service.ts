@@ -1,0 +1,134 @@
+import type { Db } from '../../db/database.js';
+import { AppError } from '../../errors.js';
+import { offsetOf, type PageRequest, pageResult } from '../../fields.js';
+import { verifiedCompanyName } from '../account/verification.repository.js';
+import type { VerificationService } from '../account/verification.service.js';
+import type { ApplicationService } from '../applications/application.service.js';
+import type { Demand } from '../demands/demand.schemas.js';
+import type { DemandService } from '../demands/demand.service.js';
+import type { BillingService } from '../money/billing.service.js';
+import type { MoneyService } from '../money/money.service.js';
+import type { UserService } from '../user/user.service.js';
+import type { AuditEntry, Poster } from './admin.schemas.js';
+import { listActions } from './audit.repository.js';
+
+/** One row of a queue is enough to read its total. */
+const countOnly = { page: 1, perPage: 1 };
+/** How many of a user's demands and applications the user page shows. */
+const newest = { page: 1, perPage: 50 };
+
+/**
+ * What the operators' console reads: queue counts, accounts, any demand, the audit trail. Read
+ * only; every write an admin makes goes through AdminActions, which records it.
+ */
+export class AdminService {
+  constructor(
+    private readonly db: Db,
+    private readonly services: {
+      readonly users: UserService;
+      readonly demands: DemandService;
+      readonly applications: ApplicationService;
+      readonly verifications: VerificationService;
+      readonly money: MoneyService;
+      readonly billing: BillingService;
+    },
+  ) {}
+
+  async queueCounts() {
+    const [demands, verifications, invoices] = await Promise.all([
+      this.services.demands.awaitingReview(countOnly),
+      this.services.verifications.pending(countOnly),
+      this.services.billing.invoiceRequests({ issued: false }, countOnly),
+    ]);
+    return { demands: demands.total, verifications: verifications.total, invoices: invoices.total };
+  }
+
+  /** The review queue of demands, oldest first, each with who posted it. */
+  async demandsAwaitingReview(page: PageRequest) {
+    const queue = await this.services.demands.awaitingReview(page);
+    const posters = await this.postersOf(queue.items.map((demand) => demand.ownerId));
+    return { ...queue, items: queue.items.map((demand) => withPoster(demand, posters)) };
+  }
+
+  findUsers(text: string) {
+    return this.services.users.search(text);
+  }
+
+  async user(userId: number) {
+    const profile = await this.services.users.findById(userId);
+    if (!profile) throw new AppError('NOT_FOUND');
+    const { demands, applications, verifications, money } = this.services;
+    const [mine, balanceFen, posted, applied] = await Promise.all([
+      verifications.mine(userId),
+      money.balance(userId),
+      demands.listOwn(userId, {}, newest, (ids) => applications.ofDemands(ids)),
+      applications.listMine(userId, newest),
+    ]);
+    return { ...mine, profile, balanceFen, demands: posted.items, applications: applied.items };
+  }
+
+  ledger(userId: number, page: PageRequest) {
+    return this.services.money.entries(userId, page);
+  }
+
+  async findDemands(text: string, page: PageRequest) {
+    const found = await this.services.demands.searchAll(text, page);
+    const posters = await this.postersOf(found.items.map((demand) => demand.ownerId));
+    return { ...found, items: found.items.map((demand) => withPoster(demand, posters)) };
+  }
+
+  async demand(id: number) {
+    const demand = await this.services.demands.getAny(id);
+    const [posters, applications, escrow] = await Promise.all([
+      this.postersOf([demand.ownerId]),
+      this.services.applications.ofDemands([id]),
+      this.services.money.escrowEntries(id, { page: 1, perPage: 100 }),
+    ]);
+    return {
+      demand,
+      poster: posters.get(demand.ownerId) ?? null,
+      applications: applications.get(id) ?? [],
+      escrowEntries: escrow.items,
+    };
+  }
+
+  async auditLog(query: { userId?: number | undefined } & PageRequest) {
+    const { rows, total } = await listActions(this.db, query.userId, query.perPage, offsetOf(query));
+    const items = rows.map(
+      (row): AuditEntry => ({
+        id: row.id,
+        adminId: row.admin_id,
+        adminPhone: row.admin_phone ?? null,
+        action: row.action,
+        targetType: row.target_type,
+        targetId: row.target_id,
+        userId: row.user_id,
+        before: JSON.parse(row.before_json),
+        after: JSON.parse(row.after_json),
+        detail: JSON.parse(row.detail_json),
+        createdAt: new Date(Number(row.created_at)),
+      }),
+    );
+    return pageResult(items, total, query);
+  }
+
+  private async postersOf(userIds: readonly number[]): Promise<Map<number, Poster>> {
+    const ids = [...new Set(userIds)];
+    const [profiles, companyNames] = await Promise.all([
+      this.services.users.profilesOf(ids),
+      Promise.all(ids.map((id) => verifiedCompanyName(this.db, id))),
+    ]);
+    const posters = new Map<number, Poster>();
+    ids.forEach((id, index) => {
+      const profile = profiles.get(id);
+      if (!profile) return;
+      const { phone, userType, verified } = profile;
+      posters.set(id, { id, phone, userType, verified, companyName: companyNames[index] ?? null });
+    });
+    return posters;
+  }
+}
+
+function withPoster<D extends Demand>(demand: D, posters: ReadonlyMap<number, Poster>) {
+  return Object.assign(demand, { poster: posters.get(demand.ownerId) ?? null });
+}

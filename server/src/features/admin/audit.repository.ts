@@ -1,0 +1,41 @@
+import type { Insertable } from 'kysely';
+import { type Db, isUniqueViolation } from '../../db/database.js';
+import type { AdminActionsTable } from './admin.table.js';
+
+/** Appends an action; a second one under the same idempotency key (a retried credit) is not kept. */
+export async function insertAction(db: Db, action: Insertable<AdminActionsTable>): Promise<void> {
+  try {
+    await db.insertInto('admin_actions').values(action).execute();
+  } catch (error) {
+    if (!(action.idempotency_key && isUniqueViolation(error))) throw error;
+  }
+}
+
+/** Newest first, with the acting admin's phone; only the actions concerning `userId` when given. */
+export async function listActions(db: Db, userId: number | undefined, limit: number, offset: number) {
+  let query = db.selectFrom('admin_actions');
+  if (userId !== undefined) query = query.where('user_id', '=', userId);
+  const [rows, count] = await Promise.all([
+    query
+      .leftJoin('users', 'users.id', 'admin_actions.admin_id')
+      .select([
+        'admin_actions.id',
+        'admin_actions.admin_id',
+        'users.phone as admin_phone',
+        'admin_actions.action',
+        'admin_actions.target_type',
+        'admin_actions.target_id',
+        'admin_actions.user_id',
+        'admin_actions.before_json',
+        'admin_actions.after_json',
+        'admin_actions.detail_json',
+        'admin_actions.created_at',
+      ])
+      .orderBy('admin_actions.id', 'desc')
+      .limit(limit)
+      .offset(offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
