@@ -19,13 +19,23 @@ describe.each(backends)('title searches in flight per client IP ($name)', (backe
    * Searches of `ip` held in flight by another instance sharing the key-value store, until released:
    * the cap is counted in the store, so it holds whichever instance runs them.
    */
-  function holdSearches(ip: string, count: number) {
+  async function holdSearches(ip: string, count: number) {
     const otherInstance = new TitleSearchGuard(t.stores.kv, searchesPerIp);
     let release = () => {};
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const running = Array.from({ length: count }, () => otherInstance.run(ip, () => held));
+    // Each search signals once it holds its place, so the test goes on only when all are taken.
+    const taken: Promise<void>[] = [];
+    const running = Array.from({ length: count }, () => {
+      let signal = () => {};
+      taken.push(new Promise<void>((resolve) => (signal = resolve)));
+      return otherInstance.run(ip, () => {
+        signal();
+        return held;
+      });
+    });
+    await Promise.all(taken);
     return async () => {
       release();
       await Promise.all(running);
@@ -38,7 +48,7 @@ describe.each(backends)('title searches in flight per client IP ($name)', (backe
   it('refuses a search past the cap with res 0 and a Chinese message, never a 5xx', async () => {
     const ip = randomIp();
     expect((await search(ip)).body.res).toBe(1);
-    const release = holdSearches(ip, searchesPerIp);
+    const release = await holdSearches(ip, searchesPerIp);
     try {
       const refused = await search(ip);
       expect(refused.status).toBe(200);
@@ -51,7 +61,7 @@ describe.each(backends)('title searches in flight per client IP ($name)', (backe
     }
     // Finished searches give their places back, refused ones too.
     expect((await search(ip)).body.res).toBe(1);
-    const releaseOne = holdSearches(ip, searchesPerIp - 1);
+    const releaseOne = await holdSearches(ip, searchesPerIp - 1);
     try {
       expect((await search(ip)).body.res).toBe(1);
     } finally {
@@ -61,7 +71,7 @@ describe.each(backends)('title searches in flight per client IP ($name)', (backe
 
   it('answers the typed API with SEARCH_TOO_MANY (HTTP 429)', async () => {
     const api = createClient({ url: await listen(t) });
-    const release = holdSearches('127.0.0.1', searchesPerIp);
+    const release = await holdSearches('127.0.0.1', searchesPerIp);
     try {
       const error = await api.demands.list.query({ title: '小程序' }).catch((e: unknown) => e);
       expect(isAppError(error, 'SEARCH_TOO_MANY')).toBe(true);
