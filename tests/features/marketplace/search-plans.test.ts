@@ -131,7 +131,7 @@ describe.each(backends)('title search past 10,000 matches ($name)', (backend) =>
           `${key(f)} at ${offset}`,
         ).toEqual(all.slice(offset, offset + 20));
       }
-      expect(await countMatches(db, f, { walkAbove: undefined }, maxCountedMatches + 1)).toBe(
+      expect(await countMatches(db, f, { walk: { above: 0 } }, maxCountedMatches + 1)).toBe(
         Math.min(all.length, maxCountedMatches + 1),
       );
       if (gram) {

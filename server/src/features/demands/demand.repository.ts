@@ -214,15 +214,21 @@ function walking(db: Db, filter: TermFilter) {
   return filter.kind === undefined ? query : query.where(sql<number>`kind + 0`, '=', filter.kind);
 }
 
+/** The ids a walk reads: those above `above` and at most `atMost`; unbounded on a side left out. */
+export interface IdRange {
+  readonly above?: number | undefined;
+  readonly atMost?: number | undefined;
+}
+
 /**
  * The matches at `offset`, newest first, found by walking the reviewed demands from the newest and
  * reading each row to test its title: cheap while matches are dense (a term in one title of 8 fills
- * page 1 after ~160 rows), whatever the term's total. `above` bounds the walk to the ids above it,
- * so a term rarer than it looked cannot make it read the whole list: a page that comes back short
- * may then just have met the bound.
+ * page 1 after ~160 rows), whatever the term's total. `ids.above` bounds the walk, so a term rarer
+ * than it looked cannot make it read the whole list: a page that comes back short may then just
+ * have met the bound.
  */
-export function walkMatches(db: Db, filter: TermFilter, limit: number, offset: number, above?: number) {
-  return newest(walking(db, filter), above).select(demandColumns).limit(limit).offset(offset).execute();
+export function walkMatches(db: Db, filter: TermFilter, limit: number, offset: number, ids: IdRange = {}) {
+  return newest(walking(db, filter), ids).select(demandColumns).limit(limit).offset(offset).execute();
 }
 
 /**
@@ -240,14 +246,14 @@ export async function collectMatches(db: Db, filter: TermFilter, gram: string | 
   return rows.map((r) => r.id);
 }
 
-/** Where `countMatches` finds the matches: through the FULLTEXT index of one gram, or by walking. */
-export type CountBy = { readonly gram: string } | { readonly walkAbove: number | undefined };
+/** Where `countMatches` finds the matches: through the FULLTEXT index of one gram, or by walking ids. */
+export type CountBy = { readonly gram: string } | { readonly walk: IdRange };
 
 /** How many demands match, counting at most `max` of them (the count stops there). */
 export async function countMatches(db: Db, filter: TermFilter, by: CountBy, max: number) {
   // Walking counts from the newest (a dense term reaches `max` soon); the index, in its own order.
   const found =
-    'gram' in by ? withGram(db, matching(db, filter), by.gram) : newest(walking(db, filter), by.walkAbove);
+    'gram' in by ? withGram(db, matching(db, filter), by.gram) : newest(walking(db, filter), by.walk);
   const capped = found.select(sql<number>`1`.as('one')).limit(max);
   const row = await db
     .selectFrom(capped.as('capped'))
@@ -258,8 +264,11 @@ export async function countMatches(db: Db, filter: TermFilter, by: CountBy, max:
 
 // The bound is a literal: given as `(select max(id) ...) - n`, MariaDB 10.11 chose the index of all
 // kinds for a kind's count and read every reviewed row.
-function newest<Q extends ReturnType<typeof walking>>(query: Q, above: number | undefined) {
-  return (above === undefined ? query : query.where('id', '>', above)).orderBy('id', 'desc');
+function newest(query: ReturnType<typeof walking>, ids: IdRange) {
+  let ranged = query;
+  if (ids.above !== undefined) ranged = ranged.where('id', '>', ids.above);
+  if (ids.atMost !== undefined) ranged = ranged.where('id', '<=', ids.atMost);
+  return ranged.orderBy('id', 'desc');
 }
 
 /** The newest demand's id, 0 when there is none. */
