@@ -1,3 +1,4 @@
+import path from 'node:path';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
@@ -12,6 +13,7 @@ import { AppError, httpStatusOf, toAppError } from './errors.js';
 import type { AuthUser } from './features/auth/authenticate.js';
 import type { FileStorage } from './features/uploads/storage.js';
 import { openFileStorage } from './features/uploads/storage-driver.js';
+import { consoleHttp, defaultConsoleRoot } from './http/console.js';
 import { addVaryOrigin, everyAnswerHeaders, requestIdOf } from './http/headers.js';
 import { uploadsHttp } from './http/uploads.js';
 import type { KeyValueStore } from './kv/store.js';
@@ -42,6 +44,8 @@ export interface AppDeps {
   readonly metrics?: Metrics;
   /** Turned to draining by main.ts on SIGTERM, which makes `/readyz` answer 503. */
   readonly readiness?: Readiness;
+  /** The built operators' console; by default the project's `console/dist`. */
+  readonly consoleRoot?: string;
 }
 
 /** Largest JSON or form body; uploads are multipart and limited per file instead. */
@@ -168,6 +172,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(legacyPlugin, { routes: legacyRoutes, timeZone: config.displayTimeZone, createContext });
   await app.register(uploadsHttp, { createContext });
   await app.register(docsPlugin, { timeZone: config.displayTimeZone });
+  await app.register(consoleHttp, { root: path.resolve(deps.consoleRoot ?? defaultConsoleRoot()) });
   return app;
 }
 

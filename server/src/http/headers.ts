@@ -103,3 +103,32 @@ export function addVaryOrigin(reply: FastifyReply, payload: unknown): void {
   const updated = vary.append(typeof current === 'string' ? current : '', 'Origin');
   if (updated !== current) reply.header('vary', updated);
 }
+
+/**
+ * The operators' console (/console/): its own bundled scripts and styles, images from this
+ * service (uploads, through signed URLs), calls to this service only. Styles must allow inline:
+ * the component library (antd) writes its CSS at run time into <style> elements and style
+ * attributes. Scripts stay 'self' only, so an injected string still cannot run.
+ */
+const consolePage: HelmetOptions = {
+  ...docsPage,
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      baseUri: ["'self'"],
+      connectSrc: ["'self'"],
+      fontSrc: ["'self'", 'data:'],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      imgSrc: ["'self'", 'data:', 'blob:'],
+      objectSrc: ["'none'"],
+      scriptSrc: ["'self'"],
+      scriptSrcAttr: ["'none'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+    },
+  },
+};
+
+/** onRequest hook for the routes of /console: the page's own policy (replaces the one above). */
+export const consolePageHeaders = asHook(helmet(consolePage));

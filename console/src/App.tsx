@@ -1,0 +1,143 @@
+import { useTRPC } from '@marketplace/client-sdk/react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Badge, Button, Layout, Menu, Result, Space, Spin, Typography } from 'antd';
+import { type ReactNode, useCallback, useEffect, useState } from 'react';
+import { endSession, listenForRefusals, storedToken } from './api.js';
+import { describeError } from './errors.js';
+import { AuditLog } from './pages/AuditLog.js';
+import { DemandQueue } from './pages/DemandQueue.js';
+import { Demands } from './pages/Demands.js';
+import { Login } from './pages/Login.js';
+import { Users } from './pages/Users.js';
+import { VerificationQueue } from './pages/VerificationQueue.js';
+import { type PageKey, usePage } from './usePage.js';
+
+const refusal = (
+  <Alert
+    type="error"
+    showIcon
+    title="仅限管理员"
+    description="该账号不是管理员，不能使用运营控制台，已退出登录。"
+    style={{ marginBottom: 16 }}
+  />
+);
+
+/** The session: the login page until an admin is logged in, then the console. */
+export function App() {
+  const queryClient = useQueryClient();
+  const [token, setToken] = useState(storedToken.get);
+  const [refused, setRefused] = useState(false);
+
+  const logout = useCallback(
+    (why: 'adminOnly' | 'loggedOut' | 'byChoice') => {
+      const current = storedToken.get();
+      storedToken.set(null);
+      setToken(null);
+      setRefused(why === 'adminOnly');
+      // What this operator saw must not show for the next one.
+      queryClient.clear();
+      if (current) endSession(current);
+    },
+    [queryClient],
+  );
+  useEffect(() => listenForRefusals(logout), [logout]);
+
+  if (!token) {
+    return (
+      <Login
+        notice={refused ? refusal : undefined}
+        onLogin={(next) => {
+          storedToken.set(next);
+          setRefused(false);
+          setToken(next);
+        }}
+      />
+    );
+  }
+  return <AdminGate onLogout={logout} />;
+}
+
+/** Asks who is logged in; only an admin gets past. */
+function AdminGate({ onLogout }: { onLogout: (why: 'adminOnly' | 'byChoice') => void }) {
+  const trpc = useTRPC();
+  const me = useQuery(trpc.user.me.queryOptions());
+  const isAdmin = me.data?.isAdmin;
+  useEffect(() => {
+    if (isAdmin === false) onLogout('adminOnly');
+  }, [isAdmin, onLogout]);
+  if (me.isPending || isAdmin === false) return <Spin fullscreen />;
+  if (me.isError) {
+    return (
+      <Result
+        status="error"
+        title={describeError(me.error)}
+        extra={<Button onClick={() => onLogout('byChoice')}>重新登录</Button>}
+      />
+    );
+  }
+  return <Shell phone={me.data.phone} onLogout={() => onLogout('byChoice')} />;
+}
+
+function Shell({ phone, onLogout }: { phone: string; onLogout: () => void }) {
+  const trpc = useTRPC();
+  const [page, setPage] = usePage();
+  // One row each is enough for the counts; the queues' own queries share the same cache keys' prefix,
+  // so a decision refreshes both.
+  const demandCount = useQuery(trpc.demands.awaitingReview.queryOptions({ page: 1, perPage: 1 }));
+  const verificationCount = useQuery(trpc.account.pendingVerifications.queryOptions({ page: 1, perPage: 1 }));
+  const labelled = (label: string, count: number | undefined): ReactNode => (
+    <Space>
+      {label}
+      <Badge count={count ?? 0} showZero overflowCount={999} color={count ? '#fa541c' : '#bfbfbf'} />
+    </Space>
+  );
+  const pages: Record<PageKey, { label: ReactNode; title: string; body: ReactNode }> = {
+    demandQueue: {
+      label: labelled('需求审核', demandCount.data?.total),
+      title: '需求审核',
+      body: <DemandQueue />,
+    },
+    verificationQueue: {
+      label: labelled('认证审核', verificationCount.data?.total),
+      title: '认证审核',
+      body: <VerificationQueue />,
+    },
+    users: { label: '用户', title: '用户', body: <Users /> },
+    demands: { label: '需求', title: '需求', body: <Demands /> },
+    audit: { label: '操作记录', title: '操作记录', body: <AuditLog /> },
+  };
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Sider width={200} theme="light" style={{ borderRight: '1px solid #f0f0f0' }}>
+        <Typography.Title level={5} style={{ padding: '16px 24px', margin: 0 }}>
+          运营控制台
+        </Typography.Title>
+        <Menu
+          mode="inline"
+          selectedKeys={[page]}
+          onClick={(item) => setPage(item.key as PageKey)}
+          items={Object.entries(pages).map(([key, p]) => ({ key, label: p.label }))}
+        />
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header
+          style={{
+            background: '#fff',
+            display: 'flex',
+            justifyContent: 'space-between',
+            alignItems: 'center',
+          }}
+        >
+          <Typography.Title level={4} style={{ margin: 0 }}>
+            {pages[page].title}
+          </Typography.Title>
+          <Space>
+            <Typography.Text type="secondary">管理员 {phone}</Typography.Text>
+            <Button onClick={onLogout}>退出登录</Button>
+          </Space>
+        </Layout.Header>
+        <Layout.Content style={{ padding: 24 }}>{pages[page].body}</Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

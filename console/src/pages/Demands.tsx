@@ -1,0 +1,5 @@
+import { Empty } from 'antd';
+
+export function Demands() {
+  return <Empty description="即将推出" />;
+}

@@ -1,0 +1,90 @@
+import { useTRPC } from '@marketplace/client-sdk/react';
+import { useMutation } from '@tanstack/react-query';
+import { Alert, App, Button, Card, Flex, Form, Input, Tabs } from 'antd';
+import type { ReactNode } from 'react';
+import { describeError } from '../errors.js';
+
+const phoneRule = { required: true, pattern: /^1\d{10}$/, message: '请输入11位手机号' };
+
+/** 登录: an operator's phone with their password, or with a code sent to it. */
+export function Login({ onLogin, notice }: { onLogin: (token: string) => void; notice?: ReactNode }) {
+  return (
+    <Flex justify="center" align="center" style={{ minHeight: '100vh', background: '#f5f5f5' }}>
+      <Card title="运营控制台 · 管理员登录" style={{ width: 420 }}>
+        {notice}
+        <Tabs
+          items={[
+            { key: 'password', label: '密码登录', children: <PasswordLogin onLogin={onLogin} /> },
+            { key: 'sms', label: '验证码登录', children: <SmsLogin onLogin={onLogin} /> },
+          ]}
+        />
+      </Card>
+    </Flex>
+  );
+}
+
+function PasswordLogin({ onLogin }: { onLogin: (token: string) => void }) {
+  const trpc = useTRPC();
+  const login = useMutation(
+    trpc.auth.loginWithPassword.mutationOptions({ onSuccess: (r) => onLogin(r.token) }),
+  );
+  return (
+    <Form layout="vertical" onFinish={(values: { phone: string; password: string }) => login.mutate(values)}>
+      <Form.Item name="phone" label="手机号" rules={[phoneRule]}>
+        <Input autoComplete="username" inputMode="numeric" />
+      </Form.Item>
+      <Form.Item name="password" label="密码" rules={[{ required: true, message: '请输入密码' }]}>
+        <Input.Password autoComplete="current-password" />
+      </Form.Item>
+      {login.isError && (
+        <Alert type="error" title={describeError(login.error)} style={{ marginBottom: 16 }} />
+      )}
+      <Button type="primary" htmlType="submit" block loading={login.isPending}>
+        登录
+      </Button>
+    </Form>
+  );
+}
+
+function SmsLogin({ onLogin }: { onLogin: (token: string) => void }) {
+  const trpc = useTRPC();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ phone: string; code: string }>();
+  const send = useMutation(
+    trpc.auth.requestSmsCode.mutationOptions({ onSuccess: () => message.success('验证码已发送') }),
+  );
+  // No userType: an unknown phone would register as a new user, who is then refused as no admin.
+  const login = useMutation(
+    trpc.auth.loginWithSmsCode.mutationOptions({ onSuccess: (r) => onLogin(r.token) }),
+  );
+  const sendCode = async () => {
+    const { phone } = await form.validateFields(['phone']);
+    send.mutate({ phone });
+  };
+  const failure = login.error ?? send.error;
+  return (
+    <Form form={form} layout="vertical" onFinish={(values) => login.mutate(values)}>
+      <Form.Item name="phone" label="手机号" rules={[phoneRule]}>
+        <Input autoComplete="username" inputMode="numeric" />
+      </Form.Item>
+      <Form.Item label="验证码" required>
+        <Flex gap="small">
+          <Form.Item
+            name="code"
+            noStyle
+            rules={[{ required: true, pattern: /^\d{6}$/, message: '请输入6位验证码' }]}
+          >
+            <Input aria-label="验证码" autoComplete="one-time-code" inputMode="numeric" maxLength={6} />
+          </Form.Item>
+          <Button onClick={sendCode} loading={send.isPending}>
+            获取验证码
+          </Button>
+        </Flex>
+      </Form.Item>
+      {failure && <Alert type="error" title={describeError(failure)} style={{ marginBottom: 16 }} />}
+      <Button type="primary" htmlType="submit" block loading={login.isPending}>
+        登录
+      </Button>
+    </Form>
+  );
+}

@@ -1,0 +1,5 @@
+import { Empty } from 'antd';
+
+export function Users() {
+  return <Empty description="即将推出" />;
+}
