@@ -1,5 +1,5 @@
 import { Form, Input, type InputRef, Modal } from 'antd';
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 
 interface RejectDialogProps {
   readonly open: boolean;
@@ -14,6 +14,13 @@ interface RejectDialogProps {
 export function RejectDialog({ open, subject, pending, onSubmit, onCancel }: RejectDialogProps) {
   const [form] = Form.useForm<{ reason: string }>();
   const input = useRef<InputRef>(null);
+  // Straight into the reason field, so an operator who pressed r can type and press Enter; once the
+  // dialog shows (next frame), and again after its opening animation in case that took focus.
+  useEffect(() => {
+    if (!open) return;
+    const frame = requestAnimationFrame(() => input.current?.focus());
+    return () => cancelAnimationFrame(frame);
+  }, [open]);
   return (
     <Modal
       open={open}
@@ -28,7 +35,7 @@ export function RejectDialog({ open, subject, pending, onSubmit, onCancel }: Rej
       afterOpenChange={(opened) => opened && input.current?.focus()}
       afterClose={() => form.resetFields()}
     >
-      <Form form={form} layout="vertical" onFinish={(values) => onSubmit(values.reason.trim())}>
+      <Form name="reject" form={form} layout="vertical" onFinish={(values) => onSubmit(values.reason.trim())}>
         <Form.Item
           name="reason"
           label="驳回原因"

@@ -1,24 +1,12 @@
 import type { RouterOutputs } from '@marketplace/client-sdk';
 import { useTRPC } from '@marketplace/client-sdk/react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Descriptions,
-  Empty,
-  Flex,
-  List,
-  Space,
-  Spin,
-  Tag,
-  Typography,
-} from 'antd';
+import { Alert, App, Button, Card, Descriptions, Empty, Flex, Space, Spin, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { date, dateTime } from '../dates.js';
 import { describeError } from '../errors.js';
 import { yuan } from '../money.js';
+import { QueueList } from '../QueueList.js';
 import { RejectDialog } from '../RejectDialog.js';
 import { useQueueKeys } from '../useQueueKeys.js';
 import { KeyHelp } from './KeyHelp.js';
@@ -93,23 +81,15 @@ export function DemandQueue() {
         <Empty description="没有待审核的需求" />
       ) : (
         <Flex gap="middle" align="flex-start">
-          <List
-            aria-label="待审核需求"
-            style={{ width: 320, flexShrink: 0 }}
-            bordered
-            dataSource={items}
-            renderItem={(demand, i) => (
-              <List.Item
-                onClick={() => setSelected(i)}
-                aria-selected={i === index}
-                style={{ cursor: 'pointer', background: i === index ? '#e6f4ff' : undefined }}
-              >
-                <List.Item.Meta
-                  title={demand.title}
-                  description={`${kindLabels[demand.kind]} · ¥${yuan(demand.priceFen)} · ${date(demand.createdAt)}`}
-                />
-              </List.Item>
-            )}
+          <QueueList
+            label="待审核需求"
+            items={items}
+            selected={index}
+            onSelect={setSelected}
+            title={(demand) => demand.title}
+            description={(demand) =>
+              `${kindLabels[demand.kind]} · ¥${yuan(demand.priceFen)} · ${date(demand.createdAt)}`
+            }
           />
           {current && (
             <DemandCard

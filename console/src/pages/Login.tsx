@@ -29,7 +29,11 @@ function PasswordLogin({ onLogin }: { onLogin: (token: string) => void }) {
     trpc.auth.loginWithPassword.mutationOptions({ onSuccess: (r) => onLogin(r.token) }),
   );
   return (
-    <Form layout="vertical" onFinish={(values: { phone: string; password: string }) => login.mutate(values)}>
+    <Form
+      name="password"
+      layout="vertical"
+      onFinish={(values: { phone: string; password: string }) => login.mutate(values)}
+    >
       <Form.Item name="phone" label="手机号" rules={[phoneRule]}>
         <Input autoComplete="username" inputMode="numeric" />
       </Form.Item>
@@ -63,7 +67,7 @@ function SmsLogin({ onLogin }: { onLogin: (token: string) => void }) {
   };
   const failure = login.error ?? send.error;
   return (
-    <Form form={form} layout="vertical" onFinish={(values) => login.mutate(values)}>
+    <Form name="sms" form={form} layout="vertical" onFinish={(values) => login.mutate(values)}>
       <Form.Item name="phone" label="手机号" rules={[phoneRule]}>
         <Input autoComplete="username" inputMode="numeric" />
       </Form.Item>

@@ -1,10 +1,11 @@
 import type { RouterOutputs } from '@marketplace/client-sdk';
 import { useTRPC } from '@marketplace/client-sdk/react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Empty, Flex, List, Space, Spin, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Empty, Flex, Space, Spin, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { date } from '../dates.js';
 import { describeError } from '../errors.js';
+import { QueueList } from '../QueueList.js';
 import { RejectDialog } from '../RejectDialog.js';
 import { useQueueKeys } from '../useQueueKeys.js';
 import { VerificationDetails } from '../VerificationDetails.js';
@@ -74,23 +75,15 @@ export function VerificationQueue() {
         <Empty description="没有待审核的认证" />
       ) : (
         <Flex gap="middle" align="flex-start">
-          <List
-            aria-label="待审核认证"
-            style={{ width: 320, flexShrink: 0 }}
-            bordered
-            dataSource={items}
-            renderItem={(item, i) => (
-              <List.Item
-                onClick={() => setSelected(i)}
-                aria-selected={i === index}
-                style={{ cursor: 'pointer', background: i === index ? '#e6f4ff' : undefined }}
-              >
-                <List.Item.Meta
-                  title={`${item.verification.name || '（未填写名称）'}`}
-                  description={`${verificationKindLabels[item.kind]} · ${item.phone} · ${date(item.verification.submittedAt)}`}
-                />
-              </List.Item>
-            )}
+          <QueueList
+            label="待审核认证"
+            items={items}
+            selected={index}
+            onSelect={setSelected}
+            title={(item) => item.verification.name || '（未填写名称）'}
+            description={(item) =>
+              `${verificationKindLabels[item.kind]} · ${item.phone} · ${date(item.verification.submittedAt)}`
+            }
           />
           {current && (
             <Card

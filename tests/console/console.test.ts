@@ -1,0 +1,164 @@
+import path from 'node:path';
+import Fastify from 'fastify';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consoleBuildIsStale } from '../../console/scripts/build-state.js';
+import { consoleHttp } from '../../server/src/http/console.js';
+import { idNumber, info, post, uploadImage } from '../features/account/account-fixtures.js';
+import { runAdmin } from '../support/admin-cli.js';
+import { loginBySms } from '../support/auth-flow.js';
+import { embedded } from '../support/backends.js';
+import { chromiumPath, type HeadlessChromium, hasChromium, launchChromium } from '../support/chromium.js';
+import { legacyGet } from '../support/legacy-client.js';
+import { postDemand } from '../support/marketplace-flow.js';
+import { mustRun } from '../support/processes.js';
+import { listen, randomPhone, startTestApp, type TestApp } from '../support/test-app.js';
+
+const repository = path.resolve(import.meta.dirname, '../..');
+
+describe('/console/ without a build', () => {
+  it('answers a 503 that says how to build it, and the bare path redirects to the slash', async () => {
+    const app = Fastify({ routerOptions: { ignoreTrailingSlash: true } });
+    await app.register(consoleHttp, { root: path.join(repository, 'no-such-console-build') });
+    const page = await app.inject('/console/');
+    expect(page.statusCode).toBe(503);
+    expect(page.body).toContain('npm run build:console');
+    expect((await app.inject('/console/users')).statusCode).toBe(503);
+    const bare = await app.inject('/console?x=1');
+    expect(bare.statusCode).toBe(301);
+    expect(bare.headers.location).toBe('/console/?x=1');
+    await app.close();
+  });
+});
+
+if (!hasChromium) {
+  console.warn(`SKIPPED the console browser test: Debian chromium is not installed at ${chromiumPath}`);
+}
+
+/** The operators' console as an operator uses it, in a real headless browser against a throwaway service. */
+describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
+  let t: TestApp;
+  let url: string;
+  let chromium: HeadlessChromium;
+  let browser: BrowserContext;
+  let page: Page;
+  const problems: string[] = [];
+  const outside: string[] = [];
+  const admin = { phone: randomPhone(), password: 'console-pass-1' };
+
+  beforeAll(async () => {
+    // Built once, as `npm start` does: only when missing or older than its sources.
+    if (consoleBuildIsStale()) await mustRun('npm', ['run', 'build:console'], { cwd: repository });
+    t = await startTestApp(embedded);
+    url = await listen(t);
+    await runAdmin(t, 'create-admin', admin);
+    chromium = await launchChromium('console');
+    browser = chromium.browser;
+    page = await browser.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') {
+        problems.push(`console ${message.type()}: ${message.text()}`);
+      }
+    });
+    page.on('pageerror', (error) => problems.push(`page: ${error.message}`));
+    page.on('requestfailed', (request) => problems.push(`failed: ${request.url()}`));
+    page.on('request', (request) => {
+      if (!request.url().startsWith(url) && !request.url().startsWith('data:')) outside.push(request.url());
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await chromium?.close();
+    await t?.close();
+  });
+
+  const menu = (name: string) => page.getByRole('menuitem', { name: new RegExp(name) });
+
+  it('refuses a user who is not an admin, after an SMS login', async () => {
+    // A phone the service has not seen: the SMS login registers it, as an ordinary user.
+    const phone = randomPhone();
+    await page.goto(`${url}/console`);
+    await page.getByRole('tab', { name: '验证码登录' }).click();
+    const sms = page.getByRole('tabpanel', { name: '验证码登录' });
+    await sms.getByLabel('手机号').fill(phone);
+    await sms.getByRole('button', { name: '获取验证码' }).click();
+    await page.getByText('验证码已发送').waitFor();
+    await sms.getByLabel('验证码').fill(t.sms.lastCodeFor(phone));
+    await sms.getByRole('button', { name: '登录', exact: true }).click();
+    await page.getByText('仅限管理员').waitFor();
+    expect(await page.evaluate("localStorage.getItem('console-token')")).toBeNull();
+  }, 60_000);
+
+  it('lets an admin in, and approves and rejects pending demands from the keyboard', async () => {
+    const poster = await loginBySms(t, randomPhone(), 2);
+    const approved = await postDemand(t, poster, { title: '控制台审核通过的需求', price: '1234.5' });
+    const rejected = await postDemand(t, poster, { title: '控制台驳回的需求' });
+
+    const password = page.getByRole('tabpanel', { name: '密码登录' });
+    await page.getByRole('tab', { name: '密码登录' }).click();
+    await password.getByLabel('手机号').fill(admin.phone);
+    await password.getByLabel('密码').fill(admin.password);
+    await password.getByRole('button', { name: '登录', exact: true }).click();
+    await expect.poll(() => menu('需求审核').textContent()).toContain('2');
+    await expect.poll(() => page.getByText(`管理员 ${admin.phone}`).count()).toBe(1);
+
+    // The oldest first, selected; its details show, the price in yuan.
+    const queue = page.getByRole('region', { name: '待审核需求' });
+    await queue.getByText('控制台审核通过的需求').waitFor();
+    await page.getByText('¥1234.50').first().waitFor();
+    await page.keyboard.press('a');
+    await page.getByText('已通过，需求已公开').waitFor();
+    await expect.poll(() => queue.getByText('控制台审核通过的需求').count()).toBe(0);
+    await expect.poll(() => menu('需求审核').textContent()).toContain('1');
+
+    const detail = await legacyGet(t.app, '/index/goods/goodsinfo', { id: approved });
+    expect(detail.body).toMatchObject({ res: 1, data: { id: approved, title: '控制台审核通过的需求' } });
+
+    // r asks why; the reason is required; Enter sends it.
+    await page.keyboard.press('r');
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('驳回原因').waitFor();
+    await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe('reject_reason');
+    await page.keyboard.press('Enter');
+    await dialog.getByText('请填写驳回原因').waitFor();
+    await dialog.getByLabel('驳回原因').fill('价格与描述不符');
+    await page.keyboard.press('Enter');
+    await page.getByText('没有待审核的需求').waitFor();
+    await expect.poll(() => menu('需求审核').textContent()).toContain('0');
+    const mine = await post(t, poster, '/user/goods/index', {});
+    expect(JSON.stringify(mine.body.data)).toContain('价格与描述不符');
+    expect((await legacyGet(t.app, '/index/goods/goodsinfo', { id: rejected })).body.res).not.toBe(1);
+  }, 60_000);
+
+  it('shows a pending verification with its ID card images and rejects it with a reason', async () => {
+    const user = await loginBySms(t);
+    const front = await uploadImage(t, user, 32);
+    const back = await uploadImage(t, user, 24);
+    const submitted = await post(t, user, '/user/info/person', {
+      name: '韩梅梅',
+      code: idNumber('19950412'),
+      pic: front.url,
+      picf: back.url,
+    });
+    expect(submitted.body.res).toBe(1);
+
+    await menu('认证审核').click();
+    await page.getByRole('region', { name: '待审核认证' }).getByText('韩梅梅').waitFor();
+    // The documents are private uploads, shown through the record's signed URLs.
+    const image = page.getByRole('img', { name: '身份证正面 1' });
+    await image.waitFor();
+    await expect
+      .poll(() => image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
+      .toBe(32);
+
+    await page.getByRole('button', { name: '驳回 (r)' }).click();
+    await page.getByRole('dialog').getByLabel('驳回原因').fill('身份证照片不清晰');
+    await page.getByRole('button', { name: '确认驳回' }).click();
+    await page.getByText('没有待审核的认证').waitFor();
+    expect((await info(t, user)).person).toMatchObject({ reason: '身份证照片不清晰' });
+  }, 60_000);
+
+  it('loaded nothing from elsewhere, and the browser reported no errors', () => {
+    expect(outside).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+});
