@@ -81,10 +81,8 @@ function AdminGate({ onLogout }: { onLogout: (why: 'adminOnly' | 'byChoice') => 
 function Shell({ phone, onLogout }: { phone: string; onLogout: () => void }) {
   const trpc = useTRPC();
   const [page, setPage] = usePage();
-  // One row each is enough for the counts; the queues' own queries share the same cache keys' prefix,
-  // so a decision refreshes both.
-  const demandCount = useQuery(trpc.demands.awaitingReview.queryOptions({ page: 1, perPage: 1 }));
-  const verificationCount = useQuery(trpc.account.pendingVerifications.queryOptions({ page: 1, perPage: 1 }));
+  // Refreshed by every decision, and every minute for what other operators and users do meanwhile.
+  const counts = useQuery({ ...trpc.admin.queueCounts.queryOptions(), refetchInterval: 60_000 });
   const labelled = (label: string, count: number | undefined): ReactNode => (
     <Space>
       {label}
@@ -93,12 +91,12 @@ function Shell({ phone, onLogout }: { phone: string; onLogout: () => void }) {
   );
   const pages: Record<PageKey, { label: ReactNode; title: string; body: ReactNode }> = {
     demandQueue: {
-      label: labelled('需求审核', demandCount.data?.total),
+      label: labelled('需求审核', counts.data?.demands),
       title: '需求审核',
       body: <DemandQueue />,
     },
     verificationQueue: {
-      label: labelled('认证审核', verificationCount.data?.total),
+      label: labelled('认证审核', counts.data?.verifications),
       title: '认证审核',
       body: <VerificationQueue />,
     },

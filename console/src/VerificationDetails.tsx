@@ -4,7 +4,15 @@ import type { ReactNode } from 'react';
 import { date, dateTime } from './dates.js';
 import { yuan } from './money.js';
 
-export type VerificationRecord = RouterOutputs['account']['pendingVerifications']['items'][number];
+type Records = RouterOutputs['account']['getMyVerifications'];
+/** One record with its kind: a queue's item, or one of an account's three records. */
+export type VerificationRecord =
+  | { readonly kind: 'person'; readonly verification: NonNullable<Records['person']> }
+  | { readonly kind: 'company'; readonly verification: NonNullable<Records['company']> }
+  | {
+      readonly kind: 'individualBusiness';
+      readonly verification: NonNullable<Records['individualBusiness']>;
+    };
 type ReviewState = VerificationRecord['verification']['status'];
 
 export const reviewStateTags: Record<ReviewState, ReactNode> = {

@@ -12,13 +12,6 @@ import { useQueueKeys } from '../useQueueKeys.js';
 import { KeyHelp } from './KeyHelp.js';
 
 type PendingDemand = RouterOutputs['demands']['awaitingReview']['items'][number];
-/** Who posted it; the queue's rows carry it once the service adds it, and it is shown when present. */
-interface Poster {
-  readonly id: number;
-  readonly phone: string;
-  readonly verified: boolean;
-  readonly companyName: string | null;
-}
 
 export const kindLabels: Record<PendingDemand['kind'], string> = {
   partTime: '兼职',
@@ -54,7 +47,11 @@ export function DemandQueue() {
       },
       onError: (error) => message.error(describeError(error)),
       // Refreshes the queue and the count in the menu, whatever the outcome (another admin may have decided).
-      onSettled: () => queryClient.invalidateQueries(trpc.demands.awaitingReview.pathFilter()),
+      onSettled: () =>
+        Promise.all([
+          queryClient.invalidateQueries(trpc.demands.awaitingReview.pathFilter()),
+          queryClient.invalidateQueries(trpc.admin.queueCounts.pathFilter()),
+        ]),
     }),
   );
   const approve = () => current && !review.isPending && review.mutate({ id: current.id, approve: true });
@@ -119,7 +116,7 @@ function DemandCard(props: {
   onReject: () => void;
 }) {
   const { demand } = props;
-  const poster = (demand as PendingDemand & { poster?: Poster }).poster;
+  const poster = demand.poster;
   return (
     <Card
       style={{ flex: 1, minWidth: 0 }}

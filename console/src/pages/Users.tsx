@@ -1,5 +1,70 @@
-import { Empty } from 'antd';
+import type { RouterOutputs } from '@marketplace/client-sdk';
+import { useTRPC } from '@marketplace/client-sdk/react';
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Drawer, Flex, Input, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { dateTime } from '../dates.js';
+import { describeError } from '../errors.js';
+import { userTypeLabels } from '../labels.js';
+import { UserDetail } from './UserDetail.js';
 
+type Profile = RouterOutputs['admin']['findUsers'][number];
+
+/** 用户: find an account by phone or id, and open it. */
 export function Users() {
-  return <Empty description="即将推出" />;
+  const trpc = useTRPC();
+  const [query, setQuery] = useState('');
+  const [openId, setOpenId] = useState<number | null>(null);
+  const found = useQuery({ ...trpc.admin.findUsers.queryOptions({ query }), enabled: query !== '' });
+  return (
+    <Flex vertical gap="middle">
+      <Input.Search
+        aria-label="手机号或用户ID"
+        placeholder="手机号（至少前三位）或用户ID"
+        enterButton="搜索"
+        allowClear
+        style={{ maxWidth: 420 }}
+        onSearch={(text) => setQuery(text.trim())}
+      />
+      {found.isError && <Alert type="error" title={describeError(found.error)} />}
+      {query !== '' && (
+        <Table<Profile>
+          rowKey="id"
+          size="small"
+          loading={found.isFetching}
+          dataSource={found.data ?? []}
+          pagination={false}
+          locale={{ emptyText: '没有找到用户' }}
+          onRow={(user) => ({ onClick: () => setOpenId(user.id), style: { cursor: 'pointer' } })}
+          columns={[
+            { title: 'ID', dataIndex: 'id', width: 90 },
+            {
+              title: '手机号',
+              dataIndex: 'phone',
+              render: (phone: string, user) => (
+                <Typography.Link onClick={() => setOpenId(user.id)}>{phone}</Typography.Link>
+              ),
+            },
+            { title: '类型', dataIndex: 'userType', render: (t: Profile['userType']) => userTypeLabels[t] },
+            {
+              title: '认证',
+              dataIndex: 'verified',
+              render: (v: boolean) => (v ? <Tag color="green">已认证</Tag> : <Tag>未认证</Tag>),
+            },
+            { title: '管理员', dataIndex: 'isAdmin', render: (a: boolean) => (a ? '是' : '') },
+            { title: '注册时间', dataIndex: 'createdAt', render: (d: Date) => dateTime(d) },
+          ]}
+        />
+      )}
+      <Drawer
+        open={openId !== null}
+        onClose={() => setOpenId(null)}
+        size={960}
+        title="用户详情"
+        destroyOnHidden
+      >
+        {openId !== null && <UserDetail userId={openId} />}
+      </Drawer>
+    </Flex>
+  );
 }

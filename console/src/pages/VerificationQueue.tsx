@@ -40,7 +40,11 @@ export function VerificationQueue() {
         setRejecting(false);
       },
       onError: (error) => message.error(describeError(error)),
-      onSettled: () => queryClient.invalidateQueries(trpc.account.pendingVerifications.pathFilter()),
+      onSettled: () =>
+        Promise.all([
+          queryClient.invalidateQueries(trpc.account.pendingVerifications.pathFilter()),
+          queryClient.invalidateQueries(trpc.admin.queueCounts.pathFilter()),
+        ]),
     }),
   );
   const decide = (decision: 'approve' | 'reject', reason?: string) =>

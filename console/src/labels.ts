@@ -1,0 +1,30 @@
+import type { RouterOutputs } from '@marketplace/client-sdk';
+
+type Profile = RouterOutputs['user']['me'];
+type LedgerEntry = RouterOutputs['admin']['ledger']['items'][number];
+
+export const userTypeLabels: Record<Profile['userType'], string> = {
+  unknown: '未选择',
+  person: '个人',
+  company: '企业',
+};
+
+export const ledgerKindLabels: Record<LedgerEntry['kind'], string> = {
+  recharge: '充值',
+  withdrawal: '提现',
+  escrow: '托管（支付需求）',
+  payout: '收款',
+  refund: '退款',
+  adjustment: '调整',
+  opening: '期初余额',
+};
+
+/** The audit trail names procedures; operators read what was done. */
+export const auditActionLabels: Record<string, string> = {
+  'demands.review': '审核需求',
+  'account.reviewVerification': '审核认证',
+  'wallet.credit': '充值',
+  'wallet.withdraw': '提现',
+  'billing.markInvoiceIssued': '开具发票',
+  'user.grantAdmin': '设为管理员',
+};

@@ -1,0 +1,110 @@
+import type { RouterOutputs } from '@marketplace/client-sdk';
+import { useTRPC } from '@marketplace/client-sdk/react';
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Descriptions, Flex, Space, Spin, Table, Tag, Typography } from 'antd';
+import { date, dateTime } from '../dates.js';
+import { describeError } from '../errors.js';
+import { ledgerKindLabels } from '../labels.js';
+import { yuan } from '../money.js';
+import { reviewStateTags } from '../VerificationDetails.js';
+import { kindLabels, settlementLabels } from './DemandQueue.js';
+import { applicationState } from './UserDetail.js';
+
+type Detail = RouterOutputs['admin']['demand'];
+type Application = Detail['applications'][number];
+type EscrowEntry = Detail['escrowEntries'][number];
+
+/** One demand, read only: what was asked, who applied and was selected, where its money went. */
+export function DemandDetail({ id }: { id: number }) {
+  const trpc = useTRPC();
+  const detail = useQuery(trpc.admin.demand.queryOptions({ id }));
+  if (detail.isPending) return <Spin />;
+  if (detail.isError) return <Alert type="error" title={describeError(detail.error)} />;
+  const { demand, poster, applications, escrowEntries } = detail.data;
+  const selected = new Set(demand.selectedApplicationIds);
+  return (
+    <Flex vertical gap="middle">
+      <Descriptions column={2} size="small" bordered title={demand.title}>
+        <Descriptions.Item label="编号">
+          {demand.id}（{demand.orderNo}）
+        </Descriptions.Item>
+        <Descriptions.Item label="审核">
+          {reviewStateTags[demand.review]} {demand.reviewReason}
+        </Descriptions.Item>
+        <Descriptions.Item label="类型">{kindLabels[demand.kind]}</Descriptions.Item>
+        <Descriptions.Item label="结算方式">{settlementLabels[demand.settlement]}</Descriptions.Item>
+        <Descriptions.Item label="价格">¥{yuan(demand.priceFen)}</Descriptions.Item>
+        <Descriptions.Item label="托管余额">¥{yuan(demand.escrowFen)}</Descriptions.Item>
+        <Descriptions.Item label="支付">
+          {demand.settled ? '已结算' : demand.paid ? '已支付' : '未支付'}
+        </Descriptions.Item>
+        <Descriptions.Item label="工作日期">
+          {date(demand.workStart)} 至 {date(demand.workEnd)}
+        </Descriptions.Item>
+        <Descriptions.Item label="发布人">
+          {poster ? (
+            <Space>
+              {poster.phone}（用户 {poster.id}）
+              {poster.verified ? <Tag color="green">已认证</Tag> : <Tag>未认证</Tag>}
+              {poster.companyName}
+            </Space>
+          ) : (
+            `用户 ${demand.ownerId}`
+          )}
+        </Descriptions.Item>
+        <Descriptions.Item label="发布时间">{dateTime(demand.createdAt)}</Descriptions.Item>
+        <Descriptions.Item label="描述" span={2}>
+          <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginBottom: 0 }}>
+            {demand.description}
+          </Typography.Paragraph>
+        </Descriptions.Item>
+      </Descriptions>
+      <Typography.Title level={5}>申请（{applications.length}）</Typography.Title>
+      <Table<Application>
+        rowKey="id"
+        size="small"
+        dataSource={applications}
+        pagination={false}
+        locale={{ emptyText: '暂无申请' }}
+        columns={[
+          { title: 'ID', dataIndex: 'id' },
+          {
+            title: '申请人',
+            key: 'applicant',
+            render: (_, a) => a.applicantPhone ?? `用户 ${a.applicantId}`,
+          },
+          { title: '状态', key: 'state', render: (_, a) => applicationState(a) },
+          {
+            title: '选中',
+            key: 'selected',
+            render: (_, a) => (selected.has(a.id) ? <Tag color="blue">已选中</Tag> : ''),
+          },
+          { title: '分配（元）', dataIndex: 'allocatedFen', align: 'right', render: (f: number) => yuan(f) },
+          { title: '已付（元）', dataIndex: 'paidFen', align: 'right', render: (f: number) => yuan(f) },
+          { title: '留言', dataIndex: 'message', ellipsis: true },
+          { title: '申请时间', dataIndex: 'createdAt', render: (d: Date) => dateTime(d) },
+        ]}
+      />
+      <Typography.Title level={5}>托管流水</Typography.Title>
+      <Table<EscrowEntry>
+        rowKey="id"
+        size="small"
+        dataSource={escrowEntries}
+        pagination={false}
+        locale={{ emptyText: '暂无托管流水' }}
+        columns={[
+          { title: '时间', dataIndex: 'createdAt', render: (d: Date) => dateTime(d) },
+          { title: '类型', dataIndex: 'kind', render: (k: EscrowEntry['kind']) => ledgerKindLabels[k] },
+          {
+            title: '金额（元）',
+            dataIndex: 'amountFen',
+            align: 'right',
+            render: (fen: number) => (fen > 0 ? `+${yuan(fen)}` : yuan(fen)),
+          },
+          { title: '申请', dataIndex: 'applicationId', render: (id: number | null) => id ?? '' },
+          { title: '备注', dataIndex: 'note' },
+        ]}
+      />
+    </Flex>
+  );
+}
