@@ -1,7 +1,8 @@
+import { isAppError } from '@marketplace/client-sdk';
 import { useTRPC } from '@marketplace/client-sdk/react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Form, Input, Modal, Typography } from 'antd';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { describeError } from './errors.js';
 import { newIdempotencyKey } from './idempotency.js';
 import { fenOf, yuan } from './money.js';
@@ -39,7 +40,9 @@ export function WalletDialog({ move, user, balanceFen, onClose }: WalletDialogPr
   const queryClient = useQueryClient();
   const { message } = App.useApp();
   const [form] = Form.useForm<{ amount: string; note?: string }>();
-  const [idempotencyKey] = useState(newIdempotencyKey);
+  const [idempotencyKey, setIdempotencyKey] = useState(newIdempotencyKey);
+  // Set on the first submit, before React re-renders: a double click submits once.
+  const sending = useRef(false);
   const text = texts[move];
   const done = async (amountFen: number) => {
     message.success(`${text.done} ¥${yuan(amountFen)}`);
@@ -50,18 +53,23 @@ export function WalletDialog({ move, user, balanceFen, onClose }: WalletDialogPr
       queryClient.invalidateQueries(trpc.admin.auditLog.pathFilter()),
     ]);
   };
-  const credit = useMutation(
-    trpc.wallet.credit.mutationOptions({ onSuccess: (_, input) => done(input.amountFen) }),
-  );
-  const withdraw = useMutation(
-    trpc.wallet.withdraw.mutationOptions({ onSuccess: (_, input) => done(input.amountFen) }),
-  );
+  const failed = (error: unknown) => {
+    sending.current = false;
+    // The service refused (e.g. BALANCE_TOO_LOW): nothing moved, and a corrected amount is a new
+    // request. A lost answer keeps the key: the money may have moved, and a retry must not move it again.
+    if (isAppError(error)) setIdempotencyKey(newIdempotencyKey());
+  };
+  const options = {
+    onSuccess: (_: unknown, input: { amountFen: number }) => done(input.amountFen),
+    onError: failed,
+  };
+  const credit = useMutation(trpc.wallet.credit.mutationOptions(options));
+  const withdraw = useMutation(trpc.wallet.withdraw.mutationOptions(options));
   const mutation = move === 'credit' ? credit : withdraw;
   const submit = ({ amount, note }: { amount: string; note?: string }) => {
-    // Ignored while a call is out: the same key would be answered alike, but one call is enough.
-    if (mutation.isPending) return;
     const amountFen = fenOf(amount);
-    if (amountFen === null) return;
+    if (amountFen === null || sending.current) return;
+    sending.current = true;
     mutation.mutate({
       userId: user.id,
       amountFen,
