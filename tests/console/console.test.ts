@@ -71,6 +71,17 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     await t?.close();
   });
 
+  it('gives /console/ a policy of its own, and leaves every other answer as strict as it was', async () => {
+    const consolePolicy = (await fetch(`${url}/console/`)).headers.get('content-security-policy') ?? '';
+    expect(consolePolicy).toContain("script-src 'self'");
+    expect(consolePolicy).toContain("style-src 'self' 'unsafe-inline'");
+    expect(consolePolicy).not.toContain('unsafe-eval');
+    for (const other of ['/healthz', '/console-not', '/index/goods/index']) {
+      const policy = (await fetch(`${url}${other}`)).headers.get('content-security-policy');
+      expect(policy, other).toBe("default-src 'none';frame-ancestors 'none'");
+    }
+  });
+
   const menu = (name: string) => page.getByRole('menuitem', { name: new RegExp(name) });
 
   it('refuses a user who is not an admin, after an SMS login', async () => {
