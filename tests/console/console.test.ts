@@ -116,6 +116,16 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     const queue = page.getByRole('region', { name: '待审核需求' });
     await queue.getByText('控制台审核通过的需求').waitFor();
     await page.getByText('¥1234.50').first().waitFor();
+    // With who posted it and whether they are verified.
+    const card = page.getByRole('heading', { name: '控制台审核通过的需求' });
+    await card.waitFor();
+    await page.getByText(poster.phone).waitFor();
+    await page.getByText('未认证').first().waitFor();
+    // j moves down, k back up.
+    await page.keyboard.press('j');
+    await page.getByRole('heading', { name: '控制台驳回的需求' }).waitFor();
+    await page.keyboard.press('k');
+    await card.waitFor();
     await page.keyboard.press('a');
     await page.getByText('已通过，需求已公开').waitFor();
     await expect.poll(() => queue.getByText('控制台审核通过的需求').count()).toBe(0);
