@@ -33,12 +33,13 @@ describe('legacy dates', () => {
 
   it('reads unix seconds, local dates and times, and ISO 8601 with a zone', () => {
     const tz = 'Asia/Shanghai';
-    expect(parseLegacyDate(1798732800, tz).toISOString()).toBe('2026-12-31T16:00:00.000Z');
-    expect(parseLegacyDate('1798732800', tz).toISOString()).toBe('2026-12-31T16:00:00.000Z');
-    expect(parseLegacyDate('2027-01-01', tz).toISOString()).toBe('2026-12-31T16:00:00.000Z');
-    expect(parseLegacyDate('2027-01-01 08:30:05', tz).toISOString()).toBe('2027-01-01T00:30:05.000Z');
-    expect(parseLegacyDate('2027-01-01T00:30:05.000Z', tz).toISOString()).toBe('2027-01-01T00:30:05.000Z');
-    expect(parseLegacyDate('2027-01-01T08:30:05+08:00', tz).toISOString()).toBe('2027-01-01T00:30:05.000Z');
+    const iso = (value: unknown) => (parseLegacyDate(value, tz) as Date).toISOString();
+    expect(iso(1798732800)).toBe('2026-12-31T16:00:00.000Z');
+    expect(iso('1798732800')).toBe('2026-12-31T16:00:00.000Z');
+    expect(iso('2027-01-01')).toBe('2026-12-31T16:00:00.000Z');
+    expect(iso('2027-01-01 08:30:05')).toBe('2027-01-01T00:30:05.000Z');
+    expect(iso('2027-01-01T00:30:05.000Z')).toBe('2027-01-01T00:30:05.000Z');
+    expect(iso('2027-01-01T08:30:05+08:00')).toBe('2027-01-01T00:30:05.000Z');
     expect(parseLegacyDate('2026-03-08 02:30', 'America/New_York')).toBeInstanceOf(Date);
   });
 

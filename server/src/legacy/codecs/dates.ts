@@ -91,24 +91,24 @@ const isoWithZone = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}
 
 /**
  * Translates a legacy time into a Date. Anything it cannot read is passed through unchanged, for
- * the procedure's schema to refuse with a field error; absent stays undefined.
+ * the procedure's schema to refuse with a field error (so the answer is `unknown`, not a Date);
+ * absent stays undefined.
  */
-export function parseLegacyDate(value: unknown, timeZone: string): Date {
-  if (value === undefined || value === null || value === '') return undefined as unknown as Date;
+export function parseLegacyDate(value: unknown, timeZone: string): unknown {
+  if (value === undefined || value === null || value === '') return undefined;
   if (typeof value === 'number' || (typeof value === 'string' && /^\d{1,12}$/.test(value))) {
     return new Date(Number(value) * 1000);
   }
-  if (typeof value !== 'string') return value as Date;
+  if (typeof value !== 'string') return value;
   const trimmed = value.trim();
   if (isoWithZone.test(trimmed)) return new Date(trimmed);
   const match = localDateTime.exec(trimmed);
-  if (!match) return value as unknown as Date;
+  if (!match) return value;
   const [, y, mo, d, h = '0', mi = '0', s = '0'] = match;
   const asUtc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
   const check = new Date(asUtc);
   // Refuse rollovers such as 2026-02-31 instead of silently moving to March.
-  if (check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d))
-    return value as unknown as Date;
+  if (check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d)) return value;
   return new Date(asUtc - offsetMs(asUtc, timeZone));
 }
 
