@@ -230,6 +230,47 @@ describe.each(stores)("the console's admin API ($name)", (backend) => {
     });
   });
 
+  it('finds a title among demands whose ids lie slices apart, one match past the page at a time', async () => {
+    const word = rareCjk(5);
+    const now = Date.now();
+    // Far apart, so the search walks several 32,768-id slices; pending, rejected and approved alike.
+    const ids = [150_001, 80_001, 5_001];
+    await t.stores.database.db
+      .insertInto('demands')
+      .values(
+        ids.map((id, i) => ({
+          id,
+          owner_id: operator.userId,
+          order_no: `slice-${id}`,
+          title: `${word}${i}`,
+          title_grams: '',
+          kind: 1,
+          price_fen: 100,
+          settlement: 1,
+          address: '深圳',
+          work_start: now,
+          work_end: now,
+          category: '',
+          description: '',
+          review_state: i,
+          review_reason: '',
+          paid: 0,
+          settled: 0,
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .execute();
+    const page = (n: number) => admin.admin.findDemands.query({ query: word, page: n, perPage: 1 });
+    // Found down to one past the page: the paginator offers the next page while there may be more.
+    expect(await page(1)).toMatchObject({ items: [{ id: 150_001 }], total: 2, lastPage: 2 });
+    expect(await page(2)).toMatchObject({ items: [{ id: 80_001 }], total: 3, lastPage: 3 });
+    expect(await page(3)).toMatchObject({ items: [{ id: 5_001 }], total: 3, lastPage: 3 });
+    expect(
+      (await admin.admin.findDemands.query({ query: word, perPage: 10 })).items.map((d) => d.id),
+    ).toEqual(ids);
+  });
+
   it('withdraws by CLI with the same rule, recorded as the CLI', async () => {
     const user = await loginBySms(t);
     await admin.wallet.credit.mutate({ userId: user.userId, amountFen: 500 });

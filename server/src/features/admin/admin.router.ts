@@ -44,8 +44,10 @@ export const adminRouter = router({
     .query(({ ctx, input: { userId, ...page } }) => ctx.services.admin.ledger(userId, page)),
 
   /**
-   * Any demand, whatever its review: by id or order number, or a title containing the text; all
-   * of them, newest first, without one. The total stops counting at 10,000.
+   * Any demand, whatever its review, newest first: by id or order number (digits), or whose title
+   * contains the text; all of them without one. A title search finds matches down to one past the
+   * page, so its total says how far it looked: the paginator offers one page more while there may
+   * be more.
    */
   findDemands: adminProcedure
     .input(z.object({ query: searchText.default(''), ...fields.pageRequest }))

@@ -305,37 +305,47 @@ export async function listDemandsAwaitingReview(db: Db, limit: number, offset: n
   return { rows, total: Number(count.n) };
 }
 
+/** Any demand, whatever its review (admins): by id or order number. */
+export function findDemandsByNumber(db: Db, number: string) {
+  const id = Number(number);
+  return db
+    .selectFrom('demands')
+    .select(demandColumns)
+    .where((eb) =>
+      eb.or([...(id > 0 && id <= 2_147_483_647 ? [eb('id', '=', id)] : []), eb('order_no', '=', number)]),
+    )
+    .orderBy('id', 'desc')
+    .execute();
+}
+
 /**
- * Any demand, whatever its review, for admins: by id or order number when the text is one, else
- * by a title containing it; newest first. The total stops at `maxCounted` (a scan of every title
- * must not be what a count costs).
+ * Any demand whose title contains `text`, whatever its review (admins): the ids within the id
+ * range, newest first, at most `limit`. Every row of the range is read, so callers keep ranges
+ * small enough for one statement.
  */
-export async function searchAllDemands(
-  db: Db,
-  text: string,
-  limit: number,
-  offset: number,
-  maxCounted: number,
-) {
-  const id = /^\d{1,10}$/.test(text) ? Number(text) : 0;
-  let query = db.selectFrom('demands');
-  if (text !== '') {
-    query = query.where((eb) =>
-      eb.or([
-        ...(id > 0 && id <= 2_147_483_647 ? [eb('id', '=', id)] : []),
-        eb('order_no', '=', text),
-        titleHolds(text),
-      ]),
-    );
-  }
-  const [rows, count] = await Promise.all([
-    query.select(demandColumns).orderBy('id', 'desc').limit(limit).offset(offset).execute(),
+export async function demandIdsByTitle(db: Db, text: string, ids: IdRange, limit: number) {
+  let query = db.selectFrom('demands').select('id').where(titleHolds(text));
+  if (ids.above !== undefined) query = query.where('id', '>', ids.above);
+  if (ids.atMost !== undefined) query = query.where('id', '<=', ids.atMost);
+  return (await query.orderBy('id', 'desc').limit(limit).execute()).map((row) => row.id);
+}
+
+/** Every demand, newest first, whatever its review (admins), with how many there are. */
+export async function allDemandsNewestFirst(db: Db, limit: number, offset: number) {
+  const [rows, counts] = await Promise.all([
     db
-      .selectFrom(query.select('id').limit(maxCounted).as('matches'))
-      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .selectFrom('demands')
+      .select(demandColumns)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .offset(offset)
+      .execute(),
+    db
+      .selectFrom('demand_counts')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('n'), eb.lit(0)).as('n'))
       .executeTakeFirstOrThrow(),
   ]);
-  return { rows, total: Number(count.n) };
+  return { rows, total: Number(counts.n) };
 }
 
 export async function setReview(
