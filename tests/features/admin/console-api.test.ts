@@ -289,6 +289,22 @@ describe.each(stores)("the console's admin API ($name)", (backend) => {
     });
   });
 
+  it('records making an admin by CLI, a new account and an existing one', async () => {
+    expect(await auditOf(operator.userId)).toMatchObject([
+      { adminId: null, action: 'user.grantAdmin', before: null, after: { isAdmin: true } },
+    ]);
+    const user = await loginBySms(t);
+    await runAdmin(t, 'create-admin', { phone: user.phone, password: 'admin-pass-2' });
+    expect(await auditOf(user.userId)).toMatchObject([
+      {
+        action: 'user.grantAdmin',
+        targetId: user.userId,
+        before: { isAdmin: false },
+        after: { isAdmin: true },
+      },
+    ]);
+  });
+
   it('keeps the audit trail append-only, in the database itself', async () => {
     const db = t.stores.database.db;
     await expect(db.updateTable('admin_actions').set({ action: 'forged' }).execute()).rejects.toThrow(

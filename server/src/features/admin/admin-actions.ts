@@ -127,11 +127,12 @@ export class AdminActions {
 
   /** Makes the phone's account an admin (the CLI's create-admin). */
   async grantAdmin(actor: Actor, phone: string, passwordHash: string) {
+    const before = await this.services.users.findByPhone(phone);
     const outcome = await this.services.users.grantAdmin(phone, passwordHash);
     await this.save(
       actor,
       { action: 'user.grantAdmin', targetType: 'user', targetId: outcome.userId, detail: { phone } },
-      { userId: outcome.userId, state: outcome.created ? null : { isAdmin: false } },
+      { userId: outcome.userId, state: before && { isAdmin: before.isAdmin } },
       { userId: outcome.userId, state: { isAdmin: true } },
     );
     return outcome;
