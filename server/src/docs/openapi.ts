@@ -171,6 +171,10 @@ function components(): JsonSchema {
                       httpStatus: { type: 'integer' },
                       path: { type: 'string' },
                       appCode: { type: 'string', enum: Object.keys(errorTable) },
+                      messageZh: {
+                        type: 'string',
+                        description: 'The same failure in Chinese (the error table’s 中文).',
+                      },
                       issues: {
                         description:
                           'Which input fields were invalid, for VALIDATION_FAILED; otherwise null.',
@@ -347,7 +351,7 @@ function sidePaths(): Record<string, Record<string, JsonSchema>> {
           'to 50 MB; the type is decided by the bytes. The answer’s `url` or `id` is what file fields take. ' +
           'Failures as /trpc answers them, so the SDK handles both alike: `{"error": {"message": "<English>", ' +
           '"code": <JSON-RPC code>, "data": {"code": "<tRPC code>", "httpStatus": <status>, "appCode": "<appCode>", ' +
-          '"issues": null}}}` with the HTTP status of the code.',
+          '"messageZh": "<中文>", "issues": null}}}` with the HTTP status of the code.',
         security: [{ bearer: [] }],
         requestBody: {
           required: true,

@@ -45,6 +45,8 @@ const t = withMeta.create({
         httpStatus: shape.data.httpStatus,
         path: shape.data.path,
         appCode: appError.appCode,
+        // The same failure in Chinese, from the one error table, for frontends that speak it (the console).
+        messageZh: errorTable[appError.appCode].zh,
         issues: issues?.map((issue) => ({ path: issue.path.map(String), message: issue.message })) ?? null,
       },
     };

@@ -113,7 +113,7 @@ describe.each(stores)("the console's admin API ($name)", (backend) => {
 
     await expect(
       admin.wallet.withdraw.mutate({ userId: user.userId, amountFen: 10_001 }),
-    ).rejects.toMatchObject({ data: { appCode: 'BALANCE_TOO_LOW' } });
+    ).rejects.toMatchObject({ data: { appCode: 'BALANCE_TOO_LOW', messageZh: '余额不足' } });
     const withdraw = () =>
       admin.wallet.withdraw.mutate({
         userId: user.userId,
