@@ -34,29 +34,28 @@ const everyAnswer: HelmetOptions = {
   xXssProtection: false,
 };
 
+/** The pages this service serves: their own scripts, styles, fonts and images, calls to it, nothing else. */
+const pageDirectives = {
+  defaultSrc: ["'self'"],
+  baseUri: ["'self'"],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'", 'data:'],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  imgSrc: ["'self'", 'data:'],
+  objectSrc: ["'none'"],
+  scriptSrc: ["'self'"],
+  scriptSrcAttr: ["'none'"],
+  styleSrc: ["'self'"],
+};
+
 /**
- * The API reference is the one HTML page: Swagger UI, served from the installed package (no
- * CDN, no inline script), may load its own scripts, styles, fonts and images and call this
- * service, nothing else; and it gets helmet's other headers for pages.
+ * The API reference: Swagger UI, served from the installed package (no CDN, no inline script),
+ * under the pages' policy; and it gets helmet's other headers for pages.
  */
 const docsPage: HelmetOptions = {
   ...everyAnswer,
-  contentSecurityPolicy: {
-    useDefaults: false,
-    directives: {
-      defaultSrc: ["'self'"],
-      baseUri: ["'self'"],
-      connectSrc: ["'self'"],
-      fontSrc: ["'self'", 'data:'],
-      formAction: ["'self'"],
-      frameAncestors: ["'none'"],
-      imgSrc: ["'self'", 'data:'],
-      objectSrc: ["'none'"],
-      scriptSrc: ["'self'"],
-      scriptSrcAttr: ["'none'"],
-      styleSrc: ["'self'"],
-    },
-  },
+  contentSecurityPolicy: { useDefaults: false, directives: pageDirectives },
   crossOriginResourcePolicy: { policy: 'same-origin' },
   crossOriginOpenerPolicy: { policy: 'same-origin' },
   originAgentCluster: true,
@@ -115,16 +114,8 @@ const consolePage: HelmetOptions = {
   contentSecurityPolicy: {
     useDefaults: false,
     directives: {
-      defaultSrc: ["'self'"],
-      baseUri: ["'self'"],
-      connectSrc: ["'self'"],
-      fontSrc: ["'self'", 'data:'],
-      formAction: ["'self'"],
-      frameAncestors: ["'none'"],
+      ...pageDirectives,
       imgSrc: ["'self'", 'data:', 'blob:'],
-      objectSrc: ["'none'"],
-      scriptSrc: ["'self'"],
-      scriptSrcAttr: ["'none'"],
       styleSrc: ["'self'", "'unsafe-inline'"],
     },
   },
