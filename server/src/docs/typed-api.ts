@@ -1,4 +1,5 @@
-import type { z } from 'zod';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
 import type { AppErrorCode } from '../errors.js';
 import { implicitErrors, type ProcedureMeta, type ProcedureTier } from '../trpc/init.js';
 import { appRouter } from '../trpc/router.js';
@@ -39,10 +40,36 @@ export function procedureOutput(path: string): z.ZodType | undefined {
   return procedureDefs()[path]?.output;
 }
 
+/**
+ * Every procedure's definition by dotted path, walked from the router's nested record (its
+ * `procedures` map is flat at run time but typed as the nested record).
+ */
 function procedureDefs(): Record<string, ProcedureDef> {
-  const procedures = (appRouter._def as unknown as { procedures: Record<string, { _def: ProcedureDef }> })
-    .procedures;
-  return Object.fromEntries(Object.entries(procedures).map(([path, procedure]) => [path, procedure._def]));
+  const defs: Record<string, ProcedureDef> = {};
+  const walk = (record: TRPCRouterRecord, prefix: string) => {
+    for (const [key, node] of Object.entries(record)) {
+      if (typeof node !== 'function') {
+        walk(node, `${prefix}${key}.`);
+        continue;
+      }
+      const def = node._def;
+      const output = 'output' in def ? def.output : undefined;
+      defs[`${prefix}${key}`] = {
+        type: def.type,
+        meta: def.meta as ProcedureMeta | undefined,
+        inputs: def.inputs.map(asZod),
+        ...(output === undefined ? {} : { output: asZod(output) }),
+      };
+    }
+  };
+  walk(appRouter._def.record, '');
+  return defs;
+}
+
+/** Every procedure of this router validates with zod; anything else is a mistake the docs refuse. */
+function asZod(parser: unknown): z.ZodType {
+  if (parser instanceof z.ZodType) return parser;
+  throw new Error('a procedure validates with something other than zod');
 }
 
 /** Every procedure of the app router, walked from the router itself, so none can go undocumented. */
