@@ -1,4 +1,4 @@
-import type { Generated, Kysely } from 'kysely';
+import type { Generated } from 'kysely';
 import type { Db, Tx } from '../../db/database.js';
 
 export type ResumeTable = 'resume_projects' | 'resume_skills' | 'resume_jobs' | 'resume_education';
@@ -19,11 +19,10 @@ export type StoredRow = { id: number; user_id: number } & Record<string, unknown
 
 /**
  * The four tables share their owned-row columns and the same queries. Kysely cannot type a query
- * over "one of these tables", so the queries see them as owned rows with further named columns;
- * the list definitions say which.
+ * over "one of these tables", so the queries also see each as an owned row with further named
+ * columns (Kysely's `withTables`, no cast); the list definitions say which.
  */
-type ResumeDb = Kysely<Record<ResumeTable, OwnedRow>>;
-const loose = (db: Db | Tx) => db as unknown as ResumeDb;
+const loose = (db: Db | Tx) => db.withTables<Record<ResumeTable, OwnedRow>>();
 
 export async function countEntries(db: Db | Tx, table: ResumeTable, userId: number): Promise<number> {
   const row = await loose(db)
