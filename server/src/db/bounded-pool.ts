@@ -30,12 +30,21 @@ export const maxQueuedQueries = 500;
 /** While MySQL is unreachable, one query in this long is let through to find out whether it is back. */
 const probeEveryMs = 200;
 
+/**
+ * How often the watchdog looks for waits past their deadline, as a share of `timeoutMs`: a wait
+ * ends at most a tenth of its limit late. One interval for the whole pool instead of a timer per
+ * query and per wait: the timers (and mysql2's object form of a query, which its own timeout
+ * needs) cost more than the rest of the pool's work on a request.
+ */
+const watchdogTicksPerTimeout = 10;
+
 /** Our own failures, named so that `isDatabaseUnavailable` knows them. */
 export const poolErrorCodes = {
   acquireTimeout: 'POOL_ACQUIRE_TIMEOUT',
   queueFull: 'POOL_QUEUE_FULL',
   deadConnection: 'POOL_DEAD_CONNECTION',
   unreachable: 'POOL_UNREACHABLE',
+  queryTimeout: 'POOL_QUERY_TIMEOUT',
 } as const;
 
 const ER_UNKNOWN_SYSTEM_VARIABLE = 1193;
@@ -51,7 +60,7 @@ const isServerAnswer = (error: unknown) =>
 /** The server did not answer in time: the connection (or the network to it) is dead. */
 const isSilence = (error: unknown) => {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === 'PROTOCOL_SEQUENCE_TIMEOUT' || code === 'ETIMEDOUT';
+  return code === poolErrorCodes.queryTimeout || code === 'PROTOCOL_SEQUENCE_TIMEOUT' || code === 'ETIMEDOUT';
 };
 
 /**
@@ -60,83 +69,87 @@ const isSilence = (error: unknown) => {
  * - getting a connection has a deadline, and the queue for one a length;
  * - each connection carries a server-side statement limit (MariaDB `max_statement_time`, MySQL
  *   `MAX_EXECUTION_TIME`, which covers SELECTs only), set once when it is first handed out;
- * - each query has a client-side timeout; a connection that misses it is destroyed, never handed
- *   to the next request (mysql2 would keep it, with the unanswered query still at the head of its
- *   queue, so every later query on it would wait behind that one);
- * - once a connection has stayed silent past its timeout, MySQL counts as unreachable: queries
+ * - each query has a deadline; a connection that misses it is destroyed, never handed to the next
+ *   request (mysql2 would keep it, with the unanswered query still at the head of its queue, so
+ *   every later query on it would wait behind that one);
+ * - once a connection has stayed silent past its deadline, MySQL counts as unreachable: queries
  *   waiting for a connection fail at once, and so do new ones, except one every `probeEveryMs`,
  *   which goes through to find out; the first answer from the server ends it. So a partition costs
  *   the first requests `timeoutMs` and the rest nothing, and the service is back within
  *   `probeEveryMs` or so of the network.
+ * Deadlines are kept by one watchdog interval (see `watchdogTicksPerTimeout`).
  */
 export class BoundedPool implements MysqlPool {
   /** Each raw connection's wrapper, made once: Kysely keys its own per-connection state on it. */
   private readonly wrappers = new WeakMap<PoolConnection, BoundedConnection>();
   /** Which statement-limit variable the server knows; found on the first connection. */
   private flavour: 'mariadb' | 'mysql' | undefined;
-  /** Queries waiting for a connection, to fail at once when MySQL turns out unreachable. */
-  private readonly waiting = new Set<(error: unknown) => void>();
+  /** Queries waiting for a connection, each with its deadline. */
+  private readonly waiting = new Set<Waiter>();
+  /** Connections with a query in flight. */
+  readonly running = new Set<BoundedConnection>();
+  private readonly watchdog: NodeJS.Timeout;
   private unreachable = false;
   private nextProbeAt = 0;
 
   constructor(
     private readonly pool: Pool,
     private readonly limits: RequestLimits,
-  ) {}
+  ) {
+    const tick = Math.max(1, Math.round(limits.timeoutMs / watchdogTicksPerTimeout));
+    this.watchdog = setInterval(() => this.expire(Date.now()), tick).unref();
+  }
+
+  get timeoutMs(): number {
+    return this.limits.timeoutMs;
+  }
 
   getConnection(callback: (error: unknown, connection: MysqlPoolConnection) => void): void {
+    const now = Date.now();
     if (this.unreachable) {
-      const now = Date.now();
       if (now < this.nextProbeAt) {
         process.nextTick(callback, codedError('the database is unreachable', poolErrorCodes.unreachable));
         return;
       }
       this.nextProbeAt = now + probeEveryMs;
     }
-    let settled = false;
-    const settle = (error: unknown, connection?: BoundedConnection) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      this.waiting.delete(settle);
-      callback(error, connection as MysqlPoolConnection);
-    };
-    const timer = setTimeout(
-      () => settle(codedError('timed out waiting for a database connection', poolErrorCodes.acquireTimeout)),
-      this.limits.timeoutMs,
-    );
-    this.waiting.add(settle);
+    const waiter = new Waiter(now + this.limits.timeoutMs, callback);
+    this.waiting.add(waiter);
     this.pool.getConnection((error, raw) => {
       if (error) {
         if (isSilence(error)) this.markUnreachable();
         const queueFull = /queue limit/i.test(String((error as Error).message));
-        settle(queueFull ? codedError('too many queries waiting', poolErrorCodes.queueFull, error) : error);
+        this.settle(
+          waiter,
+          queueFull ? codedError('too many queries waiting', poolErrorCodes.queueFull, error) : error,
+        );
         return;
       }
-      if (settled) {
+      if (waiter.settled) {
         // Too late for this query: the connection goes to whoever waits next.
         raw.release();
         return;
       }
       const known = this.wrappers.get(raw);
       if (known) {
-        settle(null, known);
+        this.settle(waiter, null, known);
         return;
       }
-      const fresh = new BoundedConnection(raw, this.limits.timeoutMs, this);
+      const fresh = new BoundedConnection(raw, this);
       this.wrappers.set(raw, fresh);
       this.limitStatements(fresh).then(
-        () => (settled ? fresh.release() : settle(null, fresh)),
+        () => (waiter.settled ? fresh.release() : this.settle(waiter, null, fresh)),
         (failure: unknown) => {
           this.wrappers.delete(raw);
           raw.destroy();
-          settle(failure);
+          this.settle(waiter, failure);
         },
       );
     });
   }
 
   end(callback: (error: unknown) => void): void {
+    clearInterval(this.watchdog);
     this.pool.end(callback);
   }
 
@@ -146,12 +159,32 @@ export class BoundedPool implements MysqlPool {
     else if (isSilence(error)) this.markUnreachable();
   }
 
+  private settle(waiter: Waiter, error: unknown, connection?: BoundedConnection): void {
+    if (waiter.settled) return;
+    waiter.settled = true;
+    this.waiting.delete(waiter);
+    waiter.callback(error, connection as MysqlPoolConnection);
+  }
+
+  /** Ends every wait past its deadline: for a connection, and for a query's answer. */
+  private expire(now: number): void {
+    for (const waiter of this.waiting) {
+      if (waiter.deadline <= now) {
+        this.settle(
+          waiter,
+          codedError('timed out waiting for a database connection', poolErrorCodes.acquireTimeout),
+        );
+      }
+    }
+    for (const connection of this.running) connection.expireBy(now);
+  }
+
   private markUnreachable(): void {
     if (this.unreachable) return;
     this.unreachable = true;
     this.nextProbeAt = Date.now() + probeEveryMs;
-    for (const settle of [...this.waiting]) {
-      settle(codedError('the database is unreachable', poolErrorCodes.unreachable));
+    for (const waiter of this.waiting) {
+      this.settle(waiter, codedError('the database is unreachable', poolErrorCodes.unreachable));
     }
   }
 
@@ -171,46 +204,69 @@ export class BoundedPool implements MysqlPool {
   }
 }
 
+/** A query waiting for a connection. */
+class Waiter {
+  settled = false;
+  constructor(
+    readonly deadline: number,
+    readonly callback: (error: unknown, connection: MysqlPoolConnection) => void,
+  ) {}
+}
+
+type QueryCallback = (error: unknown, result: MysqlQueryResult) => void;
+
 class BoundedConnection implements MysqlPoolConnection {
   private dead = false;
+  /** The query in flight (Kysely runs one at a time on a connection) and its deadline. */
+  private pending: QueryCallback | undefined;
+  private deadline = 0;
 
   constructor(
     private readonly raw: PoolConnection,
-    private readonly timeoutMs: number,
     private readonly pool: BoundedPool,
   ) {}
 
   query(sql: string, parameters: unknown[]): { stream: <T>(options: MysqlStreamOptions) => MysqlStream<T> };
+  query(sql: string, parameters: unknown[], callback: QueryCallback): void;
   query(
     sql: string,
     parameters: unknown[],
-    callback: (error: unknown, result: MysqlQueryResult) => void,
-  ): void;
-  query(
-    sql: string,
-    parameters: unknown[],
-    callback?: (error: unknown, result: MysqlQueryResult) => void,
+    callback?: QueryCallback,
   ): { stream: <T>(options: MysqlStreamOptions) => MysqlStream<T> } | undefined {
-    const options = { sql, values: parameters, timeout: this.timeoutMs };
-    if (!callback) return this.raw.query(options) as never;
+    // A stream (rare: nothing on a request's path) keeps mysql2's own timeout.
+    if (!callback) return this.raw.query({ sql, values: parameters, timeout: this.pool.timeoutMs }) as never;
     if (this.dead) {
       // Kysely's rollback after the failed query lands here; the server rolls back on the close.
       const error = codedError('the connection was closed after a timeout', poolErrorCodes.deadConnection);
       process.nextTick(callback, error, []);
       return undefined;
     }
-    this.raw.query(options, (error, result) => {
-      if (isSilence(error)) {
-        this.dead = true;
-        this.raw.destroy();
-      }
+    this.pending = callback;
+    this.deadline = Date.now() + this.pool.timeoutMs;
+    this.pool.running.add(this);
+    this.raw.query(sql, parameters, (error, result) => {
+      // Answered after the watchdog gave up on it: the caller has been told already.
+      if (this.pending !== callback) return;
+      this.finish();
       this.pool.observe(error);
       callback(error, result as MysqlQueryResult);
     });
     return undefined;
   }
 
-  /** One statement of our own, with the same timeout. */
+  /** The watchdog's check: a query unanswered past its deadline fails, and the connection is closed. */
+  expireBy(now: number): void {
+    const callback = this.pending;
+    if (!callback || this.deadline > now) return;
+    this.finish();
+    this.dead = true;
+    this.raw.destroy();
+    const error = codedError('the database did not answer in time', poolErrorCodes.queryTimeout);
+    this.pool.observe(error);
+    callback(error, []);
+  }
+
+  /** One statement of our own, with the same deadline. */
   run(sql: string): Promise<void> {
     return new Promise((resolve, reject) =>
       this.query(sql, [], (error) => (error ? reject(error) : resolve())),
@@ -219,5 +275,10 @@ class BoundedConnection implements MysqlPoolConnection {
 
   release(): void {
     if (!this.dead) this.raw.release();
+  }
+
+  private finish(): void {
+    this.pending = undefined;
+    this.pool.running.delete(this);
   }
 }
