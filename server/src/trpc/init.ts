@@ -58,15 +58,29 @@ const t = withMeta.create({
  * STORE_UNAVAILABLE, a refused input as VALIDATION_FAILED), so each door answers from the code; a
  * code the procedure does not declare is logged, so the declarations the docs show stay true.
  */
-const failuresAsAppErrors = t.middleware(async ({ ctx, meta, path, next }) => {
-  const result = await next();
-  if (result.ok) return result;
-  const appError = toAppError(result.error);
+function throwAsAppError(error: unknown, ctx: Context, meta: ProcedureMeta | undefined, path: string): never {
+  const appError = toAppError(error);
   const tier = meta?.tier ?? 'public';
   if (!implicitErrors[tier].includes(appError.appCode) && !meta?.errors?.includes(appError.appCode)) {
     ctx.log.warn({ procedure: path, appCode: appError.appCode }, 'undeclared error code');
   }
   throw appError;
+}
+
+const failuresAsAppErrors = t.middleware(async ({ ctx, meta, path, next }) => {
+  const result = await next();
+  return result.ok ? result : throwAsAppError(result.error, ctx, meta, path);
+});
+
+/**
+ * The authed tier's own middleware, doing what `failuresAsAppErrors` does as well: one level of
+ * tRPC's middleware chain fewer, each of which copies the call's options and the context.
+ */
+const authenticatedWithFailuresAsAppErrors = t.middleware(async ({ ctx, meta, path, next }) => {
+  const user = await authenticate(ctx).catch((error: unknown) => throwAsAppError(error, ctx, meta, path));
+  // tRPC merges what `next` is given into the context; no copy of ours on top of its own.
+  const result = await next({ ctx: { user } });
+  return result.ok ? result : throwAsAppError(result.error, ctx, meta, path);
 });
 
 /**
@@ -89,13 +103,7 @@ export const createCallerFactory = t.createCallerFactory;
 
 export const publicProcedure = t.procedure.use(failuresAsAppErrors).meta({ tier: 'public' });
 
-export const authedProcedure = publicProcedure
-  .use(async ({ ctx, next }) => {
-    const user = await authenticate(ctx);
-    // tRPC merges what `next` is given into the context; no copy of ours on top of its own.
-    return next({ ctx: { user } });
-  })
-  .meta({ tier: 'authed' });
+export const authedProcedure = t.procedure.use(authenticatedWithFailuresAsAppErrors).meta({ tier: 'authed' });
 
 export const adminProcedure = authedProcedure
   .use(async ({ ctx, next }) => {
