@@ -2,22 +2,10 @@ import type { Insertable } from 'kysely';
 import { countRows, type Db, hasRowLocks, type Tx } from '../../db/database.js';
 import type { ApplicationsTable } from './application.table.js';
 
-const applicationColumns = [
-  'applications.id',
-  'applications.demand_id',
-  'applications.applicant_id',
-  'applications.message',
-  'applications.files',
-  'applications.selected',
-  'applications.delivered',
-  'applications.delivery_preview',
-  'applications.delivery_source',
-  'applications.paid',
-  'applications.allocated_fen',
-  'applications.paid_fen',
-  'applications.delivered_at',
-  'applications.created_at',
-] as const;
+/*
+ * Applications are read whole (`selectAll`) with the applicant's phone: Kysely builds that for far
+ * less than a list of column names, and the one column a list left out, updated_at, is harmless.
+ */
 
 export type ApplicationRow = NonNullable<Awaited<ReturnType<typeof findApplication>>>;
 
@@ -26,7 +14,8 @@ export function findApplication(db: Db | Tx, id: number) {
   return db
     .selectFrom('applications')
     .innerJoin('users', 'users.id', 'applications.applicant_id')
-    .select([...applicationColumns, 'users.phone as applicant_phone'])
+    .selectAll('applications')
+    .select('users.phone as applicant_phone')
     .where('applications.id', '=', id)
     .executeTakeFirst();
 }
@@ -37,7 +26,8 @@ export function applicationsOfDemands(db: Db, demandIds: readonly number[]) {
   return db
     .selectFrom('applications')
     .innerJoin('users', 'users.id', 'applications.applicant_id')
-    .select([...applicationColumns, 'users.phone as applicant_phone'])
+    .selectAll('applications')
+    .select('users.phone as applicant_phone')
     .where('applications.demand_id', 'in', demandIds)
     .orderBy('applications.id')
     .execute();
@@ -48,7 +38,8 @@ export async function listApplicationsOf(db: Db, applicantId: number, limit: num
   const [rows, count] = await Promise.all([
     query
       .innerJoin('users', 'users.id', 'applications.applicant_id')
-      .select([...applicationColumns, 'users.phone as applicant_phone'])
+      .selectAll('applications')
+      .select('users.phone as applicant_phone')
       .orderBy('applications.id', 'desc')
       .limit(limit)
       .offset(offset)
