@@ -42,6 +42,8 @@ export interface Ratio {
   /** The target as text (`≥ 0.85`), and whether the value meets it; absent for context-only ratios. */
   readonly target?: string;
   readonly met?: boolean;
+  /** For a target every round must meet: the worst round's value, on which `met` is judged. */
+  readonly worst?: number;
 }
 
 /**
@@ -54,6 +56,17 @@ export function ratio(
   denominator: string,
   pick: (m: Measurement) => number = (m) => m.rps,
 ): number {
+  const perRound = roundRatios(runs, numerator, denominator, pick);
+  return perRound.length ? median(perRound) : Number.NaN;
+}
+
+/** The ratio of each round; empty when a round has no value to compare. */
+export function roundRatios(
+  runs: ReadonlyMap<string, readonly Measurement[]>,
+  numerator: string,
+  denominator: string,
+  pick: (m: Measurement) => number = (m) => m.rps,
+): number[] {
   const top = runs.get(numerator) ?? [];
   const bottom = runs.get(denominator) ?? [];
   const perRound = top
@@ -61,10 +74,26 @@ export function ratio(
     .map((m, i) => pick(m) / pick(bottom[i] as Measurement))
     // A run that answered nothing (rps 0) has no time per request to compare.
     .filter((value) => Number.isFinite(value) && value > 0);
-  return perRound.length === Math.min(top.length, bottom.length) && perRound.length
-    ? median(perRound)
-    : Number.NaN;
+  return perRound.length === Math.min(top.length, bottom.length) ? perRound : [];
 }
+
+/**
+ * A target that every round must meet: shown as the median of the rounds, judged on the worst
+ * (the lowest for `min`, the highest for `max`).
+ */
+export function everyRound(
+  name: string,
+  perRound: readonly number[],
+  bound: { min: number } | { max: number },
+): Ratio {
+  if (perRound.length === 0) return { name, value: Number.NaN, target: targetText(bound), met: false };
+  const worst = 'min' in bound ? Math.min(...perRound) : Math.max(...perRound);
+  const met = 'min' in bound ? worst >= bound.min : worst <= bound.max;
+  return { name, value: median(perRound), worst, target: `${targetText(bound)} in every round`, met };
+}
+
+const targetText = (bound: { min: number } | { max: number }) =>
+  'min' in bound ? `≥ ${bound.min}` : `≤ ${bound.max}`;
 
 export const atLeast = (name: string, value: number, min: number): Ratio => ({
   name,
@@ -103,7 +132,7 @@ export function ratioTable(ratios: readonly Ratio[]): string {
   const lines = ['| ratio | value | target | met |', '|---|---:|---|---|'];
   for (const r of ratios) {
     lines.push(
-      `| ${r.name} | ${fixed(r.value, 2)} | ${r.target ?? ''} | ${r.met === undefined ? '' : r.met ? 'yes' : '**no**'} |`,
+      `| ${r.name} | ${fixed(r.value, 2)}${r.worst === undefined ? '' : ` (worst ${fixed(r.worst, 2)})`} | ${r.target ?? ''} | ${r.met === undefined ? '' : r.met ? 'yes' : '**no**'} |`,
     );
   }
   return lines.join('\n');
