@@ -2,11 +2,11 @@ import type { Insertable } from 'kysely';
 import { countRows, type Db, hasRowLocks, type Tx } from '../../db/database.js';
 import type { ApplicationsTable } from './application.table.js';
 
-/*
- * Applications are read whole (`selectAll`) with the applicant's phone: Kysely builds that for far
- * less than a list of column names, and the one column a list left out, updated_at, is harmless.
+/**
+ * An application as read: the whole row (`selectAll`, which Kysely builds for far less than a list
+ * of column names; the only column a list would leave out, updated_at, is harmless) and the
+ * applicant's phone.
  */
-
 export type ApplicationRow = NonNullable<Awaited<ReturnType<typeof findApplication>>>;
 
 /** One application with its applicant's phone (for the two people allowed to see it). */
