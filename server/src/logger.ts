@@ -29,6 +29,8 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: Des
 /** How long a line may wait in the buffer of standard output. */
 const flushEveryMs = 250;
 
+let bufferedStdout: DestinationStream | undefined;
+
 /**
  * Standard output, written synchronously a few kilobytes at a time. Pino's default is an
  * asynchronous sonic-boom, whose every write is a hop to libuv's thread pool; a blocking write per
@@ -38,9 +40,13 @@ const flushEveryMs = 250;
  * the process cannot see (SIGKILL, the OOM killer) loses the last lines.
  */
 function standardOutput(): DestinationStream {
-  const out = pino.destination({ dest: 1, sync: true, minLength: 4096, periodicFlush: flushEveryMs });
-  process.once('exit', () => out.flushSync());
-  return out;
+  // One buffer for the process, however many loggers write to it (one exit handler, one timer).
+  if (!bufferedStdout) {
+    const out = pino.destination({ dest: 1, sync: true, minLength: 4096, periodicFlush: flushEveryMs });
+    process.once('exit', () => out.flushSync());
+    bufferedStdout = out;
+  }
+  return bufferedStdout;
 }
 
 /**
