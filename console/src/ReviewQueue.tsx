@@ -1,0 +1,112 @@
+import type { UseQueryResult } from '@tanstack/react-query';
+import { Alert, Button, Card, Empty, Flex, Space, Spin, Typography } from 'antd';
+import { type ReactNode, useState } from 'react';
+import { describeError } from './errors.js';
+import { KeyHelp } from './KeyHelp.js';
+import { QueueList } from './QueueList.js';
+import { RejectDialog } from './RejectDialog.js';
+import { useQueueKeys } from './useQueueKeys.js';
+
+/** An approval, or a rejection with the reason the user will be shown. */
+export type Decision = { readonly approve: true } | { readonly approve: false; readonly reason: string };
+
+interface ReviewQueueProps<Item> {
+  /** The oldest items waiting, and how many wait in all. */
+  readonly queue: UseQueryResult<{ items: Item[]; total: number }, unknown>;
+  /** What waits, in the page's words: `需求`, `认证`. */
+  readonly noun: string;
+  readonly listTitle: (item: Item) => ReactNode;
+  readonly listDescription: (item: Item) => ReactNode;
+  readonly cardTitle: (item: Item) => ReactNode;
+  readonly details: (item: Item) => ReactNode;
+  /** What the reject dialog names as rejected. */
+  readonly rejectSubject: (item: Item) => string;
+  /** Sends the decision; settles when the service has answered (the page reports the outcome). */
+  readonly decide: (item: Item, decision: Decision) => Promise<unknown>;
+  readonly pending: boolean;
+}
+
+/**
+ * A review queue page: the waiting items on the left, the selected one in full on the right with
+ * its approve and reject buttons, keys to move and decide (useQueueKeys), and the reject dialog.
+ * The demand and verification queues differ only in what they show and how they decide.
+ */
+export function ReviewQueue<Item>(props: ReviewQueueProps<Item>) {
+  const { queue, noun, pending } = props;
+  const [selected, setSelected] = useState(0);
+  const [rejecting, setRejecting] = useState(false);
+  const items = queue.data?.items ?? [];
+  // After a decision the row leaves the queue; the same index is then the next one.
+  const index = Math.min(selected, Math.max(items.length - 1, 0));
+  const current = items[index];
+
+  // A failed decision is reported by the page; here it only keeps the dialog open.
+  const approve = () =>
+    current !== undefined && !pending && props.decide(current, { approve: true }).catch(() => {});
+  const reject = (reason: string) =>
+    current !== undefined &&
+    props.decide(current, { approve: false, reason }).then(
+      () => setRejecting(false),
+      () => {},
+    );
+  useQueueKeys({
+    count: items.length,
+    selected: index,
+    select: setSelected,
+    approve,
+    reject: () => current !== undefined && setRejecting(true),
+    enabled: !rejecting,
+  });
+
+  if (queue.isPending) return <Spin />;
+  if (queue.isError) return <Alert type="error" title={describeError(queue.error)} />;
+  return (
+    <Flex vertical gap="middle">
+      <KeyHelp />
+      {queue.data.total > items.length && (
+        <Typography.Text type="secondary">
+          共 {queue.data.total} 条待审核，显示最早的 {items.length} 条。
+        </Typography.Text>
+      )}
+      {items.length === 0 ? (
+        <Empty description={`没有待审核的${noun}`} />
+      ) : (
+        <Flex gap="middle" align="flex-start">
+          <QueueList
+            label={`待审核${noun}`}
+            items={items}
+            selected={index}
+            onSelect={setSelected}
+            title={props.listTitle}
+            description={props.listDescription}
+          />
+          {current !== undefined && (
+            <Card
+              style={{ flex: 1, minWidth: 0 }}
+              title={props.cardTitle(current)}
+              extra={
+                <Space>
+                  <Button type="primary" onClick={approve} loading={pending}>
+                    通过 (a)
+                  </Button>
+                  <Button danger onClick={() => setRejecting(true)} disabled={pending}>
+                    驳回 (r)
+                  </Button>
+                </Space>
+              }
+            >
+              {props.details(current)}
+            </Card>
+          )}
+        </Flex>
+      )}
+      <RejectDialog
+        open={rejecting}
+        subject={current === undefined ? '' : props.rejectSubject(current)}
+        pending={pending}
+        onCancel={() => setRejecting(false)}
+        onSubmit={reject}
+      />
+    </Flex>
+  );
+}
