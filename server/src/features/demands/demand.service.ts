@@ -255,13 +255,15 @@ export interface OwnFilter {
   readonly settlement?: Settlement;
 }
 
+/** A filter's yes/no as the column's 1/0 (at module level: tsx names a nested closure anew on every call). */
+const flagCode = (value: boolean | undefined) => (value === undefined ? undefined : value ? 1 : 0);
+
 function ownerFilterColumns(filter: OwnFilter): OwnerFilter {
-  const flag = (value: boolean | undefined) => (value === undefined ? undefined : value ? 1 : 0);
   return {
     ...(filter.title ? { titleContains: filter.title } : {}),
     ...(filter.review ? { reviewStates: filter.review.map((state) => reviewCodes[state]) } : {}),
-    ...(filter.paid !== undefined ? { paid: flag(filter.paid) } : {}),
-    ...(filter.settled !== undefined ? { settled: flag(filter.settled) } : {}),
+    ...(filter.paid !== undefined ? { paid: flagCode(filter.paid) } : {}),
+    ...(filter.settled !== undefined ? { settled: flagCode(filter.settled) } : {}),
     ...(filter.kind ? { kind: kindCodes[filter.kind] } : {}),
     ...(filter.settlement ? { settlement: settlementCodes[filter.settlement] } : {}),
   };
