@@ -78,8 +78,8 @@ const failuresAsAppErrors = t.middleware(async ({ ctx, meta, path, next }) => {
  */
 const authenticatedWithFailuresAsAppErrors = t.middleware(async ({ ctx, meta, path, next }) => {
   const user = await authenticate(ctx).catch((error: unknown) => throwAsAppError(error, ctx, meta, path));
-  // tRPC merges what `next` is given into the context; no copy of ours on top of its own.
-  const result = await next({ ctx: { user } });
+  // tRPC merges what `next` is given into a copy of the context: none when a door already set the user.
+  const result = await next({ ctx: ctx.user ? undefined : { user } });
   return result.ok ? result : throwAsAppError(result.error, ctx, meta, path);
 });
 
