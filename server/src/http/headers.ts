@@ -7,8 +7,8 @@ import vary from 'vary';
 /*
  * Security headers come from helmet. Not through @fastify/helmet: that plugin calls
  * `helmet(options)` again on every request (building each header's value anew) and adds an async
- * hook per request; here each middleware is built once, at start, and a request only sets the
- * precomputed header values.
+ * hook per request; here each set of headers is computed once, at start, and a request only adds
+ * those values to its reply.
  */
 
 /** Headers every answer carries that matter whatever the answer is (JSON, a file, an error). */
@@ -63,20 +63,40 @@ const docsPage: HelmetOptions = {
   xPermittedCrossDomainPolicies: { permittedPolicies: 'none' },
 };
 
-type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
-const nothing = () => {};
+/**
+ * The headers helmet sets for these options (its values are fixed: no directive here depends on the
+ * request), recorded once from its middleware. helmet 8 sets them synchronously and throws its errors.
+ */
+function headersOf(options: HelmetOptions): Readonly<Record<string, string>> {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader(name: string, value: string | number) {
+      headers[name.toLowerCase()] = String(value);
+    },
+    removeHeader(name: string) {
+      delete headers[name.toLowerCase()];
+    },
+  };
+  helmet(options)({} as IncomingMessage, recorder as unknown as ServerResponse, () => {});
+  return headers;
+}
 
-/** helmet 8 sets its headers synchronously and throws (rather than passes on) its errors. */
+/**
+ * An onRequest hook adding the headers to Fastify's reply, which writes all of an answer's headers
+ * in one go. Set on the raw response (as helmet does), they would make Node merge every other header
+ * of the answer into them one by one, each validated on the way.
+ */
 const asHook =
-  (middleware: Middleware) => (req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
-    middleware(req.raw, reply.raw, nothing);
+  (headers: Readonly<Record<string, string>>) =>
+  (_req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    reply.headers(headers);
     done();
   };
 
 /** onRequest hook: the headers of every answer. */
-export const everyAnswerHeaders = asHook(helmet(everyAnswer));
+export const everyAnswerHeaders = asHook(headersOf(everyAnswer));
 /** onRequest hook for the routes of /docs: the page's own policy (replaces the one above). */
-export const docsPageHeaders = asHook(helmet(docsPage));
+export const docsPageHeaders = asHook(headersOf(docsPage));
 
 /** A request id a client may choose: short and plain, so it can go into logs and headers as it is. */
 const plainRequestId = /^[A-Za-z0-9._-]{1,64}$/;
@@ -122,4 +142,4 @@ const consolePage: HelmetOptions = {
 };
 
 /** onRequest hook for the routes of /console: the page's own policy (replaces the one above). */
-export const consolePageHeaders = asHook(helmet(consolePage));
+export const consolePageHeaders = asHook(headersOf(consolePage));
