@@ -39,7 +39,22 @@ export function formatLegacyDate(date: Date | null | undefined, timeZone: string
   const secondOfDay = wallSeconds - days * 86_400;
   const hour = Math.floor(secondOfDay / 3600);
   const minute = Math.floor((secondOfDay % 3600) / 60);
-  return `${civilDate(days)} ${twoDigits[hour]}:${twoDigits[minute]}:${twoDigits[secondOfDay % 60]}`;
+  return `${dayString(days)} ${twoDigits[hour]}:${twoDigits[minute]}:${twoDigits[secondOfDay % 60]}`;
+}
+
+/**
+ * `YYYY-MM-DD` of a wall-clock day, remembered: a page's dates fall on few days, and the calendar
+ * arithmetic and string building cost more than the lookup. Bounded like the offsets below.
+ */
+const dayStrings = new Map<number, string>();
+function dayString(days: number): string {
+  let text = dayStrings.get(days);
+  if (text === undefined) {
+    if (dayStrings.size > 100_000) dayStrings.clear();
+    text = civilDate(days);
+    dayStrings.set(days, text);
+  }
+  return text;
 }
 
 const twoDigits = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
