@@ -43,14 +43,20 @@ export function formatLegacyDate(date: Date | null | undefined, timeZone: string
 }
 
 /**
+ * Entries each remembering map may hold before it starts over: rows span few days and quarter
+ * hours in practice, but a scan of old data must not grow them forever.
+ */
+const cacheLimit = 50_000;
+
+/**
  * `YYYY-MM-DD` of a wall-clock day, remembered: a page's dates fall on few days, and the calendar
- * arithmetic and string building cost more than the lookup. Bounded like the offsets below.
+ * arithmetic and string building cost more than the lookup.
  */
 const dayStrings = new Map<number, string>();
 function dayString(days: number): string {
   let text = dayStrings.get(days);
   if (text === undefined) {
-    if (dayStrings.size > 100_000) dayStrings.clear();
+    if (dayStrings.size > cacheLimit) dayStrings.clear();
     text = civilDate(days);
     dayStrings.set(days, text);
   }
@@ -92,8 +98,7 @@ function cachedOffsetMs(instant: number, timeZone: string): number {
   const quarter = Math.floor(instant / quarterHourMs);
   let offset = offsets.get(quarter);
   if (offset === undefined) {
-    // Bounded: rows span few quarter hours in practice, but a scan of old data must not grow it forever.
-    if (offsets.size > 50_000) offsets.clear();
+    if (offsets.size > cacheLimit) offsets.clear();
     // A whole second: the offset must not carry the instant's milliseconds.
     offset = offsetMs(Math.floor(instant / 1000) * 1000, timeZone);
     offsets.set(quarter, offset);
