@@ -2,6 +2,8 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { benchSecret } from './data.js';
+import type { BenchOptions } from './options.js';
 
 /** Core the servers run on; the load generator (this process) takes the other one. */
 export const serverCore = 0;
@@ -26,6 +28,34 @@ export function canPin(): boolean {
 export function pinSelf(): void {
   if (canPin())
     execFileSync('taskset', ['-a', '-cp', String(loadCore), String(process.pid)], { stdio: 'ignore' });
+}
+
+/** Where the bench keeps its files: the servers' logs and data, profiles, the last results. */
+export const workDir = path.resolve('.tmp/bench');
+
+/** The service's environment: production mode, the bench's stores and secret, then any overrides. */
+export function serviceEnv(
+  options: Pick<BenchOptions, 'databaseUrl' | 'redisUrl' | 'env'>,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    DATABASE_URL: options.databaseUrl,
+    REDIS_URL: options.redisUrl,
+    APP_SECRET: benchSecret,
+    DATA_DIR: path.join(workDir, 'data'),
+    // Production refuses the console SMS provider; no variant sends an SMS.
+    SMS_PROVIDER: 'webhook',
+    SMS_WEBHOOK_URL: 'http://127.0.0.1:9/sms',
+    // Every bench login comes from 127.0.0.1; the per-IP cap counts attempts in flight, so the
+    // login scenario's queue would trip it and turn logins into cheap refusals.
+    LIMIT_LOGIN_FAIL_PER_IP_HOUR: '1000000',
+    // Likewise every search comes from 127.0.0.1, 50 at a time: the per-IP cap on searches in
+    // flight would turn most into cheap refusals (which answer res 0 with HTTP 200).
+    LIMIT_TITLE_SEARCHES_PER_IP: '1000000',
+    ...options.env,
+    ...overrides,
+  };
 }
 
 interface Reply {
@@ -60,14 +90,27 @@ export class ServerProcess {
     name: string,
     script: string,
     env: Record<string, string>,
-    options: { pinned?: boolean; nodeFlags?: readonly string[] } = {},
+    options: {
+      pinned?: boolean;
+      nodeFlags?: readonly string[];
+      /** A program Node runs under (`valgrind ...`), which also makes starting slow. */
+      wrapper?: readonly string[];
+      startTimeoutMs?: number;
+    } = {},
   ): Promise<ServerProcess> {
-    const logDir = path.resolve('.tmp/bench/logs');
+    const logDir = path.join(workDir, 'logs');
     mkdirSync(logDir, { recursive: true });
     // The service logs as in production, to a file: what a log shipper would read.
     const out = openSync(path.join(logDir, `${name}.log`), 'w');
     const flags = options.nodeFlags ?? serverNodeFlags;
-    const node = [process.execPath, ...flags, '--import', 'tsx', path.resolve('bench/servers', script)];
+    const node = [
+      ...(options.wrapper ?? []),
+      process.execPath,
+      ...flags,
+      '--import',
+      'tsx',
+      path.resolve('bench/servers', script),
+    ];
     const pinned = (options.pinned ?? true) && canPin();
     const [command, ...args] = pinned ? ['taskset', '-c', String(serverCore), ...node] : node;
     const child = spawn(command as string, args, {
@@ -77,7 +120,7 @@ export class ServerProcess {
     const port = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`${name} did not start; see ${logDir}/${name}.log`)),
-        60_000,
+        options.startTimeoutMs ?? 60_000,
       );
       child.once('exit', (code) =>
         reject(new Error(`${name} exited with ${code}; see ${logDir}/${name}.log`)),

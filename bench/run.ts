@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { benchSecret, ownerCount } from './data.js';
+import { ownerCount } from './data.js';
 import type { Measurement } from './load.js';
 import { type BenchOptions, parseOptions } from './options.js';
-import { canPin, loadCore, pinSelf, ServerProcess, serverCore } from './processes.js';
+import { canPin, loadCore, pinSelf, ServerProcess, serverCore, serviceEnv, workDir } from './processes.js';
 import { summarizeProfile } from './profile.js';
 import {
   atLeast,
@@ -25,29 +25,6 @@ import { seed } from './seed.js';
 import { buildVariants, type Variant } from './variants.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
-const workDir = path.resolve('.tmp/bench');
-
-/** The service's environment: production mode, the bench's stores and secret, then any overrides. */
-function serviceEnv(options: BenchOptions, overrides: Record<string, string> = {}): Record<string, string> {
-  return {
-    NODE_ENV: 'production',
-    DATABASE_URL: options.databaseUrl,
-    REDIS_URL: options.redisUrl,
-    APP_SECRET: benchSecret,
-    DATA_DIR: path.join(workDir, 'data'),
-    // Production refuses the console SMS provider; no variant sends an SMS.
-    SMS_PROVIDER: 'webhook',
-    SMS_WEBHOOK_URL: 'http://127.0.0.1:9/sms',
-    // Every bench login comes from 127.0.0.1; the per-IP cap counts attempts in flight, so the
-    // login scenario's queue would trip it and turn logins into cheap refusals.
-    LIMIT_LOGIN_FAIL_PER_IP_HOUR: '1000000',
-    // Likewise every search comes from 127.0.0.1, 50 at a time: the per-IP cap on searches in
-    // flight would turn most into cheap refusals (which answer res 0 with HTTP 200).
-    LIMIT_TITLE_SEARCHES_PER_IP: '1000000',
-    ...options.env,
-    ...overrides,
-  };
-}
 
 async function startServers(options: BenchOptions, overrides: Record<string, string> = {}): Promise<Servers> {
   const env = serviceEnv(options, overrides);
