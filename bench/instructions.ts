@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -46,6 +46,7 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const seeded = await seed({ ...options, users: 10_000, demands: 100_000, reseed: false });
 const variants = buildVariants(seeded);
 const results: Array<{ name: string; total: number; compiler: number; gc: number }> = [];
+mkdirSync(workDir, { recursive: true });
 
 for (const name of values.only.split(',')) {
   const variant = variants.find((v) => v.name === name);
