@@ -13,7 +13,7 @@ import { openKeyValueStore } from '../../server/src/kv/open-store.js';
 import { createLogger } from '../../server/src/logger.js';
 import { noTelemetry } from '../../server/src/ops/telemetry.js';
 import { createServices } from '../../server/src/services.js';
-import { testDatabaseUrl, testRedisClusterUrl } from '../support/backends.js';
+import { testDatabaseUrl, testRedisClusterUrl, testRequestLimits } from '../support/backends.js';
 import { freePort, Haproxy, ServiceInstance, SmsInbox } from '../support/instances.js';
 import { sample } from '../support/prometheus.js';
 import { createTestBucket, s3Env } from '../support/s3-server.js';
@@ -82,6 +82,10 @@ describe.runIf(testDatabaseUrl && testRedisClusterUrl && haproxyHere)(
         METRICS_TOKEN: metricsToken,
         SHUTDOWN_DELAY_MS: String(shutdownDelayMs),
         LOG_LEVEL: 'info',
+        // The suite's generous limits: on a slow machine four payments queued on one demand's row
+        // lock outlast production's 750 ms and answer 503 (tests/ops/outage.test.ts checks those).
+        DB_STATEMENT_TIMEOUT_MS: String(testRequestLimits.statementTimeoutMs),
+        DB_TIMEOUT_MS: String(testRequestLimits.timeoutMs),
       };
       const [portA, portB, front, stats] = await Promise.all([
         freePort(),

@@ -55,7 +55,7 @@ export const testRedisClusterUrl = inject('redisClusterUrl');
  * defaults), but generous: a test machine shared by two workers and other engineers is slow, and a
  * suite about money must not fail on a statement the limit stopped.
  */
-const testRequestLimits = { statementTimeoutMs: 10_000, timeoutMs: 15_000 };
+export const testRequestLimits = { statementTimeoutMs: 10_000, timeoutMs: 15_000 };
 
 /** MySQL and a Redis store on `redisUrl`: a single node or the cluster. */
 const mysqlAnd = (name: Backend['name'], redisUrl: string): Backend => ({
