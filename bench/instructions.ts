@@ -7,7 +7,7 @@ import type { BenchRequest } from './load.js';
 import { ServerProcess, serviceEnv, workDir } from './processes.js';
 import { checkVariants } from './scenarios/throughput.js';
 import { seed } from './seed.js';
-import { buildVariants } from './variants.js';
+import { buildVariants, serverScripts } from './variants.js';
 
 /**
  * Instructions per request of bench variants, counted by callgrind: a count the machine's load does
@@ -51,17 +51,19 @@ mkdirSync(workDir, { recursive: true });
 for (const name of values.only.split(',')) {
   const variant = variants.find((v) => v.name === name);
   if (!variant) throw new Error(`no variant ${name}`);
-  const script = { bareHello: 'bare-hello.ts', bareList: 'bare-list.ts', service: 'service.ts' }[
-    variant.server
-  ];
   const outFile = path.join(workDir, `callgrind.${name}`);
   for (const stale of readdirSync(workDir).filter((f) => f.startsWith(`callgrind.${name}`))) {
     rmSync(path.join(workDir, stale));
   }
-  const server = await ServerProcess.start(`callgrind-${name}`, script, serviceEnv(options, slowDeadlines), {
-    wrapper: ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${outFile}`],
-    startTimeoutMs: 600_000,
-  });
+  const server = await ServerProcess.start(
+    `callgrind-${name}`,
+    serverScripts[variant.server],
+    serviceEnv(options, slowDeadlines),
+    {
+      wrapper: ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${outFile}`],
+      startTimeoutMs: 600_000,
+    },
+  );
   try {
     // Each server stands in for all three: only the variant's own is asked.
     await checkVariants([variant], { bareHello: server, bareList: server, service: server });
@@ -78,16 +80,14 @@ for (const name of values.only.split(',')) {
   results.push({ name, ...splitCount(latestDump(outFile)) });
 }
 
-const base = results[0];
+const restOf = (r: (typeof results)[number]) => r.total - r.compiler - r.gc;
+const baseRest = results[0] ? restOf(results[0]) : Number.NaN;
+const k = (n: number) => `${Math.round(n / requests / 1000).toLocaleString('en')} k`;
 say('\n| variant | instructions / request | compiler | GC | the rest | the rest / first |');
 say('|---|---:|---:|---:|---:|---:|');
 for (const r of results) {
-  const rest = r.total - r.compiler - r.gc;
-  const baseRest = base ? base.total - base.compiler - base.gc : rest;
-  const k = (n: number) => `${Math.round(n / requests / 1000).toLocaleString('en')} k`;
-  say(
-    `| ${r.name} | ${k(r.total)} | ${k(r.compiler)} | ${k(r.gc)} | ${k(rest)} | ${(rest / baseRest).toFixed(2)} |`,
-  );
+  const cells = [r.name, k(r.total), k(r.compiler), k(r.gc), k(restOf(r)), (restOf(r) / baseRest).toFixed(2)];
+  say(`| ${cells.join(' | ')} |`);
 }
 process.exit(0);
 

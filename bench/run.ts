@@ -22,16 +22,16 @@ import { type LoginContention, loginContention } from './scenarios/logins.js';
 import { checkVariants, runRounds, type Servers } from './scenarios/throughput.js';
 import { type UploadMemory, uploadMemory } from './scenarios/uploads.js';
 import { seed } from './seed.js';
-import { buildVariants, type Variant } from './variants.js';
+import { buildVariants, serverScripts, type Variant } from './variants.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 async function startServers(options: BenchOptions, overrides: Record<string, string> = {}): Promise<Servers> {
   const env = serviceEnv(options, overrides);
   return {
-    bareHello: await ServerProcess.start('b1-bare-hello', 'bare-hello.ts', env),
-    bareList: await ServerProcess.start('b3-bare-list', 'bare-list.ts', env),
-    service: await ServerProcess.start('service', 'service.ts', env),
+    bareHello: await ServerProcess.start('b1-bare-hello', serverScripts.bareHello, env),
+    bareList: await ServerProcess.start('b3-bare-list', serverScripts.bareList, env),
+    service: await ServerProcess.start('service', serverScripts.service, env),
   };
 }
 
@@ -139,7 +139,7 @@ async function main(): Promise<void> {
       // The same on a service process free to use both cores, as deployed: the hashing threads
       // then need not share the event loop's core.
       say('logins: the same with the service unpinned');
-      const free = await ServerProcess.start('service-unpinned', 'service.ts', serviceEnv(options), {
+      const free = await ServerProcess.start('service-unpinned', serverScripts.service, serviceEnv(options), {
         pinned: false,
       });
       try {
@@ -302,9 +302,14 @@ async function configSweep(options: BenchOptions, seeded: Awaited<ReturnType<typ
   const results = new Map<string, Measurement[]>();
   for (let round = 0; round < options.rounds; round++) {
     for (const [label, env, nodeFlags] of settings) {
-      const service = await ServerProcess.start('service-sweep', 'service.ts', serviceEnv(options, env), {
-        ...(nodeFlags ? { nodeFlags } : {}),
-      });
+      const service = await ServerProcess.start(
+        'service-sweep',
+        serverScripts.service,
+        serviceEnv(options, env),
+        {
+          ...(nodeFlags ? { nodeFlags } : {}),
+        },
+      );
       try {
         for (const variant of picked) {
           const load = { connections: options.connections };

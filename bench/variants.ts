@@ -5,6 +5,13 @@ import type { SeededData } from './seed.js';
 /** Which server a variant runs against. */
 export type ServerName = 'bareHello' | 'bareList' | 'service';
 
+/** Each server's script in bench/servers. */
+export const serverScripts: Readonly<Record<ServerName, string>> = {
+  bareHello: 'bare-hello.ts',
+  bareList: 'bare-list.ts',
+  service: 'service.ts',
+};
+
 export interface Variant {
   readonly name: string;
   readonly description: string;
