@@ -12,6 +12,11 @@ export interface BenchOptions {
   readonly warmup: number;
   readonly rounds: number;
   readonly connections: number;
+  /**
+   * Requests per second over all connections, the same for every variant; unset: as fast as each
+   * answers. At one rate the variants' CPU per request compares at equal load (see bench/README.md).
+   */
+  readonly rate: number | undefined;
   /** Seed again even when the seeded data of this scale is there. */
   readonly reseed: boolean;
   /** Run only the variants (or scenarios: logins, uploads) whose names are listed. */
@@ -36,6 +41,8 @@ const usage = `npm run bench -- [options]
   --warmup S          seconds of warm-up before it (default 2)
   --rounds N          rounds of all variants, interleaved (default 3)
   --connections N     concurrent connections (default 50)
+  --rate N            drive every variant at N req/s instead of as fast as it answers, to compare
+                      CPU per request at equal load (req/s and time ratios are then not reported)
   --only a,b          only these variants/scenarios (B1,B3,T1,L1,L2,page1,page500,pageLast,
                       searchFrequent,searchRare,searchNone, each of the last six also with a
                       Kind suffix (titletype 2), logins, uploads; searchFrequentDeep runs
@@ -66,6 +73,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       warmup: { type: 'string', default: '2' },
       rounds: { type: 'string', default: '3' },
       connections: { type: 'string', default: '50' },
+      rate: { type: 'string' },
       only: { type: 'string' },
       reseed: { type: 'boolean', default: false },
       sweep: { type: 'boolean', default: false },
@@ -95,6 +103,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     warmup: positive('warmup', values.warmup),
     rounds: Math.round(positive('rounds', values.rounds)),
     connections: Math.round(positive('connections', values.connections)),
+    rate: values.rate === undefined ? undefined : positive('rate', values.rate),
     reseed: values.reseed,
     only: values.only?.split(',').map((name) => name.trim()),
     sweep: values.sweep,

@@ -9,6 +9,7 @@ export interface RoundOptions {
   readonly warmup: number;
   readonly duration: number;
   readonly connections: number;
+  readonly rate?: number | undefined;
 }
 
 /** Probes every distinct request of every variant once: each must be the success it claims to measure. */
@@ -32,18 +33,15 @@ export async function runRounds(
   say: (line: string) => void,
 ): Promise<Map<string, Measurement[]>> {
   const runs = new Map<string, Measurement[]>(variants.map((v) => [v.name, []]));
+  const load = { connections: options.connections, ...(options.rate ? { rate: options.rate } : {}) };
   // One longer warm-up of every variant first: the first round would otherwise measure the JIT.
   for (const variant of variants) {
-    await measure(servers[variant.server], variant.requests, {
-      connections: options.connections,
-      seconds: 2 * options.warmup,
-    });
+    await measure(servers[variant.server], variant.requests, { ...load, seconds: 2 * options.warmup });
   }
   for (let round = 0; round < options.rounds; round++) {
     const order = variants.map((_, i) => variants[(i + round) % variants.length] as Variant);
     for (const variant of order) {
       const server = servers[variant.server];
-      const load = { connections: options.connections };
       await measure(server, variant.requests, { ...load, seconds: options.warmup });
       const m = await measure(server, variant.requests, { ...load, seconds: options.duration });
       runs.get(variant.name)?.push(m);
