@@ -42,6 +42,34 @@ describe.each(backendsAndStorage(backends))('uploads over HTTP ($name)', ({ back
     expect(Buffer.from(await served.arrayBuffer()).equals(png)).toBe(true);
   });
 
+  it('stores files of one, two and several 5 MB parts byte for byte, one after another and at once', async () => {
+    const session = await loginBySms(t);
+    const mb = 1024 * 1024;
+    const archive = (bytes: number) => {
+      const content = randomBytes(bytes);
+      sampleZip().copy(content);
+      return content;
+    };
+    const send = async (content: Buffer, filename: string) => {
+      const record = await uploadFile({
+        url,
+        token: session.token,
+        file: new Blob([new Uint8Array(content)]),
+        filename,
+      });
+      const served = Buffer.from(await (await fetch(`${url}${record.url}`)).arrayBuffer());
+      return { size: record.size, same: served.equals(content) };
+    };
+    // Largest first: a smaller file after it must not carry any of its bytes.
+    for (const bytes of [12 * mb + 3, 10 * mb, 5 * mb, 5 * mb + 1, 300 * 1024]) {
+      expect(await send(archive(bytes), `${bytes}.zip`)).toEqual({ size: bytes, same: true });
+    }
+    const together = [11 * mb, 7 * mb, 6 * mb + 5].map(archive);
+    expect(await Promise.all(together.map((content, i) => send(content, `together-${i}.zip`)))).toEqual(
+      together.map((content) => ({ size: content.length, same: true })),
+    );
+  });
+
   it('refuses through the SDK with errors isAppError recognises, as it does those of procedures', async () => {
     const session = await loginBySms(t);
     const attempt = (token: string, content: Buffer, filename: string) =>

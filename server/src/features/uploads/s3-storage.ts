@@ -6,10 +6,10 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { StorageConfig } from '../../config.js';
 import { StoreUnavailableError } from '../../errors.js';
+import { putInParts } from './s3-parts.js';
 import { type FileStorage, isStorageKey } from './storage.js';
 
 type S3Config = Extract<StorageConfig, { driver: 's3' }>;
@@ -28,11 +28,13 @@ export class S3Storage implements FileStorage {
   private readonly bucket: string;
 
   /**
-   * Uploads sending to the store at once. Each holds a part (5 MB, about twice that while it is
-   * assembled) in memory; the others wait unread, their clients held back by TCP. Without the cap,
-   * 20 concurrent 40 MB uploads to a slow store grew the process by ~400 MB.
+   * Uploads sending to the store at once. Each holds one part buffer (5 MB) in memory; the others
+   * wait unread, their clients held back by TCP. Without the cap, 20 concurrent 40 MB uploads to a
+   * slow store grew the process by ~400 MB.
    */
   private readonly sending: LimitFunction;
+  /** Part buffers of finished uploads, for the next ones: never more than `sending` lets run. */
+  private readonly spareParts: Buffer[] = [];
 
   constructor(config: S3Config) {
     this.sending = pLimit(config.concurrentUploads);
@@ -66,20 +68,17 @@ export class S3Storage implements FileStorage {
       bodyFailure = error;
     });
     try {
-      // One part in memory at a time (queueSize 1): the next is read only once the last is sent, so
-      // the incoming request is held back by TCP instead of piling up here.
-      const upload = new Upload({
-        client: this.client,
-        params: { Bucket: this.bucket, Key: key, Body: body },
-        partSize,
-        queueSize: 1,
-        leavePartsOnError: false,
+      await this.sending(async () => {
+        const part = this.spareParts.pop() ?? Buffer.allocUnsafe(partSize);
+        try {
+          await putInParts(this.client, { Bucket: this.bucket, Key: key }, body, part);
+        } finally {
+          this.spareParts.push(part);
+        }
       });
-      await this.sending(() => upload.done());
     } catch (error) {
       // The stream's own failure (too large, cut off by the client) is the answer, as it was thrown,
-      // even when aborting the multipart upload failed as well and lib-storage reports that instead
-      // (a bucket lifecycle rule for incomplete multipart uploads collects such leftovers).
+      // not what the store said meanwhile.
       throw bodyFailure ?? unavailable(error);
     }
   }
