@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { LegacyAnswer } from './legacy-client.js';
@@ -46,15 +46,17 @@ export async function postFile(app: FastifyInstance, url: string, post: FilePost
 export function filesUnder(root: string): string[] {
   const found: string[] = [];
   const walk = (dir: string) => {
-    let names: string[];
+    // The entries' own types, not a stat of each: the server may delete a partial file between
+    // the listing and a stat (a cut-off upload being cleaned up while a test polls).
+    let entries: Dirent[];
     try {
-      names = readdirSync(dir);
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch {
       return;
     }
-    for (const name of names) {
-      const full = path.join(dir, name);
-      if (statSync(full).isDirectory()) walk(full);
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
       else found.push(path.relative(root, full));
     }
   };
