@@ -57,7 +57,7 @@ function SmsLogin({ onLogin }: { onLogin: (token: string) => void }) {
   const send = useMutation(
     trpc.auth.requestSmsCode.mutationOptions({ onSuccess: () => message.success('验证码已发送') }),
   );
-  // No userType: an unknown phone would register as a new user, who is then refused as no admin.
+  // An unknown phone is refused, not registered: nobody signs up to the marketplace here.
   const login = useMutation(
     trpc.auth.loginWithSmsCode.mutationOptions({ onSuccess: (r) => onLogin(r.token) }),
   );
@@ -67,7 +67,12 @@ function SmsLogin({ onLogin }: { onLogin: (token: string) => void }) {
   };
   const failure = login.error ?? send.error;
   return (
-    <Form name="sms" form={form} layout="vertical" onFinish={(values) => login.mutate(values)}>
+    <Form
+      name="sms"
+      form={form}
+      layout="vertical"
+      onFinish={(values) => login.mutate({ ...values, register: false })}
+    >
       <Form.Item name="phone" label="手机号" rules={[phoneRule]}>
         <Input autoComplete="username" inputMode="numeric" />
       </Form.Item>

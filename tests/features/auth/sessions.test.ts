@@ -96,6 +96,42 @@ describe.each(backends)('sessions and the typed API ($name)', (backend) => {
     expect((invalid as Error).message).toContain('phone');
   });
 
+  it('refuses an unknown phone instead of registering it when asked to, once the code is right', async () => {
+    const client = createClient({ url });
+    const phone = randomPhone();
+    const accountsOf = (p: string) =>
+      t.stores.database.db.selectFrom('users').select('id').where('phone', '=', p).execute();
+
+    await client.auth.requestSmsCode.mutate({ phone });
+    const code = t.sms.lastCodeFor(phone);
+    // A wrong code answers as for any phone: the refusal tells only the phone's owner.
+    const wrong = await client.auth.loginWithSmsCode
+      .mutate({ phone, code: code === '000000' ? '111111' : '000000', register: false })
+      .catch((e: unknown) => e);
+    expect(isAppError(wrong, 'SMS_CODE_INVALID')).toBe(true);
+    const unknown = await client.auth.loginWithSmsCode
+      .mutate({ phone, code, register: false })
+      .catch((e: unknown) => e);
+    expect(isAppError(unknown, 'ACCOUNT_NOT_FOUND')).toBe(true);
+    expect(await accountsOf(phone)).toEqual([]);
+    // The code was spent on the refusal.
+    const again = await client.auth.loginWithSmsCode.mutate({ phone, code }).catch((e: unknown) => e);
+    expect(isAppError(again, 'SMS_CODE_INVALID')).toBe(true);
+    expect(await accountsOf(phone)).toEqual([]);
+
+    // A known phone logs in as before, and the legacy door still registers new phones.
+    const known = await loginBySms(t);
+    t.clock.advance(61_000);
+    await client.auth.requestSmsCode.mutate({ phone: known.phone });
+    const login = await client.auth.loginWithSmsCode.mutate({
+      phone: known.phone,
+      code: t.sms.lastCodeFor(known.phone),
+      register: false,
+    });
+    expect(login.userId).toBe(known.userId);
+    expect(await accountsOf(known.phone)).toEqual([{ id: known.userId }]);
+  });
+
   it('keeps admin procedures to admins; create-admin makes one', async () => {
     const user = await loginBySms(t);
     const asUser = createClient({ url, token: user.token });

@@ -12,14 +12,19 @@ export const authRouter = router({
     .output(z.void())
     .mutation(({ ctx, input }) => ctx.services.auth.requestSmsCode(input.phone, ctx.ip)),
 
-  /** Logs in with an SMS code; a new phone registers, as `userType` when given. */
+  /**
+   * Logs in with an SMS code; a new phone registers, as `userType` when given. With `register:
+   * false` (the operators' console) an unknown phone is refused instead: a login page that only
+   * admins may pass should not leave marketplace accounts behind.
+   */
   loginWithSmsCode: publicProcedure
-    .meta({ errors: ['SMS_CODE_INVALID'] })
+    .meta({ errors: ['SMS_CODE_INVALID', 'ACCOUNT_NOT_FOUND'] })
     .input(
       z.object({
         phone: fields.phone,
         code: fields.smsCode,
         userType: z.enum(['person', 'company']).optional(),
+        register: z.boolean().default(true),
       }),
     )
     .output(loginResult)

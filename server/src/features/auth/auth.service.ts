@@ -39,15 +39,28 @@ export class AuthService {
     return this.smsCodes.send(phone, ip);
   }
 
-  /** Logs in with an SMS code; a phone seen for the first time becomes a new account. */
-  async loginWithSmsCode(input: { phone: string; code: string; userType?: UserType }): Promise<LoginResult> {
+  /**
+   * Logs in with an SMS code; a phone seen for the first time becomes a new account unless
+   * `register` is false. The code is checked first, so only the phone's owner learns whether it
+   * has an account.
+   */
+  async loginWithSmsCode(input: {
+    phone: string;
+    code: string;
+    userType?: UserType;
+    register?: boolean;
+  }): Promise<LoginResult> {
     try {
       await this.smsCodes.consume(input.phone, input.code);
     } catch (error) {
       if (error instanceof AppError) this.telemetry.loginFailed('sms', 'wrong');
       throw error;
     }
-    const userId = await this.findOrRegister(input.phone, input.userType ?? 'unknown');
+    const userId =
+      input.register === false
+        ? (await findUserByPhone(this.db, input.phone))?.id
+        : await this.findOrRegister(input.phone, input.userType ?? 'unknown');
+    if (userId === undefined) throw new AppError('ACCOUNT_NOT_FOUND');
     return { userId, token: await this.sessions.issue(userId) };
   }
 
