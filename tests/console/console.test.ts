@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import Fastify from 'fastify';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +30,49 @@ describe('/console/ without a build', () => {
     expect(bare.statusCode).toBe(301);
     expect(bare.headers.location).toBe('/console/?x=1');
     await app.close();
+  });
+});
+
+describe('/console/ files of the build', () => {
+  const root = path.join(repository, 'console', 'dist');
+  let app: ReturnType<typeof Fastify>;
+  beforeAll(async () => {
+    if (consoleBuildIsStale()) await mustRun('npm', ['run', 'build:console'], { cwd: repository });
+    app = Fastify({ routerOptions: { ignoreTrailingSlash: true } });
+    await app.register(consoleHttp, { root });
+  }, 120_000);
+  afterAll(() => app.close());
+
+  it('sends the page and its script compressed to a browser that takes it, and the same bytes', async () => {
+    const page = await app.inject('/console/');
+    const script = /src="\/console\/(assets\/[^"]+\.js)"/.exec(page.body)?.[1];
+    expect(script).toBeDefined();
+    const original = readFileSync(path.join(root, script as string));
+
+    for (const [accepted, encoding, decode] of [
+      ['gzip, deflate, br', 'br', brotliDecompressSync],
+      ['gzip', 'gzip', gunzipSync],
+    ] as const) {
+      const answer = await app.inject({
+        url: `/console/${script}`,
+        headers: { 'accept-encoding': accepted },
+      });
+      expect(answer.headers['content-encoding']).toBe(encoding);
+      expect(answer.headers['content-type']).toMatch(/javascript/);
+      expect(answer.headers.vary).toBe('Accept-Encoding');
+      expect(answer.headers['cache-control']).toContain('immutable');
+      expect(answer.rawPayload.length).toBeLessThan(original.length / 2);
+      expect(decode(answer.rawPayload).equals(original)).toBe(true);
+
+      const html = await app.inject({ url: '/console/users', headers: { 'accept-encoding': accepted } });
+      expect(html.headers['content-encoding']).toBe(encoding);
+      expect(decode(html.rawPayload).toString()).toBe(page.body);
+    }
+
+    const plain = await app.inject({ url: `/console/${script}`, headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toBe('Accept-Encoding');
+    expect(plain.rawPayload.equals(original)).toBe(true);
   });
 });
 

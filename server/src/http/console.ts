@@ -24,6 +24,9 @@ export function defaultConsoleRoot(from = import.meta.dirname): string {
   return path.join(dir, 'console', 'dist');
 }
 
+/** A file may be sent compressed or not by the same URL: a cache in between must keep them apart. */
+const eachEncoding = 'Accept-Encoding';
+
 const notBuilt =
   'The operators console is not built. Run `npm run build:console` (or `npm run build`), then reload.\n' +
   '控制台尚未构建：请运行 npm run build:console 后刷新页面。\n';
@@ -37,7 +40,13 @@ const notBuilt =
 export async function consoleHttp(app: FastifyInstance, options: ConsoleOptions): Promise<void> {
   app.addHook('onRequest', consolePageHeaders);
   // serve: false: only reply.sendFile, under this plugin's scope; the routes below decide what is a file.
-  await app.register(fastifyStatic, { root: options.root, serve: false, decorateReply: true });
+  // preCompressed: the build's `.br` / `.gz` beside a file are sent to a browser that accepts them.
+  await app.register(fastifyStatic, {
+    root: options.root,
+    serve: false,
+    decorateReply: true,
+    preCompressed: true,
+  });
 
   const page = (reply: FastifyReply) => {
     if (!existsSync(path.join(options.root, 'index.html'))) {
@@ -48,7 +57,9 @@ export async function consoleHttp(app: FastifyInstance, options: ConsoleOptions)
         .send(notBuilt);
     }
     // The page names the hashed assets of the current build: always ask again for it.
-    return reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
+    return reply
+      .headers({ 'cache-control': 'no-cache', vary: eachEncoding })
+      .sendFile('index.html', { cacheControl: false });
   };
 
   // The router ignores trailing slashes, so this route answers both; only the bare one redirects,
@@ -66,7 +77,9 @@ export async function consoleHttp(app: FastifyInstance, options: ConsoleOptions)
     if (inside && wanted !== '' && existsSync(file) && statSync(file).isFile()) {
       // Vite names assets by content hash: a name never changes its bytes.
       const hashed = wanted.startsWith('assets/');
-      return reply.sendFile(wanted, { maxAge: hashed ? '365d' : 0, immutable: hashed });
+      return reply
+        .header('vary', eachEncoding)
+        .sendFile(wanted, { maxAge: hashed ? '365d' : 0, immutable: hashed });
     }
     // An asset that is not there is a 404, not the page: a stale tab must not parse HTML as script.
     if (wanted.startsWith('assets/')) return reply.callNotFound();
