@@ -7,6 +7,7 @@ import { describeError } from './errors.js';
 import { AuditLog } from './pages/AuditLog.js';
 import { DemandQueue } from './pages/DemandQueue.js';
 import { Demands } from './pages/Demands.js';
+import { InvoiceQueue } from './pages/InvoiceQueue.js';
 import { Login } from './pages/Login.js';
 import { Users } from './pages/Users.js';
 import { VerificationQueue } from './pages/VerificationQueue.js';
@@ -99,6 +100,11 @@ function Shell({ phone, onLogout }: { phone: string; onLogout: () => void }) {
       label: labelled('认证审核', counts.data?.verifications),
       title: '认证审核',
       body: <VerificationQueue />,
+    },
+    invoiceQueue: {
+      label: labelled('发票开具', counts.data?.invoices),
+      title: '发票开具',
+      body: <InvoiceQueue />,
     },
     users: { label: '用户', title: '用户', body: <Users /> },
     demands: { label: '需求', title: '需求', body: <Demands /> },

@@ -1,6 +1,13 @@
 import { useEffect, useState } from 'react';
 
-export const pageKeys = ['demandQueue', 'verificationQueue', 'users', 'demands', 'audit'] as const;
+export const pageKeys = [
+  'demandQueue',
+  'verificationQueue',
+  'invoiceQueue',
+  'users',
+  'demands',
+  'audit',
+] as const;
 export type PageKey = (typeof pageKeys)[number];
 
 const base = '/console/';

@@ -12,7 +12,7 @@ import { loginBySms } from '../support/auth-flow.js';
 import { embedded } from '../support/backends.js';
 import { chromiumPath, type HeadlessChromium, hasChromium, launchChromium } from '../support/chromium.js';
 import { legacyGet } from '../support/legacy-client.js';
-import { postDemand } from '../support/marketplace-flow.js';
+import { credit, postDemand } from '../support/marketplace-flow.js';
 import { mustRun } from '../support/processes.js';
 import { listen, randomPhone, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -280,6 +280,35 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     await withdrawal.getByRole('button', { name: '展开行' }).click();
     await page.getByText('之前').first().waitFor();
     expect(await page.getByText('"amountFen": 3050').count()).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('records an invoice a user asked for as issued, and the user then sees 已开票', async () => {
+    const customer = await loginBySms(t, randomPhone(), 2);
+    await credit(t, customer, '88.8');
+    const recharges = (await post(t, customer, '/user/invest_log/index', {})).body.data as {
+      data: Array<{ id: number }>;
+    };
+    const rechargeId = String(recharges.data[0]?.id);
+    expect((await post(t, customer, '/user/bill_log/add', { inverst_id: rechargeId })).body.res).toBe(1);
+
+    // Opened by its address, as a bookmark would; the menu counts what waits.
+    await page.goto(`${url}/console/invoiceQueue`);
+    await expect.poll(() => menu('发票开具').textContent()).toContain('1');
+    const row = page.getByRole('table').getByRole('row', { name: new RegExp(customer.phone) });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('¥88.80');
+    // The requester opens to their records, for the invoice's details.
+    await row.getByText(customer.phone).click();
+    await page.getByRole('dialog', { name: '用户详情' }).getByText('¥88.80').waitFor();
+    await page.keyboard.press('Escape');
+
+    await row.getByRole('button', { name: '开具发票' }).click();
+    await page.getByRole('button', { name: '已开具' }).click();
+    await page.getByText('已记录为已开票').waitFor();
+    await page.getByText('没有待开具的发票').waitFor();
+    await expect.poll(() => menu('发票开具').textContent()).toContain('0');
+    const invoices = await post(t, customer, '/user/bill_log/index', {});
+    expect(invoices.body.data).toMatchObject({ total: 1, data: [{ price: 88.8, isbill: '已开票' }] });
   }, 60_000);
 
   it('finds any demand and opens it read only', async () => {

@@ -1,7 +1,7 @@
 import type { RouterOutputs } from '@marketplace/client-sdk';
 import { useTRPC } from '@marketplace/client-sdk/react';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Descriptions, Empty, Flex, Space, Spin, Table, Tabs, Tag } from 'antd';
+import { Alert, Button, Descriptions, Drawer, Empty, Flex, Space, Spin, Table, Tabs, Tag } from 'antd';
 import { useState } from 'react';
 import { dateTime } from '../dates.js';
 import { describeError } from '../errors.js';
@@ -13,6 +13,15 @@ import { kindLabels } from './DemandQueue.js';
 
 type Detail = RouterOutputs['admin']['user'];
 type LedgerEntry = RouterOutputs['admin']['ledger']['items'][number];
+
+/** 用户详情 in a drawer, for whichever page names an account; closed while `userId` is null. */
+export function UserDrawer({ userId, onClose }: { userId: number | null; onClose: () => void }) {
+  return (
+    <Drawer open={userId !== null} onClose={onClose} size={960} title="用户详情" destroyOnHidden>
+      {userId !== null && <UserDetail userId={userId} />}
+    </Drawer>
+  );
+}
 
 /** One account as support needs it: who, verified how, the wallet and its history, what they posted and applied to. */
 export function UserDetail({ userId }: { userId: number }) {

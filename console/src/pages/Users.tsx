@@ -1,12 +1,12 @@
 import type { RouterOutputs } from '@marketplace/client-sdk';
 import { useTRPC } from '@marketplace/client-sdk/react';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Drawer, Flex, Input, Table, Tag, Typography } from 'antd';
+import { Alert, Flex, Input, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { dateTime } from '../dates.js';
 import { describeError } from '../errors.js';
 import { userTypeLabels } from '../labels.js';
-import { UserDetail } from './UserDetail.js';
+import { UserDrawer } from './UserDetail.js';
 
 type Profile = RouterOutputs['admin']['findUsers'][number];
 
@@ -56,15 +56,7 @@ export function Users() {
           ]}
         />
       )}
-      <Drawer
-        open={openId !== null}
-        onClose={() => setOpenId(null)}
-        size={960}
-        title="用户详情"
-        destroyOnHidden
-      >
-        {openId !== null && <UserDetail userId={openId} />}
-      </Drawer>
+      <UserDrawer userId={openId} onClose={() => setOpenId(null)} />
     </Flex>
   );
 }

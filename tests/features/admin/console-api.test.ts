@@ -167,6 +167,89 @@ describe.each(stores)("the console's admin API ($name)", (backend) => {
     expect(Number(held.rows[0]?.fen)).toBe(Number(moved.rows[0]?.fen));
   });
 
+  it('queues invoice requests oldest first with who asked, issues each once, and the user sees 已开票', async () => {
+    const company = await loginBySms(t, undefined, 2);
+    await post(t, company, '/user/info/company', { name: '开票测试有限公司' });
+    await admin.account.reviewVerification.mutate({
+      userId: company.userId,
+      kind: 'company',
+      decision: 'approve',
+    });
+    const person = await loginBySms(t);
+    const rechargeOf = async (userId: number, amountFen: number) =>
+      (await admin.wallet.credit.mutate({ userId, amountFen })).rechargeId;
+    const [first, second] = [
+      await rechargeOf(company.userId, 50_000),
+      await rechargeOf(company.userId, 12_345),
+    ];
+    const personal = await rechargeOf(person.userId, 1_000);
+    const ask = (session: typeof company, ids: number[]) =>
+      legacyPost(t.app, '/user/bill_log/add', { ...checkFields(session), inverst_id: ids.join(',') });
+    expect((await ask(company, [second])).body.res).toBe(1);
+    expect((await ask(person, [personal])).body.res).toBe(1);
+    expect((await ask(company, [first])).body.res).toBe(1);
+    expect((await admin.admin.queueCounts.query()).invoices).toBe(3);
+
+    const queue = await admin.billing.invoicesToIssue.query({});
+    expect(queue.total).toBe(3);
+    expect(queue.items.map((request) => [request.rechargeId, request.amountFen, request.requester])).toEqual([
+      [
+        second,
+        12_345,
+        {
+          id: company.userId,
+          phone: company.phone,
+          userType: 'company',
+          verified: true,
+          companyName: '开票测试有限公司',
+        },
+      ],
+      [
+        personal,
+        1_000,
+        { id: person.userId, phone: person.phone, userType: 'unknown', verified: false, companyName: null },
+      ],
+      [first, 50_000, expect.objectContaining({ id: company.userId })],
+    ]);
+
+    const issue = (invoiceRequestId: number) => admin.billing.markInvoiceIssued.mutate({ invoiceRequestId });
+    const oldest = queue.items[0]?.id as number;
+    const outcomes = await Promise.allSettled([issue(oldest), issue(oldest)]);
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+    await expect(issue(oldest)).rejects.toMatchObject({
+      data: { appCode: 'INVOICE_ALREADY_ISSUED', messageZh: expect.any(String) },
+    });
+    await expect(issue(2_000_000_000)).rejects.toMatchObject({ data: { appCode: 'NOT_FOUND' } });
+    const user = createClient({ url, token: company.token });
+    await expect(user.billing.markInvoiceIssued.mutate({ invoiceRequestId: oldest })).rejects.toMatchObject({
+      data: { appCode: 'ADMIN_ONLY' },
+    });
+
+    expect(
+      (await admin.billing.invoicesToIssue.query({})).items.map((request) => request.rechargeId),
+    ).toEqual([personal, first]);
+    expect((await admin.admin.queueCounts.query()).invoices).toBe(2);
+    // The user's own list (the legacy client's 发票 page), newest first: the issued one with its time.
+    const listed = await legacyPost(t.app, '/user/bill_log/index', checkFields(company));
+    expect(listed.body.data).toMatchObject({
+      total: 2,
+      data: [
+        { price: 500, isbill: '未开票', opentime: '' },
+        {
+          price: 123.45,
+          isbill: '已开票',
+          opentime: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/),
+        },
+      ],
+    });
+    expect(
+      (await auditOf(company.userId)).map((entry) => [entry.action, entry.targetId, entry.after]),
+    ).toContainEqual(['billing.markInvoiceIssued', oldest, { issued: true }]);
+
+    for (const request of (await admin.billing.invoicesToIssue.query({})).items) await issue(request.id);
+    expect((await admin.admin.queueCounts.query()).invoices).toBe(0);
+  });
+
   it('finds accounts by id and phone, and shows one with its demands, applications and money', async () => {
     const owner = await loginBySms(t, undefined, 2);
     const worker = await loginBySms(t);

@@ -3,11 +3,11 @@ import * as fields from '../../fields.js';
 import { myVerifications } from '../account/account.schemas.js';
 import { application, myApplication } from '../applications/application.schemas.js';
 import { demand } from '../demands/demand.schemas.js';
-import { ledgerEntry } from '../money/money.schemas.js';
+import { invoiceRequest, ledgerEntry } from '../money/money.schemas.js';
 import { profile } from '../user/user.schemas.js';
 
-/** Who posted a demand, as a reviewer needs to see them. */
-export const poster = z.object({
+/** An account as an operator deciding about it needs to see it: who posted a demand, who asked for an invoice. */
+export const accountSummary = z.object({
   id: z.number().int(),
   phone: z.string(),
   userType: profile.shape.userType,
@@ -15,9 +15,12 @@ export const poster = z.object({
   /** The verified company's name; null unless a company verification is approved. */
   companyName: z.string().nullable(),
 });
-export type Poster = z.infer<typeof poster>;
+export type AccountSummary = z.infer<typeof accountSummary>;
 
-export const demandUnderReview = demand.extend({ poster: poster.nullable() });
+export const demandUnderReview = demand.extend({ poster: accountSummary.nullable() });
+
+/** An invoice request waiting to be issued, with who asked: the verified company's name is its title. */
+export const invoiceToIssue = invoiceRequest.extend({ requester: accountSummary.nullable() });
 
 export const queueCounts = z.object({
   demands: z.number().int(),
@@ -38,7 +41,7 @@ export const userDetail = myVerifications.extend({
 /** A demand as an operator reads it: its applications, escrow and every movement of its money. */
 export const demandDetail = z.object({
   demand: demand.extend({ escrowFen: z.number().int() }),
-  poster: poster.nullable(),
+  poster: accountSummary.nullable(),
   applications: z.array(application),
   /** Into escrow (positive) and out of it (payouts, the refund; negative), newest first. */
   escrowEntries: z.array(ledgerEntry),

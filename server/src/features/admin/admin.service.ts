@@ -9,7 +9,7 @@ import type { DemandService } from '../demands/demand.service.js';
 import type { BillingService } from '../money/billing.service.js';
 import type { MoneyService } from '../money/money.service.js';
 import type { UserService } from '../user/user.service.js';
-import type { AuditEntry, Poster } from './admin.schemas.js';
+import type { AccountSummary, AuditEntry } from './admin.schemas.js';
 import { listActions } from './audit.repository.js';
 
 /** One row of a queue is enough to read its total. */
@@ -46,8 +46,21 @@ export class AdminService {
   /** The review queue of demands, oldest first, each with who posted it. */
   async demandsAwaitingReview(page: PageRequest) {
     const queue = await this.services.demands.awaitingReview(page);
-    const posters = await this.postersOf(queue.items.map((demand) => demand.ownerId));
+    const posters = await this.summariesOf(queue.items.map((demand) => demand.ownerId));
     return { ...queue, items: queue.items.map((demand) => withPoster(demand, posters)) };
+  }
+
+  /** The invoice requests to issue, oldest first, each with who asked. */
+  async invoicesToIssue(page: PageRequest) {
+    const queue = await this.services.billing.invoiceRequests({ issued: false, oldestFirst: true }, page);
+    const requesters = await this.summariesOf(queue.items.map((request) => request.userId));
+    return {
+      ...queue,
+      items: queue.items.map((request) => ({
+        ...request,
+        requester: requesters.get(request.userId) ?? null,
+      })),
+    };
   }
 
   findUsers(text: string) {
@@ -73,14 +86,14 @@ export class AdminService {
 
   async findDemands(text: string, page: PageRequest) {
     const found = await this.services.demands.searchAll(text, page);
-    const posters = await this.postersOf(found.items.map((demand) => demand.ownerId));
+    const posters = await this.summariesOf(found.items.map((demand) => demand.ownerId));
     return { ...found, items: found.items.map((demand) => withPoster(demand, posters)) };
   }
 
   async demand(id: number) {
     const demand = await this.services.demands.getAny(id);
     const [posters, applications, escrow] = await Promise.all([
-      this.postersOf([demand.ownerId]),
+      this.summariesOf([demand.ownerId]),
       this.services.applications.ofDemands([id]),
       this.services.money.escrowEntries(id, { page: 1, perPage: 100 }),
     ]);
@@ -112,23 +125,23 @@ export class AdminService {
     return pageResult(items, total, query);
   }
 
-  private async postersOf(userIds: readonly number[]): Promise<Map<number, Poster>> {
+  private async summariesOf(userIds: readonly number[]): Promise<Map<number, AccountSummary>> {
     const ids = [...new Set(userIds)];
     const [profiles, companyNames] = await Promise.all([
       this.services.users.profilesOf(ids),
       Promise.all(ids.map((id) => verifiedCompanyName(this.db, id))),
     ]);
-    const posters = new Map<number, Poster>();
+    const summaries = new Map<number, AccountSummary>();
     ids.forEach((id, index) => {
       const profile = profiles.get(id);
       if (!profile) return;
       const { phone, userType, verified } = profile;
-      posters.set(id, { id, phone, userType, verified, companyName: companyNames[index] ?? null });
+      summaries.set(id, { id, phone, userType, verified, companyName: companyNames[index] ?? null });
     });
-    return posters;
+    return summaries;
   }
 }
 
-function withPoster<D extends Demand>(demand: D, posters: ReadonlyMap<number, Poster>) {
+function withPoster<D extends Demand>(demand: D, posters: ReadonlyMap<number, AccountSummary>) {
   return Object.assign(demand, { poster: posters.get(demand.ownerId) ?? null });
 }

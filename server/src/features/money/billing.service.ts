@@ -6,6 +6,7 @@ import type { PageRequest } from '../../fields.js';
 import { offsetOf, pageResult } from '../../fields.js';
 import {
   findInvoiceRequest,
+  type InvoiceFilter,
   insertInvoiceRequests,
   listInvoiceRequests,
   listRecharges,
@@ -48,7 +49,7 @@ export class BillingService {
     });
   }
 
-  async invoiceRequests(filter: { userId?: number; issued?: boolean }, page: PageRequest) {
+  async invoiceRequests(filter: InvoiceFilter, page: PageRequest) {
     const { rows, total } = await listInvoiceRequests(this.db, filter, page.perPage, offsetOf(page));
     const items: InvoiceRequest[] = rows.map((row) => ({
       id: row.id,

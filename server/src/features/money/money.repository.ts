@@ -231,17 +231,20 @@ const invoiceColumns = [
   'issued_at',
 ] as const;
 
-export async function listInvoiceRequests(
-  db: Db,
-  filter: { userId?: number; issued?: boolean },
-  limit: number,
-  offset: number,
-) {
+/** Whose requests, issued or not; newest first unless `oldestFirst` (the operators' queue). */
+export interface InvoiceFilter {
+  readonly userId?: number;
+  readonly issued?: boolean;
+  readonly oldestFirst?: boolean;
+}
+
+export async function listInvoiceRequests(db: Db, filter: InvoiceFilter, limit: number, offset: number) {
   let query = db.selectFrom('invoice_requests');
   if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
   if (filter.issued !== undefined) query = query.where('issued', '=', filter.issued ? 1 : 0);
+  const order = filter.oldestFirst ? 'asc' : 'desc';
   const [rows, count] = await Promise.all([
-    query.select(invoiceColumns).orderBy('id', 'desc').limit(limit).offset(offset).execute(),
+    query.select(invoiceColumns).orderBy('id', order).limit(limit).offset(offset).execute(),
     countRows(query),
   ]);
   return { rows, total: count };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import * as fields from '../../fields.js';
 import { adminProcedure, authedProcedure, router } from '../../trpc/init.js';
+import { invoiceToIssue } from '../admin/admin.schemas.js';
 import {
   amountFen,
   idempotencyKey,
@@ -96,11 +97,13 @@ export const billingRouter = router({
     .output(fields.pageOf(invoiceRequest))
     .query(({ ctx, input }) => ctx.services.billing.invoiceRequests({ userId: ctx.user.id }, input)),
 
+  /** Admins: the invoice requests not issued yet, oldest first, each with who asked. */
   invoicesToIssue: adminProcedure
     .input(z.object(fields.pageRequest))
-    .output(fields.pageOf(invoiceRequest))
-    .query(({ ctx, input }) => ctx.services.billing.invoiceRequests({ issued: false }, input)),
+    .output(fields.pageOf(invoiceToIssue))
+    .query(({ ctx, input }) => ctx.services.admin.invoicesToIssue(input)),
 
+  /** Admins record that the invoice was issued (outside the service); the user's list shows 已开票. Audited. */
   markInvoiceIssued: adminProcedure
     .meta({ errors: ['NOT_FOUND', 'INVOICE_ALREADY_ISSUED'] })
     .input(z.object({ invoiceRequestId: fields.id }))
