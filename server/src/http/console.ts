@@ -25,7 +25,7 @@ export function defaultConsoleRoot(from = import.meta.dirname): string {
 }
 
 /** A file may be sent compressed or not by the same URL: a cache in between must keep them apart. */
-const eachEncoding = 'Accept-Encoding';
+const negotiatedBy = 'Accept-Encoding';
 
 const notBuilt =
   'The operators console is not built. Run `npm run build:console` (or `npm run build`), then reload.\n' +
@@ -58,7 +58,7 @@ export async function consoleHttp(app: FastifyInstance, options: ConsoleOptions)
     }
     // The page names the hashed assets of the current build: always ask again for it.
     return reply
-      .headers({ 'cache-control': 'no-cache', vary: eachEncoding })
+      .headers({ 'cache-control': 'no-cache', vary: negotiatedBy })
       .sendFile('index.html', { cacheControl: false });
   };
 
@@ -78,7 +78,7 @@ export async function consoleHttp(app: FastifyInstance, options: ConsoleOptions)
       // Vite names assets by content hash: a name never changes its bytes.
       const hashed = wanted.startsWith('assets/');
       return reply
-        .header('vary', eachEncoding)
+        .header('vary', negotiatedBy)
         .sendFile(wanted, { maxAge: hashed ? '365d' : 0, immutable: hashed });
     }
     // An asset that is not there is a 404, not the page: a stale tab must not parse HTML as script.
