@@ -45,8 +45,9 @@ const usage = `npm run bench -- [options]
                       CPU per request at equal load (req/s and time ratios are then not reported)
   --only a,b          only these variants/scenarios (B1,B3,T1,L1,L2,page1,page500,pageLast,
                       searchFrequent,searchRare,searchNone, each of the last six also with a
-                      Kind suffix (titletype 2), logins, uploads; searchFrequentDeep runs
-                      only when named here)
+                      Kind suffix (titletype 2), logins, uploads; searchFrequentDeep and
+                      B3again, B3 once more to show the machine's own spread, run only when
+                      named here)
   --reseed            seed again even when data of this scale exists
   --sweep             also measure logger level, pool size, Redis auto-pipelining, semi-space size
   --cpu-prof          write a CPU profile of the service per variant (.tmp/bench/profiles)

@@ -92,6 +92,17 @@ export function everyRound(
   return { name, value: median(perRound), worst, target: `${targetText(bound)} in every round`, met };
 }
 
+/**
+ * A ratio that should be 1 (the same variant twice): the median of the rounds, and as `worst` the
+ * round that strayed furthest either way, which is how much of a round's ratio the machine alone makes.
+ */
+export function strayOfRounds(name: string, perRound: readonly number[]): Ratio {
+  if (perRound.length === 0) return { name, value: Number.NaN };
+  const distance = (value: number) => Math.abs(Math.log(value));
+  const worst = perRound.reduce((far, value) => (distance(value) > distance(far) ? value : far));
+  return { name, value: median(perRound), worst };
+}
+
 const targetText = (bound: { min: number } | { max: number }) =>
   'min' in bound ? `≥ ${bound.min}` : `≤ ${bound.max}`;
 

@@ -14,6 +14,7 @@ import {
   ratio,
   ratioTable,
   roundRatios,
+  strayOfRounds,
   summarize,
   variantTable,
 } from './report.js';
@@ -56,6 +57,10 @@ function cpuRatios(runs: Runs): Ratio[] {
     const perRound = roundRatios(runs, legacy, 'B3', cpu);
     out.push(everyRound(`${legacy} / B3 (server CPU per request)`, perRound, { max: 1.2 }));
   }
+  if (hasRuns(runs, 'B3again', 'B3'))
+    out.push(
+      strayOfRounds('B3 again / B3 (server CPU per request)', roundRatios(runs, 'B3again', 'B3', cpu)),
+    );
   if (hasRuns(runs, 'T1', 'B3'))
     out.push({ name: 'T1 / B3 (server CPU per request)', value: ratio(runs, 'T1', 'B3', cpu) });
   return out;
@@ -71,6 +76,8 @@ function throughputRatios(runs: Runs): Ratio[] {
     if (has(legacy, 'B3'))
       out.push(everyRound(`${legacy} / B3 (req/s)`, roundRatios(runs, legacy, 'B3'), { min: 0.9 }));
   }
+  if (has('B3again', 'B3'))
+    out.push(strayOfRounds('B3 again / B3 (req/s)', roundRatios(runs, 'B3again', 'B3')));
   out.push(...cpuRatios(runs));
   if (has('L1', 'T1')) out.push({ name: 'L1 / T1 (req/s)', value: ratio(runs, 'L1', 'T1') });
   if (has('L2', 'L1')) out.push({ name: 'L2 / L1 (req/s)', value: ratio(runs, 'L2', 'L1') });
