@@ -35,7 +35,13 @@ export async function legacyPlugin(app: FastifyInstance, options: LegacyPluginOp
   async function contextFor(req: FastifyRequest, route: LegacyRoute, raw: RawFields): Promise<Context> {
     const names = route.login ?? defaultLoginFields;
     const token = firstPresent(raw, names.token);
-    if (route.auth === 'none' || typeof token !== 'string') return createContext(req, {});
+    if (route.auth === 'none') return createContext(req, {});
+    // No token at all is settled here too, not left to the procedure: the upload row reports its
+    // file only after this, and must not explain a refused file to a caller who is not logged in.
+    if (typeof token !== 'string') {
+      if (route.auth === 'session') throw new AppError('UNAUTHENTICATED');
+      return createContext(req, {});
+    }
     const credentials = { token };
     const user = await authenticate(createContext(req, credentials)).catch((error: unknown) => {
       if (error instanceof AppError && error.appCode === 'UNAUTHENTICATED') return null;
@@ -58,7 +64,6 @@ export async function legacyPlugin(app: FastifyInstance, options: LegacyPluginOp
     let raw: RawFields;
     try {
       raw = await collectFields(req, intake?.onFile);
-      if (intake?.refusal) throw intake.refusal.error;
     } catch (error) {
       await intake?.discardAll();
       // A refused file explains the failure best, even when multipart then failed on the same file.
@@ -68,6 +73,9 @@ export async function legacyPlugin(app: FastifyInstance, options: LegacyPluginOp
     let input: Record<string, unknown> = {};
     try {
       const context = await contextFor(req, route, raw);
+      // Only once the login holds is a refused file reported: a /user form without a live login
+      // answers 没有登录或状态过期 whatever its file, so the client sends its user to log in (CONTRACT.md §2).
+      if (intake?.refusal) throw intake.refusal.error;
       input = decodeFields(route.fields, raw, timeZone);
       const output = await route.call(context, input);
       // Each row's own encoder receives what its own call answered; the table of rows cannot say so in types.

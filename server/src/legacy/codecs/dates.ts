@@ -106,7 +106,8 @@ function cachedOffsetMs(instant: number, timeZone: string): number {
   return offset;
 }
 
-const localDateTime = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+// ISO 8601 local times may carry a fraction of a second (`2026-12-01T08:00:00.000`); it is dropped.
+const localDateTime = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?)?$/;
 const isoWithZone = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /**
@@ -115,12 +116,13 @@ const isoWithZone = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}
  * absent stays undefined.
  */
 export function parseLegacyDate(value: unknown, timeZone: string): unknown {
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value === 'number' || (typeof value === 'string' && /^\d{1,12}$/.test(value))) {
-    return new Date(Number(value) * 1000);
-  }
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number') return new Date(value * 1000);
   if (typeof value !== 'string') return value;
+  // Form boxes pad what they send; a blank one is "not given", like every other field.
   const trimmed = value.trim();
+  if (trimmed === '') return undefined;
+  if (/^\d{1,12}$/.test(trimmed)) return new Date(Number(trimmed) * 1000);
   if (isoWithZone.test(trimmed)) return new Date(trimmed);
   const match = localDateTime.exec(trimmed);
   if (!match) return value;
