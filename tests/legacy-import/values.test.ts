@@ -60,6 +60,16 @@ describe('reading old columns', () => {
     expect(v.unixMsOrNull({ time: 0 }, 'time')).toBeNull();
     expect(v.phone({ phone: ' 13800138000 ' }, 'phone')).toBe('13800138000');
     expect(refusal(() => v.phone({ phone: '1380013800' }, 'phone'))).toBe('bad phone "1380013800"');
+    expect(v.phone({ phone: '13800138000\r\n' }, 'phone')).toBe('13800138000');
+    expect(v.phone({ phone: '+86 138 0013 8000' }, 'phone')).toBe('13800138000');
+    expect(v.phone({ phone: '0086-138-0013-8000' }, 'phone')).toBe('13800138000');
+    expect(v.phone({ phone: 8613800138000 }, 'phone')).toBe('13800138000');
+    expect(refusal(() => v.phone({ phone: '+1 415 555 0100' }, 'phone'))).toBe('bad phone "+1 415 555 0100"');
+    expect(refusal(() => v.phone({ phone: '86138001380001' }, 'phone'))).toMatch(/^bad phone/);
+    expect(v.trimmedText({ code: '11010519491231002X ' }, 'code', 18)).toBe('11010519491231002X');
+    expect(refusal(() => v.urlList({ pic: `/a.png,/${'a'.repeat(2000)}` }, 'pic'))).toBe(
+      'pic names a URL longer than 2000 characters',
+    );
     expect(v.urlList({ pic: ' /a.png, ,/b.png ' }, 'pic')).toEqual(['/a.png', '/b.png']);
     expect(v.period({ jtime: '2019-03-01,2019-12-31' }, 'jtime', 'Asia/Shanghai')).toEqual([
       Date.parse('2019-03-01T00:00:00+08:00'),

@@ -63,7 +63,9 @@ export async function runStep(
     }
   };
 
-  for (let after = 0; ; ) {
+  // From below any id: a row with id 0 or below is read too, and refused with its reason, not
+  // left out unseen.
+  for (let after = Number.MIN_SAFE_INTEGER; ; ) {
     const rows = await ctx.source.batch(step.table, after, options.batchSize);
     if (failure || rows.length === 0) break;
     after = Number(rows[rows.length - 1]?.id);

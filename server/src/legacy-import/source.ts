@@ -25,6 +25,13 @@ const quote = (name: string) => `\`${name.replace(/`/g, '``')}\``;
  * DECIMAL money then arrives as the digits MySQL holds, never as a float.
  */
 export class LegacySource {
+  /**
+   * The tables' names as the old database spells them, found by `missing()`: it matches names
+   * ignoring case (an option typed `Users`, tables made on Windows), and a server on Linux only
+   * answers a query naming a table exactly.
+   */
+  private readonly found = new Map<LegacyTable, string>();
+
   private constructor(
     private readonly pool: Pool,
     private readonly naming: SourceNaming,
@@ -47,6 +54,11 @@ export class LegacySource {
 
   /** The table's real name in the old database. */
   tableName(table: LegacyTable): string {
+    return this.found.get(table) ?? this.namedName(table);
+  }
+
+  /** The table's name as the options name it. */
+  private namedName(table: LegacyTable): string {
     return table === 'users' ? this.naming.usersTable : `${this.naming.prefix}${table}`;
   }
 
@@ -57,17 +69,25 @@ export class LegacySource {
     );
     const present = new Map<string, Set<string>>();
     for (const row of rows) {
-      const table = String(row.t).toLowerCase();
+      const table = String(row.t);
       const columns = present.get(table) ?? new Set<string>();
       columns.add(String(row.c).toLowerCase());
       present.set(table, columns);
     }
     const missing: MissingParts = { tables: [], columns: [] };
     for (const [table, columns] of Object.entries(legacyColumns) as [LegacyTable, readonly string[]][]) {
-      const name = this.tableName(table);
-      const found = present.get(name.toLowerCase());
-      if (!found) missing.tables.push(name);
-      else missing.columns.push(...columns.filter((c) => !found.has(c)).map((c) => `${name}.${c}`));
+      const name = this.namedName(table);
+      // The name exactly, else one that differs only in case.
+      const real = present.has(name)
+        ? name
+        : [...present.keys()].find((other) => other.toLowerCase() === name.toLowerCase());
+      const found = real === undefined ? undefined : present.get(real);
+      if (real === undefined || !found) {
+        missing.tables.push(name);
+        continue;
+      }
+      this.found.set(table, real);
+      missing.columns.push(...columns.filter((c) => !found.has(c)).map((c) => `${real}.${c}`));
     }
     return missing;
   }
@@ -87,6 +107,38 @@ export class LegacySource {
       [afterId, size],
     );
     return rows;
+  }
+
+  /**
+   * The lowest id of every value of `column` that two or more rows share, as `key` reads the
+   * values (null: no value, shared by none). Compared here, by the reading the rows themselves get:
+   * MySQL's trim() leaves tabs and line breaks, and its collations ignore case, so a `group by` in
+   * the old database finds other groups than the import (and the new unique indexes) see.
+   */
+  async firstIdsOfShared(
+    table: LegacyTable,
+    column: string,
+    key: (value: unknown) => string | null,
+  ): Promise<Map<string, number>> {
+    const firstOf = new Map<string, number>();
+    const shared = new Map<string, number>();
+    for (let after = Number.MIN_SAFE_INTEGER; ; ) {
+      const [rows] = await this.pool.query<RowDataPacket[]>(
+        `select id, ${quote(column)} as value from ${quote(this.tableName(table))} where id > ? order by id limit ?`,
+        [after, 10_000],
+      );
+      if (rows.length === 0) break;
+      after = Number(rows[rows.length - 1]?.id);
+      for (const row of rows) {
+        const value = key(row.value);
+        if (value === null) continue;
+        // Ascending ids: the first seen is the lowest.
+        const first = firstOf.get(value);
+        if (first === undefined) firstOf.set(value, Number(row.id));
+        else shared.set(value, first);
+      }
+    }
+    return shared;
   }
 
   /**

@@ -5,7 +5,7 @@ import type { DecisionFrontier } from './frontier.js';
 import type { LegacyTable } from './layout.js';
 import type { Refusal, TableTally } from './report.js';
 import type { LegacySource, OldRow } from './source.js';
-import { int, RowRefused } from './values.js';
+import { int, RowRefused, refuse } from './values.js';
 
 /** What the steps of one run share. */
 export interface ImportContext {
@@ -68,22 +68,73 @@ export const alreadyThere = Symbol('already there');
 export function sortRows<T>(
   rows: readonly OldRow[],
   decide: (row: OldRow, id: number) => T | typeof alreadyThere,
-): { accepted: T[]; skipped: number; refusals: Refusal[] } {
+): SortedRows<T> {
   const accepted: T[] = [];
+  const acceptedIds: number[] = [];
   const refusals: Refusal[] = [];
   let skipped = 0;
   for (const row of rows) {
     const id = Number(row.id);
     try {
-      const outcome = decide(row, int(row, 'id'));
+      const outcome = decide(row, positiveId(row));
       if (outcome === alreadyThere) skipped++;
-      else accepted.push(outcome);
+      else {
+        accepted.push(outcome);
+        acceptedIds.push(id);
+      }
     } catch (error) {
       if (!(error instanceof RowRefused)) throw error;
       refusals.push({ id, reason: error.message });
     }
   }
-  return { accepted, skipped, refusals };
+  return { accepted, acceptedIds, skipped, refusals };
+}
+
+export interface SortedRows<T> {
+  readonly accepted: T[];
+  /** The old id of each accepted row, in the same order. */
+  readonly acceptedIds: number[];
+  readonly skipped: number;
+  readonly refusals: Refusal[];
+}
+
+/**
+ * The accepted rows as they are written once their files are decided, refusing those `reasonOf`
+ * finds a reason against (added to the batch's refusals): a copy's URL can be longer than the
+ * old one, so a list of them may not fit its column any more, which MySQL would answer by failing
+ * the whole batch.
+ */
+export function refuseWritten<T>(
+  sorted: SortedRows<unknown>,
+  written: readonly T[],
+  reasonOf: (row: T) => string | undefined,
+): T[] {
+  const kept: T[] = [];
+  written.forEach((row, i) => {
+    const reason = reasonOf(row);
+    if (reason === undefined) kept.push(row);
+    else sorted.refusals.push({ id: sorted.acceptedIds[i] ?? Number.NaN, reason });
+  });
+  // The report lists a table's refusals in the order of their ids, these among the others.
+  sorted.refusals.sort((a, b) => Number(a.id) - Number(b.id));
+  return kept;
+}
+
+/** Why a stored list does not fit a varchar(`max`) column, or undefined when it does. */
+export function tooLong(column: string, value: string, max: number): string | undefined {
+  const length = [...value].length;
+  return length <= max
+    ? undefined
+    : `${column} is longer than ${max} characters once its file URLs are stored (${length})`;
+}
+
+/**
+ * The old row's id, which the new row keeps: 0 or below is refused, as MySQL would give a row
+ * inserted with id 0 a new one (AUTO_INCREMENT) and nothing would refer to it any more.
+ */
+function positiveId(row: OldRow): number {
+  const id = int(row, 'id');
+  return id >= 1 ? id : refuse(`id is not positive: ${id}`);
 }
 
 /** The ids of the batch, for the lookups of its rows in the new database. */

@@ -54,6 +54,15 @@ export function text(row: OldRow, column: string, max: number): string {
   return length <= max ? string : refuse(`${column} is longer than ${max} characters (${length})`);
 }
 
+/**
+ * Text whose surrounding whitespace means nothing (ID numbers, URLs, tokens): trimmed, then
+ * measured, so an 18-character ID number typed with a trailing space still fits its column.
+ */
+export function trimmedText(row: OldRow, column: string, max: number): string {
+  const value = row[column];
+  return text({ [column]: typeof value === 'string' ? value.trim() : value }, column, max);
+}
+
 /** Text for a TEXT column, which MySQL measures in bytes: at most 65,535 of UTF-8. */
 export function longText(row: OldRow, column: string): string {
   const string = text(row, column, 65_535);
@@ -126,18 +135,42 @@ export function wanYuanFenOrNull(row: OldRow, column: string): number | null {
   return Number(match[1]) * 1_000_000 + Number((match[2] ?? '').padEnd(6, '0'));
 }
 
+/** Longest old URL the import records (`legacy_files.url` is varchar(2000)). */
+export const maxUrlLength = 2000;
+
 /** A comma-joined URL list as its items, trimmed, empties dropped. */
 export function urlList(row: OldRow, column: string): string[] {
-  return text(row, column, 100_000)
+  const urls = text(row, column, 100_000)
     .split(',')
     .map((url) => url.trim())
     .filter((url) => url !== '');
+  // Every URL is recorded in legacy_files: a longer one would fail the batch's insert, not the row.
+  for (const url of urls) {
+    if ([...url].length > maxUrlLength)
+      refuse(`${column} names a URL longer than ${maxUrlLength} characters`);
+  }
+  return urls;
 }
 
-/** A mainland mobile number, as the service requires of every account. */
+/**
+ * A mainland mobile number as the service stores it (11 digits), or null. Old phones were typed by
+ * hand and by admins: spaces or dashes between the digits and a +86 / 0086 / 86 country prefix
+ * change no number, so they are read away; anything else is no mobile number. The import finds
+ * the accounts sharing a phone by this reading too (not by MySQL's trim(), which leaves tabs and
+ * line breaks), or two of them would reach the new unique index.
+ */
+export function mobileOf(value: unknown): string | null {
+  if (typeof value !== 'string' && typeof value !== 'number') return null;
+  const digits = String(value)
+    .replace(/[\s-]/g, '')
+    .replace(/^(?:\+|00)?86(?=1\d{10}$)/, '');
+  return fields.phone.safeParse(digits).success ? digits : null;
+}
+
+/** A mainland mobile number, as the service requires of every account (read as `mobileOf` reads it). */
 export function phone(row: OldRow, column: string): string {
   const value = text(row, column, 100).trim();
-  return fields.phone.safeParse(value).success ? value : refuse(`bad phone ${show(value)}`);
+  return mobileOf(value) ?? refuse(`bad phone ${show(value)}`);
 }
 
 /**

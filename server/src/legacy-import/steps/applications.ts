@@ -8,7 +8,9 @@ import {
   idsOf,
   insertSlices,
   planOf,
+  refuseWritten,
   sortRows,
+  tooLong,
 } from '../step.js';
 import * as v from '../values.js';
 
@@ -96,9 +98,6 @@ export function applicationsStep(ctx: ImportContext): ImportStep {
           created_at: v.unixMs(row, 'time'),
           updated_at: v.unixMs(row, 'time'),
         };
-        if (application.delivery_source.join(',').length > maxSourceLength) {
-          v.refuse(`source is longer than ${maxSourceLength} characters`);
-        }
         if (state !== selected) tally.note("state disagrees with the demand's order_id: order_id decides");
         for (const url of [
           ...application.files,
@@ -110,12 +109,18 @@ export function applicationsStep(ctx: ImportContext): ImportStep {
         return application;
       });
       const files = await ctx.files.prepare(uses);
-      const applications = sorted.accepted.map((a) => ({
-        ...a,
-        files: files.rewrite(a.files),
-        delivery_preview: files.rewrite(a.delivery_preview),
-        delivery_source: files.rewrite(a.delivery_source),
-      }));
+      // Measured as stored: the copies' URLs (`/uploads/2026/01/01/<22 characters>.zip`) can be
+      // longer than the old ones, and MySQL refuses the whole batch for one that does not fit.
+      const applications = refuseWritten(
+        sorted,
+        sorted.accepted.map((a) => ({
+          ...a,
+          files: files.rewrite(a.files),
+          delivery_preview: files.rewrite(a.delivery_preview),
+          delivery_source: files.rewrite(a.delivery_source),
+        })),
+        (a) => tooLong('source', a.delivery_source, maxSourceLength),
+      );
       return planOf(sorted, applications.length, async (tx) => {
         for (const slice of insertSlices(applications)) await insertApplicationsKeepingIds(tx, slice);
         await files.write(tx);

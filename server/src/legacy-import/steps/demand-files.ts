@@ -36,7 +36,7 @@ export function demandFilesStep(ctx: ImportContext): ImportStep {
         if (there !== undefined) {
           return there === demandId ? alreadyThere : v.refuse(`id ${id} is taken by another demand's file`);
         }
-        const url = v.text(row, 'url', 500).trim();
+        const url = v.trimmedText(row, 'url', 500);
         if (url === '') v.refuse('url is empty');
         uses.push({ url, ownerId, document: false, where: `goods_file ${id}` });
         return { id, demand_id: demandId, url, created_at: ctx.now };

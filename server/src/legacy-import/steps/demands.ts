@@ -47,10 +47,9 @@ export function demandsStep(ctx: ImportContext): ImportStep {
         payouts.push({ id: Number(row.id), price: row.price });
         paidOf.set(demandId, payouts);
       }
-      const shared = await ctx.source.query(
-        'select trim(goodsid) as goodsid, min(id) as first from {goods} group by trim(goodsid) having count(*) > 1',
-      );
-      firstIdOfOrderNo = new Map(shared.map((row) => [String(row.goodsid), Number(row.first)]));
+      // Shared as this step reads goodsid (trimmed, and whatever its case: the new unique index is
+      // case-insensitive on MySQL), not as MySQL's trim() and the old collation would group it.
+      firstIdOfOrderNo = await ctx.source.firstIdsOfShared('goods', 'goodsid', orderNoKey);
     },
     async plan(rows, tally) {
       const orderNos = [...new Set(rows.map((row) => String(row.goodsid ?? '').trim()).filter(Boolean))];
@@ -65,7 +64,7 @@ export function demandsStep(ctx: ImportContext): ImportStep {
               .execute(),
       ]);
       const ownerOf = new Map(byId.map((row) => [row.id, row.owner_id]));
-      const idOfOrderNo = new Map(byOrderNo.map((row) => [row.order_no, row.id]));
+      const idOfOrderNo = new Map(byOrderNo.map((row) => [orderNoKey(row.order_no), row.id]));
 
       const openings: Insertable<LedgerEntriesTable>[] = [];
       const sorted = sortRows(rows, (row, id): Insertable<DemandsTable> | typeof alreadyThere => {
@@ -104,11 +103,12 @@ export function demandsStep(ctx: ImportContext): ImportStep {
           updated_at: ctx.now,
         };
         const old = String(row.goodsid ?? '').trim();
+        const key = orderNoKey(old) ?? '';
         const usable =
           old !== '' &&
           [...old].length <= maxOrderNoLength &&
-          (firstIdOfOrderNo.get(old) ?? id) === id &&
-          (idOfOrderNo.get(old) ?? id) === id;
+          (firstIdOfOrderNo.get(key) ?? id) === id &&
+          (idOfOrderNo.get(key) ?? id) === id;
         demand.order_no = usable ? old : orderNumberOf(id, ctx.now, ctx.timeZone);
         if (!usable)
           tally.note('goodsid empty, shared with another demand or too long: a new order number given');
@@ -135,6 +135,12 @@ export function demandsStep(ctx: ImportContext): ImportStep {
       });
     },
   };
+}
+
+/** What makes two order numbers one: trimmed, in lower case; null for none. */
+function orderNoKey(value: unknown): string | null {
+  const trimmed = value === null || value === undefined ? '' : String(value).trim();
+  return trimmed === '' ? null : trimmed.toLowerCase();
 }
 
 /**

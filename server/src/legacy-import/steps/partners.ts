@@ -58,7 +58,7 @@ export function partnersStep(ctx: ImportContext): ImportStep {
           user_id: userId,
           position,
           name: v.text(row, 'name', 50),
-          id_number: v.text(row, 'code', 18).trim(),
+          id_number: v.trimmedText(row, 'code', 18),
         };
       });
       return planOf(sorted, sorted.accepted.length, async (tx) => {

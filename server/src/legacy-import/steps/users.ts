@@ -34,18 +34,18 @@ export function usersStep(ctx: ImportContext): ImportStep {
     name: 'users',
     table: 'users',
     async start() {
-      const shared = await ctx.source.query(
-        'select trim(phone) as phone, min(id) as first from {users} group by trim(phone) having count(*) > 1',
-      );
-      firstIdOfPhone = new Map(shared.map((row) => [String(row.phone), Number(row.first)]));
-      const tokens = await ctx.source.query(
-        "select trim(token) as token from {users} where trim(token) <> '' group by trim(token) having count(*) > 1",
-      );
-      sharedTokens = new Set(tokens.map((row) => String(row.token)));
+      // Shared as the rows read them (v.phone, the trimmed token), not as MySQL's trim() and
+      // collation would group them: `13900000005` and `13900000005\r\n` are one phone here.
+      firstIdOfPhone = await ctx.source.firstIdsOfShared('users', 'phone', v.mobileOf);
+      const tokens = await ctx.source.firstIdsOfShared('users', 'token', (token) => {
+        const trimmed = typeof token === 'string' ? token.trim() : '';
+        return trimmed === '' ? null : trimmed;
+      });
+      sharedTokens = new Set(tokens.keys());
     },
     async plan(rows, tally) {
       const ids = idsOf(rows);
-      const phones = [...new Set(rows.map((row) => String(row.phone ?? '').trim()).filter(Boolean))];
+      const phones = [...new Set(rows.map((row) => v.mobileOf(row.phone)).filter((phone) => phone !== null))];
       const [byId, byPhone] = await Promise.all([
         ctx.db.selectFrom('users').select(['id', 'phone']).where('id', 'in', ids).execute(),
         phones.length === 0
@@ -78,14 +78,16 @@ export function usersStep(ctx: ImportContext): ImportStep {
           userstate: v.flag(row, 'userstate'),
           is_admin: 0,
           email: v.text(row, 'email', 254),
-          face: v.text(row, 'face', 500).trim(),
+          face: v.trimmedText(row, 'face', 500),
           address: v.text(row, 'address', 500),
           created_at: ctx.now,
           updated_at: ctx.now,
         };
-        const password = v.text(row, 'password', 255).trim();
-        const token = v.text(row, 'token', 255).trim();
+        const password = v.trimmedText(row, 'password', 255);
+        const token = v.trimmedText(row, 'token', 255);
         // Decided: from here on the row is imported, and what it loses is noted.
+        if (phone !== String(row.phone).trim())
+          tally.note('phone written with spaces, dashes or +86: kept as its 11 digits');
         user.password_hash = passwordOf(password, tally.note.bind(tally));
         if (sharedTokens.has(token)) tally.note('token held by another account too, not kept: logs in again');
         else if (token.length >= minTokenLength)

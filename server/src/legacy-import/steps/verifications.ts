@@ -13,7 +13,9 @@ import {
   type ImportStep,
   insertSlices,
   planOf,
+  refuseWritten,
   sortRows,
+  tooLong,
 } from '../step.js';
 import * as v from '../values.js';
 
@@ -25,6 +27,12 @@ import * as v from '../values.js';
  * import's time. The account feature writes them a slice a statement, not with its
  * one-record upserts: those also put the record back to review, which an import must not do.
  */
+
+/**
+ * The file list columns (ID card sides, licences) are varchar(2000), measured as stored: with the
+ * copies' URLs, which can be longer than the old ones.
+ */
+const maxFilesLength = 2000;
 
 type VerificationTable =
   | 'person_verifications'
@@ -94,7 +102,7 @@ export function personStep(ctx: ImportContext): ImportStep {
         const record = {
           ...reviewOf(row, userId, ctx.now),
           name: v.text(row, 'name', 50),
-          id_number: v.text(row, 'code', 18).trim(),
+          id_number: v.trimmedText(row, 'code', 18),
           id_front: v.urlList(row, 'pic'),
           id_back: v.urlList(row, 'picf'),
           job: v.text(row, 'job', 100),
@@ -116,11 +124,15 @@ export function personStep(ctx: ImportContext): ImportStep {
         return record;
       });
       const files = await ctx.files.prepare(uses);
-      const persons = sorted.accepted.map((p) => ({
-        ...p,
-        id_front: files.rewrite(p.id_front),
-        id_back: files.rewrite(p.id_back),
-      }));
+      const persons = refuseWritten(
+        sorted,
+        sorted.accepted.map((p) => ({
+          ...p,
+          id_front: files.rewrite(p.id_front),
+          id_back: files.rewrite(p.id_back),
+        })),
+        (p) => tooLong('pic', p.id_front, maxFilesLength) ?? tooLong('picf', p.id_back, maxFilesLength),
+      );
       return planOf(sorted, persons.length, async (tx) => {
         for (const slice of insertSlices(persons)) await insertPersonRecords(tx, slice);
         await files.write(tx);
@@ -160,12 +172,19 @@ export function companyStep(ctx: ImportContext): ImportStep {
         return record;
       });
       const files = await ctx.files.prepare(uses);
-      const companies = sorted.accepted.map((c) => ({
-        ...c,
-        license: files.rewrite(c.license),
-        legal_rep_id_front: files.rewrite(c.legal_rep_id_front),
-        legal_rep_id_back: files.rewrite(c.legal_rep_id_back),
-      }));
+      const companies = refuseWritten(
+        sorted,
+        sorted.accepted.map((c) => ({
+          ...c,
+          license: files.rewrite(c.license),
+          legal_rep_id_front: files.rewrite(c.legal_rep_id_front),
+          legal_rep_id_back: files.rewrite(c.legal_rep_id_back),
+        })),
+        (c) =>
+          tooLong('pic', c.license, maxFilesLength) ??
+          tooLong('faren_z', c.legal_rep_id_front, maxFilesLength) ??
+          tooLong('faren_f', c.legal_rep_id_back, maxFilesLength),
+      );
       return planOf(sorted, companies.length, async (tx) => {
         for (const slice of insertSlices(companies)) await insertCompanyRecords(tx, slice);
         await files.write(tx);
@@ -197,6 +216,10 @@ export function individualBusinessStep(ctx: ImportContext): ImportStep {
         const hesuan = v.intOrNull(row, 'hesuan');
         if (hesuan !== null && hesuan !== 0 && hesuan !== 1)
           v.refuse(`hesuan has no known meaning: ${hesuan}`);
+        // `employees` is a signed 32-bit integer: MySQL would fail the batch for a larger count.
+        const employees = v.intOrNull(row, 'renshu');
+        if (employees !== null && (employees < 0 || employees > 2_147_483_647))
+          v.refuse(`renshu is out of range: ${employees}`);
         const record = {
           ...reviewOf(row, userId, ctx.now),
           name: v.text(row, 'name', 100),
@@ -207,11 +230,11 @@ export function individualBusinessStep(ctx: ImportContext): ImportStep {
           registered_capital_fen: v.wanYuanFenOrNull(row, 'zhiben'),
           company_type: v.text(row, 'leixing', 100),
           accounting: hesuan,
-          employees: v.intOrNull(row, 'renshu'),
+          employees,
           industry: v.text(row, 'hangye', 100),
           business_scope: v.longText(row, 'fanwen'),
           legal_rep_name: v.text(row, 'faren_name', 50),
-          legal_rep_id_number: v.text(row, 'faren_code', 18).trim(),
+          legal_rep_id_number: v.trimmedText(row, 'faren_code', 18),
         };
         ctx.present.individualBusinesses.set(id, userId);
         return record;
