@@ -43,6 +43,15 @@ export const smsCode = z.string().regex(/^\d{6}$/);
 
 export const id = z.number().int().positive().max(2_147_483_647);
 
+/**
+ * A day a person's work or schooling can fall on. Unbounded, a Date up to ±275,760 years would be
+ * kept, which no calendar (nor the legacy door's `YYYY-MM-DD`) shows.
+ */
+export const calendarDate = z
+  .date()
+  .min(new Date('1900-01-01T00:00:00Z'))
+  .max(new Date('2100-01-01T00:00:00Z'));
+
 /** Which page of a list to read: 1-based, 15 rows by default, at most 100 (CONTRACT.md §4). */
 export const pageRequest = {
   page: z.number().int().min(1).max(1_000_000).default(1),

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appErrorCode, createClient } from '../../../client-sdk/index.js';
 import { checkFields } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { encodings } from '../../support/legacy-client.js';
 import { samplePdf } from '../../support/sample-files.js';
 import { signedUrls } from '../../support/signed-urls.js';
-import { startTestApp, type TestApp } from '../../support/test-app.js';
+import { listen, startTestApp, type TestApp } from '../../support/test-app.js';
 import { postFile } from '../../support/upload-client.js';
 import { idNumber, info, loginBySms, post, uploadImage, withWrongCheck } from './account-fixtures.js';
 
@@ -273,5 +274,30 @@ describe.each(backends)('verification submissions over /user/info/* ($name)', (b
       headers: { 'content-type': request.headers.get('content-type') ?? '' },
     });
     expect(answer.json().data.hehuo).toEqual([{ hehuoren_name: '丁', hehuoren_code: partner }]);
+  });
+  it('refuses a work period that ends before it starts or lies outside the calendar, keeping the record', async () => {
+    const session = await loginBySms(t);
+    const client = createClient({ url: await listen(t), token: session.token });
+    const from = new Date('2026-12-01T00:00:00+08:00');
+    const to = new Date('2026-12-31T00:00:00+08:00');
+    const kept = await client.account.submitPersonVerification.mutate({
+      name: '王五',
+      idNumber: idNumber('19900101'),
+      workPeriod: [from, to],
+    });
+    const refused = async (workPeriod: Date[]) =>
+      client.account.submitPersonVerification.mutate({ workPeriod }).then(
+        () => 'accepted',
+        (error: unknown) => appErrorCode(error),
+      );
+    expect(await refused([to, from])).toBe('END_BEFORE_BEGIN');
+    // The extremes of a JS Date: stored before, and shown by the legacy door as `NaN-undefined-...`.
+    expect(await refused([new Date(8.64e15)])).toBe('VALIDATION_FAILED');
+    expect(await refused([from, new Date(8.64e15)])).toBe('VALIDATION_FAILED');
+    expect(await refused([new Date(-8.64e15), to])).toBe('VALIDATION_FAILED');
+    expect((await client.account.getMyVerifications.query()).person?.workPeriod).toEqual(kept.workPeriod);
+    // The legacy door names the same failure in Chinese.
+    const legacy = await post(t, session, '/user/info/person', { jtime: '2026-12-31,2026-12-01' });
+    expect(legacy.body).toEqual({ res: 0, err: '结束时间不能早于开始时间', data: '' });
   });
 });

@@ -39,7 +39,7 @@ export const accountRouter = router({
    * images) sends it (back) to review; the work profile alone keeps the review.
    */
   submitPersonVerification: authedProcedure
-    .meta({ errors: ['FILE_REFERENCE_INVALID'] })
+    .meta({ errors: ['FILE_REFERENCE_INVALID', 'END_BEFORE_BEGIN'] })
     .input(personSubmission)
     .output(personVerification)
     .mutation(({ ctx, input }) => ctx.services.verifications.submitPerson(ctx.user.id, input)),

@@ -96,8 +96,8 @@ export const personSubmission = z.object({
   job: fields.text(100).optional(),
   jobName: fields.text(100).optional(),
   workTimeType: fields.text(100).optional(),
-  /** From and to; one date when only the start is known. */
-  workPeriod: z.array(z.date()).max(2).optional(),
+  /** From and to (not before from); one date when only the start is known. */
+  workPeriod: z.array(fields.calendarDate).max(2).optional(),
   weeklyHours: fields.text(100).optional(),
   workArea: fields.text(500).optional(),
   workAddress: fields.text(500).optional(),

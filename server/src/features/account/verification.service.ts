@@ -85,6 +85,9 @@ export class VerificationService {
   }
 
   async submitPerson(userId: number, input: PersonSubmission): Promise<PersonVerification> {
+    const [from, to] = input.workPeriod ?? [];
+    // A period that ends before it starts is a typo, refused like the resume's and a demand's.
+    if (from && to && to.getTime() < from.getTime()) throw new AppError('END_BEFORE_BEGIN');
     const { idCardFront, idCardBack, attachmentOne, attachmentTwo, ...plain } = input;
     const files = await this.resolveFiles(userId, { idCardFront, idCardBack, attachmentOne, attachmentTwo });
     const now = this.clock.now();

@@ -102,14 +102,17 @@ export async function markSelected(
   return Number(result.numUpdatedRows);
 }
 
-export async function countOfDemand(tx: Tx, demandId: number, ids: readonly number[]): Promise<number> {
-  const row = await tx
+/**
+ * Locks those of `ids` that are applications of the demand, so none is withdrawn (deleted) before
+ * the caller's transaction ends; answers how many there are. The caller holds the demand's row lock.
+ */
+export async function lockOfDemand(tx: Tx, demandId: number, ids: readonly number[]): Promise<number> {
+  const query = tx
     .selectFrom('applications')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .select('id')
     .where('demand_id', '=', demandId)
-    .where('id', 'in', ids)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+    .where('id', 'in', ids);
+  return (await (hasRowLocks(tx) ? query.forUpdate() : query).execute()).length;
 }
 
 /** Records a delivery by the selected applicant, until the application is paid. */

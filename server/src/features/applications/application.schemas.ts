@@ -34,7 +34,9 @@ export type MyApplication = z.infer<typeof myApplication>;
 
 export const applyInput = z.object({
   demandId: fields.id,
-  message: z.string().trim().min(1).max(2000),
+  // Like every free text of the service: control characters (NUL) refused, so a message of only
+  // those cannot pass for a written one.
+  message: fields.multilineText(2000).pipe(z.string().min(1)),
   files: fileReferences.default([]),
 });
 

@@ -1,23 +1,23 @@
 import type { Clock } from '../../clock.js';
-import { type Db, isUniqueViolation } from '../../db/database.js';
+import { type Db, isUniqueViolation, type Tx } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import type { PageRequest } from '../../fields.js';
 import { offsetOf, pageResult } from '../../fields.js';
 import { reviewCodes } from '../../review-states.js';
-import { findDemand, findDemands, lockDemand } from '../demands/demand.repository.js';
+import { type DemandRow, findDemand, findDemands, lockDemand } from '../demands/demand.repository.js';
 import type { DemandService } from '../demands/demand.service.js';
 import { allocateEscrow } from '../money/shares.js';
 import type { FileReferences } from '../uploads/file-references.js';
 import {
   type ApplicationRow,
   applicationsOfDemands,
-  countOfDemand,
   deleteUnselected,
   findApplication,
   hasApplied,
   insertApplication,
   listApplicationsOf,
+  lockOfDemand,
   markSelected,
   recordDelivery,
 } from './application.repository.js';
@@ -38,13 +38,7 @@ export class ApplicationService {
   ): Promise<{ canApply: true } | { canApply: false; reason: ApplyRefusal }> {
     const demand = await findDemand(this.db, demandId);
     if (!demand) throw new AppError('NOT_FOUND');
-    const refusal: ApplyRefusal | undefined = (await hasApplied(this.db, demandId, userId))
-      ? 'ALREADY_APPLIED'
-      : demand.owner_id === userId
-        ? 'OWN_DEMAND'
-        : demand.review_state !== reviewCodes.approved || demand.settled
-          ? 'DEMAND_NOT_OPEN'
-          : undefined;
+    const refusal = await refusalOf(this.db, demand, userId);
     return refusal ? { canApply: false, reason: refusal } : { canApply: true };
   }
 
@@ -56,8 +50,28 @@ export class ApplicationService {
     if (!check.canApply) throw new AppError(check.reason);
     const files = await this.fileRefs.resolve(userId, input.files);
     const now = this.clock.now();
+    return inTransaction(this.db, async (tx) => {
+      // Checked again holding the demand's row lock: a removal (which deletes the demand's
+      // applications) or a settlement running meanwhile has either finished, and is seen here, or
+      // waits for this insert. Without the lock an application could outlive its demand, and
+      // reading it answered INTERNAL.
+      const demand = await lockDemand(tx, input.demandId);
+      if (!demand) throw new AppError('NOT_FOUND');
+      const refusal = await refusalOf(tx, demand, userId);
+      if (refusal) throw new AppError(refusal);
+      return this.insert(tx, userId, input, files, now);
+    });
+  }
+
+  private async insert(
+    tx: Tx,
+    userId: number,
+    input: { demandId: number; message: string },
+    files: readonly string[],
+    now: number,
+  ): Promise<{ id: number }> {
     try {
-      const id = await insertApplication(this.db, {
+      const id = await insertApplication(tx, {
         demand_id: input.demandId,
         applicant_id: userId,
         message: input.message,
@@ -96,7 +110,9 @@ export class ApplicationService {
       if (!demand || demand.owner_id !== ownerId) throw new AppError('NOT_FOUND');
       if (demand.settled) throw new AppError('DEMAND_SETTLED');
       if (!demand.paid) throw new AppError('DEMAND_NOT_PAID');
-      if ((await countOfDemand(tx, demandId, ids)) !== ids.length)
+      // Locked, not just counted: an application withdrawn after a plain count would be missing
+      // from the update below, and the answer would name it selected all the same.
+      if ((await lockOfDemand(tx, demandId, ids)) !== ids.length)
         throw new AppError('APPLICATIONS_NOT_OF_DEMAND');
       const now = this.clock.now();
       if ((await markSelected(tx, demandId, ids, now)) > 0) await allocateEscrow(tx, demandId, now);
@@ -156,6 +172,14 @@ export class ApplicationService {
       return demand ? [{ ...toApplication(row), demand }] : [];
     });
   }
+}
+
+/** Why the user may not apply to the demand, if they may not: the first reason that holds. */
+async function refusalOf(db: Db | Tx, demand: DemandRow, userId: number): Promise<ApplyRefusal | undefined> {
+  if (await hasApplied(db, demand.id, userId)) return 'ALREADY_APPLIED';
+  if (demand.owner_id === userId) return 'OWN_DEMAND';
+  if (demand.review_state !== reviewCodes.approved || demand.settled) return 'DEMAND_NOT_OPEN';
+  return undefined;
 }
 
 const splitUrls = (value: string) => (value ? value.split(',') : []);

@@ -8,7 +8,7 @@ export const maxEntriesPerList = 100;
 const name = fields.text(100).min(1);
 const shortText = (max: number) => fields.text(max).default('');
 const longText = fields.multilineText(5000).default('');
-const date = z.date().min(new Date('1900-01-01T00:00:00Z')).max(new Date('2100-01-01T00:00:00Z'));
+const date = fields.calendarDate;
 
 /** An http(s) address, or nothing. */
 const link = fields
