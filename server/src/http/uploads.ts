@@ -52,6 +52,10 @@ export async function uploadsHttp(app: FastifyInstance, options: UploadsHttpOpti
     const opened = await options.createContext(req, {}).services.uploads.open(key, req.query as UrlSignature);
     if (!opened) return reply.callNotFound();
     const { file, body, size } = opened;
+    // HEAD (answered by this route too) sends no body, but Fastify would still read the stream to
+    // its end to discard it: the whole file pulled from storage, as fast as the store sends it, for
+    // each HEAD. The stream is closed unread instead; the answer keeps the headers a GET has.
+    if (req.method === 'HEAD') body.destroy();
     return (
       reply
         .header('content-type', file.mime)

@@ -9,7 +9,9 @@ import type { FileRef } from './uploads.schemas.js';
  * Turns what a client put in a file field (upload ids, or the URLs uploads answered, signed or
  * not) into the canonical URLs features store. Anything that is not an upload of this service, or is another
  * user's upload, is refused: a field can never point at a foreign server or someone else's file.
- * Anonymous uploads (e.g. made before logging in) may be used by anyone who knows them.
+ * Anonymous uploads (e.g. made before logging in) may be used by anyone who knows their URL, but
+ * never by id: ids count up from 1, so naming anonymous uploads by id would hand anyone every one
+ * of them (an ID card photo uploaded before login among them) through a demand's public files.
  *
  * One exception: a URL the old backend's rows named (recorded by the importer, legacy-files.ts)
  * is accepted from the user whose row named it, so a record resubmitted unchanged is not refused.
@@ -35,9 +37,10 @@ export class FileReferences {
       findUploadsByKeys(this.db, keys),
       findLegacyFiles(this.db, others),
     ]);
-    // A private upload (an identity document) is only ever its owner's to name.
-    const usable = (row: UploadRow | undefined): row is UploadRow =>
-      row !== undefined && (row.user_id === userId || (row.user_id === null && !row.private));
+    // A private upload (an identity document) is only ever its owner's to name. An anonymous one
+    // is named by its URL only: the random key in it is the proof of having been given the file.
+    const usable = (row: UploadRow | undefined, byId: boolean): row is UploadRow =>
+      row !== undefined && (row.user_id === userId || (row.user_id === null && !row.private && !byId));
 
     const urls: string[] = [];
     const add = (url: string) => {
@@ -51,11 +54,11 @@ export class FileReferences {
         add(old.copiedTo ?? old.url);
         continue;
       }
-      const row =
-        typeof ref === 'number' || /^\d+$/.test(ref)
-          ? byId.find((r) => r.id === Number(ref))
-          : byKey.find((r) => r.storage_key === keyOfUrl(ref));
-      if (!usable(row)) throw new AppError('FILE_REFERENCE_INVALID');
+      const isId = typeof ref === 'number' || /^\d+$/.test(ref);
+      const row = isId
+        ? byId.find((r) => r.id === Number(ref))
+        : byKey.find((r) => r.storage_key === keyOfUrl(ref));
+      if (!usable(row, isId)) throw new AppError('FILE_REFERENCE_INVALID');
       add(urlOfKey(row.storage_key));
     }
     return urls;

@@ -65,9 +65,15 @@ export function claimedKind(originalName: string): FileKind | undefined {
 
 /**
  * A client's file name is kept as metadata only, but one carrying a path (`../x`, `C:\x`) or control
- * characters is an attack or a broken client either way.
+ * characters is an attack or a broken client either way. So is one with bidirectional controls: a
+ * download's name ends with the extension its bytes showed, and `invoice<U+202E>fdp.zip` would
+ * still show as `invoicepiz.pdf`.
  */
 export function isAcceptableName(originalName: string): boolean {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
-  return originalName.length <= 255 && !/[\\/\u0000-\u001f\u007f]/.test(originalName);
+  return (
+    originalName.length <= 255 &&
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
+    !/[\\/\u0000-\u001f\u007f]/.test(originalName) &&
+    !/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(originalName)
+  );
 }

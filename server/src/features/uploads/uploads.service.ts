@@ -59,11 +59,14 @@ export class UploadService {
    */
   async receive(
     source: IncomingStream,
-    originalName: string,
+    givenName: string | undefined,
     audience: UploadAudience,
     ip: string,
   ): Promise<ReceivedFile> {
     const reader = new ChunkReader(source);
+    // A file part may come without a name (`filename=""`, what a browser sends for a file input left
+    // empty): the multipart parser then gives none, whatever its type says. The name is metadata only.
+    const originalName = givenName ?? '';
     try {
       if (!isAcceptableName(originalName)) throw new AppError('UPLOAD_NAME_INVALID');
       // Counted before any byte is written, so a refused client cannot fill the disk.
@@ -71,7 +74,8 @@ export class UploadService {
         throw new AppError('UPLOAD_TOO_FREQUENT');
       }
       const head = await reader.head(sniffBytes);
-      if (head.length === 0) throw new AppError('UPLOAD_EMPTY');
+      // Neither a name nor a byte: no file was chosen, rather than an empty file.
+      if (head.length === 0) throw new AppError(givenName === undefined ? 'UPLOAD_MISSING' : 'UPLOAD_EMPTY');
       const type = await detectAcceptedType(head);
       if (!type) throw new AppError('UPLOAD_TYPE_NOT_ALLOWED');
       if (audience === 'anonymous' && type.kind !== 'image') throw new AppError('UPLOAD_IMAGES_ONLY');
