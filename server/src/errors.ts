@@ -161,6 +161,11 @@ export const errorTable = {
     zh: '成果未提交，不能确认付款',
   },
   APPLICATION_ALREADY_PAID: { trpc: 'CONFLICT', en: 'This application is already paid', zh: '该申请已付款' },
+  IDEMPOTENCY_KEY_REUSED: {
+    trpc: 'CONFLICT',
+    en: 'This idempotency key was already used with other parameters; check what moved, then send a new key',
+    zh: '该请求编号已用于另一笔不同的操作，请核对后重新提交',
+  },
   ESCROW_TOO_LOW: {
     trpc: 'CONFLICT',
     en: 'The amount is more than the escrow has left',

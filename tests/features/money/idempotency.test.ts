@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Client, createClient } from '../../../client-sdk/index.js';
+import { type Client, createClient, isAppError } from '../../../client-sdk/index.js';
 import { adminSession, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { legacyPost } from '../../support/legacy-client.js';
@@ -89,5 +89,62 @@ describe.each(backends)('idempotent payments under concurrent retries ($name)', 
     expect(payout).toEqual({ paidFen: 4000, settled: true, refundedFen: 1000 });
     expect(await balanceOf(worker.token)).toBe(4000);
     expect(await balanceOf(owner.token)).toBe(4000);
+  });
+
+  /** The call's failure, or a sign that it succeeded. */
+  const failureOf = (promise: Promise<unknown>) =>
+    promise.then(
+      () => 'succeeded',
+      (error: unknown) => error,
+    );
+
+  it('refuses a key sent again with other parameters, moving nothing and answering the first call still', async () => {
+    const user = await loginBySms(t);
+    const move = (amountFen: number, idempotencyKey: string) =>
+      admin.wallet.credit.mutate({ userId: user.userId, amountFen, idempotencyKey });
+    const first = await move(1000, 'credit-other-0001');
+    // An operator whose answer was lost types another amount and sends the same key: answering the
+    // first call's answer would say 25 yuan were credited when 10 were.
+    const other = await failureOf(move(2500, 'credit-other-0001'));
+    expect(isAppError(other, 'IDEMPOTENCY_KEY_REUSED'), String(other)).toBe(true);
+    expect(await move(1000, 'credit-other-0001')).toEqual(first);
+    const withdrawn = await failureOf(
+      admin.wallet.withdraw.mutate({
+        userId: user.userId,
+        amountFen: 100,
+        idempotencyKey: 'withdraw-other-0001',
+      }),
+    );
+    expect(withdrawn).toBe('succeeded');
+    const withdrawnAgain = await failureOf(
+      admin.wallet.withdraw.mutate({
+        userId: user.userId,
+        amountFen: 200,
+        idempotencyKey: 'withdraw-other-0001',
+      }),
+    );
+    expect(isAppError(withdrawnAgain, 'IDEMPOTENCY_KEY_REUSED'), String(withdrawnAgain)).toBe(true);
+    expect(await balanceOf(user.token)).toBe(900);
+    expect(await entriesInto(user.userId)).toBe(1);
+
+    // Paying another demand with the key of the first would answer "paid" and leave it unpaid.
+    const owner = await loginBySms(t, undefined, 2);
+    const [firstDemand, secondDemand] = [
+      await postDemand(t, owner, { price: '10' }),
+      await postDemand(t, owner, { price: '10' }),
+    ];
+    await credit(t, owner, '30');
+    const api = createClient({ url, token: owner.token });
+    await api.payments.payDemand.mutate({ demandId: firstDemand, idempotencyKey: 'escrow-other-0001' });
+    const second = await failureOf(
+      api.payments.payDemand.mutate({ demandId: secondDemand, idempotencyKey: 'escrow-other-0001' }),
+    );
+    expect(isAppError(second, 'IDEMPOTENCY_KEY_REUSED'), String(second)).toBe(true);
+    expect(await balanceOf(owner.token)).toBe(2000);
+    expect(
+      await api.payments.payDemand.mutate({ demandId: secondDemand, idempotencyKey: 'escrow-other-0002' }),
+    ).toEqual({
+      paidFen: 1000,
+    });
   });
 });

@@ -92,26 +92,30 @@ export async function appendEntry(tx: Tx, entry: Insertable<LedgerEntriesTable>)
   await tx.insertInto('ledger_entries').values(entry).execute();
 }
 
-/** The answer stored under an idempotency key, parsed, or undefined when the key is new. */
-export async function findAnswer(db: Db, idempotencyKey: string): Promise<unknown> {
+/** What an idempotent call with this key was asked and answered, or undefined when the key is new. */
+export async function findAnswer(
+  db: Db,
+  idempotencyKey: string,
+): Promise<{ request: string | null; answer: unknown } | undefined> {
   const row = await db
     .selectFrom('idempotent_answers')
-    .select('answer')
+    .select(['request', 'answer'])
     .where('idempotency_key', '=', idempotencyKey)
     .executeTakeFirst();
-  return row === undefined ? undefined : JSON.parse(row.answer);
+  return row === undefined ? undefined : { request: row.request, answer: JSON.parse(row.answer) };
 }
 
-/** Stores an answer under its key; a second call with the key fails on the primary key. */
+/** Stores a call's parameters and answer under its key; a second call with the key fails on the primary key. */
 export async function saveAnswer(
   tx: Tx,
   idempotencyKey: string,
+  request: string,
   answer: unknown,
   now: number,
 ): Promise<void> {
   await tx
     .insertInto('idempotent_answers')
-    .values({ idempotency_key: idempotencyKey, answer: JSON.stringify(answer), created_at: now })
+    .values({ idempotency_key: idempotencyKey, request, answer: JSON.stringify(answer), created_at: now })
     .execute();
 }
 

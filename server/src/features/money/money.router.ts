@@ -32,7 +32,7 @@ export const walletRouter = router({
 
   /** Admins credit money received outside the service (bank transfer, cash). Audited. */
   credit: adminProcedure
-    .meta({ errors: ['NOT_FOUND'] })
+    .meta({ errors: ['NOT_FOUND', 'IDEMPOTENCY_KEY_REUSED'] })
     .input(walletMove)
     .output(z.object({ rechargeId: z.number().int() }))
     .mutation(({ ctx, input }) => ctx.services.adminActions.credit({ adminId: ctx.user.id }, input)),
@@ -42,7 +42,7 @@ export const walletRouter = router({
    * takes the balance below zero. Audited.
    */
   withdraw: adminProcedure
-    .meta({ errors: ['NOT_FOUND', 'BALANCE_TOO_LOW'] })
+    .meta({ errors: ['NOT_FOUND', 'BALANCE_TOO_LOW', 'IDEMPOTENCY_KEY_REUSED'] })
     .input(walletMove)
     .output(z.object({ balanceFen: z.number().int() }))
     .mutation(({ ctx, input }) => ctx.services.adminActions.withdraw({ adminId: ctx.user.id }, input)),
@@ -51,7 +51,7 @@ export const walletRouter = router({
 export const paymentRouter = router({
   /** Moves the demand's price from the owner's wallet into its escrow. */
   payDemand: authedProcedure
-    .meta({ errors: ['NOT_FOUND', 'DEMAND_ALREADY_PAID', 'BALANCE_TOO_LOW'] })
+    .meta({ errors: ['NOT_FOUND', 'DEMAND_ALREADY_PAID', 'BALANCE_TOO_LOW', 'IDEMPOTENCY_KEY_REUSED'] })
     .input(z.object({ demandId: fields.id, idempotencyKey }))
     .output(z.object({ paidFen: z.number().int() }))
     .mutation(({ ctx, input }) =>
@@ -64,7 +64,14 @@ export const paymentRouter = router({
    */
   payApplication: authedProcedure
     .meta({
-      errors: ['NOT_FOUND', 'DEMAND_NOT_PAID', 'APPLICATION_ALREADY_PAID', 'NOT_DELIVERED', 'ESCROW_TOO_LOW'],
+      errors: [
+        'NOT_FOUND',
+        'DEMAND_NOT_PAID',
+        'APPLICATION_ALREADY_PAID',
+        'NOT_DELIVERED',
+        'ESCROW_TOO_LOW',
+        'IDEMPOTENCY_KEY_REUSED',
+      ],
     })
     .input(z.object({ applicationId: fields.id, amountFen: amountFen.optional(), idempotencyKey }))
     .output(payoutResult)

@@ -75,7 +75,7 @@ export class MoneyService {
     options: { note?: string; idempotencyKey?: string } = {},
   ): Promise<{ rechargeId: number }> {
     const key = options.idempotencyKey && `recharge:${userId}:${options.idempotencyKey}`;
-    return this.idempotent(key, async (tx, now) => {
+    return this.idempotent(key, { amountFen }, async (tx, now) => {
       await lockWallets(tx, [userId], now);
       await addToWallet(tx, userId, amountFen, now);
       const rechargeId = await insertRecharge(tx, { userId, amountFen, note: options.note ?? '', now });
@@ -103,7 +103,7 @@ export class MoneyService {
     options: { note?: string; idempotencyKey?: string } = {},
   ): Promise<{ balanceFen: number }> {
     const key = options.idempotencyKey && `withdrawal:${userId}:${options.idempotencyKey}`;
-    return this.idempotent(key, async (tx, now) => {
+    return this.idempotent(key, { amountFen }, async (tx, now) => {
       await lockWallets(tx, [userId], now);
       if (!(await takeFromWallet(tx, userId, amountFen, now))) throw new AppError('BALANCE_TOO_LOW');
       await appendEntry(tx, {
@@ -122,7 +122,7 @@ export class MoneyService {
   /** Moves the demand's price from its owner's wallet into the demand's escrow, once. */
   async payDemand(ownerId: number, demandId: number, idempotencyKey?: string): Promise<{ paidFen: number }> {
     const key = idempotencyKey && `escrow:${ownerId}:${idempotencyKey}`;
-    return this.idempotent(key, async (tx, now) => {
+    return this.idempotent(key, { demandId }, async (tx, now) => {
       const demand = await lockDemand(tx, demandId);
       if (!demand || demand.owner_id !== ownerId) throw new AppError('NOT_FOUND');
       if (demand.paid) throw new AppError('DEMAND_ALREADY_PAID');
@@ -158,7 +158,7 @@ export class MoneyService {
     const key = idempotencyKey && `payout:${ownerId}:${idempotencyKey}`;
     const found = await findApplication(this.db, applicationId);
     if (!found) throw new AppError('NOT_FOUND');
-    return this.idempotent(key, async (tx, now) => {
+    return this.idempotent(key, { applicationId, amountFen }, async (tx, now) => {
       const demand = await lockDemand(tx, found.demand_id);
       if (!demand || demand.owner_id !== ownerId) throw new AppError('NOT_FOUND');
       if (!demand.paid) throw new AppError('DEMAND_NOT_PAID');
@@ -212,31 +212,40 @@ export class MoneyService {
   }
 
   /**
-   * Runs `work` in a transaction. With an idempotency key, its answer is stored under the key in the
-   * same transaction, and a retry answers exactly that instead of failing or moving money again;
-   * two racing calls with one key move it once (the loser's transaction fails on the key, or on the
-   * state the winner left, and then reads the winner's answer).
+   * Runs `work` in a transaction. With an idempotency key, the call's parameters and its answer are
+   * stored under the key in the same transaction, and a retry answers exactly that instead of
+   * failing or moving money again; two racing calls with one key move it once (the loser's
+   * transaction fails on the key, or on the state the winner left, and then reads the winner's
+   * answer). The key sent again with other parameters (another amount after a lost answer) is
+   * another request: refused, since the first call's answer would tell the caller that money moved
+   * which did not.
    */
   private async idempotent<T>(
     key: string | undefined,
+    parameters: Record<string, unknown>,
     work: (tx: Tx, now: number) => Promise<T>,
   ): Promise<T> {
+    const request = JSON.stringify(parameters);
     const run = () =>
       inTransaction(this.db, async (tx) => {
         const now = this.clock.now();
         const answer = await work(tx, now);
-        if (key) await saveAnswer(tx, key, answer, now);
+        if (key) await saveAnswer(tx, key, request, answer, now);
         return answer;
       });
     if (!key) return run();
+    const answerTo = (stored: { request: string | null; answer: unknown }) => {
+      if (stored.request !== null && stored.request !== request) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+      return stored.answer as T;
+    };
     const stored = await findAnswer(this.db, key);
-    if (stored !== undefined) return stored as T;
+    if (stored !== undefined) return answerTo(stored);
     try {
       return await run();
     } catch (error) {
       if (isUniqueViolation(error) || error instanceof AppError) {
         const raced = await findAnswer(this.db, key);
-        if (raced !== undefined) return raced as T;
+        if (raced !== undefined) return answerTo(raced);
       }
       throw error;
     }

@@ -37,6 +37,8 @@ export interface IdempotentAnswersTable {
   idempotency_key: string;
   /** The answer as JSON. */
   answer: string;
+  /** The call's parameters as JSON, compared on a retry; null on answers stored before it was kept. */
+  request: string | null;
   created_at: number;
 }
 
