@@ -9,7 +9,9 @@ import {
   fundAndPay,
   postDemand,
   type Session,
+  uploadFile,
 } from '../../support/marketplace-flow.js';
+import { samplePng } from '../../support/sample-files.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 
 const notFound = { res: 0, err: '记录不存在', data: '' };
@@ -141,6 +143,20 @@ describe.each(backends)('demands over the legacy routes ($name)', (backend) => {
     expect((await legacyPost(t.app, '/user/goods/info', { ...checkFields(owner), id })).body).toEqual(
       notFound,
     );
+  });
+
+  it('keeps the files of a paid demand, telling its owner why, and nobody else that they exist', async () => {
+    const url = await uploadFile(t, owner, samplePng(), 'brief.png');
+    const id = await postDemand(t, owner, { file: url });
+    const info = await legacyPost(t.app, '/user/goods/info', { ...checkFields(owner), id });
+    const [file] = (info.body.data as { files: Array<{ id: number }> }).files;
+    await fundAndPay(t, owner, id);
+    const asOwner = await legacyPost(t.app, '/user/goods/delfile', { ...checkFields(owner), id: file?.id });
+    expect(asOwner.body).toEqual({ res: 0, err: '需求已支付，不能修改', data: '' });
+    const asOther = await legacyPost(t.app, '/user/goods/delfile', { ...checkFields(other), id: file?.id });
+    expect(asOther.body).toEqual(notFound);
+    const after = await legacyPost(t.app, '/user/goods/info', { ...checkFields(owner), id });
+    expect((after.body.data as { files: unknown[] }).files).toHaveLength(1);
   });
 
   it('refuses to delete a demand with a selected applicant', async () => {

@@ -112,6 +112,16 @@ export async function deleteOwnedUnpaidFile(db: Db, ownerId: number, fileId: num
   return Number(result.numDeletedRows) === 1;
 }
 
+/** The demand a file is attached to (its owner and whether it is paid), or undefined. */
+export function findDemandOfFile(db: Db, fileId: number) {
+  return db
+    .selectFrom('demand_files')
+    .innerJoin('demands', 'demands.id', 'demand_files.demand_id')
+    .select(['demands.owner_id', 'demands.paid'])
+    .where('demand_files.id', '=', fileId)
+    .executeTakeFirst();
+}
+
 export interface OwnerFilter {
   readonly titleContains?: string;
   readonly reviewStates?: readonly number[];

@@ -53,7 +53,7 @@ export const demandRouter = router({
     .mutation(({ ctx, input }) => ctx.services.demands.remove(ctx.user.id, input.id)),
 
   removeFile: authedProcedure
-    .meta({ errors: ['NOT_FOUND'] })
+    .meta({ errors: ['NOT_FOUND', 'DEMAND_PAID'] })
     .input(z.object({ fileId: fields.id }))
     .output(z.void())
     .mutation(({ ctx, input }) => ctx.services.demands.removeFile(ctx.user.id, input.fileId)),

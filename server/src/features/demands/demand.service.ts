@@ -22,6 +22,7 @@ import {
   demandsNewestFirst,
   filesOfDemands,
   findDemand,
+  findDemandOfFile,
   findDemandsByNumber,
   insertDemand,
   insertDemandFiles,
@@ -113,7 +114,12 @@ export class DemandService {
   }
 
   async removeFile(ownerId: number, fileId: number): Promise<void> {
-    if (!(await deleteOwnedUnpaidFile(this.db, ownerId, fileId))) throw new AppError('NOT_FOUND');
+    if (await deleteOwnedUnpaidFile(this.db, ownerId, fileId)) return;
+    // Nothing deleted: the owner is told when it is because the demand is paid; anyone else's file
+    // stays NOT_FOUND, so nobody learns what files others' demands hold.
+    const demand = await findDemandOfFile(this.db, fileId);
+    if (demand?.owner_id === ownerId && demand.paid) throw new AppError('DEMAND_PAID');
+    throw new AppError('NOT_FOUND');
   }
 
   /**
