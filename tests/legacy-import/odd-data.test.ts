@@ -30,7 +30,7 @@ async function fill(db: LegacyDatabase): Promise<void> {
     { id: 2, phone: '13900000020\r\n', usertype: 1 },
     { id: 3, phone: '+86 139 0000 0022', usertype: 1 },
     { id: 4, phone: '139-0000-0022', usertype: 1 },
-    { id: 5, phone: '13900000025', usertype: 1, token },
+    { id: 5, phone: '13900000025', usertype: 1, token, face: 'javascript:alert(1)' },
     { id: 6, phone: '13900000026', usertype: 1, token: `${token}\t` },
     { id: 7, phone: '+1 415 555 0100', usertype: 1 },
   ]);
@@ -40,6 +40,10 @@ async function fill(db: LegacyDatabase): Promise<void> {
     { id: 3, goodsid: 'y1', user_id: 1, title: 'c', price: '100', des: '' },
     { id: 4, goodsid: 'Y1', user_id: 1, title: 'd', price: '100', des: '' },
     { id: 5, goodsid: 'Z5', user_id: 1, title: 'e', price: '100', des: '', pay: 1 },
+  ]);
+  await db.insert('h_goods_file', [
+    { id: 1, goods_id: 1, url: 'JavaScript:alert(document.cookie)' },
+    { id: 2, goods_id: 1, url: '/u/s00.zip' },
   ]);
   await db.insert('h_goods_order', [
     { id: 1, goods_id: 1, user_id: 3, msg: '', source: sources.join(','), time: 1, price: '0' },
@@ -185,6 +189,20 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing odd old rows ($name)
       { id: 2, reason: 'pic names a URL longer than 2000 characters' },
     ]);
     expect(report.ledgerProblems).toEqual([]);
+  });
+
+  it('keeps no old link that would run script where it is shown: an avatar dropped, a file refused', async () => {
+    const user = await t.stores.database.db
+      .selectFrom('users')
+      .select('face')
+      .where('id', '=', 5)
+      .executeTakeFirstOrThrow();
+    expect(user.face).toBe('');
+    const notes = Object.fromEntries(report.tables.find((tally) => tally.name === 'users')?.notes ?? []);
+    expect(notes['face is no web address (javascript:, data:...): dropped']).toBe(1);
+    expect(refusals('goods_file')).toEqual([{ id: 1, reason: 'url is no web address' }]);
+    const files = await t.stores.database.db.selectFrom('demand_files').select('id').execute();
+    expect(files).toEqual([{ id: 2 }]);
   });
 
   it('refuses the same rows again and imports nothing twice when run again', async () => {

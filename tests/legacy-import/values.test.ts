@@ -71,6 +71,10 @@ describe('reading old columns', () => {
       'pic names a URL longer than 2000 characters',
     );
     expect(v.urlList({ pic: ' /a.png, ,/b.png ' }, 'pic')).toEqual(['/a.png', '/b.png']);
+    expect(v.urlList({ pic: 'HTTPS://old.example/a.png,uploads/b.png' }, 'pic')).toHaveLength(2);
+    expect(refusal(() => v.urlList({ pic: '/a.png, data:text/html,<script>' }, 'pic'))).toBe(
+      'pic names no web address: "data:text/html"',
+    );
     expect(v.period({ jtime: '2019-03-01,2019-12-31' }, 'jtime', 'Asia/Shanghai')).toEqual([
       Date.parse('2019-03-01T00:00:00+08:00'),
       Date.parse('2019-12-31T00:00:00+08:00'),

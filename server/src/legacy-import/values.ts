@@ -138,6 +138,15 @@ export function wanYuanFenOrNull(row: OldRow, column: string): number | null {
 /** Longest old URL the import records (`legacy_files.url` is varchar(2000)). */
 export const maxUrlLength = 2000;
 
+/**
+ * Whether an old URL can name a file: a path, or an http(s) address. One with another scheme
+ * (`javascript:`, `data:`) is no file of the old site, and would run or embed what it holds where a
+ * client or the console shows it as a link.
+ */
+export function isWebAddress(url: string): boolean {
+  return !/^(?!https?:)[a-z][a-z0-9+.-]*:/i.test(url);
+}
+
 /** A comma-joined URL list as its items, trimmed, empties dropped. */
 export function urlList(row: OldRow, column: string): string[] {
   const urls = text(row, column, 100_000)
@@ -148,6 +157,7 @@ export function urlList(row: OldRow, column: string): string[] {
   for (const url of urls) {
     if ([...url].length > maxUrlLength)
       refuse(`${column} names a URL longer than ${maxUrlLength} characters`);
+    if (!isWebAddress(url)) refuse(`${column} names no web address: ${show(url)}`);
   }
   return urls;
 }

@@ -38,6 +38,7 @@ export function demandFilesStep(ctx: ImportContext): ImportStep {
         }
         const url = v.trimmedText(row, 'url', 500);
         if (url === '') v.refuse('url is empty');
+        if (!v.isWebAddress(url)) v.refuse('url is no web address');
         uses.push({ url, ownerId, document: false, where: `goods_file ${id}` });
         return { id, demand_id: demandId, url, created_at: ctx.now };
       });

@@ -88,6 +88,11 @@ export function usersStep(ctx: ImportContext): ImportStep {
         // Decided: from here on the row is imported, and what it loses is noted.
         if (phone !== String(row.phone).trim())
           tally.note('phone written with spaces, dashes or +86: kept as its 11 digits');
+        if (!v.isWebAddress(user.face)) {
+          // An avatar is not worth the account: dropped, the user can upload another.
+          user.face = '';
+          tally.note('face is no web address (javascript:, data:...): dropped');
+        }
         user.password_hash = passwordOf(password, tally.note.bind(tally));
         if (sharedTokens.has(token)) tally.note('token held by another account too, not kept: logs in again');
         else if (token.length >= minTokenLength)
