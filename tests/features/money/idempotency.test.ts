@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, createClient, isAppError } from '../../../client-sdk/index.js';
 import { adminSession, loginBySms } from '../../support/auth-flow.js';
-import { backends } from '../../support/backends.js';
+import { backends, withPrivateDatabase } from '../../support/backends.js';
 import { legacyPost } from '../../support/legacy-client.js';
 import { apply, approveDemand, credit, postDemand, uploadFile } from '../../support/marketplace-flow.js';
 import { sampleZip } from '../../support/sample-files.js';
@@ -16,7 +16,9 @@ describe.each(backends)('idempotent payments under concurrent retries ($name)', 
   let url: string;
   let admin: Client;
   beforeAll(async () => {
-    t = await startTestApp(backend);
+    // A database of its own: it records a withdrawal, and money/concurrency.test.ts checks that
+    // the shared one holds exactly what was recharged.
+    t = await startTestApp(withPrivateDatabase(backend));
     url = await listen(t);
     admin = createClient({ url, token: (await adminSession(t)).token });
   });
@@ -24,7 +26,7 @@ describe.each(backends)('idempotent payments under concurrent retries ($name)', 
 
   const balanceOf = async (token: string) =>
     (await createClient({ url, token }).wallet.get.query()).balanceFen;
-  /** Ledger entries into one wallet (other test files share the database). */
+  /** Ledger entries into one wallet. */
   const entriesInto = async (userId: number) =>
     (
       await t.stores.database.db
