@@ -151,6 +151,10 @@ describe.each(stores)("the console's admin API ($name)", (backend) => {
     await expect(admin.wallet.credit.mutate({ userId: 2_000_000_000, amountFen: 100 })).rejects.toMatchObject(
       { data: { appCode: 'NOT_FOUND' } },
     );
+    // An unknown account has no history to show, not an empty one.
+    await expect(admin.admin.ledger.query({ userId: 2_000_000_000 })).rejects.toMatchObject({
+      data: { appCode: 'NOT_FOUND' },
+    });
   });
 
   it('keeps every wallet and escrow equal to recharges minus withdrawals', async () => {

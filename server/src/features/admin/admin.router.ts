@@ -39,6 +39,7 @@ export const adminRouter = router({
 
   /** A wallet's ledger, newest first. */
   ledger: adminProcedure
+    .meta({ errors: ['NOT_FOUND'] })
     .input(z.object({ userId: fields.id, ...fields.pageRequest }))
     .output(fields.pageOf(ledgerEntry))
     .query(({ ctx, input: { userId, ...page } }) => ctx.services.admin.ledger(userId, page)),

@@ -80,7 +80,9 @@ export class AdminService {
     return { ...mine, profile, balanceFen, demands: posted.items, applications: applied.items };
   }
 
-  ledger(userId: number, page: PageRequest) {
+  /** A user's wallet history; an unknown user is NOT_FOUND, like `user`, not an empty history. */
+  async ledger(userId: number, page: PageRequest) {
+    if (!(await this.services.users.findById(userId))) throw new AppError('NOT_FOUND');
     return this.services.money.entries(userId, page);
   }
 
