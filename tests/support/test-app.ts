@@ -8,6 +8,8 @@ import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
 import { buildApp } from '../../server/src/app.js';
 import { type Config, loadConfig } from '../../server/src/config.js';
+import type { FileStorage } from '../../server/src/features/uploads/storage.js';
+import { openFileStorage } from '../../server/src/features/uploads/storage-driver.js';
 import { createLogger } from '../../server/src/logger.js';
 import type { SmsMessage, SmsSender } from '../../server/src/sms/sms-sender.js';
 import type { Backend, OpenBackend } from './backends.js';
@@ -76,7 +78,11 @@ export interface TestApp {
 export async function startTestApp(
   backend: Backend,
   env: Record<string, string> = {},
-  options: { storage?: StorageDriver } = {},
+  options: {
+    storage?: StorageDriver;
+    /** Wraps the storage the app is given (a test counting what the service reads of it). */
+    wrapStorage?: (storage: FileStorage) => FileStorage;
+  } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'svc-app-'));
   const storage = options.storage ?? 'disk';
@@ -100,12 +106,15 @@ export async function startTestApp(
       done();
     },
   });
+  // Without a wrapper the app opens its storage itself, and closes it.
+  const wrapped = options.wrapStorage?.(await openFileStorage(config.storage));
   const app = await buildApp(config, {
     database: stores.database,
     kv: stores.kv,
     sms,
     clock,
     logger: createLogger(config, sink),
+    ...(wrapped ? { storage: wrapped } : {}),
   });
   await app.ready();
   return {
@@ -123,6 +132,7 @@ export async function startTestApp(
       storage === 's3' ? readObject(s3Endpoint, bucket, key) : readFileSync(path.join(config.uploadDir, key)),
     async close() {
       await app.close();
+      await wrapped?.close();
       await stores.close();
       rmSync(dataDir, { recursive: true, force: true });
       // Each procedure declares the codes it fails with (its meta; the docs list them): a code it
