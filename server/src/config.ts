@@ -1,10 +1,32 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { clusterUrlOfNodes, parseRedisTarget } from './kv/redis-target.js';
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** HMAC key length below which a secret is refused, whether from APP_SECRET or DATA_DIR/app-secret. */
+const minSecretLength = 32;
+
+/** Longest delay Node's timers take; a longer one fires at once (TimeoutOverflowWarning). */
+const maxTimerMs = 2 ** 31 - 1;
+
+/**
+ * A whole number written as digits. `z.coerce.number()` read an empty or blank value as 0 (so
+ * `PORT=` listened on a random port, `METRICS_PORT=` served metrics on one) and took `0x10` or
+ * `1e3`; a variable that is set must say its number plainly.
+ */
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+const positiveInt = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
+  wholeNumber(1, max).default(fallback);
+const port = wholeNumber(0, 65535);
+const timeoutMs = (fallback: number) => positiveInt(fallback, maxTimerMs);
 const flag = z
   .enum(['true', 'false', '1', '0'])
   .optional()
@@ -19,28 +41,91 @@ const redisUrl = z.string().superRefine((url, ctx) => {
   }
 });
 
+/** A `mysql://` URL that names a host and a database; the message never repeats it (it holds a password). */
+const databaseUrl = z
+  .string()
+  .regex(/^mysql:\/\//, 'DATABASE_URL must start with mysql://')
+  .superRefine((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'DATABASE_URL is not a valid URL (a bad port, or an unescaped @ # / in the password?)',
+      });
+      return;
+    }
+    if (!url.hostname) ctx.addIssue({ code: 'custom', message: 'DATABASE_URL names no host' });
+    if (url.pathname.replace(/^\/+|\/+$/g, '') === '') {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'DATABASE_URL names no database (mysql://user:pass@host:3306/db)',
+      });
+    }
+  });
+
+/** A time zone Intl knows: a typo would otherwise fail every legacy answer that shows a date. */
+const timeZone = z
+  .string()
+  .min(1)
+  .refine((zone) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'TZ_DISPLAY is not a known time zone (e.g. Asia/Shanghai)');
+
+/** The SMS gateway is reached with fetch, which speaks HTTP only. */
+const webhookUrl = z.url({
+  protocol: /^https?$/,
+  error: 'SMS_WEBHOOK_URL must be an http:// or https:// URL',
+});
+
+/** proxy-addr's names for address ranges, besides addresses and CIDRs. */
+const trustProxyNames = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** TRUST_PROXY as parseTrustProxy reads it: `true`/`false`, a hop count, or addresses and CIDRs. */
+const trustProxy = z.string().superRefine((value, ctx) => {
+  if (value === '' || value === 'true' || value === 'false' || /^\d+$/.test(value)) return;
+  for (const entry of value.split(',').map((part) => part.trim())) {
+    const [address = '', prefix, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const prefixOk =
+      prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+    if (!(trustProxyNames.has(entry) || (family !== 0 && prefixOk && rest.length === 0))) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `TRUST_PROXY: ${JSON.stringify(entry)} is not true, false, a hop count, an address or a CIDR`,
+      });
+    }
+  }
+});
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: port.default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
-  DATABASE_URL: z
-    .string()
-    .regex(/^mysql:\/\//, 'DATABASE_URL must start with mysql://')
-    .optional(),
+  DATABASE_URL: databaseUrl.optional(),
   REDIS_URL: redisUrl.optional(),
   REDIS_CLUSTER_NODES: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   UPLOAD_DIR: z.string().min(1).optional(),
-  APP_SECRET: z.string().min(32, 'APP_SECRET must be at least 32 characters').optional(),
+  APP_SECRET: z
+    .string()
+    .min(minSecretLength, `APP_SECRET must be at least ${minSecretLength} characters`)
+    .optional(),
   SMS_PROVIDER: z.enum(['console', 'webhook']).default('console'),
-  SMS_WEBHOOK_URL: z.url().optional(),
+  SMS_WEBHOOK_URL: webhookUrl.optional(),
   CORS_ORIGIN: z.string().min(1).default('*'),
   LIMIT_SMS_PER_IP_HOUR: positiveInt(30),
   LIMIT_LOGIN_FAIL_PER_IP_HOUR: positiveInt(50),
   LIMIT_ANON_UPLOAD_PER_IP_HOUR: positiveInt(30),
   LIMIT_TITLE_SEARCHES_PER_IP: positiveInt(8),
-  TRUST_PROXY: z.string().optional(),
-  TZ_DISPLAY: z.string().min(1).default('Asia/Shanghai'),
+  TRUST_PROXY: trustProxy.optional(),
+  TZ_DISPLAY: timeZone.default('Asia/Shanghai'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DB_POOL_SIZE: positiveInt(10),
   STORAGE: z.enum(['disk', 's3']).default('disk'),
@@ -52,12 +137,12 @@ const envSchema = z.object({
   S3_FORCE_PATH_STYLE: flag,
   S3_UPLOAD_CONCURRENCY: positiveInt(4),
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
-  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_PORT: port.optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
-  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(0),
-  DB_STATEMENT_TIMEOUT_MS: positiveInt(500),
-  DB_TIMEOUT_MS: positiveInt(750),
-  REDIS_TIMEOUT_MS: positiveInt(500),
+  SHUTDOWN_DELAY_MS: wholeNumber(0, 120_000).default(0),
+  DB_STATEMENT_TIMEOUT_MS: timeoutMs(500),
+  DB_TIMEOUT_MS: timeoutMs(750),
+  REDIS_TIMEOUT_MS: timeoutMs(500),
 });
 
 /** Where uploaded bytes live: a folder, or a bucket of an S3-compatible object store. */
@@ -225,7 +310,17 @@ function parseTrustProxy(value: string | undefined): boolean | number | string[]
 /** A fresh machine has no secret; keep one in DATA_DIR so tokens survive restarts. */
 function readOrCreateSecret(dataDir: string): string {
   const file = path.join(dataDir, 'app-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  if (existsSync(file)) {
+    const kept = readFileSync(file, 'utf8').trim();
+    // An empty or cut-short file (a full disk, a crash while writing, an operator's edit) would
+    // key every token and SMS code with next to nothing: refuse, as a short APP_SECRET is refused.
+    if (kept.length < minSecretLength) {
+      throw new ConfigError(
+        `${file} holds a secret of ${kept.length} characters, fewer than ${minSecretLength}: set APP_SECRET, or delete the file to generate a new one (sessions end)`,
+      );
+    }
+    return kept;
+  }
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });

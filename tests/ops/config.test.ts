@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -78,5 +78,72 @@ describe('configuration from the environment', () => {
         SMS_WEBHOOK_URL: 'http://sms/x',
       }).env,
     ).toBe('production');
+  });
+
+  it('refuses an empty, blank or non-decimal number instead of reading it as 0 (PORT= listened on a random port)', () => {
+    const secret = { APP_SECRET: 's'.repeat(40) };
+    expect(() => loadConfig({ ...secret, PORT: '' })).toThrow(/PORT: must be a whole number/);
+    expect(() => loadConfig({ ...secret, PORT: ' ' })).toThrow(/PORT/);
+    expect(() => loadConfig({ ...secret, METRICS_PORT: '' })).toThrow(/METRICS_PORT/);
+    expect(() => loadConfig({ ...secret, SHUTDOWN_DELAY_MS: '' })).toThrow(/SHUTDOWN_DELAY_MS/);
+    expect(() => loadConfig({ ...secret, LIMIT_SMS_PER_IP_HOUR: '0x10' })).toThrow(/LIMIT_SMS_PER_IP_HOUR/);
+    expect(() => loadConfig({ ...secret, DB_POOL_SIZE: '1e3' })).toThrow(/DB_POOL_SIZE/);
+    // Past Node's largest timer a timeout fires at once: every query and command would fail.
+    expect(() =>
+      loadConfig({ ...secret, DB_STATEMENT_TIMEOUT_MS: '3000000000', DB_TIMEOUT_MS: '4000000000' }),
+    ).toThrow(/DB_TIMEOUT_MS/);
+    expect(() => loadConfig({ ...secret, REDIS_TIMEOUT_MS: '4000000000' })).toThrow(/REDIS_TIMEOUT_MS/);
+    expect(loadConfig({ ...secret, PORT: '0', METRICS_PORT: ' 9100 ' })).toMatchObject({
+      port: 0,
+      metrics: { listen: { port: 9100 } },
+    });
+  });
+
+  it('refuses values that would start a service that fails later, naming the variable and never the secret', () => {
+    const secret = { APP_SECRET: 's'.repeat(40) };
+    for (const url of [
+      'mysql://u:p4ssw0rd@db:33o6/app',
+      'mysql://u:p4ssw0rd@db:3306',
+      'mysql://u:p4ssw0rd@db:3306/',
+    ]) {
+      expect(() => loadConfig({ ...secret, DATABASE_URL: url })).toThrow(/DATABASE_URL/);
+      const message = (() => {
+        try {
+          loadConfig({ ...secret, DATABASE_URL: url });
+          return '';
+        } catch (error) {
+          return (error as Error).message;
+        }
+      })();
+      expect(message).not.toContain('p4ssw0rd');
+    }
+    // A typo of the zone failed every legacy answer showing a date, not the start.
+    expect(() => loadConfig({ ...secret, TZ_DISPLAY: 'Asia/Shanghia' })).toThrow(/TZ_DISPLAY/);
+    const webhook = { ...secret, SMS_PROVIDER: 'webhook' };
+    expect(() => loadConfig({ ...webhook, SMS_WEBHOOK_URL: 'localhost:8080/send' })).toThrow(
+      /SMS_WEBHOOK_URL/,
+    );
+    expect(() => loadConfig({ ...webhook, SMS_WEBHOOK_URL: 'ftp://gateway/send' })).toThrow(
+      /SMS_WEBHOOK_URL/,
+    );
+    expect(() => loadConfig({ ...secret, TRUST_PROXY: 'yes' })).toThrow(/TRUST_PROXY/);
+    expect(() => loadConfig({ ...secret, TRUST_PROXY: '10.0.0.0/33' })).toThrow(/TRUST_PROXY/);
+    expect(loadConfig({ ...secret, TRUST_PROXY: 'loopback, 10.0.0.0/8, ::1' }).trustProxy).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+      '::1',
+    ]);
+    expect(loadConfig({ ...secret, TRUST_PROXY: '2' }).trustProxy).toBe(2);
+  });
+
+  it('refuses a generated secret file that is empty or cut short, instead of keying tokens with it', () => {
+    for (const kept of ['', '   \n', 'short']) {
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'cfg-'));
+      writeFileSync(path.join(dataDir, 'app-secret'), kept);
+      expect(() => loadConfig({ DATA_DIR: dataDir })).toThrow(ConfigError);
+      expect(() => loadConfig({ DATA_DIR: dataDir })).toThrow(/app-secret.*APP_SECRET/);
+      // APP_SECRET, when set, is what counts.
+      expect(loadConfig({ DATA_DIR: dataDir, APP_SECRET: 's'.repeat(40) }).appSecret).toBe('s'.repeat(40));
+    }
   });
 });

@@ -41,6 +41,19 @@ describe.each(backends)('/metrics ($name)', (backend) => {
     }
   });
 
+  it('counts a batch tRPC refuses as too large once, not once per name in its URL', async () => {
+    const before = await scrape();
+    const count = (text: string, route: string, status: string) =>
+      sample(text, 'http_request_duration_seconds_count', { door: 'trpc', route, status }) ?? 0;
+    const names = Array.from({ length: 600 }, () => 'user.me').join(',');
+    const answer = await t.app.inject({ method: 'GET', url: `/trpc/${names}?batch=1&input={}` });
+    expect(answer.statusCode).toBe(400);
+    const after = await scrape();
+    const status = String(answer.statusCode);
+    expect(count(after, 'user.me', status) - count(before, 'user.me', status)).toBe(0);
+    expect(count(after, '(unknown)', status) - count(before, '(unknown)', status)).toBe(1);
+  });
+
   it('counts requests by door and route, never by raw URL, with status and latency', async () => {
     const before = await scrape();
     const count = (text: string, door: string, route: string, status: string) =>

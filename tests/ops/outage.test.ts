@@ -6,7 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/src/config.js';
 import { isDatabaseUnavailable, openDatabase, requestLimitsOf } from '../../server/src/db/database.js';
 import { checkFields, loginBySms } from '../support/auth-flow.js';
-import { embedded, openRedis, testDatabaseUrl, testRedisUrl } from '../support/backends.js';
+import {
+  embedded,
+  openRedis,
+  testDatabaseUrl,
+  testRedisUrl,
+  testRequestLimits,
+} from '../support/backends.js';
 import { legacyGet, legacyPost } from '../support/legacy-client.js';
 import { eventually, TcpProxy } from '../support/tcp-proxy.js';
 import { randomIp, randomPhone, startTestApp, type TestApp } from '../support/test-app.js';
@@ -379,5 +385,75 @@ describe.runIf(testDatabaseUrl)('statement time limit', () => {
     const { rows } = await sql<{ slept: number }>`select sleep(0.6) as slept`.execute(unlimited.db);
     expect(rows).toEqual([{ slept: 0 }]);
     expect(performance.now() - started).toBeGreaterThanOrEqual(590);
+  });
+});
+
+describe.runIf(testDatabaseUrl)('MySQL lost in the middle of a transaction', () => {
+  const target = new URL(testDatabaseUrl ?? 'mysql://127.0.0.1:3306/x');
+  const proxy = new TcpProxy(target.hostname, Number(target.port || 3306));
+  // Straight to MySQL, not through the proxy: holds the row lock that keeps the request's
+  // transaction open until the proxy cuts its connection.
+  const direct = openDatabase({ url: testDatabaseUrl, dataDir: tmpdir(), poolSize: 2 });
+  let t: TestApp;
+
+  beforeAll(async () => {
+    await proxy.start();
+    const viaProxy = new URL(target);
+    viaProxy.host = `127.0.0.1:${proxy.port}`;
+    t = await startTestApp({
+      name: 'mysql+redis',
+      async open() {
+        // Limits far beyond the test, so only the cut connection can end the transaction.
+        const database = openDatabase({
+          url: viaProxy.toString(),
+          dataDir: tmpdir(),
+          poolSize: 2,
+          limits: testRequestLimits,
+        });
+        const kv = await openRedis(testRedisUrl ?? 'redis://127.0.0.1:6379');
+        return {
+          database,
+          kv,
+          close: async () => Promise.all([kv.close(), database.close()]).then(() => {}),
+        };
+      },
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    await proxy.stop();
+    await direct.close();
+  });
+
+  it('answers 503 with the envelope, not 500, and recovers by itself', async () => {
+    const session = await loginBySms(t);
+    const addEntry = () =>
+      legacyPost(t.app, '/user/user_person_des/add', { ...checkFields(session), name: '商城小程序' });
+    // Adding a resume entry locks the user's row first (its transaction waits on ours).
+    const holder = await direct.db.startTransaction().execute();
+    try {
+      await sql`select id from users where id = ${session.userId} for update`.execute(holder);
+      const answer = addEntry();
+      await eventually(
+        async () => {
+          const { rows } = await sql<{ n: number }>`
+            select count(*) as n from information_schema.innodb_trx where trx_state = 'LOCK WAIT'`.execute(
+            direct.db,
+          );
+          return Number(rows[0]?.n);
+        },
+        (waiting) => waiting > 0,
+      );
+      // MySQL goes away while the request's transaction waits on its statement.
+      await proxy.stop();
+      expect(await answer).toMatchObject({ status: 503, body: unavailable });
+    } finally {
+      await holder.rollback().execute();
+    }
+    expect(t.logLines.filter((line) => line.includes('"level":50'))).toEqual([]);
+
+    await proxy.start();
+    const recovered = await eventually(addEntry, (a) => a.status === 200);
+    expect(recovered.body.res).toBe(1);
   });
 });

@@ -118,10 +118,16 @@ const statementTimeoutErrnos = new Set([1969, 3024]);
  * request's time limits), as opposed to a bad query: the request answers 503.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const { code, errno } = (error as { code?: unknown; errno?: unknown } | null) ?? {};
+  const { code, errno, fatal } = (error as { code?: unknown; errno?: unknown; fatal?: unknown } | null) ?? {};
   return (
     (typeof code === 'string' && connectionErrorCodes.has(code)) ||
-    (typeof errno === 'number' && statementTimeoutErrnos.has(errno))
+    (typeof errno === 'number' && statementTimeoutErrnos.has(errno)) ||
+    // mysql2 marks every error after which the connection is unusable as fatal, some without a
+    // code: a connection lost inside a transaction fails its next statement, and Kysely's rollback
+    // after it, with "Can't add new command when connection is in closed state". The rollback's
+    // error is the one the request sees, so without this a MySQL that went away mid-transaction
+    // answered 500 instead of 503.
+    fatal === true
   );
 }
 

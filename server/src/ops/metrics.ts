@@ -6,6 +6,7 @@ import { MemoryStore } from '../kv/memory-store.js';
 import { RedisStore } from '../kv/redis-store.js';
 import type { KeyValueStore } from '../kv/store.js';
 import { canonicalPath } from '../legacy/route.js';
+import { maxBatchSize } from '../trpc/limits.js';
 import type { Telemetry } from './telemetry.js';
 
 /** Which way a request came in: a legacy URL, a typed procedure, or anything else (files, ops, docs). */
@@ -151,6 +152,13 @@ export class Metrics {
     if (pattern?.startsWith('/trpc/')) {
       // A batch names several procedures (`/trpc/a.b,c.d`); each is counted with the batch's status.
       const names = (req.url.split('?')[0] ?? '').slice('/trpc/'.length).split(',');
+      // tRPC refuses a batch of more than maxBatchSize calls whole, so none of them ran: one
+      // request, one observation. Counted per name, one refused URL of a few thousand names made
+      // the request counts (and the work of this hook) thousands of times what was served.
+      if (names.length > maxBatchSize) {
+        this.child('trpc', unknownRoute, status).observe(seconds);
+        return;
+      }
       for (const name of names)
         this.child('trpc', this.procedures.has(name) ? name : unknownRoute, status).observe(seconds);
       return;
