@@ -157,17 +157,30 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', database, kv });
   });
 
-  await app.register(fastifyTRPCPlugin, {
-    prefix: '/trpc',
-    trpcOptions: {
-      router: appRouter,
-      createContext: ({ req }) => createContext(req, bearerCredentials(req.headers.authorization)),
-      maxBatchSize,
-      onError: ({ error, path }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error, path }, 'procedure failed');
+  await app.register(async (trpc) => {
+    // No procedure takes FormData, yet tRPC would read a multipart body whole to build one (on a
+    // socket, without Fastify's body limit): such a request is refused before its body is read.
+    // (By the header: `isMultipart()` is only known once the body parser has run.)
+    trpc.addHook('onRequest', async (req) => {
+      if (/^\s*multipart\//i.test(req.headers['content-type'] ?? '')) {
+        throw Object.assign(new Error('multipart bodies are not accepted on /trpc'), { statusCode: 415 });
+      }
+    });
+    await trpc.register(fastifyTRPCPlugin, {
+      prefix: '/trpc',
+      trpcOptions: {
+        router: appRouter,
+        createContext: ({ req }) => createContext(req, bearerCredentials(req.headers.authorization)),
+        maxBatchSize,
+        // A body Fastify hands over unread is otherwise read by tRPC without any limit: 1 MB, as every
+        // other body (multipart, the one such type, is refused above; this holds should another come).
+        maxBodySize: bodyLimitBytes,
+        onError: ({ error, path }) => {
+          if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error, path }, 'procedure failed');
+        },
       },
-    },
-  } satisfies FastifyTRPCPluginOptions<AppRouter>);
+    } satisfies FastifyTRPCPluginOptions<AppRouter>);
+  });
 
   await app.register(legacyPlugin, { routes: legacyRoutes, timeZone: config.displayTimeZone, createContext });
   await app.register(uploadsHttp, { createContext });

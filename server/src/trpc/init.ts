@@ -4,6 +4,7 @@ import { AppError, type AppErrorCode, errorTable, toAppError, validationIssues }
 import { authenticate } from '../features/auth/authenticate.js';
 import { findUserById } from '../features/user/user.repository.js';
 import type { Context } from './context.js';
+import { deserializeInput } from './input.js';
 import { serializeOutput } from './superjson-output.js';
 
 /** Who may call a procedure; set by the tier it is built from, read by the generated docs. */
@@ -28,7 +29,8 @@ export const implicitErrors: Readonly<Record<ProcedureTier, readonly AppErrorCod
 const withMeta = initTRPC.context<Context>().meta<ProcedureMeta>();
 const t = withMeta.create({
   transformer: {
-    input: superjson,
+    // Deserializes what clients send, refusing first what would cost far more than it weighs.
+    input: { serialize: superjson.serialize, deserialize: deserializeInput },
     output: { serialize: serializeOutput, deserialize: superjson.deserialize },
   },
   errorFormatter({ shape, error }) {

@@ -1,0 +1,126 @@
+import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { embedded } from '../support/backends.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+/*
+ * Requests built to cost the service far more than they cost the sender. Each is answered, and the
+ * CPU it takes stays within a bound several times what the fixed service needs and far under what
+ * the request cost before (noted per test), so a slow CI machine does not fail them.
+ */
+
+/** CPU time (user + system, ms) this process spent while `work` ran. */
+async function cpuMsOf<T>(work: () => Promise<T>): Promise<{ result: T; cpuMs: number }> {
+  const before = process.cpuUsage();
+  const result = await work();
+  const used = process.cpuUsage(before);
+  return { result, cpuMs: (used.user + used.system) / 1000 };
+}
+
+const boundary = 'hostileBoundary';
+
+/** Tiny multipart text parts, `count` of them, as one buffer (no closing boundary). */
+const tinyParts = (count: number) =>
+  Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n`.repeat(count));
+
+describe('hostile input', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(embedded);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('stops parsing a multipart body once its parts are refused, however many follow', async () => {
+    // 50 MB of 62-byte parts, streamed in 62 KB chunks. Before: busboy parsed every part after the
+    // parts limit only to skip it, ~10 s of CPU after the answer; now the rest is discarded unparsed.
+    const chunk = tinyParts(1000);
+    const chunks = 800;
+    const body = Readable.from(
+      (async function* () {
+        for (let i = 0; i < chunks; i++) {
+          // As from a socket: each chunk in an I/O turn of its own.
+          await new Promise(setImmediate);
+          yield chunk;
+        }
+        yield Buffer.from(`--${boundary}--\r\n`);
+      })(),
+    );
+    const { result: response, cpuMs } = await cpuMsOf(async () => {
+      const answer = await t.app.inject({
+        method: 'POST',
+        url: '/index/api/loginpassword',
+        payload: body,
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      });
+      // The answer comes first; what the service does with the rest of the body counts too.
+      await finished(body);
+      return answer;
+    });
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toMatchObject({ res: 0, err: '请求内容过大' });
+    expect(cpuMs).toBeLessThan(3000);
+  });
+
+  const trpcPost = (path: string, payload: string) =>
+    t.app.inject({
+      method: 'POST',
+      url: `/trpc/${path}`,
+      payload,
+      headers: { 'content-type': 'application/json' },
+    });
+  const appCodeOf = (body: string) =>
+    (JSON.parse(body) as { error: { json: { data: { appCode: string } } } }).error.json.data.appCode;
+
+  it('refuses a superjson Map with paths into it before superjson rebuilds it', async () => {
+    // 40,000 entries and a path to each: superjson steps through the Map from its start for every
+    // path, ~4.5 s of CPU (the event loop blocked) before the schema refused the Map.
+    const entries = Array.from({ length: 40_000 }, (_, i) => [i, 0]);
+    const paths = entries.map((_, i) => `"phone.${i}.1"`).join(',');
+    const payload = `{"json":{"phone":${JSON.stringify(entries)},"x":1},"meta":{"values":{"phone":["map"]},"referentialEqualities":{"x":[${paths}]}}}`;
+    expect(payload.length).toBeLessThan(1024 * 1024);
+    const { result: response, cpuMs } = await cpuMsOf(() => trpcPost('auth.loginWithPassword', payload));
+    expect(response.statusCode).toBe(400);
+    expect(appCodeOf(response.body)).toBe('VALIDATION_FAILED');
+    expect(cpuMs).toBeLessThan(2000);
+  });
+
+  it('refuses superjson types no procedure takes, and inputs nested absurdly deep', async () => {
+    const refused = [
+      `{"json":{"phone":"${'9'.repeat(500_000)}","password":"x"},"meta":{"values":{"phone":["bigint"]}}}`,
+      '{"json":{"phone":[1,2],"password":"x"},"meta":{"values":{"phone":["set"]}}}',
+      '{"json":{"phone":"a","password":"x"},"meta":{"values":{"phone":[["class","X"]]}}}',
+      `{"json":{"phone":${'['.repeat(100_000)}${']'.repeat(100_000)},"password":"x"}}`,
+    ];
+    for (const payload of refused) {
+      const response = await trpcPost('auth.loginWithPassword', payload);
+      expect(response.statusCode).toBe(400);
+      expect(appCodeOf(response.body)).toBe('VALIDATION_FAILED');
+    }
+  });
+
+  it('still takes Dates and undefined, repeated objects included', async () => {
+    // The SDK writes referentialEqualities when one Date object appears twice in an input.
+    const response = await trpcPost(
+      'auth.loginWithPassword',
+      '{"json":{"phone":"13800138000","password":"some-password","a":"2026-01-01T00:00:00.000Z","b":"2026-01-01T00:00:00.000Z","c":null},' +
+        '"meta":{"values":{"a":["Date"],"b":["Date"],"c":["undefined"]},"referentialEqualities":{"a":["b"]}}}',
+    );
+    // Past the input: the phone has no account.
+    expect(appCodeOf(response.body)).not.toBe('VALIDATION_FAILED');
+  });
+
+  it('refuses a multipart body on /trpc before reading it', async () => {
+    // tRPC read such a body whole into a FormData no procedure takes; on a socket, without any limit.
+    const payload = `--${boundary}\r\nContent-Disposition: form-data; name="phone"\r\n\r\n${'1'.repeat(2_000_000)}\r\n--${boundary}--\r\n`;
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/trpc/auth.loginWithPassword',
+      payload,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+    expect(response.statusCode).toBe(415);
+  });
+});
