@@ -17,7 +17,7 @@ import { consoleHttp, defaultConsoleRoot } from './http/console.js';
 import { addVaryOrigin, everyAnswerHeaders, requestIdOf } from './http/headers.js';
 import { uploadsHttp } from './http/uploads.js';
 import type { KeyValueStore } from './kv/store.js';
-import { registerLegacyBodyParsers } from './legacy/body.js';
+import { bodyLimitBytes, registerLegacyBodyParsers } from './legacy/body.js';
 import { failure } from './legacy/envelope.js';
 import { legacyFailure } from './legacy/failures.js';
 import { legacyPlugin } from './legacy/plugin.js';
@@ -47,9 +47,6 @@ export interface AppDeps {
   /** The built operators' console; by default the project's `console/dist`. */
   readonly consoleRoot?: string;
 }
-
-/** Largest JSON or form body; uploads are multipart and limited per file instead. */
-const bodyLimitBytes = 1024 * 1024;
 
 /** Builds the whole service around the given stores. The instance does not listen; main.ts does. */
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {

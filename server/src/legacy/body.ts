@@ -4,6 +4,13 @@ import { multipartParts } from '../http/multipart.js';
 import type { RawFields } from './fields.js';
 
 /** Bracket nesting (`hehuo[0][hehuoren_name]=...`), repeated keys and `a[]=` become objects and arrays. */
+/**
+ * Largest JSON or form body (Fastify's bodyLimit), and largest sum of a multipart form's text
+ * fields: the same fields sent as multipart must not hold more than they could as JSON (1000 fields
+ * of 128 KB each would otherwise be 128 MB held in memory for one request).
+ */
+export const bodyLimitBytes = 1024 * 1024;
+
 const qsOptions = { depth: 5, arrayLimit: 100, parameterLimit: 1000, allowPrototypes: false } as const;
 
 export const parseFormFields = (raw: string): RawFields => qs.parse(raw, qsOptions) as RawFields;
@@ -51,6 +58,7 @@ async function multipartFields(
 ): Promise<RawFields> {
   const pairs: Record<string, unknown> = {};
   const files: Record<string, unknown> = {};
+  let textBytes = 0;
   for await (const part of multipartParts(req)) {
     if (part.type === 'file') {
       const received = onFile ? await onFile(part) : await drain(part.file);
@@ -58,6 +66,8 @@ async function multipartFields(
     } else {
       // A value cut at the size cap must not pass for the whole value: refuse the form (413).
       if (part.valueTruncated || part.fieldnameTruncated) throw new FieldTooLargeError();
+      textBytes += Buffer.byteLength(part.fieldname) + Buffer.byteLength(String(part.value));
+      if (textBytes > bodyLimitBytes) throw new FieldTooLargeError();
       appendField(pairs, part.fieldname, part.value);
     }
   }
@@ -79,7 +89,7 @@ export async function drain(stream: NodeJS.ReadableStream): Promise<undefined> {
   }
 }
 
-/** A multipart field over its size cap; answered like any too-large body. */
+/** A multipart field over its size cap, or fields over theirs together; answered like any too-large body. */
 class FieldTooLargeError extends Error {
   readonly statusCode = 413;
   constructor() {
