@@ -4,9 +4,15 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/src/config.js';
-import { isDatabaseUnavailable, openDatabase, requestLimitsOf } from '../../server/src/db/database.js';
+import {
+  type DatabaseOptions,
+  isDatabaseUnavailable,
+  openDatabase,
+  requestLimitsOf,
+} from '../../server/src/db/database.js';
 import { checkFields, loginBySms } from '../support/auth-flow.js';
 import {
+  type Backend,
   embedded,
   openRedis,
   testDatabaseUrl,
@@ -30,6 +36,36 @@ const defaults = loadConfig({ APP_SECRET: 'x'.repeat(32), DATA_DIR: tmpdir() });
  * connection, no wait adds to another), not a speed measurement.
  */
 const answerBoundMs = 1500;
+
+/** The MySQL URL `target`, reached through `proxy` instead. */
+function urlThrough(target: URL, proxy: TcpProxy): string {
+  const url = new URL(target);
+  url.host = `127.0.0.1:${proxy.port}`;
+  return url.toString();
+}
+
+/**
+ * MySQL reached through `proxy` (which a test stops or stalls), with Redis as usual: a backend
+ * whose database can be taken away.
+ */
+function mysqlThroughProxy(
+  target: URL,
+  proxy: TcpProxy,
+  options: Pick<DatabaseOptions, 'poolSize' | 'limits'>,
+): Backend {
+  return {
+    name: 'mysql+redis',
+    async open() {
+      const database = openDatabase({ url: urlThrough(target, proxy), dataDir: tmpdir(), ...options });
+      const kv = await openRedis(testRedisUrl ?? 'redis://127.0.0.1:6379');
+      return {
+        database,
+        kv,
+        close: async () => Promise.all([kv.close(), database.close()]).then(() => {}),
+      };
+    },
+  };
+}
 
 interface Timed {
   readonly what: string;
@@ -165,20 +201,7 @@ describe.runIf(testDatabaseUrl)('MySQL outage', () => {
 
   beforeAll(async () => {
     await proxy.start();
-    const viaProxy = new URL(target);
-    viaProxy.host = `127.0.0.1:${proxy.port}`;
-    t = await startTestApp({
-      name: 'mysql+redis',
-      async open() {
-        const database = openDatabase({ url: viaProxy.toString(), dataDir: tmpdir(), poolSize: 2 });
-        const kv = await openRedis(testRedisUrl ?? 'redis://127.0.0.1:6379');
-        return {
-          database,
-          kv,
-          close: async () => Promise.all([kv.close(), database.close()]).then(() => {}),
-        };
-      },
-    });
+    t = await startTestApp(mysqlThroughProxy(target, proxy, { poolSize: 2 }));
   });
   afterAll(async () => {
     await t.close();
@@ -265,32 +288,13 @@ describe.runIf(testRedisUrl)('Redis partition (accepts connections, never answer
 describe.runIf(testDatabaseUrl)('MySQL partition (accepts connections, never answers)', () => {
   const target = new URL(testDatabaseUrl ?? 'mysql://127.0.0.1:3306/x');
   const proxy = new TcpProxy(target.hostname, Number(target.port || 3306));
-  const viaProxy = () => {
-    const url = new URL(target);
-    url.host = `127.0.0.1:${proxy.port}`;
-    return url.toString();
-  };
   let t: TestApp;
 
   beforeAll(async () => {
     await proxy.start();
-    t = await startTestApp({
-      name: 'mysql+redis',
-      async open() {
-        const database = openDatabase({
-          url: viaProxy(),
-          dataDir: tmpdir(),
-          poolSize: 4,
-          limits: requestLimitsOf(defaults),
-        });
-        const kv = await openRedis(testRedisUrl ?? 'redis://127.0.0.1:6379');
-        return {
-          database,
-          kv,
-          close: async () => Promise.all([kv.close(), database.close()]).then(() => {}),
-        };
-      },
-    });
+    t = await startTestApp(
+      mysqlThroughProxy(target, proxy, { poolSize: 4, limits: requestLimitsOf(defaults) }),
+    );
   });
   afterAll(async () => {
     await t.close();
@@ -321,7 +325,7 @@ describe.runIf(testDatabaseUrl)('MySQL partition (accepts connections, never ans
 
   it('refuses queries beyond the queue at once, instead of holding them', async () => {
     const database = openDatabase({
-      url: viaProxy(),
+      url: urlThrough(target, proxy),
       dataDir: tmpdir(),
       poolSize: 1,
       limits: { ...requestLimitsOf(defaults), queueLimit: 2 },
@@ -398,26 +402,8 @@ describe.runIf(testDatabaseUrl)('MySQL lost in the middle of a transaction', () 
 
   beforeAll(async () => {
     await proxy.start();
-    const viaProxy = new URL(target);
-    viaProxy.host = `127.0.0.1:${proxy.port}`;
-    t = await startTestApp({
-      name: 'mysql+redis',
-      async open() {
-        // Limits far beyond the test, so only the cut connection can end the transaction.
-        const database = openDatabase({
-          url: viaProxy.toString(),
-          dataDir: tmpdir(),
-          poolSize: 2,
-          limits: testRequestLimits,
-        });
-        const kv = await openRedis(testRedisUrl ?? 'redis://127.0.0.1:6379');
-        return {
-          database,
-          kv,
-          close: async () => Promise.all([kv.close(), database.close()]).then(() => {}),
-        };
-      },
-    });
+    // Limits far beyond the test, so only the cut connection can end the transaction.
+    t = await startTestApp(mysqlThroughProxy(target, proxy, { poolSize: 2, limits: testRequestLimits }));
   });
   afterAll(async () => {
     await t.close();
