@@ -15,6 +15,7 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: Des
         censor: '[redacted]',
       },
       serializers: {
+        err: withoutStatement,
         req: (req: { id?: string; method?: string; url?: string }) => ({
           id: req.id,
           method: req.method,
@@ -24,6 +25,19 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: Des
     },
     destination ?? standardOutput(),
   );
+}
+
+/**
+ * pino's error serializer, less the statement mysql2 attaches to a failed query (`sql`), which has
+ * its values filled in: a failed insert would log the phone or ID number it carried. The message,
+ * code and stack still say what failed.
+ */
+function withoutStatement(error: unknown): unknown {
+  const serialized: unknown = pino.stdSerializers.err(error as Error);
+  // Anything but an Error comes back as it was given (a string, say): nothing to take out.
+  if (serialized === null || typeof serialized !== 'object') return serialized;
+  const { sql: _statement, ...rest } = serialized as Record<string, unknown>;
+  return rest;
 }
 
 /** How long a line may wait in the buffer of standard output. */
