@@ -77,7 +77,10 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing odd old rows ($name)
   let t: TestApp;
   let root: string;
   let report: ImportReport;
-  const refusals = (table: string) => report.tables.find((tally) => tally.name === table)?.refusals;
+  const tallyOf = (table: string) => report.tables.find((tally) => tally.name === table);
+  const refusals = (table: string) => tallyOf(table)?.refusals;
+  /** How often each note was made on the table's rows. */
+  const notesOf = (table: string) => Object.fromEntries(tallyOf(table)?.notes ?? []);
 
   beforeAll(async () => {
     legacy = await createLegacyDatabase(testDatabaseUrl as string);
@@ -96,7 +99,7 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing odd old rows ($name)
 
   it('finds the tables whatever the case of their names', () => {
     expect(report.missing).toEqual([]);
-    expect(report.tables.find((tally) => tally.name === 'users')?.read).toBe(8);
+    expect(tallyOf('users')?.read).toBe(8);
   });
 
   it('reads a phone written with spaces, dashes, +86 or a line break as its digits, one account each', async () => {
@@ -117,12 +120,12 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing odd old rows ($name)
       { id: 5, phone: '13900000025' },
       { id: 6, phone: '13900000026' },
     ]);
-    const notes = Object.fromEntries(report.tables.find((tally) => tally.name === 'users')?.notes ?? []);
+    const notes = notesOf('users');
     expect(notes['phone written with spaces, dashes or +86: kept as its 11 digits']).toBe(1);
   });
 
   it('reads a row with id 0 and refuses it, not leaving it out unseen', () => {
-    const users = report.tables.find((tally) => tally.name === 'users');
+    const users = tallyOf('users');
     expect(users?.total).toBe(8);
     expect((users?.imported ?? 0) + (users?.refusals.length ?? 0)).toBe(8);
   });
@@ -145,7 +148,7 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing odd old rows ($name)
   });
 
   it('keeps no token two accounts hold, whatever whitespace follows it in one of them', async () => {
-    const notes = Object.fromEntries(report.tables.find((tally) => tally.name === 'users')?.notes ?? []);
+    const notes = notesOf('users');
     expect(notes['token held by another account too, not kept: logs in again']).toBe(2);
     const sessions = await t.stores.database.db.selectFrom('imported_sessions').select('user_id').execute();
     expect(sessions.map((s) => s.user_id)).toEqual([1]);
@@ -198,7 +201,7 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing odd old rows ($name)
       .where('id', '=', 5)
       .executeTakeFirstOrThrow();
     expect(user.face).toBe('');
-    const notes = Object.fromEntries(report.tables.find((tally) => tally.name === 'users')?.notes ?? []);
+    const notes = notesOf('users');
     expect(notes['face is no web address (javascript:, data:...): dropped']).toBe(1);
     expect(refusals('goods_file')).toEqual([{ id: 1, reason: 'url is no web address' }]);
     const files = await t.stores.database.db.selectFrom('demand_files').select('id').execute();
