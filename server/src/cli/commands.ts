@@ -1,44 +1,11 @@
-import type { ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
-import type { Config } from '../config.js';
-import type { Database } from '../db/database.js';
 import type { Actor } from '../features/admin/admin-actions.js';
 import * as fields from '../fields.js';
 import { importLegacy } from '../legacy-import/command.js';
-import type { Services } from '../services.js';
+import { type Command, parseFlags } from './command.js';
 
 /** The CLI acts with the operator's shell rights, as no admin account: the audit trail says so. */
 const cli: Actor = { adminId: null };
-
-export interface CommandContext {
-  readonly config: Config;
-  readonly database: Database;
-  /** The feature services, wired by the composition root (createServices) as the service wires them. */
-  readonly services: Services;
-  readonly values: Record<string, unknown>;
-  /** Prints a line of progress while the command runs (the import's, table by table). */
-  readonly say?: (line: string) => void;
-}
-
-/** What a command answers: the text to print, and the exit code when it is not 0. */
-export type CommandOutcome = string | { readonly message: string; readonly exitCode: number };
-
-export interface Command {
-  readonly usage: string;
-  readonly options: NonNullable<ParseArgsConfig['options']>;
-  /** Does the work and answers what to print. Throws with a readable message on bad input. */
-  run(context: CommandContext): Promise<CommandOutcome>;
-}
-
-/** Parses flag values with zod, so a typo answers with the flag's name instead of a stack trace. */
-export function parseFlags<T extends z.ZodRawShape>(shape: T, values: Record<string, unknown>) {
-  const result = z.object(shape).safeParse(values);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new Error(`--${String(issue?.path[0] ?? '?')}: ${issue?.message ?? 'invalid'}`);
-  }
-  return result.data;
-}
 
 const createAdmin: Command = {
   usage: '--phone P --password W   create an admin account, or make an existing account admin',

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { Command } from '../cli/commands.js';
-import { parseFlags } from '../cli/commands.js';
+import { type Command, parseFlags } from '../cli/command.js';
 import { systemClock } from '../clock.js';
 import { importLegacy as runImport } from './importer.js';
 

@@ -1,0 +1,40 @@
+import type { ParseArgsConfig } from 'node:util';
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import type { Database } from '../db/database.js';
+import type { Services } from '../services.js';
+
+/*
+ * What a CLI command is, kept apart from the list of commands (commands.ts), so a command defined in
+ * its feature (the legacy import) does not import the list that names it.
+ */
+
+export interface CommandContext {
+  readonly config: Config;
+  readonly database: Database;
+  /** The feature services, wired by the composition root (createServices) as the service wires them. */
+  readonly services: Services;
+  readonly values: Record<string, unknown>;
+  /** Prints a line of progress while the command runs (the import's, table by table). */
+  readonly say?: (line: string) => void;
+}
+
+/** What a command answers: the text to print, and the exit code when it is not 0. */
+export type CommandOutcome = string | { readonly message: string; readonly exitCode: number };
+
+export interface Command {
+  readonly usage: string;
+  readonly options: NonNullable<ParseArgsConfig['options']>;
+  /** Does the work and answers what to print. Throws with a readable message on bad input. */
+  run(context: CommandContext): Promise<CommandOutcome>;
+}
+
+/** Parses flag values with zod, so a typo answers with the flag's name instead of a stack trace. */
+export function parseFlags<T extends z.ZodRawShape>(shape: T, values: Record<string, unknown>) {
+  const result = z.object(shape).safeParse(values);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new Error(`--${String(issue?.path[0] ?? '?')}: ${issue?.message ?? 'invalid'}`);
+  }
+  return result.data;
+}
