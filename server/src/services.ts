@@ -52,6 +52,9 @@ export function createServices(deps: ServiceDeps) {
     config.appSecret,
     log,
     config.limits.smsPerIpHour,
+    // Wrong codes are failed logins too; they are counted apart from wrong passwords, so a client
+    // that mistypes its password keeps the SMS login to fall back on.
+    config.limits.loginFailPerIpHour,
     telemetry,
   );
   const passwords = new PasswordHasher();

@@ -8,6 +8,14 @@ export interface RateRule {
   readonly windowMs: number;
 }
 
+/** One counted hit: whether it was within the limit, and the counter it went to, for a refund. */
+export interface CountedHit {
+  readonly allowed: boolean;
+  /** The counter of the window the hit fell in; a refund must go there, whatever the time then. */
+  readonly key: string;
+  readonly windowMs: number;
+}
+
 /**
  * Fixed-window counters. The window is picked from the injected clock (not from the store's TTL),
  * so tests can step into the next window; the TTL only cleans up.
@@ -20,12 +28,23 @@ export class RateLimiter {
 
   /** Counts one hit and answers whether it is still within the limit. Counting first makes races safe. */
   async hit(rule: RateRule, subject: string): Promise<boolean> {
-    return (await this.kv.increment(this.key(rule, subject), rule.windowMs)) <= rule.limit;
+    return (await this.count(rule, subject)).allowed;
   }
 
-  /** Takes one hit back, e.g. a login attempt counted up front that turned out to succeed. */
-  async refund(rule: RateRule, subject: string): Promise<void> {
-    await this.kv.increment(this.key(rule, subject), rule.windowMs, -1);
+  /** Counts one hit like `hit`, and answers what `refund` needs to take it back. */
+  async count(rule: RateRule, subject: string): Promise<CountedHit> {
+    const key = this.key(rule, subject);
+    const count = await this.kv.increment(key, rule.windowMs);
+    return { allowed: count <= rule.limit, key, windowMs: rule.windowMs };
+  }
+
+  /**
+   * Takes one hit back, e.g. a login attempt counted up front that turned out to succeed. It goes
+   * to the window the hit was counted in: when the check straddled a window boundary, taking it
+   * from the new window would start that one at -1, one attempt more than its limit.
+   */
+  async refund(hit: CountedHit): Promise<void> {
+    await this.kv.increment(hit.key, hit.windowMs, -1);
   }
 
   /** Forgets the hits of the current window, e.g. a phone's failed logins after a success. */

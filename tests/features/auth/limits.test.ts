@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkFields, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
@@ -156,6 +157,38 @@ describe.each(backends)('SMS and login limits ($name)', (backend) => {
       { ip },
     );
     expect(locked.body.err).toBe('登录失败次数过多，请稍后再试');
+  });
+
+  it('does not let a client over its IP cap go on spending a phone’s failures', async () => {
+    t.clock.advanceToNext(60 * minute);
+    const owner = await loginBySms(t);
+    await legacyPost(t.app, '/user/info/editpassword', { ...checkFields(owner), password: 'right-pass-2' });
+    const login = (phone: string, password: string, ip: string) =>
+      legacyPost(t.app, '/index/api/loginpassword', { phone, password }, 'json', { ip });
+    const ip = randomIp();
+    for (let i = 0; i < 7; i++) {
+      expect((await login(randomPhone(), 'nope-nope', ip)).body.err).toBe('手机号或密码错误');
+    }
+    for (let i = 0; i < 5; i++) {
+      expect((await login(owner.phone, 'nope-nope', ip)).body.err).toBe('登录失败次数过多，请稍后再试');
+    }
+    expect((await login(owner.phone, 'right-pass-2', randomIp())).body.res).toBe(1);
+  });
+
+  it('counts an IPv6 client by its /64, and an IPv4 client on a dual-stack socket by its IPv4 address', async () => {
+    t.clock.advanceToNext(60 * minute);
+    const group = () => randomInt(0, 0x10000).toString(16);
+    const network = `2001:db8:${group()}:${group()}`;
+    for (let i = 1; i <= 8; i++) expect((await sendSms(randomPhone(), `${network}::${i}`)).body.res).toBe(1);
+    expect((await sendSms(randomPhone(), `${network}:ffff:ffff:ffff:ffff`)).body).toEqual(tooFrequent);
+    const nextNetwork = `2001:db8:${group()}:${group()}::1`;
+    expect((await sendSms(randomPhone(), nextNetwork)).body.res).toBe(1);
+
+    const ipv4 = randomIp();
+    for (let i = 0; i < 8; i++) {
+      expect((await sendSms(randomPhone(), i % 2 ? ipv4 : `::ffff:${ipv4}`)).body.res).toBe(1);
+    }
+    expect((await sendSms(randomPhone(), `::ffff:${ipv4}`)).body).toEqual(tooFrequent);
   });
 
   it('cannot be bypassed by batching calls on /trpc', async () => {

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, isAppError } from '../../../client-sdk/index.js';
 import { TitleSearchGuard } from '../../../server/src/features/demands/search-guard.js';
@@ -66,6 +67,17 @@ describe.each(backends)('title searches in flight per client IP ($name)', (backe
       expect((await search(ip)).body.res).toBe(1);
     } finally {
       await releaseOne();
+    }
+  });
+
+  it('counts an IPv6 client by its /64, as a host holds the whole network', async () => {
+    const network = `2001:db8:${randomInt(1, 0xffff).toString(16)}:1`;
+    const release = await holdSearches(`${network}::1`, searchesPerIp);
+    try {
+      expect((await search(`${network}:0:0:0:beef`)).body.err).toBe('搜索请求过多，请稍后再试');
+      expect((await search(`${network.slice(0, -1)}2::1`)).body.res).toBe(1);
+    } finally {
+      await release();
     }
   });
 

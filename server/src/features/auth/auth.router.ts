@@ -18,7 +18,7 @@ export const authRouter = router({
    * admins may pass should not leave marketplace accounts behind.
    */
   loginWithSmsCode: publicProcedure
-    .meta({ errors: ['SMS_CODE_INVALID', 'ACCOUNT_NOT_FOUND'] })
+    .meta({ errors: ['SMS_CODE_INVALID', 'LOGIN_LOCKED', 'ACCOUNT_NOT_FOUND'] })
     .input(
       z.object({
         phone: fields.phone,
@@ -28,7 +28,7 @@ export const authRouter = router({
       }),
     )
     .output(loginResult)
-    .mutation(({ ctx, input }) => ctx.services.auth.loginWithSmsCode(input)),
+    .mutation(({ ctx, input }) => ctx.services.auth.loginWithSmsCode(input, ctx.ip)),
 
   loginWithPassword: publicProcedure
     .meta({ errors: ['LOGIN_FAILED', 'LOGIN_LOCKED'] })
@@ -43,10 +43,10 @@ export const authRouter = router({
 
   /** Sets a new password with an SMS code sent to the account's phone; ends every session. */
   resetPassword: publicProcedure
-    .meta({ errors: ['SMS_CODE_INVALID'] })
+    .meta({ errors: ['SMS_CODE_INVALID', 'LOGIN_LOCKED', 'ACCOUNT_NOT_FOUND'] })
     .input(z.object({ phone: fields.phone, code: fields.smsCode, newPassword: fields.password }))
     .output(z.void())
-    .mutation(({ ctx, input }) => ctx.services.auth.resetPassword(input)),
+    .mutation(({ ctx, input }) => ctx.services.auth.resetPassword(input, ctx.ip)),
 
   /** Changes the password; the caller's session stays, every other one ends. */
   changePassword: authedProcedure

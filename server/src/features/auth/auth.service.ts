@@ -2,6 +2,7 @@ import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/database.js';
 import { AppError } from '../../errors.js';
+import { rateSubjectOf } from '../../kv/client-address.js';
 import type { RateLimiter, RateRule } from '../../kv/rate-limiter.js';
 import type { Telemetry } from '../../ops/telemetry.js';
 import { findUserByPhone, insertUser, setPasswordHash } from '../user/user.repository.js';
@@ -44,16 +45,16 @@ export class AuthService {
    * `register` is false. The code is checked first, so only the phone's owner learns whether it
    * has an account.
    */
-  async loginWithSmsCode(input: {
-    phone: string;
-    code: string;
-    userType?: UserType;
-    register?: boolean;
-  }): Promise<LoginResult> {
+  async loginWithSmsCode(
+    input: { phone: string; code: string; userType?: UserType; register?: boolean },
+    ip: string,
+  ): Promise<LoginResult> {
     try {
-      await this.smsCodes.consume(input.phone, input.code);
+      await this.smsCodes.consume(input.phone, input.code, ip);
     } catch (error) {
-      if (error instanceof AppError) this.telemetry.loginFailed('sms', 'wrong');
+      if (error instanceof AppError) {
+        this.telemetry.loginFailed('sms', error.appCode === 'LOGIN_LOCKED' ? 'locked' : 'wrong');
+      }
       throw error;
     }
     const userId =
@@ -66,10 +67,11 @@ export class AuthService {
 
   async loginWithPassword(input: { phone: string; password: string }, ip: string): Promise<LoginResult> {
     // Attempts are counted before the check, so parallel guesses cannot all slip under the cap;
-    // a success takes its count back.
-    const phoneOk = await this.limiter.hit(loginFailuresPerPhone, input.phone);
-    const ipOk = await this.limiter.hit(this.loginFailuresPerIp, ip);
-    if (!phoneOk || !ipOk) {
+    // a success takes its count back. The IP goes first: a client refused by its own cap must not
+    // go on spending the phone's five, or one address could keep any number of phones locked.
+    const ipHit = await this.limiter.count(this.loginFailuresPerIp, rateSubjectOf(ip));
+    const phoneOk = ipHit.allowed && (await this.limiter.hit(loginFailuresPerPhone, input.phone));
+    if (!phoneOk) {
       this.telemetry.loginFailed('password', 'locked');
       throw new AppError('LOGIN_LOCKED');
     }
@@ -88,7 +90,7 @@ export class AuthService {
     }
 
     await this.limiter.reset(loginFailuresPerPhone, input.phone);
-    await this.limiter.refund(this.loginFailuresPerIp, ip);
+    await this.limiter.refund(ipHit);
     return { userId: user.id, token: await this.sessions.issue(user.id) };
   }
 
@@ -97,14 +99,26 @@ export class AuthService {
     await this.sessions.revoke(token);
   }
 
-  /** Sets a new password after an SMS code to the account's phone, and ends every session. */
-  async resetPassword(input: { phone: string; code: string; newPassword: string }) {
+  /**
+   * Sets a new password after an SMS code to the account's phone, and ends every session. The code
+   * is checked first, as for a login, so the answer and its timing are the same for any phone
+   * until the code is right: only the phone's owner learns whether it has an account.
+   */
+  async resetPassword(input: { phone: string; code: string; newPassword: string }, ip: string) {
+    await this.smsCodes.consume(input.phone, input.code, ip);
     const user = await findUserByPhone(this.db, input.phone);
-    // An unknown account answers like a wrong code, so the route cannot be used to find accounts.
-    if (!user) throw new AppError('SMS_CODE_INVALID');
-    await this.smsCodes.consume(user.phone, input.code);
+    if (!user) throw new AppError('ACCOUNT_NOT_FOUND');
     await setPasswordHash(this.db, user.id, await this.passwords.hash(input.newPassword), this.clock.now());
     await this.sessions.revokeAllOf(user.id);
+  }
+
+  /**
+   * Answers a reset that names no account (the legacy door's unknown user id) like a wrong code,
+   * counted against the client's cap like one, so that neither the answer nor the cap tells which
+   * ids exist.
+   */
+  refuseReset(ip: string): Promise<never> {
+    return this.smsCodes.refuse(ip);
   }
 
   /** Sets a new password for a logged-in user; every other session of the user ends, this one stays. */

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors.js';
+import { rateSubjectOf } from '../../kv/client-address.js';
 import type { RateLimiter, RateRule } from '../../kv/rate-limiter.js';
 import type { KeyValueStore } from '../../kv/store.js';
 import type { Telemetry } from '../../ops/telemetry.js';
@@ -27,9 +28,14 @@ interface StoredCode {
   e: number;
 }
 
-/** One live code per phone, stored only as a keyed hash, single use, five wrong tries at most. */
+/**
+ * One live code per phone, stored only as a keyed hash, single use, five wrong tries at most; and
+ * per client IP a cap on wrong codes, whatever the phones, so one client cannot spread its guesses
+ * over many phones' five tries.
+ */
 export class SmsCodes {
   private readonly ipRule: RateRule;
+  private readonly wrongCodesPerIp: RateRule;
 
   constructor(
     private readonly kv: KeyValueStore,
@@ -39,15 +45,17 @@ export class SmsCodes {
     private readonly secret: string,
     private readonly log: Logger,
     smsPerIpHour: number,
+    wrongCodesPerIpHour: number,
     private readonly telemetry: Telemetry,
   ) {
     this.ipRule = { name: 'sms:ip:hour', limit: smsPerIpHour, windowMs: hour };
+    this.wrongCodesPerIp = { name: 'sms-code-fail:ip', limit: wrongCodesPerIpHour, windowMs: hour };
   }
 
   async send(phone: string, ip: string): Promise<void> {
     // The IP cap goes first so a refused client does not spend the phone's quota.
     for (const [rule, subject] of [
-      [this.ipRule, ip],
+      [this.ipRule, rateSubjectOf(ip)],
       [phoneRules.perMinute, phone],
       [phoneRules.perHour, phone],
       [phoneRules.perDay, phone],
@@ -76,8 +84,30 @@ export class SmsCodes {
     this.telemetry.smsSent();
   }
 
-  /** Consumes the phone's code if `code` matches it; otherwise counts a wrong try. */
-  async consume(phone: string, code: string): Promise<void> {
+  /**
+   * Consumes the phone's code if `code` matches it; otherwise counts a wrong try, for the phone and
+   * for the client IP. A client over its IP cap is refused before the code is looked at, so it
+   * neither uses up the phone's tries nor consumes a right code.
+   */
+  async consume(phone: string, code: string, ip: string): Promise<void> {
+    // Like password logins: counted before the check, so parallel guesses cannot all slip under
+    // the cap, and taken back when the code was right.
+    const ipHit = await this.limiter.count(this.wrongCodesPerIp, rateSubjectOf(ip));
+    if (!ipHit.allowed) throw new AppError('LOGIN_LOCKED');
+    await this.consumeIfRight(phone, code);
+    await this.limiter.refund(ipHit);
+  }
+
+  /**
+   * Answers a code check that cannot succeed, because it names no account (the legacy door's
+   * unknown user id), exactly like a wrong code: counted for the IP, and refused alike over the cap.
+   */
+  async refuse(ip: string): Promise<never> {
+    const allowed = await this.limiter.hit(this.wrongCodesPerIp, rateSubjectOf(ip));
+    throw new AppError(allowed ? 'SMS_CODE_INVALID' : 'LOGIN_LOCKED');
+  }
+
+  private async consumeIfRight(phone: string, code: string): Promise<void> {
     const raw = await this.kv.get(codeKey(phone));
     const stored = raw ? (JSON.parse(raw) as StoredCode) : null;
     if (!stored || stored.e <= this.clock.now()) throw new AppError('SMS_CODE_INVALID');

@@ -1,4 +1,5 @@
 import { AppError } from '../../errors.js';
+import { rateSubjectOf } from '../../kv/client-address.js';
 import type { KeyValueStore } from '../../kv/store.js';
 
 /**
@@ -9,11 +10,11 @@ import type { KeyValueStore } from '../../kv/store.js';
 const inFlightTtlMs = 60_000;
 
 /**
- * Title searches in flight at once per client IP, counted in the key-value store so the cap holds
- * across instances. A search's cost is bounded, but a client sending many at once would still
- * queue them on the database ahead of everyone else; past the cap it is refused at once
- * (SEARCH_TOO_MANY) instead of queued. Counting first, then checking, keeps racing requests under
- * the cap.
+ * Title searches in flight at once per client IP (an IPv6 one by its /64, kv/client-address.ts),
+ * counted in the key-value store so the cap holds across instances. A search's cost is bounded,
+ * but a client sending many at once would still queue them on the database ahead of everyone else;
+ * past the cap it is refused at once (SEARCH_TOO_MANY) instead of queued. Counting first, then
+ * checking, keeps racing requests under the cap.
  */
 export class TitleSearchGuard {
   constructor(
@@ -22,7 +23,7 @@ export class TitleSearchGuard {
   ) {}
 
   async run<T>(ip: string, search: () => Promise<T>): Promise<T> {
-    const key = `search:in-flight:${ip}`;
+    const key = `search:in-flight:${rateSubjectOf(ip)}`;
     const inFlight = await this.kv.increment(key, inFlightTtlMs);
     try {
       if (inFlight > this.perIp) throw new AppError('SEARCH_TOO_MANY');

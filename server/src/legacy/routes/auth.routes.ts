@@ -36,7 +36,10 @@ export const authRoutes: LegacyRoute[] = [
   legacyRoute({
     path: '/index/api/loginphone',
     summary: { zh: '手机号用户登录', en: 'Log in (or register) with an SMS code' },
-    description: 'A phone seen for the first time registers, as `usertype` when given.',
+    description:
+      'A phone seen for the first time registers, as `usertype` when given. A code allows five wrong ' +
+      'tries; wrong codes also count per client IP (with those of /index/api/getpwd), and past that cap ' +
+      'every code is refused for a while, right or wrong.',
     auth: 'none',
     fields: {
       phone,
@@ -111,7 +114,7 @@ export const authRoutes: LegacyRoute[] = [
     summary: { zh: '用户密码找回', en: 'Reset a forgotten password with an SMS code' },
     description:
       'Request a code with /index/api/sms first. Names the account by `user_id` or `phone`. Every session ' +
-      'of the account ends.',
+      'of the account ends. Wrong codes count per client IP like those of /index/api/loginphone.',
     auth: 'none',
     fields: {
       code: {
@@ -140,9 +143,10 @@ export const authRoutes: LegacyRoute[] = [
         throw new AppError('VALIDATION_FAILED', { fieldProblem: { field: 'userId', problem: 'invalid' } });
       }
       const phoneOfId = await context.services.users.phoneOf(Number(userId));
-      // An unknown account, or an id and a phone that disagree, answer like a wrong code.
+      // An unknown account, or an id and a phone that disagree, answer like a wrong code, and count
+      // like one against the client's cap: a client over it must not learn which ids exist.
       if (!phoneOfId || (input.phone !== undefined && input.phone !== phoneOfId)) {
-        throw new AppError('SMS_CODE_INVALID');
+        return context.services.auth.refuseReset(context.ip);
       }
       return { ...input, phone: phoneOfId };
     },
