@@ -5,9 +5,18 @@ import { loginBySms } from '../support/auth-flow.js';
 import { backends, testDatabaseUrl, withPrivateDatabase } from '../support/backends.js';
 import { legacyPost } from '../support/legacy-client.js';
 import { createLegacyDatabase, type LegacyDatabase } from '../support/legacy-db.js';
+import { uploadFile } from '../support/marketplace-flow.js';
+import { samplePng, sampleZip } from '../support/sample-files.js';
 import { randomIp, startTestApp, type TestApp } from '../support/test-app.js';
 import { demandFiles, expected, fillOldDatabase, importedBalancesFen, old } from './old-data.js';
 import { runImport } from './run-import.js';
+
+/** What the deployed client reads of a row of the owner's `/user/goods/index`. */
+interface OwnDemandRow {
+  readonly id: number;
+  readonly order_id: string;
+  readonly order_id_ok: ReadonlyArray<{ id: number; state: string; pay: string; price: number }>;
+}
 
 const counts = (report: ImportReport) =>
   Object.fromEntries(
@@ -209,7 +218,7 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing the old backend ($na
     const info = await legacyPost(t.app, '/index/goods/goodsinfo', { id: 101 });
     expect(info.body.data).toMatchObject({
       id: 101,
-      order_sum: 2,
+      order_sum: 3,
       companyinfo: { name: '上海某某网络科技有限公司' },
       files: [
         { id: 1, url: demandFiles.spec },
@@ -224,6 +233,20 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing the old backend ($na
       titletype: '全职',
       order_sum: 2,
     });
+  });
+
+  it("filters an owner's imported demands as the client asks: show=0 finds the unreviewed ones", async () => {
+    // User 11 lost its token (another account held it too) and logs in by SMS code.
+    const session = await loginBySms(t, old.secondCompany.phone);
+    expect(session.userId).toBe(old.secondCompany.id);
+    const owner = { id: session.userId, token: session.token };
+    const ids = async (fields: Record<string, unknown>) =>
+      (
+        (await post('/user/goods/index', owner, fields)).body.data as { data: Array<{ id: number }> }
+      ).data.map((row) => row.id);
+    expect(await ids({ show: '0' })).toEqual([103]);
+    expect(await ids({ show: '1' })).toEqual([107]);
+    expect(await ids({ show: ' ', pay: '0' })).toEqual([107, 103]);
   });
 
   it('shows applications, resumes and invoices as the old apps read them', async () => {
@@ -248,16 +271,99 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing the old backend ($na
     expect(recharges.body.data).toMatchObject({ total: 2 });
   });
 
-  it('pays a paid, unsettled demand out to its selected applicant from the imported escrow', async () => {
+  it('lets an imported employer select and pay imported applicants from the imported escrow, to the fen', async () => {
+    // The employer goes on with the token its app kept from the old backend; the applicant logs in
+    // with the password it had there.
     const owner = { id: old.company.id, token: old.company.token };
-    const designer = { id: old.designer.id, token: old.designer.token };
-    const paid = await post('/user/goods/pay', owner, { id: old.openDemand.waitingApplication, price: '' });
-    expect(paid.body).toMatchObject({ res: 1 });
-    const demand = await post('/user/goods/info', owner, { id: old.openDemand.id });
-    expect(demand.body.data).toMatchObject({ suan: '已结算' });
+    const login = await legacyPost(
+      t.app,
+      '/index/api/loginpassword',
+      { phone: old.latecomer.phone, password: old.latecomer.password },
+      'json',
+      { ip: randomIp() },
+    );
+    expect(login.body).toMatchObject({ res: 1, data: { user_id: old.latecomer.id } });
+    const applicant = { id: old.latecomer.id, token: (login.body.data as { token: string }).token };
+    const demand = old.openDemand;
+    const selection = `201,202,${demand.unselectedApplication}`;
+
+    const chosen = await post('/user/goods/ok', owner, { goods_id: String(demand.id), order_id: selection });
+    expect(chosen.body).toMatchObject({ res: 1 });
+    const ownRow = async () => {
+      const list = await post('/user/goods/index', owner);
+      const rows = (list.body.data as { data: OwnDemandRow[] }).data;
+      return rows.find((row) => row.id === demand.id) as OwnDemandRow;
+    };
+    // What escrow still holds (2000 of 5000) is shared anew among the selected ones not paid yet.
+    const selected = await ownRow();
+    expect(selected.order_id).toBe(selection);
+    expect(selected.order_id_ok.map((a) => [a.id, a.state, a.pay, a.price])).toEqual([
+      [201, '锁定', '已支付', 3000],
+      [202, '锁定', '未支付', 1000],
+      [208, '锁定', '未支付', 1000],
+    ]);
+
+    // The applicant sees the selection, and delivers with uploads of its own.
+    const mine = await post('/user/goods_order/info', applicant, { id: demand.unselectedApplication });
+    expect(mine.body.data).toMatchObject({ state: '锁定', price: 1000, goodsinfo: { order_id: selection } });
+    const session = { userId: applicant.id, token: applicant.token, phone: old.latecomer.phone };
+    const delivered = await post('/user/goods_order/ok', applicant, {
+      id: demand.unselectedApplication,
+      over: await uploadFile(t, session, samplePng(), 'preview.png'),
+      source: await uploadFile(t, session, sampleZip(), 'result.zip'),
+    });
+    expect(delivered.body).toMatchObject({ res: 1 });
+
+    // The employer pays each with the row's price, as the client sends it; the last one settles.
+    for (const application of (await ownRow()).order_id_ok.filter((a) => a.pay === '未支付')) {
+      const paid = await post('/user/goods/pay', owner, { id: application.id, price: application.price });
+      expect(paid.body, `application ${application.id}`).toMatchObject({ res: 1 });
+    }
+    expect((await post('/user/goods/info', owner, { id: demand.id })).body.data).toMatchObject({
+      pay: '已经支付',
+      suan: '已结算',
+    });
+    const balance = async (user: { id: number; token: string }) =>
+      (await post('/user/info/info', user)).body.data as { balance: number };
+    expect(await balance(applicant)).toMatchObject({ balance: 1000 });
     // The designer's old balance (12.345) was refused; the wallet holds the payout alone.
-    expect((await post('/user/info/info', designer)).body.data).toMatchObject({ balance: 2000 });
-    expect(await ledgerProblems(t.stores.database.db)).toEqual([]);
+    expect(await balance({ id: old.designer.id, token: old.designer.token })).toMatchObject({
+      balance: 1000,
+    });
+    expect(await balance(owner)).toMatchObject({ balance: 1000.5 });
+
+    // Every wallet and escrow together: what the import opened from the old data, plus what was
+    // recharged since, minus what was withdrawn, to the fen.
+    const db = t.stores.database.db;
+    const sumOf = async (query: Promise<{ n: number | string | null } | undefined>) =>
+      Number((await query)?.n ?? 0);
+    const held =
+      (await sumOf(
+        db
+          .selectFrom('wallets')
+          .select((eb) => eb.fn.sum<number>('balance_fen').as('n'))
+          .executeTakeFirst(),
+      )) +
+      (await sumOf(
+        db
+          .selectFrom('demands')
+          .select((eb) => eb.fn.sum<number>('escrow_fen').as('n'))
+          .executeTakeFirst(),
+      ));
+    const moved = (column: 'from_account' | 'to_account', account: string) =>
+      sumOf(
+        db
+          .selectFrom('ledger_entries')
+          .select((eb) => eb.fn.sum<number>('amount_fen').as('n'))
+          .where(column, '=', account)
+          .executeTakeFirst(),
+      );
+    const opened = await moved('from_account', 'imported');
+    expect(opened).toBe(importedBalancesFen + old.openDemand.escrowFen);
+    expect(held).toBe(
+      opened + (await moved('from_account', 'outside')) - (await moved('to_account', 'outside')),
+    );
+    expect(await ledgerProblems(db)).toEqual([]);
   });
 
   it('balances match the old account table, and the imported account opened them all', async () => {

@@ -72,6 +72,12 @@ async function fill(db: LegacyDatabase): Promise<void> {
   await db.execute('RENAME TABLE h_goods TO H_goods');
 }
 
+/** The storage keys of every recorded upload, sorted. */
+async function uploadedKeys(t: TestApp): Promise<string[]> {
+  const rows = await t.stores.database.db.selectFrom('uploads').select('storage_key').execute();
+  return rows.map((row) => row.storage_key).sort();
+}
+
 describe.skipIf(!testDatabaseUrl).each(backends)('importing odd old rows ($name)', (backend) => {
   let legacy: LegacyDatabase;
   let t: TestApp;
@@ -193,6 +199,33 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing odd old rows ($name)
     ]);
     expect(report.ledgerProblems).toEqual([]);
   });
+
+  it('keeps no copy of a file that only refused rows name', async () => {
+    // Application 1's twenty archives were copied before its list proved too long; application 2
+    // and demand file 2 name the first of them, which alone stays.
+    expect(await uploadedKeys(t)).toEqual(await t.storedKeys());
+    const [kept] = await uploadedKeys(t);
+    const application = await t.stores.database.db
+      .selectFrom('applications')
+      .select('delivery_source')
+      .where('id', '=', 2)
+      .executeTakeFirstOrThrow();
+    expect(application.delivery_source).toBe(`/uploads/${kept}`);
+    expect(report.files.copied).toBe(1);
+  });
+
+  it('leaves no copy behind for a batch whose rows are all refused', async () => {
+    const alone = await startTestApp(withPrivateDatabase(backend));
+    try {
+      // Batches of one: application 1 is a batch of its own, refused whole, so none of it is written.
+      const again = await runImport(alone, legacy.url, { filesRoot: root, batchSize: 1 });
+      expect(again.tables.find((table) => table.name === 'goods_order')?.refusals[0]?.id).toBe(1);
+      expect(await alone.storedKeys()).toEqual(await uploadedKeys(alone));
+      expect(await alone.storedKeys()).toHaveLength(1);
+    } finally {
+      await alone.close();
+    }
+  }, 60_000);
 
   it('keeps no old link that would run script where it is shown: an avatar dropped, a file refused', async () => {
     const user = await t.stores.database.db

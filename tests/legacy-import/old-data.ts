@@ -40,8 +40,19 @@ export const old = {
   secondCompany: { id: 11, phone: '18600000011' },
   sharedPhone: { id: 12 },
   business: { id: 15, phone: '17700000015', token: 'c0ffee00c0ffee00c0ffee00c0ffee15' },
-  /** Paid, unsettled: 5000 yuan, application 201 was paid 3000, 202 (allocated 2000) delivered and waits. */
-  openDemand: { id: 101, goodsid: 'G2019030100000101', escrowFen: 200_000, waitingApplication: 202 },
+  /** Holds a token another account holds too (not kept), and an MD5 password. */
+  latecomer: { id: 16, phone: '17700000016', password: 'wang-wu-16' },
+  /**
+   * Paid, unsettled: 5000 yuan, application 201 was paid 3000, 202 (allocated 2000) delivered and
+   * waits; 208 applied and was not selected.
+   */
+  openDemand: {
+    id: 101,
+    goodsid: 'G2019030100000101',
+    escrowFen: 200_000,
+    waitingApplication: 202,
+    unselectedApplication: 208,
+  },
 } as const;
 
 export const demandFiles = {
@@ -102,7 +113,13 @@ export async function fillOldDatabase(db: LegacyDatabase): Promise<void> {
     },
     { id: 12, phone: ` ${old.person.phone} `, password: md5('dup'), usertype: 1 },
     { id: 15, phone: old.business.phone, token: old.business.token, usertype: 1, userstate: 1 },
-    { id: 16, phone: '17700000016', password: md5('x'), token: 'shared-token-0123456789', usertype: 1 },
+    {
+      id: 16,
+      phone: old.latecomer.phone,
+      password: md5(old.latecomer.password),
+      token: 'shared-token-0123456789',
+      usertype: 1,
+    },
   ]);
 
   await db.insert('h_user_person', [
@@ -361,6 +378,7 @@ export async function fillOldDatabase(db: LegacyDatabase): Promise<void> {
     { id: 205, goods_id: 999, user_id: 5, msg: '需求已删除', time: day('2019-03-06'), price: '0.00' },
     { id: 206, goods_id: 102, user_id: 7, msg: '我也来', time: day('2019-03-07'), price: '0.00', state: 1 },
     { id: 207, goods_id: 102, user_id: 7, msg: '重复申请', time: day('2019-03-08'), price: '0.00' },
+    { id: 208, goods_id: 101, user_id: 16, msg: '我也会做官网', time: day('2019-03-09'), price: '0.00' },
   ]);
 
   await db.insert('h_account', [
@@ -395,7 +413,7 @@ export const expected = {
   user_person_edu: { imported: 1, refused: [] },
   goods: { imported: 5, refused: [105, 106] },
   goods_file: { imported: 2, refused: [2] },
-  goods_order: { imported: 5, refused: [205, 207] },
+  goods_order: { imported: 6, refused: [205, 207] },
   account: { imported: 3, refused: [3, 5] },
   invest_log: { imported: 3, refused: [] },
   bill_log: { imported: 2, refused: [3] },

@@ -3,6 +3,7 @@ import bcrypt from 'bcryptjs';
 import { describe, expect, it } from 'vitest';
 import { markLegacyHash, verifyLegacyHash } from '../../server/src/features/auth/legacy-passwords.js';
 import { PasswordHasher } from '../../server/src/features/auth/passwords.js';
+import { FloatValue } from '../../server/src/legacy-import/float-values.js';
 import * as v from '../../server/src/legacy-import/values.js';
 
 const refusal = (read: () => unknown) => {
@@ -34,6 +35,23 @@ describe('reading old columns', () => {
     expect(refusal(() => v.fen({ amount: '-3.00' }, 'amount'))).toBe('amount is negative: "-3.00"');
     expect(refusal(() => v.fen({ amount: '一百' }, 'amount'))).toMatch(/no amount of yuan/);
     expect(refusal(() => v.fen({ amount: null }, 'amount'))).toMatch(/no amount of yuan/);
+  });
+
+  it('reads a FLOAT column as the one amount of fen its exact value stands for, or refuses it', () => {
+    const float = (yuan: number) => new FloatValue(Math.fround(yuan));
+    expect(v.fen({ price: float(123456.78) }, 'price')).toBe(12_345_678);
+    expect(v.fen({ price: float(99999.99) }, 'price')).toBe(9_999_999);
+    expect(v.fen({ price: float(19.99) }, 'price')).toBe(1999);
+    expect(v.fen({ price: float(0) }, 'price')).toBe(0);
+    expect(refusal(() => v.fen({ price: float(1234567.89) }, 'price'))).toBe(
+      'price is a FLOAT holding 1234567.875, which 1234567.87 and 1234567.88 yuan are both stored as: the amount cannot be told',
+    );
+    expect(refusal(() => v.fen({ price: float(12.345) }, 'price'))).toBe(
+      `price is no amount of yuan with at most 2 decimals: ${Math.fround(12.345)} (a FLOAT column)`,
+    );
+    expect(refusal(() => v.fen({ price: float(-3) }, 'price'))).toBe('price is negative: -3');
+    expect(v.wanYuanFenOrNull({ zhiben: float(12345.67) }, 'zhiben')).toBe(12_345_670_000);
+    expect(refusal(() => v.wanYuanFenOrNull({ zhiben: float(10.555) }, 'zhiben'))).toMatch(/万元.*FLOAT/);
   });
 
   it('reads registered capital in 万元, exact to the fen', () => {

@@ -28,6 +28,8 @@ export interface FileUse {
 type Decision =
   /** Known from an earlier run: nothing to write. */
   | { readonly kind: 'recorded'; readonly storedUrl: string }
+  /** A dry run's file that a run would copy: checked, nothing stored. */
+  | { readonly kind: 'checked'; readonly storedUrl: string }
   /** Copied now: the batches that name it record the upload (the first to commit wins). */
   | {
       readonly kind: 'copied';
@@ -46,6 +48,12 @@ export interface BatchFiles {
   urlOf(url: string): string;
   /** A list of old URLs as the comma-joined list a new row stores. */
   rewrite(urls: readonly string[]): string;
+  /**
+   * Narrows the batch to the old URLs its written rows name, once rows were refused after their
+   * files were decided (a list too long once the copies' URLs replace the old ones): only those are
+   * recorded, and a copy made for refused rows alone is removed from storage.
+   */
+  keepOnly(urls: Iterable<string>): Promise<void>;
   /** Records, in the batch's transaction, the uploads and old URLs its rows refer to. */
   write(tx: Tx): Promise<void>;
 }
@@ -70,12 +78,17 @@ const parallelCopies = 4;
  * its owner's row. Without it, or when a file cannot be copied (missing, a type uploads refuse), the
  * old URL is kept as it is (external) and recorded, so the owner can resubmit the record unchanged
  * (FileReferences). Every URL is handled once per run; a copy recorded by an earlier run is reused.
- * A run killed between receiving a file and committing its batch leaves those bytes unrecorded,
- * like a failed upload; the next run copies the file again.
+ * A copy that only refused rows name is removed again (BatchFiles.keepOnly), so a refused row
+ * leaves no file behind; a run killed between receiving a file and committing its batch leaves
+ * those bytes unrecorded, like a failed upload, and the next run copies the file again.
  */
 export class LegacyFileMover {
   /** Every old URL seen in this run, decided once even when two batches name it at the same time. */
   private readonly decisions = new Map<string, Promise<Decision>>();
+  /** How many batches that may still narrow themselves (keepOnly) name each URL. */
+  private readonly holders = new Map<string, number>();
+  /** URLs a written row names: their copies stay, whatever other batches refuse. */
+  private readonly kept = new Set<string>();
   private readonly root: string | undefined;
 
   constructor(private readonly options: FileMoverOptions) {
@@ -94,17 +107,51 @@ export class LegacyFileMover {
           deciding.then((decided) => decisionOf(decided, url)),
         );
     }
+    // Counted before anything is awaited, so a batch refusing these URLs meanwhile keeps the copies.
+    const named = [...new Set(uses.map((use) => use.url))];
+    for (const url of named) this.holders.set(url, (this.holders.get(url) ?? 0) + 1);
     const decided = new Map<string, Decision>();
-    for (const use of uses) {
-      const decision = this.decisions.get(use.url);
-      if (decision && !decided.has(use.url)) decided.set(use.url, await decision);
+    for (const url of named) {
+      const decision = this.decisions.get(url);
+      if (decision) decided.set(url, await decision);
     }
     const storedUrl = (url: string) => decided.get(url.trim())?.storedUrl ?? url.trim();
+    let narrowed = false;
     return {
       urlOf: storedUrl,
       rewrite: (urls) => urls.map(storedUrl).join(','),
+      keepOnly: async (urls) => {
+        if (narrowed) throw new Error('a batch narrows its files once');
+        narrowed = true;
+        await this.release(decided, new Set(urls));
+      },
       write: (tx) => this.record(tx, decided),
     };
+  }
+
+  /**
+   * Drops from a batch's decisions the URLs its written rows do not name. A copy no written row
+   * and no other open batch names is removed from storage, and forgotten: a later row naming the
+   * URL has it decided (copied) anew.
+   */
+  private async release(decided: Map<string, Decision>, keep: ReadonlySet<string>): Promise<void> {
+    const dropped: ReceivedFile[] = [];
+    for (const [url, decision] of decided) {
+      const holders = (this.holders.get(url) ?? 1) - 1;
+      this.holders.set(url, holders);
+      if (keep.has(url)) {
+        this.kept.add(url);
+        continue;
+      }
+      decided.delete(url);
+      if (holders > 0 || this.kept.has(url)) continue;
+      if (decision.kind !== 'copied' && decision.kind !== 'checked') continue;
+      this.decisions.delete(url);
+      this.holders.delete(url);
+      this.options.tally.copied--;
+      if (decision.kind === 'copied') dropped.push(decision.file);
+    }
+    for (const file of dropped) await this.options.uploads.discard(file);
   }
 
   /** Decides URLs new to this run: recorded by an earlier run, copied now, or kept as they are. */
@@ -176,7 +223,7 @@ export class LegacyFileMover {
       return this.keepExternal(use);
     }
     this.options.tally.copied++;
-    if (!outcome.file) return { kind: 'recorded', storedUrl: use.url };
+    if (!outcome.file) return { kind: 'checked', storedUrl: use.url };
     return {
       kind: 'copied',
       storedUrl: urlOfKey(outcome.file.key),

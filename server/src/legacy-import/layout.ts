@@ -101,3 +101,18 @@ export const legacyColumns = {
 } as const;
 
 export type LegacyTable = keyof typeof legacyColumns;
+
+/**
+ * The columns holding money (yuan; `zhiben` in 万元). The notes allow DECIMAL or FLOAT for them,
+ * and the server prints a FLOAT with 6 significant digits only, so they are selected exactly
+ * whatever their type (LegacySource.moneyColumn).
+ */
+export const moneyColumns: Partial<Record<LegacyTable, readonly string[]>> = {
+  user_person: ['money'],
+  user_geti: ['zhiben'],
+  goods: ['price'],
+  goods_order: ['price'],
+  account: ['amount'],
+  invest_log: ['price'],
+  bill_log: ['price'],
+};

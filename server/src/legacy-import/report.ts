@@ -37,14 +37,17 @@ export class FileTally {
 
 /** The wallets' money against the old `account` table. */
 export interface MoneySummary {
-  /** `sum(amount)` of the old table, as MySQL adds it (yuan text). */
+  /**
+   * The old table's total (yuan text): `sum(amount)` as MySQL adds a DECIMAL column; for a FLOAT or
+   * DOUBLE one, its amounts as the import reads them, added exactly (those it cannot read left out).
+   */
   readonly oldTotalYuan: string;
   readonly importedFen: number;
   /** Wallets an earlier run imported. */
   readonly skippedFen: number;
   /** The refused rows' amounts added exactly (they may have more than 2 decimals). */
   readonly refusedYuan: string;
-  /** Refused rows whose amount is no number at all, so it cannot be added. */
+  /** Refused rows whose amount is no exact number (none at all, or a FLOAT that tells no fen), so it cannot be added. */
   readonly unreadableRefused: number;
   /** Whether the old total is exactly imported + imported before + refused. */
   readonly adds: boolean;
@@ -103,13 +106,15 @@ export class ImportReport {
     if (this.money) {
       const m = this.money;
       lines.push(
-        `wallets: old account total ${m.oldTotalYuan} yuan ${m.adds ? '=' : 'DOES NOT EQUAL'} ${yuan(m.importedFen)} imported + ${yuan(m.skippedFen)} imported before + ${m.refusedYuan} refused` +
-          (m.unreadableRefused ? ` (and ${m.unreadableRefused} refused amounts that are no number)` : ''),
+        `wallets: old account total ${m.oldTotalYuan} yuan ${m.adds ? '=' : 'DOES NOT EQUAL'} ${fenAsYuan(m.importedFen)} imported + ${fenAsYuan(m.skippedFen)} imported before + ${m.refusedYuan} refused` +
+          (m.unreadableRefused
+            ? ` (and ${m.unreadableRefused} refused amounts that are no exact number)`
+            : ''),
       );
     }
     if (this.escrowFen !== undefined) {
       lines.push(
-        `escrow: ${yuan(this.escrowFen)} yuan held for paid, unsettled demands, opened from the imported account`,
+        `escrow: ${fenAsYuan(this.escrowFen)} yuan held for paid, unsettled demands, opened from the imported account`,
       );
     }
     if (!this.dryRun) {
@@ -137,5 +142,5 @@ export class ImportReport {
 
 const fmt = (n: number) => n.toLocaleString('en');
 /** Fen as yuan text by integer arithmetic, so no float rounding shows in a money line. */
-const yuan = (fenValue: number) =>
+export const fenAsYuan = (fenValue: number) =>
   `${fenValue < 0 ? '-' : ''}${Math.floor(Math.abs(fenValue) / 100)}.${String(Math.abs(fenValue) % 100).padStart(2, '0')}`;

@@ -1,8 +1,22 @@
 import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
-import { type LegacyTable, legacyColumns } from './layout.js';
+import { FloatValue } from './float-values.js';
+import { type LegacyTable, legacyColumns, moneyColumns } from './layout.js';
 
-/** One row of an old table, as mysql2 reads it: numbers, strings (DECIMAL too), null. */
+/**
+ * One row of an old table, as mysql2 reads it: numbers, strings (DECIMAL too), null; a money
+ * column of type FLOAT as a FloatValue.
+ */
 export type OldRow = Readonly<Record<string, unknown>>;
+
+/** How one old money column is selected, and what comes back read (LegacySource.moneyColumn). */
+export interface MoneyColumn {
+  /** The expression that selects it: the column, or for a FLOAT its exact value. */
+  readonly sql: string;
+  /** FLOAT or DOUBLE: its values are binary fractions, and a sum of them is no exact amount. */
+  readonly approximate: boolean;
+  /** The value as selected by `sql`, as the readers of values.ts take it. */
+  read(value: unknown): unknown;
+}
 
 export interface SourceNaming {
   /** Prefix of every model's table (`h_`). */
@@ -22,7 +36,8 @@ const quote = (name: string) => `\`${name.replace(/`/g, '``')}\``;
 /**
  * The old backend's MySQL database, read only. Rows are read in batches of ascending `id`
  * (keyset, so every batch is an index range however deep into the table), with the text protocol:
- * DECIMAL money then arrives as the digits MySQL holds, never as a float.
+ * DECIMAL money then arrives as the digits MySQL holds, never as a float; FLOAT money is selected
+ * exactly (moneyColumn).
  */
 export class LegacySource {
   /**
@@ -31,6 +46,8 @@ export class LegacySource {
    * answers a query naming a table exactly.
    */
   private readonly found = new Map<LegacyTable, string>();
+  /** The data type (`decimal`, `float`...) of each column of the tables found, by lower-case name. */
+  private readonly types = new Map<LegacyTable, Map<string, string>>();
 
   private constructor(
     private readonly pool: Pool,
@@ -65,13 +82,13 @@ export class LegacySource {
   /** Checks every table and column the import reads; answers what is missing. */
   async missing(): Promise<MissingParts> {
     const [rows] = await this.pool.query<RowDataPacket[]>(
-      'select table_name as t, column_name as c from information_schema.columns where table_schema = database()',
+      'select table_name as t, column_name as c, data_type as d from information_schema.columns where table_schema = database()',
     );
-    const present = new Map<string, Set<string>>();
+    const present = new Map<string, Map<string, string>>();
     for (const row of rows) {
       const table = String(row.t);
-      const columns = present.get(table) ?? new Set<string>();
-      columns.add(String(row.c).toLowerCase());
+      const columns = present.get(table) ?? new Map<string, string>();
+      columns.set(String(row.c).toLowerCase(), String(row.d).toLowerCase());
       present.set(table, columns);
     }
     const missing: MissingParts = { tables: [], columns: [] };
@@ -87,6 +104,7 @@ export class LegacySource {
         continue;
       }
       this.found.set(table, real);
+      this.types.set(table, found);
       missing.columns.push(...columns.filter((c) => !found.has(c)).map((c) => `${real}.${c}`));
     }
     return missing;
@@ -101,12 +119,36 @@ export class LegacySource {
 
   /** The next rows after `afterId`, ascending, with the columns the import reads. */
   async batch(table: LegacyTable, afterId: number, size: number): Promise<OldRow[]> {
-    const columns = legacyColumns[table].map(quote).join(', ');
+    const money = new Map((moneyColumns[table] ?? []).map((c) => [c, this.moneyColumn(table, c)]));
+    const columns = legacyColumns[table]
+      .map((c) => {
+        const exact = money.get(c);
+        return exact ? `${exact.sql} as ${quote(c)}` : quote(c);
+      })
+      .join(', ');
     const [rows] = await this.pool.query<RowDataPacket[]>(
       `select ${columns} from ${quote(this.tableName(table))} where id > ? order by id limit ?`,
       [afterId, size],
     );
+    for (const row of rows) for (const [c, exact] of money) row[c] = exact.read(row[c]);
     return rows;
+  }
+
+  /**
+   * How to select a money column so that no digit is lost: a FLOAT as `col + 0e0`, the DOUBLE that
+   * holds the float's value exactly, read back as a FloatValue (the server would print 123456.78
+   * as `123457`); any other type as it is (DECIMAL as its digits, DOUBLE as its shortest digits).
+   */
+  moneyColumn(table: LegacyTable, column: string): MoneyColumn {
+    const type = this.types.get(table)?.get(column);
+    if (type === 'float') {
+      return {
+        sql: `(${quote(column)} + 0e0)`,
+        approximate: true,
+        read: (value) => (typeof value === 'number' ? new FloatValue(value) : value),
+      };
+    }
+    return { sql: quote(column), approximate: type === 'double' || type === 'real', read: (value) => value };
   }
 
   /**

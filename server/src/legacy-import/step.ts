@@ -99,25 +99,30 @@ export interface SortedRows<T> {
 }
 
 /**
- * The accepted rows as they are written once their files are decided, refusing those `reasonOf`
- * finds a reason against (added to the batch's refusals): a copy's URL can be longer than the
- * old one, so a list of them may not fit its column any more, which MySQL would answer by failing
- * the whole batch.
+ * The accepted rows as they are written once their files are decided (`rewrite`), refusing those
+ * `reasonOf` finds a reason against (added to the batch's refusals): a copy's URL can be longer
+ * than the old one, so a list of them may not fit its column any more, which MySQL would answer by
+ * failing the whole batch. Answers the rows to write, and the accepted rows they come from (whose
+ * files the batch keeps, BatchFiles.keepOnly).
  */
-export function refuseWritten<T>(
-  sorted: SortedRows<unknown>,
-  written: readonly T[],
-  reasonOf: (row: T) => string | undefined,
-): T[] {
-  const kept: T[] = [];
-  written.forEach((row, i) => {
+export function refuseWritten<A, W>(
+  sorted: SortedRows<A>,
+  rewrite: (row: A) => W,
+  reasonOf: (row: W) => string | undefined,
+): { written: W[]; kept: A[] } {
+  const written: W[] = [];
+  const kept: A[] = [];
+  sorted.accepted.forEach((accepted, i) => {
+    const row = rewrite(accepted);
     const reason = reasonOf(row);
-    if (reason === undefined) kept.push(row);
-    else sorted.refusals.push({ id: sorted.acceptedIds[i] ?? Number.NaN, reason });
+    if (reason === undefined) {
+      written.push(row);
+      kept.push(accepted);
+    } else sorted.refusals.push({ id: sorted.acceptedIds[i] ?? Number.NaN, reason });
   });
   // The report lists a table's refusals in the order of their ids, these among the others.
   sorted.refusals.sort((a, b) => Number(a.id) - Number(b.id));
-  return kept;
+  return { written, kept };
 }
 
 /** Why a stored list does not fit a varchar(`max`) column, or undefined when it does. */

@@ -1,5 +1,6 @@
 import * as fields from '../fields.js';
 import { parseLegacyDate } from '../legacy/codecs/dates.js';
+import { FloatValue, hundredthsOfFloat, hundredthsText } from './float-values.js';
 import type { OldRow } from './source.js';
 
 /*
@@ -83,9 +84,11 @@ export function unixMsOrNull(row: OldRow, column: string): number | null {
 }
 
 /**
- * Yuan as integer fen, exactly: DECIMAL columns arrive as strings, FLOAT ones as the number MySQL
- * printed; either is read digit by digit. More than two decimals, a negative amount or anything
- * else is refused. `empty` is what NULL means, when it may mean anything.
+ * Yuan as integer fen, exactly: DECIMAL columns arrive as strings, DOUBLE ones as the number MySQL
+ * printed, either read digit by digit; FLOAT ones as the exact float (float-values.ts), taken when
+ * it stands for one amount of fen. More than two decimals, a negative amount, a FLOAT that cannot
+ * tell the fen apart or anything else is refused. `empty` is what NULL means, when it may mean
+ * anything.
  */
 export function fen(row: OldRow, column: string, empty?: number): number {
   const value = row[column];
@@ -93,7 +96,18 @@ export function fen(row: OldRow, column: string, empty?: number): number {
   const fenValue = yuanToFen(value);
   if (fenValue !== null) return fenValue;
   if (/^\s*-/.test(String(value))) return refuse(`${column} is negative: ${show(value)}`);
+  if (value instanceof FloatValue) return refuse(floatRefusal(column, value, 'yuan'));
   return refuse(`${column} is no amount of yuan with at most 2 decimals: ${show(value)}`);
+}
+
+/** Why a FLOAT column's value is no amount with at most 2 decimals of `unit`. */
+function floatRefusal(column: string, value: FloatValue, unit: string): string {
+  const reading = hundredthsOfFloat(value.exact);
+  if (reading.kind === 'ambiguous') {
+    const [a, b] = reading.neighbours.map(hundredthsText);
+    return `${column} is a FLOAT holding ${value.exact}, which ${a} and ${b} ${unit} are both stored as: the amount cannot be told`;
+  }
+  return `${column} is no amount of ${unit} with at most 2 decimals: ${value.exact} (a FLOAT column)`;
 }
 
 /** The same for a column that may be empty (NULL or ''): null then. */
@@ -104,6 +118,10 @@ export function fenOrNull(row: OldRow, column: string): number | null {
 
 /** Yuan (string or number) as fen, or null when it is not an amount with at most two decimals. */
 export function yuanToFen(value: unknown): number | null {
+  if (value instanceof FloatValue) {
+    const reading = hundredthsOfFloat(value.exact);
+    return reading.kind === 'exact' && reading.hundredths >= 0 ? reading.hundredths : null;
+  }
   const written = typeof value === 'number' ? numberText(value) : typeof value === 'string' ? value : '';
   const fenValue = fields.yuanTextToFen(withoutTrailingZeros(written.trim()));
   return fenValue !== null && Number.isSafeInteger(fenValue) ? fenValue : null;
@@ -121,18 +139,26 @@ function numberText(value: number): string {
 }
 
 /**
- * Registered capital in 万元 (ten thousand yuan) as fen: exact up to six decimals of 万元.
+ * Registered capital in 万元 (ten thousand yuan) as fen: exact up to six decimals of 万元, or two
+ * from a FLOAT column (what the legacy door takes, and what a float tells apart up to 131,072 万元).
  * NULL or '' is "not given".
  */
 export function wanYuanFenOrNull(row: OldRow, column: string): number | null {
   const value = row[column];
   if (value === null || value === undefined || value === '') return null;
-  const written = withoutTrailingZeros(
-    (typeof value === 'number' ? numberText(value) : String(value)).trim(),
-  );
+  const written = withoutTrailingZeros(wanYuanText(column, value).trim());
   const match = /^(\d{1,9})(?:\.(\d{1,6}))?$/.exec(written);
   if (!match) return refuse(`${column} is no amount of 万元 with at most 6 decimals: ${show(value)}`);
   return Number(match[1]) * 1_000_000 + Number((match[2] ?? '').padEnd(6, '0'));
+}
+
+/** The digits of a 万元 amount; a FLOAT's when it stands for one amount with at most 2 decimals. */
+function wanYuanText(column: string, value: unknown): string {
+  if (!(value instanceof FloatValue)) return typeof value === 'number' ? numberText(value) : String(value);
+  const reading = hundredthsOfFloat(value.exact);
+  return reading.kind === 'exact'
+    ? hundredthsText(reading.hundredths)
+    : refuse(floatRefusal(column, value, '万元'));
 }
 
 /** Longest old URL the import records (`legacy_files.url` is varchar(2000)). */

@@ -99,11 +99,7 @@ export function applicationsStep(ctx: ImportContext): ImportStep {
           updated_at: v.unixMs(row, 'time'),
         };
         if (state !== selected) tally.note("state disagrees with the demand's order_id: order_id decides");
-        for (const url of [
-          ...application.files,
-          ...application.delivery_preview,
-          ...application.delivery_source,
-        ]) {
+        for (const url of filesOf(application)) {
           uses.push({ url, ownerId: applicantId, document: false, where: `goods_order ${id}` });
         }
         return application;
@@ -111,16 +107,17 @@ export function applicationsStep(ctx: ImportContext): ImportStep {
       const files = await ctx.files.prepare(uses);
       // Measured as stored: the copies' URLs (`/uploads/2026/01/01/<22 characters>.zip`) can be
       // longer than the old ones, and MySQL refuses the whole batch for one that does not fit.
-      const applications = refuseWritten(
+      const { written: applications, kept } = refuseWritten(
         sorted,
-        sorted.accepted.map((a) => ({
+        (a) => ({
           ...a,
           files: files.rewrite(a.files),
           delivery_preview: files.rewrite(a.delivery_preview),
           delivery_source: files.rewrite(a.delivery_source),
-        })),
+        }),
         (a) => tooLong('source', a.delivery_source, maxSourceLength),
       );
+      await files.keepOnly(kept.flatMap(filesOf));
       return planOf(sorted, applications.length, async (tx) => {
         for (const slice of insertSlices(applications)) await insertApplicationsKeepingIds(tx, slice);
         await files.write(tx);
@@ -128,6 +125,13 @@ export function applicationsStep(ctx: ImportContext): ImportStep {
     },
   };
 }
+
+/** The old URLs an application names: its files, delivery previews and delivery archive. */
+const filesOf = (a: { files: string[]; delivery_preview: string[]; delivery_source: string[] }) => [
+  ...a.files,
+  ...a.delivery_preview,
+  ...a.delivery_source,
+];
 
 /**
  * Every demand's `order_id` list (the selected application ids, `1,3,8`). An id that is not an

@@ -65,21 +65,23 @@ export function invoiceRequestsStep(ctx: ImportContext): ImportStep {
     name: 'bill_log',
     table: 'bill_log',
     async start() {
+      const rechargePrice = ctx.source.moneyColumn('invest_log', 'price');
       const invoiced = await ctx.source.query(
-        'select id, uid, price from {invest_log} where isbill = 1 order by time, id',
+        `select id, uid, ${rechargePrice.sql} as price from {invest_log} where isbill = 1 order by time, id`,
       );
       const waiting = new Map<string, number[]>();
       for (const row of invoiced) {
-        const key = `${row.uid}:${v.yuanToFen(row.price)}`;
+        const key = `${row.uid}:${v.yuanToFen(rechargePrice.read(row.price))}`;
         const queue = waiting.get(key) ?? [];
         queue.push(Number(row.id));
         waiting.set(key, queue);
       }
       rechargeOf = new Map();
+      const requestPrice = ctx.source.moneyColumn('bill_log', 'price');
       for (const row of await ctx.source.query(
-        'select id, uid, price from {bill_log} order by apptime, id',
+        `select id, uid, ${requestPrice.sql} as price from {bill_log} order by apptime, id`,
       )) {
-        const rechargeId = waiting.get(`${row.uid}:${v.yuanToFen(row.price)}`)?.shift();
+        const rechargeId = waiting.get(`${row.uid}:${v.yuanToFen(requestPrice.read(row.price))}`)?.shift();
         if (rechargeId !== undefined) rechargeOf.set(Number(row.id), rechargeId);
       }
     },

@@ -4,6 +4,9 @@ import { orderNumberOf } from '../../features/demands/demand.service.js';
 import type { DemandsTable } from '../../features/demands/demand.table.js';
 import { appendEntries, escrowAccount, importedAccount } from '../../features/money/money.repository.js';
 import type { LedgerEntriesTable } from '../../features/money/money.table.js';
+import { escrowOpeningKey, openedBefore } from '../openings.js';
+import { fenAsYuan } from '../report.js';
+import type { OldRow } from '../source.js';
 import {
   alreadyThere,
   type ImportContext,
@@ -23,7 +26,9 @@ const maxOrderNoLength = 24;
  * one gets a new number of the service's own form (noted). Labels map onto the same codes
  * (titletype, pricetype, show → review state). A paid, unsettled demand keeps in escrow its
  * price minus what its applications were paid (`goods_order.price` where `pay` = 1), opened by a
- * ledger entry from the imported account in the batch's transaction. The demand feature
+ * ledger entry from the imported account in the batch's transaction; a later run refuses a demand
+ * imported before whose old rows now give another escrow than the one opened then (openings.ts),
+ * so the difference is reported, not silently left out. The demand feature
  * writes them a slice a statement (`insertDemandsKeepingIds`, with their title search tokens;
  * its `insertDemand` writes one row at a time); the triggers keep the list counts as for any.
  */
@@ -39,12 +44,13 @@ export function demandsStep(ctx: ImportContext): ImportStep {
     parallelWrites: 1,
     async start() {
       paidOf = new Map();
+      const price = ctx.source.moneyColumn('goods_order', 'price');
       for (const row of await ctx.source.query(
-        'select id, goods_id, price from {goods_order} where pay = 1',
+        `select id, goods_id, ${price.sql} as price from {goods_order} where pay = 1`,
       )) {
         const demandId = Number(row.goods_id);
         const payouts = paidOf.get(demandId) ?? [];
-        payouts.push({ id: Number(row.id), price: row.price });
+        payouts.push({ id: Number(row.id), price: price.read(row.price) });
         paidOf.set(demandId, payouts);
       }
       // Shared as this step reads goodsid (trimmed, and whatever its case: the new unique index is
@@ -64,8 +70,15 @@ export function demandsStep(ctx: ImportContext): ImportStep {
               .execute(),
       ]);
       const ownerOf = new Map(byId.map((row) => [row.id, row.owner_id]));
+      const opened = await openedBefore(
+        ctx.db,
+        byId.map((row) => escrowOpeningKey(row.id)),
+      );
       const idOfOrderNo = new Map(byOrderNo.map((row) => [orderNoKey(row.order_no), row.id]));
 
+      /** What the old row holds in escrow, by its price, flags and paid applications. */
+      const escrowOfRow = (row: OldRow, id: number) =>
+        escrowOf(id, v.fen(row, 'price'), v.flag(row, 'pay'), v.flag(row, 'suan'), paidOf.get(id) ?? []);
       const openings: Insertable<LedgerEntriesTable>[] = [];
       const sorted = sortRows(rows, (row, id): Insertable<DemandsTable> | typeof alreadyThere => {
         const ownerId = v.int(row, 'user_id');
@@ -73,14 +86,22 @@ export function demandsStep(ctx: ImportContext): ImportStep {
         const there = ownerOf.get(id);
         if (there !== undefined) {
           if (there !== ownerId) v.refuse(`id ${id} is taken by another user's demand in the new database`);
+          // In the database whatever its old row says now: its applications still belong to it.
           ctx.present.demands.set(id, ownerId);
+          const escrowNow = escrowOfRow(row, id);
+          const before = opened.get(escrowOpeningKey(id)) ?? 0;
+          if (escrowNow !== before) {
+            v.refuse(
+              `its escrow changed after an earlier run imported ${fenAsYuan(before)}: the old rows say ${fenAsYuan(escrowNow)} now, and the difference is not taken`,
+            );
+          }
           return alreadyThere;
         }
         const title = v.text(row, 'title', 100);
         const priceFen = v.fen(row, 'price');
         const paid = v.flag(row, 'pay');
         const settled = v.flag(row, 'suan');
-        const escrowFen = escrowOf(id, priceFen, paid, settled, paidOf.get(id) ?? []);
+        const escrowFen = escrowOfRow(row, id);
         const demand = {
           id,
           owner_id: ownerId,
@@ -120,7 +141,7 @@ export function demandsStep(ctx: ImportContext): ImportStep {
             to_account: escrowAccount(id),
             user_id: ownerId,
             demand_id: id,
-            idempotency_key: `import:escrow:${id}`,
+            idempotency_key: escrowOpeningKey(id),
             note: '旧系统托管余额',
             created_at: ctx.now,
           });

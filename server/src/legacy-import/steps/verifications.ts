@@ -87,6 +87,7 @@ function oneRecordPerUser(ctx: ImportContext, table: LegacyTable, target: Verifi
 }
 
 export function personStep(ctx: ImportContext): ImportStep {
+  const filesOf = (p: { id_front: string[]; id_back: string[] }) => [...p.id_front, ...p.id_back];
   const records = oneRecordPerUser(ctx, 'user_person', 'person_verifications', 'person record');
   return {
     name: 'user_person',
@@ -118,21 +119,18 @@ export function personStep(ctx: ImportContext): ImportStep {
           attachment_one: '',
           attachment_two: '',
         };
-        for (const url of [...record.id_front, ...record.id_back]) {
+        for (const url of filesOf(record)) {
           uses.push({ url, ownerId: userId, document: true, where: `user_person ${id}` });
         }
         return record;
       });
       const files = await ctx.files.prepare(uses);
-      const persons = refuseWritten(
+      const { written: persons, kept } = refuseWritten(
         sorted,
-        sorted.accepted.map((p) => ({
-          ...p,
-          id_front: files.rewrite(p.id_front),
-          id_back: files.rewrite(p.id_back),
-        })),
+        (p) => ({ ...p, id_front: files.rewrite(p.id_front), id_back: files.rewrite(p.id_back) }),
         (p) => tooLong('pic', p.id_front, maxFilesLength) ?? tooLong('picf', p.id_back, maxFilesLength),
       );
+      await files.keepOnly(kept.flatMap(filesOf));
       return planOf(sorted, persons.length, async (tx) => {
         for (const slice of insertSlices(persons)) await insertPersonRecords(tx, slice);
         await files.write(tx);
@@ -142,6 +140,11 @@ export function personStep(ctx: ImportContext): ImportStep {
 }
 
 export function companyStep(ctx: ImportContext): ImportStep {
+  const filesOf = (c: { license: string[]; legal_rep_id_front: string[]; legal_rep_id_back: string[] }) => [
+    ...c.license,
+    ...c.legal_rep_id_front,
+    ...c.legal_rep_id_back,
+  ];
   const records = oneRecordPerUser(ctx, 'user_company', 'company_verifications', 'company record');
   return {
     name: 'user_company',
@@ -166,25 +169,26 @@ export function companyStep(ctx: ImportContext): ImportStep {
           legal_rep_id_front: v.urlList(row, 'faren_z'),
           legal_rep_id_back: v.urlList(row, 'faren_f'),
         };
-        for (const url of [...record.license, ...record.legal_rep_id_front, ...record.legal_rep_id_back]) {
+        for (const url of filesOf(record)) {
           uses.push({ url, ownerId: userId, document: true, where: `user_company ${id}` });
         }
         return record;
       });
       const files = await ctx.files.prepare(uses);
-      const companies = refuseWritten(
+      const { written: companies, kept } = refuseWritten(
         sorted,
-        sorted.accepted.map((c) => ({
+        (c) => ({
           ...c,
           license: files.rewrite(c.license),
           legal_rep_id_front: files.rewrite(c.legal_rep_id_front),
           legal_rep_id_back: files.rewrite(c.legal_rep_id_back),
-        })),
+        }),
         (c) =>
           tooLong('pic', c.license, maxFilesLength) ??
           tooLong('faren_z', c.legal_rep_id_front, maxFilesLength) ??
           tooLong('faren_f', c.legal_rep_id_back, maxFilesLength),
       );
+      await files.keepOnly(kept.flatMap(filesOf));
       return planOf(sorted, companies.length, async (tx) => {
         for (const slice of insertSlices(companies)) await insertCompanyRecords(tx, slice);
         await files.write(tx);

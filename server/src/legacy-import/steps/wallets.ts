@@ -6,7 +6,9 @@ import {
   walletAccount,
 } from '../../features/money/money.repository.js';
 import type { LedgerEntriesTable } from '../../features/money/money.table.js';
-import type { MoneySummary } from '../report.js';
+import { FloatValue, hundredthsOfFloat } from '../float-values.js';
+import { openedBefore, walletOpeningKey } from '../openings.js';
+import { fenAsYuan, type MoneySummary } from '../report.js';
 import {
   alreadyThere,
   type ImportContext,
@@ -21,13 +23,16 @@ import * as v from '../values.js';
  * `account`: each user's wallet balance, opened by a ledger entry from the imported account in the
  * same transaction, so the ledger replays to every balance right away. A balance that is no exact
  * amount of fen (three decimals), negative, an orphan's or a user's second account row is refused;
- * the summary then shows the old table's total as imported + refused, to the fen. The money feature
- * writes them a slice a statement (`insertWallets`, `appendEntries`): its wallet functions for
- * payments lock and change one wallet at a time.
+ * the summary then shows the old table's total as imported + refused, to the fen. A user with a
+ * wallet already is skipped when the old balance is still what an earlier run opened the wallet
+ * with (openings.ts), and refused with both amounts when it changed since: the difference is not
+ * taken, and the report says so. The money feature writes them a slice a statement
+ * (`insertWallets`, `appendEntries`): its wallet functions for payments lock and change one wallet
+ * at a time.
  */
 export function walletsStep(ctx: ImportContext, onSummary: (summary: MoneySummary) => void): ImportStep {
   let firstIdOfUser = new Map<number, number>();
-  let oldTotalYuan = '0';
+  let oldTotal: OldTotal = { yuan: '0', unreadable: 0 };
   const sums = { imported: 0, skipped: 0, refusedMicros: 0n, unreadable: 0 };
   return {
     name: 'account',
@@ -37,8 +42,7 @@ export function walletsStep(ctx: ImportContext, onSummary: (summary: MoneySummar
         'select uid, min(id) as first from {account} group by uid having count(*) > 1',
       );
       firstIdOfUser = new Map(shared.map((row) => [Number(row.uid), Number(row.first)]));
-      const [total] = await ctx.source.query('select sum(amount) as total from {account}');
-      oldTotalYuan = String(total?.total ?? '0');
+      oldTotal = await oldTotalOf(ctx);
     },
     async plan(rows) {
       const userIds = [...new Set(rows.map((row) => Number(row.uid)).filter(Number.isSafeInteger))];
@@ -49,6 +53,7 @@ export function walletsStep(ctx: ImportContext, onSummary: (summary: MoneySummar
               await ctx.db.selectFrom('wallets').select('user_id').where('user_id', 'in', userIds).execute()
             ).map((row) => row.user_id),
       );
+      const opened = await openedBefore(ctx.db, [...existing].map(walletOpeningKey));
       const openings: Insertable<LedgerEntriesTable>[] = [];
       const sorted = sortRows(rows, (row, id) => {
         const userId = v.int(row, 'uid');
@@ -57,6 +62,8 @@ export function walletsStep(ctx: ImportContext, onSummary: (summary: MoneySummar
         if (first !== undefined && first !== id) v.refuse(`user ${userId} has account row ${first} already`);
         const balanceFen = v.fen(row, 'amount');
         if (existing.has(userId)) {
+          const before = opened.get(walletOpeningKey(userId));
+          if ((before ?? 0) !== balanceFen) v.refuse(changedBalance(userId, before, balanceFen));
           sums.skipped += balanceFen;
           return alreadyThere;
         }
@@ -67,7 +74,7 @@ export function walletsStep(ctx: ImportContext, onSummary: (summary: MoneySummar
             from_account: importedAccount,
             to_account: walletAccount(userId),
             user_id: userId,
-            idempotency_key: `import:wallet:${userId}`,
+            idempotency_key: walletOpeningKey(userId),
             note: '旧系统余额',
             created_at: ctx.now,
           });
@@ -93,21 +100,65 @@ export function walletsStep(ctx: ImportContext, onSummary: (summary: MoneySummar
     },
     async finish() {
       const accounted = BigInt(sums.imported + sums.skipped) * 10_000n + sums.refusedMicros;
-      const old = yuanMicros(oldTotalYuan);
+      const old = yuanMicros(oldTotal.yuan);
       onSummary({
-        oldTotalYuan,
+        oldTotalYuan: oldTotal.yuan,
         importedFen: sums.imported,
         skippedFen: sums.skipped,
         refusedYuan: microsText(sums.refusedMicros),
         unreadableRefused: sums.unreadable,
-        adds: old !== null && sums.unreadable === 0 && old === accounted,
+        adds: old !== null && oldTotal.unreadable === 0 && sums.unreadable === 0 && old === accounted,
       });
     },
   };
 }
 
-/** Yuan as millionths, exactly (the old amounts may have more decimals than fen have); null when unreadable. */
+/**
+ * Why an old balance is not taken: the user has a wallet already, opened by an earlier run with
+ * another amount (`before`), or with none at all (a zero balance, or a wallet the service opened).
+ */
+function changedBalance(userId: number, before: number | undefined, nowFen: number): string {
+  return before === undefined
+    ? `user ${userId} has a wallet already, opened with no old balance; the old balance ${fenAsYuan(nowFen)} is not taken`
+    : `the old balance changed after an earlier run imported ${fenAsYuan(before)}: it is ${fenAsYuan(nowFen)} now, and the difference is not taken`;
+}
+
+/** The old table's total in yuan, and how many of its amounts could not be added. */
+interface OldTotal {
+  readonly yuan: string;
+  readonly unreadable: number;
+}
+
+/**
+ * `sum(amount)` as MySQL adds a DECIMAL column, exactly. A FLOAT or DOUBLE column holds binary
+ * fractions, which MySQL's sum adds as such (19.99 in a FLOAT is 19.989999771...): its amounts are
+ * added here instead, each as the import reads it.
+ */
+async function oldTotalOf(ctx: ImportContext): Promise<OldTotal> {
+  const amount = ctx.source.moneyColumn('account', 'amount');
+  if (!amount.approximate) {
+    const [total] = await ctx.source.query('select sum(amount) as total from {account}');
+    return { yuan: String(total?.total ?? '0'), unreadable: 0 };
+  }
+  let micros = 0n;
+  let unreadable = 0;
+  for (const row of await ctx.source.query(`select ${amount.sql} as amount from {account}`)) {
+    const value = yuanMicros(amount.read(row.amount));
+    if (value === null) unreadable++;
+    else micros += value;
+  }
+  return { yuan: microsText(micros), unreadable };
+}
+
+/**
+ * Yuan as millionths, exactly (the old amounts may have more decimals than fen have); a FLOAT as
+ * the fen it stands for; null when unreadable.
+ */
 function yuanMicros(value: unknown): bigint | null {
+  if (value instanceof FloatValue) {
+    const reading = hundredthsOfFloat(value.exact);
+    return reading.kind === 'exact' ? BigInt(reading.hundredths) * 10_000n : null;
+  }
   const text = String(value ?? '').trim();
   const match = /^(-?)(\d+)(?:\.(\d{1,6})0*)?$/.exec(text);
   if (!match) return null;
