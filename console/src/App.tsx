@@ -13,28 +13,43 @@ import { Users } from './pages/Users.js';
 import { VerificationQueue } from './pages/VerificationQueue.js';
 import { type PageKey, usePage } from './usePage.js';
 
-const refusal = (
-  <Alert
-    type="error"
-    showIcon
-    title="仅限管理员"
-    description="该账号不是管理员，不能使用运营控制台，已退出登录。"
-    style={{ marginBottom: 16 }}
-  />
-);
+type EndedBy = 'adminOnly' | 'loggedOut' | 'byChoice';
+
+/** Why the login page shows instead of the console, when the operator did not log out themselves. */
+const notices: Record<EndedBy, ReactNode> = {
+  adminOnly: (
+    <Alert
+      type="error"
+      showIcon
+      title="仅限管理员"
+      description="该账号不是管理员，不能使用运营控制台，已退出登录。"
+      style={{ marginBottom: 16 }}
+    />
+  ),
+  loggedOut: (
+    <Alert
+      type="warning"
+      showIcon
+      title="登录已失效"
+      description="登录已过期或已在别处退出，请重新登录后继续操作。"
+      style={{ marginBottom: 16 }}
+    />
+  ),
+  byChoice: null,
+};
 
 /** The session: the login page until an admin is logged in, then the console. */
 export function App() {
   const queryClient = useQueryClient();
   const [token, setToken] = useState(storedToken.get);
-  const [refused, setRefused] = useState(false);
+  const [endedBy, setEndedBy] = useState<EndedBy>('byChoice');
 
   const logout = useCallback(
-    (why: 'adminOnly' | 'loggedOut' | 'byChoice') => {
+    (why: EndedBy) => {
       const current = storedToken.get();
       storedToken.set(null);
       setToken(null);
-      setRefused(why === 'adminOnly');
+      setEndedBy(why);
       // What this operator saw must not show for the next one.
       queryClient.clear();
       if (current) endSession(current);
@@ -46,10 +61,10 @@ export function App() {
   if (!token) {
     return (
       <Login
-        notice={refused ? refusal : undefined}
+        notice={notices[endedBy]}
         onLogin={(next) => {
           storedToken.set(next);
-          setRefused(false);
+          setEndedBy('byChoice');
           setToken(next);
         }}
       />

@@ -1,6 +1,6 @@
 import type { UseQueryResult } from '@tanstack/react-query';
 import { Alert, Button, Card, Empty, Flex, Space, Spin, Typography } from 'antd';
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { describeError } from './errors.js';
 import { KeyHelp } from './KeyHelp.js';
 import { QueueList } from './QueueList.js';
@@ -15,6 +15,8 @@ interface ReviewQueueProps<Item> {
   readonly queue: UseQueryResult<{ items: Item[]; total: number }, unknown>;
   /** What waits, in the page's words: `需求`, `认证`. */
   readonly noun: string;
+  /** What tells items apart across refreshes of the queue: a demand's id; a verification's kind, user and submission. */
+  readonly itemKey: (item: Item) => string;
   readonly listTitle: (item: Item) => ReactNode;
   readonly listDescription: (item: Item) => ReactNode;
   readonly cardTitle: (item: Item) => ReactNode;
@@ -32,30 +34,40 @@ interface ReviewQueueProps<Item> {
  * The demand and verification queues differ only in what they show and how they decide.
  */
 export function ReviewQueue<Item>(props: ReviewQueueProps<Item>) {
-  const { queue, noun, pending } = props;
+  const { queue, noun, pending, itemKey } = props;
   const [selected, setSelected] = useState(0);
-  const [rejecting, setRejecting] = useState(false);
+  // The reject dialog is for the item it was opened on, by key: a refresh (a failed decision, the
+  // tab coming back) shifts which item sits at the selected index, and the reason typed for one
+  // item must never go to the next. When its item leaves the queue (another operator decided it),
+  // the dialog closes.
+  const [rejectingKey, setRejectingKey] = useState<string | null>(null);
   const items = queue.data?.items ?? [];
   // After a decision the row leaves the queue; the same index is then the next one.
   const index = Math.min(selected, Math.max(items.length - 1, 0));
   const current = items[index];
+  const rejecting = items.find((item) => itemKey(item) === rejectingKey);
+  useEffect(() => {
+    if (rejectingKey !== null && rejecting === undefined) setRejectingKey(null);
+  }, [rejectingKey, rejecting]);
 
   // A failed decision is reported by the page; here it only keeps the dialog open.
   const approve = () =>
     current !== undefined && !pending && props.decide(current, { approve: true }).catch(() => {});
   const reject = (reason: string) =>
-    current !== undefined &&
-    props.decide(current, { approve: false, reason }).then(
-      () => setRejecting(false),
+    rejecting !== undefined &&
+    !pending &&
+    props.decide(rejecting, { approve: false, reason }).then(
+      () => setRejectingKey(null),
       () => {},
     );
+  const openReject = () => current !== undefined && setRejectingKey(itemKey(current));
   useQueueKeys({
     count: items.length,
     selected: index,
     select: setSelected,
     approve,
-    reject: () => current !== undefined && setRejecting(true),
-    enabled: !rejecting,
+    reject: openReject,
+    enabled: rejecting === undefined,
   });
 
   if (queue.isPending) return <Spin />;
@@ -89,7 +101,7 @@ export function ReviewQueue<Item>(props: ReviewQueueProps<Item>) {
                   <Button type="primary" onClick={approve} loading={pending}>
                     通过 (a)
                   </Button>
-                  <Button danger onClick={() => setRejecting(true)} disabled={pending}>
+                  <Button danger onClick={openReject} disabled={pending}>
                     驳回 (r)
                   </Button>
                 </Space>
@@ -101,10 +113,10 @@ export function ReviewQueue<Item>(props: ReviewQueueProps<Item>) {
         </Flex>
       )}
       <RejectDialog
-        open={rejecting}
-        subject={current === undefined ? '' : props.rejectSubject(current)}
+        open={rejecting !== undefined}
+        subject={rejecting === undefined ? '' : props.rejectSubject(rejecting)}
         pending={pending}
-        onCancel={() => setRejecting(false)}
+        onCancel={() => setRejectingKey(null)}
         onSubmit={reject}
       />
     </Flex>

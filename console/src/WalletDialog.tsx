@@ -1,11 +1,10 @@
-import { isAppError } from '@marketplace/client-sdk';
 import { useTRPC } from '@marketplace/client-sdk/react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Form, Input, Modal, Typography } from 'antd';
 import { useRef, useState } from 'react';
-import { describeError } from './errors.js';
 import { newIdempotencyKey } from './idempotency.js';
-import { fenOf, yuan } from './money.js';
+import { fenOf, readYuan, yuan } from './money.js';
+import { describeWalletFailure } from './walletFailures.js';
 
 export type WalletMove = 'credit' | 'withdraw';
 
@@ -14,12 +13,14 @@ const texts = {
     title: '充值',
     ok: '确认充值',
     done: '已充值',
+    verb: '入账',
     hint: '线下收到的款项（银行转账、现金）记入钱包。',
   },
   withdraw: {
     title: '提现',
     ok: '确认提现',
     done: '已提现',
+    verb: '扣除',
     hint: '已线下打款到用户银行账户的金额从钱包扣除，余额不会低于零。',
   },
 } as const;
@@ -33,31 +34,35 @@ interface WalletDialogProps {
 
 /**
  * 充值 / 提现 of one account. Mounted for each opening, so the idempotency key is made once per
- * dialog: a double click, or a retry after a lost answer, moves the money once.
+ * dialog and kept whatever the answer: a double click, or a retry after a lost answer or a failure
+ * that came after the money moved, moves it once. A refusal that moved nothing (BALANCE_TOO_LOW)
+ * needs no new key either: the service stored no answer under it, so a corrected amount goes through.
  */
 export function WalletDialog({ move, user, balanceFen, onClose }: WalletDialogProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { message } = App.useApp();
   const [form] = Form.useForm<{ amount: string; note?: string }>();
-  const [idempotencyKey, setIdempotencyKey] = useState(newIdempotencyKey);
+  const [idempotencyKey] = useState(newIdempotencyKey);
   // Set on the first submit, before React re-renders: a double click submits once.
   const sending = useRef(false);
   const text = texts[move];
-  const done = async (amountFen: number) => {
-    message.success(`${text.done} ¥${yuan(amountFen)}`);
-    onClose();
-    await Promise.all([
+  const refresh = () =>
+    Promise.all([
       queryClient.invalidateQueries(trpc.admin.user.queryFilter({ userId: user.id })),
       queryClient.invalidateQueries(trpc.admin.ledger.pathFilter()),
       queryClient.invalidateQueries(trpc.admin.auditLog.pathFilter()),
     ]);
+  const done = async (amountFen: number) => {
+    message.success(`${text.done} ¥${yuan(amountFen)}`);
+    onClose();
+    await refresh();
   };
-  const failed = (error: unknown) => {
+  const failed = () => {
     sending.current = false;
-    // The service refused (e.g. BALANCE_TOO_LOW): nothing moved, and a corrected amount is a new
-    // request. A lost answer keeps the key: the money may have moved, and a retry must not move it again.
-    if (isAppError(error)) setIdempotencyKey(newIdempotencyKey());
+    // The money may have moved all the same: the balance behind the dialog shows what it is now.
+    // Not awaited, so the failure shows at once.
+    void refresh();
   };
   const options = {
     onSuccess: (_: unknown, input: { amountFen: number }) => done(input.amountFen),
@@ -97,10 +102,12 @@ export function WalletDialog({ move, user, balanceFen, onClose }: WalletDialogPr
           rules={[
             { required: true, message: '请输入金额' },
             {
-              validator: (_, value: string | undefined) =>
-                !value || fenOf(value) !== null
+              validator: (_, value: string | undefined) => {
+                const reading = readYuan(value ?? '');
+                return !value || 'fen' in reading
                   ? Promise.resolve()
-                  : Promise.reject(new Error('请输入大于 0 的金额，最多两位小数')),
+                  : Promise.reject(new Error(reading.problem));
+              },
             },
           ]}
         >
@@ -113,7 +120,9 @@ export function WalletDialog({ move, user, balanceFen, onClose }: WalletDialogPr
           />
         </Form.Item>
       </Form>
-      {mutation.isError && <Alert type="error" showIcon title={describeError(mutation.error)} />}
+      {mutation.isError && (
+        <Alert type="error" showIcon title={describeWalletFailure(mutation.error, text.verb)} />
+      )}
     </Modal>
   );
 }

@@ -12,7 +12,8 @@ export interface QueueKeys {
 
 /**
  * A review queue worked from the keyboard: j / ↓ next, k / ↑ previous, a approve, r reject.
- * Keys typed into a field never count, and neither do keys with Ctrl, Alt or Meta.
+ * Keys typed into a field never count, and neither do keys with Ctrl, Alt or Meta. A decision is
+ * one press: a held a repeats, and each repeat would approve the next item unseen.
  */
 export function useQueueKeys(keys: QueueKeys): void {
   // The listener is added once; it reads the latest values through the ref.
@@ -22,6 +23,7 @@ export function useQueueKeys(keys: QueueKeys): void {
     const onKey = (event: KeyboardEvent) => {
       const k = latest.current;
       if (!k.enabled || event.ctrlKey || event.altKey || event.metaKey || typing(event.target)) return;
+      if (event.repeat && decisionKeys.has(event.key)) return;
       const action = actionOf(event.key, k);
       if (!action || k.count === 0) return;
       event.preventDefault();
@@ -31,6 +33,8 @@ export function useQueueKeys(keys: QueueKeys): void {
     return () => document.removeEventListener('keydown', onKey);
   }, []);
 }
+
+const decisionKeys = new Set(['a', 'r']);
 
 function actionOf(key: string, k: QueueKeys): (() => void) | undefined {
   switch (key) {

@@ -2,17 +2,20 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import Fastify from 'fastify';
+import { sql } from 'kysely';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from '../../client-sdk/index.js';
 import { consoleBuildIsStale } from '../../console/scripts/build-state.js';
 import { consoleHttp } from '../../server/src/http/console.js';
+import { reviewStateOfCode } from '../../server/src/review-states.js';
 import { idNumber, info, post, uploadImage } from '../features/account/account-fixtures.js';
 import { runAdmin } from '../support/admin-cli.js';
 import { loginBySms } from '../support/auth-flow.js';
 import { embedded } from '../support/backends.js';
 import { chromiumPath, type HeadlessChromium, hasChromium, launchChromium } from '../support/chromium.js';
 import { legacyGet } from '../support/legacy-client.js';
-import { credit, postDemand } from '../support/marketplace-flow.js';
+import { approveDemand, credit, postDemand } from '../support/marketplace-flow.js';
 import { mustRun } from '../support/processes.js';
 import { listen, randomPhone, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -238,6 +241,45 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     expect((await info(t, user)).person).toMatchObject({ reason: '身份证照片不清晰' });
   }, 60_000);
 
+  it('never turns a decision to another demand: not after another operator decided, nor from a held key', async () => {
+    const poster = await loginBySms(t, randomPhone(), 2);
+    const decidedElsewhere = await postDemand(t, poster, { title: '另一位管理员已审核的需求' });
+    const next = await postDemand(t, poster, { title: '按住按键时的下一条' });
+    const last = await postDemand(t, poster, { title: '<img src=x onerror=alert(1)>最后一条' });
+    const reviewOf = async (id: number) => {
+      const demands = t.stores.database.db.selectFrom('demands').select('review_state');
+      return reviewStateOfCode((await demands.where('id', '=', id).executeTakeFirstOrThrow()).review_state);
+    };
+    await menu('需求审核').click();
+    const queue = page.getByRole('region', { name: '待审核需求' });
+    await page.getByRole('heading', { name: '另一位管理员已审核的需求' }).waitFor();
+
+    await page.keyboard.press('r');
+    await page.getByRole('dialog').getByLabel('驳回原因').fill('描述不清');
+    await approveDemand(t, decidedElsewhere);
+    await page.keyboard.press('Enter');
+    // The queue refreshes at once, not once the error's toast has shown its 3 s.
+    const refreshed = { timeout: 3_000 };
+    await expect.poll(() => queue.getByText('另一位管理员已审核的需求').count(), refreshed).toBe(0);
+    await page.getByText('该需求不在待审核状态').waitFor();
+    // The dialog was for that demand: it closes, instead of now offering to reject the next one
+    // with the reason typed for the first.
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    expect([await reviewOf(next), await reviewOf(last)]).toEqual(['pending', 'pending']);
+
+    // A held a approves one demand; the repeats do not approve the next one unseen.
+    await page.keyboard.down('a');
+    await expect.poll(() => queue.getByText('按住按键时的下一条').count(), { timeout: 10_000 }).toBe(0);
+    await page.keyboard.down('a');
+    await page.keyboard.up('a');
+    // Long enough for an approval the repeat would have sent to be made.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect([await reviewOf(next), await reviewOf(last)]).toEqual(['approved', 'pending']);
+    // User text is shown as text, never as markup.
+    await page.getByRole('heading', { name: '<img src=x onerror=alert(1)>最后一条' }).waitFor();
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+  }, 60_000);
+
   it('credits a wallet once on a double click, refuses an overdraft, records a withdrawal, and logs both', async () => {
     const customer = await loginBySms(t);
     await menu('用户').click();
@@ -282,6 +324,48 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     expect(await page.getByText('"amountFen": 3050').count()).toBeGreaterThan(0);
   }, 60_000);
 
+  it('keeps one idempotency key per wallet dialog, so a retry after a failure moves money once', async () => {
+    const customer = await loginBySms(t);
+    await menu('用户').click();
+    await page.getByLabel('手机号或用户ID').fill(customer.phone);
+    await page.getByLabel('手机号或用户ID').press('Enter');
+    await page.getByRole('cell', { name: customer.phone }).click();
+    const drawer = page.getByRole('dialog', { name: '用户详情' });
+    await drawer.getByText('¥0.00').waitFor();
+    const dialog = page.getByRole('dialog', { name: `充值：${customer.phone}` });
+    const creditOf = async (amount: string) => {
+      await dialog.getByLabel('金额（元）').fill(amount);
+      await dialog.getByRole('button', { name: '确认充值' }).click();
+    };
+    await drawer.getByRole('button', { name: '充值', exact: true }).click();
+    await creditOf('99999999999');
+    await dialog.getByText('单笔金额不能超过 ¥1000000000.00').waitFor();
+
+    // The audit record is written after the money's transaction commits: made to fail, the service
+    // answers 500 with the money moved, as it would after a lost connection to the database.
+    const db = t.stores.database.db;
+    await sql`create trigger console_audit_down before insert on admin_actions
+              begin select raise(abort, 'audit unavailable'); end`.execute(db);
+    await creditOf('25');
+    await dialog.getByText(/服务器内部错误.*款项可能已经入账/).waitFor();
+    await sql`drop trigger console_audit_down`.execute(db);
+    await dialog.getByText('当前余额 ¥25.00').waitFor();
+    // The same key with another amount moves nothing: the first amount may have moved.
+    await creditOf('30');
+    await dialog.getByText(/本窗口之前提交的另一金额可能已经入账/).waitFor();
+    // The first amount again is answered as the first call was, and recorded in the audit trail.
+    await creditOf('25');
+    await page.getByText('已充值 ¥25.00').waitFor();
+    expect((await info(t, customer)).balance).toBe(25);
+
+    // A new dialog is a new move, with a key of its own.
+    await drawer.getByRole('button', { name: '充值', exact: true }).click();
+    await creditOf('25');
+    await drawer.getByText('¥50.00').first().waitFor();
+    expect((await info(t, customer)).balance).toBe(50);
+    await page.keyboard.press('Escape');
+  }, 60_000);
+
   it('records an invoice a user asked for as issued, and the user then sees 已开票', async () => {
     const customer = await loginBySms(t, randomPhone(), 2);
     await credit(t, customer, '88.8');
@@ -323,15 +407,29 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     await page.keyboard.press('Escape');
   }, 60_000);
 
+  it('sends an operator whose session ended elsewhere to the login page, saying why', async () => {
+    const token = String(await page.evaluate("localStorage.getItem('console-token')"));
+    await createClient({ url, token }).auth.logout.mutate();
+    await menu('操作记录').click();
+    await page.getByText('登录已失效').waitFor();
+    await page.getByRole('tab', { name: '密码登录' }).waitFor();
+    expect(await page.evaluate('Object.keys(localStorage)')).toEqual([]);
+  }, 60_000);
+
   it('loaded nothing from elsewhere, and the browser reported no errors', () => {
     expect(outside).toEqual([]);
-    // The browser logs every failed request; the failures provoked above are expected, once each:
-    // the unknown phone's login (404 ACCOUNT_NOT_FOUND) and the overdraft (409 BALANCE_TOO_LOW).
-    // Anything else (a CSP block, a script error) is not.
-    const provoked = ['404 (Not Found)', '409 (Conflict)'].map(
-      (status) => `Failed to load resource: the server responded with a status of ${status}`,
-    );
-    for (const failure of provoked) expect(problems.filter((p) => p.includes(failure))).toHaveLength(1);
-    expect(problems.filter((p) => !provoked.some((failure) => p.includes(failure)))).toEqual([]);
+    // The browser logs every failed request; the failures provoked above are expected: the unknown
+    // phone's login (404 ACCOUNT_NOT_FOUND); the overdraft, the review another operator made first
+    // and the wallet key sent with another amount (409 BALANCE_TOO_LOW, DEMAND_NOT_PENDING,
+    // IDEMPOTENCY_KEY_REUSED); the credit whose audit record failed (500); the calls of the session
+    // ended elsewhere (401, as many as were in flight). Anything else (a CSP block, a script error) is not.
+    const provoked = { '404 (Not Found)': 1, '409 (Conflict)': 3, '500 (Internal Server Error)': 1 };
+    const failed = (status: string) =>
+      problems.filter((p) => p.includes(`the server responded with a status of ${status}`));
+    for (const [status, times] of Object.entries(provoked))
+      expect(failed(status), status).toHaveLength(times);
+    expect(failed('401 (Unauthorized)').length).toBeGreaterThan(0);
+    const expected = [...Object.keys(provoked), '401 (Unauthorized)'];
+    expect(problems.filter((p) => !expected.some((status) => p.includes(status)))).toEqual([]);
   });
 });

@@ -35,7 +35,11 @@ export function DemandQueue() {
       onSuccess: (_, input) => {
         message.success(input.approve ? '已通过，需求已公开' : '已驳回');
       },
-      onError: (error) => message.error(describeError(error)),
+      // A block too: returned, the toast's thenable would hold the refresh (and the buttons) for
+      // the 3 s it shows, while the operator looks at the item another operator already decided.
+      onError: (error) => {
+        message.error(describeError(error));
+      },
       // Refreshes the queue and the count in the menu, whatever the outcome (another admin may have decided).
       onSettled: () =>
         Promise.all([
@@ -48,6 +52,7 @@ export function DemandQueue() {
     <ReviewQueue
       queue={queue}
       noun="需求"
+      itemKey={(demand) => String(demand.id)}
       listTitle={(demand) => demand.title}
       listDescription={(demand) =>
         `${kindLabels[demand.kind]} · ¥${yuan(demand.priceFen)} · ${date(demand.createdAt)}`

@@ -32,7 +32,11 @@ export function InvoiceQueue() {
       onSuccess: () => {
         message.success('已记录为已开票');
       },
-      onError: (error) => message.error(describeError(error)),
+      // A block too: returned, the toast's thenable would hold the refresh (and the buttons) for
+      // the 3 s it shows, while the operator looks at the item another operator already decided.
+      onError: (error) => {
+        message.error(describeError(error));
+      },
       // Whatever the outcome: another operator may have issued it meanwhile.
       onSettled: () =>
         Promise.all([

@@ -55,7 +55,12 @@ function SmsLogin({ onLogin }: { onLogin: (token: string) => void }) {
   const { message } = App.useApp();
   const [form] = Form.useForm<{ phone: string; code: string }>();
   const send = useMutation(
-    trpc.auth.requestSmsCode.mutationOptions({ onSuccess: () => message.success('验证码已发送') }),
+    // A block: returned, the toast's thenable would keep the button loading for the 3 s it shows.
+    trpc.auth.requestSmsCode.mutationOptions({
+      onSuccess: () => {
+        message.success('验证码已发送');
+      },
+    }),
   );
   // An unknown phone is refused, not registered: nobody signs up to the marketplace here.
   const login = useMutation(

@@ -29,7 +29,11 @@ export function VerificationQueue() {
       onSuccess: (outcome) => {
         message.success(outcome.status === 'approved' ? '已通过认证' : '已驳回');
       },
-      onError: (error) => message.error(describeError(error)),
+      // A block too: returned, the toast's thenable would hold the refresh (and the buttons) for
+      // the 3 s it shows, while the operator looks at the item another operator already decided.
+      onError: (error) => {
+        message.error(describeError(error));
+      },
       onSettled: () =>
         Promise.all([
           queryClient.invalidateQueries(trpc.account.pendingVerifications.pathFilter()),
@@ -41,6 +45,10 @@ export function VerificationQueue() {
     <ReviewQueue
       queue={queue}
       noun="认证"
+      // With the submission time: a record rejected and sent again is another one to decide.
+      itemKey={(item) =>
+        `${item.kind}:${item.verification.userId}:${item.verification.submittedAt.getTime()}`
+      }
       listTitle={(item) => item.verification.name || '（未填写名称）'}
       listDescription={(item) =>
         `${verificationKindLabels[item.kind]} · ${item.phone} · ${date(item.verification.submittedAt)}`

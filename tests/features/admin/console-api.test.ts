@@ -148,6 +148,15 @@ describe.each(stores)("the console's admin API ($name)", (backend) => {
     }
     expect(await balanceOf(user.userId)).toBe(1_000);
 
+    // What the console's dialog refuses, the service refuses too, whoever calls it: nothing rounded.
+    for (const amountFen of [0, -100, 10.5, 100_000_000_001, Number.NaN, Number.POSITIVE_INFINITY]) {
+      await expect(
+        admin.wallet.credit.mutate({ userId: user.userId, amountFen }),
+        String(amountFen),
+      ).rejects.toMatchObject({ data: { appCode: 'VALIDATION_FAILED' } });
+    }
+    expect(await balanceOf(user.userId)).toBe(1_000);
+
     await expect(admin.wallet.credit.mutate({ userId: 2_000_000_000, amountFen: 100 })).rejects.toMatchObject(
       { data: { appCode: 'NOT_FOUND' } },
     );
@@ -269,6 +278,10 @@ describe.each(stores)("the console's admin API ($name)", (backend) => {
       (await admin.admin.findUsers.query({ query: worker.phone.slice(0, 9) })).map((u) => u.phone),
     ).toContain(worker.phone);
     expect(await admin.admin.findUsers.query({ query: '张三' })).toEqual([]);
+    // LIKE's wildcards are text that is no phone, not patterns that match every phone.
+    for (const query of ['%', '1__', `${worker.phone.slice(0, 3)}%`]) {
+      expect(await admin.admin.findUsers.query({ query }), query).toEqual([]);
+    }
 
     const shown = await admin.admin.user.query({ userId: owner.userId });
     expect(shown.profile).toMatchObject({ id: owner.userId, phone: owner.phone, userType: 'company' });
