@@ -13,11 +13,14 @@ import { AppError, httpStatusOf, toAppError } from './errors.js';
 import type { AuthUser } from './features/auth/authenticate.js';
 import type { FileStorage } from './features/uploads/storage.js';
 import { openFileStorage } from './features/uploads/storage-driver.js';
+import { bodyLimitBytes } from './http/body-limits.js';
+import { bodyTimedOut } from './http/body-watch.js';
 import { consoleHttp, defaultConsoleRoot } from './http/console.js';
+import { frameworkErrorHandler } from './http/framework-errors.js';
 import { addVaryOrigin, everyAnswerHeaders, requestIdOf } from './http/headers.js';
 import { uploadsHttp } from './http/uploads.js';
 import type { KeyValueStore } from './kv/store.js';
-import { bodyLimitBytes, registerLegacyBodyParsers } from './legacy/body.js';
+import { registerLegacyBodyParsers } from './legacy/body.js';
 import { failure } from './legacy/envelope.js';
 import { legacyFailure } from './legacy/failures.js';
 import { legacyPlugin } from './legacy/plugin.js';
@@ -66,6 +69,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     telemetry: metrics?.telemetry ?? noTelemetry,
   });
 
+  const corsOrigins = config.corsOrigin === '*' ? '*' : config.corsOrigin.split(',');
+  const accessLog = new AccessLog();
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     trustProxy:
@@ -78,7 +83,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     // Read by requestIdOf, which keeps a client's id only when it is short and plain.
     requestIdHeader: false,
     genReqId: requestIdOf,
-    logController: new AccessLog(),
+    logController: accessLog,
+    frameworkErrors: frameworkErrorHandler(corsOrigins, accessLog),
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 5000 },
   });
 
@@ -100,7 +106,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   }
 
   // Once closing starts, answers ask keep-alive clients to hang up, so requests in flight finish
-  // and their sockets close instead of holding the shutdown open.
+  // and their sockets close instead of holding the shutdown open. So does the answer to a body that
+  // timed out: the rest of it never comes, and the connection would wait for it forever.
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
@@ -110,15 +117,20 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('x-request-id', req.id);
     if (corsByOrigin) addVaryOrigin(reply, payload);
-    if (closing) reply.header('connection', 'close');
+    if (closing || bodyTimedOut(req.raw)) reply.header('connection', 'close');
     done(null, payload);
   });
   app.addHook('onRequest', everyAnswerHeaders);
 
   await app.register(cors, {
-    origin: config.corsOrigin === '*' ? '*' : config.corsOrigin.split(',').map((o) => o.trim()),
+    origin: corsOrigins === '*' ? '*' : [...corsOrigins],
     methods: ['GET', 'POST', 'OPTIONS'],
     maxAge: 86400,
+    // An OPTIONS without Origin or Access-Control-Request-Method (a probe, a proxy's check, a
+    // client's own) is answered as a preflight is, 204 with the CORS headers, rather than a bare
+    // `400 Invalid Preflight Request` outside the envelope: OPTIONS is one of the methods every
+    // path allows, and no body is what a preflight's answer has too.
+    strictPreflight: false,
   });
   await app.register(multipart, {
     // A resume `/all` of 100 projects is 600 fields; 128 KB per field holds any text we accept
@@ -179,8 +191,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     } satisfies FastifyTRPCPluginOptions<AppRouter>);
   });
 
-  await app.register(legacyPlugin, { routes: legacyRoutes, timeZone: config.displayTimeZone, createContext });
-  await app.register(uploadsHttp, { createContext });
+  const bodyWaitLimits = config.limits.uploadWait;
+  await app.register(legacyPlugin, {
+    routes: legacyRoutes,
+    timeZone: config.displayTimeZone,
+    createContext,
+    bodyWaitLimits,
+  });
+  await app.register(uploadsHttp, { createContext, bodyWaitLimits });
   await app.register(docsPlugin, { timeZone: config.displayTimeZone });
   await app.register(consoleHttp, { root: path.resolve(deps.consoleRoot ?? defaultConsoleRoot()) });
   return app;

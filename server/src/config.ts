@@ -4,9 +4,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { clusterUrlOfNodes, parseRedisTarget } from './kv/redis-target.js';
-
-/** HMAC key length below which a secret is refused, whether from APP_SECRET or DATA_DIR/app-secret. */
-const minSecretLength = 32;
+import { secretAdvice, secretWeakness } from './secret-strength.js';
 
 /** Longest delay Node's timers take; a longer one fires at once (TimeoutOverflowWarning). */
 const maxTimerMs = 2 ** 31 - 1;
@@ -104,6 +102,38 @@ const trustProxy = z.string().superRefine((value, ctx) => {
   }
 });
 
+/** The HMAC key of tokens and codes: refused when trivially guessable (see secret-strength.ts). */
+const appSecret = z.string().superRefine((secret, ctx) => {
+  const weakness = secretWeakness(secret);
+  if (weakness) ctx.addIssue({ code: 'custom', message: `the secret ${weakness}: ${secretAdvice}` });
+});
+
+/**
+ * `*`, or origins as browsers send them in `Origin` (`https://app.example.cn`, lowercase, no path),
+ * comma-separated: CORS compares them as strings, so `https://app.example.cn/` or `app.example.cn`
+ * would match no browser and every call of the apps would fail, with nothing said at start.
+ */
+const corsOrigin = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean)
+      .join(','),
+  )
+  .superRefine((value, ctx) => {
+    if (value === '') ctx.addIssue({ code: 'custom', message: 'CORS_ORIGIN names no origin' });
+    for (const entry of value.split(',')) {
+      if (entry !== '*' && !/^[a-z][a-z0-9+.-]*:\/\/([a-z0-9.-]+|\[[0-9a-f:.]+\])(:\d{1,5})?$/.test(entry)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${JSON.stringify(entry)} is not * or an origin as browsers send it (scheme://host[:port], lowercase, no path or trailing slash)`,
+        });
+      }
+    }
+  });
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: port.default(3000),
@@ -113,13 +143,10 @@ const envSchema = z.object({
   REDIS_CLUSTER_NODES: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   UPLOAD_DIR: z.string().min(1).optional(),
-  APP_SECRET: z
-    .string()
-    .min(minSecretLength, `APP_SECRET must be at least ${minSecretLength} characters`)
-    .optional(),
+  APP_SECRET: appSecret.optional(),
   SMS_PROVIDER: z.enum(['console', 'webhook']).default('console'),
   SMS_WEBHOOK_URL: webhookUrl.optional(),
-  CORS_ORIGIN: z.string().min(1).default('*'),
+  CORS_ORIGIN: corsOrigin.default('*'),
   LIMIT_SMS_PER_IP_HOUR: positiveInt(30),
   LIMIT_LOGIN_FAIL_PER_IP_HOUR: positiveInt(50),
   LIMIT_ANON_UPLOAD_PER_IP_HOUR: positiveInt(30),
@@ -143,6 +170,8 @@ const envSchema = z.object({
   DB_STATEMENT_TIMEOUT_MS: timeoutMs(500),
   DB_TIMEOUT_MS: timeoutMs(750),
   REDIS_TIMEOUT_MS: timeoutMs(500),
+  UPLOAD_IDLE_TIMEOUT_MS: timeoutMs(30_000),
+  UPLOAD_WAIT_LIMIT_MS: timeoutMs(600_000),
 });
 
 /** Where uploaded bytes live: a folder, or a bucket of an S3-compatible object store. */
@@ -188,6 +217,8 @@ export interface Config {
     readonly anonUploadPerIpHour: number;
     /** Title searches of the public list in flight at once per client IP. */
     readonly titleSearchesPerIp: number;
+    /** How long a multipart body may keep the service waiting for its bytes (http/body-watch.ts). */
+    readonly uploadWait: { readonly idleMs: number; readonly totalMs: number };
   };
   /** Whom to believe about X-Forwarded-For: every proxy, a hop count, or a list of addresses/CIDRs. */
   readonly trustProxy: boolean | number | readonly string[];
@@ -230,6 +261,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // statement the server stopped leaves a usable connection, one the client gave up on is closed.
     throw new ConfigError('DB_STATEMENT_TIMEOUT_MS must be less than DB_TIMEOUT_MS');
   }
+  if (e.UPLOAD_IDLE_TIMEOUT_MS >= e.UPLOAD_WAIT_LIMIT_MS) {
+    throw new ConfigError('UPLOAD_IDLE_TIMEOUT_MS must be less than UPLOAD_WAIT_LIMIT_MS');
+  }
   if (e.REDIS_URL && e.REDIS_CLUSTER_NODES) {
     throw new ConfigError('Set REDIS_URL or REDIS_CLUSTER_NODES, not both');
   }
@@ -260,6 +294,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       loginFailPerIpHour: e.LIMIT_LOGIN_FAIL_PER_IP_HOUR,
       anonUploadPerIpHour: e.LIMIT_ANON_UPLOAD_PER_IP_HOUR,
       titleSearchesPerIp: e.LIMIT_TITLE_SEARCHES_PER_IP,
+      uploadWait: { idleMs: e.UPLOAD_IDLE_TIMEOUT_MS, totalMs: e.UPLOAD_WAIT_LIMIT_MS },
     },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     displayTimeZone: e.TZ_DISPLAY,
@@ -313,10 +348,11 @@ function readOrCreateSecret(dataDir: string): string {
   if (existsSync(file)) {
     const kept = readFileSync(file, 'utf8').trim();
     // An empty or cut-short file (a full disk, a crash while writing, an operator's edit) would
-    // key every token and SMS code with next to nothing: refuse, as a short APP_SECRET is refused.
-    if (kept.length < minSecretLength) {
+    // key every token and SMS code with next to nothing: refuse, as a weak APP_SECRET is refused.
+    const weakness = secretWeakness(kept);
+    if (weakness) {
       throw new ConfigError(
-        `${file} holds a secret of ${kept.length} characters, fewer than ${minSecretLength}: set APP_SECRET, or delete the file to generate a new one (sessions end)`,
+        `${file} holds a secret that ${weakness}: set APP_SECRET, or delete the file to generate a new one (sessions end)`,
       );
     }
     return kept;

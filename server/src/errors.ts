@@ -90,6 +90,11 @@ export const errorTable = {
     en: 'File too large: images up to 5 MB, other files up to 50 MB',
     zh: '文件过大：图片不能超过5MB，其它文件不能超过50MB',
   },
+  UPLOAD_TIMEOUT: {
+    trpc: 'TIMEOUT',
+    en: 'The upload stalled or was too slow to finish; check the connection and try again',
+    zh: '上传超时，请检查网络后重试',
+  },
   UPLOAD_TOO_FREQUENT: {
     trpc: 'TOO_MANY_REQUESTS',
     en: 'Too many uploads; try again later',

@@ -1,5 +1,5 @@
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
-import pino, { type DestinationStream, type Logger } from 'pino';
+import pino, { type DestinationStream, type LogFn, type Logger } from 'pino';
 import type { Config } from './config.js';
 
 /**
@@ -14,8 +14,9 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: Des
         paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token'],
         censor: '[redacted]',
       },
+      hooks: { logMethod: messageWithoutQuery },
       serializers: {
-        err: withoutStatement,
+        err: withoutSecrets,
         req: (req: { id?: string; method?: string; url?: string }) => ({
           id: req.id,
           method: req.method,
@@ -27,16 +28,50 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: Des
   );
 }
 
+/** A query string inside a text (`'/user/info/info?token_check=...' is not ...`), up to a quote or space. */
+const queryInText = /(\/[^\s'"?]*)\?[^\s'"]*/g;
+
+const withoutQuery = (text: string) => (text.includes('?') ? text.replace(queryInText, '$1?[query]') : text);
+
 /**
- * pino's error serializer, less the statement mysql2 attaches to a failed query (`sql`), which has
- * its values filled in: a failed insert would log the phone or ID number it carried. The message,
- * code and stack still say what failed.
+ * The message of a line, less any query string: Fastify names the URL as the client sent it in a
+ * few messages of its own (a reply sent twice), and an error logged without a message lends it
+ * its own (pino's `msg` is then the error's message, which the serializer below does not reach).
  */
-function withoutStatement(error: unknown): unknown {
+function messageWithoutQuery(this: Logger, args: Parameters<LogFn>, method: LogFn): void {
+  const [first, second] = args as unknown[];
+  if (typeof first === 'string') args[0] = withoutQuery(first);
+  else if (typeof second === 'string') args[1] = withoutQuery(second);
+  else if (args.length === 1) {
+    // `log.error(error)` and `log.warn({ err })`: pino would take the error's message as it is.
+    const error = first instanceof Error ? first : (first as { err?: unknown } | null)?.err;
+    if (error instanceof Error) {
+      method.call(this, first as object, withoutQuery(error.message));
+      return;
+    }
+  }
+  method.apply(this, args);
+}
+
+/**
+ * pino's error serializer, less what an error can carry of a request's secrets:
+ * - the statement mysql2 attaches to a failed query (`sql`), which has its values filled in: a
+ *   failed insert would log the phone or ID number it carried;
+ * - the bytes of a request Node could not parse (`rawPacket`, Fastify logs it at `trace`): its
+ *   request line with the query string and its headers, `Authorization` included;
+ * - query strings of URLs quoted in the message or stack (Fastify quotes the URL in some of its
+ *   errors), where legacy clients put `token_check` and `password`.
+ * The message, code and stack still say what failed.
+ */
+function withoutSecrets(error: unknown): unknown {
   const serialized: unknown = pino.stdSerializers.err(error as Error);
   // Anything but an Error comes back as it was given (a string, say): nothing to take out.
   if (serialized === null || typeof serialized !== 'object') return serialized;
-  const { sql: _statement, ...rest } = serialized as Record<string, unknown>;
+  const { sql: _statement, rawPacket: _bytes, ...rest } = serialized as Record<string, unknown>;
+  for (const field of ['message', 'stack'] as const) {
+    const text = rest[field];
+    if (typeof text === 'string') rest[field] = withoutQuery(text);
+  }
   return rest;
 }
 

@@ -8,6 +8,7 @@ import { openKeyValueStore } from './kv/open-store.js';
 import { RedisStore } from './kv/redis-store.js';
 import { createLogger } from './logger.js';
 import { Readiness } from './ops/readiness.js';
+import { StartupError } from './startup-error.js';
 
 /** How long in-flight requests get to finish, once the service stops accepting, before it gives up. */
 const shutdownGraceMs = 10_000;
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   const storage = await openFileStorage(config.storage);
   await storage.check().catch((error: unknown) => {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    throw new Error(`file storage (${config.storage.driver}) is not usable: ${reason}`);
+    throw new StartupError(`file storage (${config.storage.driver}) is not usable: ${reason}`);
   });
 
   const metrics = config.metrics ? await createMetrics({ database, kv }) : undefined;
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+  else if (error instanceof StartupError) process.stderr.write(`failed to start: ${error.message}\n`);
   else process.stderr.write(`failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 });

@@ -1,3 +1,4 @@
+import { type AddressInfo, connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../server/src/logger.js';
@@ -51,5 +52,93 @@ describe('access log', () => {
       message: expect.stringContaining('too long'),
     });
     expect(lines.join('')).not.toContain('11010519491231002X');
+  });
+
+  it('logs a URL quoted in an error message without its query string', () => {
+    const lines: string[] = [];
+    const log = createLogger(
+      { logLevel: 'info' },
+      new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
+    // What Fastify warns with when a reply is sent twice: the URL as the client sent it, in an
+    // error (whose message pino also makes the line's) or in a plain message.
+    log.warn({
+      err: new Error(
+        `Reply was already sent, did you forget to "return reply" in the '/user/info/info?token_check=tok-in-error&user_id_check=1' (GET) route?`,
+      ),
+    });
+    // An error logged alone (Fastify does so with a hook's failure) lends the line its message too.
+    log.error(new Error("'/index/api/getpwd?newpwd=tok-in-bare-error' is not a valid url component"));
+    log.warn(
+      'Reply was already sent, did you forget to "return reply" in the "/index/api/loginout?token=tok-in-text" (GET) route?',
+    );
+    const text = lines.join('');
+    expect(text).toContain('/user/info/info?[query]');
+    expect(text).toContain('/index/api/loginout?[query]');
+    expect(text).toContain('/index/api/getpwd?[query]');
+    expect(text).not.toMatch(/tok-in-/);
+  });
+});
+
+/** A secret as it may show in a line: as text, or as the bytes of a Buffer pino wrote as numbers. */
+function leaks(lines: readonly string[], secret: string): string[] {
+  const bytes = [...Buffer.from(secret)].join(',');
+  return lines.filter((line) => line.includes(secret) || line.includes(bytes));
+}
+
+/** Sends raw bytes on a fresh connection; resolves once the server has hung up (or after a second). */
+function sendRaw(port: number, bytes: string): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
+    socket.on('data', () => {});
+    socket.on('close', () => resolve());
+    socket.on('error', () => resolve());
+    setTimeout(() => socket.destroy(), 1000).unref();
+  });
+}
+
+describe('secrets in query strings, at the most verbose log level', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(embedded, { LOG_LEVEL: 'trace' });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(() => t.close());
+
+  it('never reach a line, whatever the answer: 404, a bare OPTIONS, an undecodable path, a request Node cannot parse', async () => {
+    const query = 'token=q-token-1&token_check=q-token-2&password=q-password-3&smscode=q-code-4';
+    const secrets = ['q-token-1', 'q-token-2', 'q-password-3', 'q-code-4'];
+    for (const [method, url] of [
+      ['GET', `/index/nothing/here?${query}`],
+      ['POST', `/user/goods/nothing?${query}`],
+      ['HEAD', `/nowhere?${query}`],
+      ['PUT', `/index/api/loginpassword?${query}`],
+      ['OPTIONS', `/index/api/loginout?${query}`],
+      ['GET', `/index/api/loginout?${query}`],
+      ['GET', `/user/info/info?${query}`],
+      ['GET', `/trpc/auth.nothing?${query}`],
+      ['GET', `/uploads/nothing.png?${query}`],
+      ['GET', `/index/api/sms%?${query}`],
+    ] as const) {
+      const answer = await t.app.inject({ method, url });
+      expect(answer.statusCode, `${method} ${url}`).toBeGreaterThanOrEqual(200);
+    }
+    const port = (t.app.server.address() as AddressInfo).port;
+    // Node refuses these before Fastify routes them; its error carries the request's bytes.
+    await sendRaw(port, `GET /index/api/loginout?${query} HTTP/1.1\r\nHost: x\r\nnot a header\r\n\r\n`);
+    await sendRaw(
+      port,
+      `GET /user/info/info?${query} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer q-bearer-5\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The lines were written: the check below looks at something.
+    expect(t.logLines.filter((line) => line.includes('"msg":"request"')).length).toBeGreaterThanOrEqual(10);
+    expect(t.logLines.some((line) => line.includes('client error'))).toBe(true);
+    for (const secret of [...secrets, 'q-bearer-5']) expect(leaks(t.logLines, secret), secret).toEqual([]);
   });
 });

@@ -4,6 +4,20 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/src/config.js';
 
+/** A secret the checks accept, as a generated one would be. */
+const goodSecret = 'Zq3v9Lw0pXe7Rk2mTn5bYc8uHs1dGf4j';
+
+/** What loadConfig refuses with, or '' when it accepts. */
+function refusal(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+    return '';
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+}
+
 describe('configuration from the environment', () => {
   it('has working defaults and generates a persistent secret into DATA_DIR', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'cfg-'));
@@ -32,7 +46,7 @@ describe('configuration from the environment', () => {
       PORT: '8080',
       DATABASE_URL: 'mysql://u:p@db:3306/app',
       REDIS_URL: 'redis://cache:6379/1',
-      APP_SECRET: 's'.repeat(40),
+      APP_SECRET: goodSecret,
       SMS_PROVIDER: 'webhook',
       SMS_WEBHOOK_URL: 'http://sms.internal/send',
       LIMIT_SMS_PER_IP_HOUR: '5',
@@ -51,7 +65,7 @@ describe('configuration from the environment', () => {
   });
 
   it('refuses what cannot work, naming the variable', () => {
-    const secret = { APP_SECRET: 's'.repeat(40) };
+    const secret = { APP_SECRET: goodSecret };
     expect(() => loadConfig({ ...secret, PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ ...secret, DATABASE_URL: 'postgres://x' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ ...secret, SMS_PROVIDER: 'webhook' })).toThrow(/SMS_WEBHOOK_URL/);
@@ -65,10 +79,19 @@ describe('configuration from the environment', () => {
       dbStatementTimeoutMs: 2000,
       dbTimeoutMs: 3000,
     });
+    // A stalled upload is one part of the most an upload may wait in all.
+    expect(() => loadConfig({ ...secret, UPLOAD_IDLE_TIMEOUT_MS: '600000' })).toThrow(
+      /UPLOAD_IDLE_TIMEOUT_MS/,
+    );
+    expect(
+      loadConfig({ ...secret, UPLOAD_IDLE_TIMEOUT_MS: '5000', UPLOAD_WAIT_LIMIT_MS: '60000' }),
+    ).toMatchObject({
+      limits: { uploadWait: { idleMs: 5000, totalMs: 60000 } },
+    });
   });
 
   it('refuses the console SMS provider in production', () => {
-    const secret = { APP_SECRET: 's'.repeat(40) };
+    const secret = { APP_SECRET: goodSecret };
     expect(() => loadConfig({ ...secret, NODE_ENV: 'production' })).toThrow(/console/);
     expect(
       loadConfig({
@@ -81,7 +104,7 @@ describe('configuration from the environment', () => {
   });
 
   it('refuses an empty, blank or non-decimal number instead of reading it as 0 (PORT= listened on a random port)', () => {
-    const secret = { APP_SECRET: 's'.repeat(40) };
+    const secret = { APP_SECRET: goodSecret };
     expect(() => loadConfig({ ...secret, PORT: '' })).toThrow(/PORT: must be a whole number/);
     expect(() => loadConfig({ ...secret, PORT: ' ' })).toThrow(/PORT/);
     expect(() => loadConfig({ ...secret, METRICS_PORT: '' })).toThrow(/METRICS_PORT/);
@@ -100,7 +123,7 @@ describe('configuration from the environment', () => {
   });
 
   it('refuses values that would start a service that fails later, naming the variable and never the secret', () => {
-    const secret = { APP_SECRET: 's'.repeat(40) };
+    const secret = { APP_SECRET: goodSecret };
     for (const url of [
       'mysql://u:p4ssw0rd@db:33o6/app',
       'mysql://u:p4ssw0rd@db:3306',
@@ -143,7 +166,81 @@ describe('configuration from the environment', () => {
       expect(() => loadConfig({ DATA_DIR: dataDir })).toThrow(ConfigError);
       expect(() => loadConfig({ DATA_DIR: dataDir })).toThrow(/app-secret.*APP_SECRET/);
       // APP_SECRET, when set, is what counts.
-      expect(loadConfig({ DATA_DIR: dataDir, APP_SECRET: 's'.repeat(40) }).appSecret).toBe('s'.repeat(40));
+      expect(loadConfig({ DATA_DIR: dataDir, APP_SECRET: goodSecret }).appSecret).toBe(goodSecret);
     }
+  });
+
+  it('refuses an APP_SECRET that is blank, padded with whitespace or trivially repetitive, never repeating it', () => {
+    for (const weak of [
+      ' '.repeat(40),
+      `${' '.repeat(30)}abc`,
+      `a${' '.repeat(31)}b${' '.repeat(8)}`,
+      '\t\n'.repeat(20),
+      'x'.repeat(40),
+      'ab'.repeat(20),
+      'password'.repeat(4),
+      `${'a'.repeat(30)}bcdef`,
+    ]) {
+      const message = refusal({ APP_SECRET: weak });
+      expect(message, JSON.stringify(weak)).toMatch(/APP_SECRET/);
+      if (weak.trim().length >= 8) expect(message).not.toContain(weak.trim());
+    }
+    // The file kept in DATA_DIR is held to the same rules.
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'cfg-'));
+    writeFileSync(path.join(dataDir, 'app-secret'), 'x'.repeat(43));
+    expect(refusal({ DATA_DIR: dataDir })).toMatch(/app-secret/);
+    // Random values of any common alphabet pass, even digits only; so do phrases with spaces.
+    for (const good of [
+      goodSecret,
+      '40183928571093847561029384756102',
+      'e3b0c44298fc1c149afbf4c8996fb924',
+      'correct horse battery staple and then some more words',
+    ]) {
+      expect(loadConfig({ APP_SECRET: good }).appSecret).toBe(good);
+    }
+  });
+
+  it('refuses a REDIS_URL with no host, a bad port or a database that is no number, never repeating its password', () => {
+    for (const url of [
+      'redis://',
+      'redis://:s3cretpw@/0',
+      'redis://:s3cretpw@cache:163790/0',
+      'redis://:s3cretpw@cache:port/0',
+      'redis://:s3cretpw@cache:0/0',
+      'redis://:s3cretpw@cache:6379/one',
+      'redis://:s3cretpw@cache:6379/0/extra',
+      'rediss://:s3cretpw@cache:6379/-1',
+    ]) {
+      const message = refusal({ APP_SECRET: goodSecret, REDIS_URL: url });
+      expect(message, url).toMatch(/REDIS_URL/);
+      expect(message).not.toContain('s3cretpw');
+    }
+    for (const url of [
+      'redis://cache',
+      'redis://cache:6379',
+      'redis://:p@cache:6379/',
+      'rediss://u:p@[::1]:6380/15',
+    ]) {
+      expect(loadConfig({ APP_SECRET: goodSecret, REDIS_URL: url }).redisUrl).toBe(url);
+    }
+  });
+
+  it('refuses a CORS_ORIGIN entry that no browser Origin can match (a path, a trailing slash, no scheme)', () => {
+    for (const origins of [
+      'https://app.example.cn/',
+      'app.example.cn',
+      'https://app.example.cn/login',
+      'https://App.example.cn',
+      ' , ',
+    ]) {
+      expect(refusal({ APP_SECRET: goodSecret, CORS_ORIGIN: origins }), origins).toMatch(/CORS_ORIGIN/);
+    }
+    expect(
+      loadConfig({ APP_SECRET: goodSecret, CORS_ORIGIN: ' https://app.example.cn, http://localhost:5173 ,' })
+        .corsOrigin,
+    ).toBe('https://app.example.cn,http://localhost:5173');
+    expect(loadConfig({ APP_SECRET: goodSecret, CORS_ORIGIN: 'capacitor://localhost' }).corsOrigin).toBe(
+      'capacitor://localhost',
+    );
   });
 });

@@ -26,7 +26,7 @@ import { randomIp, randomPhone, startTestApp, type TestApp } from '../support/te
 const unavailable = { res: 0, err: '服务暂时不可用，请稍后再试', data: '' };
 
 /** What `npm start` runs with when nothing is configured. */
-const defaults = loadConfig({ APP_SECRET: 'x'.repeat(32), DATA_DIR: tmpdir() });
+const defaults = loadConfig({ APP_SECRET: 'outage-test-secret-0123456789-abcdef', DATA_DIR: tmpdir() });
 
 /**
  * The bound every answer must meet while a store hangs. The target is 1 s at p99 (the default

@@ -64,9 +64,10 @@ export class RedisCluster {
     return `redis-cluster://${this.nodes.map((node) => `127.0.0.1:${node.port}`).join(',')}`;
   }
 
-  /** Starts every node (again) and, when they were a cluster before, waits for it to be whole. */
+  /** Starts every node not running (again) and, when they were a cluster before, waits for it to be whole. */
   async start(): Promise<void> {
     for (const node of this.nodes) {
+      if (node.process && node.process.exitCode === null) continue;
       node.process = spawn(
         'redis-server',
         [
@@ -98,16 +99,18 @@ export class RedisCluster {
 
   /** Stops every node at once, like a lost network or a crash. */
   async stop(): Promise<void> {
-    await Promise.all(
-      this.nodes.map(async (node) => {
-        const child = node.process;
-        node.process = undefined;
-        if (!child || child.exitCode !== null) return;
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGKILL');
-        await exited;
-      }),
-    );
+    await Promise.all(this.nodes.map((_node, index) => this.stopNode(index)));
+  }
+
+  /** Stops one node (a master: this cluster has no replicas), like a crash of that machine. */
+  async stopNode(index: number): Promise<void> {
+    const node = this.nodes[index];
+    const child = node?.process;
+    if (node) node.process = undefined;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
   }
 
   async destroy(): Promise<void> {

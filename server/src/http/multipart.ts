@@ -1,13 +1,26 @@
-import type { Multipart } from '@fastify/multipart';
+import type { Multipart, MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
+import { AppError } from '../errors.js';
+import { bodyLimitBytes } from './body-limits.js';
+import { type BodyWaitLimits, type BodyWatch, watchBody } from './body-watch.js';
 
 /**
  * The parts of a multipart request as they stream in. When the parser cannot read the body (no
  * boundary, a body cut short, a malformed header), that is the client's fault: its error gets HTTP
  * status 400, whether it surfaces from the iteration or from a file stream a receiver is reading,
  * so every door answers it as a bad request instead of a 500 with a stack in the log.
+ *
+ * A sender that stalls, or sends too slowly to finish within `waitLimits`, fails the form with
+ * UPLOAD_TIMEOUT: the file part being read is destroyed with it (its receiver stops, the storage
+ * drops what it had and lets go of its upload slot), and so is the wait for the next part.
+ *
+ * Text fields together are held to bodyLimitBytes on every door, whether it reads them or not:
+ * the parser keeps each one until the request ends.
  */
-export async function* multipartParts(req: FastifyRequest): AsyncGenerator<Multipart> {
+export async function* multipartParts(
+  req: FastifyRequest,
+  waitLimits: BodyWaitLimits,
+): AsyncGenerator<Multipart> {
   let parts: AsyncIterableIterator<Multipart>;
   try {
     // preservePath: a file name like `../x.png` reaches the receiver as sent, so it can refuse it.
@@ -15,15 +28,27 @@ export async function* multipartParts(req: FastifyRequest): AsyncGenerator<Multi
   } catch (error) {
     throw asClientFault(error);
   }
+  let watch: BodyWatch | undefined;
+  let lastFile: MultipartFile['file'] | undefined;
+  let textBytes = 0;
   let finished = false;
   try {
     while (true) {
+      if (watch?.failure) throw watch.failure;
       let step: IteratorResult<Multipart>;
       try {
-        step = await parts.next();
+        const next = parts.next();
+        // Only now: the first call is what pipes the request into the parser.
+        watch ??= watchBody(req.raw, waitLimits, (failure, reason) => {
+          req.log.info({ reason }, 'multipart body timed out');
+          if (lastFile && !lastFile.readableEnded) lastFile.destroy(failure);
+        });
+        step = await Promise.race([next, watch.timedOut]);
       } catch (error) {
-        throw asClientFault(error);
+        throw error === watch?.failure ? error : asClientFault(error);
       }
+      // A destroyed file part ends the parser's iteration as if the form were whole.
+      if (watch.failure) throw watch.failure;
       if (step.done) {
         finished = true;
         return;
@@ -33,12 +58,33 @@ export async function* multipartParts(req: FastifyRequest): AsyncGenerator<Multi
         const { file } = step.value;
         if (file.errored) asClientFault(file.errored);
         else file.on('error', asClientFault);
+        lastFile = file;
+      } else {
+        textBytes += Buffer.byteLength(step.value.fieldname) + bytesOfValue(step.value.value);
+        if (textBytes > bodyLimitBytes) throw new FormFieldsTooLargeError();
       }
       yield step.value;
     }
   } finally {
+    watch?.stop();
     if (!finished) stopParsing(req);
   }
+}
+
+/** A multipart field over its size cap, or fields over theirs together; answered like any too-large body. */
+export class FormFieldsTooLargeError extends Error {
+  readonly statusCode = 413;
+  constructor() {
+    super('multipart field too large');
+  }
+}
+
+/**
+ * The size of a field's value as sent. A part sent as `application/json` reaches us parsed, and an
+ * object would otherwise count as the 15 bytes of `[object Object]`, whatever it held.
+ */
+function bytesOfValue(value: unknown): number {
+  return Buffer.byteLength(typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
 }
 
 /**
@@ -54,10 +100,15 @@ function stopParsing(req: FastifyRequest): void {
   req.raw.resume();
 }
 
-/** Gives a parser error without a status the status 400; errors that have one keep it (413 limits). */
+/**
+ * Gives a parser error without a status the status 400; errors that have one keep it (413 limits),
+ * and so do the service's own (a timed-out body's UPLOAD_TIMEOUT, passed through a file part).
+ * The parser's 406, a text part whose Content-Type says JSON and whose value is not, is a malformed
+ * form too: no door has an answer for 406, so it was a 500 with a stack in the log.
+ */
 function asClientFault(error: unknown): unknown {
-  if (error instanceof Error && (error as { statusCode?: unknown }).statusCode === undefined) {
-    Object.assign(error, { statusCode: 400 });
-  }
+  if (!(error instanceof Error) || error instanceof AppError) return error;
+  const status = (error as { statusCode?: unknown }).statusCode;
+  if (status === undefined || status === 406) Object.assign(error, { statusCode: 400 });
   return error;
 }

@@ -4,12 +4,16 @@ import { authenticate } from '../features/auth/authenticate.js';
 import type { UrlSignature } from '../features/uploads/signed-urls.js';
 import { isStorageKey } from '../features/uploads/storage.js';
 import type { UploadedFile, UploadedFileJson } from '../features/uploads/uploads.schemas.js';
+import type { ReceivedFile } from '../features/uploads/uploads.service.js';
 import { bearerCredentials, type Context, type Credentials } from '../trpc/context.js';
 import { errorShapeOf } from '../trpc/init.js';
+import type { BodyWaitLimits } from './body-watch.js';
 import { multipartParts } from './multipart.js';
 
 export interface UploadsHttpOptions {
   readonly createContext: (req: FastifyRequest, credentials: Credentials) => Context;
+  /** How long the form may keep the service waiting for its bytes. */
+  readonly bodyWaitLimits: BodyWaitLimits;
 }
 
 /**
@@ -24,17 +28,9 @@ export async function uploadsHttp(app: FastifyInstance, options: UploadsHttpOpti
     try {
       const user = await authenticate(ctx);
       if (!req.isMultipart()) throw new AppError('UPLOAD_MISSING');
-      let uploaded: UploadedFile | undefined;
-      for await (const part of multipartParts(req)) {
-        if (part.type !== 'file') continue;
-        if (part.fieldname !== 'file' || uploaded) {
-          part.file.resume();
-          continue;
-        }
-        const received = await ctx.services.uploads.receive(part.file, part.filename, 'member', ctx.ip);
-        uploaded = await ctx.services.uploads.record(received, user.id);
-      }
-      if (!uploaded) throw new AppError('UPLOAD_MISSING');
+      const received = await receiveFormFile(req, ctx, options.bodyWaitLimits);
+      if (!received) throw new AppError('UPLOAD_MISSING');
+      const uploaded = await ctx.services.uploads.record(received, user.id);
       return reply.send({
         ...uploaded,
         createdAt: uploaded.createdAt.toISOString(),
@@ -76,6 +72,34 @@ export async function uploadsHttp(app: FastifyInstance, options: UploadsHttpOpti
 }
 
 /**
+ * Stores the form's part `file` while the form streams, and gives it back once the form has ended.
+ * A form that fails after its file (a stall, a limit, a malformed part) fails whole: the client is
+ * told it failed, so the file is dropped rather than recorded as an upload it never learns of.
+ */
+async function receiveFormFile(
+  req: FastifyRequest,
+  ctx: Context,
+  waitLimits: BodyWaitLimits,
+): Promise<ReceivedFile | undefined> {
+  let received: ReceivedFile | undefined;
+  try {
+    for await (const part of multipartParts(req, waitLimits)) {
+      if (part.type !== 'file') continue;
+      if (part.fieldname !== 'file' || received) {
+        part.file.resume();
+        continue;
+      }
+      received = await ctx.services.uploads.receive(part.file, part.filename, 'member', ctx.ip);
+    }
+    return received;
+  } catch (error) {
+    // The form's own failure is the answer, even when the store cannot drop the file just now.
+    if (received) await ctx.services.uploads.discard(received).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
  * Images show inline; everything else downloads, under its original name with the extension of
  * the type its bytes showed: `x.html` that is a PDF downloads as `x.pdf`, never as a page.
  */
@@ -102,7 +126,8 @@ function sendFailure(reply: FastifyReply, ctx: Context, error: unknown) {
   if (appError.appCode === 'MALFORMED_REQUEST' || appError.appCode === 'BODY_TOO_LARGE') {
     reply.request.log.info({ reason: (error as Error).message }, 'bad request');
   }
-  const answered =
-    appError.appCode === 'BODY_TOO_LARGE' ? new AppError('UPLOAD_TOO_LARGE', { cause: error }) : appError;
+  // A file over multipart's own cap is a file too large; too many fields, parts or files are not.
+  const fileTooLarge = (error as { code?: unknown } | null)?.code === 'FST_REQ_FILE_TOO_LARGE';
+  const answered = fileTooLarge ? new AppError('UPLOAD_TOO_LARGE', { cause: error }) : appError;
   return reply.code(httpStatusOf(answered)).send({ error: errorShapeOf(answered, ctx) });
 }

@@ -1,6 +1,7 @@
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import { StoreUnavailableError } from '../errors.js';
-import { parseRedisTarget } from './redis-target.js';
+import { checkClusterServesEverySlot, waitUntilReady } from './redis-readiness.js';
+import { parseRedisTarget, type RedisTarget } from './redis-target.js';
 import type { KeyValueStore } from './store.js';
 
 /** INCRBY that starts the TTL only when it creates the counter, atomically (a fixed window). */
@@ -58,11 +59,13 @@ const retryAtMost = (timeoutMs: number) => (attempt: number) => Math.min(attempt
 
 export class RedisStore implements KeyValueStore {
   private readonly redis: ScriptedRedis;
+  private readonly target: RedisTarget;
   /** In a cluster, keys of one command must share a slot; the store's keys are spread on purpose. */
   private readonly clustered: boolean;
 
   constructor(options: RedisStoreOptions) {
     const target = parseRedisTarget(options.url);
+    this.target = target;
     // Fail fast while Redis is down or silent, and heal by itself (see perConnectionOptions).
     const timeoutMs = options.timeoutMs ?? 500;
     const perConnection = perConnectionOptions(timeoutMs);
@@ -101,7 +104,7 @@ export class RedisStore implements KeyValueStore {
     this.clustered = target.kind === 'cluster';
   }
 
-  /** What the client reports: `ready` while commands can be served (`/metrics`, `/readyz` context). */
+  /** What the client reports: `ready` while connected (`kv_up` in /metrics; `/readyz` asks more, see ping). */
   get status(): string {
     return this.redis.status;
   }
@@ -111,20 +114,23 @@ export class RedisStore implements KeyValueStore {
     return this.clustered ? 'redis-cluster' : 'redis';
   }
 
-  /** Resolves once connected, so a booting service does not answer its first requests with 503. */
-  async waitUntilReady(timeoutMs: number): Promise<void> {
-    if (this.redis.status === 'ready') return;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.redis.off('ready', onReady);
-        reject(new StoreUnavailableError('kv', new Error('Redis not ready in time')));
-      }, timeoutMs);
-      const onReady = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      this.redis.once('ready', onReady);
-    });
+  /**
+   * Resolves once connected, so a booting service does not answer its first requests with 503;
+   * rejects saying why not (see redis-readiness.ts).
+   */
+  waitUntilReady(timeoutMs: number): Promise<void> {
+    return waitUntilReady(this.redis, this.target, timeoutMs);
+  }
+
+  /**
+   * Whether the server behind a `redis://` URL is a node of a Redis Cluster: it would answer MOVED
+   * for every key of the other nodes' slots, so most requests would fail.
+   */
+  async isClusterNode(): Promise<boolean> {
+    if (this.clustered) return false;
+    // A server or proxy that does not answer INFO this way is not taken for a cluster node.
+    const info = await (this.redis as Redis).info('cluster').catch(() => '');
+    return /^cluster_enabled:1\b/m.test(info);
   }
 
   get(key: string) {
@@ -166,8 +172,10 @@ export class RedisStore implements KeyValueStore {
     if (members.length) await this.run(() => this.redis.srem(key, ...members));
   }
 
+  /** Readiness: a single server answers PING; a cluster must be able to serve every slot. */
   async ping() {
-    await this.run(() => this.redis.ping());
+    if (this.clustered) await this.run(() => checkClusterServesEverySlot(this.redis as Cluster));
+    else await this.run(() => this.redis.ping());
   }
 
   async close() {

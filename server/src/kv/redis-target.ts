@@ -21,6 +21,7 @@ export function parseRedisTarget(url: string): RedisTarget {
   if (!scheme) {
     if (!/^rediss?:\/\//.test(url))
       throw new Error('must start with redis://, rediss:// or redis-cluster://');
+    checkSingleUrl(url);
     return { kind: 'single', url };
   }
   let rest = url.slice(scheme[0].length).replace(/\/+$/, '');
@@ -37,6 +38,35 @@ export function parseRedisTarget(url: string): RedisTarget {
   const nodes = rest.split(',').map((entry) => parseNode(entry.trim()));
   if (nodes.length === 0) throw new Error('names no cluster node');
   return { kind: 'cluster', nodes, username, password, tls: scheme[1] === 'rediss' };
+}
+
+/**
+ * What ioredis would otherwise take silently: no host (it connects to 127.0.0.1), a database that
+ * is no number (its SELECT fails and the connection stays on database 0, shared with whatever else
+ * uses it). Messages never repeat the URL, which may hold a password.
+ */
+function checkSingleUrl(url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error('is not a valid URL (a bad port, or an unescaped @ # / in the password?)');
+  }
+  if (!parsed.hostname) throw new Error('names no host (redis://host:6379/0)');
+  if (parsed.port === '0') throw new Error('names port 0');
+  const database = parsed.pathname.replace(/^\//, '');
+  if (database !== '' && !/^\d{1,5}$/.test(database)) {
+    throw new Error('has a database that is not a number (redis://host:6379/0)');
+  }
+}
+
+/** Where a target points, for messages: hosts, ports and database, never credentials. */
+export function describeRedisTarget(target: RedisTarget): string {
+  if (target.kind === 'cluster') {
+    return `Redis Cluster ${target.nodes.map((node) => `${node.host}:${node.port}`).join(',')}`;
+  }
+  const url = new URL(target.url);
+  return `Redis ${url.hostname}:${url.port || 6379}/${url.pathname.replace(/^\//, '') || 0}`;
 }
 
 /** `host:port` or `[ipv6]:port`. A database number has no meaning in a cluster, so none is taken. */

@@ -1,16 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import qs from 'qs';
-import { multipartParts } from '../http/multipart.js';
+import type { BodyWaitLimits } from '../http/body-watch.js';
+import { FormFieldsTooLargeError, multipartParts } from '../http/multipart.js';
 import type { RawFields } from './fields.js';
 
 /** Bracket nesting (`hehuo[0][hehuoren_name]=...`), repeated keys and `a[]=` become objects and arrays. */
-/**
- * Largest JSON or form body (Fastify's bodyLimit), and largest sum of a multipart form's text
- * fields: the same fields sent as multipart must not hold more than they could as JSON (1000 fields
- * of 128 KB each would otherwise be 128 MB held in memory for one request).
- */
-export const bodyLimitBytes = 1024 * 1024;
-
 const qsOptions = { depth: 5, arrayLimit: 100, parameterLimit: 1000, allowPrototypes: false } as const;
 
 export const parseFormFields = (raw: string): RawFields => qs.parse(raw, qsOptions) as RawFields;
@@ -35,11 +29,12 @@ export function registerLegacyBodyParsers(app: FastifyInstance): void {
  */
 export async function collectFields(
   req: FastifyRequest,
+  waitLimits: BodyWaitLimits,
   onFile?: (part: MultipartFilePart) => Promise<unknown>,
 ): Promise<RawFields> {
   const queryStart = req.url.indexOf('?');
   const query = queryStart >= 0 ? parseFormFields(req.url.slice(queryStart + 1)) : {};
-  if (req.isMultipart()) return { ...query, ...(await multipartFields(req, onFile)) };
+  if (req.isMultipart()) return { ...query, ...(await multipartFields(req, waitLimits, onFile)) };
   const body = req.body;
   const bodyFields = body && typeof body === 'object' && !Array.isArray(body) ? (body as RawFields) : {};
   return { ...query, ...bodyFields };
@@ -54,20 +49,19 @@ export interface MultipartFilePart {
 
 async function multipartFields(
   req: FastifyRequest,
+  waitLimits: BodyWaitLimits,
   onFile?: (part: MultipartFilePart) => Promise<unknown>,
 ): Promise<RawFields> {
   const pairs: Record<string, unknown> = {};
   const files: Record<string, unknown> = {};
-  let textBytes = 0;
-  for await (const part of multipartParts(req)) {
+  // The fields' total is held to bodyLimitBytes by multipartParts, on every door.
+  for await (const part of multipartParts(req, waitLimits)) {
     if (part.type === 'file') {
       const received = onFile ? await onFile(part) : await drain(part.file);
       if (received !== undefined) files[part.fieldname] = received;
     } else {
       // A value cut at the size cap must not pass for the whole value: refuse the form (413).
-      if (part.valueTruncated || part.fieldnameTruncated) throw new FieldTooLargeError();
-      textBytes += Buffer.byteLength(part.fieldname) + Buffer.byteLength(String(part.value));
-      if (textBytes > bodyLimitBytes) throw new FieldTooLargeError();
+      if (part.valueTruncated || part.fieldnameTruncated) throw new FormFieldsTooLargeError();
       appendField(pairs, part.fieldname, part.value);
     }
   }
@@ -86,13 +80,5 @@ function appendField(pairs: Record<string, unknown>, name: string, value: unknow
 export async function drain(stream: NodeJS.ReadableStream): Promise<undefined> {
   for await (const _chunk of stream) {
     // discard: nobody takes this part
-  }
-}
-
-/** A multipart field over its size cap, or fields over theirs together; answered like any too-large body. */
-class FieldTooLargeError extends Error {
-  readonly statusCode = 413;
-  constructor() {
-    super('multipart field too large');
   }
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import { type AuthUser, authenticate } from '../features/auth/authenticate.js';
+import type { BodyWaitLimits } from '../http/body-watch.js';
 import type { Context, Credentials } from '../trpc/context.js';
 import { type AppCaller, createCaller } from '../trpc/router.js';
 import { collectFields } from './body.js';
@@ -15,6 +16,8 @@ export interface LegacyPluginOptions {
   /** The zone legacy dates are read and written in. */
   readonly timeZone: string;
   readonly createContext: (req: FastifyRequest, credentials: Credentials, user?: AuthUser) => Context;
+  /** How long a multipart form may keep the service waiting for its bytes. */
+  readonly bodyWaitLimits: BodyWaitLimits;
 }
 
 /**
@@ -24,7 +27,7 @@ export interface LegacyPluginOptions {
  * AppError code (legacy/failures.ts).
  */
 export async function legacyPlugin(app: FastifyInstance, options: LegacyPluginOptions): Promise<void> {
-  const { createContext, timeZone } = options;
+  const { createContext, timeZone, bodyWaitLimits } = options;
   const byPath = new Map(options.routes.map((route) => [route.path, withCall(route)]));
 
   /**
@@ -63,7 +66,7 @@ export async function legacyPlugin(app: FastifyInstance, options: LegacyPluginOp
     const intake = 'upload' in route ? legacyUploadIntake(route.upload, createContext(req, {})) : undefined;
     let raw: RawFields;
     try {
-      raw = await collectFields(req, intake?.onFile);
+      raw = await collectFields(req, bodyWaitLimits, intake?.onFile);
     } catch (error) {
       await intake?.discardAll();
       // A refused file explains the failure best, even when multipart then failed on the same file.

@@ -169,7 +169,7 @@ describe('review-verification through npm run admin', () => {
             ...envWithout('DATABASE_URL', 'REDIS_URL'),
             DATA_DIR: dataDir,
             NODE_ENV: 'test',
-            APP_SECRET: 'x'.repeat(40),
+            APP_SECRET: 'review-test-secret-0123456789-abcdef',
           },
         },
       );

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkFields, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
@@ -232,6 +232,18 @@ describe.each(backendsAndStorage(backends))('legacy upload routes ($name)', ({ b
     expect((await send(randomIp())).body.res).toBe(1);
     t.clock.advance(60 * 60_000);
     expect((await send(ip)).body.res).toBe(1);
+  });
+
+  it('counts an IPv6 client by its /64 for anonymous uploads', async () => {
+    const network = `2001:db8:${randomInt(1, 0xffff).toString(16)}:7`;
+    const send = (host: number) =>
+      postFile(t.app, '/index/api/file_upload', {
+        content: samplePng(4, 4),
+        filename: 'a.png',
+        ip: `${network}::${host.toString(16)}`,
+      });
+    for (let host = 1; host <= 3; host++) expect((await send(host)).body.res).toBe(1);
+    expect((await send(4)).body).toEqual({ res: 0, err: '上传过于频繁，请稍后再试', data: '' });
   });
 
   it('serves only recorded uploads and refuses path tricks', async () => {

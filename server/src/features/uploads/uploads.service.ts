@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import type { Clock } from '../../clock.js';
 import type { Db, Tx } from '../../db/database.js';
 import { AppError } from '../../errors.js';
+import { rateSubjectOf } from '../../kv/client-address.js';
 import type { RateLimiter, RateRule } from '../../kv/rate-limiter.js';
 import type { Telemetry } from '../../ops/telemetry.js';
 import {
@@ -70,7 +71,7 @@ export class UploadService {
     try {
       if (!isAcceptableName(originalName)) throw new AppError('UPLOAD_NAME_INVALID');
       // Counted before any byte is written, so a refused client cannot fill the disk.
-      if (audience === 'anonymous' && !(await this.limiter.hit(this.anonymousPerIp, ip))) {
+      if (audience === 'anonymous' && !(await this.limiter.hit(this.anonymousPerIp, rateSubjectOf(ip)))) {
         throw new AppError('UPLOAD_TOO_FREQUENT');
       }
       const head = await reader.head(sniffBytes);

@@ -1,0 +1,142 @@
+import { connect, type Socket } from 'node:net';
+
+/** The answer a raw client read off its socket. */
+export interface RawAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: unknown;
+}
+
+/**
+ * A client that writes one request over a socket of its own, piece by piece and at its own pace:
+ * a phone on a bad network, or a sender stalling on purpose. It never sends more than it is told
+ * to, so a test can stop in the middle of a file part and keep the connection open.
+ */
+export class SlowSender {
+  private received = Buffer.alloc(0);
+  private serverClosed = false;
+  private readonly listeners = new Set<() => void>();
+
+  private constructor(private readonly socket: Socket) {
+    socket.on('data', (chunk: Buffer) => {
+      this.received = Buffer.concat([this.received, chunk]);
+      this.notify();
+    });
+    socket.on('end', () => {
+      this.serverClosed = true;
+      this.notify();
+    });
+    socket.on('close', () => this.notify());
+    // A reset by the server shows as no answer; the test says what it expected instead.
+    socket.on('error', () => undefined);
+  }
+
+  /** Connects to the service at `baseUrl` (http://host:port). */
+  static open(baseUrl: string): Promise<SlowSender> {
+    const { hostname, port } = new URL(baseUrl);
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => resolve(new SlowSender(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  /** Writes the request line and headers of a POST whose body is `length` bytes. */
+  postHead(path: string, headers: Readonly<Record<string, string>>, length: number): void {
+    const lines = Object.entries({ host: 'localhost', ...headers, 'content-length': String(length) });
+    this.socket.write(
+      `POST ${path} HTTP/1.1\r\n${lines.map(([name, value]) => `${name}: ${value}`).join('\r\n')}\r\n\r\n`,
+    );
+  }
+
+  /** Writes bytes; settles once the kernel took them (the server may still not have read them). */
+  send(bytes: Buffer): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.socket.write(bytes, (error) => (error ? reject(error) : resolve())),
+    );
+  }
+
+  /** Sends `bytes` in `pieces` pieces, `everyMs` apart: a slow sender that never quite stops. */
+  async trickle(bytes: Buffer, pieces: number, everyMs: number): Promise<void> {
+    const size = Math.ceil(bytes.length / pieces);
+    for (let offset = 0; offset < bytes.length && !this.socket.destroyed; offset += size) {
+      await this.send(bytes.subarray(offset, offset + size));
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  }
+
+  /** The answer, once it is complete; fails when none came within `withinMs`. */
+  answer(withinMs: number): Promise<RawAnswer> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const parsed = parseAnswer(this.received);
+        if (parsed) {
+          done();
+          resolve(parsed);
+        } else if (this.socket.destroyed) {
+          done();
+          reject(new Error(`the connection closed without a whole answer (${this.received.length} bytes)`));
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`no answer within ${withinMs} ms`));
+      }, withinMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.listeners.delete(check);
+      };
+      this.listeners.add(check);
+      check();
+    });
+  }
+
+  /** Whether the server ended the connection (after answering, or without a word). */
+  closedByServer(withinMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!this.serverClosed) return;
+        done();
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        done();
+        resolve(false);
+      }, withinMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.listeners.delete(check);
+      };
+      this.listeners.add(check);
+      check();
+    });
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private notify(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+}
+
+/** A whole HTTP/1.1 answer with a Content-Length (what Fastify sends for JSON), or undefined. */
+function parseAnswer(received: Buffer): RawAnswer | undefined {
+  const end = received.indexOf('\r\n\r\n');
+  if (end < 0) return undefined;
+  const [statusLine = '', ...headerLines] = received.subarray(0, end).toString('latin1').split('\r\n');
+  const headers: Record<string, string> = {};
+  for (const line of headerLines) {
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  const length = Number(headers['content-length'] ?? 0);
+  const body = received.subarray(end + 4);
+  if (body.length < length) return undefined;
+  const text = body.subarray(0, length).toString('utf8');
+  return {
+    status: Number(statusLine.split(' ')[1]),
+    headers,
+    body: headers['content-type']?.startsWith('application/json') ? JSON.parse(text) : text,
+  };
+}
