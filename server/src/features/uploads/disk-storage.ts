@@ -19,10 +19,14 @@ export class DiskStorage implements FileStorage {
     await mkdir(path.dirname(target), { recursive: true });
     // Written beside the target and renamed when complete, so a reader never sees half a file.
     const partial = `${target}.${randomBytes(6).toString('hex')}.part`;
+    const file = createWriteStream(partial, { flags: 'wx', mode: 0o640 });
     try {
-      await pipeline(body, createWriteStream(partial, { flags: 'wx', mode: 0o640 }));
+      await pipeline(body, file);
       await rename(partial, target);
     } catch (error) {
+      // A body that fails at once can fail the pipeline before the file is even opened; the stream
+      // then opens (creating it) and closes after. Removed before that, the part would stay behind.
+      if (!file.closed) await new Promise((resolve) => file.once('close', resolve));
       await unlink(partial).catch(() => undefined);
       throw error;
     }
