@@ -267,7 +267,9 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     await page.getByRole('dialog').waitFor({ state: 'hidden' });
     expect([await reviewOf(next), await reviewOf(last)]).toEqual(['pending', 'pending']);
 
-    // A held a approves one demand; the repeats do not approve the next one unseen.
+    // A held a approves one demand; the repeats do not approve the next one unseen. Keys decide
+    // nothing while a decision is pending, which lasts until the menu's counts have refreshed too.
+    await expect.poll(() => page.locator('.ant-btn-loading').count(), { timeout: 10_000 }).toBe(0);
     await page.keyboard.down('a');
     await expect.poll(() => queue.getByText('按住按键时的下一条').count(), { timeout: 10_000 }).toBe(0);
     await page.keyboard.down('a');
