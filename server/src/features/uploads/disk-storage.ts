@@ -26,7 +26,7 @@ export class DiskStorage implements FileStorage {
     } catch (error) {
       // A body that fails at once can fail the pipeline before the file is even opened; the stream
       // then opens (creating it) and closes after. Removed before that, the part would stay behind.
-      if (!file.closed) await new Promise((resolve) => file.once('close', resolve));
+      if (!file.closed) await new Promise<void>((resolve) => file.once('close', () => resolve()));
       await unlink(partial).catch(() => undefined);
       throw error;
     }
