@@ -131,6 +131,16 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
   });
 
   const menu = (name: string) => page.getByRole('menuitem', { name: new RegExp(name) });
+  /** Finds a user by phone on the 用户 page and opens the details drawer once its balance shows. */
+  const openUser = async (phone: string) => {
+    await menu('用户').click();
+    await page.getByLabel('手机号或用户ID').fill(phone);
+    await page.getByLabel('手机号或用户ID').press('Enter');
+    await page.getByRole('cell', { name: phone }).click();
+    const drawer = page.getByRole('dialog', { name: '用户详情' });
+    await drawer.getByText('¥0.00').waitFor();
+    return drawer;
+  };
 
   it('refuses an unknown phone and a user who is not an admin, after an SMS login', async () => {
     const smsLogin = async (phone: string) => {
@@ -284,12 +294,7 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
 
   it('credits a wallet once on a double click, refuses an overdraft, records a withdrawal, and logs both', async () => {
     const customer = await loginBySms(t);
-    await menu('用户').click();
-    await page.getByLabel('手机号或用户ID').fill(customer.phone);
-    await page.getByLabel('手机号或用户ID').press('Enter');
-    await page.getByRole('cell', { name: customer.phone }).click();
-    const drawer = page.getByRole('dialog', { name: '用户详情' });
-    await drawer.getByText('¥0.00').waitFor();
+    const drawer = await openUser(customer.phone);
 
     await drawer.getByRole('button', { name: '充值', exact: true }).click();
     const credit = page.getByRole('dialog', { name: `充值：${customer.phone}` });
@@ -328,12 +333,7 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
 
   it('keeps one idempotency key per wallet dialog, so a retry after a failure moves money once', async () => {
     const customer = await loginBySms(t);
-    await menu('用户').click();
-    await page.getByLabel('手机号或用户ID').fill(customer.phone);
-    await page.getByLabel('手机号或用户ID').press('Enter');
-    await page.getByRole('cell', { name: customer.phone }).click();
-    const drawer = page.getByRole('dialog', { name: '用户详情' });
-    await drawer.getByText('¥0.00').waitFor();
+    const drawer = await openUser(customer.phone);
     const dialog = page.getByRole('dialog', { name: `充值：${customer.phone}` });
     const creditOf = async (amount: string) => {
       await dialog.getByLabel('金额（元）').fill(amount);
