@@ -30,16 +30,7 @@ describe('access log', () => {
   });
 
   it('logs a failed query by its code and message, without the statement and the values in it', () => {
-    const lines: string[] = [];
-    const log = createLogger(
-      { logLevel: 'info' },
-      new Writable({
-        write(chunk, _encoding, done) {
-          lines.push(String(chunk));
-          done();
-        },
-      }),
-    );
+    const { lines, log } = loggerIntoLines();
     // What mysql2 throws: the statement with its values filled in rides along as `sql`.
     const failed = Object.assign(new Error("Data too long for column 'id_number' at row 1"), {
       code: 'ER_DATA_TOO_LONG',
@@ -55,16 +46,7 @@ describe('access log', () => {
   });
 
   it('logs a URL quoted in an error message without its query string', () => {
-    const lines: string[] = [];
-    const log = createLogger(
-      { logLevel: 'info' },
-      new Writable({
-        write(chunk, _encoding, done) {
-          lines.push(String(chunk));
-          done();
-        },
-      }),
-    );
+    const { lines, log } = loggerIntoLines();
     // What Fastify warns with when a reply is sent twice: the URL as the client sent it, in an
     // error (whose message pino also makes the line's) or in a plain message.
     log.warn({
@@ -142,3 +124,18 @@ describe('secrets in query strings, at the most verbose log level', () => {
     for (const secret of [...secrets, 'q-bearer-5']) expect(leaks(t.logLines, secret), secret).toEqual([]);
   });
 });
+
+/** A logger as the service makes it, writing its lines into an array the test reads. */
+function loggerIntoLines() {
+  const lines: string[] = [];
+  const log = createLogger(
+    { logLevel: 'info' },
+    new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    }),
+  );
+  return { lines, log };
+}

@@ -65,49 +65,41 @@ export class SlowSender {
   }
 
   /** The answer, once it is complete; fails when none came within `withinMs`. */
-  answer(withinMs: number): Promise<RawAnswer> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const parsed = parseAnswer(this.received);
-        if (parsed) {
-          done();
-          resolve(parsed);
-        } else if (this.socket.destroyed) {
-          done();
-          reject(new Error(`the connection closed without a whole answer (${this.received.length} bytes)`));
-        }
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`no answer within ${withinMs} ms`));
-      }, withinMs);
-      const done = () => {
-        clearTimeout(timer);
-        this.listeners.delete(check);
-      };
-      this.listeners.add(check);
-      check();
+  async answer(withinMs: number): Promise<RawAnswer> {
+    const outcome = await this.settles(withinMs, (): { parsed: RawAnswer } | { closed: true } | undefined => {
+      const parsed = parseAnswer(this.received);
+      if (parsed) return { parsed };
+      if (this.socket.destroyed) return { closed: true };
+      return undefined;
     });
+    if (outcome === undefined) throw new Error(`no answer within ${withinMs} ms`);
+    if ('parsed' in outcome) return outcome.parsed;
+    throw new Error(`the connection closed without a whole answer (${this.received.length} bytes)`);
   }
 
   /** Whether the server ended the connection (after answering, or without a word). */
-  closedByServer(withinMs: number): Promise<boolean> {
+  async closedByServer(withinMs: number): Promise<boolean> {
+    return (await this.settles(withinMs, () => (this.serverClosed ? true : undefined))) ?? false;
+  }
+
+  /**
+   * What `check` finds, as soon as it finds something (checked now and whenever the socket moves),
+   * or undefined after `withinMs`.
+   */
+  private settles<T>(withinMs: number, check: () => T | undefined): Promise<T | undefined> {
     return new Promise((resolve) => {
-      const check = () => {
-        if (!this.serverClosed) return;
-        done();
-        resolve(true);
+      const listener = () => {
+        const found = check();
+        if (found !== undefined) finish(found);
       };
-      const timer = setTimeout(() => {
-        done();
-        resolve(false);
-      }, withinMs);
-      const done = () => {
+      const timer = setTimeout(() => finish(undefined), withinMs);
+      const finish = (found: T | undefined) => {
         clearTimeout(timer);
-        this.listeners.delete(check);
+        this.listeners.delete(listener);
+        resolve(found);
       };
-      this.listeners.add(check);
-      check();
+      this.listeners.add(listener);
+      listener();
     });
   }
 
