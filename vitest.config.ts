@@ -6,6 +6,9 @@ export default defineConfig({
     globalSetup: ['tests/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // expect.poll waits for something another party does (a browser's refetch, a worker's
+    // retry); its 1 s default is shorter than one page load on a busy two-core CI machine.
+    expect: { poll: { timeout: 10_000 } },
     // Two cores: two workers keep MySQL and argon2 from starving each other.
     maxWorkers: 2,
   },
