@@ -5,7 +5,7 @@ import { describeError } from './errors.js';
  * The answers to a credit or withdrawal that say for certain no money moved: the service refused
  * the request before or inside its transaction, which then stored nothing under the key. Any other
  * failure (a lost answer, 服务器内部错误, 服务暂时不可用) may come after the money moved: the
- * audit record, for one, is written after the money's transaction has committed.
+ * transaction may have committed with only its answer lost on the way back.
  */
 const nothingMoved = new Set([
   'VALIDATION_FAILED',

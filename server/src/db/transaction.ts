@@ -20,3 +20,11 @@ export async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Pr
     }
   }
 }
+
+/**
+ * Database work a caller adds at the end of a service's transaction, so that it is committed with
+ * the service's change or not at all: the audit record of an admin's action is never missing from
+ * a change made, nor present for one undone. Run again with the rest when a deadlock is retried, so
+ * it too must do nothing outside the database.
+ */
+export type AlsoInTransaction = (tx: Tx) => Promise<void>;

@@ -187,6 +187,15 @@ export async function hasRecord(db: Db, kind: VerificationKind, userId: number):
   return row !== undefined;
 }
 
+/** The review state and reason of the user's record of this kind; undefined when there is none. */
+export function findReview(db: Db | Tx, kind: VerificationKind, userId: number) {
+  return db
+    .selectFrom(reviewTable(kind))
+    .select(['state', 'reject_reason'])
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+}
+
 /** Whether any of the user's verifications is approved: what makes a user count as verified. */
 export async function hasApprovedVerification(db: Db | Tx, userId: number): Promise<boolean> {
   let verified = false;

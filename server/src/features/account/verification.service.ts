@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { Db, Tx } from '../../db/database.js';
-import { inTransaction } from '../../db/transaction.js';
+import { type AlsoInTransaction, inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import { pageResult } from '../../fields.js';
 import { reviewCodes } from '../../review-states.js';
@@ -170,7 +170,10 @@ export class VerificationService {
   }
 
   /** Approves or rejects a pending record; only pending ones, so a stale decision cannot overwrite a resubmission. */
-  async review(decision: ReviewDecision): Promise<ReviewOutcome> {
+  async review(
+    decision: ReviewDecision,
+    options: { alsoInTransaction?: AlsoInTransaction } = {},
+  ): Promise<ReviewOutcome> {
     const now = this.clock.now();
     const approve = decision.decision === 'approve';
     const userVerified = await inTransaction(this.db, async (tx) => {
@@ -183,7 +186,9 @@ export class VerificationService {
         const exists = await hasRecord(tx, decision.kind, decision.userId);
         throw new AppError(exists ? 'VERIFICATION_NOT_PENDING' : 'NOT_FOUND');
       }
-      return refreshUserState(tx, decision.userId, now);
+      const verified = await refreshUserState(tx, decision.userId, now);
+      await options.alsoInTransaction?.(tx);
+      return verified;
     });
     return {
       userId: decision.userId,

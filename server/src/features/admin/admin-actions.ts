@@ -1,13 +1,15 @@
 import type { Clock } from '../../clock.js';
-import type { Db } from '../../db/database.js';
+import type { Db, Tx } from '../../db/database.js';
+import type { AlsoInTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import { reviewStateOfCode } from '../../review-states.js';
 import type { ReviewDecision } from '../account/account.schemas.js';
+import { findReview } from '../account/verification.repository.js';
 import type { VerificationService } from '../account/verification.service.js';
 import { findDemand } from '../demands/demand.repository.js';
 import type { DemandService } from '../demands/demand.service.js';
 import type { BillingService } from '../money/billing.service.js';
-import { findInvoiceRequest } from '../money/money.repository.js';
+import { findInvoiceRequest, walletBalance } from '../money/money.repository.js';
 import type { MoneyService } from '../money/money.service.js';
 import type { UserService } from '../user/user.service.js';
 import { insertAction } from './audit.repository.js';
@@ -35,8 +37,10 @@ interface ActionRecord {
 
 /**
  * Every write an admin can make, whichever door it comes through (the console's procedures, the
- * CLI), each recorded in the audit trail with who, what, when, and the state before and after. An
- * action that fails is not recorded: nothing changed.
+ * CLI), each recorded in the audit trail with who, what, when, and the state before and after. The
+ * record is written in the transaction of the change, by the hook each service's write takes: an
+ * action that fails is not recorded, and one whose record cannot be written is undone (a credit
+ * retried with its key then moves the money, once).
  */
 export class AdminActions {
   constructor(
@@ -52,8 +56,8 @@ export class AdminActions {
   ) {}
 
   reviewDemand(actor: Actor, input: { id: number; approve: boolean; reason?: string | undefined }) {
-    const read = async (): Promise<Snapshot> => {
-      const row = await findDemand(this.db, input.id);
+    const read = async (db: Db | Tx): Promise<Snapshot> => {
+      const row = await findDemand(db, input.id);
       return {
         userId: row?.owner_id ?? null,
         state: row && { review: reviewStateOfCode(row.review_state), reason: row.review_reason },
@@ -63,16 +67,16 @@ export class AdminActions {
       actor,
       { action: 'demands.review', targetType: 'demand', targetId: input.id, detail: input },
       read,
-      () => this.services.demands.review(input.id, input),
+      (alsoInTransaction) => this.services.demands.review(input.id, input, { alsoInTransaction }),
     );
   }
 
   reviewVerification(actor: Actor, decision: ReviewDecision) {
-    const read = async (): Promise<Snapshot> => {
-      const record = (await this.services.verifications.mine(decision.userId))[decision.kind];
+    const read = async (db: Db | Tx): Promise<Snapshot> => {
+      const row = await findReview(db, decision.kind, decision.userId);
       return {
         userId: decision.userId,
-        state: record && { status: record.status, rejectReason: record.rejectReason },
+        state: row && { status: reviewStateOfCode(row.state), rejectReason: row.reject_reason },
       };
     };
     return this.recorded(
@@ -84,15 +88,19 @@ export class AdminActions {
         detail: decision,
       },
       read,
-      () => this.services.verifications.review(decision),
+      (alsoInTransaction) => this.services.verifications.review(decision, { alsoInTransaction }),
     );
   }
 
   /** Credits money received outside the service (bank transfer, cash); a retry with the key credits once. */
   async credit(actor: Actor, input: WalletMove) {
     await this.requireUser(input.userId);
-    return this.recorded(actor, walletRecord('wallet.credit', input), this.walletSnapshot(input.userId), () =>
-      this.services.money.recharge(input.userId, input.amountFen, input),
+    return this.recorded(
+      actor,
+      walletRecord('wallet.credit', input),
+      this.walletSnapshot(input.userId),
+      (alsoInTransaction) =>
+        this.services.money.recharge(input.userId, input.amountFen, { ...input, alsoInTransaction }),
     );
   }
 
@@ -103,13 +111,14 @@ export class AdminActions {
       actor,
       walletRecord('wallet.withdraw', input),
       this.walletSnapshot(input.userId),
-      () => this.services.money.withdraw(input.userId, input.amountFen, input),
+      (alsoInTransaction) =>
+        this.services.money.withdraw(input.userId, input.amountFen, { ...input, alsoInTransaction }),
     );
   }
 
   markInvoiceIssued(actor: Actor, invoiceRequestId: number) {
-    const read = async (): Promise<Snapshot> => {
-      const row = await findInvoiceRequest(this.db, invoiceRequestId);
+    const read = async (db: Db | Tx): Promise<Snapshot> => {
+      const row = await findInvoiceRequest(db, invoiceRequestId);
       return { userId: row?.user_id ?? null, state: row && { issued: row.issued === 1 } };
     };
     return this.recorded(
@@ -121,37 +130,41 @@ export class AdminActions {
         detail: {},
       },
       read,
-      () => this.services.billing.markIssued(invoiceRequestId),
+      (alsoInTransaction) => this.services.billing.markIssued(invoiceRequestId, { alsoInTransaction }),
     );
   }
 
   /** Makes the phone's account an admin (the CLI's create-admin). */
   async grantAdmin(actor: Actor, phone: string, passwordHash: string) {
     const before = await this.services.users.findByPhone(phone);
-    const outcome = await this.services.users.grantAdmin(phone, passwordHash);
-    await this.save(
-      actor,
-      { action: 'user.grantAdmin', targetType: 'user', targetId: outcome.userId, detail: { phone } },
-      { userId: outcome.userId, state: before && { isAdmin: before.isAdmin } },
-      { userId: outcome.userId, state: { isAdmin: true } },
-    );
-    return outcome;
+    return this.services.users.grantAdmin(phone, passwordHash, {
+      alsoInTransaction: (tx, userId) =>
+        this.save(
+          tx,
+          actor,
+          { action: 'user.grantAdmin', targetType: 'user', targetId: userId, detail: { phone } },
+          { userId, state: before && { isAdmin: before.isAdmin } },
+          { userId, state: { isAdmin: true } },
+        ),
+    });
   }
 
+  /**
+   * Runs `act`, which hands the recording to its service to run at the end of the change's
+   * transaction. The state before is read ahead of that transaction, the state after inside it.
+   */
   private async recorded<T>(
     actor: Actor,
     record: ActionRecord,
-    read: () => Promise<Snapshot>,
-    act: () => Promise<T>,
+    read: (db: Db | Tx) => Promise<Snapshot>,
+    act: (alsoInTransaction: AlsoInTransaction) => Promise<T>,
   ): Promise<T> {
-    const before = await read();
-    const result = await act();
-    await this.save(actor, record, before, await read());
-    return result;
+    const before = await read(this.db);
+    return act(async (tx) => this.save(tx, actor, record, before, await read(tx)));
   }
 
-  private save(actor: Actor, record: ActionRecord, before: Snapshot, after: Snapshot) {
-    return insertAction(this.db, {
+  private save(tx: Tx, actor: Actor, record: ActionRecord, before: Snapshot, after: Snapshot) {
+    return insertAction(tx, {
       admin_id: actor.adminId,
       action: record.action,
       target_type: record.targetType,
@@ -168,9 +181,9 @@ export class AdminActions {
   }
 
   private walletSnapshot(userId: number) {
-    return async (): Promise<Snapshot> => ({
+    return async (db: Db | Tx): Promise<Snapshot> => ({
       userId,
-      state: { balanceFen: await this.services.money.balance(userId) },
+      state: { balanceFen: await walletBalance(db, userId) },
     });
   }
 

@@ -1,14 +1,15 @@
 import type { Insertable } from 'kysely';
-import { type Db, isUniqueViolation } from '../../db/database.js';
+import type { Db, Tx } from '../../db/database.js';
 import type { AdminActionsTable } from './admin.table.js';
 
-/** Appends an action; a second one under the same idempotency key (a retried credit) is not kept. */
-export async function insertAction(db: Db, action: Insertable<AdminActionsTable>): Promise<void> {
-  try {
-    await db.insertInto('admin_actions').values(action).execute();
-  } catch (error) {
-    if (!(action.idempotency_key && isUniqueViolation(error))) throw error;
-  }
+/**
+ * Appends an action, in the transaction of the change it records. A retried credit is not
+ * recorded twice because the money's stored answer under the same key ends the retry before it
+ * acts; a duplicate idempotency key here fails, and undoes the change, rather than leave a move
+ * recorded by another one's row.
+ */
+export async function insertAction(tx: Tx, action: Insertable<AdminActionsTable>): Promise<void> {
+  await tx.insertInto('admin_actions').values(action).execute();
 }
 
 /** Newest first, with the acting admin's phone; only the actions concerning `userId` when given. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/database.js';
-import { inTransaction } from '../../db/transaction.js';
+import { type AlsoInTransaction, inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import { offsetOf, type PageRequest, pageResult } from '../../fields.js';
 import { type ReviewState, reviewCodes, reviewStateOfCode } from '../../review-states.js';
@@ -224,13 +224,19 @@ export class DemandService {
     return { ...(demand as Demand), escrowFen };
   }
 
-  async review(id: number, decision: { approve: boolean; reason?: string }): Promise<void> {
+  async review(
+    id: number,
+    decision: { approve: boolean; reason?: string },
+    options: { alsoInTransaction?: AlsoInTransaction } = {},
+  ): Promise<void> {
     const state = decision.approve ? reviewCodes.approved : reviewCodes.rejected;
     const now = this.clock.now();
     // A transaction of its own so a deadlock on the kept counts (see demand_counts) is retried.
-    const reviewed = await inTransaction(this.db, (tx) =>
-      setReview(tx, id, state, decision.reason ?? '', now),
-    );
+    const reviewed = await inTransaction(this.db, async (tx) => {
+      const changed = await setReview(tx, id, state, decision.reason ?? '', now);
+      if (changed) await options.alsoInTransaction?.(tx);
+      return changed;
+    });
     if (!reviewed) {
       throw new AppError((await findDemand(this.db, id)) ? 'DEMAND_NOT_PENDING' : 'NOT_FOUND');
     }

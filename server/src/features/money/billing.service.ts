@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/database.js';
-import { inTransaction } from '../../db/transaction.js';
+import { type AlsoInTransaction, inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import type { PageRequest } from '../../fields.js';
 import { offsetOf, pageResult } from '../../fields.js';
@@ -63,8 +63,16 @@ export class BillingService {
     return pageResult(items, total, page);
   }
 
-  async markIssued(invoiceRequestId: number): Promise<void> {
-    if (await markInvoiceIssued(this.db, invoiceRequestId, this.clock.now())) return;
+  async markIssued(
+    invoiceRequestId: number,
+    options: { alsoInTransaction?: AlsoInTransaction } = {},
+  ): Promise<void> {
+    const issued = await inTransaction(this.db, async (tx) => {
+      const marked = await markInvoiceIssued(tx, invoiceRequestId, this.clock.now());
+      if (marked) await options.alsoInTransaction?.(tx);
+      return marked;
+    });
+    if (issued) return;
     throw new AppError(
       (await findInvoiceRequest(this.db, invoiceRequestId)) ? 'INVOICE_ALREADY_ISSUED' : 'NOT_FOUND',
     );

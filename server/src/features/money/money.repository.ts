@@ -254,8 +254,8 @@ export async function listInvoiceRequests(db: Db, filter: InvoiceFilter, limit: 
   return { rows, total: count };
 }
 
-export async function markInvoiceIssued(db: Db, id: number, now: number): Promise<boolean> {
-  const result = await db
+export async function markInvoiceIssued(tx: Tx, id: number, now: number): Promise<boolean> {
+  const result = await tx
     .updateTable('invoice_requests')
     .set({ issued: 1, issued_at: now })
     .where('id', '=', id)
@@ -264,7 +264,7 @@ export async function markInvoiceIssued(db: Db, id: number, now: number): Promis
   return Number(result.numUpdatedRows) === 1;
 }
 
-export function findInvoiceRequest(db: Db, id: number) {
+export function findInvoiceRequest(db: Db | Tx, id: number) {
   return db.selectFrom('invoice_requests').select(invoiceColumns).where('id', '=', id).executeTakeFirst();
 }
 

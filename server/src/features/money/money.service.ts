@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.js';
 import { type Db, isUniqueViolation, type Tx } from '../../db/database.js';
-import { inTransaction } from '../../db/transaction.js';
+import { type AlsoInTransaction, inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import type { PageRequest } from '../../fields.js';
 import { offsetOf, pageResult } from '../../fields.js';
@@ -72,7 +72,7 @@ export class MoneyService {
   async recharge(
     userId: number,
     amountFen: number,
-    options: { note?: string; idempotencyKey?: string } = {},
+    options: WalletMoveOptions = {},
   ): Promise<{ rechargeId: number }> {
     const key = options.idempotencyKey && `recharge:${userId}:${options.idempotencyKey}`;
     return this.idempotent(key, { amountFen }, async (tx, now) => {
@@ -89,6 +89,7 @@ export class MoneyService {
         note: options.note ?? '',
         created_at: now,
       });
+      await options.alsoInTransaction?.(tx);
       return { rechargeId };
     });
   }
@@ -100,7 +101,7 @@ export class MoneyService {
   async withdraw(
     userId: number,
     amountFen: number,
-    options: { note?: string; idempotencyKey?: string } = {},
+    options: WalletMoveOptions = {},
   ): Promise<{ balanceFen: number }> {
     const key = options.idempotencyKey && `withdrawal:${userId}:${options.idempotencyKey}`;
     return this.idempotent(key, { amountFen }, async (tx, now) => {
@@ -115,7 +116,9 @@ export class MoneyService {
         note: options.note ?? '',
         created_at: now,
       });
-      return { balanceFen: await walletBalance(tx, userId) };
+      const balanceFen = await walletBalance(tx, userId);
+      await options.alsoInTransaction?.(tx);
+      return { balanceFen };
     });
   }
 
@@ -250,4 +253,11 @@ export class MoneyService {
       throw error;
     }
   }
+}
+
+export interface WalletMoveOptions {
+  readonly note?: string;
+  readonly idempotencyKey?: string;
+  /** Committed with the move and its stored answer: a retry answered from the store runs it no more. */
+  readonly alsoInTransaction?: AlsoInTransaction;
 }

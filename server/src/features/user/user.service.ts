@@ -1,5 +1,6 @@
 import type { Clock } from '../../clock.js';
-import type { Db } from '../../db/database.js';
+import type { Db, Tx } from '../../db/database.js';
+import { inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import {
   findUserById,
@@ -53,24 +54,39 @@ export class UserService {
     return row ? toProfile(row) : null;
   }
 
-  /** Makes the phone's account an admin with this password, creating the account when there is none. */
-  async grantAdmin(phone: string, passwordHash: string): Promise<{ userId: number; created: boolean }> {
+  /**
+   * Makes the phone's account an admin with this password, creating the account when there is none.
+   * `alsoInTransaction` is given the account's id.
+   */
+  async grantAdmin(
+    phone: string,
+    passwordHash: string,
+    options: { alsoInTransaction?: (tx: Tx, userId: number) => Promise<void> } = {},
+  ): Promise<{ userId: number; created: boolean }> {
     const now = this.clock.now();
-    const existing = await findUserByPhone(this.db, phone);
-    if (existing) {
-      await setPasswordHash(this.db, existing.id, passwordHash, now);
-      await setAdmin(this.db, existing.id, true, now);
-      return { userId: existing.id, created: false };
-    }
-    const userId = await insertUser(this.db, {
-      phone,
-      usertype: userTypeCodes.unknown,
-      passwordHash,
-      isAdmin: true,
-      now,
+    return inTransaction(this.db, async (tx) => {
+      const outcome = await makeAdmin(tx, phone, passwordHash, now);
+      await options.alsoInTransaction?.(tx, outcome.userId);
+      return outcome;
     });
-    return { userId, created: true };
   }
+}
+
+async function makeAdmin(tx: Tx, phone: string, passwordHash: string, now: number) {
+  const existing = await findUserByPhone(tx, phone);
+  if (existing) {
+    await setPasswordHash(tx, existing.id, passwordHash, now);
+    await setAdmin(tx, existing.id, true, now);
+    return { userId: existing.id, created: false };
+  }
+  const userId = await insertUser(tx, {
+    phone,
+    usertype: userTypeCodes.unknown,
+    passwordHash,
+    isAdmin: true,
+    now,
+  });
+  return { userId, created: true };
 }
 
 function toProfile(row: UserRow): Profile {
