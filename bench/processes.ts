@@ -53,6 +53,8 @@ export function serviceEnv(
     // Likewise every search comes from 127.0.0.1, 50 at a time: the per-IP cap on searches in
     // flight would turn most into cheap refusals (which answer res 0 with HTTP 200).
     LIMIT_TITLE_SEARCHES_PER_IP: '1000000',
+    // And the upload scenario sends 20 at once from 127.0.0.1, past the per-client cap on uploads.
+    UPLOADS_PER_CLIENT: '1000000',
     ...options.env,
     ...overrides,
   };

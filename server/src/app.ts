@@ -18,6 +18,7 @@ import { bodyTimedOut } from './http/body-watch.js';
 import { consoleHttp, defaultConsoleRoot } from './http/console.js';
 import { frameworkErrorHandler } from './http/framework-errors.js';
 import { addVaryOrigin, everyAnswerHeaders, requestIdOf } from './http/headers.js';
+import { UploadSlots } from './http/upload-slots.js';
 import { uploadsHttp } from './http/uploads.js';
 import type { KeyValueStore } from './kv/store.js';
 import { registerLegacyBodyParsers } from './legacy/body.js';
@@ -192,13 +193,16 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
 
   const bodyWaitLimits = config.limits.uploadWait;
+  // One count for both doors: a client's uploads take the same slots whichever door they came through.
+  const uploadSlots = new UploadSlots(config.limits.uploadsPerClient);
   await app.register(legacyPlugin, {
     routes: legacyRoutes,
     timeZone: config.displayTimeZone,
     createContext,
     bodyWaitLimits,
+    uploadSlots,
   });
-  await app.register(uploadsHttp, { createContext, bodyWaitLimits });
+  await app.register(uploadsHttp, { createContext, bodyWaitLimits, uploadSlots });
   await app.register(docsPlugin, { timeZone: config.displayTimeZone });
   await app.register(consoleHttp, { root: path.resolve(deps.consoleRoot ?? defaultConsoleRoot()) });
   return app;

@@ -162,7 +162,8 @@ const envSchema = z.object({
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   S3_FORCE_PATH_STYLE: flag,
-  S3_UPLOAD_CONCURRENCY: positiveInt(4),
+  // Eight 5 MB part buffers at most; twice UPLOADS_PER_CLIENT, so one client holds half the slots.
+  S3_UPLOAD_CONCURRENCY: positiveInt(8),
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   METRICS_PORT: port.optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
@@ -172,6 +173,8 @@ const envSchema = z.object({
   REDIS_TIMEOUT_MS: timeoutMs(500),
   UPLOAD_IDLE_TIMEOUT_MS: timeoutMs(30_000),
   UPLOAD_WAIT_LIMIT_MS: timeoutMs(600_000),
+  // A person may pick a few files at once, and an office shares one address: four, not one.
+  UPLOADS_PER_CLIENT: positiveInt(4),
 });
 
 /** Where uploaded bytes live: a folder, or a bucket of an S3-compatible object store. */
@@ -219,6 +222,11 @@ export interface Config {
     readonly titleSearchesPerIp: number;
     /** How long a multipart body may keep the service waiting for its bytes (http/body-watch.ts). */
     readonly uploadWait: { readonly idleMs: number; readonly totalMs: number };
+    /**
+     * Uploads in flight at once per client IP on one instance (http/upload-slots.ts). Below
+     * S3_UPLOAD_CONCURRENCY, so that one client cannot hold every slot of the store.
+     */
+    readonly uploadsPerClient: number;
   };
   /** Whom to believe about X-Forwarded-For: every proxy, a hop count, or a list of addresses/CIDRs. */
   readonly trustProxy: boolean | number | readonly string[];
@@ -295,6 +303,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       anonUploadPerIpHour: e.LIMIT_ANON_UPLOAD_PER_IP_HOUR,
       titleSearchesPerIp: e.LIMIT_TITLE_SEARCHES_PER_IP,
       uploadWait: { idleMs: e.UPLOAD_IDLE_TIMEOUT_MS, totalMs: e.UPLOAD_WAIT_LIMIT_MS },
+      uploadsPerClient: e.UPLOADS_PER_CLIENT,
     },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     displayTimeZone: e.TZ_DISPLAY,

@@ -100,6 +100,11 @@ export const errorTable = {
     en: 'Too many uploads; try again later',
     zh: '上传过于频繁，请稍后再试',
   },
+  UPLOAD_TOO_MANY_AT_ONCE: {
+    trpc: 'TOO_MANY_REQUESTS',
+    en: 'Too many uploads at once from this address; wait for one to finish, then try again',
+    zh: '同时上传的文件过多，请等待当前上传完成后再试',
+  },
   SEARCH_TOO_MANY: {
     trpc: 'TOO_MANY_REQUESTS',
     en: 'Too many title searches at once from this address; try again in a moment',

@@ -29,7 +29,7 @@ describe('configuration from the environment', () => {
       redisUrl: undefined,
       uploadDir: path.join(dataDir, 'uploads'),
       corsOrigin: '*',
-      limits: { smsPerIpHour: 30, loginFailPerIpHour: 50, anonUploadPerIpHour: 30 },
+      limits: { smsPerIpHour: 30, loginFailPerIpHour: 50, anonUploadPerIpHour: 30, uploadsPerClient: 4 },
       trustProxy: false,
       displayTimeZone: 'Asia/Shanghai',
       dbStatementTimeoutMs: 500,
@@ -88,6 +88,11 @@ describe('configuration from the environment', () => {
     ).toMatchObject({
       limits: { uploadWait: { idleMs: 5000, totalMs: 60000 } },
     });
+    // A cap of no uploads at all would refuse every upload.
+    for (const value of ['0', '', '2.5', '-1']) {
+      expect(() => loadConfig({ ...secret, UPLOADS_PER_CLIENT: value })).toThrow(/UPLOADS_PER_CLIENT/);
+    }
+    expect(loadConfig({ ...secret, UPLOADS_PER_CLIENT: '3' }).limits.uploadsPerClient).toBe(3);
   });
 
   it('refuses the console SMS provider in production', () => {

@@ -386,7 +386,8 @@ function sidePaths(): Record<string, Record<string, JsonSchema>> {
           },
           '4XX': {
             description:
-              'Refused: UNAUTHENTICATED, UPLOAD_MISSING, UPLOAD_TYPE_NOT_ALLOWED, UPLOAD_TOO_LARGE, ...',
+              'Refused: UNAUTHENTICATED, UPLOAD_MISSING, UPLOAD_TYPE_NOT_ALLOWED, UPLOAD_TOO_LARGE, ' +
+              'UPLOAD_TIMEOUT, UPLOAD_TOO_MANY_AT_ONCE (the client has UPLOADS_PER_CLIENT uploads in flight), ...',
           },
         },
       },

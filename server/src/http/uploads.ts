@@ -9,11 +9,14 @@ import { bearerCredentials, type Context, type Credentials } from '../trpc/conte
 import { errorShapeOf } from '../trpc/init.js';
 import type { BodyWaitLimits } from './body-watch.js';
 import { multipartParts } from './multipart.js';
+import type { UploadSlots } from './upload-slots.js';
 
 export interface UploadsHttpOptions {
   readonly createContext: (req: FastifyRequest, credentials: Credentials) => Context;
   /** How long the form may keep the service waiting for its bytes. */
   readonly bodyWaitLimits: BodyWaitLimits;
+  /** The client's uploads in flight at once, shared with the legacy door. */
+  readonly uploadSlots: UploadSlots;
 }
 
 /**
@@ -28,7 +31,10 @@ export async function uploadsHttp(app: FastifyInstance, options: UploadsHttpOpti
     try {
       const user = await authenticate(ctx);
       if (!req.isMultipart()) throw new AppError('UPLOAD_MISSING');
-      const received = await receiveFormFile(req, ctx, options.bodyWaitLimits);
+      // Taken before a byte of the form is read, given back once the file is stored or dropped.
+      const received = await options.uploadSlots.hold(ctx.ip, () =>
+        receiveFormFile(req, ctx, options.bodyWaitLimits),
+      );
       if (!received) throw new AppError('UPLOAD_MISSING');
       const uploaded = await ctx.services.uploads.record(received, user.id);
       return reply.send({

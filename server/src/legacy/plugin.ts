@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import { type AuthUser, authenticate } from '../features/auth/authenticate.js';
 import type { BodyWaitLimits } from '../http/body-watch.js';
+import type { UploadSlots } from '../http/upload-slots.js';
 import type { Context, Credentials } from '../trpc/context.js';
 import { type AppCaller, createCaller } from '../trpc/router.js';
 import { collectFields } from './body.js';
@@ -18,6 +19,8 @@ export interface LegacyPluginOptions {
   readonly createContext: (req: FastifyRequest, credentials: Credentials, user?: AuthUser) => Context;
   /** How long a multipart form may keep the service waiting for its bytes. */
   readonly bodyWaitLimits: BodyWaitLimits;
+  /** The client's uploads in flight at once, shared with `/api/uploads`. */
+  readonly uploadSlots: UploadSlots;
 }
 
 /**
@@ -27,7 +30,7 @@ export interface LegacyPluginOptions {
  * AppError code (legacy/failures.ts).
  */
 export async function legacyPlugin(app: FastifyInstance, options: LegacyPluginOptions): Promise<void> {
-  const { createContext, timeZone, bodyWaitLimits } = options;
+  const { createContext, timeZone, bodyWaitLimits, uploadSlots } = options;
   const byPath = new Map(options.routes.map((route) => [route.path, withCall(route)]));
 
   /**
@@ -66,7 +69,11 @@ export async function legacyPlugin(app: FastifyInstance, options: LegacyPluginOp
     const intake = 'upload' in route ? legacyUploadIntake(route.upload, createContext(req, {})) : undefined;
     let raw: RawFields;
     try {
-      raw = await collectFields(req, bodyWaitLimits, intake?.onFile);
+      const read = () => collectFields(req, bodyWaitLimits, intake?.onFile);
+      // An upload form takes a slot before a byte of it is read, so past the client's cap it is
+      // refused at once, before its login fields are known; the slot is given back once its file is
+      // stored or dropped. Other routes store nothing, and a body not multipart is read already (1 MB).
+      raw = intake && req.isMultipart() ? await uploadSlots.hold(req.ip, read) : await read();
     } catch (error) {
       await intake?.discardAll();
       // A refused file explains the failure best, even when multipart then failed on the same file.

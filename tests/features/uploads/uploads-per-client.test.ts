@@ -1,0 +1,215 @@
+import type { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FileStorage } from '../../../server/src/features/uploads/storage.js';
+import { checkFields, loginBySms } from '../../support/auth-flow.js';
+import { backends } from '../../support/backends.js';
+import { sampleJpeg, samplePng, sampleZip } from '../../support/sample-files.js';
+import { SlowSender } from '../../support/slow-sender.js';
+import { eventually } from '../../support/tcp-proxy.js';
+import { backendsAndStorage, listen, randomIp, startTestApp, type TestApp } from '../../support/test-app.js';
+import { multipartBody } from '../../support/upload-client.js';
+
+/*
+ * A client may have UPLOADS_PER_CLIENT (here 2) uploads in flight at once on an instance,
+ * whichever door they came through: otherwise one client trickling a few uploads holds every
+ * S3_UPLOAD_CONCURRENCY slot for up to UPLOAD_WAIT_LIMIT_MS. The client address is
+ * X-Forwarded-For's: the test is the proxy on loopback.
+ */
+const idleMs = 2000;
+const tooMany = { res: 0, err: '同时上传的文件过多，请等待当前上传完成后再试', data: '' };
+const timedOut = { res: 0, err: '上传超时，请检查网络后重试', data: '' };
+const mb = 1024 * 1024;
+/** A zip archive padded to `bytes`: a file only a member may send. */
+const archive = (bytes: number) => {
+  const content = Buffer.alloc(bytes, 7);
+  sampleZip().copy(content);
+  return content;
+};
+
+type Door = 'legacy' | 'typed';
+const paths = { legacy: '/user/api/file_upload', typed: '/api/uploads' } as const;
+
+/** The storage the app is given, counting the files that reached it. */
+class WatchedStorage implements FileStorage {
+  puts = 0;
+  constructor(private readonly inner: FileStorage) {}
+  put(key: string, body: Readable) {
+    this.puts++;
+    return this.inner.put(key, body);
+  }
+  get(key: string) {
+    return this.inner.get(key);
+  }
+  delete(key: string) {
+    return this.inner.delete(key);
+  }
+  check() {
+    return this.inner.check();
+  }
+  close() {
+    return this.inner.close();
+  }
+}
+
+describe.each(backendsAndStorage(backends))(
+  'uploads in flight per client ($name)',
+  ({ backend, storage }) => {
+    let t: TestApp;
+    let url: string;
+    let watched: WatchedStorage;
+    let session: { userId: number; token: string };
+    beforeAll(async () => {
+      t = await startTestApp(
+        backend,
+        {
+          TRUST_PROXY: '127.0.0.1',
+          UPLOAD_IDLE_TIMEOUT_MS: String(idleMs),
+          UPLOAD_WAIT_LIMIT_MS: '20000',
+          UPLOADS_PER_CLIENT: '2',
+        },
+        {
+          storage,
+          wrapStorage: (inner) => {
+            watched = new WatchedStorage(inner);
+            return watched;
+          },
+        },
+      );
+      url = await listen(t);
+      session = await loginBySms(t);
+    });
+    afterAll(() => t.close());
+
+    /** The client's own headers: its address, and on the typed door its login. */
+    const headersOf = (door: Door, ip: string): Record<string, string> => ({
+      'x-forwarded-for': ip,
+      ...(door === 'typed' ? { authorization: `Bearer ${session.token}` } : {}),
+    });
+
+    /** Opens an anonymous legacy upload and a typed one from `ip`, sends part of each file, then nothing. */
+    async function stallTwo(ip: string): Promise<SlowSender[]> {
+      const reached = watched.puts;
+      const forms = [
+        { door: 'legacy', path: '/index/api/file_upload', file: sampleJpeg(mb), filename: 'a.jpg' },
+        { door: 'typed', path: paths.typed, file: archive(mb), filename: 'b.zip' },
+      ] as const;
+      const senders: SlowSender[] = [];
+      for (const form of forms) {
+        const { payload, contentType } = await multipartBody({ content: form.file, filename: form.filename });
+        const sender = await SlowSender.open(url);
+        senders.push(sender);
+        sender.postHead(
+          form.path,
+          { 'content-type': contentType, ...headersOf(form.door, ip) },
+          payload.length,
+        );
+        await sender.send(payload.subarray(0, 64 * 1024));
+      }
+      // Both files have reached the storage: each upload holds its slot.
+      await eventually(
+        async () => watched.puts,
+        (puts) => puts === reached + 2,
+        5000,
+      );
+      return senders;
+    }
+
+    /** A whole upload by fetch from `ip`: a member's legacy form, or a typed upload. */
+    async function upload(door: Door, ip: string) {
+      const { payload, contentType } = await multipartBody({
+        content: samplePng(),
+        filename: 'p.png',
+        ...(door === 'legacy' ? { fields: checkFields(session) } : {}),
+      });
+      const response = await fetch(`${url}${paths[door]}`, {
+        method: 'POST',
+        headers: { 'content-type': contentType, ...headersOf(door, ip) },
+        body: new Uint8Array(payload),
+        signal: AbortSignal.timeout(idleMs / 2),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    }
+    const stored = (answer: { body: Record<string, unknown> }) =>
+      answer.body.res === 1 || typeof answer.body.url === 'string';
+
+    /** The headers of an upload from `ip` and no byte of its body: only a refusal can answer it. */
+    async function answerWithoutBody(door: Door, ip: string) {
+      const sender = await SlowSender.open(url);
+      try {
+        sender.postHead(
+          paths[door],
+          { 'content-type': 'multipart/form-data; boundary=unsent', ...headersOf(door, ip) },
+          mb,
+        );
+        // Well before the idle timeout could answer it.
+        return await sender.answer(idleMs / 2);
+      } finally {
+        sender.destroy();
+      }
+    }
+
+    it('refuses a third upload at once on either door while two stall, and takes other clients’ uploads', async () => {
+      const ip = randomIp();
+      const stalled = await stallTwo(ip);
+      const puts = watched.puts;
+      try {
+        const legacy = await answerWithoutBody('legacy', ip);
+        expect(legacy).toMatchObject({ status: 200, body: tooMany });
+        const typed = await answerWithoutBody('typed', ip);
+        expect(typed.status).toBe(429);
+        expect(typed.body).toMatchObject({
+          error: {
+            message: 'Too many uploads at once from this address; wait for one to finish, then try again',
+            data: { appCode: 'UPLOAD_TOO_MANY_AT_ONCE', httpStatus: 429, messageZh: tooMany.err },
+          },
+        });
+        // A browser sends the whole form before it reads the answer; it reads the refusal all the same.
+        expect((await upload('legacy', ip)).body).toEqual(tooMany);
+        // None of the refused ones reached the storage.
+        expect(watched.puts).toBe(puts);
+
+        // Another client's uploads go through meanwhile, on both doors.
+        const other = randomIp();
+        expect(stored(await upload('legacy', other))).toBe(true);
+        expect(stored(await upload('typed', other))).toBe(true);
+      } finally {
+        for (const sender of stalled) sender.destroy();
+      }
+    });
+
+    it('gives the slots back as soon as the client drops its stalled uploads', async () => {
+      const ip = randomIp();
+      const stalled = await stallTwo(ip);
+      try {
+        expect((await upload('typed', ip)).status).toBe(429);
+      } finally {
+        for (const sender of stalled) sender.destroy();
+      }
+      const droppedAt = performance.now();
+      // Both doors take its uploads again, long before the idle timeout could have freed the slots.
+      await eventually(
+        () => upload('legacy', ip),
+        (answer) => stored(answer),
+        idleMs / 2,
+      );
+      expect(stored(await upload('typed', ip))).toBe(true);
+      expect(performance.now() - droppedAt).toBeLessThan(idleMs);
+    });
+
+    it('gives the slots back when the stalled uploads time out', async () => {
+      const ip = randomIp();
+      const stalled = await stallTwo(ip);
+      try {
+        expect((await upload('legacy', ip)).body).toEqual(tooMany);
+        const [legacy, typed] = await Promise.all(stalled.map((sender) => sender.answer(idleMs * 3)));
+        expect(legacy?.body).toEqual(timedOut);
+        expect(typed?.status).toBe(408);
+        // Each slot is back by the time its sender is told: the client may upload at once.
+        expect(stored(await upload('legacy', ip))).toBe(true);
+        expect(stored(await upload('typed', ip))).toBe(true);
+      } finally {
+        for (const sender of stalled) sender.destroy();
+      }
+    });
+  },
+);
