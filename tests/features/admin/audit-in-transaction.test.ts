@@ -100,6 +100,26 @@ describe.each(stores)('admin actions and their audit records, one transaction ($
     ]);
   });
 
+  it('records each of several moves made at once on one wallet with the balances on either side of it', async () => {
+    const user = await loginBySms(t);
+    const amounts = [1_000, 2_000, 3_000, 4_000];
+    // Each dialog its own key, as when operators credit one wallet at the same moment.
+    await Promise.all(
+      amounts.map((amountFen) =>
+        admin.wallet.credit.mutate({ userId: user.userId, amountFen, idempotencyKey: newKey() }),
+      ),
+    );
+    const records = (await auditOf(user.userId)).map(([, before, after]) => [
+      (before as { balanceFen: number }).balanceFen,
+      (after as { balanceFen: number }).balanceFen,
+    ]);
+    // Read oldest first, the records chain: each starts where the one before it ended.
+    const chain = records.reverse();
+    expect(chain.map(([before, after]) => (after ?? 0) - (before ?? 0)).sort((a, b) => a - b)).toEqual(amounts);
+    expect(chain.map(([before]) => before)).toEqual([0, ...chain.slice(0, -1).map(([, after]) => after)]);
+    expect(chain.at(-1)?.[1]).toBe(10_000);
+  });
+
   it('takes no money on a withdrawal whose audit record fails, and withdraws once when retried with its key', async () => {
     const user = await loginBySms(t);
     await admin.wallet.credit.mutate({ userId: user.userId, amountFen: 5_000 });

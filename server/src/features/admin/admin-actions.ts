@@ -95,25 +95,15 @@ export class AdminActions {
   /** Credits money received outside the service (bank transfer, cash); a retry with the key credits once. */
   async credit(actor: Actor, input: WalletMove) {
     await this.requireUser(input.userId);
-    return this.recorded(
-      actor,
-      walletRecord('wallet.credit', input),
-      this.walletSnapshot(input.userId),
-      (alsoInTransaction) =>
-        this.services.money.recharge(input.userId, input.amountFen, { ...input, alsoInTransaction }),
-    );
+    const alsoInTransaction = this.walletRecorder(actor, 'wallet.credit', input, input.amountFen);
+    return this.services.money.recharge(input.userId, input.amountFen, { ...input, alsoInTransaction });
   }
 
   /** Records money paid out to the user's bank account outside the service: never below zero. */
   async withdraw(actor: Actor, input: WalletMove) {
     await this.requireUser(input.userId);
-    return this.recorded(
-      actor,
-      walletRecord('wallet.withdraw', input),
-      this.walletSnapshot(input.userId),
-      (alsoInTransaction) =>
-        this.services.money.withdraw(input.userId, input.amountFen, { ...input, alsoInTransaction }),
-    );
+    const alsoInTransaction = this.walletRecorder(actor, 'wallet.withdraw', input, -input.amountFen);
+    return this.services.money.withdraw(input.userId, input.amountFen, { ...input, alsoInTransaction });
   }
 
   markInvoiceIssued(actor: Actor, invoiceRequestId: number) {
@@ -180,11 +170,17 @@ export class AdminActions {
     });
   }
 
-  private walletSnapshot(userId: number) {
-    return async (db: Db | Tx): Promise<Snapshot> => ({
-      userId,
-      state: { balanceFen: await walletBalance(db, userId) },
-    });
+  /**
+   * Records a wallet move with the balances on either side of it. Both come from the move's own
+   * transaction, which holds the wallet's lock: a balance read ahead of it could be another
+   * operator's move, made meanwhile, and the record would show a jump this move did not make.
+   */
+  private walletRecorder(actor: Actor, action: string, input: WalletMove, changeFen: number) {
+    return async (tx: Tx) => {
+      const after = await walletBalance(tx, input.userId);
+      const snapshot = (balanceFen: number): Snapshot => ({ userId: input.userId, state: { balanceFen } });
+      await this.save(tx, actor, walletRecord(action, input), snapshot(after - changeFen), snapshot(after));
+    };
   }
 
   /** A wallet is only ever opened for an account that exists. */
