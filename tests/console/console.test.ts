@@ -356,7 +356,22 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     }
     expect((await info(t, customer)).balance).toBe(0);
     await dialog.getByText('当前余额 ¥0.00').waitFor();
-    // Clicked again with the same key, the credit is made, once, and recorded in the audit trail.
+    // Clicked again with the same key, the credit is made, once, but its answer is lost on the way.
+    await page.route(
+      (address) => address.pathname.includes('wallet.credit'),
+      async (route) => {
+        await route.fetch();
+        await route.abort('connectionreset');
+      },
+      { times: 1 },
+    );
+    await creditOf('25');
+    await dialog.getByText(/无法连接服务.*款项可能已经入账/).waitFor();
+    expect((await info(t, customer)).balance).toBe(25);
+    // The same key with another amount moves nothing: the first amount may have moved.
+    await creditOf('30');
+    await dialog.getByText(/本窗口之前提交的另一金额可能已经入账/).waitFor();
+    // The first amount again is answered as the first call was, and recorded in the audit trail once.
     await creditOf('25');
     await page.getByText('已充值 ¥25.00').waitFor();
     expect((await info(t, customer)).balance).toBe(25);
@@ -428,17 +443,25 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
   it('loaded nothing from elsewhere, and the browser reported no errors', () => {
     expect(outside).toEqual([]);
     // The browser logs every failed request; the failures provoked above are expected: the unknown
-    // phone's login (404 ACCOUNT_NOT_FOUND); the overdraft and the review another operator made
-    // first (409 BALANCE_TOO_LOW, DEMAND_NOT_PENDING); the credit whose audit record failed (500); the
-    // calls of the session ended elsewhere (401, as many as were in flight). Anything else (a CSP
-    // block, a script error) is not.
-    const provoked = { '404 (Not Found)': 1, '409 (Conflict)': 2, '500 (Internal Server Error)': 1 };
-    const failed = (status: string) =>
-      problems.filter((p) => p.includes(`the server responded with a status of ${status}`));
+    // phone's login (404 ACCOUNT_NOT_FOUND); the overdraft, the review another operator made first
+    // and the dialog's key sent with another amount (409 BALANCE_TOO_LOW, DEMAND_NOT_PENDING,
+    // IDEMPOTENCY_KEY_REUSED); the credit whose audit record failed (500); the credit whose answer
+    // was cut off (a reset connection); the calls of the session ended elsewhere (401, as many as
+    // were in flight). Anything else (a CSP block, a script error) is not.
+    const provoked = {
+      '404 (Not Found)': 1,
+      '409 (Conflict)': 3,
+      '500 (Internal Server Error)': 1,
+      'net::ERR_CONNECTION_RESET': 1,
+    };
+    const failed = (status: string) => problems.filter((p) => p.includes(status));
     for (const [status, times] of Object.entries(provoked))
       expect(failed(status), status).toHaveLength(times);
     expect(failed('401 (Unauthorized)').length).toBeGreaterThan(0);
-    const expected = [...Object.keys(provoked), '401 (Unauthorized)'];
+    expect(problems.filter((p) => p.startsWith('failed:'))).toEqual([
+      `failed: ${url}/trpc/wallet.credit?batch=1`,
+    ]);
+    const expected = [...Object.keys(provoked), '401 (Unauthorized)', 'failed:'];
     expect(problems.filter((p) => !expected.some((status) => p.includes(status)))).toEqual([]);
   });
 });
