@@ -141,6 +141,11 @@ export const errorTable = {
     en: 'Pay the demand before selecting applicants',
     zh: '需求未支付，不能选择接单人',
   },
+  DEMAND_HAS_SELECTION: {
+    trpc: 'CONFLICT',
+    en: 'This paid demand has selected applicants: it can be approved, not rejected',
+    zh: '该需求已支付并选定接单人，不能驳回',
+  },
   DEMAND_SETTLED: { trpc: 'CONFLICT', en: 'This demand is already settled', zh: '该需求已结算' },
   OWN_DEMAND: { trpc: 'FORBIDDEN', en: 'You cannot apply to your own demand', zh: '不能申请自己发布的需求' },
   ALREADY_APPLIED: {

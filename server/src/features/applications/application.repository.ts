@@ -215,6 +215,18 @@ export async function markApplicationPaid(tx: Tx, applicationId: number, amountF
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** What the selected, unpaid applications of a demand were allocated, together. */
+export async function allocatedToUnpaid(tx: Tx, demandId: number): Promise<number> {
+  const row = await tx
+    .selectFrom('applications')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('allocated_fen'), eb.lit(0)).as('fen'))
+    .where('demand_id', '=', demandId)
+    .where('selected', '=', 1)
+    .where('paid', '=', 0)
+    .executeTakeFirstOrThrow();
+  return Number(row.fen);
+}
+
 export async function countSelectedUnpaid(tx: Tx, demandId: number): Promise<number> {
   const row = await tx
     .selectFrom('applications')

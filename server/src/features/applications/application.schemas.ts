@@ -28,8 +28,12 @@ export const application = z.object({
 });
 export type Application = z.infer<typeof application>;
 
-/** An application as its applicant reads it: with the demand it was made to. */
-export const myApplication = application.extend({ demand });
+/**
+ * An application as its applicant reads it: with the demand it was made to, less the reason of a
+ * rejection, which the reviewer wrote to the demand's owner (an approved demand the owner edits goes
+ * back to review, applications and all).
+ */
+export const myApplication = application.extend({ demand: demand.omit({ reviewReason: true }) });
 export type MyApplication = z.infer<typeof myApplication>;
 
 export const applyInput = z.object({

@@ -49,3 +49,18 @@ export async function markSettled(tx: Tx, demandId: number, now: number): Promis
     .where('id', '=', demandId)
     .execute();
 }
+
+/**
+ * Marks a paid, unsettled demand unpaid again with an empty escrow, once the money feature has
+ * given what escrow held back to the owner (a rejected demand); answers whether it was paid.
+ */
+export async function markUnpaid(tx: Tx, demandId: number, now: number): Promise<boolean> {
+  const result = await tx
+    .updateTable('demands')
+    .set({ paid: 0, escrow_fen: 0, updated_at: now })
+    .where('id', '=', demandId)
+    .where('paid', '=', 1)
+    .where('settled', '=', 0)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

@@ -85,9 +85,12 @@ export const demandRouter = router({
     .output(fields.pageOf(demandUnderReview))
     .query(({ ctx, input }) => ctx.services.admin.demandsAwaitingReview(input)),
 
-  /** Admins approve or reject a pending demand; a rejection's reason is shown to its owner. Audited. */
+  /**
+   * Admins approve or reject a pending demand; a rejection's reason is shown to its owner, and a
+   * rejection gives a paid demand's escrow back to the owner (the demand is then unpaid). Audited.
+   */
   review: adminProcedure
-    .meta({ errors: ['NOT_FOUND', 'DEMAND_NOT_PENDING'] })
+    .meta({ errors: ['NOT_FOUND', 'DEMAND_NOT_PENDING', 'DEMAND_HAS_SELECTION'] })
     .input(z.object({ id: fields.id, approve: z.boolean(), reason: fields.text(255).optional() }))
     .output(z.void())
     .mutation(({ ctx, input }) => ctx.services.adminActions.reviewDemand({ adminId: ctx.user.id }, input)),

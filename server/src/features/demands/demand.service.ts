@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
-import type { Db } from '../../db/database.js';
+import type { Db, Tx } from '../../db/database.js';
 import { type AlsoInTransaction, inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import { offsetOf, type PageRequest, pageResult } from '../../fields.js';
@@ -12,6 +12,8 @@ import {
   deleteApplicationsOf,
   selectedOfDemands,
 } from '../applications/application.repository.js';
+import { refundEscrow } from '../money/escrow-refund.js';
+import { lockWallets } from '../money/money.repository.js';
 import type { FileReferences } from '../uploads/file-references.js';
 import {
   allDemandsNewestFirst,
@@ -38,7 +40,7 @@ import {
 } from './demand.repository.js';
 import type { Demand, DemandInput, DemandKind, PublicDemand, Settlement } from './demand.schemas.js';
 import { kindCodes, kindOfCode, settlementCodes, settlementOfCode } from './demand.table.js';
-import { escrowOf } from './demand-escrow.js';
+import { escrowOf, markUnpaid } from './demand-escrow.js';
 
 /** How many ids one statement of an admin's title search reads. */
 const titleSliceIds = 32_768;
@@ -234,6 +236,7 @@ export class DemandService {
     // A transaction of its own so a deadlock on the kept counts (see demand_counts) is retried.
     const reviewed = await inTransaction(this.db, async (tx) => {
       const changed = await setReview(tx, id, state, decision.reason ?? '', now);
+      if (changed && !decision.approve) await returnEscrowOfRejected(tx, id, now);
       if (changed) await options.alsoInTransaction?.(tx);
       return changed;
     });
@@ -250,6 +253,23 @@ export class DemandService {
     const selection = await selectedOfDemands(this.db, ids);
     return toDemands(rows, files, selection);
   }
+}
+
+/**
+ * A demand may be paid while it awaits review. Rejected, it could then never be edited (only unpaid
+ * demands can), deleted (paid ones cannot) nor approved, and its price would stay in escrow for
+ * good: the rejection gives it back to the owner's wallet and makes the demand unpaid, so the owner
+ * can edit it for review again and pay it then. One whose applicants are already selected (edited
+ * after approval, then paid) has promised them its escrow: it cannot be rejected. The caller holds
+ * the demand's row lock (the review's update).
+ */
+async function returnEscrowOfRejected(tx: Tx, id: number, now: number): Promise<void> {
+  const row = await findDemand(tx, id);
+  if (!row?.paid || row.settled) return;
+  if ((await countSelected(tx, id)) > 0) throw new AppError('DEMAND_HAS_SELECTION');
+  await lockWallets(tx, [row.owner_id], now);
+  await refundEscrow(tx, id, row.owner_id, now);
+  await markUnpaid(tx, id, now);
 }
 
 /** A demand's order number (legacy `goodsid`): the day it was created, then its id in 8 digits. */

@@ -12,6 +12,7 @@ import {
 } from '../applications/application.repository.js';
 import { lockDemand } from '../demands/demand.repository.js';
 import { escrowOf, fundEscrow, markSettled, takeFromEscrow } from '../demands/demand-escrow.js';
+import { refundEscrow } from './escrow-refund.js';
 import {
   addToWallet,
   appendEntry,
@@ -27,6 +28,7 @@ import {
   walletBalance,
 } from './money.repository.js';
 import type { LedgerEntry, PayoutResult } from './money.schemas.js';
+import { keepSharesPayable } from './shares.js';
 
 /**
  * Every movement of money: recharges, paying a demand into escrow, payouts and the refund of
@@ -150,7 +152,8 @@ export class MoneyService {
   /**
    * Confirms a delivered application and pays it from escrow: the given amount, or without one the
    * share it was allocated at selection. When the last selected application is paid, the demand is
-   * settled and what escrow has left goes back to the owner.
+   * settled and what escrow has left goes back to the owner; before that, shares escrow no longer
+   * covers (an amount above its share was given) are shared anew (`keepSharesPayable`).
    */
   async payApplication(
     ownerId: number,
@@ -194,21 +197,10 @@ export class MoneyService {
       }
       let refundedFen = 0;
       if (settles) {
-        refundedFen = await escrowOf(tx, demand.id);
-        if (refundedFen > 0) {
-          await addToWallet(tx, ownerId, refundedFen, now);
-          await appendEntry(tx, {
-            kind: 'refund',
-            amount_fen: refundedFen,
-            from_account: escrowAccount(demand.id),
-            to_account: walletAccount(ownerId),
-            user_id: ownerId,
-            demand_id: demand.id,
-            note: '',
-            created_at: now,
-          });
-        }
+        refundedFen = await refundEscrow(tx, demand.id, ownerId, now);
         await markSettled(tx, demand.id, now);
+      } else if (paidFen > 0) {
+        await keepSharesPayable(tx, demand.id, now);
       }
       return { paidFen, settled: settles, refundedFen };
     });

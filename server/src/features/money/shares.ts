@@ -1,5 +1,9 @@
 import type { Tx } from '../../db/database.js';
-import { selectedUnpaidIds, setAllocation } from '../applications/application.repository.js';
+import {
+  allocatedToUnpaid,
+  selectedUnpaidIds,
+  setAllocation,
+} from '../applications/application.repository.js';
 import { escrowOf } from '../demands/demand-escrow.js';
 
 /**
@@ -28,4 +32,17 @@ export async function allocateEscrow(tx: Tx, demandId: number, now: number): Pro
   const smaller = ids.slice(larger.length);
   await setAllocation(tx, larger, shares[0] ?? 0, now);
   await setAllocation(tx, smaller, shares.at(-1) ?? 0, now);
+}
+
+/**
+ * After a payout, keeps every share still to be paid payable: an amount given explicitly may have
+ * taken more than its own share, and the shares left would then add up to more than escrow holds.
+ * The client has no amount box (it pays the row's `price`, the share), so such a share could never
+ * be paid and the demand never settle. What is left is then shared anew among those still to be
+ * paid; shares that escrow still covers are kept as promised. The caller holds the demand's row lock.
+ */
+export async function keepSharesPayable(tx: Tx, demandId: number, now: number): Promise<void> {
+  if ((await allocatedToUnpaid(tx, demandId)) > (await escrowOf(tx, demandId))) {
+    await allocateEscrow(tx, demandId, now);
+  }
 }

@@ -61,8 +61,10 @@ export const moneyRoutes: LegacyRoute[] = [
     summary: { zh: '企业用户确认成果', en: 'Accept a delivery and pay it' },
     description:
       'Pays a delivered application from the demand’s escrow: its allocated share (the row’s `price`) when ' +
-      '`price` is 0, empty or absent, else the given amount. When every selected application is paid, the ' +
-      'demand becomes 已结算 and any escrow left returns to the owner’s wallet.',
+      '`price` is 0, empty or absent, else the given amount. An amount above the share can leave escrow short ' +
+      'of the other shares: what is left is then shared anew among the applications still to be paid. When ' +
+      'every selected application is paid, the demand becomes 已结算 and any escrow left returns to the ' +
+      'owner’s wallet.',
     auth: 'session',
     fields: {
       id: {
