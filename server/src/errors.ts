@@ -143,9 +143,10 @@ export const errorTable = {
   },
   DEMAND_HAS_SELECTION: {
     trpc: 'CONFLICT',
-    en: 'This paid demand has selected applicants: it can be approved, not rejected',
-    zh: '该需求已支付并选定接单人，不能驳回',
+    en: 'This demand has selected applicants, whom its escrow is promised to: it cannot be rejected nor its escrow returned',
+    zh: '该需求已选定接单人，不能驳回或退回托管款',
   },
+  NOTHING_IN_ESCROW: { trpc: 'CONFLICT', en: 'This demand holds nothing in escrow', zh: '该需求没有托管款' },
   DEMAND_SETTLED: { trpc: 'CONFLICT', en: 'This demand is already settled', zh: '该需求已结算' },
   OWN_DEMAND: { trpc: 'FORBIDDEN', en: 'You cannot apply to your own demand', zh: '不能申请自己发布的需求' },
   ALREADY_APPLIED: {

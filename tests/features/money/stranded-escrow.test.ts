@@ -17,7 +17,8 @@ import { listen, startTestApp, type TestApp } from '../../support/test-app.js';
 
 /**
  * Money that a sequence of allowed calls used to leave in escrow for good: a share escrow no longer
- * covered, and the price of a demand paid while awaiting review and then rejected.
+ * covered, the price of a demand paid while awaiting review and then rejected, and the price of a
+ * paid demand nobody was selected on, which only an operator can give back.
  */
 describe.each(backends)('escrow that can always leave ($name)', (backend) => {
   let t: TestApp;
@@ -158,5 +159,62 @@ describe.each(backends)('escrow that can always leave ($name)', (backend) => {
       order_id: String(applicationId),
     });
     await admin.demands.review.mutate({ id: demandId, approve: true });
+  });
+
+  it('lets an operator give a paid demand’s escrow back while nobody is selected, once, and audited', async () => {
+    const owner = await loginBySms(t, undefined, 2);
+    const alice = await loginBySms(t, undefined, 1);
+    const admin = createClient({ url, token: (await adminSession(t)).token });
+    const refusal = (call: Promise<unknown>) =>
+      call.then(
+        () => 'done',
+        (error: unknown) => error,
+      );
+    const demandId = await postDemand(t, owner, { price: '60' });
+    await approveDemand(t, demandId);
+    const applicationId = await apply(t, alice, demandId);
+    await credit(t, owner, '60');
+    await okData('/user/goods/goodspay', owner, { id: demandId });
+    // The owner cannot delete a paid demand (the contract), so without an operator the 60 stay put.
+    expect((await post('/user/goods/del', owner, { id: demandId })).body.res).toBe(0);
+    // Only an admin may give it back.
+    const asOwner = createClient({ url, token: owner.token }).demands.returnEscrow.mutate({ id: demandId });
+    expect(isAppError(await refusal(asOwner), 'ADMIN_ONLY')).toBe(true);
+
+    expect(await admin.demands.returnEscrow.mutate({ id: demandId, reason: '无合适人选' })).toEqual({
+      refundedFen: 6_000,
+    });
+    expect(await balanceOf(owner)).toBe(6_000);
+    expect(await okData('/user/goods/info', owner, { id: demandId })).toMatchObject({
+      pay: '未支付',
+      suan: '未结算',
+    });
+    // Twice is nothing more: the escrow is empty.
+    const again = admin.demands.returnEscrow.mutate({ id: demandId });
+    expect(isAppError(await refusal(again), 'NOTHING_IN_ESCROW')).toBe(true);
+    expect(await balanceOf(owner)).toBe(6_000);
+    const audit = await admin.admin.auditLog.query({ userId: owner.userId, perPage: 10 });
+    const returned = audit.items.filter((entry) => entry.action === 'demands.returnEscrow');
+    expect(returned.map((entry) => [entry.before, entry.after, entry.detail])).toEqual([
+      [
+        { paid: true, escrowFen: 6_000 },
+        { paid: false, escrowFen: 0 },
+        { id: demandId, reason: '无合适人选' },
+      ],
+    ]);
+
+    // Paid again and an applicant selected: the escrow is promised, and stays.
+    await okData('/user/goods/goodspay', owner, { id: demandId });
+    await okData('/user/goods/ok', owner, { goods_id: demandId, order_id: applicationId });
+    const promised = admin.demands.returnEscrow.mutate({ id: demandId });
+    expect(isAppError(await refusal(promised), 'DEMAND_HAS_SELECTION')).toBe(true);
+    expect(await balanceOf(owner)).toBe(0);
+    // And the deleted-once-unpaid path: given back, the owner may now delete an unselected demand.
+    const other = await postDemand(t, owner, { price: '10' });
+    await credit(t, owner, '10');
+    await okData('/user/goods/goodspay', owner, { id: other });
+    await admin.demands.returnEscrow.mutate({ id: other });
+    await okData('/user/goods/del', owner, { id: other });
+    expect(await balanceOf(owner)).toBe(1_000);
   });
 });

@@ -8,6 +8,7 @@ import { findReview } from '../account/verification.repository.js';
 import type { VerificationService } from '../account/verification.service.js';
 import { findDemand } from '../demands/demand.repository.js';
 import type { DemandService } from '../demands/demand.service.js';
+import { escrowOf } from '../demands/demand-escrow.js';
 import type { BillingService } from '../money/billing.service.js';
 import { findInvoiceRequest, walletBalance } from '../money/money.repository.js';
 import type { MoneyService } from '../money/money.service.js';
@@ -68,6 +69,23 @@ export class AdminActions {
       { action: 'demands.review', targetType: 'demand', targetId: input.id, detail: input },
       read,
       (alsoInTransaction) => this.services.demands.review(input.id, input, { alsoInTransaction }),
+    );
+  }
+
+  /** Gives a paid demand's escrow back to its owner while no applicant is selected (MoneyService.returnEscrow). */
+  returnEscrow(actor: Actor, input: { id: number; reason?: string | undefined }) {
+    const read = async (db: Db | Tx): Promise<Snapshot> => {
+      const row = await findDemand(db, input.id);
+      return {
+        userId: row?.owner_id ?? null,
+        state: row && { paid: row.paid === 1, escrowFen: await escrowOf(db, input.id) },
+      };
+    };
+    return this.recorded(
+      actor,
+      { action: 'demands.returnEscrow', targetType: 'demand', targetId: input.id, detail: input },
+      read,
+      (alsoInTransaction) => this.services.money.returnEscrow(input.id, { alsoInTransaction }),
     );
   }
 

@@ -94,4 +94,15 @@ export const demandRouter = router({
     .input(z.object({ id: fields.id, approve: z.boolean(), reason: fields.text(255).optional() }))
     .output(z.void())
     .mutation(({ ctx, input }) => ctx.services.adminActions.reviewDemand({ adminId: ctx.user.id }, input)),
+
+  /**
+   * Admins give a paid demand's escrow back to its owner's wallet while no applicant is selected:
+   * the owner cannot delete a paid demand, so one nobody suitable applied to would hold its price
+   * for good. The demand is then unpaid, to be edited, deleted or paid anew. Audited.
+   */
+  returnEscrow: adminProcedure
+    .meta({ errors: ['NOT_FOUND', 'DEMAND_SETTLED', 'NOTHING_IN_ESCROW', 'DEMAND_HAS_SELECTION'] })
+    .input(z.object({ id: fields.id, reason: fields.text(255).optional() }))
+    .output(z.object({ refundedFen: z.number().int() }))
+    .mutation(({ ctx, input }) => ctx.services.adminActions.returnEscrow({ adminId: ctx.user.id }, input)),
 });

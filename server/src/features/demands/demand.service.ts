@@ -12,8 +12,7 @@ import {
   deleteApplicationsOf,
   selectedOfDemands,
 } from '../applications/application.repository.js';
-import { refundEscrow } from '../money/escrow-refund.js';
-import { lockWallets } from '../money/money.repository.js';
+import { returnUnpromisedEscrow } from '../money/escrow-refund.js';
 import type { FileReferences } from '../uploads/file-references.js';
 import {
   allDemandsNewestFirst,
@@ -40,7 +39,7 @@ import {
 } from './demand.repository.js';
 import type { Demand, DemandInput, DemandKind, PublicDemand, Settlement } from './demand.schemas.js';
 import { kindCodes, kindOfCode, settlementCodes, settlementOfCode } from './demand.table.js';
-import { escrowOf, markUnpaid } from './demand-escrow.js';
+import { escrowOf } from './demand-escrow.js';
 
 /** How many ids one statement of an admin's title search reads. */
 const titleSliceIds = 32_768;
@@ -265,11 +264,7 @@ export class DemandService {
  */
 async function returnEscrowOfRejected(tx: Tx, id: number, now: number): Promise<void> {
   const row = await findDemand(tx, id);
-  if (!row?.paid || row.settled) return;
-  if ((await countSelected(tx, id)) > 0) throw new AppError('DEMAND_HAS_SELECTION');
-  await lockWallets(tx, [row.owner_id], now);
-  await refundEscrow(tx, id, row.owner_id, now);
-  await markUnpaid(tx, id, now);
+  if (row?.paid && !row.settled) await returnUnpromisedEscrow(tx, row, now);
 }
 
 /** A demand's order number (legacy `goodsid`): the day it was created, then its id in 8 digits. */

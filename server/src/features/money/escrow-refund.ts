@@ -1,6 +1,8 @@
 import type { Tx } from '../../db/database.js';
-import { escrowOf } from '../demands/demand-escrow.js';
-import { addToWallet, appendEntry, escrowAccount, walletAccount } from './money.repository.js';
+import { AppError } from '../../errors.js';
+import { countSelected } from '../applications/application.repository.js';
+import { escrowOf, markUnpaid } from '../demands/demand-escrow.js';
+import { addToWallet, appendEntry, escrowAccount, lockWallets, walletAccount } from './money.repository.js';
 
 /**
  * Moves everything the demand's escrow still holds to its owner's wallet, with its ledger entry,
@@ -22,5 +24,22 @@ export async function refundEscrow(tx: Tx, demandId: number, ownerId: number, no
       created_at: now,
     });
   }
+  return refundedFen;
+}
+
+/**
+ * Gives a paid, unsettled demand's escrow back to its owner and makes the demand unpaid again, so
+ * that it can be edited, deleted or paid anew. Refused once an applicant is selected: the escrow is
+ * promised to them. The caller holds the demand's row lock.
+ */
+export async function returnUnpromisedEscrow(
+  tx: Tx,
+  demand: { readonly id: number; readonly owner_id: number },
+  now: number,
+): Promise<number> {
+  if ((await countSelected(tx, demand.id)) > 0) throw new AppError('DEMAND_HAS_SELECTION');
+  await lockWallets(tx, [demand.owner_id], now);
+  const refundedFen = await refundEscrow(tx, demand.id, demand.owner_id, now);
+  await markUnpaid(tx, demand.id, now);
   return refundedFen;
 }

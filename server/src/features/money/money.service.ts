@@ -12,7 +12,7 @@ import {
 } from '../applications/application.repository.js';
 import { lockDemand } from '../demands/demand.repository.js';
 import { escrowOf, fundEscrow, markSettled, takeFromEscrow } from '../demands/demand-escrow.js';
-import { refundEscrow } from './escrow-refund.js';
+import { refundEscrow, returnUnpromisedEscrow } from './escrow-refund.js';
 import {
   addToWallet,
   appendEntry,
@@ -146,6 +146,26 @@ export class MoneyService {
         created_at: now,
       });
       return { paidFen: price };
+    });
+  }
+
+  /**
+   * Gives a paid demand's escrow back to its owner while no applicant is selected (an operator's
+   * decision): the owner cannot delete a paid demand, so a demand nobody suitable applied to would
+   * hold its price for good. The demand is unpaid again.
+   */
+  async returnEscrow(
+    demandId: number,
+    options: { alsoInTransaction?: AlsoInTransaction } = {},
+  ): Promise<{ refundedFen: number }> {
+    return inTransaction(this.db, async (tx) => {
+      const demand = await lockDemand(tx, demandId);
+      if (!demand) throw new AppError('NOT_FOUND');
+      if (demand.settled) throw new AppError('DEMAND_SETTLED');
+      if (!demand.paid) throw new AppError('NOTHING_IN_ESCROW');
+      const refundedFen = await returnUnpromisedEscrow(tx, demand, this.clock.now());
+      await options.alsoInTransaction?.(tx);
+      return { refundedFen };
     });
   }
 
