@@ -137,6 +137,43 @@ describe.each(backends)('SMS and login limits ($name)', (backend) => {
     expect(later.body.res).toBe(1);
   });
 
+  it('lifts the phone’s password lock once its owner sets a new password (getpwd or editpassword)', async () => {
+    const login = (phone: string, password: string) =>
+      legacyPost(t.app, '/index/api/loginpassword', { phone, password }, 'json', { ip: randomIp() });
+    const lockOut = async (phone: string) => {
+      for (let i = 0; i < 5; i++) expect((await login(phone, 'forgotten')).body.err).toBe('手机号或密码错误');
+      expect((await login(phone, 'forgotten')).body.err).toBe('登录失败次数过多，请稍后再试');
+    };
+    const session = await loginBySms(t);
+    await legacyPost(t.app, '/user/info/editpassword', { ...checkFields(session), password: 'first-pass-1' });
+
+    // Forgotten, five tries, then reset by SMS code: the new password works right away.
+    await lockOut(session.phone);
+    t.clock.advance(minute);
+    const ip = randomIp();
+    expect((await sendSms(session.phone, ip)).body.res).toBe(1);
+    const reset = await legacyPost(
+      t.app,
+      '/index/api/getpwd',
+      { phone: session.phone, code: t.sms.lastCodeFor(session.phone), newpwd: 'second-pass-2' },
+      'json',
+      { ip },
+    );
+    expect(reset.body).toEqual({ res: 1, err: '', data: '' });
+    expect((await login(session.phone, 'second-pass-2')).body.res).toBe(1);
+
+    // The same after logging in by SMS and changing it in the settings.
+    await lockOut(session.phone);
+    t.clock.advance(minute);
+    const bySms = await loginBySms(t, session.phone);
+    const changed = await legacyPost(t.app, '/user/info/editpassword', {
+      ...checkFields(bySms),
+      password: 'third-pass-3',
+    });
+    expect(changed.body.res).toBe(1);
+    expect((await login(session.phone, 'third-pass-3')).body.res).toBe(1);
+  });
+
   it('locks password login from one IP after its failure cap, whatever the phone', async () => {
     const ip = randomIp();
     for (let i = 0; i < 7; i++) {

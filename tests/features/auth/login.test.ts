@@ -138,6 +138,38 @@ describe.each(backends)('login over the legacy routes ($name)', (backend) => {
         encoding,
       );
       expect(byPhone.body.res).toBe(1);
+
+      // A form with both boxes, the phone one left empty: the id names the account.
+      t.clock.advance(61_000);
+      await legacyPost(t.app, '/index/api/sms', { phone: session.phone }, encoding, { ip: randomIp() });
+      const blankPhone = await legacyPost(
+        t.app,
+        '/index/api/getpwd',
+        {
+          code: t.sms.lastCodeFor(session.phone),
+          user_id: String(session.userId),
+          phone: ' ',
+          newpwd: 'brand-new-3',
+        },
+        encoding,
+      );
+      expect(blankPhone.body).toEqual({ res: 1, err: '', data: '' });
+      const withThird = await legacyPost(
+        t.app,
+        '/index/api/loginpassword',
+        { phone: session.phone, password: 'brand-new-3' },
+        encoding,
+        { ip: randomIp() },
+      );
+      expect(withThird.body.res).toBe(1);
+      // Neither box filled in still says what is missing.
+      const neither = await legacyPost(
+        t.app,
+        '/index/api/getpwd',
+        { code: '123456', user_id: '', phone: '', newpwd: 'brand-new-4' },
+        encoding,
+      );
+      expect(neither.body).toEqual({ res: 0, err: '手机号码不能为空', data: '' });
     });
   });
 

@@ -5,7 +5,7 @@ import { AppError } from '../../errors.js';
 import { rateSubjectOf } from '../../kv/client-address.js';
 import type { RateLimiter, RateRule } from '../../kv/rate-limiter.js';
 import type { Telemetry } from '../../ops/telemetry.js';
-import { findUserByPhone, insertUser, setPasswordHash } from '../user/user.repository.js';
+import { findUserById, findUserByPhone, insertUser, setPasswordHash } from '../user/user.repository.js';
 import type { UserType } from '../user/user.schemas.js';
 import { userTypeCodes } from '../user/user.table.js';
 import type { PasswordHasher } from './passwords.js';
@@ -110,6 +110,7 @@ export class AuthService {
     if (!user) throw new AppError('ACCOUNT_NOT_FOUND');
     await setPasswordHash(this.db, user.id, await this.passwords.hash(input.newPassword), this.clock.now());
     await this.sessions.revokeAllOf(user.id);
+    await this.forgetPasswordFailures(user.phone);
   }
 
   /**
@@ -125,6 +126,17 @@ export class AuthService {
   async changePassword(userId: number, currentToken: string, newPassword: string): Promise<void> {
     await setPasswordHash(this.db, userId, await this.passwords.hash(newPassword), this.clock.now());
     await this.sessions.revokeAllOf(userId, currentToken);
+    const user = await findUserById(this.db, userId);
+    if (user) await this.forgetPasswordFailures(user.phone);
+  }
+
+  /**
+   * The failed password logins counted against the phone were guesses of a password that is gone:
+   * the user who just set a new one (after forgetting the old one, typically after those very
+   * failures) must be able to log in with it at once, not be told 登录失败次数过多 for 15 minutes.
+   */
+  private forgetPasswordFailures(phone: string): Promise<void> {
+    return this.limiter.reset(loginFailuresPerPhone, phone);
   }
 
   private async findOrRegister(phone: string, userType: UserType): Promise<number> {

@@ -71,7 +71,9 @@ export const authRoutes: LegacyRoute[] = [
   legacyRoute({
     path: '/index/api/loginpassword',
     summary: { zh: '密码用户登录', en: 'Log in with a password' },
-    description: 'Repeated failures lock the phone for a while (5 per 15 minutes) and count per client IP.',
+    description:
+      'Repeated failures lock the phone for a while (5 per 15 minutes) and count per client IP. Setting a ' +
+      'new password (/index/api/getpwd, /user/info/editpassword) lifts the phone’s lock.',
     auth: 'none',
     fields: {
       phone,
@@ -137,7 +139,10 @@ export const authRoutes: LegacyRoute[] = [
     },
     procedure: 'auth.resetPassword',
     // The old API names the account by id; the typed one by phone, which the code was texted to.
-    async prepare({ userId, ...input }, context) {
+    async prepare({ userId, ...sent }, context) {
+      // A phone box left empty beside the id names nothing (CONTRACT.md §4: blank is not given);
+      // taken as a phone, it would disagree with the id and refuse even the right code.
+      const input = isBlank(sent.phone) ? withoutPhone(sent) : sent;
       if (userId === undefined) return input;
       if (!Number.isSafeInteger(userId)) {
         throw new AppError('VALIDATION_FAILED', { fieldProblem: { field: 'userId', problem: 'invalid' } });
@@ -171,3 +176,9 @@ export const authRoutes: LegacyRoute[] = [
     example: { request: { password: 'new-secret-2026' } },
   }),
 ];
+
+const isBlank = (value: unknown) => typeof value === 'string' && value.trim() === '';
+
+function withoutPhone({ phone: _phone, ...rest }: Record<string, unknown>): Record<string, unknown> {
+  return rest;
+}
