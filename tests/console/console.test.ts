@@ -431,6 +431,29 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     await page.keyboard.press('Escape');
   }, 60_000);
 
+  it('gives a paid demand’s escrow back to its poster while nobody is selected', async () => {
+    const poster = await loginBySms(t, randomPhone(), 2);
+    const demandId = await postDemand(t, poster, { title: '控制台退回托管的需求', price: '66.6' });
+    await approveDemand(t, demandId);
+    await credit(t, poster, '66.6');
+    expect((await post(t, poster, '/user/goods/goodspay', { id: demandId })).body.res).toBe(1);
+
+    await page.getByRole('menuitem', { name: '需求', exact: true }).click();
+    await page.getByLabel('需求ID、订单号或标题').fill(String(demandId));
+    await page.getByLabel('需求ID、订单号或标题').press('Enter');
+    await page.getByRole('cell', { name: '控制台退回托管的需求' }).click();
+    const drawer = page.getByRole('dialog', { name: '需求详情' });
+    await drawer.getByText('¥66.60').first().waitFor();
+    await drawer.getByRole('button', { name: '退回托管款' }).click();
+    await page.getByText('将 ¥66.60 退回发布人钱包，需求变为未支付。').waitFor();
+    await page.getByRole('button', { name: '退回', exact: true }).click();
+    await page.getByText('已退回 ¥66.60').waitFor();
+    await drawer.getByText('未支付').waitFor();
+    expect(await drawer.getByRole('button', { name: '退回托管款' }).count()).toBe(0);
+    expect((await info(t, poster)).balance).toBe(66.6);
+    await page.keyboard.press('Escape');
+  }, 60_000);
+
   it('sends an operator whose session ended elsewhere to the login page, saying why', async () => {
     const token = String(await page.evaluate("localStorage.getItem('console-token')"));
     await createClient({ url, token }).auth.logout.mutate();

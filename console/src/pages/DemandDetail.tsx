@@ -1,7 +1,19 @@
 import type { RouterOutputs } from '@marketplace/client-sdk';
 import { useTRPC } from '@marketplace/client-sdk/react';
-import { useQuery } from '@tanstack/react-query';
-import { Alert, Descriptions, Flex, Space, Spin, Table, Tag, Typography } from 'antd';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  Alert,
+  App,
+  Button,
+  Descriptions,
+  Flex,
+  Popconfirm,
+  Space,
+  Spin,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import { date, dateTime } from '../dates.js';
 import { describeError } from '../errors.js';
 import { ledgerKindLabels } from '../labels.js';
@@ -14,7 +26,11 @@ type Detail = RouterOutputs['admin']['demand'];
 type Application = Detail['applications'][number];
 type EscrowEntry = Detail['escrowEntries'][number];
 
-/** One demand, read only: what was asked, who applied and was selected, where its money went. */
+/**
+ * One demand: what was asked, who applied and was selected, where its money went. Read only but for
+ * one write: giving a paid demand's escrow back to its owner while nobody is selected, which the
+ * owner cannot do (a paid demand cannot be deleted).
+ */
 export function DemandDetail({ id }: { id: number }) {
   const trpc = useTRPC();
   const detail = useQuery(trpc.admin.demand.queryOptions({ id }));
@@ -34,7 +50,12 @@ export function DemandDetail({ id }: { id: number }) {
         <Descriptions.Item label="类型">{kindLabels[demand.kind]}</Descriptions.Item>
         <Descriptions.Item label="结算方式">{settlementLabels[demand.settlement]}</Descriptions.Item>
         <Descriptions.Item label="价格">¥{yuan(demand.priceFen)}</Descriptions.Item>
-        <Descriptions.Item label="托管余额">¥{yuan(demand.escrowFen)}</Descriptions.Item>
+        <Descriptions.Item label="托管余额">
+          <Space>
+            ¥{yuan(demand.escrowFen)}
+            {demand.paid && !demand.settled && selected.size === 0 && <ReturnEscrow detail={detail.data} />}
+          </Space>
+        </Descriptions.Item>
         <Descriptions.Item label="支付">
           {demand.settled ? '已结算' : demand.paid ? '已支付' : '未支付'}
         </Descriptions.Item>
@@ -106,5 +127,39 @@ export function DemandDetail({ id }: { id: number }) {
         ]}
       />
     </Flex>
+  );
+}
+
+/** Gives the escrow back to the poster's wallet; the service refuses it once someone is selected. */
+function ReturnEscrow({ detail }: { detail: Detail }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { message } = App.useApp();
+  const { demand } = detail;
+  const giveBack = useMutation(
+    trpc.demands.returnEscrow.mutationOptions({
+      // Blocks, not expressions: React Query would wait for the toast's thenable.
+      onSuccess: ({ refundedFen }) => {
+        message.success(`已退回 ¥${yuan(refundedFen)}`);
+      },
+      onError: (error) => {
+        message.error(describeError(error));
+      },
+      // Whatever the outcome: the poster may have selected someone meanwhile.
+      onSettled: () => queryClient.invalidateQueries(trpc.admin.pathFilter()),
+    }),
+  );
+  return (
+    <Popconfirm
+      title="退回托管款"
+      description={`将 ¥${yuan(demand.escrowFen)} 退回发布人钱包，需求变为未支付。`}
+      okText="退回"
+      cancelText="取消"
+      onConfirm={() => giveBack.mutateAsync({ id: demand.id }).catch(() => undefined)}
+    >
+      <Button size="small" danger loading={giveBack.isPending}>
+        退回托管款
+      </Button>
+    </Popconfirm>
   );
 }
