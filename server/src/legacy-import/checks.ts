@@ -56,3 +56,62 @@ export async function importedEscrowFen(db: Db): Promise<number> {
     .executeTakeFirst();
   return Number(row?.total ?? 0);
 }
+
+/**
+ * A demand whose imported money leaves its employer unable to pay its selected applicants as they
+ * were promised: the old backend did not keep escrow, selection and shares consistent, and this
+ * service refuses a payout from a demand never paid into escrow, or one escrow does not cover
+ * (money.service.ts payApplication).
+ */
+export interface StuckDemand {
+  readonly id: number;
+  /** 0: never paid into escrow, so every payout is refused with DEMAND_NOT_PAID. */
+  readonly paid: 0 | 1;
+  readonly settled: 0 | 1;
+  readonly priceFen: number;
+  readonly escrowFen: number;
+  /** What its selected, unpaid applications were allocated together (old `goods_order.price`). */
+  readonly allocatedFen: number;
+  /** How many of its selected applications are unpaid. */
+  readonly unpaid: number;
+}
+
+/**
+ * The demands whose selected, unpaid applications the employer cannot pay as allocated: one never
+ * paid into escrow (the service lets nobody be selected before the demand is paid, so it has no
+ * such state of its own), or one whose escrow holds less than those allocations (a settled one
+ * holds nothing). The import keeps them as the old data says (it is not wrong to import them), so
+ * the operator is told, not the run failed. Reads the new database, so a later run lists them
+ * again as long as they hold. Lowest ids first.
+ */
+export async function stuckDemands(db: Db): Promise<StuckDemand[]> {
+  const rows = await db
+    .selectFrom('applications as a')
+    .innerJoin('demands as d', 'd.id', 'a.demand_id')
+    .select((eb) => [
+      'd.id',
+      'd.paid',
+      'd.settled',
+      'd.price_fen',
+      'd.escrow_fen',
+      eb.fn.sum<number | string>('a.allocated_fen').as('allocated'),
+      eb.fn.countAll<number | string>().as('unpaid'),
+    ])
+    .where('a.selected', '=', 1)
+    .where('a.paid', '=', 0)
+    .groupBy(['d.id', 'd.paid', 'd.settled', 'd.price_fen', 'd.escrow_fen'])
+    .having((eb) =>
+      eb.or([eb('d.paid', '=', 0), eb(eb.fn.sum('a.allocated_fen'), '>', eb.ref('d.escrow_fen'))]),
+    )
+    .orderBy('d.id')
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    paid: row.paid ? 1 : 0,
+    settled: row.settled ? 1 : 0,
+    priceFen: Number(row.price_fen),
+    escrowFen: Number(row.escrow_fen),
+    allocatedFen: Number(row.allocated),
+    unpaid: Number(row.unpaid),
+  }));
+}

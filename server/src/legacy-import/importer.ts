@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import type { Services } from '../services.js';
-import { importedEscrowFen, ledgerProblems } from './checks.js';
+import { importedEscrowFen, ledgerProblems, stuckDemands } from './checks.js';
 import { LegacyFileMover } from './files.js';
 import { DecisionFrontier } from './frontier.js';
 import { ImportReport, type TableTally } from './report.js';
@@ -148,6 +148,7 @@ export async function importLegacy(deps: ImportDeps, options: ImportOptions): Pr
     if (!options.dryRun) {
       report.ledgerProblems = await ledgerProblems(deps.database.db);
       report.escrowFen = await importedEscrowFen(deps.database.db);
+      report.stuckDemands = await stuckDemands(deps.database.db);
     }
     return report;
   } finally {

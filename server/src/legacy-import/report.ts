@@ -1,5 +1,10 @@
 /** What an import did, table by table, and everything it refused with the reason. */
 
+import type { StuckDemand } from './checks.js';
+
+/** At most this many stuck demands are listed one by one. */
+const listedStuck = 20;
+
 export interface Refusal {
   /** The old row's id (or what names it, e.g. `goods 12: /uploads/a.png` for a file). */
   readonly id: number | string;
@@ -62,6 +67,11 @@ export class ImportReport {
   escrowFen: number | undefined;
   /** Mismatches between balances and the ledger found after the import; empty when all hold. */
   ledgerProblems: string[] = [];
+  /**
+   * Demands whose selected applicants the employer cannot pay as the old data left them (all of
+   * them; the text lists the first few). Warnings: they do not make the import `failed`.
+   */
+  stuckDemands: StuckDemand[] = [];
 
   constructor(readonly dryRun: boolean) {}
 
@@ -124,6 +134,14 @@ export class ImportReport {
           : 'ledger: every wallet and escrow equals its entries',
       );
       for (const problem of this.ledgerProblems) lines.push(`  ${problem}`);
+      const stuck = this.stuckDemands;
+      lines.push(
+        stuck.length
+          ? `stuck demands: ${fmt(stuck.length)} whose selected applicants the employer cannot pay as imported (a warning, not counted in the exit code; the employer sees the error named):`
+          : "stuck demands: none, every selected, unpaid application is covered by its demand's escrow",
+      );
+      for (const demand of stuck.slice(0, listedStuck)) lines.push(`  ${stuckLine(demand)}`);
+      if (stuck.length > listedStuck) lines.push(`  ... and ${fmt(stuck.length - listedStuck)} more`);
     }
     const noted = this.tables.filter((t) => t.notes.size > 0);
     if (noted.length) {
@@ -141,6 +159,25 @@ export class ImportReport {
 }
 
 const fmt = (n: number) => n.toLocaleString('en');
+
+/** What the employer of a stuck demand sees when paying, and what the operator can do about it. */
+function stuckLine(d: StuckDemand): string {
+  const them =
+    d.unpaid === 1 ? '1 selected, unpaid application' : `${fmt(d.unpaid)} selected, unpaid applications`;
+  const allocated = `${them} (allocated ${fenAsYuan(d.allocatedFen)} yuan)`;
+  if (!d.paid) {
+    const short = d.allocatedFen - d.priceFen;
+    return (
+      `demand ${d.id}: never paid into escrow; paying its ${allocated} is refused (DEMAND_NOT_PAID) until the employer pays the demand's price, ${fenAsYuan(d.priceFen)} yuan, from its wallet` +
+      (short > 0 ? `, and even then the allocations are ${fenAsYuan(short)} yuan more than escrow holds` : '')
+    );
+  }
+  if (d.settled) {
+    return `demand ${d.id}: settled, so its escrow holds nothing; paying its ${allocated} is refused (ESCROW_TOO_LOW): what is still owed is settled outside the service (\`credit\` the applicant)`;
+  }
+  return `demand ${d.id}: escrow holds ${fenAsYuan(d.escrowFen)} yuan, ${fenAsYuan(d.allocatedFen - d.escrowFen)} less than its ${allocated}: not every share can be paid as allocated: after a payout the rest is shared anew among those still to be paid, and a share escrow does not cover is refused (ESCROW_TOO_LOW); the employer pays such a share at most what escrow holds (the pay call takes an amount), and the shortfall is settled outside the service (\`credit\` the applicant)`;
+}
+
 /** Fen as yuan text by integer arithmetic, so no float rounding shows in a money line. */
 export const fenAsYuan = (fenValue: number) =>
   `${fenValue < 0 ? '-' : ''}${Math.floor(Math.abs(fenValue) / 100)}.${String(Math.abs(fenValue) % 100).padStart(2, '0')}`;
