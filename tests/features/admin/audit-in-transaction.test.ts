@@ -115,7 +115,8 @@ describe.each(stores)('admin actions and their audit records, one transaction ($
     ]);
     // Read oldest first, the records chain: each starts where the one before it ended.
     const chain = records.reverse();
-    expect(chain.map(([before, after]) => (after ?? 0) - (before ?? 0)).sort((a, b) => a - b)).toEqual(amounts);
+    const moved = chain.map(([before, after]) => (after ?? 0) - (before ?? 0));
+    expect(moved.sort((a, b) => a - b)).toEqual(amounts);
     expect(chain.map(([before]) => before)).toEqual([0, ...chain.slice(0, -1).map(([, after]) => after)]);
     expect(chain.at(-1)?.[1]).toBe(10_000);
   });
