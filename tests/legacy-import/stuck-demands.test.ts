@@ -71,6 +71,17 @@ async function fill(db: LegacyDatabase): Promise<void> {
     },
     // Unpaid, nobody selected: nothing to pay yet.
     { ...demand, id: 305, goodsid: 'G305', user_id: employer, price: '10.00', order_id: '', pay: 0, suan: 0 },
+    // Paid, its one selected applicant paid 30.00 of the 50.00, never settled: 20.00 left behind.
+    {
+      ...demand,
+      id: 306,
+      goodsid: 'G306',
+      user_id: employer,
+      price: '50.00',
+      order_id: '361',
+      pay: 1,
+      suan: 0,
+    },
   ]);
   const application = { msg: '', time: 1, state: 1, ok: 1 };
   await db.insert('h_goods_order', [
@@ -81,6 +92,7 @@ async function fill(db: LegacyDatabase): Promise<void> {
     { ...application, id: 341, goods_id: 304, user_id: 2, price: '40.00', pay: 0 },
     { ...application, id: 342, goods_id: 304, user_id: 3, price: '60.00', pay: 1 },
     { ...application, id: 351, goods_id: 305, user_id: 2, price: '0.00', pay: 0, state: 0, ok: 0 },
+    { ...application, id: 361, goods_id: 306, user_id: 3, price: '30.00', pay: 1 },
   ]);
   // Enough for the employer to pay demand 302's price.
   await db.insert('h_account', [{ id: 1, uid: employer, amount: '100.00', last_time: 0 }]);
@@ -113,6 +125,15 @@ const settled: StuckDemand = {
   allocatedFen: 5000,
   unpaid: 1,
 };
+const leftBehind: StuckDemand = {
+  id: 306,
+  paid: 1,
+  settled: 0,
+  priceFen: 5000,
+  escrowFen: 2000,
+  allocatedFen: 0,
+  unpaid: 0,
+};
 
 const lines = {
   overAllocated:
@@ -121,6 +142,8 @@ const lines = {
     "demand 302: never paid into escrow; paying its 1 selected, unpaid application (allocated 80.00 yuan) is refused (DEMAND_NOT_PAID) until the employer pays the demand's price, 80.00 yuan, from its wallet",
   settled:
     'demand 303: settled, so its escrow holds nothing; paying its 1 selected, unpaid application (allocated 50.00 yuan) is refused (ESCROW_TOO_LOW)',
+  leftBehind:
+    'demand 306: every selected application is paid, yet escrow still holds 20.00 yuan and the demand is not settled',
 };
 
 describe.skipIf(!testDatabaseUrl).each(backends)('demands imported stuck ($name)', (backend) => {
@@ -139,11 +162,11 @@ describe.skipIf(!testDatabaseUrl).each(backends)('demands imported stuck ($name)
     await legacy?.drop();
   });
 
-  it('lists the over-allocated, the never paid and the settled demand with their amounts, and not the consistent ones', () => {
+  it('lists the over-allocated, the never paid, the settled and the left-behind demand, and not the consistent ones', () => {
     expect(report.refusalCount).toBe(0);
-    expect(report.stuckDemands).toEqual([overAllocated, neverPaid, settled]);
+    expect(report.stuckDemands).toEqual([overAllocated, neverPaid, settled, leftBehind]);
     const text = report.format();
-    expect(text).toContain('stuck demands: 3 whose selected applicants the employer cannot pay as imported');
+    expect(text).toContain('stuck demands: 4 the employer cannot settle as imported');
     for (const line of Object.values(lines)) expect(text).toContain(`\n  ${line}`);
     expect(text).not.toMatch(/demand 30[45]:/);
     // Warnings: the import did not fail for them.
@@ -162,7 +185,7 @@ describe.skipIf(!testDatabaseUrl).each(backends)('demands imported stuck ($name)
       });
       expect(outcome).toMatchObject({ exitCode: 0 });
       const message = typeof outcome === 'string' ? outcome : outcome.message;
-      expect(message).toContain('stuck demands: 3 ');
+      expect(message).toContain('stuck demands: 4 ');
       for (const line of Object.values(lines)) expect(message).toContain(line);
     } finally {
       await close();
@@ -189,13 +212,15 @@ describe.skipIf(!testDatabaseUrl).each(backends)('demands imported stuck ($name)
       expect(Number(share.allocated_fen)).toBe(3000);
       // 302: the employer pays the demand into escrow; its applicant can be paid now.
       await services.money.payDemand(employer, neverPaid.id);
+      // 306: an operator gives back what is left, which settles it.
+      expect(await services.money.returnEscrow(leftBehind.id)).toEqual({ refundedFen: 2000 });
     } finally {
       await close();
     }
     const again = await runImport(t, legacy.url);
     expect(again.refusalCount).toBe(0);
     expect(again.stuckDemands).toEqual([settled]);
-    expect(again.format()).not.toMatch(/demand 30[1245]:/);
+    expect(again.format()).not.toMatch(/demand 30[12456]:/);
   });
 });
 
@@ -204,13 +229,13 @@ describe('the report of stuck demands', () => {
     const report = new ImportReport(false);
     report.stuckDemands = Array.from({ length: 25 }, (_, i) => ({ ...neverPaid, id: 1000 + i }));
     const text = report.format();
-    expect(text).toContain('stuck demands: 25 whose');
+    expect(text).toContain('stuck demands: 25 the employer');
     expect(text).toContain('\n  demand 1019: never paid');
     expect(text).not.toContain('demand 1020:');
     expect(text).toContain('\n  ... and 5 more');
     expect(report.failed).toBe(false);
     expect(new ImportReport(false).format()).toContain(
-      "stuck demands: none, every selected, unpaid application is covered by its demand's escrow",
+      "stuck demands: none, every selected, unpaid application is covered by its demand's escrow, and no escrow is left behind",
     );
     expect(new ImportReport(true).format()).not.toContain('stuck demands');
   });

@@ -38,6 +38,8 @@ export function DemandDetail({ id }: { id: number }) {
   if (detail.isError) return <Alert type="error" title={describeError(detail.error)} />;
   const { demand, poster, applications, escrowEntries } = detail.data;
   const selected = new Set(demand.selectedApplicationIds);
+  // Nobody selected, or every one selected paid (an imported demand left unsettled): escrow is no one's.
+  const nothingPromised = applications.every((a) => a.paid || !selected.has(a.id));
   return (
     <Flex vertical gap="middle">
       <Descriptions column={2} size="small" bordered title={demand.title}>
@@ -53,7 +55,9 @@ export function DemandDetail({ id }: { id: number }) {
         <Descriptions.Item label="托管余额">
           <Space>
             ¥{yuan(demand.escrowFen)}
-            {demand.paid && !demand.settled && selected.size === 0 && <ReturnEscrow detail={detail.data} />}
+            {demand.paid && !demand.settled && nothingPromised && (
+              <ReturnEscrow detail={detail.data} settles={selected.size > 0} />
+            )}
           </Space>
         </Descriptions.Item>
         <Descriptions.Item label="支付">
@@ -130,8 +134,8 @@ export function DemandDetail({ id }: { id: number }) {
   );
 }
 
-/** Gives the escrow back to the poster's wallet; the service refuses it once someone is selected. */
-function ReturnEscrow({ detail }: { detail: Detail }) {
+/** Gives the escrow back to the poster's wallet; the service refuses it once someone is selected unpaid. */
+function ReturnEscrow({ detail, settles }: { detail: Detail; settles: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { message } = App.useApp();
@@ -152,7 +156,11 @@ function ReturnEscrow({ detail }: { detail: Detail }) {
   return (
     <Popconfirm
       title="退回托管款"
-      description={`将 ¥${yuan(demand.escrowFen)} 退回发布人钱包，需求变为未支付。`}
+      description={
+        settles
+          ? `将剩余 ¥${yuan(demand.escrowFen)} 退回发布人钱包，需求变为已结算。`
+          : `将 ¥${yuan(demand.escrowFen)} 退回发布人钱包，需求变为未支付。`
+      }
       okText="退回"
       cancelText="取消"
       onConfirm={() => giveBack.mutateAsync({ id: demand.id }).catch(() => undefined)}

@@ -72,37 +72,47 @@ export interface StuckDemand {
   readonly escrowFen: number;
   /** What its selected, unpaid applications were allocated together (old `goods_order.price`). */
   readonly allocatedFen: number;
-  /** How many of its selected applications are unpaid. */
+  /** How many of its selected applications are unpaid; 0: all are, and escrow still holds money. */
   readonly unpaid: number;
 }
 
 /**
- * The demands whose selected, unpaid applications the employer cannot pay as allocated: one never
- * paid into escrow (the service lets nobody be selected before the demand is paid, so it has no
- * such state of its own), or one whose escrow holds less than those allocations (a settled one
- * holds nothing). The import keeps them as the old data says (it is not wrong to import them), so
- * the operator is told, not the run failed. Reads the new database, so a later run lists them
- * again as long as they hold. Lowest ids first.
+ * The demands whose selected applicants the employer cannot pay as allocated, or whose escrow no
+ * payout will ever empty: one never paid into escrow (the service lets nobody be selected before
+ * the demand is paid, so it has no such state of its own); one whose escrow holds less than its
+ * selected, unpaid applications' allocations (a settled one holds nothing); and one every selected
+ * applicant of which is paid with escrow left and the demand unsettled (here the last payout
+ * settles). The import keeps them as the old data says (it is not wrong to import them), so the
+ * operator is told, not the run failed. Reads the new database, so a later run lists them again
+ * as long as they hold. Lowest ids first.
  */
 export async function stuckDemands(db: Db): Promise<StuckDemand[]> {
   const rows = await db
     .selectFrom('applications as a')
     .innerJoin('demands as d', 'd.id', 'a.demand_id')
-    .select((eb) => [
-      'd.id',
-      'd.paid',
-      'd.settled',
-      'd.price_fen',
-      'd.escrow_fen',
-      eb.fn.sum<number | string>('a.allocated_fen').as('allocated'),
-      eb.fn.countAll<number | string>().as('unpaid'),
-    ])
+    .select((eb) => {
+      const ofUnpaid = <T>(value: T) => eb.case().when('a.paid', '=', 0).then(value).else(0).end();
+      return [
+        'd.id',
+        'd.paid',
+        'd.settled',
+        'd.price_fen',
+        'd.escrow_fen',
+        eb.fn.sum<number | string>(ofUnpaid(eb.ref('a.allocated_fen'))).as('allocated'),
+        eb.fn.sum<number | string>(ofUnpaid(eb.lit(1))).as('unpaid'),
+      ];
+    })
     .where('a.selected', '=', 1)
-    .where('a.paid', '=', 0)
     .groupBy(['d.id', 'd.paid', 'd.settled', 'd.price_fen', 'd.escrow_fen'])
-    .having((eb) =>
-      eb.or([eb('d.paid', '=', 0), eb(eb.fn.sum('a.allocated_fen'), '>', eb.ref('d.escrow_fen'))]),
-    )
+    .having((eb) => {
+      const ofUnpaid = <T>(value: T) => eb.case().when('a.paid', '=', 0).then(value).else(0).end();
+      const unpaid = eb.fn.sum(ofUnpaid(eb.lit(1)));
+      return eb.or([
+        eb.and([eb('d.paid', '=', 0), eb(unpaid, '>', 0)]),
+        eb(eb.fn.sum(ofUnpaid(eb.ref('a.allocated_fen'))), '>', eb.ref('d.escrow_fen')),
+        eb.and([eb(unpaid, '=', 0), eb('d.settled', '=', 0), eb('d.escrow_fen', '>', 0)]),
+      ]);
+    })
     .orderBy('d.id')
     .execute();
   return rows.map((row) => ({

@@ -137,8 +137,8 @@ export class ImportReport {
       const stuck = this.stuckDemands;
       lines.push(
         stuck.length
-          ? `stuck demands: ${fmt(stuck.length)} whose selected applicants the employer cannot pay as imported (a warning, not counted in the exit code; the employer sees the error named):`
-          : "stuck demands: none, every selected, unpaid application is covered by its demand's escrow",
+          ? `stuck demands: ${fmt(stuck.length)} the employer cannot settle as imported (a warning, not counted in the exit code; the employer sees the error named):`
+          : "stuck demands: none, every selected, unpaid application is covered by its demand's escrow, and no escrow is left behind",
       );
       for (const demand of stuck.slice(0, listedStuck)) lines.push(`  ${stuckLine(demand)}`);
       if (stuck.length > listedStuck) lines.push(`  ... and ${fmt(stuck.length - listedStuck)} more`);
@@ -171,6 +171,9 @@ function stuckLine(d: StuckDemand): string {
       `demand ${d.id}: never paid into escrow; paying its ${allocated} is refused (DEMAND_NOT_PAID) until the employer pays the demand's price, ${fenAsYuan(d.priceFen)} yuan, from its wallet` +
       (short > 0 ? `, and even then the allocations are ${fenAsYuan(short)} yuan more than escrow holds` : '')
     );
+  }
+  if (d.unpaid === 0) {
+    return `demand ${d.id}: every selected application is paid, yet escrow still holds ${fenAsYuan(d.escrowFen)} yuan and the demand is not settled (no payout is left to settle it): give it back with 退回托管款 in the console (demands.returnEscrow), which settles it`;
   }
   if (d.settled) {
     return `demand ${d.id}: settled, so its escrow holds nothing; paying its ${allocated} is refused (ESCROW_TOO_LOW): what is still owed is settled outside the service (\`credit\` the applicant)`;

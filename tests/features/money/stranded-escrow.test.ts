@@ -197,8 +197,8 @@ describe.each(backends)('escrow that can always leave ($name)', (backend) => {
     const returned = audit.items.filter((entry) => entry.action === 'demands.returnEscrow');
     expect(returned.map((entry) => [entry.before, entry.after, entry.detail])).toEqual([
       [
-        { paid: true, escrowFen: 6_000 },
-        { paid: false, escrowFen: 0 },
+        { paid: true, settled: false, escrowFen: 6_000 },
+        { paid: false, settled: false, escrowFen: 0 },
         { id: demandId, reason: '无合适人选' },
       ],
     ]);

@@ -78,7 +78,11 @@ export class AdminActions {
       const row = await findDemand(db, input.id);
       return {
         userId: row?.owner_id ?? null,
-        state: row && { paid: row.paid === 1, escrowFen: await escrowOf(db, input.id) },
+        state: row && {
+          paid: row.paid === 1,
+          settled: row.settled === 1,
+          escrowFen: await escrowOf(db, input.id),
+        },
       };
     };
     return this.recorded(

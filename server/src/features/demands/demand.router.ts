@@ -98,7 +98,8 @@ export const demandRouter = router({
   /**
    * Admins give a paid demand's escrow back to its owner's wallet while no applicant is selected:
    * the owner cannot delete a paid demand, so one nobody suitable applied to would hold its price
-   * for good. The demand is then unpaid, to be edited, deleted or paid anew. Audited.
+   * for good. The demand is then unpaid, to be edited, deleted or paid anew. One every selected
+   * applicant of which is paid (an imported demand left unsettled) is settled instead. Audited.
    */
   returnEscrow: adminProcedure
     .meta({ errors: ['NOT_FOUND', 'DEMAND_SETTLED', 'NOTHING_IN_ESCROW', 'DEMAND_HAS_SELECTION'] })

@@ -1,7 +1,7 @@
 import type { Tx } from '../../db/database.js';
 import { AppError } from '../../errors.js';
-import { countSelected } from '../applications/application.repository.js';
-import { escrowOf, markUnpaid } from '../demands/demand-escrow.js';
+import { countSelected, countSelectedUnpaid } from '../applications/application.repository.js';
+import { escrowOf, markSettled, markUnpaid } from '../demands/demand-escrow.js';
 import { addToWallet, appendEntry, escrowAccount, lockWallets, walletAccount } from './money.repository.js';
 
 /**
@@ -41,5 +41,22 @@ export async function returnUnpromisedEscrow(
   await lockWallets(tx, [demand.owner_id], now);
   const refundedFen = await refundEscrow(tx, demand.id, demand.owner_id, now);
   await markUnpaid(tx, demand.id, now);
+  return refundedFen;
+}
+
+/**
+ * Settles a paid demand every selected applicant of which is paid, giving what escrow has left back
+ * to its owner, as the last payout does; answers undefined, changing nothing, for any other demand.
+ * Here the last payout always settles, but imported old demands can be left in this state.
+ */
+export async function settleWhenAllPaid(
+  tx: Tx,
+  demand: { readonly id: number; readonly owner_id: number },
+  now: number,
+): Promise<number | undefined> {
+  if ((await countSelected(tx, demand.id)) === 0 || (await countSelectedUnpaid(tx, demand.id)) > 0) return;
+  await lockWallets(tx, [demand.owner_id], now);
+  const refundedFen = await refundEscrow(tx, demand.id, demand.owner_id, now);
+  await markSettled(tx, demand.id, now);
   return refundedFen;
 }

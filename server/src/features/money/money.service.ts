@@ -12,7 +12,7 @@ import {
 } from '../applications/application.repository.js';
 import { lockDemand } from '../demands/demand.repository.js';
 import { escrowOf, fundEscrow, markSettled, takeFromEscrow } from '../demands/demand-escrow.js';
-import { refundEscrow, returnUnpromisedEscrow } from './escrow-refund.js';
+import { refundEscrow, returnUnpromisedEscrow, settleWhenAllPaid } from './escrow-refund.js';
 import {
   addToWallet,
   appendEntry,
@@ -152,7 +152,8 @@ export class MoneyService {
   /**
    * Gives a paid demand's escrow back to its owner while no applicant is selected (an operator's
    * decision): the owner cannot delete a paid demand, so a demand nobody suitable applied to would
-   * hold its price for good. The demand is unpaid again.
+   * hold its price for good. The demand is unpaid again. When every selected applicant is paid (an
+   * imported demand left unsettled), what is left is given back and the demand settled instead.
    */
   async returnEscrow(
     demandId: number,
@@ -163,7 +164,9 @@ export class MoneyService {
       if (!demand) throw new AppError('NOT_FOUND');
       if (demand.settled) throw new AppError('DEMAND_SETTLED');
       if (!demand.paid) throw new AppError('NOTHING_IN_ESCROW');
-      const refundedFen = await returnUnpromisedEscrow(tx, demand, this.clock.now());
+      const now = this.clock.now();
+      const refundedFen =
+        (await settleWhenAllPaid(tx, demand, now)) ?? (await returnUnpromisedEscrow(tx, demand, now));
       await options.alsoInTransaction?.(tx);
       return { refundedFen };
     });
