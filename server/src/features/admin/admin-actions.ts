@@ -10,6 +10,7 @@ import { findDemand } from '../demands/demand.repository.js';
 import type { DemandService } from '../demands/demand.service.js';
 import { escrowOf } from '../demands/demand-escrow.js';
 import type { BillingService } from '../money/billing.service.js';
+import { returnEscrowOfRejected } from '../money/escrow-refund.js';
 import { findInvoiceRequest, walletBalance } from '../money/money.repository.js';
 import type { MoneyService } from '../money/money.service.js';
 import type { UserService } from '../user/user.service.js';
@@ -68,7 +69,15 @@ export class AdminActions {
       actor,
       { action: 'demands.review', targetType: 'demand', targetId: input.id, detail: input },
       read,
-      (alsoInTransaction) => this.services.demands.review(input.id, input, { alsoInTransaction }),
+      (audit) =>
+        this.services.demands.review(input.id, input, {
+          // A rejection gives a paid demand's escrow back, in the review's transaction: composed
+          // here, above both features, so that demands need not reach up into money.
+          alsoInTransaction: async (tx) => {
+            if (!input.approve) await returnEscrowOfRejected(tx, input.id, this.clock.now());
+            await audit(tx);
+          },
+        }),
     );
   }
 

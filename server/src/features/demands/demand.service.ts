@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
-import type { Db, Tx } from '../../db/database.js';
+import type { Db } from '../../db/database.js';
 import { type AlsoInTransaction, inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import { offsetOf, type PageRequest, pageResult } from '../../fields.js';
@@ -12,7 +12,6 @@ import {
   deleteApplicationsOf,
   selectedOfDemands,
 } from '../applications/application.repository.js';
-import { returnUnpromisedEscrow } from '../money/escrow-refund.js';
 import type { FileReferences } from '../uploads/file-references.js';
 import {
   allDemandsNewestFirst,
@@ -235,7 +234,6 @@ export class DemandService {
     // A transaction of its own so a deadlock on the kept counts (see demand_counts) is retried.
     const reviewed = await inTransaction(this.db, async (tx) => {
       const changed = await setReview(tx, id, state, decision.reason ?? '', now);
-      if (changed && !decision.approve) await returnEscrowOfRejected(tx, id, now);
       if (changed) await options.alsoInTransaction?.(tx);
       return changed;
     });
@@ -252,19 +250,6 @@ export class DemandService {
     const selection = await selectedOfDemands(this.db, ids);
     return toDemands(rows, files, selection);
   }
-}
-
-/**
- * A demand may be paid while it awaits review. Rejected, it could then never be edited (only unpaid
- * demands can), deleted (paid ones cannot) nor approved, and its price would stay in escrow for
- * good: the rejection gives it back to the owner's wallet and makes the demand unpaid, so the owner
- * can edit it for review again and pay it then. One whose applicants are already selected (edited
- * after approval, then paid) has promised them its escrow: it cannot be rejected. The caller holds
- * the demand's row lock (the review's update).
- */
-async function returnEscrowOfRejected(tx: Tx, id: number, now: number): Promise<void> {
-  const row = await findDemand(tx, id);
-  if (row?.paid && !row.settled) await returnUnpromisedEscrow(tx, row, now);
 }
 
 /** A demand's order number (legacy `goodsid`): the day it was created, then its id in 8 digits. */

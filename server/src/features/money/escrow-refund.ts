@@ -1,6 +1,7 @@
 import type { Tx } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import { countSelected, countSelectedUnpaid } from '../applications/application.repository.js';
+import { findDemand } from '../demands/demand.repository.js';
 import { escrowOf, markSettled, markUnpaid } from '../demands/demand-escrow.js';
 import { addToWallet, appendEntry, escrowAccount, lockWallets, walletAccount } from './money.repository.js';
 
@@ -59,4 +60,17 @@ export async function settleWhenAllPaid(
   const refundedFen = await refundEscrow(tx, demand.id, demand.owner_id, now);
   await markSettled(tx, demand.id, now);
   return refundedFen;
+}
+
+/**
+ * A demand may be paid while it awaits review. Rejected, it could then never be edited (only unpaid
+ * demands can), deleted (paid ones cannot) nor approved, and its price would stay in escrow for
+ * good: the rejection gives it back to the owner's wallet and makes the demand unpaid, so the owner
+ * can edit it for review again and pay it then. One whose applicants are already selected (edited
+ * after approval, then paid) has promised them its escrow: it cannot be rejected. Run in the
+ * rejection's transaction, which holds the demand's row lock (the review's update).
+ */
+export async function returnEscrowOfRejected(tx: Tx, demandId: number, now: number): Promise<void> {
+  const row = await findDemand(tx, demandId);
+  if (row?.paid && !row.settled) await returnUnpromisedEscrow(tx, row, now);
 }
