@@ -51,6 +51,16 @@ export const errorTable = {
     en: 'Too many failed logins; try again later',
     zh: '登录失败次数过多，请稍后再试',
   },
+  LOGIN_TOO_FREQUENT: {
+    trpc: 'TOO_MANY_REQUESTS',
+    en: 'Too many password logins to this account; try again later',
+    zh: '登录过于频繁，请稍后再试',
+  },
+  PASSWORD_CHANGE_TOO_FREQUENT: {
+    trpc: 'TOO_MANY_REQUESTS',
+    en: 'Too many password changes; try again later',
+    zh: '密码修改过于频繁，请稍后再试',
+  },
   STORE_UNAVAILABLE: {
     trpc: 'SERVICE_UNAVAILABLE',
     en: 'Service temporarily unavailable',

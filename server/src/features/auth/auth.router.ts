@@ -31,7 +31,7 @@ export const authRouter = router({
     .mutation(({ ctx, input }) => ctx.services.auth.loginWithSmsCode(input, ctx.ip)),
 
   loginWithPassword: publicProcedure
-    .meta({ errors: ['LOGIN_FAILED', 'LOGIN_LOCKED'] })
+    .meta({ errors: ['LOGIN_FAILED', 'LOGIN_LOCKED', 'LOGIN_TOO_FREQUENT'] })
     .input(z.object({ phone: fields.phone, password: z.string().min(1).max(64) }))
     .output(loginResult)
     .mutation(({ ctx, input }) => ctx.services.auth.loginWithPassword(input, ctx.ip)),
@@ -50,6 +50,7 @@ export const authRouter = router({
 
   /** Changes the password; the caller's session stays, every other one ends. */
   changePassword: authedProcedure
+    .meta({ errors: ['PASSWORD_CHANGE_TOO_FREQUENT'] })
     .input(z.object({ newPassword: fields.password }))
     .output(z.void())
     .mutation(({ ctx, input }) =>

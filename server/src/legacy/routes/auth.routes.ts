@@ -73,7 +73,8 @@ export const authRoutes: LegacyRoute[] = [
     summary: { zh: '密码用户登录', en: 'Log in with a password' },
     description:
       'Repeated failures lock the phone for a while (5 per 15 minutes) and count per client IP. Setting a ' +
-      'new password (/index/api/getpwd, /user/info/editpassword) lifts the phone’s lock.',
+      'new password (/index/api/getpwd, /user/info/editpassword) lifts the phone’s lock. A phone takes at ' +
+      'most 20 password logins an hour, right ones (wrong ones count only as failures).',
     auth: 'none',
     fields: {
       phone,
@@ -168,7 +169,8 @@ export const authRoutes: LegacyRoute[] = [
   legacyRoute({
     path: '/user/info/editpassword',
     summary: { zh: '用户密码修改', en: 'Change the password' },
-    description: 'Every other session of the user ends; this one stays.',
+    description:
+      'Every other session of the user ends; this one stays. At most 10 changes per account an hour.',
     auth: 'session',
     fields: { password: newPassword },
     procedure: 'auth.changePassword',
