@@ -115,6 +115,12 @@ describe('old password hashes', () => {
     const bcrypt2y = bcrypt.hashSync('pw', 4).replace(/^\$2b\$/, '$2y$');
     expect(markLegacyHash(bcrypt2y)).toBe(`$legacy-bcrypt$${bcrypt2y}`);
     expect(markLegacyHash('pw')).toBeNull();
+    // A cost that would hold the main thread for hours at every login to the account.
+    const costly = bcrypt2y.replace(/^\$2y\$04\$/, '$2y$31$');
+    expect(costly).not.toBe(bcrypt2y);
+    expect(markLegacyHash(costly)).toBeNull();
+    expect(markLegacyHash(bcrypt2y.replace(/^\$2y\$04\$/, '$2y$13$'))).toBeNull();
+    expect(markLegacyHash(bcrypt2y.replace(/^\$2y\$04\$/, '$2y$12$'))).not.toBeNull();
     expect(markLegacyHash('e10adc3949ba59abbe56e057f20f883')).toBeNull();
     expect(markLegacyHash('$argon2id$v=19$m=19456,t=2,p=1$x$y')).toBeNull();
   });
@@ -129,6 +135,9 @@ describe('old password hashes', () => {
       expect(await verifyLegacyHash(stored, `${password}x`)).toBe(false);
     }
     expect(await verifyLegacyHash('$legacy-md5$zz', 'x')).toBe(false);
+    // Marked before costs were checked: refused without running it.
+    const costly = bcrypt.hashSync('secret', 4).replace(/^\$2b\$04\$/, '$2y$31$');
+    expect(await verifyLegacyHash(`$legacy-bcrypt$${costly}`, 'secret')).toBe(false);
   });
 
   it('go through the password hasher, which asks for them to be replaced', async () => {

@@ -11,13 +11,20 @@ export type LegacyHashKind = 'md5' | 'sha1' | 'bcrypt';
 
 const marker = '$legacy-';
 
+/**
+ * bcrypt hashes of cost 4 to 12 (PHP's default is 10). bcryptjs is JavaScript on the main thread,
+ * and each step of cost doubles its work: a cost of 12 takes about half a second a check, 31 would
+ * take days, on every login to that account. A higher cost is not kept (its owner logs in by SMS).
+ */
+const bcryptHash = /^\$2[ayb]\$(0[4-9]|1[0-2])\$[./A-Za-z0-9]{53}$/;
+
 /** The marked value to store for an old hash, or null when it is no hash this service recognises. */
 export function markLegacyHash(oldValue: string): string | null {
   const value = oldValue.trim();
   if (/^[0-9a-f]{32}$/i.test(value)) return `${marker}md5$${value.toLowerCase()}`;
   if (/^[0-9a-f]{40}$/i.test(value)) return `${marker}sha1$${value.toLowerCase()}`;
   // PHP's password_hash writes $2y$; older crypt() calls wrote $2a$. bcryptjs reads both.
-  if (/^\$2[ayb]\$\d{2}\$[./A-Za-z0-9]{53}$/.test(value)) return `${marker}bcrypt$${value}`;
+  if (bcryptHash.test(value)) return `${marker}bcrypt$${value}`;
   return null;
 }
 
@@ -28,7 +35,7 @@ export async function verifyLegacyHash(stored: string, password: string): Promis
   const match = /^\$legacy-(md5|sha1|bcrypt)\$(.+)$/.exec(stored);
   if (!match) return false;
   const [, kind, hash = ''] = match;
-  if (kind === 'bcrypt') return bcrypt.compare(password, hash).catch(() => false);
+  if (kind === 'bcrypt') return bcryptHash.test(hash) && bcrypt.compare(password, hash).catch(() => false);
   const computed = createHash(kind === 'md5' ? 'md5' : 'sha1')
     .update(password, 'utf8')
     .digest('hex');

@@ -125,6 +125,7 @@ function passwordOf(old: string, note: (text: string) => void): string | null {
     return null;
   }
   const marked = markLegacyHash(old);
-  if (!marked) note('password in an unrecognised format not kept: logs in by SMS code');
+  if (!marked)
+    note('password in an unrecognised format (or bcrypt above cost 12) not kept: logs in by SMS code');
   return marked;
 }
