@@ -1,13 +1,18 @@
 import superjson, { type SuperJSONResult } from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { errorTable } from '../../server/src/errors.js';
+import { AppError, errorTable, httpStatusOf as statusOf } from '../../server/src/errors.js';
+import { typedUploadErrors } from '../../server/src/features/uploads/uploads.schemas.js';
 import { legacyRoutes } from '../../server/src/legacy/routes/index.js';
 import { appRouter } from '../../server/src/trpc/router.js';
 import { embedded } from '../support/backends.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 type Json = Record<string, unknown>;
+
+/** The `application/json` content of a documented response. */
+const jsonOf = (response: Json | undefined) =>
+  ((response?.content ?? {}) as Record<string, Json>)['application/json'] ?? {};
 
 const procedureDefs = () =>
   (
@@ -170,6 +175,31 @@ describe('GET /docs/openapi.json', () => {
       if (parsed && !parsed.success) problems.push(`${path} output: ${parsed.error.message}`);
     }
     expect(problems).toEqual([]);
+  });
+
+  it('lists each refusal of POST /api/uploads under its HTTP status, in the shape the route answers', async () => {
+    const upload = doc.paths['/api/uploads']?.post as Json;
+    const responses = upload.responses as Record<string, Json>;
+    expect(upload['x-errors']).toEqual(typedUploadErrors);
+    for (const code of typedUploadErrors) {
+      const status = String(statusOf(new AppError(code)));
+      expect(String(responses[status]?.description), code).toContain(`\`${code}\``);
+    }
+    expect(String(responses['429']?.description)).toContain('`UPLOAD_TOO_MANY_AT_ONCE`');
+    // The example is what the route really answers (plain JSON, no superjson `json` level, no path).
+    const documented = jsonOf(responses['401']);
+    expect(documented.schema).toEqual({ $ref: '#/components/schemas/UploadError' });
+    const live = await t.app.inject({ method: 'POST', url: '/api/uploads' });
+    expect(live.statusCode).toBe(401);
+    expect(documented.example).toEqual(live.json());
+  });
+
+  it('gives a procedure’s failure an example as /trpc answers it, Chinese message included', async () => {
+    const me = doc.paths['/trpc/user.me']?.get as Json;
+    const documented = jsonOf((me.responses as Record<string, Json>)['401']);
+    const live = await t.app.inject({ method: 'GET', url: '/trpc/user.me' });
+    expect(live.statusCode).toBe(401);
+    expect(documented.example).toEqual(live.json());
   });
 
   it('documents the whole error table once, in both languages', () => {

@@ -1,6 +1,7 @@
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import superjson from 'superjson';
 import { AppError, type AppErrorCode, errorTable, httpStatusOf as statusOfError } from '../errors.js';
+import { typedUploadErrors } from '../features/uploads/uploads.schemas.js';
 import { individualBusinessLabels, verificationLabels } from '../legacy/codecs/account.js';
 import { applicationLabels, demandLabels } from '../legacy/codecs/demand.js';
 import { billingLabels } from '../legacy/codecs/money.js';
@@ -151,54 +152,56 @@ function components(): JsonSchema {
           },
         ],
       },
+      AppFailure: {
+        type: 'object',
+        description: 'A failure of the typed API: the code to branch on is `data.appCode`.',
+        properties: {
+          message: { type: 'string', description: 'English message.' },
+          code: { type: 'integer', description: 'JSON-RPC code.' },
+          data: {
+            type: 'object',
+            properties: {
+              code: { type: 'string', description: 'tRPC code, e.g. `CONFLICT`.' },
+              httpStatus: { type: 'integer' },
+              path: { type: 'string', description: 'The procedure (/trpc only).' },
+              appCode: { type: 'string', enum: Object.keys(errorTable) },
+              messageZh: {
+                type: 'string',
+                description: 'The same failure in Chinese (the error table’s 中文).',
+              },
+              issues: {
+                description: 'Which input fields were invalid, for VALIDATION_FAILED; otherwise null.',
+                anyOf: [
+                  {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      properties: {
+                        path: { type: 'array', items: { type: 'string' } },
+                        message: { type: 'string' },
+                      },
+                    },
+                  },
+                  { type: 'null' },
+                ],
+              },
+            },
+          },
+        },
+      },
       TrpcError: {
         type: 'object',
         description:
           'A failed procedure call (superjson): the code to branch on is `error.json.data.appCode`.',
         properties: {
-          error: {
-            type: 'object',
-            properties: {
-              json: {
-                type: 'object',
-                properties: {
-                  message: { type: 'string', description: 'English message.' },
-                  code: { type: 'integer', description: 'JSON-RPC code.' },
-                  data: {
-                    type: 'object',
-                    properties: {
-                      code: { type: 'string', description: 'tRPC code, e.g. `CONFLICT`.' },
-                      httpStatus: { type: 'integer' },
-                      path: { type: 'string' },
-                      appCode: { type: 'string', enum: Object.keys(errorTable) },
-                      messageZh: {
-                        type: 'string',
-                        description: 'The same failure in Chinese (the error table’s 中文).',
-                      },
-                      issues: {
-                        description:
-                          'Which input fields were invalid, for VALIDATION_FAILED; otherwise null.',
-                        anyOf: [
-                          {
-                            type: 'array',
-                            items: {
-                              type: 'object',
-                              properties: {
-                                path: { type: 'array', items: { type: 'string' } },
-                                message: { type: 'string' },
-                              },
-                            },
-                          },
-                          { type: 'null' },
-                        ],
-                      },
-                    },
-                  },
-                },
-              },
-            },
-          },
+          error: { type: 'object', properties: { json: ref('AppFailure') } },
         },
+      },
+      // The upload route answers plain JSON, not superjson: no `json` level.
+      UploadError: {
+        type: 'object',
+        description: 'A refused upload: the code to branch on is `error.data.appCode`.',
+        properties: { error: ref('AppFailure') },
       },
     },
     responses: {
@@ -220,49 +223,59 @@ const tierWords = {
   admin: 'Administrators only (`Authorization: Bearer <token>` of an admin).',
 } as const;
 
-/** A failure as /trpc answers it (superjson, no meta). */
-function errorExample(code: AppErrorCode, path: string) {
-  const { trpc, en } = errorTable[code];
+/** A failure as the typed API answers it (the error formatter's shape); `path` on /trpc only. */
+function failureExample(code: AppErrorCode, path: string | undefined) {
+  const { trpc, en, zh } = errorTable[code];
   return {
-    error: {
-      json: {
-        message: en,
-        code: TRPC_ERROR_CODES_BY_KEY[trpc],
-        data: {
-          code: trpc,
-          httpStatus: httpStatusOf(code),
-          path,
-          appCode: code,
-          issues: code === 'VALIDATION_FAILED' ? [{ path: ['<field>'], message: '<why>' }] : null,
-        },
-      },
+    message: en,
+    code: TRPC_ERROR_CODES_BY_KEY[trpc],
+    data: {
+      code: trpc,
+      httpStatus: httpStatusOf(code),
+      ...(path === undefined ? {} : { path }),
+      appCode: code,
+      messageZh: zh,
+      issues: code === 'VALIDATION_FAILED' ? [{ path: ['<field>'], message: '<why>' }] : null,
     },
   };
+}
+
+/** Where a failure is answered: /trpc (superjson, no meta) for a procedure, or the upload route (plain JSON). */
+type FailureDoor = { readonly procedure: string } | 'upload';
+
+/**
+ * The failure answers of an operation, one per HTTP status, each naming its codes: what a client
+ * branches on, and the same shape whether /trpc or /api/uploads answered.
+ */
+function errorResponses(codes: readonly AppErrorCode[], door: FailureDoor): Record<string, JsonSchema> {
+  const byStatus = new Map<number, AppErrorCode[]>();
+  for (const code of codes) {
+    const status = httpStatusOf(code);
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return Object.fromEntries(
+    [...byStatus].map(([status, sameStatus]) => [
+      String(status),
+      {
+        description: sameStatus.map((code) => `\`${code}\`: ${errorTable[code].en}`).join('; '),
+        content: {
+          'application/json': {
+            schema: ref(door === 'upload' ? 'UploadError' : 'TrpcError'),
+            example:
+              door === 'upload'
+                ? { error: failureExample(sameStatus[0] ?? 'INTERNAL', undefined) }
+                : { error: { json: failureExample(sameStatus[0] ?? 'INTERNAL', door.procedure) } },
+          },
+        },
+      },
+    ]),
+  );
 }
 
 /** One procedure as an HTTP operation of the tRPC adapter. */
 function procedureOperation(procedure: ProcedureDoc): Record<string, JsonSchema> {
   const [namespace] = procedure.path.split('.');
   const call = `${procedure.type === 'query' ? 'query' : 'mutate'}(${procedure.input ? 'input' : ''})`;
-  const byStatus = new Map<number, AppErrorCode[]>();
-  for (const code of procedure.errors) {
-    const status = httpStatusOf(code);
-    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
-  }
-  const errorResponses = Object.fromEntries(
-    [...byStatus].map(([status, codes]) => [
-      String(status),
-      {
-        description: codes.map((code) => `\`${code}\`: ${errorTable[code].en}`).join('; '),
-        content: {
-          'application/json': {
-            schema: ref('TrpcError'),
-            example: errorExample(codes[0] ?? 'INTERNAL', procedure.path),
-          },
-        },
-      },
-    ]),
-  );
   const wrapped = (schema: JsonSchema) => ({
     type: 'object',
     properties: { json: schema, meta: { type: 'object', description: 'superjson: which values are Dates' } },
@@ -294,7 +307,7 @@ function procedureOperation(procedure: ProcedureDoc): Record<string, JsonSchema>
           },
         },
       },
-      ...errorResponses,
+      ...errorResponses(procedure.errors, { procedure: procedure.path }),
     },
     'x-trpc': { path: procedure.path, type: procedure.type, tier: procedure.tier, errors: procedure.errors },
   };
@@ -351,7 +364,10 @@ function sidePaths(): Record<string, Record<string, JsonSchema>> {
           'to 50 MB; the type is decided by the bytes. The answer’s `url` or `id` is what file fields take. ' +
           'Failures as /trpc answers them, so the SDK handles both alike: `{"error": {"message": "<English>", ' +
           '"code": <JSON-RPC code>, "data": {"code": "<tRPC code>", "httpStatus": <status>, "appCode": "<appCode>", ' +
-          '"messageZh": "<中文>", "issues": null}}}` with the HTTP status of the code.',
+          '"messageZh": "<中文>", "issues": null}}}` with the HTTP status of the code; ' +
+          'the codes are listed below by status (and in `x-errors`). `UPLOAD_TOO_MANY_AT_ONCE` (429): the ' +
+          'client has UPLOADS_PER_CLIENT uploads in flight already; retry once one has finished.',
+        'x-errors': typedUploadErrors,
         security: [{ bearer: [] }],
         requestBody: {
           required: true,
@@ -384,11 +400,7 @@ function sidePaths(): Record<string, Record<string, JsonSchema>> {
               },
             },
           },
-          '4XX': {
-            description:
-              'Refused: UNAUTHENTICATED, UPLOAD_MISSING, UPLOAD_TYPE_NOT_ALLOWED, UPLOAD_TOO_LARGE, ' +
-              'UPLOAD_TIMEOUT, UPLOAD_TOO_MANY_AT_ONCE (the client has UPLOADS_PER_CLIENT uploads in flight), ...',
-          },
+          ...errorResponses(typedUploadErrors, 'upload'),
         },
       },
     },

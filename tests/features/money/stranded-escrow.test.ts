@@ -217,4 +217,25 @@ describe.each(backends)('escrow that can always leave ($name)', (backend) => {
     await okData('/user/goods/del', owner, { id: other });
     expect(await balanceOf(owner)).toBe(1_000);
   });
+  it('refuses to give back the escrow of a demand that does not exist or is settled, with the declared codes', async () => {
+    const owner = await loginBySms(t, undefined, 2);
+    const alice = await loginBySms(t, undefined, 1);
+    const admin = createClient({ url, token: (await adminSession(t)).token });
+    const codeOf = (call: Promise<unknown>) =>
+      call.then(
+        () => 'done',
+        (error: unknown) => (isAppError(error) ? error.data?.appCode : error),
+      );
+    expect(await codeOf(admin.demands.returnEscrow.mutate({ id: 999_999_999 }))).toBe('NOT_FOUND');
+    const demandId = await postDemand(t, owner, { price: '10' });
+    await approveDemand(t, demandId);
+    const applicationId = await apply(t, alice, demandId);
+    await credit(t, owner, '10');
+    await okData('/user/goods/goodspay', owner, { id: demandId });
+    await okData('/user/goods/ok', owner, { goods_id: demandId, order_id: applicationId });
+    await deliver(alice, applicationId);
+    // Paying its one selected applicant settles the demand: nothing is left to give back.
+    await okData('/user/goods/pay', owner, { id: applicationId });
+    expect(await codeOf(admin.demands.returnEscrow.mutate({ id: demandId }))).toBe('DEMAND_SETTLED');
+  });
 });

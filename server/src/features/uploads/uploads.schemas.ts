@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AppErrorCode } from '../../errors.js';
 import * as fields from '../../fields.js';
 
 /** An upload as the typed API shows it. `url` is a path on this service, served by GET. */
@@ -14,6 +15,29 @@ export type UploadedFile = z.infer<typeof uploadedFile>;
 
 /** The JSON the upload route answers: the record with its time as an ISO string. */
 export type UploadedFileJson = Omit<UploadedFile, 'createdAt'> & { createdAt: string };
+
+/**
+ * Every code `POST /api/uploads` (the SDK's `uploadFile`) answers a refusal with, as a procedure's
+ * meta declares its own: the docs list these by HTTP status, and a test drives the route into them.
+ * Only members upload there, so the anonymous-only codes (UPLOAD_TOO_FREQUENT, UPLOAD_IMAGES_ONLY)
+ * are the legacy door's alone.
+ */
+export const typedUploadErrors = [
+  'UNAUTHENTICATED',
+  'UPLOAD_MISSING',
+  'UPLOAD_EMPTY',
+  'UPLOAD_NAME_INVALID',
+  'UPLOAD_TYPE_NOT_ALLOWED',
+  'UPLOAD_NAME_MISMATCH',
+  'UPLOAD_TOO_LARGE',
+  'UPLOAD_TIMEOUT',
+  'UPLOAD_TOO_MANY_AT_ONCE',
+  // A form the multipart parser cannot read, or whose text fields are too large.
+  'MALFORMED_REQUEST',
+  'BODY_TOO_LARGE',
+  'STORE_UNAVAILABLE',
+  'INTERNAL',
+] as const satisfies readonly AppErrorCode[];
 
 /**
  * A reference to an earlier upload, by id or by the URL the upload answered. Whether it really is
