@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../server/src/legacy-import/report.js';
-import { backends, testDatabaseUrl, withPrivateDatabase } from '../support/backends.js';
+import { backends, testDatabaseUrl } from '../support/backends.js';
 import { legacyPost } from '../support/legacy-client.js';
-import { createLegacyDatabase, type LegacyDatabase } from '../support/legacy-db.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
-import { runImport } from './run-import.js';
+import type { LegacyDatabase } from '../support/legacy-db.js';
+import type { TestApp } from '../support/test-app.js';
+import { closeImported, importFresh } from './run-import.js';
 
 /*
  * Money kept in FLOAT columns, which LEGACY-DB.md allows. The server prints a FLOAT with 6
@@ -69,15 +69,9 @@ describe.skipIf(!testDatabaseUrl).each(backends)(
     const refusals = (table: string) => report.tables.find((tally) => tally.name === table)?.refusals;
 
     beforeAll(async () => {
-      legacy = await createLegacyDatabase(testDatabaseUrl as string);
-      await fill(legacy);
-      t = await startTestApp(withPrivateDatabase(backend));
-      report = await runImport(t, legacy.url);
+      ({ legacy, t, report } = await importFresh(backend, fill));
     }, 60_000);
-    afterAll(async () => {
-      await t?.close();
-      await legacy?.drop();
-    });
+    afterAll(() => closeImported({ t, legacy }));
 
     it('takes each amount a float stands for exactly, to the fen', async () => {
       const info = await post('/user/info/info', owner);

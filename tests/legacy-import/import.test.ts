@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerProblems } from '../../server/src/legacy-import/checks.js';
 import type { ImportReport } from '../../server/src/legacy-import/report.js';
 import { loginBySms } from '../support/auth-flow.js';
-import { backends, testDatabaseUrl, withPrivateDatabase } from '../support/backends.js';
+import { backends, testDatabaseUrl } from '../support/backends.js';
 import { legacyPost } from '../support/legacy-client.js';
-import { createLegacyDatabase, type LegacyDatabase } from '../support/legacy-db.js';
+import type { LegacyDatabase } from '../support/legacy-db.js';
 import { uploadFile } from '../support/marketplace-flow.js';
 import { samplePng, sampleZip } from '../support/sample-files.js';
-import { randomIp, startTestApp, type TestApp } from '../support/test-app.js';
+import { randomIp, type TestApp } from '../support/test-app.js';
 import { demandFiles, expected, fillOldDatabase, importedBalancesFen, old } from './old-data.js';
-import { runImport } from './run-import.js';
+import { closeImported, importFresh, runImport } from './run-import.js';
 
 /** What the deployed client reads of a row of the owner's `/user/goods/index`. */
 interface OwnDemandRow {
@@ -35,15 +35,9 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing the old backend ($na
     legacyPost(t.app, path, { user_id_check: String(user.id), token_check: user.token, ...fields });
 
   beforeAll(async () => {
-    legacy = await createLegacyDatabase(testDatabaseUrl as string);
-    await fillOldDatabase(legacy);
-    t = await startTestApp(withPrivateDatabase(backend));
-    report = await runImport(t, legacy.url);
+    ({ legacy, t, report } = await importFresh(backend, fillOldDatabase));
   }, 60_000);
-  afterAll(async () => {
-    await t?.close();
-    await legacy?.drop();
-  });
+  afterAll(() => closeImported({ t, legacy }));
 
   it('imports every table and refuses the broken rows, each with its reason', () => {
     expect(counts(report)).toEqual(expected);

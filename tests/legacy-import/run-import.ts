@@ -1,7 +1,25 @@
 import { importLegacy } from '../../server/src/legacy-import/importer.js';
 import type { ImportReport } from '../../server/src/legacy-import/report.js';
+import { type Backend, testDatabaseUrl, withPrivateDatabase } from '../support/backends.js';
+import { createLegacyDatabase, type LegacyDatabase } from '../support/legacy-db.js';
 import { openServices } from '../support/services.js';
-import type { TestApp } from '../support/test-app.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+/**
+ * An old database filled by `fill`, an app on a database of its own, and the report of one import
+ * from the first into the second: what most import suites start from. `closeImported` ends both.
+ */
+export async function importFresh(backend: Backend, fill: (legacy: LegacyDatabase) => Promise<void>) {
+  const legacy = await createLegacyDatabase(testDatabaseUrl as string);
+  await fill(legacy);
+  const t = await startTestApp(withPrivateDatabase(backend));
+  return { legacy, t, report: await runImport(t, legacy.url) };
+}
+
+export async function closeImported(imported: { t?: TestApp; legacy?: LegacyDatabase }): Promise<void> {
+  await imported.t?.close();
+  await imported.legacy?.drop();
+}
 
 /** Runs the import into the test app's database, with services wired as the admin CLI wires them. */
 export async function runImport(

@@ -3,11 +3,11 @@ import { AppError } from '../../server/src/errors.js';
 import type { StuckDemand } from '../../server/src/legacy-import/checks.js';
 import { importLegacy as importCommand } from '../../server/src/legacy-import/command.js';
 import { ImportReport } from '../../server/src/legacy-import/report.js';
-import { backends, testDatabaseUrl, withPrivateDatabase } from '../support/backends.js';
-import { createLegacyDatabase, type LegacyDatabase } from '../support/legacy-db.js';
+import { backends, testDatabaseUrl } from '../support/backends.js';
+import type { LegacyDatabase } from '../support/legacy-db.js';
 import { openServices } from '../support/services.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
-import { runImport } from './run-import.js';
+import type { TestApp } from '../support/test-app.js';
+import { closeImported, importFresh, runImport } from './run-import.js';
 
 /*
  * Old money that imports without a refusal but leaves the employer unable to pay the selected
@@ -152,15 +152,9 @@ describe.skipIf(!testDatabaseUrl).each(backends)('demands imported stuck ($name)
   let report: ImportReport;
 
   beforeAll(async () => {
-    legacy = await createLegacyDatabase(testDatabaseUrl as string);
-    await fill(legacy);
-    t = await startTestApp(withPrivateDatabase(backend));
-    report = await runImport(t, legacy.url);
+    ({ legacy, t, report } = await importFresh(backend, fill));
   }, 60_000);
-  afterAll(async () => {
-    await t?.close();
-    await legacy?.drop();
-  });
+  afterAll(() => closeImported({ t, legacy }));
 
   it('lists the over-allocated, the never paid, the settled and the left-behind demand, and not the consistent ones', () => {
     expect(report.refusalCount).toBe(0);
