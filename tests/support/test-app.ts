@@ -135,8 +135,9 @@ export async function startTestApp(
       await wrapped?.close();
       await stores.close();
       rmSync(dataDir, { recursive: true, force: true });
-      // Each procedure declares the codes it fails with (its meta; the docs list them): a code it
-      // threw without declaring it, in any test of this file, fails the file.
+      // Each procedure declares the codes it fails with (its meta; the docs list them), and so does
+      // the upload route (typedUploadErrors): a code thrown undeclared, in any test of this file,
+      // fails the file.
       const undeclared = logLines.filter((line) => line.includes('"undeclared error code"'));
       if (undeclared.length > 0) {
         const found = [

@@ -3,7 +3,11 @@ import { AppError, httpStatusOf, toAppError } from '../errors.js';
 import { authenticate } from '../features/auth/authenticate.js';
 import type { UrlSignature } from '../features/uploads/signed-urls.js';
 import { isStorageKey } from '../features/uploads/storage.js';
-import type { UploadedFile, UploadedFileJson } from '../features/uploads/uploads.schemas.js';
+import {
+  typedUploadErrors,
+  type UploadedFile,
+  type UploadedFileJson,
+} from '../features/uploads/uploads.schemas.js';
 import type { ReceivedFile } from '../features/uploads/uploads.service.js';
 import { bearerCredentials, type Context, type Credentials } from '../trpc/context.js';
 import { errorShapeOf } from '../trpc/init.js';
@@ -135,5 +139,12 @@ function sendFailure(reply: FastifyReply, ctx: Context, error: unknown) {
   // A file over multipart's own cap is a file too large; too many fields, parts or files are not.
   const fileTooLarge = (error as { code?: unknown } | null)?.code === 'FST_REQ_FILE_TOO_LARGE';
   const answered = fileTooLarge ? new AppError('UPLOAD_TOO_LARGE', { cause: error }) : appError;
+  // As a procedure's undeclared code is (trpc/init.ts): the list /docs shows must stay true.
+  if (!(typedUploadErrors as readonly string[]).includes(answered.appCode)) {
+    reply.request.log.warn(
+      { procedure: 'POST /api/uploads', appCode: answered.appCode },
+      'undeclared error code',
+    );
+  }
   return reply.code(httpStatusOf(answered)).send({ error: errorShapeOf(answered, ctx) });
 }
