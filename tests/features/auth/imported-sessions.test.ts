@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../../server/src/db/transaction.js';
 import { insertImportedSessions } from '../../../server/src/features/auth/imported-sessions.js';
-import { Sessions, sessionLifetimeMs } from '../../../server/src/features/auth/sessions.js';
+import {
+  maxSessionsPerUser,
+  Sessions,
+  sessionLifetimeMs,
+} from '../../../server/src/features/auth/sessions.js';
 import { loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { legacyPost } from '../../support/legacy-client.js';
@@ -74,5 +78,22 @@ describe.each(backends)('tokens of the old backend ($name)', (backend) => {
     expect(changed.body.res).toBe(1);
     expect((await info(user, user.token)).body.res).toBe(0);
     expect((await info(fresh, fresh.token)).body.res).toBe(1);
+  });
+
+  it('count toward the cap once adopted, ending the session expiring soonest', async () => {
+    const user = await withOldToken();
+    const others = [user.freshToken];
+    for (let i = 1; i < maxSessionsPerUser; i++) {
+      t.clock.advance(1000);
+      others.push(await sessions().issue(user.userId));
+    }
+    // Waiting in the database, the old token is not a session yet: all the others live.
+    for (const token of others) expect(await sessions().resolve(token)).toBe(user.userId);
+
+    // Adopted, it expires no later than any other (30 days after the import), yet, in use, it stays.
+    expect((await info(user, user.token)).body.res).toBe(1);
+    expect((await info(user, user.freshToken)).body.err).toBe('没有登录或状态过期');
+    for (const token of others.slice(1)) expect(await sessions().resolve(token)).toBe(user.userId);
+    expect(await t.stores.kv.setMembers(`user-sessions:${user.userId}`)).toHaveLength(maxSessionsPerUser);
   });
 });

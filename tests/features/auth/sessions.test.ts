@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, isAppError } from '../../../client-sdk/index.js';
-import { sessionLifetimeMs } from '../../../server/src/features/auth/sessions.js';
+import {
+  maxSessionsPerUser,
+  Sessions,
+  sessionLifetimeMs,
+} from '../../../server/src/features/auth/sessions.js';
 import { runAdmin } from '../../support/admin-cli.js';
 import { checkFields, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
@@ -175,5 +179,88 @@ describe.each(backends)('sessions and the typed API ($name)', (backend) => {
     });
     expect(withHeader.statusCode).toBe(200);
     expect(withHeader.json().result.data.json.id).toBe(session.userId);
+  });
+});
+
+describe.each(backends)('the sessions one user holds ($name)', (backend) => {
+  let t: TestApp;
+  let url: string;
+  beforeAll(async () => {
+    t = await startTestApp(backend);
+    url = await listen(t);
+  });
+  afterAll(() => t.close());
+
+  /** The app's sessions, over its store, clock and secret: tokens issued here log in there. */
+  const sessions = () => new Sessions(t.stores.kv, t.clock, t.config.appSecret);
+  const membersOf = (userId: number) => t.stores.kv.setMembers(`user-sessions:${userId}`);
+  const info = (userId: number, token: string) =>
+    legacyPost(t.app, '/user/info/info', checkFields({ userId, token }));
+
+  /** `count` more sessions of the user, a second apart, so each expires after the ones before it. */
+  async function issueMore(userId: number, count: number): Promise<string[]> {
+    const tokens: string[] = [];
+    for (let i = 0; i < count; i++) {
+      t.clock.advance(1000);
+      tokens.push(await sessions().issue(userId));
+    }
+    return tokens;
+  }
+
+  it('ends the session expiring soonest when one more than the cap is issued', async () => {
+    const first = await loginBySms(t);
+    const later = await issueMore(first.userId, maxSessionsPerUser);
+
+    expect((await info(first.userId, first.token)).body).toEqual(loggedOut);
+    const failure = await createClient({ url, token: first.token })
+      .user.me.query()
+      .catch((e: unknown) => e);
+    expect(isAppError(failure, 'UNAUTHENTICATED')).toBe(true);
+    for (const token of later) expect(await sessions().resolve(token)).toBe(first.userId);
+    expect((await info(first.userId, later[0] as string)).body.res).toBe(1);
+    expect(await membersOf(first.userId)).toHaveLength(maxSessionsPerUser);
+  });
+
+  it('keeps the per-user set to the live sessions, at most the cap, however many logins', async () => {
+    const user = await loginBySms(t);
+    // Five logins a day for two months: 300 sessions issued, 150 of them within any 30 days.
+    let latest: string[] = [];
+    for (let day = 0; day < 60; day++) {
+      latest = await issueMore(user.userId, 5);
+      expect((await membersOf(user.userId)).length).toBeLessThanOrEqual(maxSessionsPerUser);
+      t.clock.advance(24 * 60 * 60 * 1000);
+    }
+    for (const token of latest) expect(await sessions().resolve(token)).toBe(user.userId);
+
+    // Below the cap too, expired members go at the next login...
+    t.clock.advance(sessionLifetimeMs);
+    const fresh = await issueMore(user.userId, 1);
+    expect(await membersOf(user.userId)).toHaveLength(1);
+    // ...and so do members whose session is gone from the store some other way.
+    fresh.push(...(await issueMore(user.userId, 2)));
+    const [vanished] = await membersOf(user.userId);
+    await t.stores.kv.delete(`session:${vanished}`);
+    fresh.push(...(await issueMore(user.userId, 1)));
+    const members = await membersOf(user.userId);
+    expect(members).toHaveLength(3);
+    expect(members).not.toContain(vanished);
+    const resolved = await Promise.all(fresh.map((token) => sessions().resolve(token)));
+    expect(resolved.filter((id) => id === user.userId)).toHaveLength(3);
+  });
+
+  it('still ends every other session on a password change', async () => {
+    const user = await loginBySms(t);
+    const others = await issueMore(user.userId, maxSessionsPerUser + 5);
+    const kept = others.at(-1) as string;
+    const change = await legacyPost(t.app, '/user/info/editpassword', {
+      ...checkFields({ userId: user.userId, token: kept }),
+      password: 'changed-pass',
+    });
+    expect(change.body.res).toBe(1);
+    for (const token of [user.token, ...others.slice(0, -1)]) {
+      expect(await sessions().resolve(token)).toBeNull();
+    }
+    expect((await info(user.userId, kept)).body.res).toBe(1);
+    expect(await membersOf(user.userId)).toHaveLength(1);
   });
 });

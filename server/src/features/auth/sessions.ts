@@ -6,6 +6,14 @@ import { keyedHash } from './secrets.js';
 
 export const sessionLifetimeMs = 30 * 24 * 60 * 60 * 1000;
 
+/**
+ * Most live sessions one user holds. A person logs in from a few phones and browsers, now and then
+ * again on each; 20 leaves room for all of them. Without a cap, the password logins the rate limits
+ * allow would let one account hold thousands of sessions, all kept in the store and all to be ended
+ * by a password change. Past the cap, the sessions expiring soonest end.
+ */
+export const maxSessionsPerUser = 20;
+
 interface StoredSession {
   /** user id */
   u: number;
@@ -16,6 +24,7 @@ interface StoredSession {
 /**
  * Login tokens. The client holds 256 random bits; the store holds only their keyed hash, mapped to
  * the user id, plus a per-user set of those hashes so a password change can end the other sessions.
+ * Storing a session prunes that set: it keeps only live sessions, at most `maxSessionsPerUser`.
  *
  * Tokens of the old backend (`hyqutoken`) are adopted as they are: the importer writes their keyed
  * hashes to the database (`imported`), and the first request presenting one makes it a session here.
@@ -91,6 +100,37 @@ export class Sessions {
     const session: StoredSession = { u: userId, e: expiresAt };
     await this.kv.set(sessionKey(id), JSON.stringify(session), ttl);
     await this.kv.addToSet(userSessionsKey(userId), id, ttl);
+    await this.prune(userId, id);
+  }
+
+  /**
+   * Drops from the user's set the sessions gone or expired, and ends the live ones expiring soonest
+   * past `maxSessionsPerUser`; `keep`, the session just stored, stays (an adopted old token may
+   * expire before the others, and its holder is using it now). Every session stored runs this, so
+   * the set holds about the cap and a login reads back a bounded number of keys (one batch of gets:
+   * one command per key, as keys of different hash slots cannot share one in a Redis Cluster).
+   * Each login adds its session before reading the set, so logins at the same time see each other's
+   * and do not leave more than the cap between them (at worst they end the same session twice).
+   */
+  private async prune(userId: number, keep: string): Promise<void> {
+    const setKey = userSessionsKey(userId);
+    const ids = (await this.kv.setMembers(setKey)).filter((id) => id !== keep);
+    if (ids.length === 0) return;
+    const stored = await Promise.all(ids.map((id) => this.kv.get(sessionKey(id))));
+    const now = this.clock.now();
+    const ended: string[] = [];
+    const live: { id: string; expiresAt: number }[] = [];
+    ids.forEach((id, i) => {
+      const raw = stored[i];
+      const expiresAt = raw ? (JSON.parse(raw) as StoredSession).e : 0;
+      if (expiresAt > now) live.push({ id, expiresAt });
+      else ended.push(id);
+    });
+    live.sort((a, b) => a.expiresAt - b.expiresAt);
+    const excess = live.length - (maxSessionsPerUser - 1);
+    if (excess > 0) ended.push(...live.slice(0, excess).map((session) => session.id));
+    if (ended.length === 0) return;
+    await Promise.all([this.kv.delete(...ended.map(sessionKey)), this.kv.removeFromSet(setKey, ...ended)]);
   }
 
   private idOf(token: string): string {
