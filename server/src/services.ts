@@ -87,7 +87,7 @@ export function createServices(deps: ServiceDeps) {
       database.db,
       clock,
       demands,
-      new TitleSearchGuard(kv, config.limits.titleSearchesPerIp),
+      new TitleSearchGuard(kv, clock, config.limits.titleSearchesPerIp),
     ),
     money,
     billing,

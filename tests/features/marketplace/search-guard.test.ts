@@ -21,7 +21,7 @@ describe.each(backends)('title searches in flight per client IP ($name)', (backe
    * the cap is counted in the store, so it holds whichever instance runs them.
    */
   async function holdSearches(ip: string, count: number) {
-    const otherInstance = new TitleSearchGuard(t.stores.kv, searchesPerIp);
+    const otherInstance = new TitleSearchGuard(t.stores.kv, t.clock, searchesPerIp);
     let release = () => {};
     const held = new Promise<void>((resolve) => {
       release = resolve;
@@ -92,6 +92,23 @@ describe.each(backends)('title searches in flight per client IP ($name)', (backe
       await release();
     }
     expect((await api.demands.list.query({ title: '小程序' })).totalIsExact).toBe(true);
+  });
+
+  it('keeps the cap past a minute of searches in flight, however long the client keeps it full', async () => {
+    const ip = randomIp();
+    const releaseEarly = await holdSearches(ip, searchesPerIp);
+    // A minute on, those searches still hold their places...
+    t.clock.advance(61_000);
+    expect((await search(ip)).body.err).toBe('搜索请求过多，请稍后再试');
+    await releaseEarly();
+    // ...and when they end, they give back only what they took: the cap is the cap again.
+    const releaseLater = await holdSearches(ip, searchesPerIp);
+    try {
+      expect((await search(ip)).body.err).toBe('搜索请求过多，请稍后再试');
+    } finally {
+      await releaseLater();
+    }
+    expect((await search(ip)).body.res).toBe(1);
   });
 
   it('answers a burst from one client without a 5xx, and gives every place back', async () => {

@@ -1,36 +1,48 @@
+import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors.js';
 import { rateSubjectOf } from '../../kv/client-address.js';
 import type { KeyValueStore } from '../../kv/store.js';
 
 /**
- * How long a client's count of searches in flight lives in the store. It is counted up at the
- * start and down at the end of each search; the TTL only clears a count a crashed instance left
- * behind, so it must outlast any search.
+ * A search is counted under the minute it started in, and counted down there when it ends. The
+ * store's TTL only starts when a count is created, so one key kept busy by a client would expire
+ * with searches in flight; their ends would then count below zero and the cap would grow by its
+ * size every minute. A key per minute, kept two, outlives every search that started in it (a
+ * search lasts seconds: REQUEST_TIMEOUT_MS), and a count a crashed instance left clears by itself.
  */
-const inFlightTtlMs = 60_000;
+const minuteMs = 60_000;
+const keptMs = 2 * minuteMs;
 
 /**
  * Title searches in flight at once per client IP (an IPv6 one by its /64, kv/client-address.ts),
  * counted in the key-value store so the cap holds across instances. A search's cost is bounded,
  * but a client sending many at once would still queue them on the database ahead of everyone else;
  * past the cap it is refused at once (SEARCH_TOO_MANY) instead of queued. Counting first, then
- * checking, keeps racing requests under the cap.
+ * checking, keeps racing requests under the cap; the searches the previous minute started, still
+ * in flight, count too.
  */
 export class TitleSearchGuard {
   constructor(
     private readonly kv: KeyValueStore,
+    private readonly clock: Clock,
     private readonly perIp: number,
   ) {}
 
   async run<T>(ip: string, search: () => Promise<T>): Promise<T> {
-    const key = `search:in-flight:${rateSubjectOf(ip)}`;
-    const inFlight = await this.kv.increment(key, inFlightTtlMs);
+    const minute = Math.floor(this.clock.now() / minuteMs);
+    const keyOf = (m: number) => `search:in-flight:${rateSubjectOf(ip)}:${m}`;
+    const key = keyOf(minute);
+    const [startedThisMinute, startedBefore] = await Promise.all([
+      this.kv.increment(key, keptMs),
+      this.kv.get(keyOf(minute - 1)),
+    ]);
     try {
+      const inFlight = startedThisMinute + Math.max(0, Number(startedBefore ?? 0));
       if (inFlight > this.perIp) throw new AppError('SEARCH_TOO_MANY');
       return await search();
     } finally {
       // A store gone meanwhile leaves the count up until its TTL: the answer still stands.
-      await this.kv.increment(key, inFlightTtlMs, -1).catch(() => undefined);
+      await this.kv.increment(key, keptMs, -1).catch(() => undefined);
     }
   }
 }
