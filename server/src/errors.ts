@@ -156,6 +156,11 @@ export const errorTable = {
     en: 'This demand has selected applicants, whom its escrow is promised to: it cannot be rejected nor its escrow returned',
     zh: '该需求已选定接单人，不能驳回或退回托管款',
   },
+  DEMAND_HAS_PAYOUTS: {
+    trpc: 'CONFLICT',
+    en: 'Applicants of this demand were already paid from its escrow: it cannot be rejected',
+    zh: '该需求已向接单人付款，不能驳回',
+  },
   NOTHING_IN_ESCROW: { trpc: 'CONFLICT', en: 'This demand holds nothing in escrow', zh: '该需求没有托管款' },
   DEMAND_SETTLED: { trpc: 'CONFLICT', en: 'This demand is already settled', zh: '该需求已结算' },
   OWN_DEMAND: { trpc: 'FORBIDDEN', en: 'You cannot apply to your own demand', zh: '不能申请自己发布的需求' },

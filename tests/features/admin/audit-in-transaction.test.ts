@@ -163,7 +163,11 @@ describe.each(stores)('admin actions and their audit records, one transaction ($
     await review();
     expect((await admin.admin.demand.query({ id: demandId })).demand.review).toBe('approved');
     expect(await auditOf(owner.userId)).toEqual([
-      ['demands.review', { review: 'pending', reason: '' }, { review: 'approved', reason: '' }],
+      [
+        'demands.review',
+        { review: 'pending', reason: '', paid: false },
+        { review: 'approved', reason: '', paid: false },
+      ],
     ]);
   });
 

@@ -78,8 +78,8 @@ describe.each(stores)("the console's admin API ($name)", (backend) => {
       action: 'demands.review',
       targetType: 'demand',
       targetId: demandId,
-      before: { review: 'pending', reason: '' },
-      after: { review: 'approved', reason: '' },
+      before: { review: 'pending', reason: '', paid: false },
+      after: { review: 'approved', reason: '', paid: false },
       detail: { id: demandId, approve: true },
     });
     expect(demandReview?.createdAt).toBeInstanceOf(Date);
@@ -96,6 +96,23 @@ describe.each(stores)("the console's admin API ($name)", (backend) => {
       data: { appCode: 'DEMAND_NOT_PENDING' },
     });
     expect(await auditOf(owner.userId)).toHaveLength(1);
+  });
+
+  it('records that rejecting a paid demand made it unpaid, its price back in the wallet', async () => {
+    const owner = await loginBySms(t, undefined, 2);
+    const demandId = await postDemand(t, owner, { price: '100' });
+    await fundAndPay(t, owner, demandId, '100');
+    await admin.demands.review.mutate({ id: demandId, approve: false, reason: '信息不全' });
+    expect(await balanceOf(owner.userId)).toBe(10_000);
+
+    const reviews = (await auditOf(owner.userId)).filter((entry) => entry.action === 'demands.review');
+    // Before: the review and its reason only, so the refund left no trace on the demand's side.
+    expect(reviews.map((entry) => [entry.before, entry.after])).toEqual([
+      [
+        { review: 'pending', reason: '', paid: true },
+        { review: 'rejected', reason: '信息不全', paid: false },
+      ],
+    ]);
   });
 
   it('credits and withdraws once per key, never below zero, each in the ledger and the audit trail', async () => {

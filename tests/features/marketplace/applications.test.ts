@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, isAppError } from '../../../client-sdk/index.js';
+import { insertApplicationsKeepingIds } from '../../../server/src/features/applications/application.repository.js';
 import { adminSession, checkFields, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { legacyPost } from '../../support/legacy-client.js';
 import {
   apply,
   approveDemand,
+  demandFields,
   fundAndPay,
   postDemand,
+  rejectDemand,
   type Session,
 } from '../../support/marketplace-flow.js';
 import { listen, startTestApp, type TestApp } from '../../support/test-app.js';
@@ -34,14 +37,10 @@ describe.each(backends)('applications, selection and delivery ($name)', (backend
 
   it('runs the whole flow: review, apply, select, deliver, with the states the client reads', async () => {
     const demandId = await postDemand(t, owner);
-    // Unreviewed: not public and not open for applications.
+    // Unreviewed: not public, and so not found when asked whether one may apply.
     const publicBefore = await legacyPost(t.app, '/index/goods/goodsinfo', { id: String(demandId) });
     expect(publicBefore.body).toEqual(notFound);
-    expect((await post('/user/goods_order/isadd', alice, { id: String(demandId) })).body).toEqual({
-      res: 0,
-      err: '该需求未审核或已结算，不能申请',
-      data: '',
-    });
+    expect((await post('/user/goods_order/isadd', alice, { id: String(demandId) })).body).toEqual(notFound);
 
     await approveDemand(t, demandId);
     const detail = await legacyPost(t.app, '/index/goods/goodsinfo', { id: String(demandId) });
@@ -168,6 +167,96 @@ describe.each(backends)('applications, selection and delivery ($name)', (backend
       notFound,
     );
     expect((await post('/user/goods_order/info', alice, { id: applicationId })).body.res).toBe(1);
+  });
+
+  it('answers about applying to a demand one may not see as about one that does not exist', async () => {
+    const codeOf = (call: Promise<unknown>) =>
+      call.then(
+        () => 'done',
+        (error: unknown) => (isAppError(error) ? error.data?.appCode : error),
+      );
+    const worker = createClient({ url, token: alice.token });
+    const pending = await postDemand(t, owner);
+    const rejected = await postDemand(t, owner);
+    await rejectDemand(t, rejected);
+    // Approved and applied to, then edited: back to review, with the application.
+    const edited = await postDemand(t, owner);
+    await approveDemand(t, edited);
+    await apply(t, alice, edited);
+    expect((await post('/user/goods/edit', owner, { id: edited, ...demandFields() })).body.res).toBe(1);
+
+    for (const demandId of [pending, rejected, edited, 999_999_999]) {
+      // What the detail answers her, whether the demand exists or not.
+      expect((await post('/index/goods/goodsinfo', alice, { id: demandId })).body).toEqual(notFound);
+      // Before: DEMAND_NOT_OPEN (ALREADY_APPLIED for the edited one), which told her it exists.
+      expect(await codeOf(worker.applications.canApply.query({ demandId }))).toBe('NOT_FOUND');
+      expect(await codeOf(worker.applications.submit.mutate({ demandId, message: '试试' }))).toBe(
+        'NOT_FOUND',
+      );
+      expect((await post('/user/goods_order/isadd', alice, { id: demandId })).body).toEqual(notFound);
+      expect((await post('/user/goods_order/add', alice, { goods_id: demandId, msg: '试试' })).body).toEqual(
+        notFound,
+      );
+    }
+    // Its owner sees it, and is told why not.
+    const employer = createClient({ url, token: owner.token });
+    expect(await employer.applications.canApply.query({ demandId: pending })).toEqual({
+      canApply: false,
+      reason: 'OWN_DEMAND',
+    });
+  });
+
+  it('refuses the withdrawal of an imported application that is paid but not selected', async () => {
+    const demandId = await postDemand(t, owner, { price: '100' });
+    await approveDemand(t, demandId);
+    await fundAndPay(t, owner, demandId, '100');
+    const carol = await loginBySms(t);
+    const db = t.stores.database.db;
+    const now = t.clock.now();
+    // As the import writes an old goods_order paid (pay = 1) that its demand's order_id does not list.
+    await db.transaction().execute((tx) =>
+      insertApplicationsKeepingIds(tx, [
+        {
+          demand_id: demandId,
+          applicant_id: carol.userId,
+          message: '旧系统的申请',
+          files: '',
+          selected: 0,
+          delivered: 1,
+          delivery_preview: '',
+          delivery_source: '',
+          paid: 1,
+          allocated_fen: 4_000,
+          paid_fen: 4_000,
+          delivered_at: null,
+          created_at: now,
+          updated_at: now,
+        },
+      ]),
+    );
+    const { id: applicationId } = await db
+      .selectFrom('applications')
+      .select('id')
+      .where('demand_id', '=', demandId)
+      .where('applicant_id', '=', carol.userId)
+      .executeTakeFirstOrThrow();
+
+    // Before: deleted, and the payment's application with it.
+    const worker = createClient({ url, token: carol.token });
+    const refused = await worker.applications.withdraw.mutate({ applicationId }).catch((e: unknown) => e);
+    expect(isAppError(refused, 'APPLICATION_ALREADY_PAID')).toBe(true);
+    expect((await post('/user/goods_order/del', carol, { id: applicationId })).body).toEqual({
+      res: 0,
+      err: '该申请已付款',
+      data: '',
+    });
+    expect(await worker.applications.getMine.query({ applicationId })).toMatchObject({
+      paid: true,
+      selected: false,
+      paidFen: 4_000,
+    });
+    // Someone else's is still not found, paid or not.
+    expect((await post('/user/goods_order/del', bob, { id: applicationId })).body).toEqual(notFound);
   });
 
   it('makes one row of concurrent duplicate applies', async () => {

@@ -3,7 +3,7 @@ import { type Client, createClient, isAppError } from '../../../client-sdk/index
 import { hasRowLocks, type Tx } from '../../../server/src/db/database.js';
 import {
   deleteApplicationsOf,
-  deleteUnselected,
+  deleteWithdrawable,
 } from '../../../server/src/features/applications/application.repository.js';
 import { deleteDemandWithFiles, lockDemand } from '../../../server/src/features/demands/demand.repository.js';
 import { loginBySms } from '../../support/auth-flow.js';
@@ -130,7 +130,7 @@ describe.each(backends)('demands and applications at the edges ($name)', (backen
     await fundAndPay(t, owner, id, '1.00');
     // The withdrawal's own statement, committed while the selection is under way.
     const selected = await midWrite(
-      (tx) => deleteUnselected(tx, alice.userId, applicationId),
+      (tx) => deleteWithdrawable(tx, alice.userId, applicationId),
       () => failure(employer.applications.select.mutate({ demandId: id, applicationIds: [applicationId] })),
     );
     // Before: `{selected: [applicationId]}`, for an application that no longer existed.

@@ -58,11 +58,17 @@ export class AdminActions {
   ) {}
 
   reviewDemand(actor: Actor, input: { id: number; approve: boolean; reason?: string | undefined }) {
+    // `paid` too: a rejection gives a paid demand's escrow back and makes it unpaid, which the
+    // record must show beside the review it came with.
     const read = async (db: Db | Tx): Promise<Snapshot> => {
       const row = await findDemand(db, input.id);
       return {
         userId: row?.owner_id ?? null,
-        state: row && { review: reviewStateOfCode(row.review_state), reason: row.review_reason },
+        state: row && {
+          review: reviewStateOfCode(row.review_state),
+          reason: row.review_reason,
+          paid: row.paid === 1,
+        },
       };
     };
     return this.recorded(

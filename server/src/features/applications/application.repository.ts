@@ -140,13 +140,14 @@ export async function recordDelivery(
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Withdraws an application that has not been selected; answers whether a row went. */
-export async function deleteUnselected(db: Db, applicantId: number, id: number): Promise<boolean> {
+/** Withdraws an application that is neither selected nor paid; answers whether a row went. */
+export async function deleteWithdrawable(db: Db, applicantId: number, id: number): Promise<boolean> {
   const result = await db
     .deleteFrom('applications')
     .where('id', '=', id)
     .where('applicant_id', '=', applicantId)
     .where('selected', '=', 0)
+    .where('paid', '=', 0)
     .executeTakeFirst();
   return Number(result.numDeletedRows) === 1;
 }
@@ -167,6 +168,17 @@ export async function countSelected(tx: Tx, demandId: number): Promise<number> {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('demand_id', '=', demandId)
     .where('selected', '=', 1)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** How many applications of the demand are paid, selected or not (an imported one can be either). */
+export async function countPaid(tx: Tx, demandId: number): Promise<number> {
+  const row = await tx
+    .selectFrom('applications')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('demand_id', '=', demandId)
+    .where('paid', '=', 1)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -38,8 +38,9 @@ export const applicationRouter = router({
     .output(z.void())
     .mutation(({ ctx, input }) => ctx.services.applications.deliver(ctx.user.id, input)),
 
+  /** The applicant withdraws an application that is neither selected nor paid. */
   withdraw: authedProcedure
-    .meta({ errors: ['NOT_FOUND', 'APPLICATION_SELECTED'] })
+    .meta({ errors: ['NOT_FOUND', 'APPLICATION_SELECTED', 'APPLICATION_ALREADY_PAID'] })
     .input(z.object({ applicationId: fields.id }))
     .output(z.void())
     .mutation(({ ctx, input }) => ctx.services.applications.withdraw(ctx.user.id, input.applicationId)),

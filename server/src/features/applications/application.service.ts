@@ -6,13 +6,13 @@ import type { PageRequest } from '../../fields.js';
 import { offsetOf, pageResult } from '../../fields.js';
 import { reviewCodes } from '../../review-states.js';
 import { type DemandRow, findDemand, findDemands, lockDemand } from '../demands/demand.repository.js';
-import type { DemandService } from '../demands/demand.service.js';
+import { type DemandService, isVisibleTo } from '../demands/demand.service.js';
 import { allocateEscrow } from '../money/shares.js';
 import type { FileReferences } from '../uploads/file-references.js';
 import {
   type ApplicationRow,
   applicationsOfDemands,
-  deleteUnselected,
+  deleteWithdrawable,
   findApplication,
   hasApplied,
   insertApplication,
@@ -31,13 +31,16 @@ export class ApplicationService {
     private readonly demands: DemandService,
   ) {}
 
-  /** Whether the user may apply to the demand, and if not, why; an unknown demand is NOT_FOUND. */
+  /**
+   * Whether the user may apply to the demand, and if not, why. A demand the user may not see (not
+   * approved, someone else's) is NOT_FOUND, as its detail answers: a refusal would confirm it exists.
+   */
   async canApply(
     userId: number,
     demandId: number,
   ): Promise<{ canApply: true } | { canApply: false; reason: ApplyRefusal }> {
     const demand = await findDemand(this.db, demandId);
-    if (!demand) throw new AppError('NOT_FOUND');
+    if (!isVisibleTo(demand, userId)) throw new AppError('NOT_FOUND');
     const refusal = await refusalOf(this.db, demand, userId);
     return refusal ? { canApply: false, reason: refusal } : { canApply: true };
   }
@@ -56,7 +59,7 @@ export class ApplicationService {
       // waits for this insert. Without the lock an application could outlive its demand, and
       // reading it answered INTERNAL.
       const demand = await lockDemand(tx, input.demandId);
-      if (!demand) throw new AppError('NOT_FOUND');
+      if (!isVisibleTo(demand, userId)) throw new AppError('NOT_FOUND');
       const refusal = await refusalOf(tx, demand, userId);
       if (refusal) throw new AppError(refusal);
       return this.insert(tx, userId, input, files, now);
@@ -134,12 +137,17 @@ export class ApplicationService {
     }
   }
 
+  /**
+   * The applicant withdraws (deletes) an application the employer has neither selected nor paid. A
+   * paid one is the record of its payout: the service pays only selected applications, but an
+   * imported one can be paid without being selected, and must stay all the same.
+   */
   async withdraw(userId: number, applicationId: number): Promise<void> {
-    if (await deleteUnselected(this.db, userId, applicationId)) return;
+    if (await deleteWithdrawable(this.db, userId, applicationId)) return;
     const application = await findApplication(this.db, applicationId);
-    throw new AppError(
-      application && application.applicant_id === userId ? 'APPLICATION_SELECTED' : 'NOT_FOUND',
-    );
+    if (!application || application.applicant_id !== userId) throw new AppError('NOT_FOUND');
+    // Not deleted, and neither can become false again: it is selected, or else paid.
+    throw new AppError(application.selected ? 'APPLICATION_SELECTED' : 'APPLICATION_ALREADY_PAID');
   }
 
   async listMine(userId: number, page: PageRequest) {

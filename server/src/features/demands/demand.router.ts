@@ -90,7 +90,7 @@ export const demandRouter = router({
    * rejection gives a paid demand's escrow back to the owner (the demand is then unpaid). Audited.
    */
   review: adminProcedure
-    .meta({ errors: ['NOT_FOUND', 'DEMAND_NOT_PENDING', 'DEMAND_HAS_SELECTION'] })
+    .meta({ errors: ['NOT_FOUND', 'DEMAND_NOT_PENDING', 'DEMAND_HAS_SELECTION', 'DEMAND_HAS_PAYOUTS'] })
     .input(z.object({ id: fields.id, approve: z.boolean(), reason: fields.text(255).optional() }))
     .output(z.void())
     .mutation(({ ctx, input }) => ctx.services.adminActions.reviewDemand({ adminId: ctx.user.id }, input)),
@@ -98,8 +98,9 @@ export const demandRouter = router({
   /**
    * Admins give a paid demand's escrow back to its owner's wallet while no applicant is selected:
    * the owner cannot delete a paid demand, so one nobody suitable applied to would hold its price
-   * for good. The demand is then unpaid, to be edited, deleted or paid anew. One every selected
-   * applicant of which is paid (an imported demand left unsettled) is settled instead. Audited.
+   * for good. The demand is then unpaid, to be edited, deleted or paid anew. One that paid
+   * applicants and has no selected one left to pay (an imported demand left unsettled) is settled
+   * instead. Audited.
    */
   returnEscrow: adminProcedure
     .meta({ errors: ['NOT_FOUND', 'DEMAND_SETTLED', 'NOTHING_IN_ESCROW', 'DEMAND_HAS_SELECTION'] })

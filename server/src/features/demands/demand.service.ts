@@ -161,9 +161,7 @@ export class DemandService {
   /** A reviewed demand for anyone; its owner also sees it before review. */
   async getPublic(id: number, viewerId: number | null): Promise<PublicDemand> {
     const row = await findDemand(this.db, id);
-    if (!row || (row.review_state !== reviewCodes.approved && row.owner_id !== viewerId)) {
-      throw new AppError('NOT_FOUND');
-    }
+    if (!isVisibleTo(row, viewerId)) throw new AppError('NOT_FOUND');
     const [demand] = await this.withDetails([row]);
     const [applicationCount, companyName] = await Promise.all([
       countApplications(this.db, id),
@@ -250,6 +248,15 @@ export class DemandService {
     const selection = await selectedOfDemands(this.db, ids);
     return toDemands(rows, files, selection);
   }
+}
+
+/**
+ * Whether the viewer may learn that the demand exists: anyone once it is approved, its owner
+ * always. Whatever else answers about a demand by id (its detail, whether one may apply) answers
+ * NOT_FOUND otherwise, as for a demand that does not exist.
+ */
+export function isVisibleTo(row: DemandRow | undefined, viewerId: number | null): row is DemandRow {
+  return row !== undefined && (row.review_state === reviewCodes.approved || row.owner_id === viewerId);
 }
 
 /** A demand's order number (legacy `goodsid`): the day it was created, then its id in 8 digits. */

@@ -152,8 +152,9 @@ export class MoneyService {
   /**
    * Gives a paid demand's escrow back to its owner while no applicant is selected (an operator's
    * decision): the owner cannot delete a paid demand, so a demand nobody suitable applied to would
-   * hold its price for good. The demand is unpaid again. When every selected applicant is paid (an
-   * imported demand left unsettled), what is left is given back and the demand settled instead.
+   * hold its price for good. The demand is unpaid again. When applicants were paid and no selected
+   * one is left to pay (an imported demand left unsettled), what is left is given back and the
+   * demand settled instead.
    */
   async returnEscrow(
     demandId: number,
