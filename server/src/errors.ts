@@ -186,6 +186,11 @@ export const errorTable = {
   },
   BALANCE_TOO_LOW: { trpc: 'CONFLICT', en: 'The wallet balance is too low', zh: '余额不足' },
   DEMAND_ALREADY_PAID: { trpc: 'CONFLICT', en: 'This demand is already paid', zh: '该需求已支付' },
+  DEMAND_REJECTED: {
+    trpc: 'CONFLICT',
+    en: 'This demand was rejected in review: edit it for review again before paying it',
+    zh: '该需求未通过审核，请修改后重新提交审核再支付',
+  },
   NOT_DELIVERED: {
     trpc: 'CONFLICT',
     en: 'Only a selected application with a delivery can be paid',

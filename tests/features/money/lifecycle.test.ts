@@ -7,7 +7,9 @@ import {
   apply,
   approveDemand,
   credit,
+  demandFields,
   postDemand,
+  rejectDemand,
   type Session,
   uploadFile,
 } from '../../support/marketplace-flow.js';
@@ -175,6 +177,29 @@ describe.each(backends)('money over HTTP ($name)', (backend) => {
         data: '',
       });
     }
+  });
+
+  it('refuses to pay a rejected demand until an edit sends it back to review', async () => {
+    const payer = await loginBySms(t, undefined, 2);
+    await credit(t, payer, '30');
+    const client = createClient({ url, token: payer.token });
+    const demandId = await postDemand(t, payer, { price: '30' });
+    await rejectDemand(t, demandId);
+    // Before: paid, and then neither editable (paid) nor reviewable (rejected) until an operator
+    // gave the escrow back.
+    expect((await post('/user/goods/goodspay', payer, { id: demandId })).body).toEqual({
+      res: 0,
+      err: '该需求未通过审核，请修改后重新提交审核再支付',
+      data: '',
+    });
+    const typed = await client.payments.payDemand.mutate({ demandId }).catch((e: unknown) => e);
+    expect(isAppError(typed, 'DEMAND_REJECTED')).toBe(true);
+    expect(await balanceOf(payer)).toBe(3_000);
+
+    const edited = await post('/user/goods/edit', payer, { id: demandId, ...demandFields({ price: '30' }) });
+    expect(edited.body.res, edited.body.err).toBe(1);
+    expect((await post('/user/goods/goodspay', payer, { id: demandId })).body.res).toBe(1);
+    expect(await balanceOf(payer)).toBe(0);
   });
 
   it('answers a retried typed payment with the same result instead of paying twice', async () => {

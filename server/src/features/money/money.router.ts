@@ -51,7 +51,15 @@ export const walletRouter = router({
 export const paymentRouter = router({
   /** Moves the demand's price from the owner's wallet into its escrow. */
   payDemand: authedProcedure
-    .meta({ errors: ['NOT_FOUND', 'DEMAND_ALREADY_PAID', 'BALANCE_TOO_LOW', 'IDEMPOTENCY_KEY_REUSED'] })
+    .meta({
+      errors: [
+        'NOT_FOUND',
+        'DEMAND_ALREADY_PAID',
+        'DEMAND_REJECTED',
+        'BALANCE_TOO_LOW',
+        'IDEMPOTENCY_KEY_REUSED',
+      ],
+    })
     .input(z.object({ demandId: fields.id, idempotencyKey }))
     .output(z.object({ paidFen: z.number().int() }))
     .mutation(({ ctx, input }) =>

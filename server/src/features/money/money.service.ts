@@ -4,6 +4,7 @@ import { type AlsoInTransaction, inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import type { PageRequest } from '../../fields.js';
 import { offsetOf, pageResult } from '../../fields.js';
+import { reviewCodes } from '../../review-states.js';
 import {
   countSelectedUnpaid,
   findApplication,
@@ -124,13 +125,19 @@ export class MoneyService {
     });
   }
 
-  /** Moves the demand's price from its owner's wallet into the demand's escrow, once. */
+  /**
+   * Moves the demand's price from its owner's wallet into the demand's escrow, once. Not for a
+   * rejected demand: a paid demand cannot be edited, and only an edit sends a rejected one back to
+   * review, so its price would wait in escrow for an operator. (One awaiting review may be paid; a
+   * rejection then gives the price back.)
+   */
   async payDemand(ownerId: number, demandId: number, idempotencyKey?: string): Promise<{ paidFen: number }> {
     const key = idempotencyKey && `escrow:${ownerId}:${idempotencyKey}`;
     return this.idempotent(key, { demandId }, async (tx, now) => {
       const demand = await lockDemand(tx, demandId);
       if (!demand || demand.owner_id !== ownerId) throw new AppError('NOT_FOUND');
       if (demand.paid) throw new AppError('DEMAND_ALREADY_PAID');
+      if (demand.review_state === reviewCodes.rejected) throw new AppError('DEMAND_REJECTED');
       const price = Number(demand.price_fen);
       await lockWallets(tx, [ownerId], now);
       if (!(await takeFromWallet(tx, ownerId, price, now))) throw new AppError('BALANCE_TOO_LOW');
