@@ -22,6 +22,7 @@ export const ledgerKindLabels: Record<LedgerEntry['kind'], string> = {
 /** The audit trail names procedures; operators read what was done. */
 export const auditActionLabels: Record<string, string> = {
   'demands.review': '审核需求',
+  'demands.returnEscrow': '退回托管款',
   'account.reviewVerification': '审核认证',
   'wallet.credit': '充值',
   'wallet.withdraw': '提现',

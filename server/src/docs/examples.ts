@@ -65,8 +65,8 @@ const byName: Readonly<Record<string, unknown>> = {
   action: 'demands.review',
   targetType: 'demand',
   targetId: 12,
-  before: { review: 'pending', reason: '' },
-  after: { review: 'approved', reason: '' },
+  before: { review: 'pending', reason: '', paid: true },
+  after: { review: 'approved', reason: '', paid: true },
   detail: { id: 12, approve: true },
 };
 
