@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkFields, loginBySms } from '../support/auth-flow.js';
 import { backends } from '../support/backends.js';
 import { legacyPost } from '../support/legacy-client.js';
-import { postDemand } from '../support/marketplace-flow.js';
+import {
+  approveDemand,
+  demandFields,
+  fundAndPay,
+  postDemand,
+  uploadFile,
+} from '../support/marketplace-flow.js';
 import { phpScript, samplePng, sampleZip } from '../support/sample-files.js';
 import { randomIp, startTestApp, type TestApp } from '../support/test-app.js';
 import { multipartBody, postFile } from '../support/upload-client.js';
@@ -153,5 +159,77 @@ describe.each(backends)('the legacy contract at its corners ($name)', (backend) 
         },
       });
     }
+  });
+
+  it('keeps a demand’s category when an edit leaves `sort` out, as api.txt’s 需求修改 does', async () => {
+    const owner = await loginBySms(t, undefined, 2);
+    const id = await postDemand(t, owner, { sort: '软件开发' });
+    const { sort: _sort, ...withoutSort } = demandFields({ title: '微信小程序开发（含后台）' });
+    const edit = (session: typeof owner, fields: Record<string, unknown>) =>
+      legacyPost(t.app, '/user/goods/edit', { ...checkFields(session), id, ...fields });
+    const info = async () =>
+      (await legacyPost(t.app, '/user/goods/info', { ...checkFields(owner), id })).body.data;
+
+    expect((await edit(owner, withoutSort)).body).toEqual({ res: 1, err: '', data: '' });
+    expect(await info()).toMatchObject({ title: '微信小程序开发（含后台）', sort: '软件开发' });
+    // Sent empty, it is cleared; someone else's demand stays not found.
+    expect((await edit(owner, { ...withoutSort, sort: '' })).body.res).toBe(1);
+    expect(await info()).toMatchObject({ sort: '' });
+    const stranger = await loginBySms(t, undefined, 2);
+    expect((await edit(stranger, withoutSort)).body).toEqual({ res: 0, err: '记录不存在', data: '' });
+  });
+
+  it('drops the blank items of a list sent as an array, as it does those of a comma-joined one', async () => {
+    const owner = await loginBySms(t, undefined, 2);
+    const worker = await loginBySms(t, undefined, 1);
+    const id = await postDemand(t, owner, { price: '10' });
+    await approveDemand(t, id);
+    const image = await uploadFile(t, worker, samplePng(), 'sample.png');
+    // A form with an empty second file box: `file[0]=<url>&file[1]=`.
+    const applied = await legacyPost(
+      t.app,
+      '/user/goods_order/add',
+      { ...checkFields(worker), goods_id: id, msg: '我有三年小程序经验', file: [image, ''] },
+      'form',
+    );
+    expect(applied.body).toMatchObject({ res: 1, err: '' });
+    const applicationId = (applied.body.data as { id: number }).id;
+    await fundAndPay(t, owner, id, '10');
+    const selected = await legacyPost(
+      t.app,
+      '/user/goods/ok',
+      { ...checkFields(owner), goods_id: id, order_id: [String(applicationId), ''] },
+      'form',
+    );
+    expect(selected.body).toMatchObject({ res: 1, err: '' });
+    // A JSON array the client built from a file list with an unfinished upload in it.
+    const posted = await legacyPost(t.app, '/user/goods/add', {
+      ...checkFields(owner),
+      ...demandFields({ file: [null, ' '] }),
+    });
+    expect(posted.body).toMatchObject({ res: 1, err: '' });
+
+    const mine = await legacyPost(t.app, '/user/goods_order/info', {
+      ...checkFields(worker),
+      id: applicationId,
+    });
+    expect(mine.body.data).toMatchObject({
+      file: image,
+      state: '锁定',
+      goodsinfo: { order_id: String(applicationId) },
+    });
+  });
+
+  it('takes an email with the padding a phone keyboard adds, and a blank box as empty', async () => {
+    const session = await loginBySms(t);
+    const edit = (email: string) =>
+      legacyPost(t.app, '/user/info/edit', { ...checkFields(session), email }, 'form');
+    const email = async () =>
+      ((await legacyPost(t.app, '/user/info/info', checkFields(session))).body.data as { email: string })
+        .email;
+    expect((await edit(' li.lei@example.com ')).body).toEqual({ res: 1, err: '', data: '' });
+    expect(await email()).toBe('li.lei@example.com');
+    expect((await edit('  ')).body).toEqual({ res: 1, err: '', data: '' });
+    expect(await email()).toBe('');
   });
 });

@@ -61,16 +61,17 @@ const asFen = (value: unknown) => {
   return typeof yuan === 'string' ? (yuanTextToFen(yuan) ?? value) : value;
 };
 
-/** A list as an array, a comma-joined string or one value; `""` is the empty list. */
+/**
+ * A list as an array, a comma-joined string or one value; `""` is the empty list. Blank items are
+ * dropped from an array as from a string: a form's empty `file[]` box arrives as `[url, ""]`, and
+ * must read like `"url,"`.
+ */
 const asList = (value: unknown): unknown[] | undefined => {
   if (value === undefined || value === null) return undefined;
-  if (Array.isArray(value)) return value;
-  if (typeof value === 'string')
-    return value
-      .split(',')
-      .map((item) => item.trim())
-      .filter(Boolean);
-  return [value];
+  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [value];
+  return items
+    .map((item) => (typeof item === 'string' ? item.trim() : item))
+    .filter((item) => !isBlank(item));
 };
 
 /** `"12"` → 12 inside file lists: an upload id. */
@@ -107,6 +108,18 @@ export const kinds = {
     name: 'text',
     accepts: 'Text; a number is taken as its digits.',
     decode: asText,
+  },
+  /**
+   * Text whose surrounding spaces mean nothing (an email address, which the typed schema does not
+   * trim): phone keyboards end an autocompleted address with a space, and a blank box is empty.
+   */
+  trimmed: {
+    name: 'text',
+    accepts: 'Text; surrounding spaces are dropped, so a blank box is empty.',
+    decode: (value) => {
+      const text = asText(value);
+      return typeof text === 'string' ? text.trim() : text;
+    },
   },
   /** A filter: blank is no filter. */
   textFilter: {
@@ -152,10 +165,7 @@ export const kinds = {
   dates: {
     name: 'dates',
     accepts: 'Dates (from, to) comma-joined or as an array, each in any format of a date field.',
-    decode: (value, timeZone) =>
-      asList(value)
-        ?.filter((part) => part !== '')
-        .map((part) => parseLegacyDate(part, timeZone)),
+    decode: (value, timeZone) => asList(value)?.map((part) => parseLegacyDate(part, timeZone)),
   },
   idList: {
     name: 'idList',
@@ -173,18 +183,15 @@ export const kinds = {
   fileRefs: {
     name: 'fileRefs',
     accepts: 'Uploads of this service by `url` or `id`, comma-joined or as an array; empty clears.',
-    decode: (value) =>
-      asList(value)
-        ?.map(fileRefOf)
-        .filter((item) => item !== ''),
+    decode: (value) => asList(value)?.map(fileRefOf),
   },
-  /** The avatar: one upload; `""` removes it. */
+  /** The avatar: one upload; `""` (or a list of nothing) removes it. */
   fileRef: {
     name: 'fileRef',
     accepts: 'An upload of this service: the `url` or the `id` the upload route answered; empty removes it.',
     decode: (value) => {
-      if (value === '') return null;
       const refs = asList(value);
+      if (refs?.length === 0) return null;
       return refs?.length === 1 ? fileRefOf(refs[0]) : value;
     },
   },

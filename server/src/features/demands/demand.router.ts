@@ -6,6 +6,7 @@ import { application } from '../applications/application.schemas.js';
 import { viewerOf } from '../auth/authenticate.js';
 import {
   demand,
+  demandChanges,
   demandInput,
   myDemandsFilter,
   publicDemand,
@@ -23,10 +24,13 @@ export const demandRouter = router({
     .output(z.object({ id: z.number().int(), orderNo: z.string() }))
     .mutation(({ ctx, input }) => ctx.services.demands.create(ctx.user.id, input)),
 
-  /** The owner edits until the demand is paid; an edit sends it back to review. */
+  /**
+   * The owner edits until the demand is paid; an edit sends it back to review. An absent `category`
+   * or `files` keeps what is stored.
+   */
   update: authedProcedure
     .meta({ errors: ['NOT_FOUND', 'DEMAND_PAID', 'END_BEFORE_BEGIN', 'FILE_REFERENCE_INVALID'] })
-    .input(demandInput.extend({ id: fields.id }))
+    .input(demandChanges.extend({ id: fields.id }))
     .output(z.void())
     .mutation(({ ctx, input: { id, ...changes } }) => ctx.services.demands.update(ctx.user.id, id, changes)),
 

@@ -27,6 +27,13 @@ export const demandInput = z.object({
 });
 export type DemandInput = z.infer<typeof demandInput>;
 
+/**
+ * An edit: every field again, but for `category` and `files`, which keep what is stored when absent
+ * (the old backend's edit took neither, and forms built on it leave them out).
+ */
+export const demandChanges = demandInput.extend({ category: fields.text(100).optional() });
+export type DemandChanges = z.infer<typeof demandChanges>;
+
 export const demandFile = z.object({ id: z.number().int(), url: z.string() });
 
 export const demand = z.object({

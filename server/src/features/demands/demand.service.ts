@@ -36,7 +36,14 @@ import {
   setReview,
   updateUnpaidDemand,
 } from './demand.repository.js';
-import type { Demand, DemandInput, DemandKind, PublicDemand, Settlement } from './demand.schemas.js';
+import type {
+  Demand,
+  DemandChanges,
+  DemandInput,
+  DemandKind,
+  PublicDemand,
+  Settlement,
+} from './demand.schemas.js';
 import { kindCodes, kindOfCode, settlementCodes, settlementOfCode } from './demand.table.js';
 import { escrowOf } from './demand-escrow.js';
 
@@ -58,6 +65,7 @@ export class DemandService {
     return inTransaction(this.db, async (tx) => {
       const id = await insertDemand(tx, {
         ...columnsOf(input),
+        category: input.category,
         owner_id: ownerId,
         // Placeholder until the id is known; the number is date + id, unique by construction.
         order_no: `tmp-${randomBytes(9).toString('hex')}`,
@@ -76,7 +84,7 @@ export class DemandService {
   }
 
   /** The owner edits until the demand is paid; an edited demand goes back to review. */
-  async update(ownerId: number, id: number, input: DemandInput): Promise<void> {
+  async update(ownerId: number, id: number, input: DemandChanges): Promise<void> {
     checkWorkPeriod(input);
     const files = input.files === undefined ? undefined : await this.fileRefs.resolve(ownerId, input.files);
     const now = this.clock.now();
@@ -288,13 +296,14 @@ function ownerFilterColumns(filter: OwnFilter): OwnerFilter {
   };
 }
 
-function checkWorkPeriod(input: DemandInput): void {
+function checkWorkPeriod(input: DemandChanges): void {
   if (input.workEnd.getTime() < input.workStart.getTime()) {
     throw new AppError('END_BEFORE_BEGIN');
   }
 }
 
-function columnsOf(input: DemandInput) {
+/** The columns of a demand's fields; an edit's absent `category` is left out, keeping the stored one. */
+function columnsOf(input: DemandChanges) {
   return {
     title: input.title,
     kind: kindCodes[input.kind],

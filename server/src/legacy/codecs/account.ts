@@ -27,7 +27,13 @@ const images = (to: string, label: string, en: string) =>
 
 /** `/user/info/edit`. */
 export const profileFields = {
-  email: text('email', '邮箱', 'An email address, or empty to clear it.', 'li.lei@example.com'),
+  email: {
+    to: 'email',
+    label: '邮箱',
+    kind: kinds.trimmed,
+    en: 'An email address, or empty to clear it.',
+    example: 'li.lei@example.com',
+  },
   face: {
     to: 'face',
     label: '头像',

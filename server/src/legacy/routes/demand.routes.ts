@@ -42,7 +42,8 @@ export const demandRoutes: LegacyRoute[] = [
     path: '/user/goods/edit',
     summary: { zh: '需求修改', en: 'Edit a demand' },
     description:
-      'Owner only, until the demand is paid. Every field is sent again; the edit goes back to review.',
+      'Owner only, until the demand is paid. Every field is sent again, but for `sort` and `file`: absent, ' +
+      'they keep what is stored (the old document’s edit has neither). The edit goes back to review.',
     auth: 'session',
     fields: { id: demandId('The demand.'), ...demandFields },
     procedure: 'demands.update',
