@@ -217,6 +217,17 @@ export const kinds = {
   },
 } satisfies Record<string, FieldKind>;
 
+/**
+ * A number of an upsert (`/user/info/person`, `geti`), where an empty box clears the value as an
+ * empty text box does; elsewhere a blank number is not given.
+ */
+export const clearable = (kind: FieldKind): FieldKind => ({
+  ...kind,
+  accepts: `${kind.accepts} Empty clears it.`,
+  decode: (value, timeZone) =>
+    typeof value === 'string' && value.trim() === '' ? null : kind.decode(value, timeZone),
+});
+
 /** An enumerated field, by code or by label (CONTRACT.md §4). */
 export const enumKind = (enumeration: LegacyEnum<string | boolean>, options: { clearable?: boolean } = {}) =>
   ({

@@ -216,6 +216,22 @@ describe.each(backends)('verification submissions over /user/info/* ($name)', (b
       expect((kept.body.data as { hehuo: unknown[] }).hehuo).toHaveLength(1);
     });
 
+    it('clears a number with its empty box, as a text is cleared, and keeps it when absent', async () => {
+      const session = await loginBySms(t);
+      const code = idNumber();
+      const person = (fields: Record<string, unknown>) =>
+        post(t, session, '/user/info/person', { name: '王五', code, ...fields }, encoding);
+      const geti = (fields: Record<string, unknown>) =>
+        post(t, session, '/user/info/geti', { name: '五金店', ...fields }, encoding);
+      expect((await person({ money: '800' })).body.data).toMatchObject({ money: 800 });
+      expect((await person({ jobname: '前端' })).body.data).toMatchObject({ money: 800 });
+      // Before: an empty box kept 800, though the route says an empty field clears it.
+      expect((await person({ money: '' })).body.data).toMatchObject({ money: 0 });
+      expect((await geti({ zhiben: '10', renshu: '3' })).body.data).toMatchObject({ zhiben: 10, renshu: 3 });
+      expect((await geti({ leixing: '个体工商户' })).body.data).toMatchObject({ zhiben: 10, renshu: 3 });
+      expect((await geti({ zhiben: '', renshu: ' ' })).body.data).toMatchObject({ zhiben: 0, renshu: 0 });
+    });
+
     it('refuses bad identity numbers, money and missing names with the field named', async () => {
       const session = await loginBySms(t);
       const good = idNumber();

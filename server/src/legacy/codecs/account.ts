@@ -6,7 +6,7 @@ import type {
 } from '../../features/account/account.schemas.js';
 import type { ReviewState } from '../../review-states.js';
 import { accounting, verificationState } from '../enums.js';
-import { enumKind, kinds, type LegacyFields, objectsKind } from '../fields.js';
+import { clearable, enumKind, kinds, type LegacyFields, objectsKind } from '../fields.js';
 import { exampleUploadUrl } from './common.js';
 import { formatLegacyDate } from './dates.js';
 import { fenToYuan } from './money.js';
@@ -99,7 +99,13 @@ export const personFields = {
     en: 'Where you work.',
     example: '南山区科技园',
   },
-  money: { to: 'dailyRateFen', label: '日薪', kind: kinds.yuan, en: 'Daily rate in yuan.', example: '800' },
+  money: {
+    to: 'dailyRateFen',
+    label: '日薪',
+    kind: clearable(kinds.yuan),
+    en: 'Daily rate in yuan.',
+    example: '800',
+  },
   des: text('intro', '个人介绍', 'About you, up to 5000 characters.', '五年前端开发经验'),
   fileone: images('attachmentOne', '附件一', 'Attachment one: your upload.'),
   filetow: images('attachmentTwo', '附件二', 'Attachment two: your upload.'),
@@ -154,7 +160,7 @@ export const individualBusinessFields = {
   zhiben: {
     to: 'registeredCapitalFen',
     label: '注册资本',
-    kind: kinds.wanYuan,
+    kind: clearable(kinds.wanYuan),
     en: 'Registered capital in 万元 (ten thousand yuan).',
     example: '10',
   },
@@ -166,7 +172,13 @@ export const individualBusinessFields = {
     en: 'Accounting: 0 independent, 1 not independent; the label as typed is accepted too.',
     example: 0,
   },
-  renshu: { to: 'employees', label: '从业人数', kind: kinds.integer, en: 'Employees.', example: 3 },
+  renshu: {
+    to: 'employees',
+    label: '从业人数',
+    kind: clearable(kinds.integer),
+    en: 'Employees.',
+    example: 3,
+  },
   hangye: { to: 'industry', label: '行业类型', kind: kinds.cascader, en: 'Industry.', example: '软件开发' },
   fanwen: {
     to: 'businessScope',
