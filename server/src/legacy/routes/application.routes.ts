@@ -122,7 +122,7 @@ export const applicationRoutes: LegacyRoute[] = [
   legacyRoute({
     path: '/user/goods_order/del',
     summary: { zh: '接单记录删除', en: 'Withdraw an application' },
-    description: 'Refused once you are selected.',
+    description: 'Refused once you are selected or paid (an imported application can be paid unselected).',
     auth: 'session',
     fields: { id: applicationId('申请ID', 'The application (one of yours).') },
     procedure: 'applications.withdraw',

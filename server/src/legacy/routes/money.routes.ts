@@ -37,7 +37,7 @@ export const moneyRoutes: LegacyRoute[] = [
     summary: { zh: '企业用户需求支付', en: 'Pay a demand into escrow' },
     description:
       'Moves the demand’s `price` from the wallet into its escrow; `余额不足` when the wallet is short. ' +
-      'Paying twice moves money once.',
+      'Paying twice moves money once. A rejected demand is edited for review again before it is paid.',
     auth: 'session',
     fields: {
       id: {
