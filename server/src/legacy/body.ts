@@ -24,17 +24,24 @@ export function registerLegacyBodyParsers(app: FastifyInstance): void {
 }
 
 /**
+ * Takes a multipart file part as the form streams. `fieldsBefore` gives the fields known when the
+ * part began (the query string's and the text parts before it, merged as the whole form's are):
+ * the login may be settled from them before a byte of the file is read.
+ */
+export type FileHandler = (part: MultipartFilePart, fieldsBefore: () => RawFields) => Promise<unknown>;
+
+/**
  * ThinkPHP `input()` semantics: query string and body merged, the body winning. Multipart file
  * parts are handed to `onFile` (or drained when the route takes no files) while the form streams.
  */
 export async function collectFields(
   req: FastifyRequest,
   waitLimits: BodyWaitLimits,
-  onFile?: (part: MultipartFilePart) => Promise<unknown>,
+  onFile?: FileHandler,
 ): Promise<RawFields> {
   const queryStart = req.url.indexOf('?');
   const query = queryStart >= 0 ? parseFormFields(req.url.slice(queryStart + 1)) : {};
-  if (req.isMultipart()) return { ...query, ...(await multipartFields(req, waitLimits, onFile)) };
+  if (req.isMultipart()) return { ...query, ...(await multipartFields(req, waitLimits, query, onFile)) };
   const body = req.body;
   const bodyFields = body && typeof body === 'object' && !Array.isArray(body) ? (body as RawFields) : {};
   return { ...query, ...bodyFields };
@@ -50,14 +57,16 @@ export interface MultipartFilePart {
 async function multipartFields(
   req: FastifyRequest,
   waitLimits: BodyWaitLimits,
-  onFile?: (part: MultipartFilePart) => Promise<unknown>,
+  query: RawFields,
+  onFile?: FileHandler,
 ): Promise<RawFields> {
   const pairs: Record<string, unknown> = {};
   const files: Record<string, unknown> = {};
+  const fieldsBefore = () => ({ ...query, ...textFields(pairs) });
   // The fields' total is held to bodyLimitBytes by multipartParts, on every door.
   for await (const part of multipartParts(req, waitLimits)) {
     if (part.type === 'file') {
-      const received = onFile ? await onFile(part) : await drain(part.file);
+      const received = onFile ? await onFile(part, fieldsBefore) : await drain(part.file);
       if (received !== undefined) files[part.fieldname] = received;
     } else {
       // A value cut at the size cap must not pass for the whole value: refuse the form (413).
@@ -65,11 +74,13 @@ async function multipartFields(
       appendField(pairs, part.fieldname, part.value);
     }
   }
-  // Field names carry the same bracket notation as forms; qs nests them the same way.
-  const fields = qs.parse(pairs as Record<string, string>, qsOptions) as RawFields;
   // A file part wins over a text field of the same name (the deployed upload form sends both).
-  return { ...fields, ...files };
+  return { ...textFields(pairs), ...files };
 }
+
+/** Field names carry the same bracket notation as forms; qs nests them the same way. */
+const textFields = (pairs: Record<string, unknown>): RawFields =>
+  qs.parse(pairs as Record<string, string>, qsOptions) as RawFields;
 
 function appendField(pairs: Record<string, unknown>, name: string, value: unknown): void {
   const previous = pairs[name];

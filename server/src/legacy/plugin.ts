@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import { type AuthUser, authenticate } from '../features/auth/authenticate.js';
+import { closeIfBodyUnread } from '../http/body-unread.js';
 import type { BodyWaitLimits } from '../http/body-watch.js';
 import type { UploadSlots } from '../http/upload-slots.js';
 import type { Context, Credentials } from '../trpc/context.js';
@@ -66,18 +67,30 @@ export async function legacyPlugin(app: FastifyInstance, options: LegacyPluginOp
     if (!route) return answerFailure(req, reply, undefined, new AppError('ROUTE_NOT_FOUND'));
 
     // An upload form's file is received while the form streams, before its login fields may have come.
-    const intake = 'upload' in route ? legacyUploadIntake(route.upload, createContext(req, {})) : undefined;
+    let giveBackSlot: (() => void) | undefined;
+    const intake =
+      'upload' in route
+        ? legacyUploadIntake(route.upload, createContext(req, {}), async (fieldsBefore) => {
+            // The deployed form sends its login fields before the file: a caller they do not log in
+            // is told so now, its file unread, not that it has too many uploads in flight.
+            if (route.auth === 'session' && loginGiven(route, fieldsBefore)) {
+              await contextFor(req, route, fieldsBefore);
+            }
+            // A slot before a byte of the file is read, so past the client's cap the file is refused
+            // unread; given back once the form has been read. The text fields before the file hold
+            // no slot: they are held to 1 MB and to the body's wait limits, as any legacy form's are.
+            giveBackSlot = uploadSlots.take(req.ip);
+          })
+        : undefined;
     let raw: RawFields;
     try {
-      const read = () => collectFields(req, bodyWaitLimits, intake?.onFile);
-      // An upload form takes a slot before a byte of it is read, so past the client's cap it is
-      // refused at once, before its login fields are known; the slot is given back once its file is
-      // stored or dropped. Other routes store nothing, and a body not multipart is read already (1 MB).
-      raw = intake && req.isMultipart() ? await uploadSlots.hold(req.ip, read) : await read();
+      raw = await collectFields(req, bodyWaitLimits, intake?.onFile);
     } catch (error) {
       await intake?.discardAll();
       // A refused file explains the failure best, even when multipart then failed on the same file.
       return answerFailure(req, reply, route, intake?.refusal?.error ?? error);
+    } finally {
+      giveBackSlot?.();
     }
 
     let input: Record<string, unknown> = {};
@@ -132,6 +145,12 @@ function procedureAt(caller: AppCaller, path: readonly string[]): (input: unknow
   return node as (input: unknown) => Promise<unknown>;
 }
 
+/** Whether the fields carry both login fields, so the login can be settled from them. */
+function loginGiven(route: LegacyRoute, raw: RawFields): boolean {
+  const names = route.login ?? defaultLoginFields;
+  return firstPresent(raw, names.token) !== undefined && firstPresent(raw, names.userId) !== undefined;
+}
+
 function firstPresent(raw: RawFields, names: readonly string[]): unknown {
   for (const name of names) {
     const value = raw[name];
@@ -148,6 +167,9 @@ function answerFailure(
   input: unknown = {},
 ) {
   const { status, err } = legacyFailure(error, route?.fields, input);
+  // A refusal decided before the body was all read (an upload refused at its file, a form refused
+  // partway): its connection closes after the answer rather than read the rest.
+  closeIfBodyUnread(req, reply);
   if (status === 500) req.log.error({ err: error, route: route?.path }, 'legacy route failed');
   // The client's fault (a malformed or oversized body): worth a line, not a stack.
   else if (status >= 400 && status < 500 && status !== 404) {

@@ -4,21 +4,32 @@ import type { UploadedFile } from '../features/uploads/uploads.schemas.js';
 import { ReceivedFile, type UploadAudience } from '../features/uploads/uploads.service.js';
 import type { Context } from '../trpc/context.js';
 import { drain, type MultipartFilePart } from './body.js';
+import type { RawFields } from './fields.js';
 
 /**
  * The legacy upload forms: multipart, and the login fields may come after the file. So the file
  * part `file` is streamed to storage while the form is read, and recorded once the whole form (and
  * so the login) is known; if the request fails in between, what was stored is discarded. A
- * refusal is kept until the form is read, so the answer is the refusal, not a broken connection.
+ * refusal of the file is kept until the form is read, so the answer is the refusal, not a broken
+ * connection.
+ *
+ * `admit` runs once, when the file part begins and before a byte of it is read, with the fields
+ * sent before it: what it throws (no login, too many uploads at once) ends the form there, its file
+ * unread and nothing stored.
  */
-export function legacyUploadIntake(audience: UploadAudience, context: Context) {
+export function legacyUploadIntake(
+  audience: UploadAudience,
+  context: Context,
+  admit: (fieldsBefore: RawFields) => Promise<void>,
+) {
   const kept: ReceivedFile[] = [];
   let refusal: { error: unknown } | undefined;
   let taken = false;
   return {
-    onFile: async (part: MultipartFilePart): Promise<unknown> => {
+    onFile: async (part: MultipartFilePart, fieldsBefore: () => RawFields): Promise<unknown> => {
       if (part.fieldname !== 'file' || taken) return drain(part.file);
       taken = true;
+      await admit(fieldsBefore());
       try {
         const received = await context.services.uploads.receive(
           part.file,

@@ -58,6 +58,21 @@ describe('upload slots per client', () => {
     expect(slots.heldBy('10.0.0.1')).toBe(0);
   });
 
+  it('takes a slot for a door to give back itself, once however often it is given back', () => {
+    const slots = new UploadSlots(2);
+    const giveBack = slots.take('10.0.0.1');
+    const other = slots.take('10.0.0.1');
+    expect(() => slots.take('10.0.0.1')).toThrow(
+      expect.objectContaining({ appCode: 'UPLOAD_TOO_MANY_AT_ONCE' }),
+    );
+    // A door may give it back on every way out: the second call must not free the other upload's slot.
+    giveBack();
+    giveBack();
+    expect(slots.heldBy('10.0.0.1')).toBe(1);
+    other();
+    expect(slots.heldBy('10.0.0.1')).toBe(0);
+  });
+
   it('counts an IPv6 client by its /64 and an IPv4-mapped one as its IPv4 address, as per-IP limits do', async () => {
     const slots = new UploadSlots(2);
     const [a, b] = [pending(), pending()];

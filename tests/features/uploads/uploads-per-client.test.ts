@@ -17,6 +17,7 @@ import { multipartBody } from '../../support/upload-client.js';
  */
 const idleMs = 2000;
 const tooMany = { res: 0, err: '同时上传的文件过多，请等待当前上传完成后再试', data: '' };
+const notLoggedIn = { res: 0, err: '没有登录或状态过期', data: '' };
 const timedOut = { res: 0, err: '上传超时，请检查网络后重试', data: '' };
 const mb = 1024 * 1024;
 /** A zip archive padded to `bytes`: a file only a member may send. */
@@ -81,9 +82,9 @@ describe.each(backendsAndStorage(backends))(
     afterAll(() => t.close());
 
     /** The client's own headers: its address, and on the typed door its login. */
-    const headersOf = (door: Door, ip: string): Record<string, string> => ({
+    const headersOf = (door: Door, ip: string, token = session.token): Record<string, string> => ({
       'x-forwarded-for': ip,
-      ...(door === 'typed' ? { authorization: `Bearer ${session.token}` } : {}),
+      ...(door === 'typed' ? { authorization: `Bearer ${token}` } : {}),
     });
 
     /** Opens an anonymous legacy upload and a typed one from `ip`, sends part of each file, then nothing. */
@@ -115,10 +116,9 @@ describe.each(backendsAndStorage(backends))(
     }
 
     /** A whole upload by fetch from `ip`: a member's legacy form, or a typed upload. */
-    async function upload(door: Door, ip: string) {
+    async function upload(door: Door, ip: string, file = { content: samplePng(), filename: 'p.png' }) {
       const { payload, contentType } = await multipartBody({
-        content: samplePng(),
-        filename: 'p.png',
+        ...file,
         ...(door === 'legacy' ? { fields: checkFields(session) } : {}),
       });
       const response = await fetch(`${url}${paths[door]}`, {
@@ -132,17 +132,38 @@ describe.each(backendsAndStorage(backends))(
     const stored = (answer: { body: Record<string, unknown> }) =>
       answer.body.res === 1 || typeof answer.body.url === 'string';
 
-    /** The headers of an upload from `ip` and no byte of its body: only a refusal can answer it. */
-    async function answerWithoutBody(door: Door, ip: string) {
+    /**
+     * An upload from `ip` declaring a 50 MB body and sending little of it: on the typed door the
+     * headers alone (its login is one), on the legacy door also the form's text parts (the login
+     * fields `fields`, before the file unless `fieldsAfterFile`), the file part's own headers and its
+     * first 16 bytes (the multipart parser announces a file part once a byte of it has come). Only a
+     * refusal can answer it, well before the idle timeout could. Answers the answer, and whether the
+     * server then ended the connection, with the rest of the body unsent.
+     */
+    async function refusedBeforeFile(
+      door: Door,
+      ip: string,
+      login: { token?: string; fields?: Record<string, string>; fieldsAfterFile?: boolean } = {},
+    ) {
+      const { payload, contentType } = await multipartBody({
+        content: samplePng(),
+        filename: 'p.png',
+        fields: login.fields ?? checkFields(session),
+        fieldsAfterFile: login.fieldsAfterFile ?? false,
+      });
+      const fileStart = payload.indexOf('\r\n\r\n', payload.indexOf('filename=')) + 4;
+      const sent = payload.subarray(0, fileStart + 16);
       const sender = await SlowSender.open(url);
       try {
         sender.postHead(
           paths[door],
-          { 'content-type': 'multipart/form-data; boundary=unsent', ...headersOf(door, ip) },
-          mb,
+          { 'content-type': contentType, ...headersOf(door, ip, login.token) },
+          50 * mb,
         );
-        // Well before the idle timeout could answer it.
-        return await sender.answer(idleMs / 2);
+        if (door === 'legacy') await sender.send(sent);
+        const answer = await sender.answer(idleMs / 2);
+        // Before: Node kept the connection and read whatever of the 50 MB the client went on sending.
+        return { ...answer, closed: await sender.closedByServer(idleMs / 2) };
       } finally {
         sender.destroy();
       }
@@ -153,18 +174,24 @@ describe.each(backendsAndStorage(backends))(
       const stalled = await stallTwo(ip);
       const puts = watched.puts;
       try {
-        const legacy = await answerWithoutBody('legacy', ip);
-        expect(legacy).toMatchObject({ status: 200, body: tooMany });
-        const typed = await answerWithoutBody('typed', ip);
-        expect(typed.status).toBe(429);
+        // Refused before a byte of the file is read; the connection ends after the answer.
+        const legacy = await refusedBeforeFile('legacy', ip);
+        expect(legacy).toMatchObject({ status: 200, body: tooMany, closed: true });
+        expect(legacy.headers.connection).toBe('close');
+        const typed = await refusedBeforeFile('typed', ip);
+        expect(typed).toMatchObject({ status: 429, closed: true });
+        expect(typed.headers.connection).toBe('close');
         expect(typed.body).toMatchObject({
           error: {
             message: 'Too many uploads at once from this address; wait for one to finish, then try again',
             data: { appCode: 'UPLOAD_TOO_MANY_AT_ONCE', httpStatus: 429, messageZh: tooMany.err },
           },
         });
-        // A browser sends the whole form before it reads the answer; it reads the refusal all the same.
+        // A browser sends the whole form before it reads the answer; it reads the refusal all the same,
+        // also when the connection closes while most of its body is still on the way.
         expect((await upload('legacy', ip)).body).toEqual(tooMany);
+        const archived = await upload('typed', ip, { content: archive(8 * mb), filename: 'big.zip' });
+        expect(archived.body).toMatchObject({ error: { data: { appCode: 'UPLOAD_TOO_MANY_AT_ONCE' } } });
         // None of the refused ones reached the storage.
         expect(watched.puts).toBe(puts);
 
@@ -175,6 +202,44 @@ describe.each(backendsAndStorage(backends))(
       } finally {
         for (const sender of stalled) sender.destroy();
       }
+    });
+
+    it('tells a client at its cap that is not logged in so, on either door, reading none of its file', async () => {
+      const ip = randomIp();
+      const stalled = await stallTwo(ip);
+      const puts = watched.puts;
+      const deadToken = 'not-a-live-token';
+      try {
+        const legacy = await refusedBeforeFile('legacy', ip, {
+          fields: checkFields({ userId: session.userId, token: deadToken }),
+        });
+        expect(legacy).toMatchObject({ status: 200, body: notLoggedIn, closed: true });
+        const typed = await refusedBeforeFile('typed', ip, { token: deadToken });
+        expect(typed).toMatchObject({
+          status: 401,
+          body: { error: { data: { appCode: 'UNAUTHENTICATED', messageZh: notLoggedIn.err } } },
+          closed: true,
+        });
+        // Login fields sent after the file are not known when its slot is wanted: at the cap the file is
+        // refused for the cap, unread, rather than read in full to learn the login.
+        const loginAfter = await refusedBeforeFile('legacy', ip, { fieldsAfterFile: true });
+        expect(loginAfter).toMatchObject({ status: 200, body: tooMany, closed: true });
+        expect(watched.puts).toBe(puts);
+      } finally {
+        for (const sender of stalled) sender.destroy();
+      }
+    });
+
+    it('refuses a legacy form whose login fields before the file are no login, before storing any of it', async () => {
+      // Not at its cap: the file would have been stored (and held a slot) until the form ended.
+      const puts = watched.puts;
+      const refused = await refusedBeforeFile('legacy', randomIp(), {
+        fields: checkFields({ userId: session.userId + 1, token: session.token }),
+      });
+      expect(refused).toMatchObject({ status: 200, body: notLoggedIn, closed: true });
+      expect(watched.puts).toBe(puts);
+      // The same form with the member's own login is taken.
+      expect(stored(await upload('legacy', randomIp()))).toBe(true);
     });
 
     it('gives the slots back as soon as the client drops its stalled uploads', async () => {
