@@ -14,6 +14,7 @@ import type { AuthUser } from './features/auth/authenticate.js';
 import type { FileStorage } from './features/uploads/storage.js';
 import { openFileStorage } from './features/uploads/storage-driver.js';
 import { bodyLimitBytes } from './http/body-limits.js';
+import { closeIfBodyUnread } from './http/body-unread.js';
 import { bodyTimedOut } from './http/body-watch.js';
 import { consoleHttp, defaultConsoleRoot } from './http/console.js';
 import { frameworkErrorHandler } from './http/framework-errors.js';
@@ -142,8 +143,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   // Failures outside the doors' own handling (unknown URLs, bodies Fastify cannot parse, a store
   // down while serving a file, bugs) answer from the same error table, in the legacy envelope.
-  app.setNotFoundHandler((_req, reply) => {
+  // Either may answer before the body has come (a type Fastify cannot parse, an unknown URL): the
+  // connection then closes after the answer rather than read the rest (http/body-unread.ts).
+  app.setNotFoundHandler((req, reply) => {
     const { status, err } = legacyFailure(new AppError('ROUTE_NOT_FOUND'));
+    closeIfBodyUnread(req, reply);
     return reply.code(status).send(failure(err));
   });
   app.setErrorHandler((error, req, reply) => {
@@ -154,6 +158,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       req.log.info({ status: httpStatusOf(appError), reason: (error as Error).message }, 'bad request');
     }
     const { status, err } = legacyFailure(appError);
+    closeIfBodyUnread(req, reply);
     return reply.code(status).send(failure(err));
   });
 
