@@ -65,6 +65,7 @@ export class DemandService {
     return inTransaction(this.db, async (tx) => {
       const id = await insertDemand(tx, {
         ...columnsOf(input),
+        // Always given here (it defaults to ''): only an edit may leave it out.
         category: input.category,
         owner_id: ownerId,
         // Placeholder until the id is known; the number is date + id, unique by construction.
@@ -83,7 +84,10 @@ export class DemandService {
     });
   }
 
-  /** The owner edits until the demand is paid; an edited demand goes back to review. */
+  /**
+   * The owner edits until the demand is paid; an edited demand goes back to review. An absent
+   * category or file list keeps what is stored.
+   */
   async update(ownerId: number, id: number, input: DemandChanges): Promise<void> {
     checkWorkPeriod(input);
     const files = input.files === undefined ? undefined : await this.fileRefs.resolve(ownerId, input.files);
