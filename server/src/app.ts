@@ -13,6 +13,7 @@ import { AppError, httpStatusOf, toAppError } from './errors.js';
 import type { AuthUser } from './features/auth/authenticate.js';
 import type { FileStorage } from './features/uploads/storage.js';
 import { openFileStorage } from './features/uploads/storage-driver.js';
+import { bodyDeadline } from './http/body-deadline.js';
 import { bodyLimitBytes } from './http/body-limits.js';
 import { closeIfBodyUnread } from './http/body-unread.js';
 import { bodyTimedOut } from './http/body-watch.js';
@@ -123,6 +124,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     done(null, payload);
   });
   app.addHook('onRequest', everyAnswerHeaders);
+  app.addHook('onRequest', bodyDeadline(config.limits.bodyWaitMs));
 
   await app.register(cors, {
     origin: corsOrigins === '*' ? '*' : [...corsOrigins],
@@ -197,17 +199,21 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     } satisfies FastifyTRPCPluginOptions<AppRouter>);
   });
 
-  const bodyWaitLimits = config.limits.uploadWait;
+  const { uploadWait, bodyWaitMs } = config.limits;
+  const formWaitLimits = {
+    text: { idleMs: uploadWait.idleMs, totalMs: Math.min(bodyWaitMs, uploadWait.totalMs) },
+    upload: uploadWait,
+  };
   // One count for both doors: a client's uploads take the same slots whichever door they came through.
   const uploadSlots = new UploadSlots(config.limits.uploadsPerClient);
   await app.register(legacyPlugin, {
     routes: legacyRoutes,
     timeZone: config.displayTimeZone,
     createContext,
-    bodyWaitLimits,
+    formWaitLimits,
     uploadSlots,
   });
-  await app.register(uploadsHttp, { createContext, bodyWaitLimits, uploadSlots });
+  await app.register(uploadsHttp, { createContext, formWaitLimits, uploadSlots });
   await app.register(docsPlugin, { timeZone: config.displayTimeZone });
   await app.register(consoleHttp, { root: path.resolve(deps.consoleRoot ?? defaultConsoleRoot()) });
   return app;

@@ -173,6 +173,8 @@ const envSchema = z.object({
   REDIS_TIMEOUT_MS: timeoutMs(500),
   UPLOAD_IDLE_TIMEOUT_MS: timeoutMs(30_000),
   UPLOAD_WAIT_LIMIT_MS: timeoutMs(600_000),
+  // 1 MB, the largest such body, at 17 KB/s; most are a few kilobytes.
+  BODY_WAIT_LIMIT_MS: timeoutMs(60_000),
   // A person may pick a few files at once, and an office shares one address: four, not one.
   UPLOADS_PER_CLIENT: positiveInt(4),
 });
@@ -222,6 +224,8 @@ export interface Config {
     readonly titleSearchesPerIp: number;
     /** How long a multipart body may keep the service waiting for its bytes (http/body-watch.ts). */
     readonly uploadWait: { readonly idleMs: number; readonly totalMs: number };
+    /** How long any other body may take to arrive, from its headers (http/body-deadline.ts). */
+    readonly bodyWaitMs: number;
     /**
      * Uploads in flight at once per client IP on one instance (http/upload-slots.ts). Below
      * S3_UPLOAD_CONCURRENCY, so that one client cannot hold every slot of the store.
@@ -303,6 +307,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       anonUploadPerIpHour: e.LIMIT_ANON_UPLOAD_PER_IP_HOUR,
       titleSearchesPerIp: e.LIMIT_TITLE_SEARCHES_PER_IP,
       uploadWait: { idleMs: e.UPLOAD_IDLE_TIMEOUT_MS, totalMs: e.UPLOAD_WAIT_LIMIT_MS },
+      bodyWaitMs: e.BODY_WAIT_LIMIT_MS,
       uploadsPerClient: e.UPLOADS_PER_CLIENT,
     },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),

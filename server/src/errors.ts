@@ -240,6 +240,12 @@ export const errorTable = {
     zh: '请求内容过大',
     transport: true,
   },
+  BODY_TIMEOUT: {
+    trpc: 'TIMEOUT',
+    en: 'The request body did not arrive in time; check the connection and try again',
+    zh: '请求超时，请检查网络后重试',
+    transport: true,
+  },
   UNSUPPORTED_MEDIA_TYPE: {
     trpc: 'UNSUPPORTED_MEDIA_TYPE',
     en: 'This content type is not supported',

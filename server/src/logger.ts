@@ -20,13 +20,26 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: Des
         req: (req: { id?: string; method?: string; url?: string }) => ({
           id: req.id,
           method: req.method,
-          path: req.url?.split('?')[0],
+          path: req.url === undefined ? undefined : loggedPath(req.url),
         }),
       },
     },
     destination ?? standardOutput(),
   );
 }
+
+/**
+ * The path of a URL as logged: without its query string, and cut after `maxLoggedPath` characters.
+ * A path may be as long as Node's 16 KB of headers: whole, a client sending long made-up URLs at
+ * thousands a second (404s cost next to nothing) had the service write tens of megabytes of log a second.
+ */
+function loggedPath(url: string): string {
+  const path = url.split('?', 1)[0] ?? '';
+  return path.length > maxLoggedPath ? `${path.slice(0, maxLoggedPath)}...` : path;
+}
+
+/** Longer than any path the service serves: a tRPC batch of 10 procedures' names, an upload's key. */
+const maxLoggedPath = 500;
 
 /** A query string inside a text (`'/user/info/info?token_check=...' is not ...`), up to a quote or space. */
 const queryInText = /(\/[^\s'"?]*)\?[^\s'"]*/g;
@@ -107,10 +120,9 @@ export class AccessLog extends LogController {
 
   override requestCompleted(error: Error | null | undefined, req: FastifyRequest, reply: FastifyReply): void {
     // Flat fields: no serializer runs, and the redaction has no object to look into.
-    const path = req.url.split('?', 1)[0];
     const line = {
       method: req.method,
-      path,
+      path: loggedPath(req.url),
       statusCode: reply.statusCode,
       ms: Math.round(reply.elapsedTime),
     };

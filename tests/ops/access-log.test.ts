@@ -29,6 +29,29 @@ describe('access log', () => {
     expect(t.logLines.some((line) => line.includes('secret-in'))).toBe(false);
   });
 
+  it('cuts a long path short in the access line, so a made-up URL cannot make the log grow with it', async () => {
+    // A path may be as long as Node's 16 KB of headers; 404s cost next to nothing to ask for.
+    // Before, the line carried the whole path: 15 KB of log for each such request.
+    const longPath = `/index/${'a'.repeat(15_000)}`;
+    for (const url of [longPath, `/trpc/${'b'.repeat(15_000)}`, `/uploads/${'c'.repeat(15_000)}`]) {
+      const answer = await t.app.inject({
+        method: 'GET',
+        url,
+        headers: { 'x-request-id': 'access-log-long' },
+      });
+      // 404, or 400 for a path parameter past its length limit (`/uploads/*`).
+      expect([400, 404]).toContain(answer.statusCode);
+    }
+    const lines = t.logLines.filter((line) => line.includes('"reqId":"access-log-long"'));
+    expect(lines).toHaveLength(3);
+    for (const line of lines) {
+      expect(line.length).toBeLessThan(1000);
+      expect((JSON.parse(line) as { path: string }).path).toMatch(
+        /^\/(index|trpc|uploads)\/(a+|b+|c+)\.\.\.$/,
+      );
+    }
+  });
+
   it('logs a failed query by its code and message, without the statement and the values in it', () => {
     const { lines, log } = loggerIntoLines();
     // What mysql2 throws: the statement with its values filled in rides along as `sql`.

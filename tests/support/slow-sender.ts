@@ -40,11 +40,11 @@ export class SlowSender {
     });
   }
 
-  /** Writes the request line and headers of a POST whose body is `length` bytes. */
-  postHead(path: string, headers: Readonly<Record<string, string>>, length: number): void {
+  /** Writes the request line and headers of a POST (or `method`) whose body is `length` bytes. */
+  postHead(path: string, headers: Readonly<Record<string, string>>, length: number, method = 'POST'): void {
     const lines = Object.entries({ host: 'localhost', ...headers, 'content-length': String(length) });
     this.socket.write(
-      `POST ${path} HTTP/1.1\r\n${lines.map(([name, value]) => `${name}: ${value}`).join('\r\n')}\r\n\r\n`,
+      `${method} ${path} HTTP/1.1\r\n${lines.map(([name, value]) => `${name}: ${value}`).join('\r\n')}\r\n\r\n`,
     );
   }
 

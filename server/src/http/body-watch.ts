@@ -19,6 +19,8 @@ export interface BodyWatch {
   readonly timedOut: Promise<never>;
   /** That failure, once there is one. */
   readonly failure: AppError | undefined;
+  /** Holds the body to other limits from now on; the time it has kept the service waiting still counts. */
+  limitTo(limits: BodyWaitLimits): void;
   stop(): void;
 }
 
@@ -60,6 +62,7 @@ export function watchBody(
   };
   raw.on('data', onData);
 
+  let current = limits;
   const fail = (reason: string) => {
     failure = new AppError('UPLOAD_TIMEOUT');
     timedOutBodies.add(raw);
@@ -67,8 +70,8 @@ export function watchBody(
     onTimeout(failure, reason);
     reject(failure);
   };
-  // A tick a quarter of the idle limit, at most a second: a timeout fires that much late at most.
-  const tickMs = Math.max(10, Math.min(1000, limits.idleMs / 4));
+  // A tick a quarter of the shorter limit, at most a second: a timeout fires that much late at most.
+  const tickMs = Math.max(10, Math.min(1000, Math.min(limits.idleMs, limits.totalMs) / 4));
   const ticker = setInterval(() => {
     const now = performance.now();
     const sinceTick = now - lastTickAt;
@@ -80,8 +83,8 @@ export function watchBody(
       return;
     }
     waitedMs += sinceTick;
-    if (now - lastByteAt >= limits.idleMs) fail(`no byte for ${limits.idleMs} ms`);
-    else if (waitedMs >= limits.totalMs) fail(`not arrived after waiting ${limits.totalMs} ms`);
+    if (now - lastByteAt >= current.idleMs) fail(`no byte for ${current.idleMs} ms`);
+    else if (waitedMs >= current.totalMs) fail(`not arrived after waiting ${current.totalMs} ms`);
   }, tickMs);
   // A watch left running (a reader that never finished its form) must not keep the process alive.
   ticker.unref();
@@ -95,6 +98,9 @@ export function watchBody(
     timedOut,
     get failure() {
       return failure;
+    },
+    limitTo(limits: BodyWaitLimits) {
+      current = limits;
     },
     stop,
   };

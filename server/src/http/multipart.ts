@@ -5,6 +5,18 @@ import { bodyLimitBytes } from './body-limits.js';
 import { type BodyWaitLimits, type BodyWatch, watchBody } from './body-watch.js';
 
 /**
+ * How long a multipart form may keep the service waiting for its bytes. Its text is held to what
+ * any body's is (BODY_WAIT_LIMIT_MS), as it is to 1 MB: fields trickled a byte at a time kept up to
+ * 1 MB in memory per connection for the 10 minutes an upload may take. On a door that stores the
+ * form's part `file`, the form is held to the upload's limits (UPLOAD_*) once that part begins: a
+ * 50 MB file from a slow phone needs minutes, and holds one of the client's few upload slots.
+ */
+export interface FormWaitLimits {
+  readonly text: BodyWaitLimits;
+  readonly upload?: BodyWaitLimits;
+}
+
+/**
  * The parts of a multipart request as they stream in. When the parser cannot read the body (no
  * boundary, a body cut short, a malformed header), that is the client's fault: its error gets HTTP
  * status 400, whether it surfaces from the iteration or from a file stream a receiver is reading,
@@ -19,7 +31,7 @@ import { type BodyWaitLimits, type BodyWatch, watchBody } from './body-watch.js'
  */
 export async function* multipartParts(
   req: FastifyRequest,
-  waitLimits: BodyWaitLimits,
+  waitLimits: FormWaitLimits,
 ): AsyncGenerator<Multipart> {
   let parts: AsyncIterableIterator<Multipart>;
   try {
@@ -39,7 +51,7 @@ export async function* multipartParts(
       try {
         const next = parts.next();
         // Only now: the first call is what pipes the request into the parser.
-        watch ??= watchBody(req.raw, waitLimits, (failure, reason) => {
+        watch ??= watchBody(req.raw, waitLimits.text, (failure, reason) => {
           req.log.info({ reason }, 'multipart body timed out');
           if (lastFile && !lastFile.readableEnded) lastFile.destroy(failure);
         });
@@ -59,6 +71,7 @@ export async function* multipartParts(
         if (file.errored) asClientFault(file.errored);
         else file.on('error', asClientFault);
         lastFile = file;
+        if (step.value.fieldname === 'file' && waitLimits.upload) watch.limitTo(waitLimits.upload);
       } else {
         textBytes += Buffer.byteLength(step.value.fieldname) + bytesOfValue(step.value.value);
         if (textBytes > bodyLimitBytes) throw new FormFieldsTooLargeError();

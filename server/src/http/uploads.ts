@@ -12,14 +12,13 @@ import type { ReceivedFile } from '../features/uploads/uploads.service.js';
 import { bearerCredentials, type Context, type Credentials } from '../trpc/context.js';
 import { errorShapeOf } from '../trpc/init.js';
 import { closeIfBodyUnread } from './body-unread.js';
-import type { BodyWaitLimits } from './body-watch.js';
-import { multipartParts } from './multipart.js';
+import { type FormWaitLimits, multipartParts } from './multipart.js';
 import type { UploadSlots } from './upload-slots.js';
 
 export interface UploadsHttpOptions {
   readonly createContext: (req: FastifyRequest, credentials: Credentials) => Context;
   /** How long the form may keep the service waiting for its bytes. */
-  readonly bodyWaitLimits: BodyWaitLimits;
+  readonly formWaitLimits: FormWaitLimits;
   /** The client's uploads in flight at once, shared with the legacy door. */
   readonly uploadSlots: UploadSlots;
 }
@@ -53,7 +52,7 @@ export async function uploadsHttp(app: FastifyInstance, options: UploadsHttpOpti
       if (!req.isMultipart()) throw new AppError('UPLOAD_MISSING');
       // Taken before a byte of the form is read, given back once the file is stored or dropped.
       const received = await options.uploadSlots.hold(ctx.ip, () =>
-        receiveFormFile(req, ctx, options.bodyWaitLimits),
+        receiveFormFile(req, ctx, options.formWaitLimits),
       );
       if (!received) throw new AppError('UPLOAD_MISSING');
       const uploaded = await ctx.services.uploads.record(received, user.id);
@@ -105,7 +104,7 @@ export async function uploadsHttp(app: FastifyInstance, options: UploadsHttpOpti
 async function receiveFormFile(
   req: FastifyRequest,
   ctx: Context,
-  waitLimits: BodyWaitLimits,
+  waitLimits: FormWaitLimits,
 ): Promise<ReceivedFile | undefined> {
   let received: ReceivedFile | undefined;
   try {
@@ -115,7 +114,7 @@ async function receiveFormFile(
         part.file.resume();
         continue;
       }
-      received = await ctx.services.uploads.receive(part.file, part.filename, 'member', ctx.ip);
+      received = await ctx.services.uploads.receive(part.file, part.filename, 'member');
     }
     return received;
   } catch (error) {

@@ -242,7 +242,13 @@ export class LegacyFileMover {
     const name = path.basename(file);
     if (this.options.dryRun) return checkOnly(file, name, info.size);
     // The same intake as an upload: type by the leading bytes, the name's kind, the size limit.
-    return { file: await this.options.uploads.receive(createReadStream(file), name, 'member', '') };
+    const stream = createReadStream(file);
+    try {
+      return { file: await this.options.uploads.receive(stream, name, 'member') };
+    } finally {
+      // A refused file is left unread past its refusal: its file handle is closed here.
+      stream.destroy();
+    }
   }
 
   /** The file an old URL (`/uploads/a.png`, `http://old-host/uploads/a.png`) names under the web root. */

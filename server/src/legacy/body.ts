@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import qs from 'qs';
-import type { BodyWaitLimits } from '../http/body-watch.js';
-import { FormFieldsTooLargeError, multipartParts } from '../http/multipart.js';
+import { FormFieldsTooLargeError, type FormWaitLimits, multipartParts } from '../http/multipart.js';
 import type { RawFields } from './fields.js';
 
 /** Bracket nesting (`hehuo[0][hehuoren_name]=...`), repeated keys and `a[]=` become objects and arrays. */
@@ -36,7 +35,7 @@ export type FileHandler = (part: MultipartFilePart, fieldsBefore: () => RawField
  */
 export async function collectFields(
   req: FastifyRequest,
-  waitLimits: BodyWaitLimits,
+  waitLimits: FormWaitLimits,
   onFile?: FileHandler,
 ): Promise<RawFields> {
   const queryStart = req.url.indexOf('?');
@@ -56,7 +55,7 @@ export interface MultipartFilePart {
 
 async function multipartFields(
   req: FastifyRequest,
-  waitLimits: BodyWaitLimits,
+  waitLimits: FormWaitLimits,
   query: RawFields,
   onFile?: FileHandler,
 ): Promise<RawFields> {

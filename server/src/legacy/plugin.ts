@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import { type AuthUser, authenticate } from '../features/auth/authenticate.js';
 import { closeIfBodyUnread } from '../http/body-unread.js';
-import type { BodyWaitLimits } from '../http/body-watch.js';
+import type { FormWaitLimits } from '../http/multipart.js';
 import type { UploadSlots } from '../http/upload-slots.js';
 import type { Context, Credentials } from '../trpc/context.js';
 import { type AppCaller, createCaller } from '../trpc/router.js';
@@ -18,8 +18,8 @@ export interface LegacyPluginOptions {
   /** The zone legacy dates are read and written in. */
   readonly timeZone: string;
   readonly createContext: (req: FastifyRequest, credentials: Credentials, user?: AuthUser) => Context;
-  /** How long a multipart form may keep the service waiting for its bytes. */
-  readonly bodyWaitLimits: BodyWaitLimits;
+  /** How long a multipart form may keep the service waiting for its bytes; the upload's only on upload rows. */
+  readonly formWaitLimits: FormWaitLimits;
   /** The client's uploads in flight at once, shared with `/api/uploads`. */
   readonly uploadSlots: UploadSlots;
 }
@@ -31,7 +31,9 @@ export interface LegacyPluginOptions {
  * AppError code (legacy/failures.ts).
  */
 export async function legacyPlugin(app: FastifyInstance, options: LegacyPluginOptions): Promise<void> {
-  const { createContext, timeZone, bodyWaitLimits, uploadSlots } = options;
+  const { createContext, timeZone, formWaitLimits, uploadSlots } = options;
+  // A form to a row that stores no file is held to the limits of its text throughout.
+  const textOnly: FormWaitLimits = { text: formWaitLimits.text };
   const byPath = new Map(options.routes.map((route) => [route.path, withCall(route)]));
 
   /**
@@ -84,7 +86,7 @@ export async function legacyPlugin(app: FastifyInstance, options: LegacyPluginOp
         : undefined;
     let raw: RawFields;
     try {
-      raw = await collectFields(req, bodyWaitLimits, intake?.onFile);
+      raw = await collectFields(req, intake ? formWaitLimits : textOnly, intake?.onFile);
     } catch (error) {
       await intake?.discardAll();
       // A refused file explains the failure best, even when multipart then failed on the same file.

@@ -15,7 +15,7 @@ import type { RawFields } from './fields.js';
  *
  * `admit` runs once, when the file part begins and before a byte of it is read, with the fields
  * sent before it: what it throws (no login, too many uploads at once) ends the form there, its file
- * unread and nothing stored.
+ * unread and nothing stored; so does an anonymous upload past its hourly limit.
  */
 export function legacyUploadIntake(
   audience: UploadAudience,
@@ -30,18 +30,16 @@ export function legacyUploadIntake(
       if (part.fieldname !== 'file' || taken) return drain(part.file);
       taken = true;
       await admit(fieldsBefore());
+      // Past its hourly limit an anonymous file is refused unread, as one past the client's slots is.
+      if (audience === 'anonymous') await context.services.uploads.countAnonymous(context.ip);
       try {
-        const received = await context.services.uploads.receive(
-          part.file,
-          part.filename,
-          audience,
-          context.ip,
-        );
+        const received = await context.services.uploads.receive(part.file, part.filename, audience);
         kept.push(received);
         return received;
       } catch (error) {
         refusal = { error };
-        // Usually drained already by the receiver; an error here only means there is nothing left.
+        // The receiver leaves a refused file's rest unread; the form goes on past it, to the login
+        // fields that may follow. An error here only means there is nothing left.
         return drain(part.file).catch(() => undefined);
       }
     },

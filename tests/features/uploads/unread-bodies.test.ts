@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
-import { samplePng, sampleZip } from '../../support/sample-files.js';
+import { sampleJpeg, samplePng, sampleZip } from '../../support/sample-files.js';
 import { SlowSender } from '../../support/slow-sender.js';
 import { listen, randomIp, startTestApp, type TestApp } from '../../support/test-app.js';
-import { multipartBody } from '../../support/upload-client.js';
+import { multipartBody, postFile } from '../../support/upload-client.js';
 
 /*
  * Refusals answered before the request's body has all come, on either upload door. The answer is
@@ -85,6 +85,37 @@ describe.each(backends)('refusals that leave the body unread ($name)', (backend)
     });
   });
 
+  /** The start of a form whose part `file` begins with `bytes`, the rest of it never sent. */
+  const fileHead = (bytes: Buffer, filename: string) =>
+    Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
+          'Content-Type: application/octet-stream\r\n\r\n',
+      ),
+      bytes,
+    ]);
+
+  it('answers a typed upload refused by its first bytes at once, its file unread, and closes', async () => {
+    // Before, the rest of the file part (here, a declared 50 MB that never comes) was read to its end
+    // and thrown away before the answer: an upload refused at its first kilobyte cost the service
+    // reading all of it, and one whose sender stops cost the wait for the body's time limits.
+    const bearer = { authorization: `Bearer ${token}`, 'content-type': multipartType };
+    const text = await sendPart('/api/uploads', bearer, fileHead(Buffer.alloc(64 * 1024, 'A'), 'notes.txt'));
+    expect(text).toMatchObject({
+      status: 400,
+      body: { error: { data: { appCode: 'UPLOAD_TYPE_NOT_ALLOWED' } } },
+      closed: true,
+    });
+    // Past its type's limit (5 MB for an image) the rest is not read either.
+    const image = await sendPart('/api/uploads', bearer, fileHead(sampleJpeg(5 * mb + 64 * 1024), 'big.jpg'));
+    expect(image).toMatchObject({
+      status: 413,
+      body: { error: { data: { appCode: 'UPLOAD_TOO_LARGE' } } },
+      closed: true,
+    });
+    expect(image.headers.connection).toBe('close');
+  });
+
   it('closes the connection after refusing a legacy upload form partway, at a text field over its cap', async () => {
     const field = Buffer.from(
       `--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\n${'x'.repeat(200 * 1024)}\r\n--${boundary}\r\n`,
@@ -137,5 +168,29 @@ describe.each(backends)('refusals that leave the body unread ($name)', (backend)
       closed: false,
     });
     expect(refused.headers.connection).toBe('keep-alive');
+  });
+
+  it('refuses an anonymous upload past its hourly limit before reading its file, and closes', async () => {
+    // This suite's raw clients come from 127.0.0.1: its anonymous uploads this hour, used up.
+    const anonymous = () =>
+      postFile(t.app, '/index/api/file_upload', {
+        content: samplePng(4, 4),
+        filename: 'a.png',
+        ip: '127.0.0.1',
+      });
+    for (let i = 0; i < t.config.limits.anonUploadPerIpHour; i++) await anonymous();
+    expect((await anonymous()).body).toEqual({ res: 0, err: '上传过于频繁，请稍后再试', data: '' });
+    // Before, the refused file was read to its end all the same (up to 50 MB a request, however
+    // many requests): the limit bounded what was stored, not what the service read.
+    const refused = await sendPart(
+      '/index/api/file_upload',
+      { 'content-type': multipartType },
+      fileHead(samplePng(), 'a.png'),
+    );
+    expect(refused).toMatchObject({
+      status: 200,
+      body: { res: 0, err: '上传过于频繁，请稍后再试', data: '' },
+      closed: true,
+    });
   });
 });

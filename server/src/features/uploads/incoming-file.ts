@@ -3,8 +3,7 @@ export type IncomingStream = NodeJS.ReadableStream & { readonly truncated?: bool
 
 /**
  * Reads an incoming file chunk by chunk through one iterator, so the head can be inspected before
- * the rest is passed on, and whatever is left can be drained: a multipart form only moves on to
- * its next part once this one is consumed.
+ * the rest is passed on.
  */
 export class ChunkReader {
   private readonly chunks: AsyncIterator<Buffer | string>;
@@ -39,16 +38,5 @@ export class ChunkReader {
       length += chunk.length;
     }
     return Buffer.concat(parts);
-  }
-
-  /** Discards the rest. A broken stream has nothing more to give, so its error ends the draining. */
-  async drain(): Promise<void> {
-    try {
-      while (await this.next()) {
-        // discard
-      }
-    } catch {
-      this.ended = true;
-    }
   }
 }

@@ -35,6 +35,8 @@ export const typedUploadErrors = [
   // A form the multipart parser cannot read, or whose text fields are too large.
   'MALFORMED_REQUEST',
   'BODY_TOO_LARGE',
+  // A body that is no form, trickled past BODY_WAIT_LIMIT_MS (http/body-deadline.ts).
+  'BODY_TIMEOUT',
   'STORE_UNAVAILABLE',
   'INTERNAL',
 ] as const satisfies readonly AppErrorCode[];

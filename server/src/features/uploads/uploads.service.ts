@@ -56,50 +56,54 @@ export class UploadService {
   /**
    * Streams an incoming file to storage: the leading bytes decide the type, the rest is counted on
    * the way and the upload aborted past the type's limit, so no file is ever held whole in memory.
-   * The stream is always consumed to its end, also when the file is refused.
+   * A refused file's stream is left where the refusal found it, its rest unread: reading up to 50 MB
+   * only to throw it away is the caller's choice (the legacy form must, to reach its login fields;
+   * the typed door answers at once and closes the connection instead).
    */
   async receive(
     source: IncomingStream,
     givenName: string | undefined,
     audience: UploadAudience,
-    ip: string,
   ): Promise<ReceivedFile> {
     const reader = new ChunkReader(source);
     // A file part may come without a name (`filename=""`, what a browser sends for a file input left
     // empty): the multipart parser then gives none, whatever its type says. The name is metadata only.
     const originalName = givenName ?? '';
-    try {
-      if (!isAcceptableName(originalName)) throw new AppError('UPLOAD_NAME_INVALID');
-      // Counted before any byte is written, so a refused client cannot fill the disk.
-      if (audience === 'anonymous' && !(await this.limiter.hit(this.anonymousPerIp, rateSubjectOf(ip)))) {
-        throw new AppError('UPLOAD_TOO_FREQUENT');
-      }
-      const head = await reader.head(sniffBytes);
-      // Neither a name nor a byte: no file was chosen, rather than an empty file.
-      if (head.length === 0) throw new AppError(givenName === undefined ? 'UPLOAD_MISSING' : 'UPLOAD_EMPTY');
-      const type = await detectAcceptedType(head);
-      if (!type) throw new AppError('UPLOAD_TYPE_NOT_ALLOWED');
-      if (audience === 'anonymous' && type.kind !== 'image') throw new AppError('UPLOAD_IMAGES_ONLY');
-      const claimed = claimedKind(originalName);
-      if (claimed && claimed !== type.kind) throw new AppError('UPLOAD_NAME_MISMATCH');
+    if (!isAcceptableName(originalName)) throw new AppError('UPLOAD_NAME_INVALID');
+    const head = await reader.head(sniffBytes);
+    // Neither a name nor a byte: no file was chosen, rather than an empty file.
+    if (head.length === 0) throw new AppError(givenName === undefined ? 'UPLOAD_MISSING' : 'UPLOAD_EMPTY');
+    const type = await detectAcceptedType(head);
+    if (!type) throw new AppError('UPLOAD_TYPE_NOT_ALLOWED');
+    if (audience === 'anonymous' && type.kind !== 'image') throw new AppError('UPLOAD_IMAGES_ONLY');
+    const claimed = claimedKind(originalName);
+    if (claimed && claimed !== type.kind) throw new AppError('UPLOAD_NAME_MISMATCH');
 
-      const key = newStorageKey(this.clock.now(), type.ext, randomBytes(16).toString('base64url'));
-      let size = 0;
-      const limit = maxBytesOf[type.kind];
-      async function* counted() {
-        for (let chunk: Buffer | undefined = head; chunk; chunk = await reader.next()) {
-          size += chunk.length;
-          if (size > limit) throw new AppError('UPLOAD_TOO_LARGE');
-          yield chunk;
-        }
-        // multipart stops at its own cap without an error; a cut file is a too large one.
-        if (reader.truncated) throw new AppError('UPLOAD_TOO_LARGE');
+    const key = newStorageKey(this.clock.now(), type.ext, randomBytes(16).toString('base64url'));
+    let size = 0;
+    const limit = maxBytesOf[type.kind];
+    async function* counted() {
+      for (let chunk: Buffer | undefined = head; chunk; chunk = await reader.next()) {
+        size += chunk.length;
+        if (size > limit) throw new AppError('UPLOAD_TOO_LARGE');
+        yield chunk;
       }
-      // One chunk read ahead at most: an upload waiting for its store holds back its client, not memory.
-      await this.storage.put(key, Readable.from(counted(), { highWaterMark: 1 }));
-      return new ReceivedFile(key, type, size, originalName);
-    } finally {
-      await reader.drain();
+      // multipart stops at its own cap without an error; a cut file is a too large one.
+      if (reader.truncated) throw new AppError('UPLOAD_TOO_LARGE');
+    }
+    // One chunk read ahead at most: an upload waiting for its store holds back its client, not memory.
+    await this.storage.put(key, Readable.from(counted(), { highWaterMark: 1 }));
+    return new ReceivedFile(key, type, size, originalName);
+  }
+
+  /**
+   * Counts an anonymous upload for its client IP, or refuses it past the hourly limit
+   * (UPLOAD_TOO_FREQUENT). The door calls it before a byte of the file is read: a refused client
+   * then neither fills the disk nor has the service read its file (up to 50 MB) to throw it away.
+   */
+  async countAnonymous(ip: string): Promise<void> {
+    if (!(await this.limiter.hit(this.anonymousPerIp, rateSubjectOf(ip)))) {
+      throw new AppError('UPLOAD_TOO_FREQUENT');
     }
   }
 
