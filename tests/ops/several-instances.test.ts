@@ -446,6 +446,19 @@ describe.runIf(testDatabaseUrl && testRedisClusterUrl && haproxyHere)(
       ).toBeGreaterThan(0);
     });
 
+    it("passes no instance's keep-alive hint on to clients", async () => {
+      // The hint is about the instance's connection with HAProxy, which closes a client's idle
+      // connection far sooner. Relayed, it kept fetch's connections past that: under load a
+      // request of the rolling restart below went out on one HAProxy was closing ("other side closed").
+      const keepAliveOf = async (url: string) => {
+        const response = await fetch(url);
+        await response.arrayBuffer();
+        return response.headers.get('keep-alive');
+      };
+      expect(await keepAliveOf(`${a.url}/healthz`)).toMatch(/^timeout=\d+$/);
+      expect(await keepAliveOf(`${balancer.url}/healthz`)).toBeNull();
+    });
+
     it('fails no request at the balancer through a rolling restart under load', async () => {
       const session = await login(balancer.url, balancer.url);
       const png = samplePng(40, 30);
