@@ -153,6 +153,30 @@ describe.each(backends)('refusals that leave the body unread ($name)', (backend)
     expect(nowhere).toMatchObject({ status: 404, body: { res: 0, err: '接口不存在' }, closed: true });
   });
 
+  it('reads a small body after refusing it rather than cut it off, so the client gets the answer', async () => {
+    // Closing at once raced the client's write of a body already on its way: fetch failed with
+    // EPIPE instead of handing the SDK the 401 of an anonymous upload.
+    const { payload, contentType } = await multipartBody({ content: samplePng(), filename: 'x.png' });
+    const sender = await SlowSender.open(url);
+    try {
+      sender.postHead(
+        '/api/uploads',
+        { 'content-type': contentType, 'x-forwarded-for': randomIp() },
+        payload.length,
+      );
+      const refused = await sender.answer(2000);
+      expect(refused).toMatchObject({
+        status: 401,
+        body: { error: { data: { appCode: 'UNAUTHENTICATED' } } },
+      });
+      expect(refused.headers.connection).toBe('keep-alive');
+      await sender.send(payload);
+      expect(await sender.closedByServer(1000)).toBe(false);
+    } finally {
+      sender.destroy();
+    }
+  });
+
   it('keeps the connection of a refused upload whose whole body was read', async () => {
     // An archive is refused anonymously once the form is read: nothing of it is left to skip.
     const { payload, contentType } = await multipartBody({ content: sampleZip(), filename: 'work.zip' });
