@@ -214,6 +214,8 @@ export interface Config {
   readonly uploadDir: string;
   readonly storage: StorageConfig;
   readonly appSecret: string;
+  /** The file the secret was read from or made in, when APP_SECRET is unset: this instance's own. */
+  readonly appSecretFile: string | undefined;
   readonly sms: { readonly provider: 'console' | 'webhook'; readonly webhookUrl: string | undefined };
   readonly corsOrigin: string;
   readonly limits: {
@@ -299,6 +301,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     uploadDir,
     storage: storageOf(e, uploadDir),
     appSecret: e.APP_SECRET ?? readOrCreateSecret(dataDir),
+    appSecretFile: e.APP_SECRET ? undefined : secretFileOf(dataDir),
     sms: { provider: e.SMS_PROVIDER, webhookUrl: e.SMS_WEBHOOK_URL },
     corsOrigin: e.CORS_ORIGIN,
     limits: {
@@ -357,8 +360,10 @@ function parseTrustProxy(value: string | undefined): boolean | number | string[]
 }
 
 /** A fresh machine has no secret; keep one in DATA_DIR so tokens survive restarts. */
+const secretFileOf = (dataDir: string) => path.join(dataDir, 'app-secret');
+
 function readOrCreateSecret(dataDir: string): string {
-  const file = path.join(dataDir, 'app-secret');
+  const file = secretFileOf(dataDir);
   if (existsSync(file)) {
     const kept = readFileSync(file, 'utf8').trim();
     // An empty or cut-short file (a full disk, a crash while writing, an operator's edit) would

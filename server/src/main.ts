@@ -8,6 +8,7 @@ import { openKeyValueStore } from './kv/open-store.js';
 import { RedisStore } from './kv/redis-store.js';
 import { createLogger } from './logger.js';
 import { Readiness } from './ops/readiness.js';
+import { sharedStateWarnings } from './ops/shared-state-warnings.js';
 import { StartupError } from './startup-error.js';
 
 /** How long in-flight requests get to finish, once the service stops accepting, before it gives up. */
@@ -16,6 +17,7 @@ const shutdownGraceMs = 10_000;
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config);
+  for (const warning of sharedStateWarnings(config)) log.warn(warning);
   // Migrations get a connection of their own, without the time limits of request traffic: an
   // index over a big table or a backfill may rightly run for minutes. Instances starting together
   // all ask; the migrator's lock lets one apply and the rest find it done.

@@ -1,0 +1,60 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/src/config.js';
+import { sharedStateWarnings } from '../../server/src/ops/shared-state-warnings.js';
+import { testDatabaseUrl, testRedisUrl } from '../support/backends.js';
+import { freePort, ServiceInstance } from '../support/instances.js';
+
+const secret = 'Zq3v9Lw0pXe7Rk2mTn5bYc8uHs1dGf4j';
+const mysql = 'mysql://app@db.internal:3306/market';
+const warningsOf = (env: Record<string, string>) =>
+  sharedStateWarnings(loadConfig({ DATA_DIR: mkdtempSync(path.join(tmpdir(), 'warn-')), ...env }));
+
+describe('warnings at start about state a second instance would not share', () => {
+  it('names each setting left to one process or machine when the database is shared', () => {
+    const warnings = warningsOf({ DATABASE_URL: mysql });
+    expect(warnings).toHaveLength(3);
+    expect(warnings[0]).toMatch(/^REDIS_URL is unset/);
+    expect(warnings[1]).toMatch(/^APP_SECRET is unset: .*app-secret\)/);
+    expect(warnings[2]).toMatch(/^STORAGE is disk/);
+  });
+
+  it('says nothing once they are shared, or on the embedded database', () => {
+    expect(
+      warningsOf({
+        DATABASE_URL: mysql,
+        REDIS_URL: 'redis://cache.internal:6379/0',
+        APP_SECRET: secret,
+        STORAGE: 's3',
+        S3_BUCKET: 'uploads',
+        S3_REGION: 'cn-north-1',
+      }),
+    ).toEqual([]);
+    expect(warningsOf({})).toEqual([]);
+  });
+
+  it.runIf(testDatabaseUrl && testRedisUrl)(
+    'logs them as the service starts',
+    async () => {
+      const started = async (env: Record<string, string>) => {
+        const instance = new ServiceInstance('warn', await freePort(), {
+          DATABASE_URL: testDatabaseUrl ?? '',
+          ...env,
+        });
+        await instance.start();
+        await instance.stop();
+        return instance.output;
+      };
+      const alone = await started({});
+      expect(alone).toMatch(/"level":40[^\n]*REDIS_URL is unset/);
+      expect(alone).toMatch(/"level":40[^\n]*APP_SECRET is unset/);
+      const shared = await started({ REDIS_URL: testRedisUrl ?? '', APP_SECRET: secret });
+      expect(shared).not.toContain('REDIS_URL is unset');
+      expect(shared).not.toContain('APP_SECRET is unset');
+      expect(shared).toMatch(/"level":40[^\n]*STORAGE is disk/);
+    },
+    240_000,
+  );
+});
