@@ -20,6 +20,7 @@ import { bodyTimedOut } from './http/body-watch.js';
 import { consoleHttp, defaultConsoleRoot } from './http/console.js';
 import { frameworkErrorHandler } from './http/framework-errors.js';
 import { addVaryOrigin, everyAnswerHeaders, requestIdOf } from './http/headers.js';
+import { warnOnceOfUntrustedForwarding } from './http/untrusted-forwarding.js';
 import { UploadSlots } from './http/upload-slots.js';
 import { uploadsHttp } from './http/uploads.js';
 import type { KeyValueStore } from './kv/store.js';
@@ -125,6 +126,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   app.addHook('onRequest', everyAnswerHeaders);
   app.addHook('onRequest', bodyDeadline(config.limits.bodyWaitMs));
+  if (config.trustProxy === false) app.addHook('onRequest', warnOnceOfUntrustedForwarding());
 
   await app.register(cors, {
     origin: corsOrigins === '*' ? '*' : [...corsOrigins],
