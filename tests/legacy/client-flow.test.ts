@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, isAppError } from '../../client-sdk/index.js';
+import { appCodeOf } from '../support/app-codes.js';
 import { adminSession, checkFields, loginBySms } from '../support/auth-flow.js';
 import { backends } from '../support/backends.js';
 import { legacyPost } from '../support/legacy-client.js';
@@ -517,12 +518,7 @@ describe.each(backends)('the deployed web client ($name)', (backend) => {
       const owner = await loginBySms(t, undefined, 2);
       const alice = await loginBySms(t, undefined, 1);
       const admin = createClient({ url, token: (await adminSession(t)).token });
-      const codeOf = (call: Promise<unknown>) =>
-        call.then(
-          () => 'done',
-          (error: unknown) => (isAppError(error) ? error.data?.appCode : error),
-        );
-      expect(await codeOf(admin.demands.returnEscrow.mutate({ id: 999_999_999 }))).toBe('NOT_FOUND');
+      expect(await appCodeOf(admin.demands.returnEscrow.mutate({ id: 999_999_999 }))).toBe('NOT_FOUND');
       const demandId = await postDemand(t, owner, { price: '10' });
       await approveDemand(t, demandId);
       const applicationId = await apply(t, alice, demandId);
@@ -532,7 +528,7 @@ describe.each(backends)('the deployed web client ($name)', (backend) => {
       await deliver(alice, applicationId);
       // Paying its one selected applicant settles the demand: nothing is left to give back.
       await okData('/user/goods/pay', owner, { id: applicationId });
-      expect(await codeOf(admin.demands.returnEscrow.mutate({ id: demandId }))).toBe('DEMAND_SETTLED');
+      expect(await appCodeOf(admin.demands.returnEscrow.mutate({ id: demandId }))).toBe('DEMAND_SETTLED');
     });
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, isAppError } from '../../../client-sdk/index.js';
 import { insertApplicationsKeepingIds } from '../../../server/src/features/applications/application.repository.js';
+import { appCodeOf } from '../../support/app-codes.js';
 import { adminSession, checkFields, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { legacyPost } from '../../support/legacy-client.js';
@@ -170,11 +171,6 @@ describe.each(backends)('applications, selection and delivery ($name)', (backend
   });
 
   it('answers about applying to a demand one may not see as about one that does not exist', async () => {
-    const codeOf = (call: Promise<unknown>) =>
-      call.then(
-        () => 'done',
-        (error: unknown) => (isAppError(error) ? error.data?.appCode : error),
-      );
     const worker = createClient({ url, token: alice.token });
     const pending = await postDemand(t, owner);
     const rejected = await postDemand(t, owner);
@@ -189,8 +185,8 @@ describe.each(backends)('applications, selection and delivery ($name)', (backend
       // What the detail answers her, whether the demand exists or not.
       expect((await post('/index/goods/goodsinfo', alice, { id: demandId })).body).toEqual(notFound);
       // Before: DEMAND_NOT_OPEN (ALREADY_APPLIED for the edited one), which told her it exists.
-      expect(await codeOf(worker.applications.canApply.query({ demandId }))).toBe('NOT_FOUND');
-      expect(await codeOf(worker.applications.submit.mutate({ demandId, message: '试试' }))).toBe(
+      expect(await appCodeOf(worker.applications.canApply.query({ demandId }))).toBe('NOT_FOUND');
+      expect(await appCodeOf(worker.applications.submit.mutate({ demandId, message: '试试' }))).toBe(
         'NOT_FOUND',
       );
       expect((await post('/user/goods_order/isadd', alice, { id: demandId })).body).toEqual(notFound);
