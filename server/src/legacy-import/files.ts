@@ -5,7 +5,8 @@ import type { Db, Tx } from '../db/database.js';
 import { AppError } from '../errors.js';
 import { claimedKind, detectAcceptedType, maxBytesOf, sniffBytes } from '../features/uploads/file-types.js';
 import { findLegacyFiles, type LegacyFile, recordLegacyFiles } from '../features/uploads/legacy-files.js';
-import { urlOfKey } from '../features/uploads/storage.js';
+import { keyOfUrl, urlOfKey } from '../features/uploads/storage.js';
+import { findUploadsByKeys } from '../features/uploads/uploads.repository.js';
 import type { ReceivedFile, UploadService } from '../features/uploads/uploads.service.js';
 import type { FileTally } from './report.js';
 
@@ -24,15 +25,28 @@ export interface FileUse {
   readonly where: string;
 }
 
-/** What became of one old URL in this run. */
+/** Who names an old URL, and how: the rows of one batch are all identity documents or none. */
+type Naming = Pick<FileUse, 'url' | 'ownerId'>;
+
+/**
+ * Which copy of an old URL a use gets. The rows naming it publicly (avatars, demand and
+ * application files) share one; an identity document gets a private copy of its owner's, never one
+ * of those nor another owner's: one old file named as someone's avatar and as another's ID card
+ * must not make the card a public upload of the avatar's owner.
+ */
+const copyOf = (use: Pick<FileUse, 'url' | 'ownerId' | 'document'>): string =>
+  use.document ? `private ${use.ownerId ?? ''} ${use.url}` : `public ${use.url}`;
+
+/** What became of one copy of an old URL (copyOf) in this run. */
 type Decision =
   /** Known from an earlier run: nothing to write. */
-  | { readonly kind: 'recorded'; readonly storedUrl: string }
+  | { readonly kind: 'recorded'; readonly url: string; readonly storedUrl: string }
   /** A dry run's file that a run would copy: checked, nothing stored. */
-  | { readonly kind: 'checked'; readonly storedUrl: string }
+  | { readonly kind: 'checked'; readonly url: string; readonly storedUrl: string }
   /** Copied now: the batches that name it record the upload (the first to commit wins). */
   | {
       readonly kind: 'copied';
+      readonly url: string;
       readonly storedUrl: string;
       readonly userId: number | null;
       readonly file: ReceivedFile;
@@ -40,20 +54,25 @@ type Decision =
       readonly document: boolean;
     }
   /** Kept as it is now: the batches that name it record it. */
-  | { readonly kind: 'external'; readonly storedUrl: string; readonly userId: number | null };
+  | {
+      readonly kind: 'external';
+      readonly url: string;
+      readonly storedUrl: string;
+      readonly userId: number | null;
+    };
 
 /** The files of one batch, decided: what its rows store, and what its transaction records. */
 export interface BatchFiles {
-  /** The URL a new row stores for an old one. */
-  urlOf(url: string): string;
-  /** A list of old URLs as the comma-joined list a new row stores. */
-  rewrite(urls: readonly string[]): string;
+  /** The URL a new row of `ownerId` stores for an old one. */
+  urlOf(url: string, ownerId: number | null): string;
+  /** A list of old URLs as the comma-joined list a new row of `ownerId` stores. */
+  rewrite(urls: readonly string[], ownerId: number | null): string;
   /**
    * Narrows the batch to the old URLs its written rows name, once rows were refused after their
    * files were decided (a list too long once the copies' URLs replace the old ones): only those are
    * recorded, and a copy made for refused rows alone is removed from storage.
    */
-  keepOnly(urls: Iterable<string>): Promise<void>;
+  keepOnly(named: Iterable<Naming>): Promise<void>;
   /** Records, in the batch's transaction, the uploads and old URLs its rows refer to. */
   write(tx: Tx): Promise<void>;
 }
@@ -77,17 +96,21 @@ const parallelCopies = 4;
  * upload, and the row gets the copy's URL; the upload is recorded in the batch's transaction, after
  * its owner's row. Without it, or when a file cannot be copied (missing, a type uploads refuse), the
  * old URL is kept as it is (external) and recorded, so the owner can resubmit the record unchanged
- * (FileReferences). Every URL is handled once per run; a copy recorded by an earlier run is reused.
+ * (FileReferences). Every copy of a URL (copyOf) is handled once per run; one recorded by an earlier
+ * run is reused when it is the same kind of copy (public, or private to the same owner).
  * A copy that only refused rows name is removed again (BatchFiles.keepOnly), so a refused row
  * leaves no file behind; a run killed between receiving a file and committing its batch leaves
  * those bytes unrecorded, like a failed upload, and the next run copies the file again.
  */
 export class LegacyFileMover {
-  /** Every old URL seen in this run, decided once even when two batches name it at the same time. */
+  /**
+   * Every copy of an old URL (copyOf) seen in this run, decided once even when two batches name it
+   * at the same time.
+   */
   private readonly decisions = new Map<string, Promise<Decision>>();
-  /** How many batches that may still narrow themselves (keepOnly) name each URL. */
+  /** How many batches that may still narrow themselves (keepOnly) name each copy. */
   private readonly holders = new Map<string, number>();
-  /** URLs a written row names: their copies stay, whatever other batches refuse. */
+  /** Copies a written row names: they stay, whatever other batches refuse. */
   private readonly kept = new Set<string>();
   private readonly root: string | undefined;
 
@@ -97,92 +120,135 @@ export class LegacyFileMover {
 
   /** Decides every file the batch names (copying what is to be copied). */
   async prepare(uses: readonly FileUse[]): Promise<BatchFiles> {
+    // One step's batch: its rows name identity documents, or none do.
+    const documents = uses.some((use) => use.document);
+    if (uses.some((use) => use.document !== documents)) throw new Error('a batch names documents or none');
+    const copyOfNaming = (naming: Naming) =>
+      copyOf({ url: naming.url.trim(), ownerId: naming.ownerId, document: documents });
     const fresh = new Map<string, FileUse>();
-    for (const use of uses) if (!this.decisions.has(use.url) && !fresh.has(use.url)) fresh.set(use.url, use);
+    for (const use of uses) {
+      const copy = copyOf(use);
+      if (!this.decisions.has(copy) && !fresh.has(copy)) fresh.set(copy, use);
+    }
     if (fresh.size > 0) {
-      const deciding = this.decide([...fresh.values()]);
-      for (const url of fresh.keys())
+      const deciding = this.decide(fresh);
+      for (const copy of fresh.keys())
         this.decisions.set(
-          url,
-          deciding.then((decided) => decisionOf(decided, url)),
+          copy,
+          deciding.then((decided) => decisionOf(decided, copy)),
         );
     }
-    // Counted before anything is awaited, so a batch refusing these URLs meanwhile keeps the copies.
-    const named = [...new Set(uses.map((use) => use.url))];
-    for (const url of named) this.holders.set(url, (this.holders.get(url) ?? 0) + 1);
+    // Counted before anything is awaited, so a batch refusing these copies meanwhile keeps them.
+    const named = [...new Set(uses.map(copyOf))];
+    for (const copy of named) this.holders.set(copy, (this.holders.get(copy) ?? 0) + 1);
     const decided = new Map<string, Decision>();
-    for (const url of named) {
-      const decision = this.decisions.get(url);
-      if (decision) decided.set(url, await decision);
+    for (const copy of named) {
+      const decision = this.decisions.get(copy);
+      if (decision) decided.set(copy, await decision);
     }
-    const storedUrl = (url: string) => decided.get(url.trim())?.storedUrl ?? url.trim();
+    const storedUrl = (url: string, ownerId: number | null) =>
+      decided.get(copyOfNaming({ url, ownerId }))?.storedUrl ?? url.trim();
     let narrowed = false;
     return {
       urlOf: storedUrl,
-      rewrite: (urls) => urls.map(storedUrl).join(','),
-      keepOnly: async (urls) => {
+      rewrite: (urls, ownerId) => urls.map((url) => storedUrl(url, ownerId)).join(','),
+      keepOnly: async (kept) => {
         if (narrowed) throw new Error('a batch narrows its files once');
         narrowed = true;
-        await this.release(decided, new Set(urls));
+        await this.release(decided, new Set([...kept].map(copyOfNaming)));
       },
       write: (tx) => this.record(tx, decided),
     };
   }
 
   /**
-   * Drops from a batch's decisions the URLs its written rows do not name. A copy no written row
+   * Drops from a batch's decisions the copies its written rows do not name. A copy no written row
    * and no other open batch names is removed from storage, and forgotten: a later row naming the
    * URL has it decided (copied) anew.
    */
   private async release(decided: Map<string, Decision>, keep: ReadonlySet<string>): Promise<void> {
     const dropped: ReceivedFile[] = [];
-    for (const [url, decision] of decided) {
-      const holders = (this.holders.get(url) ?? 1) - 1;
-      this.holders.set(url, holders);
-      if (keep.has(url)) {
-        this.kept.add(url);
+    for (const [copy, decision] of decided) {
+      const holders = (this.holders.get(copy) ?? 1) - 1;
+      this.holders.set(copy, holders);
+      if (keep.has(copy)) {
+        this.kept.add(copy);
         continue;
       }
-      decided.delete(url);
-      if (holders > 0 || this.kept.has(url)) continue;
+      decided.delete(copy);
+      if (holders > 0 || this.kept.has(copy)) continue;
       if (decision.kind !== 'copied' && decision.kind !== 'checked') continue;
-      this.decisions.delete(url);
-      this.holders.delete(url);
+      this.decisions.delete(copy);
+      this.holders.delete(copy);
       this.options.tally.copied--;
       if (decision.kind === 'copied') dropped.push(decision.file);
     }
     for (const file of dropped) await this.options.uploads.discard(file);
   }
 
-  /** Decides URLs new to this run: recorded by an earlier run, copied now, or kept as they are. */
-  private async decide(uses: readonly FileUse[]): Promise<Map<string, Decision>> {
+  /**
+   * Decides copies new to this run (by copyOf): recorded by an earlier run, copied now, or kept as
+   * they are.
+   */
+  private async decide(uses: ReadonlyMap<string, FileUse>): Promise<Map<string, Decision>> {
     const decided = new Map<string, Decision>();
     const { tally } = this.options;
-    const recorded = await findLegacyFiles(
-      this.options.db,
-      uses.map((use) => use.url),
-    );
-    const toCopy: FileUse[] = [];
-    for (const use of uses) {
-      const earlier = recorded.get(use.url);
-      if (earlier) {
-        decided.set(use.url, { kind: 'recorded', storedUrl: earlier.copiedTo ?? use.url });
-        if (earlier.copiedTo) tally.reused++;
+    const recorded = await this.recordedBefore([...uses.values()]);
+    const toCopy: Array<[string, FileUse]> = [];
+    for (const [copy, use] of uses) {
+      const earlier = recorded.get(copy);
+      if (earlier !== undefined) {
+        decided.set(copy, { kind: 'recorded', url: use.url, storedUrl: earlier ?? use.url });
+        if (earlier) tally.reused++;
         else tally.external++;
       } else if (this.root === undefined) {
-        decided.set(use.url, this.keepExternal(use));
+        decided.set(copy, this.keepExternal(use));
       } else {
-        toCopy.push(use);
+        toCopy.push([copy, use]);
       }
     }
     for (let i = 0; i < toCopy.length; i += parallelCopies) {
       const part = toCopy.slice(i, i + parallelCopies);
       const outcomes = await Promise.all(
-        part.map(async (use) => [use.url, await this.copyOrKeep(use)] as const),
+        part.map(async ([copy, use]) => [copy, await this.copyOrKeep(use)] as const),
       );
-      for (const [url, decision] of outcomes) decided.set(url, decision);
+      for (const [copy, decision] of outcomes) decided.set(copy, decision);
     }
     return decided;
+  }
+
+  /**
+   * What earlier runs recorded for these uses, by copy (copyOf): the URL of a copy the use may
+   * take, or null for a URL kept as it was. `legacy_files` keeps one record a URL, the first to
+   * commit: a copy made for another kind of use (a public one for a document, or another owner's
+   * document) is not this use's, which is then decided anew.
+   */
+  private async recordedBefore(uses: readonly FileUse[]): Promise<Map<string, string | null>> {
+    const { db } = this.options;
+    const recorded = await findLegacyFiles(
+      db,
+      uses.map((use) => use.url),
+    );
+    const copyKeys = [...recorded.values()].flatMap((file) => {
+      const key = file.copiedTo === null ? undefined : keyOfUrl(file.copiedTo);
+      return key === undefined ? [] : [key];
+    });
+    const uploadOf = new Map((await findUploadsByKeys(db, copyKeys)).map((row) => [row.storage_key, row]));
+    const found = new Map<string, string | null>();
+    for (const use of uses) {
+      const earlier = recorded.get(use.url);
+      if (!earlier) continue;
+      if (earlier.copiedTo === null) {
+        found.set(copyOf(use), null);
+        continue;
+      }
+      const upload = uploadOf.get(keyOfUrl(earlier.copiedTo) ?? '');
+      const fits =
+        upload !== undefined &&
+        (use.document ? Boolean(upload.private) && upload.user_id === use.ownerId : !upload.private);
+      if (fits) found.set(copyOf(use), earlier.copiedTo);
+    }
+    return found;
   }
 
   /**
@@ -192,7 +258,8 @@ export class LegacyFileMover {
   private async record(tx: Tx, decided: ReadonlyMap<string, Decision>): Promise<void> {
     const copies: Array<{ file: ReceivedFile; userId: number | null; private: boolean }> = [];
     const files: LegacyFile[] = [];
-    for (const [url, decision] of decided) {
+    for (const decision of decided.values()) {
+      const { url } = decision;
       if (decision.kind === 'copied') {
         copies.push({ file: decision.file, userId: decision.userId, private: decision.document });
         files.push({ url, userId: decision.userId, copiedTo: decision.storedUrl });
@@ -206,7 +273,7 @@ export class LegacyFileMover {
 
   private keepExternal(use: FileUse): Decision {
     this.options.tally.external++;
-    return { kind: 'external', storedUrl: use.url, userId: use.ownerId };
+    return { kind: 'external', url: use.url, storedUrl: use.url, userId: use.ownerId };
   }
 
   private async copyOrKeep(use: FileUse): Promise<Decision> {
@@ -223,9 +290,10 @@ export class LegacyFileMover {
       return this.keepExternal(use);
     }
     this.options.tally.copied++;
-    if (!outcome.file) return { kind: 'checked', storedUrl: use.url };
+    if (!outcome.file) return { kind: 'checked', url: use.url, storedUrl: use.url };
     return {
       kind: 'copied',
+      url: use.url,
       storedUrl: urlOfKey(outcome.file.key),
       userId: use.ownerId,
       file: outcome.file,
@@ -265,9 +333,9 @@ export class LegacyFileMover {
   }
 }
 
-function decisionOf(decided: ReadonlyMap<string, Decision>, url: string): Decision {
-  const decision = decided.get(url);
-  if (!decision) throw new Error(`no decision for ${url}`);
+function decisionOf(decided: ReadonlyMap<string, Decision>, copy: string): Decision {
+  const decision = decided.get(copy);
+  if (!decision) throw new Error(`no decision for ${copy}`);
   return decision;
 }
 

@@ -6,6 +6,7 @@ import { importedEscrowFen, ledgerProblems, stuckDemands } from './checks.js';
 import { LegacyFileMover } from './files.js';
 import { DecisionFrontier } from './frontier.js';
 import { ImportReport, type TableTally } from './report.js';
+import { withImportLock } from './run-lock.js';
 import { runStep } from './runner.js';
 import { LegacySource } from './source.js';
 import type { ImportContext, ImportStep } from './step.js';
@@ -49,6 +50,13 @@ export interface ImportDeps {
  * the job, skipping what was written).
  */
 export async function importLegacy(deps: ImportDeps, options: ImportOptions): Promise<ImportReport> {
+  // A dry run writes nothing: it may rehearse beside a run.
+  return options.dryRun
+    ? importOnce(deps, options)
+    : withImportLock(deps.database, () => importOnce(deps, options));
+}
+
+async function importOnce(deps: ImportDeps, options: ImportOptions): Promise<ImportReport> {
   const report = new ImportReport(options.dryRun);
   if (
     options.filesRoot !== undefined &&
@@ -92,7 +100,9 @@ export async function importLegacy(deps: ImportDeps, options: ImportOptions): Pr
     // them at once: the demands; their files, and their applications, each right behind the
     // demands' decisions (ctx.demandsDecided); and the rest of what hangs on users.
     const users = usersStep(ctx);
-    const demands = demandsStep(ctx);
+    const demands = demandsStep(ctx, (fen) => {
+      report.refusedEscrowFen += fen;
+    });
     const demandFiles = demandFilesStep(ctx);
     const applications = applicationsStep(ctx);
     const profiles = [

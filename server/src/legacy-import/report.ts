@@ -30,7 +30,10 @@ export class TableTally {
   }
 }
 
-/** File references, counted per distinct old URL. */
+/**
+ * File references, counted per copy of an old URL: one for all its public uses, one per owner naming
+ * it as an identity document (files.ts).
+ */
 export class FileTally {
   copied = 0;
   /** Copied by an earlier run. */
@@ -43,8 +46,8 @@ export class FileTally {
 /** The wallets' money against the old `account` table. */
 export interface MoneySummary {
   /**
-   * The old table's total (yuan text): `sum(amount)` as MySQL adds a DECIMAL column; for a FLOAT or
-   * DOUBLE one, its amounts as the import reads them, added exactly (those it cannot read left out).
+   * The old table's total (yuan text): `sum(amount)` as MySQL adds a DECIMAL column; for a FLOAT,
+   * DOUBLE or text one, its amounts as the import reads them, added exactly (those it cannot read left out).
    */
   readonly oldTotalYuan: string;
   readonly importedFen: number;
@@ -65,6 +68,8 @@ export class ImportReport {
   money: MoneySummary | undefined;
   /** What all imported escrows hold (not known in a dry run). */
   escrowFen: number | undefined;
+  /** What the escrows of the demands this run refused hold: old money left behind, in fen. */
+  refusedEscrowFen = 0;
   /** Mismatches between balances and the ledger found after the import; empty when all hold. */
   ledgerProblems: string[] = [];
   /**
@@ -125,6 +130,11 @@ export class ImportReport {
     if (this.escrowFen !== undefined) {
       lines.push(
         `escrow: ${fenAsYuan(this.escrowFen)} yuan held for paid, unsettled demands, opened from the imported account`,
+      );
+    }
+    if (this.refusedEscrowFen > 0) {
+      lines.push(
+        `escrow of refused demands: ${fenAsYuan(this.refusedEscrowFen)} yuan, not imported (their refusals say how much each)`,
       );
     }
     if (!this.dryRun) {

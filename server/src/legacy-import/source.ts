@@ -12,7 +12,11 @@ export type OldRow = Readonly<Record<string, unknown>>;
 export interface MoneyColumn {
   /** The expression that selects it: the column, or for a FLOAT its exact value. */
   readonly sql: string;
-  /** FLOAT or DOUBLE: its values are binary fractions, and a sum of them is no exact amount. */
+  /**
+   * Not DECIMAL or a whole number type: MySQL's sum() adds such a column as DOUBLEs (a FLOAT or
+   * DOUBLE holds binary fractions; text, e.g. `varchar`, is converted to them), so the sum is no
+   * exact amount: 0.10 + 0.20 as text sums to 0.30000000000000004.
+   */
   readonly approximate: boolean;
   /** The value as selected by `sql`, as the readers of values.ts take it. */
   read(value: unknown): unknown;
@@ -30,6 +34,9 @@ export interface MissingParts {
   readonly tables: string[];
   readonly columns: string[];
 }
+
+/** Column types MySQL's sum() adds exactly (as DECIMAL); it adds any other as DOUBLEs. */
+const exactlySummedTypes = new Set(['decimal', 'tinyint', 'smallint', 'mediumint', 'int', 'bigint']);
 
 const quote = (name: string) => `\`${name.replace(/`/g, '``')}\``;
 
@@ -148,7 +155,7 @@ export class LegacySource {
         read: (value) => (typeof value === 'number' ? new FloatValue(value) : value),
       };
     }
-    return { sql: quote(column), approximate: type === 'double' || type === 'real', read: (value) => value };
+    return { sql: quote(column), approximate: !exactlySummedTypes.has(type ?? ''), read: (value) => value };
   }
 
   /**
@@ -157,22 +164,32 @@ export class LegacySource {
    * MySQL's trim() leaves tabs and line breaks, and its collations ignore case, so a `group by` in
    * the old database finds other groups than the import (and the new unique indexes) see.
    */
-  async firstIdsOfShared(
+  firstIdsOfShared(
     table: LegacyTable,
     column: string,
     key: (value: unknown) => string | null,
   ): Promise<Map<string, number>> {
+    return this.firstIdsOfSharedBy(table, [column], (row) => key(row[column]));
+  }
+
+  /** The same over several columns: `key` reads each row's `columns` into one value. */
+  async firstIdsOfSharedBy(
+    table: LegacyTable,
+    columns: readonly string[],
+    key: (row: OldRow) => string | null,
+  ): Promise<Map<string, number>> {
     const firstOf = new Map<string, number>();
     const shared = new Map<string, number>();
+    const selected = columns.map(quote).join(', ');
     for (let after = Number.MIN_SAFE_INTEGER; ; ) {
       const [rows] = await this.pool.query<RowDataPacket[]>(
-        `select id, ${quote(column)} as value from ${quote(this.tableName(table))} where id > ? order by id limit ?`,
+        `select id, ${selected} from ${quote(this.tableName(table))} where id > ? order by id limit ?`,
         [after, 10_000],
       );
       if (rows.length === 0) break;
       after = Number(rows[rows.length - 1]?.id);
       for (const row of rows) {
-        const value = key(row.value);
+        const value = key(row);
         if (value === null) continue;
         // Ascending ids: the first seen is the lowest.
         const first = firstOf.get(value);

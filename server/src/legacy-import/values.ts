@@ -21,9 +21,23 @@ const show = (value: unknown) => (typeof value === 'string' ? JSON.stringify(val
 /** A whole number column (ids, types, counts); digit strings are read too (old varchar columns). */
 export function int(row: OldRow, column: string): number {
   const value = row[column];
+  return wholeNumberOf(value) ?? refuse(`${column} is not a whole number: ${show(value)}`);
+}
+
+/** A value as `int` reads it, or null when it is no whole number. */
+function wholeNumberOf(value: unknown): number | null {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
   if (typeof value === 'string' && /^-?\d{1,15}$/.test(value.trim())) return Number(value.trim());
-  return refuse(`${column} is not a whole number: ${show(value)}`);
+  return null;
+}
+
+/**
+ * An id column's value as the rows read it (`int`), for finding the rows that share one: ` 5` and
+ * `05` in a varchar column are both user 5, which MySQL's `group by` keeps apart. Null for none.
+ */
+export function idKey(value: unknown): string | null {
+  const id = wholeNumberOf(value);
+  return id === null ? null : String(id);
 }
 
 /** A whole number column where NULL or an empty string mean "not given". */

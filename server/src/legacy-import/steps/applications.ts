@@ -33,10 +33,11 @@ export function applicationsStep(ctx: ImportContext): ImportStep {
     table: 'goods_order',
     async start(tally) {
       selectedOf = await readSelections(ctx, tally);
-      const shared = await ctx.source.query(
-        'select goods_id, user_id, min(id) as first from {goods_order} group by goods_id, user_id having count(*) > 1',
-      );
-      firstIdOfPair = new Map(shared.map((row) => [`${row.goods_id}:${row.user_id}`, Number(row.first)]));
+      // As the rows read the ids, not as MySQL groups them (a varchar ` 5` and `5` are one user).
+      firstIdOfPair = await ctx.source.firstIdsOfSharedBy('goods_order', ['goods_id', 'user_id'], (row) => {
+        const [demandId, applicantId] = [v.idKey(row.goods_id), v.idKey(row.user_id)];
+        return demandId === null || applicantId === null ? null : `${demandId}:${applicantId}`;
+      });
     },
     async plan(rows, tally) {
       await ctx.demandsDecided.until(Math.max(...idsOf(rows, 'goods_id')));
@@ -111,13 +112,13 @@ export function applicationsStep(ctx: ImportContext): ImportStep {
         sorted,
         (a) => ({
           ...a,
-          files: files.rewrite(a.files),
-          delivery_preview: files.rewrite(a.delivery_preview),
-          delivery_source: files.rewrite(a.delivery_source),
+          files: files.rewrite(a.files, a.applicant_id),
+          delivery_preview: files.rewrite(a.delivery_preview, a.applicant_id),
+          delivery_source: files.rewrite(a.delivery_source, a.applicant_id),
         }),
         (a) => tooLong('source', a.delivery_source, maxSourceLength),
       );
-      await files.keepOnly(kept.flatMap(filesOf));
+      await files.keepOnly(kept.flatMap((a) => filesOf(a).map((url) => ({ url, ownerId: a.applicant_id }))));
       return planOf(sorted, applications.length, async (tx) => {
         for (const slice of insertSlices(applications)) await insertApplicationsKeepingIds(tx, slice);
         await files.write(tx);

@@ -71,7 +71,7 @@ export function invoiceRequestsStep(ctx: ImportContext): ImportStep {
       );
       const waiting = new Map<string, number[]>();
       for (const row of invoiced) {
-        const key = `${row.uid}:${v.yuanToFen(rechargePrice.read(row.price))}`;
+        const key = matchKey(row.uid, v.yuanToFen(rechargePrice.read(row.price)));
         const queue = waiting.get(key) ?? [];
         queue.push(Number(row.id));
         waiting.set(key, queue);
@@ -81,7 +81,7 @@ export function invoiceRequestsStep(ctx: ImportContext): ImportStep {
       for (const row of await ctx.source.query(
         `select id, uid, ${requestPrice.sql} as price from {bill_log} order by apptime, id`,
       )) {
-        const rechargeId = waiting.get(`${row.uid}:${v.yuanToFen(requestPrice.read(row.price))}`)?.shift();
+        const rechargeId = waiting.get(matchKey(row.uid, v.yuanToFen(requestPrice.read(row.price))))?.shift();
         if (rechargeId !== undefined) rechargeOf.set(Number(row.id), rechargeId);
       }
     },
@@ -138,3 +138,9 @@ export function invoiceRequestsStep(ctx: ImportContext): ImportStep {
     },
   };
 }
+
+/**
+ * What pairs an invoice request with a recharge: the user, as the rows read uid (a varchar ` 5` is
+ * user 5, as `5` is), and the amount in fen.
+ */
+const matchKey = (uid: unknown, amountFen: number | null) => `${v.idKey(uid)}:${amountFen}`;

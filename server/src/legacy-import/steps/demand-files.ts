@@ -43,7 +43,10 @@ export function demandFilesStep(ctx: ImportContext): ImportStep {
         return { id, demand_id: demandId, url, created_at: ctx.now };
       });
       const stored = await ctx.files.prepare(uses);
-      const files = sorted.accepted.map((file) => ({ ...file, url: stored.urlOf(file.url) }));
+      const files = sorted.accepted.map((file) => ({
+        ...file,
+        url: stored.urlOf(file.url, ctx.present.demands.get(file.demand_id) ?? null),
+      }));
       return planOf(sorted, files.length, async (tx) => {
         for (const slice of insertSlices(files)) await insertDemandFilesKeepingIds(tx, slice);
         await stored.write(tx);

@@ -32,7 +32,7 @@ const maxOrderNoLength = 24;
  * writes them a slice a statement (`insertDemandsKeepingIds`, with their title search tokens;
  * its `insertDemand` writes one row at a time); the triggers keep the list counts as for any.
  */
-export function demandsStep(ctx: ImportContext): ImportStep {
+export function demandsStep(ctx: ImportContext, onRefusedEscrow: (fen: number) => void): ImportStep {
   /** Paid applications per demand, read once: a demand's escrow needs them. */
   let paidOf = new Map<number, Array<{ id: number; price: unknown }>>();
   let firstIdOfOrderNo = new Map<string, number>();
@@ -80,7 +80,7 @@ export function demandsStep(ctx: ImportContext): ImportStep {
       const escrowOfRow = (row: OldRow, id: number) =>
         escrowOf(id, v.fen(row, 'price'), v.flag(row, 'pay'), v.flag(row, 'suan'), paidOf.get(id) ?? []);
       const openings: Insertable<LedgerEntriesTable>[] = [];
-      const sorted = sortRows(rows, (row, id): Insertable<DemandsTable> | typeof alreadyThere => {
+      const decide = (row: OldRow, id: number): Insertable<DemandsTable> | typeof alreadyThere => {
         const ownerId = v.int(row, 'user_id');
         if (!ctx.present.users.has(ownerId)) v.refuse(`user ${ownerId} was not imported`);
         const there = ownerOf.get(id);
@@ -148,6 +148,15 @@ export function demandsStep(ctx: ImportContext): ImportStep {
         }
         ctx.present.demands.set(id, ownerId);
         return demand;
+      };
+      const sorted = sortRows(rows, (row, id) => {
+        // A demand in the new database already keeps the escrow it was opened with.
+        if (ownerOf.has(id)) return decide(row, id);
+        return withEscrowLeftNamed(
+          () => decide(row, id),
+          () => escrowOfRow(row, id),
+          onRefusedEscrow,
+        );
       });
       ctx.demandsDecided.advance(Math.max(...idsOf(rows)));
       return planOf(sorted, sorted.accepted.length, async (tx) => {
@@ -156,6 +165,35 @@ export function demandsStep(ctx: ImportContext): ImportStep {
       });
     },
   };
+}
+
+/**
+ * A new demand's decision, whose refusal names the escrow it leaves behind: old money of its
+ * employer that the import does not take, which the reason alone (a title too long, an owner not
+ * imported) would not tell. `held` is counted into `onLeft`, when the old rows tell it.
+ */
+function withEscrowLeftNamed<T>(decide: () => T, held: () => number, onLeft: (fen: number) => void): T {
+  try {
+    return decide();
+  } catch (error) {
+    if (!(error instanceof v.RowRefused)) throw error;
+    const left = readableOr(held, 0);
+    if (left === 0) throw error;
+    onLeft(left);
+    throw new v.RowRefused(
+      `${error.message}; it holds ${fenAsYuan(left)} yuan in escrow, which is not imported`,
+    );
+  }
+}
+
+/** `read()`, or `fallback` when it refuses (an escrow the old rows do not tell). */
+function readableOr(read: () => number, fallback: number): number {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof v.RowRefused) return fallback;
+    throw error;
+  }
 }
 
 /** What makes two order numbers one: trimmed, in lower case; null for none. */

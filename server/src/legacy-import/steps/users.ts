@@ -107,7 +107,7 @@ export function usersStep(ctx: ImportContext): ImportStep {
       const files = await ctx.files.prepare(uses);
       const users = sorted.accepted.map((user) => ({
         ...user,
-        face: user.face && files.urlOf(user.face),
+        face: user.face && files.urlOf(user.face, user.id ?? null),
       }));
       return planOf(sorted, users.length, async (tx) => {
         for (const slice of insertSlices(users)) await insertUsersKeepingIds(tx, slice);

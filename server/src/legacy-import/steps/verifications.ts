@@ -60,10 +60,9 @@ function oneRecordPerUser(ctx: ImportContext, table: LegacyTable, target: Verifi
   let firstIdOfUser = new Map<number, number>();
   return {
     async start() {
-      const shared = await ctx.source.query(
-        `select user_id, min(id) as first from {${table}} group by user_id having count(*) > 1`,
-      );
-      firstIdOfUser = new Map(shared.map((row) => [Number(row.user_id), Number(row.first)]));
+      // As the rows read user_id, not as MySQL groups it (a varchar ` 5` and `5` are one user).
+      const shared = await ctx.source.firstIdsOfShared(table, 'user_id', v.idKey);
+      firstIdOfUser = new Map([...shared].map(([userId, first]) => [Number(userId), first]));
     },
     async existing(rows: readonly OldRow[]): Promise<Set<number>> {
       const userIds = [...new Set(rows.map((row) => Number(row.user_id)).filter(Number.isSafeInteger))];
@@ -127,10 +126,16 @@ export function personStep(ctx: ImportContext): ImportStep {
       const files = await ctx.files.prepare(uses);
       const { written: persons, kept } = refuseWritten(
         sorted,
-        (p) => ({ ...p, id_front: files.rewrite(p.id_front), id_back: files.rewrite(p.id_back) }),
+        (p) => ({
+          ...p,
+          id_front: files.rewrite(p.id_front, p.user_id),
+          id_back: files.rewrite(p.id_back, p.user_id),
+        }),
         (p) => tooLong('pic', p.id_front, maxFilesLength) ?? tooLong('picf', p.id_back, maxFilesLength),
       );
-      await files.keepOnly(kept.flatMap(filesOf));
+      await files.keepOnly(
+        kept.flatMap((record) => filesOf(record).map((url) => ({ url, ownerId: record.user_id }))),
+      );
       return planOf(sorted, persons.length, async (tx) => {
         for (const slice of insertSlices(persons)) await insertPersonRecords(tx, slice);
         await files.write(tx);
@@ -179,16 +184,18 @@ export function companyStep(ctx: ImportContext): ImportStep {
         sorted,
         (c) => ({
           ...c,
-          license: files.rewrite(c.license),
-          legal_rep_id_front: files.rewrite(c.legal_rep_id_front),
-          legal_rep_id_back: files.rewrite(c.legal_rep_id_back),
+          license: files.rewrite(c.license, c.user_id),
+          legal_rep_id_front: files.rewrite(c.legal_rep_id_front, c.user_id),
+          legal_rep_id_back: files.rewrite(c.legal_rep_id_back, c.user_id),
         }),
         (c) =>
           tooLong('pic', c.license, maxFilesLength) ??
           tooLong('faren_z', c.legal_rep_id_front, maxFilesLength) ??
           tooLong('faren_f', c.legal_rep_id_back, maxFilesLength),
       );
-      await files.keepOnly(kept.flatMap(filesOf));
+      await files.keepOnly(
+        kept.flatMap((record) => filesOf(record).map((url) => ({ url, ownerId: record.user_id }))),
+      );
       return planOf(sorted, companies.length, async (tx) => {
         for (const slice of insertSlices(companies)) await insertCompanyRecords(tx, slice);
         await files.write(tx);

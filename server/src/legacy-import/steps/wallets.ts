@@ -38,10 +38,9 @@ export function walletsStep(ctx: ImportContext, onSummary: (summary: MoneySummar
     name: 'account',
     table: 'account',
     async start() {
-      const shared = await ctx.source.query(
-        'select uid, min(id) as first from {account} group by uid having count(*) > 1',
-      );
-      firstIdOfUser = new Map(shared.map((row) => [Number(row.uid), Number(row.first)]));
+      // As the rows read uid, not as MySQL groups it (a varchar ` 5` and `5` are one user).
+      const shared = await ctx.source.firstIdsOfShared('account', 'uid', v.idKey);
+      firstIdOfUser = new Map([...shared].map(([userId, first]) => [Number(userId), first]));
       oldTotal = await oldTotalOf(ctx);
     },
     async plan(rows) {
@@ -131,8 +130,8 @@ interface OldTotal {
 
 /**
  * `sum(amount)` as MySQL adds a DECIMAL column, exactly. A FLOAT or DOUBLE column holds binary
- * fractions, which MySQL's sum adds as such (19.99 in a FLOAT is 19.989999771...): its amounts are
- * added here instead, each as the import reads it.
+ * fractions, which MySQL's sum adds as such (19.99 in a FLOAT is 19.989999771...), and it adds a
+ * text column as DOUBLEs too: their amounts are added here instead, each as the import reads it.
  */
 async function oldTotalOf(ctx: ImportContext): Promise<OldTotal> {
   const amount = ctx.source.moneyColumn('account', 'amount');

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ImportReport } from '../../server/src/legacy-import/report.js';
+import { backends, testDatabaseUrl } from '../support/backends.js';
+import type { LegacyDatabase } from '../support/legacy-db.js';
+import type { TestApp } from '../support/test-app.js';
+import { closeImported, importFresh } from './run-import.js';
+
+/*
+ * A paid, unsettled demand holds its employer's money in escrow. Refused (a title too long, an
+ * owner not imported), that money stays behind, and the report only said "title is longer than
+ * 100 characters": nothing told the operator that money was at stake, or how much.
+ */
+
+async function fill(db: LegacyDatabase): Promise<void> {
+  await db.execute('ALTER TABLE h_goods MODIFY title varchar(255)');
+  await db.insert('users', [{ id: 1, phone: '13900000401', usertype: 2 }]);
+  const demand = { user_id: 1, titletype: 1, pricetype: 1, des: '', show: 1 };
+  await db.insert('h_goods', [
+    // Paid 1000.00, 300.00 paid out: 700.00 in escrow.
+    { ...demand, id: 1, goodsid: 'E1', title: '长'.repeat(101), price: '1000.00', pay: 1, suan: 0 },
+    // Its owner is gone: 50.00 in escrow.
+    { ...demand, id: 2, goodsid: 'E2', user_id: 99, title: 'orphan', price: '50.00', pay: 1, suan: 0 },
+    // Unpaid: nothing at stake, the reason alone.
+    { ...demand, id: 3, goodsid: 'E3', title: '长'.repeat(101), price: '80.00', pay: 0, suan: 0 },
+    { ...demand, id: 4, goodsid: 'E4', title: 'kept', price: '20.00', pay: 1, suan: 0 },
+  ]);
+  await db.insert('h_goods_order', [
+    { id: 1, goods_id: 1, user_id: 1, msg: '', time: 1, price: '300.00', pay: 1 },
+  ]);
+}
+
+describe.skipIf(!testDatabaseUrl).each(backends)('refused demands holding escrow ($name)', (backend) => {
+  let legacy: LegacyDatabase;
+  let t: TestApp;
+  let report: ImportReport;
+
+  beforeAll(async () => {
+    ({ legacy, t, report } = await importFresh(backend, fill));
+  }, 60_000);
+  afterAll(() => closeImported({ t, legacy }));
+
+  it('says in each refusal how much escrow stays behind, and in all', () => {
+    expect(report.tables.find((tally) => tally.name === 'goods')?.refusals).toEqual([
+      {
+        id: 1,
+        reason:
+          'title is longer than 100 characters (101); it holds 700.00 yuan in escrow, which is not imported',
+      },
+      { id: 2, reason: 'user 99 was not imported; it holds 50.00 yuan in escrow, which is not imported' },
+      { id: 3, reason: 'title is longer than 100 characters (101)' },
+    ]);
+    expect(report.escrowFen).toBe(2000);
+    expect(report.refusedEscrowFen).toBe(75_000);
+    expect(report.format()).toContain('escrow of refused demands: 750.00 yuan, not imported');
+  });
+});
