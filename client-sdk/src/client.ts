@@ -1,6 +1,7 @@
 import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
 import superjson from 'superjson';
 import { maxBatchSize } from '../../server/src/trpc/limits.js';
+import { nonJsonAnswer } from './answers.js';
 import type { AppRouter } from './types.js';
 
 /** A fixed token, or a getter asked before every request (so a frontend can swap tokens after login). */
@@ -29,7 +30,7 @@ export function createClient(options: ClientOptions): Client {
         transformer: superjson,
         // The server refuses a larger batch; the link splits bigger ones.
         maxItems: maxBatchSize,
-        ...(options.fetch ? { fetch: options.fetch } : {}),
+        fetch: answersOfTheService(options),
         headers: () => authorization(options.token),
       }),
     ],
@@ -39,6 +40,17 @@ export function createClient(options: ClientOptions): Client {
 /** A path of the service, whether or not `url` ends with a slash. */
 export function endpoint(options: ClientOptions, path: string): string {
   return `${options.url.replace(/\/+$/, '')}${path}`;
+}
+
+/** The connection's fetch, failing with a clear error on an answer that is not the service's JSON. */
+function answersOfTheService(options: ClientOptions): typeof fetch {
+  return async (input, init) => {
+    // The global fetch is looked up at each call, as tRPC does, so a polyfill installed later counts.
+    const response = await (options.fetch ?? fetch)(input, init);
+    const failure = await nonJsonAnswer(response);
+    if (failure) throw failure;
+    return response;
+  };
 }
 
 /** `Authorization: Bearer <token>` when the source has a token now, else no header. */

@@ -14,3 +14,16 @@ export function isAppError(error: unknown, code?: AppErrorCode): error is AppCli
 export function appErrorCode(error: unknown): AppErrorCode | undefined {
   return error instanceof TRPCClientError ? (error as AppClientError).data?.appCode : undefined;
 }
+
+/**
+ * The HTTP status a failed call was answered with: the service's (`data.httpStatus`), or that of a
+ * proxy's page answering in its place (a balancer's 502, a 413 for a body it would not pass on).
+ * Undefined when nothing answered: a network failure or an aborted call.
+ */
+export function httpStatusOf(error: unknown): number | undefined {
+  if (!(error instanceof TRPCClientError)) return undefined;
+  const { data, meta } = error as AppClientError;
+  if (data?.httpStatus !== undefined) return data.httpStatus;
+  const status = (meta?.response as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' ? status : undefined;
+}

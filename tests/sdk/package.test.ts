@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -58,6 +59,10 @@ describe('client-sdk, packed and installed outside the repository', () => {
 
   describe('in a script', () => {
     let project: string;
+    /** A proxy in front of nothing, answering with its own pages (consumer.ts says which). */
+    let balancer: Server;
+    let balancerUrl: string;
+    const balancerSaw: string[] = [];
     /** The consumer compiled as its tsconfig says (emitting out/), and the wrong input alone. */
     let strict: Finished;
     let wrong: Finished;
@@ -77,12 +82,32 @@ describe('client-sdk, packed and installed outside the repository', () => {
         type: 'module',
         dependencies: { [packageName]: `file:${tarball}`, typescript: typescript.version },
       });
+      balancer = createHttpServer((req, res) => {
+        balancerSaw.push(req.url ?? '');
+        req.resume();
+        const upload = req.url?.endsWith('/api/uploads') ?? false;
+        if (req.url?.startsWith('/json/')) {
+          res.writeHead(413, { 'content-type': 'application/json' }).end('{"error":"Payload Too Large"}');
+        } else {
+          const status = upload ? 413 : 502;
+          res.writeHead(status, { 'content-type': 'text/html' }).end(`<html><h1>${status}</h1></html>`);
+        }
+      });
+      balancerUrl = await new Promise<string>((resolve) =>
+        balancer.listen(0, '127.0.0.1', () => {
+          const address = balancer.address();
+          resolve(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
+        }),
+      );
       // Both at once: each loads the router's types, which takes a while.
       [strict, wrong] = await Promise.all([
         tsc(project, 'tsconfig.json'),
         tsc(project, 'tsconfig.wrong.json'),
       ]);
     }, 600_000);
+    afterAll(() => {
+      balancer?.close();
+    });
 
     it('holds built ESM and one bundled declaration file, and nothing of the server', async () => {
       const listing = await mustRun('tar', ['-tzf', tarball], { cwd: work });
@@ -132,7 +157,7 @@ describe('client-sdk, packed and installed outside the repository', () => {
       const session = await loginBySms(t);
       const output = await mustRun(
         process.execPath,
-        [path.join(project, 'out/consumer.js'), url, session.token],
+        [path.join(project, 'out/consumer.js'), url, session.token, balancerUrl],
         { cwd: project },
       );
       expect(JSON.parse(output)).toEqual({
@@ -145,10 +170,56 @@ describe('client-sdk, packed and installed outside the repository', () => {
         meCreatedAtIsDate: true,
         many: 12,
         uploaded: { mime: 'image/png', createdAtIsDate: true },
+        fromBytes: {
+          view: { mime: 'image/png', size: 102 },
+          arrayBuffer: { mime: 'image/png', size: 102 },
+          part: { mime: 'image/png', size: 102 },
+        },
         textUpload: 'UPLOAD_TYPE_NOT_ALLOWED',
         wrongPassword: 'LOGIN_FAILED',
+        anonymousMeStatus: 401,
+        abortedUpload: {
+          name: 'TRPCClientError',
+          cause: 'AbortError',
+          code: null,
+          status: null,
+          message: expect.any(String),
+        },
+        // Named by status, type and path: not a JSON parse error, not "Unknown error".
+        proxyPage: {
+          name: 'TRPCClientError',
+          cause: 'Error',
+          code: null,
+          status: 502,
+          message: `HTTP 502 Bad Gateway (text/html) from ${balancerUrl}/html/trpc/demands.list instead of the service's answer: a proxy's error page, or a wrong url?`,
+        },
+        proxyUpload: {
+          html: expect.objectContaining({
+            code: null,
+            status: 413,
+            message: expect.stringMatching(
+              /^HTTP 413 Payload Too Large \(text\/html\) from .*\/html\/api\/uploads /,
+            ),
+          }),
+          json: expect.objectContaining({
+            code: null,
+            status: 413,
+            message: expect.stringMatching(
+              /^HTTP 413 Payload Too Large \(application\/json\) from .*\/json\/api\/uploads /,
+            ),
+          }),
+        },
       });
+      // The aborted upload never left.
+      expect(balancerSaw.filter((sent) => sent.startsWith('/aborted'))).toEqual([]);
     }, 60_000);
+
+    it('runs from a CommonJS project too, compiled and required', async () => {
+      const output = await mustRun(process.execPath, [path.join(project, 'out/commonjs.cjs'), url], {
+        cwd: project,
+      });
+      expect(JSON.parse(output.trim().split('\n').at(-1) ?? '')).toEqual({ total: 1 });
+    });
   });
 
   describe('the React example, built by Vite and run in headless chromium', () => {
@@ -170,6 +241,8 @@ describe('client-sdk, packed and installed outside the repository', () => {
         ...manifest,
         dependencies: { ...manifest.dependencies, [packageName]: `file:${tarball}` },
       });
+      // The build's `tsc` checks the README's code too, as a frontend would paste it.
+      writeReadmeCode(path.join(example, 'src'));
       await mustRun('npm', ['run', 'build'], { cwd: example, env: userEnv({ VITE_API_URL: url }) });
       if (!hasChromium) return;
       chromium = await launchChromium('sdk-example');
@@ -195,7 +268,10 @@ describe('client-sdk, packed and installed outside the repository', () => {
       await chromium?.close();
     });
 
-    it('type-checks against the packed SDK and builds', () => {
+    it('type-checks against the packed SDK, with the README code, and builds', () => {
+      expect(
+        readdirSync(path.join(example, 'src')).filter((file) => file.startsWith('readme-')),
+      ).toHaveLength(6);
       expect(readFileSync(path.join(example, 'dist/index.html'), 'utf8')).toContain('/assets/');
     });
 
@@ -258,6 +334,36 @@ describe('client-sdk, packed and installed outside the repository', () => {
     );
   });
 });
+
+/**
+ * client-sdk/README.md's code blocks as source files: the first `ts` block (the usage, which makes
+ * `api` and `connection`) stands alone and goes before each later one; a `tsx` block stands alone.
+ */
+function writeReadmeCode(dir: string): void {
+  const readme = readFileSync(path.join(sdk, 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/```(tsx?)\n([\s\S]*?)```/g)].map(([, lang, code = '']) => ({
+    lang,
+    code,
+  }));
+  const [usage, ...others] = blocks.filter((block) => block.lang === 'ts');
+  // What the snippets leave to the app around them.
+  const surroundings = [
+    'declare const input: HTMLInputElement;',
+    'declare const applicationId: number;',
+    'declare const archive: { url: string };',
+    'declare function showTopUpDialog(): void;',
+    '',
+  ].join('\n');
+  writeFileSync(path.join(dir, 'readme-0.ts'), `${usage?.code}export {};\n`);
+  others.forEach((block, i) => {
+    writeFileSync(path.join(dir, `readme-${i + 1}.ts`), `${usage?.code}${surroundings}${block.code}`);
+  });
+  blocks
+    .filter((block) => block.lang === 'tsx')
+    .forEach((block, i) => {
+      writeFileSync(path.join(dir, `readme-react-${i}.tsx`), block.code);
+    });
+}
 
 async function waitUntilServed(url: string, server: ChildProcess): Promise<void> {
   const deadline = Date.now() + 30_000;

@@ -1,11 +1,14 @@
 /**
  * A project that installed the packed SDK, as a frontend or a script would. Run against a server:
- * `node out/consumer.js <url> <token>`; prints what it saw as JSON.
+ * `node out/consumer.js <url> <token> <balancer>`; prints what it saw as JSON. `<balancer>` stands for a
+ * proxy in front of the service answering its own pages: `/html/...` an HTML 502 or 413,
+ * `/json/...` a 413 in JSON that is not the service's shape; it notes every path it is sent.
  */
 import {
   type AppErrorCode,
   appErrorCode,
   createClient,
+  httpStatusOf,
   isAppError,
   type RouterInputs,
   type RouterOutputs,
@@ -15,11 +18,18 @@ import {
 // The one bit of Node used here, declared by hand: no @types/node, so none can stand in for a type the
 // SDK's declarations would wrongly need.
 declare const process: { readonly argv: readonly string[] };
-const [url = '', loginToken = ''] = process.argv.slice(2);
+const [url = '', loginToken = '', balancer = ''] = process.argv.slice(2);
 
 let token: string | undefined;
 const connection = { url, token: () => token };
 const api = createClient(connection);
+
+/** The bytes at offset 3 of a larger buffer, as a view into a file read in chunks has them. */
+function padded(bytes: Uint8Array): Uint8Array {
+  const larger = new Uint8Array(bytes.length + 6).fill(0xff);
+  larger.set(bytes, 3);
+  return larger;
+}
 
 /** Runs a call that must fail, and answers the service's code of its failure. */
 async function refusal(call: () => Promise<unknown>): Promise<AppErrorCode | 'no service error'> {
@@ -32,11 +42,29 @@ async function refusal(call: () => Promise<unknown>): Promise<AppErrorCode | 'no
   throw new Error('the call succeeded');
 }
 
+/** Runs a call that must fail, and answers what a frontend can tell of its failure. */
+async function failure(call: () => Promise<unknown>) {
+  try {
+    await call();
+  } catch (error) {
+    const { name, message, cause } = error as Error;
+    return {
+      name,
+      cause: (cause as Error | undefined)?.name,
+      code: appErrorCode(error) ?? null,
+      status: httpStatusOf(error) ?? null,
+      message,
+    };
+  }
+  throw new Error('the call succeeded');
+}
+
 const filter: RouterInputs['demands']['list'] = { page: 1, perPage: 5 };
 const page: RouterOutputs['demands']['list'] = await api.demands.list.query(filter);
 const first = page.items[0];
 
 const anonymousMe = await refusal(() => api.user.me.query());
+const anonymousMeStatus = (await failure(() => api.user.me.query())).status;
 const anonymousUpload = await refusal(() =>
   uploadFile({ ...connection, file: new Blob(['x']), filename: 'x.png' }),
 );
@@ -52,12 +80,46 @@ const png = Uint8Array.from(
   (c) => c.charCodeAt(0),
 );
 const uploaded = await uploadFile({ ...connection, file: new Blob([png]), filename: 'pixel.png' });
+// The bytes themselves, as a script reads a file (a Node Buffer is a Uint8Array), need no Blob around them.
+const fromBytes = {
+  view: await uploadFile({ ...connection, file: png, filename: 'pixel.png' }),
+  arrayBuffer: await uploadFile({ ...connection, file: png.buffer, filename: 'pixel.png' }),
+  part: await uploadFile({
+    ...connection,
+    file: new DataView(padded(png).buffer, 3, png.length),
+    filename: 'pixel.png',
+  }),
+};
 let textUpload: AppErrorCode | undefined;
 try {
   await uploadFile({ ...connection, file: new Blob(['plain text']), filename: 'notes.txt' });
 } catch (error) {
   textUpload = appErrorCode(error);
 }
+// Cancelled by the app (the user gave up): fails as an aborted procedure does, and sends nothing
+// (the balancer counts what reaches `/aborted`).
+const abortedUpload = await failure(() =>
+  uploadFile({
+    ...connection,
+    url: `${balancer}/aborted`,
+    file: new Blob([png]),
+    filename: 'pixel.png',
+    signal: AbortSignal.abort(),
+  }),
+);
+// A proxy's pages instead of the service's answers, through the same idiom.
+const behindProxy = { html: `${balancer}/html`, json: `${balancer}/json` };
+const proxyPage = await failure(() =>
+  createClient({ url: behindProxy.html }).demands.list.query({ page: 1 }),
+);
+const proxyUpload = {
+  html: await failure(() =>
+    uploadFile({ ...connection, url: behindProxy.html, file: new Blob([png]), filename: 'a.png' }),
+  ),
+  json: await failure(() =>
+    uploadFile({ ...connection, url: behindProxy.json, file: new Blob([png]), filename: 'a.png' }),
+  ),
+};
 const wrongPassword = await refusal(() =>
   api.auth.loginWithPassword.mutate({ phone: me.phone, password: 'not-the-password' }),
 );
@@ -68,12 +130,19 @@ console.log(
     firstTitle: first?.title,
     firstCreatedAtIsDate: first?.createdAt instanceof Date,
     anonymousMe,
+    anonymousMeStatus,
     anonymousUpload,
     meId: me.id,
     meCreatedAtIsDate: me.createdAt instanceof Date,
     many: many.length,
     uploaded: { mime: uploaded.mime, createdAtIsDate: uploaded.createdAt instanceof Date },
+    fromBytes: Object.fromEntries(
+      Object.entries(fromBytes).map(([kind, file]) => [kind, { mime: file.mime, size: file.size }]),
+    ),
     textUpload,
     wrongPassword,
+    abortedUpload,
+    proxyPage,
+    proxyUpload,
   }),
 );
