@@ -3,7 +3,7 @@ import * as fields from '../../fields.js';
 import { reviewState } from '../../review-states.js';
 import { fileRef, fileRefs } from '../uploads/uploads.schemas.js';
 import { profile } from '../user/user.schemas.js';
-import { idNumber } from './id-number.js';
+import { idNumberAsSent } from './id-number.js';
 
 export const verificationKinds = ['person', 'company', 'individualBusiness'] as const;
 export const verificationKind = z.enum(verificationKinds);
@@ -59,7 +59,8 @@ export type CompanyVerification = z.infer<typeof companyVerification>;
 
 export const accountingMethods = ['independent', 'nonIndependent'] as const;
 
-export const partner = z.object({ name: fields.text(50).min(1), idNumber });
+/** A partner as submitted; its ID number is checked by the service (see idNumberAsSent). */
+export const partner = z.object({ name: fields.text(50).min(1), idNumber: idNumberAsSent });
 export type Partner = z.infer<typeof partner>;
 
 /** 个体工商户: an individual business, with its partners. */
@@ -90,7 +91,7 @@ export type IndividualBusinessVerification = z.infer<typeof individualBusinessVe
 
 export const personSubmission = z.object({
   name: fields.text(50).min(1).optional(),
-  idNumber: idNumber.optional(),
+  idNumber: idNumberAsSent.optional(),
   idCardFront: fileRefs.optional(),
   idCardBack: fileRefs.optional(),
   job: fields.text(100).optional(),
@@ -135,7 +136,7 @@ export const individualBusinessSubmission = z.object({
   industry: fields.text(100).optional(),
   businessScope: fields.multilineText(5000).optional(),
   legalRepName: fields.text(50).optional(),
-  legalRepIdNumber: idNumber.optional(),
+  legalRepIdNumber: idNumberAsSent.optional(),
   /** Replaces the whole list when given. */
   partners: z.array(partner).max(50).optional(),
 });

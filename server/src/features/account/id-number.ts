@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as fields from '../../fields.js';
 
 const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const checkCharacters = '10X98765432';
@@ -18,10 +18,14 @@ export function isValidIdNumber(value: string): boolean {
   return checkCharacters[sum % 11] === value[17];
 }
 
-/** An ID number as typed by people: surrounding spaces and a lowercase x are forgiven. */
-export const idNumber = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .min(1)
-  .refine(isValidIdNumber, { message: 'Not a valid 18-character mainland ID number' });
+export const invalidIdNumberMessage = 'Not a valid 18-character mainland ID number';
+
+/**
+ * An ID number as a verification submission names it, as typed by people (surrounding spaces and a
+ * lowercase x are forgiven) and not yet checked: the service checks it (isValidIdNumber) unless it
+ * is the number the record already holds. Records imported from the old backend, which checked
+ * nothing, hold numbers that fail the check, and the deployed client sends them back unchanged with
+ * every save (the resume wizard re-sends the identity with the work preferences); refusing those
+ * would lock their owners out of the form.
+ */
+export const idNumberAsSent = fields.text(18).toUpperCase().min(1);

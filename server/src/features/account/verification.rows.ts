@@ -20,6 +20,13 @@ export const joinUrls = (urls: readonly string[]) => urls.join(',');
 const splitUrls = (stored: string) => (stored === '' ? [] : stored.split(','));
 const dateOrNull = (ms: number | null) => (ms === null ? null : new Date(Number(ms)));
 const numberOrNull = (value: number | null) => (value === null ? null : Number(value));
+/*
+ * The identity reads as submissions store it (names trimmed, ID numbers with an uppercase X):
+ * records imported from the old backend may hold `张三 ` or a lowercase x, and the form that sends
+ * them back unchanged must not count as a change of the identity, which would undo its review.
+ */
+const idNumberOf = (stored: string) => stored.toUpperCase();
+const personNameOf = (stored: string) => stored.trim();
 
 /** Review columns of a fresh submission: back to pending, the last rejection forgotten. */
 export const pendingReview = (now: number) => ({
@@ -48,8 +55,8 @@ export function personOfRow(row: Selectable<PersonVerificationsTable>): PersonVe
   const period = [row.work_period_from, row.work_period_to].filter((ms): ms is number => ms !== null);
   return {
     ...reviewOf(row),
-    name: row.name,
-    idNumber: row.id_number,
+    name: personNameOf(row.name),
+    idNumber: idNumberOf(row.id_number),
     idCardFront: splitUrls(row.id_front),
     idCardBack: splitUrls(row.id_back),
     job: row.job,
@@ -136,10 +143,10 @@ export function individualBusinessOfRow(
     industry: row.industry,
     businessScope: row.business_scope,
     legalRepName: row.legal_rep_name,
-    legalRepIdNumber: row.legal_rep_id_number,
+    legalRepIdNumber: idNumberOf(row.legal_rep_id_number),
     partners: [...partners]
       .sort((a, b) => a.position - b.position)
-      .map((p) => ({ name: p.name, idNumber: p.id_number })),
+      .map((p) => ({ name: p.name, idNumber: idNumberOf(p.id_number) })),
   };
 }
 

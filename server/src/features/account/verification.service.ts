@@ -9,7 +9,7 @@ import type { UploadUrlSigner } from '../uploads/signed-urls.js';
 import { keyOfUrl } from '../uploads/storage.js';
 import { markUploadsPrivate } from '../uploads/uploads.repository.js';
 import type { FileRef } from '../uploads/uploads.schemas.js';
-import { phonesOf, setVerified } from '../user/user.repository.js';
+import { lockUser, phonesOf, setVerified } from '../user/user.repository.js';
 import type {
   CompanySubmission,
   CompanyVerification,
@@ -23,6 +23,7 @@ import type {
   ReviewOutcome,
   VerificationKind,
 } from './account.schemas.js';
+import { invalidIdNumberMessage, isValidIdNumber } from './id-number.js';
 import {
   decidePending,
   findCompanyRows,
@@ -62,6 +63,12 @@ const companyFiles = ['license', 'legalRepIdFront', 'legalRepIdBack'] as const;
  * Person, company and individual-business verification: the owner submits (and resubmits, which
  * puts the record back to review), an admin approves or rejects, and the user's verified flag
  * follows. Every method is scoped to the user id the caller was authenticated as.
+ *
+ * Every write takes the user's row lock first (lockUser), so the writes of one user run one at a
+ * time: a submission merges into the record as the previous one left it (two partial submissions
+ * at once would otherwise each write back the other's fields as they were), and the verified flag
+ * is computed from records no other transaction is changing (a review racing a submission could
+ * otherwise leave an approved user 未认证, or a user with nothing approved 已认证).
  */
 export class VerificationService {
   constructor(
@@ -92,8 +99,10 @@ export class VerificationService {
     const files = await this.resolveFiles(userId, { idCardFront, idCardBack, attachmentOne, attachmentTwo });
     const now = this.clock.now();
     await inTransaction(this.db, async (tx) => {
+      await lockUser(tx, userId);
       const [current] = await findPersonRows(tx, [userId]);
       const before = current ? personOfRow(current) : undefined;
+      requireValidIdNumber(plain.idNumber, [before?.idNumber], ['idNumber']);
       const merged = { ...(before ?? emptyPerson), ...given(plain), ...files };
       requireFilled(merged, ['name', 'idNumber']);
       // A rejected record submitted again is asked to be reviewed again, changed or not.
@@ -111,6 +120,7 @@ export class VerificationService {
     const files = await this.resolveFiles(userId, { license, legalRepIdFront, legalRepIdBack });
     const now = this.clock.now();
     await inTransaction(this.db, async (tx) => {
+      await lockUser(tx, userId);
       const [current] = await findCompanyRows(tx, [userId]);
       const merged = { ...(current ? companyOfRow(current) : emptyCompany), ...given(plain), ...files };
       requireFilled(merged, ['name']);
@@ -127,12 +137,16 @@ export class VerificationService {
   ): Promise<IndividualBusinessVerification> {
     const now = this.clock.now();
     await inTransaction(this.db, async (tx) => {
+      await lockUser(tx, userId);
       const [current] = await findIndividualBusinessRows(tx, [userId]);
       const partners = current ? await findPartnerRows(tx, [userId]) : [];
-      const merged = {
-        ...(current ? individualBusinessOfRow(current, partners) : emptyIndividualBusiness),
-        ...given(input),
-      };
+      const before = current ? individualBusinessOfRow(current, partners) : emptyIndividualBusiness;
+      requireValidIdNumber(input.legalRepIdNumber, [before.legalRepIdNumber], ['legalRepIdNumber']);
+      const partnerNumbers = before.partners.map((partner) => partner.idNumber);
+      for (const [index, partner] of (input.partners ?? []).entries()) {
+        requireValidIdNumber(partner.idNumber, partnerNumbers, ['partners', index, 'idNumber']);
+      }
+      const merged = { ...before, ...given(input) };
       requireFilled(merged, ['name']);
       await saveIndividualBusiness(tx, userId, individualBusinessColumns(merged), now, current !== undefined);
       if (input.partners !== undefined) await replacePartners(tx, userId, input.partners);
@@ -177,6 +191,7 @@ export class VerificationService {
     const now = this.clock.now();
     const approve = decision.decision === 'approve';
     const userVerified = await inTransaction(this.db, async (tx) => {
+      await lockUser(tx, decision.userId);
       const decided = await decidePending(tx, decision.kind, decision.userId, {
         state: approve ? reviewCodes.approved : reviewCodes.rejected,
         reason: approve ? '' : (decision.reason ?? ''),
@@ -273,12 +288,36 @@ function given<T extends object>(input: T): Partial<T> {
   return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
+/**
+ * A refused input field, carried as an input issue like a failed parse's: the typed API names the
+ * field (`Invalid input: name: Required`, `issues`), the legacy door its Chinese label.
+ */
+function invalidInput(path: ReadonlyArray<string | number>, message: string): AppError {
+  const issues = [{ code: 'custom', path, message }];
+  return new AppError('VALIDATION_FAILED', {
+    cause: Object.assign(new Error(`${path.join('.')}: ${message}`), { issues }),
+  });
+}
+
 /** Fields a reviewer cannot do without, checked on the record as the submission leaves it. */
 function requireFilled<T extends object>(record: T, names: readonly (keyof T & string)[]): void {
   for (const field of names) {
-    if (record[field] === '')
-      throw new AppError('VALIDATION_FAILED', { fieldProblem: { field, problem: 'missing' } });
+    if (record[field] === '') throw invalidInput([field], 'Required');
   }
+}
+
+/**
+ * An ID number a submission names must be a valid one (GB 11643), unless the record already holds
+ * it: numbers imported from the old backend, which checked nothing, come back unchanged with every
+ * save of the deployed client's forms, and refusing them would lock their owners out of the form.
+ */
+function requireValidIdNumber(
+  sent: string | undefined,
+  held: ReadonlyArray<string | undefined>,
+  path: ReadonlyArray<string | number>,
+): void {
+  if (sent === undefined || held.includes(sent) || isValidIdNumber(sent)) return;
+  throw invalidInput(path, invalidIdNumberMessage);
 }
 
 /** What a reviewer checked of a person: changing any of it sends the record back to review. */

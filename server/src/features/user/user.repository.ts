@@ -87,8 +87,9 @@ export async function setVerified(tx: Tx, userId: number, verified: boolean, now
 }
 
 /**
- * Locks the user's row, so writes of one user that count before they insert (the resume's entry
- * cap) happen one at a time. SQLite needs no lock: it runs one write transaction at a time.
+ * Locks the user's row, so writes of one user that read before they write (the resume's entry cap,
+ * a verification merged into its record) happen one at a time. SQLite needs no lock: it runs one
+ * write transaction at a time.
  */
 export async function lockUser(tx: Tx, userId: number): Promise<void> {
   if (!hasRowLocks(tx)) return;
