@@ -4,6 +4,7 @@ import { type ReactNode, useEffect, useState } from 'react';
 import { describeError } from './errors.js';
 import { KeyHelp } from './KeyHelp.js';
 import { QueueList } from './QueueList.js';
+import { selectedIndex } from './queueSelection.js';
 import { RejectDialog } from './RejectDialog.js';
 import { useQueueKeys } from './useQueueKeys.js';
 
@@ -35,16 +36,29 @@ interface ReviewQueueProps<Item> {
  */
 export function ReviewQueue<Item>(props: ReviewQueueProps<Item>) {
   const { queue, noun, pending, itemKey } = props;
-  const [selected, setSelected] = useState(0);
+  // The selected item is held by its key, and its index only for when it leaves the queue: a
+  // refresh that drops items above it (decided by another operator) must not slide the card onto
+  // another item under the operator's eyes, where a (approve) would decide what they did not read.
+  const [selected, setSelected] = useState<{ key: string | null; index: number }>({ key: null, index: 0 });
   // The reject dialog is for the item it was opened on, by key: a refresh (a failed decision, the
   // tab coming back) shifts which item sits at the selected index, and the reason typed for one
   // item must never go to the next. When its item leaves the queue (another operator decided it),
   // the dialog closes.
   const [rejectingKey, setRejectingKey] = useState<string | null>(null);
   const items = queue.data?.items ?? [];
-  // After a decision the row leaves the queue; the same index is then the next one.
-  const index = Math.min(selected, Math.max(items.length - 1, 0));
+  const index = selectedIndex(items.map(itemKey), selected);
   const current = items[index];
+  const select = (next: number) => {
+    const item = items[next];
+    setSelected({ key: item === undefined ? null : itemKey(item), index: next });
+  };
+  // Once shown, the item the card fell on (the first, or the next after one left) is the selected
+  // one, at its place now: when it leaves in turn, the one after it comes next.
+  const currentKey = current === undefined ? null : itemKey(current);
+  useEffect(() => {
+    if (currentKey === null || (currentKey === selected.key && index === selected.index)) return;
+    setSelected({ key: currentKey, index });
+  }, [currentKey, index, selected.key, selected.index]);
   const rejecting = items.find((item) => itemKey(item) === rejectingKey);
   useEffect(() => {
     if (rejectingKey !== null && rejecting === undefined) setRejectingKey(null);
@@ -64,7 +78,7 @@ export function ReviewQueue<Item>(props: ReviewQueueProps<Item>) {
   useQueueKeys({
     count: items.length,
     selected: index,
-    select: setSelected,
+    select,
     approve,
     reject: openReject,
     enabled: rejecting === undefined,
@@ -88,7 +102,7 @@ export function ReviewQueue<Item>(props: ReviewQueueProps<Item>) {
             label={`待审核${noun}`}
             items={items}
             selected={index}
-            onSelect={setSelected}
+            onSelect={select}
             title={props.listTitle}
             description={props.listDescription}
           />

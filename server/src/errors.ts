@@ -130,6 +130,11 @@ export const errorTable = {
     en: 'This verification is not awaiting review',
     zh: '该认证不在待审核状态',
   },
+  VERIFICATION_CHANGED: {
+    trpc: 'CONFLICT',
+    en: 'The user changed this verification after it was opened; review it again',
+    zh: '用户已修改该认证资料，请重新查看后再审核',
+  },
   DEMAND_PAID: { trpc: 'CONFLICT', en: 'A paid demand can no longer be edited', zh: '需求已支付，不能修改' },
   DEMAND_IN_PROGRESS: {
     trpc: 'CONFLICT',
@@ -140,6 +145,11 @@ export const errorTable = {
     trpc: 'CONFLICT',
     en: 'This demand is not awaiting review',
     zh: '该需求不在待审核状态',
+  },
+  DEMAND_CHANGED: {
+    trpc: 'CONFLICT',
+    en: 'The owner changed this demand after it was opened; review it again',
+    zh: '发布人已修改该需求，请重新查看后再审核',
   },
   DEMAND_NOT_OPEN: {
     trpc: 'CONFLICT',

@@ -52,7 +52,9 @@ export function DemandQueue() {
     <ReviewQueue
       queue={queue}
       noun="需求"
-      itemKey={(demand) => String(demand.id)}
+      // With the version: a demand its owner changed is another one to read, and a reject dialog
+      // opened on the old text closes instead of rejecting the new one.
+      itemKey={(demand) => `${demand.id}:${demand.updatedAt.getTime()}`}
       listTitle={(demand) => demand.title}
       listDescription={(demand) =>
         `${kindLabels[demand.kind]} · ¥${yuan(demand.priceFen)} · ${date(demand.createdAt)}`
@@ -60,7 +62,10 @@ export function DemandQueue() {
       cardTitle={(demand) => demand.title}
       details={(demand) => <DemandDetails demand={demand} />}
       rejectSubject={(demand) => demand.title}
-      decide={(demand, decision) => review.mutateAsync({ id: demand.id, ...decision })}
+      // The version on screen: a demand its owner changed meanwhile is refused, not decided unseen.
+      decide={(demand, decision) =>
+        review.mutateAsync({ id: demand.id, updatedAt: demand.updatedAt, ...decision })
+      }
       pending={review.isPending}
     />
   );

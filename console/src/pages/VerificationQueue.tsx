@@ -68,6 +68,8 @@ export function VerificationQueue() {
         review.mutateAsync({
           userId: item.verification.userId,
           kind: item.kind,
+          // The submission on screen: one the user changed meanwhile is refused, not decided unseen.
+          submittedAt: item.verification.submittedAt,
           ...(decision.approve ? { decision: 'approve' } : { decision: 'reject', reason: decision.reason }),
         })
       }

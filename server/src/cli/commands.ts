@@ -1,11 +1,29 @@
 import { z } from 'zod';
 import type { Actor } from '../features/admin/admin-actions.js';
+import { amountFen, idempotencyKey } from '../features/money/money.schemas.js';
 import * as fields from '../fields.js';
 import { importLegacy } from '../legacy-import/command.js';
 import { type Command, parseFlags } from './command.js';
 
 /** The CLI acts with the operator's shell rights, as no admin account: the audit trail says so. */
 const cli: Actor = { adminId: null };
+
+/** The most one credit or withdrawal moves, as `wallet.credit` and `wallet.withdraw` take it. */
+const maxMoveFen = amountFen.maxValue ?? Number.MAX_SAFE_INTEGER;
+
+/**
+ * A flag naming a row or a page: plain decimal digits only. `Number()` would also read `0x10` as 16,
+ * `1e3` as 1000 and `12.0` as 12, so a typo would act on another demand or user than the one meant.
+ */
+const wholeNumber = z.string().regex(/^\d+$/, 'a whole number in decimal digits, e.g. 42').transform(Number);
+
+/**
+ * A reason is what the user is shown with a rejection. Given with --approve it would be dropped (a
+ * verification) or kept on an approved demand, so it is refused rather than taken silently.
+ */
+function requireReasonOnlyWithReject(flags: { approve?: boolean | undefined; reason?: string | undefined }) {
+  if (flags.approve && flags.reason !== undefined) throw new Error('--reason: goes with --reject only');
+}
 
 const createAdmin: Command = {
   usage: '--phone P --password W   create an admin account, or make an existing account admin',
@@ -14,7 +32,11 @@ const createAdmin: Command = {
     const { phone, password } = parseFlags({ phone: fields.phone, password: fields.password }, values);
     const hash = await services.passwords.hash(password);
     const { userId, created } = await services.adminActions.grantAdmin(cli, phone, hash);
-    return created ? `admin ${userId} (${phone}) created` : `user ${userId} (${phone}) is now an admin`;
+    if (created) return `admin ${userId} (${phone}) created`;
+    // The account's password was just replaced: as with any password reset, the sessions opened
+    // with the old one end, or whoever held one would now hold an admin session.
+    await services.sessions.revokeAllOf(userId);
+    return `user ${userId} (${phone}) is now an admin; its sessions were ended`;
   },
 };
 
@@ -29,7 +51,7 @@ const reviewDemand: Command = {
   async run({ services, values }) {
     const flags = parseFlags(
       {
-        id: z.coerce.number().int().positive(),
+        id: wholeNumber.pipe(fields.id),
         approve: z.boolean().optional(),
         reject: z.boolean().optional(),
         reason: fields.text(255).optional(),
@@ -37,6 +59,7 @@ const reviewDemand: Command = {
       values,
     );
     if (flags.approve === flags.reject) throw new Error('give exactly one of --approve and --reject');
+    requireReasonOnlyWithReject(flags);
     await services.adminActions.reviewDemand(cli, {
       id: flags.id,
       approve: Boolean(flags.approve),
@@ -57,19 +80,19 @@ const pendingVerifications: Command = {
     const flags = parseFlags(
       {
         kind: z.enum(['person', 'company', 'geti']).optional(),
-        page: z.coerce.number().int().positive().default(1),
+        page: wholeNumber.pipe(z.number().int().positive().max(1_000_000)).optional(),
       },
       values,
     );
     const { items, total } = await services.verifications.pending({
       ...(flags.kind ? { kind: kindOfFlag[flags.kind] } : {}),
-      page: flags.page,
+      page: flags.page ?? 1,
       perPage: 20,
     });
     // The identity documents' URLs are paths on the service, signed like the admin API's: open
     // them on the service's address within the hour.
     const lines = items.map((item) => JSON.stringify(item));
-    return [...lines, `${items.length} of ${total} pending (page ${flags.page})`].join('\n');
+    return [...lines, `${items.length} of ${total} pending (page ${flags.page ?? 1})`].join('\n');
   },
 };
 
@@ -85,7 +108,7 @@ const reviewVerification: Command = {
   async run({ services, values }) {
     const flags = parseFlags(
       {
-        'user-id': z.coerce.number().pipe(fields.id),
+        'user-id': wholeNumber.pipe(fields.id),
         kind: z.enum(['person', 'company', 'geti']),
         approve: z.boolean().optional(),
         reject: z.boolean().optional(),
@@ -95,6 +118,7 @@ const reviewVerification: Command = {
     );
     if (Boolean(flags.approve) === Boolean(flags.reject))
       throw new Error('give exactly one of --approve and --reject');
+    requireReasonOnlyWithReject(flags);
     const outcome = await services.adminActions.reviewVerification(cli, {
       userId: flags['user-id'],
       kind: kindOfFlag[flags.kind],
@@ -107,12 +131,19 @@ const reviewVerification: Command = {
 
 /**
  * `credit` and `withdraw`: money received from the user outside the service, or paid out to their
- * bank account, by phone and yuan; recorded in the audit trail like the console's.
+ * bank account, by phone and yuan; recorded in the audit trail like the console's. `--key` makes a
+ * command run again (after a lost connection, a shell that closed) move the money once, as the
+ * console's dialog does: the bank transfer's reference is a good one.
  */
 function walletCommand(direction: 'credit' | 'withdraw', usage: string): Command {
   return {
     usage,
-    options: { phone: { type: 'string' }, amount: { type: 'string' }, note: { type: 'string' } },
+    options: {
+      phone: { type: 'string' },
+      amount: { type: 'string' },
+      note: { type: 'string' },
+      key: { type: 'string' },
+    },
     async run({ services, values }) {
       const flags = parseFlags(
         {
@@ -120,14 +151,22 @@ function walletCommand(direction: 'credit' | 'withdraw', usage: string): Command
           amount: z
             .string()
             .transform((yuan) => fields.yuanTextToFen(yuan) ?? Number.NaN)
-            .pipe(z.number({ error: 'yuan with at most two decimals, e.g. 100.00' }).int().positive()),
+            .pipe(z.number({ error: 'yuan with at most two decimals, e.g. 100.00' }).int().positive())
+            // The typed API's cap on one move, so a slip of extra zeros is refused here as it is there.
+            .pipe(z.number().max(maxMoveFen, `at most ${maxMoveFen / 100} yuan in one move`)),
           note: fields.text(255).optional(),
+          key: idempotencyKey,
         },
         values,
       );
       const user = await services.users.findByPhone(flags.phone);
       if (!user) throw new Error(`no user with phone ${flags.phone}`);
-      const move = { userId: user.id, amountFen: flags.amount, note: flags.note ?? '' };
+      const move = {
+        userId: user.id,
+        amountFen: flags.amount,
+        note: flags.note ?? '',
+        ...(flags.key === undefined ? {} : { idempotencyKey: flags.key }),
+      };
       if (direction === 'credit') {
         const { rechargeId } = await services.adminActions.credit(cli, move);
         const balance = await services.money.balance(user.id);
@@ -142,11 +181,11 @@ function walletCommand(direction: 'credit' | 'withdraw', usage: string): Command
 
 const credit = walletCommand(
   'credit',
-  '--phone P --amount 100.00 [--note T]   credit a wallet with money received outside the service',
+  '--phone P --amount 100.00 [--note T] [--key K]   credit a wallet with money received outside the service; run again with the same key, it credits once',
 );
 const withdraw = walletCommand(
   'withdraw',
-  '--phone P --amount 100.00 [--note T]   record money paid out to the user outside the service (never below 0)',
+  '--phone P --amount 100.00 [--note T] [--key K]   record money paid out to the user outside the service (never below 0); run again with the same key, it withdraws once',
 );
 
 /** Every CLI verb. Features add theirs here. */

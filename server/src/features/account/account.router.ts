@@ -64,7 +64,7 @@ export const accountRouter = router({
 
   /** Admins: approve or reject a pending record; a rejection's reason is shown to the user. */
   reviewVerification: adminProcedure
-    .meta({ errors: ['NOT_FOUND', 'VERIFICATION_NOT_PENDING'] })
+    .meta({ errors: ['NOT_FOUND', 'VERIFICATION_NOT_PENDING', 'VERIFICATION_CHANGED'] })
     .input(reviewDecision)
     .output(reviewOutcome)
     .mutation(({ ctx, input }) =>

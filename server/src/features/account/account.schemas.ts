@@ -184,6 +184,11 @@ export const reviewDecision = z.object({
   decision: z.enum(['approve', 'reject']),
   /** Shown to the user with a rejection. */
   reason: fields.text(500).optional(),
+  /**
+   * The submission the reviewer read (its `submittedAt`). When the user has changed the record since,
+   * the decision is refused (VERIFICATION_CHANGED) instead of applied to documents nobody read.
+   */
+  submittedAt: z.date().optional(),
 });
 export type ReviewDecision = z.infer<typeof reviewDecision>;
 

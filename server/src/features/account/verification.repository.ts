@@ -187,11 +187,11 @@ export async function hasRecord(db: Db, kind: VerificationKind, userId: number):
   return row !== undefined;
 }
 
-/** The review state and reason of the user's record of this kind; undefined when there is none. */
+/** The review state, reason and submission time of the user's record of this kind; undefined when there is none. */
 export function findReview(db: Db | Tx, kind: VerificationKind, userId: number) {
   return db
     .selectFrom(reviewTable(kind))
-    .select(['state', 'reject_reason'])
+    .select(['state', 'reject_reason', 'submitted_at'])
     .where('user_id', '=', userId)
     .executeTakeFirst();
 }

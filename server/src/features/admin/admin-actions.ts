@@ -125,7 +125,13 @@ export class AdminActions {
         detail: decision,
       },
       read,
-      (alsoInTransaction) => this.services.verifications.review(decision, { alsoInTransaction }),
+      (audit) =>
+        this.services.verifications.review(decision, {
+          alsoInTransaction: async (tx) => {
+            await requireSubmissionRead(tx, decision);
+            await audit(tx);
+          },
+        }),
     );
   }
 
@@ -231,6 +237,18 @@ export interface WalletMove {
   readonly amountFen: number;
   readonly note?: string | undefined;
   readonly idempotencyKey?: string | undefined;
+}
+
+/**
+ * A decision names the submission the reviewer read; one the user has replaced since (new documents,
+ * another name) is refused, and the decision undone with its transaction, which holds the record's
+ * row: approving it would verify what nobody looked at.
+ */
+async function requireSubmissionRead(tx: Tx, decision: ReviewDecision): Promise<void> {
+  if (decision.submittedAt === undefined) return;
+  const row = await findReview(tx, decision.kind, decision.userId);
+  if (Number(row?.submitted_at) !== decision.submittedAt.getTime())
+    throw new AppError('VERIFICATION_CHANGED');
 }
 
 function walletRecord(action: string, input: WalletMove): ActionRecord {

@@ -19,6 +19,12 @@ export type AccountSummary = z.infer<typeof accountSummary>;
 
 export const demandUnderReview = demand.extend({ poster: accountSummary.nullable() });
 
+/**
+ * A demand in the review queue. `updatedAt` names the version shown: a review sent with it is
+ * refused when the owner has changed the demand since (DEMAND_CHANGED).
+ */
+export const demandAwaitingReview = demandUnderReview.extend({ updatedAt: z.date() });
+
 /** An invoice request waiting to be issued, with who asked: the verified company's name is its title. */
 export const invoiceToIssue = invoiceRequest.extend({ requester: accountSummary.nullable() });
 

@@ -43,7 +43,7 @@ export class AdminService {
     return { demands: demands.total, verifications: verifications.total, invoices: invoices.total };
   }
 
-  /** The review queue of demands, oldest first, each with who posted it. */
+  /** The review queue of demands, oldest first, each with who posted it and the version shown. */
   async demandsAwaitingReview(page: PageRequest) {
     const queue = await this.services.demands.awaitingReview(page);
     const posters = await this.summariesOf(queue.items.map((demand) => demand.ownerId));

@@ -23,6 +23,7 @@ const demandColumns = [
   'paid',
   'settled',
   'created_at',
+  'updated_at',
 ] as const;
 
 export type DemandRow = NonNullable<Awaited<ReturnType<typeof findDemand>>>;
@@ -364,13 +365,16 @@ export async function setReview(
   state: number,
   reason: string,
   now: number,
+  /** The `updated_at` the reviewer read: a demand changed since is left as it is. */
+  seenUpdatedAt?: number,
 ): Promise<boolean> {
-  const result = await db
+  let update = db
     .updateTable('demands')
     .set({ review_state: state, review_reason: reason, updated_at: now })
     .where('id', '=', id)
-    .where('review_state', '=', reviewCodes.pending)
-    .executeTakeFirst();
+    .where('review_state', '=', reviewCodes.pending);
+  if (seenUpdatedAt !== undefined) update = update.where('updated_at', '=', seenUpdatedAt);
+  const result = await update.executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 

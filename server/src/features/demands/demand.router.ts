@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import * as fields from '../../fields.js';
 import { adminProcedure, authedProcedure, publicProcedure, router } from '../../trpc/init.js';
-import { demandUnderReview } from '../admin/admin.schemas.js';
+import { demandAwaitingReview } from '../admin/admin.schemas.js';
 import { application } from '../applications/application.schemas.js';
 import { viewerOf } from '../auth/authenticate.js';
 import {
@@ -86,7 +86,7 @@ export const demandRouter = router({
   /** Admins: the review queue, oldest first, each demand with who posted it. */
   awaitingReview: adminProcedure
     .input(z.object(fields.pageRequest))
-    .output(fields.pageOf(demandUnderReview))
+    .output(fields.pageOf(demandAwaitingReview))
     .query(({ ctx, input }) => ctx.services.admin.demandsAwaitingReview(input)),
 
   /**
@@ -94,8 +94,24 @@ export const demandRouter = router({
    * rejection gives a paid demand's escrow back to the owner (the demand is then unpaid). Audited.
    */
   review: adminProcedure
-    .meta({ errors: ['NOT_FOUND', 'DEMAND_NOT_PENDING', 'DEMAND_HAS_SELECTION', 'DEMAND_HAS_PAYOUTS'] })
-    .input(z.object({ id: fields.id, approve: z.boolean(), reason: fields.text(255).optional() }))
+    .meta({
+      errors: [
+        'NOT_FOUND',
+        'DEMAND_NOT_PENDING',
+        'DEMAND_CHANGED',
+        'DEMAND_HAS_SELECTION',
+        'DEMAND_HAS_PAYOUTS',
+      ],
+    })
+    .input(
+      z.object({
+        id: fields.id,
+        approve: z.boolean(),
+        reason: fields.text(255).optional(),
+        /** The queue's `updatedAt` of the demand reviewed: one changed since is refused (DEMAND_CHANGED). */
+        updatedAt: z.date().optional(),
+      }),
+    )
     .output(z.void())
     .mutation(({ ctx, input }) => ctx.services.adminActions.reviewDemand({ adminId: ctx.user.id }, input)),
 

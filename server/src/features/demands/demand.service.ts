@@ -183,9 +183,19 @@ export class DemandService {
     return { ...visible, applicationCount, companyName };
   }
 
+  /**
+   * The review queue, oldest first, each demand with the version shown (`updatedAt`, read with its
+   * fields; its files are read after, so a change landing in between makes the version older than
+   * what is shown, and a review sent with it is refused, not passed).
+   */
   async awaitingReview(page: PageRequest) {
     const { rows, total } = await listDemandsAwaitingReview(this.db, page.perPage, offsetOf(page));
-    return pageResult(await this.withDetails(rows), total, page);
+    const demands = await this.withDetails(rows);
+    const items = demands.map((demand, i) => ({
+      ...demand,
+      updatedAt: new Date(Number(rows[i]?.updated_at)),
+    }));
+    return pageResult(items, total, page);
   }
 
   /**
@@ -236,19 +246,24 @@ export class DemandService {
 
   async review(
     id: number,
-    decision: { approve: boolean; reason?: string },
+    decision: { approve: boolean; reason?: string; updatedAt?: Date },
     options: { alsoInTransaction?: AlsoInTransaction } = {},
   ): Promise<void> {
     const state = decision.approve ? reviewCodes.approved : reviewCodes.rejected;
     const now = this.clock.now();
+    const seen = decision.updatedAt?.getTime();
     // A transaction of its own so a deadlock on the kept counts (see demand_counts) is retried.
     const reviewed = await inTransaction(this.db, async (tx) => {
-      const changed = await setReview(tx, id, state, decision.reason ?? '', now);
+      const changed = await setReview(tx, id, state, decision.reason ?? '', now, seen);
       if (changed) await options.alsoInTransaction?.(tx);
       return changed;
     });
     if (!reviewed) {
-      throw new AppError((await findDemand(this.db, id)) ? 'DEMAND_NOT_PENDING' : 'NOT_FOUND');
+      const row = await findDemand(this.db, id);
+      if (!row) throw new AppError('NOT_FOUND');
+      // Still pending with a version named: the owner changed (or paid) it after the reviewer read it.
+      const changed = seen !== undefined && row.review_state === reviewCodes.pending;
+      throw new AppError(changed ? 'DEMAND_CHANGED' : 'DEMAND_NOT_PENDING');
     }
   }
 

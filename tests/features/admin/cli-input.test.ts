@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Client, createClient } from '../../../client-sdk/index.js';
+import { runAdmin } from '../../support/admin-cli.js';
+import { adminSession, loginBySms } from '../../support/auth-flow.js';
+import { backends } from '../../support/backends.js';
+import { legacyPost } from '../../support/legacy-client.js';
+import { postDemand } from '../../support/marketplace-flow.js';
+import { listen, randomIp, startTestApp, type TestApp } from '../../support/test-app.js';
+import { idNumber, post } from '../account/account-fixtures.js';
+
+/**
+ * What `npm run admin` refuses, and what it ends: an input it cannot read exactly is an error that
+ * names the flag, never another row than the one meant, and nothing is changed by it.
+ */
+const stores = backends.filter((backend) => backend.name !== 'mysql+redis-cluster');
+
+describe.each(stores)('the admin CLI and bad input ($name)', (backend) => {
+  let t: TestApp;
+  let url: string;
+  let admin: Client;
+  beforeAll(async () => {
+    t = await startTestApp(backend);
+    url = await listen(t);
+    admin = createClient({ url, token: (await adminSession(t)).token });
+  }, 60_000);
+  afterAll(() => t.close());
+
+  /** Ways of writing a number that Number() reads and a person does not mean: hex, exponent, decimals. */
+  const misread = (n: number) => [`0x${n.toString(16)}`, `${n}e0`, `${n}.0`, `+${n}`, ` ${n}`];
+
+  it('refuses an id that is not plain digits, and reviews nothing', async () => {
+    const owner = await loginBySms(t, undefined, 2);
+    const demandId = await postDemand(t, owner);
+    for (const id of misread(demandId)) {
+      await expect(runAdmin(t, 'review-demand', { id, approve: true }), id).rejects.toThrow(/^--id: /);
+    }
+    // A reason is the user's explanation of a rejection: with an approval it is a mistake, not taken.
+    await expect(
+      runAdmin(t, 'review-demand', { id: String(demandId), approve: true, reason: '写错了' }),
+    ).rejects.toThrow(/^--reason: /);
+    expect((await admin.admin.demand.query({ id: demandId })).demand.review).toBe('pending');
+
+    const person = await loginBySms(t);
+    await post(t, person, '/user/info/person', { name: '钱七', code: idNumber() });
+    for (const userId of misread(person.userId)) {
+      await expect(
+        runAdmin(t, 'review-verification', { 'user-id': userId, kind: 'person', approve: true }),
+        userId,
+      ).rejects.toThrow(/^--user-id: /);
+    }
+    await expect(
+      runAdmin(t, 'review-verification', {
+        'user-id': String(person.userId),
+        kind: 'person',
+        approve: true,
+        reason: '写错了',
+      }),
+    ).rejects.toThrow(/^--reason: /);
+    expect((await admin.admin.user.query({ userId: person.userId })).person?.status).toBe('pending');
+    await expect(runAdmin(t, 'pending-verifications', { page: '0x1' })).rejects.toThrow(/^--page: /);
+    expect(await runAdmin(t, 'pending-verifications', { page: '1' })).toMatch(/pending \(page 1\)$/);
+  });
+
+  it("refuses a credit or withdrawal above the typed API's cap on one move", async () => {
+    const user = await loginBySms(t);
+    for (const command of ['credit', 'withdraw']) {
+      await expect(
+        runAdmin(t, command, { phone: user.phone, amount: '1000000000.01' }),
+        command,
+      ).rejects.toThrow(/^--amount: at most 1000000000 yuan/);
+    }
+    expect((await admin.admin.user.query({ userId: user.userId })).balanceFen).toBe(0);
+    await expect(
+      admin.wallet.credit.mutate({ userId: user.userId, amountFen: 100_000_000_001 }),
+    ).rejects.toMatchObject({ data: { appCode: 'VALIDATION_FAILED' } });
+  });
+
+  it('credits and withdraws once per --key, however often the command is run again', async () => {
+    const user = await loginBySms(t);
+    const run = (command: string, amount: string, key: string) =>
+      runAdmin(t, command, { phone: user.phone, amount, note: '银行转账', key });
+    await run('credit', '100.00', 'bank-ref-20261205-001');
+    await run('credit', '100.00', 'bank-ref-20261205-001');
+    await run('withdraw', '30.00', 'bank-ref-20261205-002');
+    await run('withdraw', '30.00', 'bank-ref-20261205-002');
+    expect((await admin.admin.user.query({ userId: user.userId })).balanceFen).toBe(7_000);
+    // The same key with another amount is a mistake, said as such; nothing moves.
+    await expect(run('credit', '200.00', 'bank-ref-20261205-001')).rejects.toThrow(/idempotency key/);
+    await expect(run('credit', '1.00', 'short')).rejects.toThrow(/^--key: /);
+    expect((await admin.admin.user.query({ userId: user.userId })).balanceFen).toBe(7_000);
+    const actions = (await admin.admin.auditLog.query({ userId: user.userId })).items;
+    expect(actions.map((entry) => [entry.action, entry.adminId])).toEqual([
+      ['wallet.withdraw', null],
+      ['wallet.credit', null],
+    ]);
+  });
+
+  it('ends the sessions of an existing account that create-admin gives a new password', async () => {
+    const user = await loginBySms(t);
+    const before = createClient({ url, token: user.token });
+    expect((await before.user.me.query()).isAdmin).toBe(false);
+
+    const message = await runAdmin(t, 'create-admin', { phone: user.phone, password: 'admin-pass-9' });
+    // A session opened before (by whoever held it) does not turn into an admin session.
+    await expect(before.admin.queueCounts.query()).rejects.toMatchObject({
+      data: { appCode: 'UNAUTHENTICATED' },
+    });
+    expect(message).toBe(`user ${user.userId} (${user.phone}) is now an admin; its sessions were ended`);
+    const login = await legacyPost(
+      t.app,
+      '/index/api/loginpassword',
+      { phone: user.phone, password: 'admin-pass-9' },
+      'json',
+      { ip: randomIp() },
+    );
+    const token = (login.body.data as { token: string }).token;
+    expect(await createClient({ url, token }).admin.queueCounts.query()).toMatchObject({
+      demands: expect.any(Number),
+    });
+  });
+});
