@@ -36,6 +36,7 @@ import { noTelemetry } from './ops/telemetry.js';
 import { createServices } from './services.js';
 import { createSmsSender, type SmsSender } from './sms/sms-sender.js';
 import { bearerCredentials, type Context, type Credentials } from './trpc/context.js';
+import { serializedErrorOf } from './trpc/init.js';
 import { maxBatchSize } from './trpc/limits.js';
 import { type AppRouter, appRouter } from './trpc/router.js';
 
@@ -155,12 +156,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     return reply.code(status).send(failure(err));
   });
   app.setErrorHandler((error, req, reply) => {
-    const appError = toAppError(error);
-    if (appError.appCode === 'INTERNAL') req.log.error({ err: error }, 'request failed');
-    else if (httpStatusOf(appError) < 500) {
-      // The client's fault (a malformed or oversized body): worth a line, not a stack.
-      req.log.info({ status: httpStatusOf(appError), reason: (error as Error).message }, 'bad request');
-    }
+    const appError = logged(req, error);
     const { status, err } = legacyFailure(appError);
     closeIfBodyUnread(req, reply);
     return reply.code(status).send(failure(err));
@@ -177,6 +173,15 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
 
   await app.register(async (trpc) => {
+    // What is refused before tRPC reads the request (a body too large, too slow or malformed; a
+    // multipart one) answers as a procedure's failure does, so the SDK reads its code; the legacy
+    // envelope of the app's handler would reach it as an answer it cannot read.
+    trpc.setErrorHandler((error, req, reply) => {
+      const appError = logged(req, error);
+      closeIfBodyUnread(req, reply);
+      const ctx = createContext(req, bearerCredentials(req.headers.authorization));
+      return reply.code(httpStatusOf(appError)).send({ error: serializedErrorOf(appError, ctx) });
+    });
     // No procedure takes FormData, yet tRPC would read a multipart body whole to build one (on a
     // socket, without Fastify's body limit): such a request is refused before its body is read.
     // (By the header: `isMultipart()` is only known once the body parser has run.)
@@ -219,6 +224,17 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(docsPlugin, { timeZone: config.displayTimeZone });
   await app.register(consoleHttp, { root: path.resolve(deps.consoleRoot ?? defaultConsoleRoot()) });
   return app;
+}
+
+/** A failure outside the procedures, as the error table names it, logged: a bug with its stack. */
+function logged(req: FastifyRequest, error: unknown): AppError {
+  const appError = toAppError(error);
+  if (appError.appCode === 'INTERNAL') req.log.error({ err: error }, 'request failed');
+  else if (httpStatusOf(appError) < 500) {
+    // The client's fault (a malformed or oversized body): worth a line, not a stack.
+    req.log.info({ status: httpStatusOf(appError), reason: (error as Error).message }, 'bad request');
+  }
+  return appError;
 }
 
 /**

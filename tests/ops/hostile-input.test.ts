@@ -2,8 +2,9 @@ import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createClient, httpStatusOf, isAppError } from '../../client-sdk/index.js';
 import { embedded } from '../support/backends.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { listen, startTestApp, type TestApp } from '../support/test-app.js';
 
 /*
  * Requests built to cost the service far more than they cost the sender. Each is answered; where
@@ -130,5 +131,18 @@ describe('hostile input', () => {
       headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
     });
     expect(response.statusCode).toBe(415);
+    expect(appCodeOf(response.body)).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('answers what is refused before tRPC runs as tRPC answers, so the SDK reads its code', async () => {
+    // Before: the legacy envelope ({res: 0, err}), which the SDK could only report as "Unable to
+    // transform response from server", without the code or the status.
+    const url = await listen(t);
+    const client = createClient({ url });
+    const tooLarge = await client.auth.loginWithPassword
+      .mutate({ phone: '13800138000', password: 'x'.repeat(2 * 1024 * 1024) })
+      .catch((error: unknown) => error);
+    expect(isAppError(tooLarge, 'BODY_TOO_LARGE')).toBe(true);
+    expect(httpStatusOf(tooLarge)).toBe(413);
   });
 });

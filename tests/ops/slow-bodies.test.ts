@@ -63,10 +63,10 @@ describe.each(backends)('bodies that never finish arriving ($name)', (backend) =
       body: timedOut,
       closed: true,
     });
-    // A procedure's body on /trpc: refused before tRPC sees it, as a body too large is.
+    // A procedure's body on /trpc: refused before tRPC sees it, as a body too large is, in its shape.
     expect(await trickled('/trpc/demands.list', json, '{"json":')).toMatchObject({
       status: 408,
-      body: timedOut,
+      body: { error: { json: { data: { appCode: 'BODY_TIMEOUT', httpStatus: 408 } } } },
       closed: true,
     });
     // The typed upload route answers in its own shape.

@@ -100,6 +100,11 @@ export function errorShapeOf(error: TRPCError, ctx: Context) {
   });
 }
 
+/** The same failure serialized as a /trpc answer carries it (superjson), for refusals made before tRPC runs. */
+export function serializedErrorOf(error: TRPCError, ctx: Context) {
+  return t._config.transformer.output.serialize(errorShapeOf(error, ctx));
+}
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
