@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Client, createClient, isAppError } from '../../client-sdk/index.js';
+import { type Client, createClient } from '../../client-sdk/index.js';
+import { appCodeOf } from '../support/app-codes.js';
 import { adminSession, checkFields, loginBySms } from '../support/auth-flow.js';
 import { backends, testDatabaseUrl } from '../support/backends.js';
 import { legacyPost } from '../support/legacy-client.js';
@@ -51,12 +52,6 @@ describe.skipIf(!testDatabaseUrl).each(backends)(
       admin = createClient({ url, token: (await adminSession(t)).token });
     }, 60_000);
     afterAll(() => closeImported({ t, legacy }));
-
-    const codeOf = (call: Promise<unknown>) =>
-      call.then(
-        () => 'done',
-        (error: unknown) => (isAppError(error) ? error.data?.appCode : error),
-      );
     const demandOf = async (id: number) => (await admin.admin.demand.query({ id })).demand;
     const balanceOf = async (userId: number) => (await admin.admin.user.query({ userId })).balanceFen;
 
@@ -67,7 +62,7 @@ describe.skipIf(!testDatabaseUrl).each(backends)(
       // Before: deleted, and the payment's application with it.
       expect((await del(411)).body).toEqual({ res: 0, err: '该申请已付款', data: '' });
       const typed = createClient({ url, token: applicant.token });
-      expect(await codeOf(typed.applications.withdraw.mutate({ applicationId: 421 }))).toBe(
+      expect(await appCodeOf(typed.applications.withdraw.mutate({ applicationId: 421 }))).toBe(
         'APPLICATION_ALREADY_PAID',
       );
       expect(
@@ -88,7 +83,7 @@ describe.skipIf(!testDatabaseUrl).each(backends)(
     it('refuses to reject a demand that paid an applicant, which an operator settles instead', async () => {
       // Before: rejected, its 30.00 refunded and the demand unpaid, so its owner could delete it and
       // application 421 with it.
-      expect(await codeOf(admin.demands.review.mutate({ id: 402, approve: false }))).toBe(
+      expect(await appCodeOf(admin.demands.review.mutate({ id: 402, approve: false }))).toBe(
         'DEMAND_HAS_PAYOUTS',
       );
       expect(await demandOf(402)).toMatchObject({
