@@ -139,6 +139,28 @@ describe.each(backendsAndStorage(backends))(
       expect(taken.body.err).toBe('文件无效，请使用本站上传的文件');
     });
 
+    it("keeps an anonymous upload a demand shows from being made private by another's record", async () => {
+      // Before, anyone who saw the image could name it in a verification record: it became private
+      // and theirs, and the demand's image answered 404 to everyone.
+      const owner = await loginBySms(t, undefined, 2);
+      const anonymous = await postFile(t.app, '/index/api/file_upload', {
+        content: samplePng(42, 9),
+        filename: 'shown.png',
+      });
+      const imageUrl = (anonymous.body.data as { url: string }).url;
+      await postDemand(t, owner, { file: imageUrl });
+      const stranger = await loginBySms(t, undefined, 1);
+      const taken = await post(stranger, '/user/info/person', {
+        name: '赵六',
+        code: idNumber(),
+        pic: imageUrl,
+      });
+      expect(taken.body.err).toBe('文件无效，请使用本站上传的文件');
+      expect((await get(imageUrl)).statusCode).toBe(200);
+      // The demand's owner, who named it first, still may (an edit sends it again).
+      expect((await postDemand(t, owner, { file: imageUrl })) > 0).toBe(true);
+    });
+
     it('gives admins signed URLs in the review queue, by API and by CLI', async () => {
       const owner = await loginBySms(t, undefined, 2);
       const license = samplePng(51, 9);

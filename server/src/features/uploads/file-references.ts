@@ -2,16 +2,24 @@ import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import { findLegacyFiles } from './legacy-files.js';
 import { keyOfUrl, urlOfKey } from './storage.js';
-import { findUploadsByIds, findUploadsByKeys, type UploadRow } from './uploads.repository.js';
+import {
+  claimAnonymousUploads,
+  findUploadsByIds,
+  findUploadsByKeys,
+  type UploadRow,
+} from './uploads.repository.js';
 import type { FileRef } from './uploads.schemas.js';
 
 /**
  * Turns what a client put in a file field (upload ids, or the URLs uploads answered, signed or
  * not) into the canonical URLs features store. Anything that is not an upload of this service, or is another
  * user's upload, is refused: a field can never point at a foreign server or someone else's file.
- * Anonymous uploads (e.g. made before logging in) may be used by anyone who knows their URL, but
+ * Anonymous uploads (e.g. made before logging in) may be used by whoever knows their URL, but
  * never by id: ids count up from 1, so naming anonymous uploads by id would hand anyone every one
  * of them (an ID card photo uploaded before login among them) through a demand's public files.
+ * The first user to name one becomes its owner, so nobody else can name it afterwards: otherwise
+ * anyone who saw a demand's image (an anonymous upload) could name it in a verification record,
+ * which makes it private, and the image would be gone for everyone who views the demand.
  *
  * One exception: a URL the old backend's rows named (recorded by the importer, legacy-files.ts)
  * is accepted from the user whose row named it, so a record resubmitted unchanged is not refused.
@@ -42,6 +50,7 @@ export class FileReferences {
     const usable = (row: UploadRow | undefined, byId: boolean): row is UploadRow =>
       row !== undefined && (row.user_id === userId || (row.user_id === null && !row.private && !byId));
 
+    const anonymous = new Set<string>();
     const urls: string[] = [];
     const add = (url: string) => {
       if (!urls.includes(url)) urls.push(url);
@@ -59,7 +68,12 @@ export class FileReferences {
         ? byId.find((r) => r.id === Number(ref))
         : byKey.find((r) => r.storage_key === keyOfUrl(ref));
       if (!usable(row, isId)) throw new AppError('FILE_REFERENCE_INVALID');
+      if (row.user_id === null) anonymous.add(row.storage_key);
       add(urlOfKey(row.storage_key));
+    }
+    // Another user naming the same one at the same moment took it first: it is theirs now.
+    if ((await claimAnonymousUploads(this.db, userId, [...anonymous])) < anonymous.size) {
+      throw new AppError('FILE_REFERENCE_INVALID');
     }
     return urls;
   }

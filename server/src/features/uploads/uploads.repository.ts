@@ -88,6 +88,25 @@ export function findUploadsByKeys(db: Db, keys: readonly string[]) {
 }
 
 /**
+ * Makes the anonymous ones of these uploads the user's; answers how many it took. One another
+ * user took meanwhile is not taken (it is no longer anonymous).
+ */
+export async function claimAnonymousUploads(
+  db: Db,
+  userId: number,
+  keys: readonly string[],
+): Promise<number> {
+  if (keys.length === 0) return 0;
+  const result = await db
+    .updateTable('uploads')
+    .set({ user_id: userId })
+    .where('storage_key', 'in', keys)
+    .where('user_id', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
  * Makes uploads private (a verification record names them). An anonymous one becomes the user's,
  * so that from now on only they can name it in a record (FileReferences checks the owner).
  */
