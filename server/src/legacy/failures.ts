@@ -46,10 +46,21 @@ function describeIssue(issue: ValidationIssue, fields: LegacyFields, input: unkn
   // legacy clients show which item, counting from 1: `第2条：技能描述不能为空`.
   const item = issue.path.findIndex((key) => typeof key === 'number');
   const prefix = item >= 0 ? `第${Number(issue.path[item]) + 1}条：` : '';
-  return prefix + describeFieldIssue(issue, labelOf(fields, issue.path) ?? '参数', input);
+  const unit = unitOf(fields, issue.path);
+  return prefix + describeFieldIssue(issue, labelOf(fields, issue.path) ?? '参数', input, unit);
 }
 
-function describeFieldIssue(issue: ValidationIssue, label: string, input: unknown): string {
+/**
+ * How many of the typed amount make one of what the client typed: typed amounts are fen
+ * (`priceFen`), legacy clients speak yuan, and 万元 for the registered capital (`zhiben`).
+ */
+function unitOf(fields: LegacyFields, path: ReadonlyArray<PropertyKey>): number {
+  const field = Object.values(fields).find((f) => f.to === path[0]);
+  if (field?.kind.name === 'wanYuan') return 1_000_000;
+  return String(path.at(-1)).endsWith('Fen') ? 100 : 1;
+}
+
+function describeFieldIssue(issue: ValidationIssue, label: string, input: unknown, unit: number): string {
   const origin = (issue as { origin?: string }).origin;
   const value = valueAt(input, issue.path);
   // An empty or blank text, or an empty list, counts as not given, whatever length rule it broke.
@@ -71,8 +82,7 @@ function describeFieldIssue(issue: ValidationIssue, label: string, input: unknow
     if (origin === 'string')
       return minimum <= 1 ? describeProblem(label, 'missing') : describeProblem(label, 'tooShort', minimum);
     if (origin === 'number') {
-      // Typed amounts are fen (`priceFen`); legacy clients speak yuan.
-      const shown = isFen(issue.path) ? minimum / 100 : minimum;
+      const shown = minimum / unit;
       const inclusive = (issue as { inclusive?: boolean }).inclusive !== false;
       return inclusive ? describeProblem(label, 'tooSmall', shown) : `${label}必须大于${shown}`;
     }
@@ -80,14 +90,11 @@ function describeFieldIssue(issue: ValidationIssue, label: string, input: unknow
   if (issue.code === 'too_big') {
     const maximum = Number(issue.maximum);
     if (origin === 'string') return describeProblem(label, 'tooLong', maximum);
-    if (origin === 'number')
-      return describeProblem(label, 'tooLarge', isFen(issue.path) ? maximum / 100 : maximum);
+    if (origin === 'number') return describeProblem(label, 'tooLarge', maximum / unit);
     if (origin === 'array') return describeProblem(label, 'tooMany', maximum);
   }
   return describeProblem(label, 'invalid');
 }
-
-const isFen = (path: ReadonlyArray<PropertyKey>) => String(path.at(-1)).endsWith('Fen');
 
 function describeProblem(label: string, problem: string, limit?: number): string {
   switch (problem) {

@@ -316,4 +316,14 @@ describe.each(backends)('verification submissions over /user/info/* ($name)', (b
     const legacy = await post(t, session, '/user/info/person', { jtime: '2026-12-31,2026-12-01' });
     expect(legacy.body).toEqual({ res: 0, err: '结束时间不能早于开始时间', data: '' });
   });
+
+  it('states the cap of a registered capital in 万元, as the client sends it', async () => {
+    const session = await loginBySms(t);
+    // The cap is 1e13 fen: 1e11 yuan, 1e7 万元. Before, the message gave it in yuan.
+    const refused = await post(t, session, '/user/info/geti', { name: '某店', zhiben: '20000000' });
+    expect(refused.body).toEqual({ res: 0, err: '注册资本不能大于10000000', data: '' });
+    expect((await post(t, session, '/user/info/geti', { name: '某店', zhiben: '10000000' })).body.res).toBe(
+      1,
+    );
+  });
 });
