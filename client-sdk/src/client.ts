@@ -21,6 +21,9 @@ export interface ClientOptions {
 
 export type Client = TRPCClient<AppRouter>;
 
+/** The longest URL a batch of queries is given (see createClient). */
+export const maxBatchUrlLength = 4000;
+
 /** The typed client of the service: every procedure, with its input and output types. */
 export function createClient(options: ClientOptions): Client {
   return createTRPCClient<AppRouter>({
@@ -30,6 +33,10 @@ export function createClient(options: ClientOptions): Client {
         transformer: superjson,
         // The server refuses a larger batch; the link splits bigger ones.
         maxItems: maxBatchSize,
+        // A batch of queries travels in the URL, and proxies refuse long ones (nginx's default
+        // buffer for the request line is 8 KB; a Chinese character takes 9 bytes encoded): batches
+        // are split to stay under this. A single query longer than it still goes, alone.
+        maxURLLength: maxBatchUrlLength,
         fetch: answersOfTheService(options),
         headers: () => authorization(options.token),
       }),
