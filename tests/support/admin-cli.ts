@@ -11,7 +11,13 @@ import type { TestApp } from './test-app.js';
  * wired by the composition root as `server/src/cli/admin.ts` wires them (the system clock, as the
  * CLI has). Answers the line the CLI prints.
  */
-export async function runAdmin(t: TestApp, name: string, values: Record<string, unknown>): Promise<string> {
+export async function runAdmin(
+  t: TestApp,
+  name: string,
+  values: Record<string, unknown>,
+  /** What the command reads as the first line of standard input. */
+  stdin = '',
+): Promise<string> {
   const command = commands[name];
   if (!command) throw new Error(`no admin command ${name}`);
   const log = createLogger({ logLevel: 'silent' });
@@ -27,7 +33,13 @@ export async function runAdmin(t: TestApp, name: string, values: Record<string, 
     telemetry: noTelemetry,
   });
   try {
-    const outcome = await command.run({ config: t.config, database: t.stores.database, services, values });
+    const outcome = await command.run({
+      config: t.config,
+      database: t.stores.database,
+      services,
+      values,
+      readLine: async () => stdin,
+    });
     return typeof outcome === 'string' ? outcome : outcome.message;
   } finally {
     await storage.close();

@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { systemClock } from '../clock.js';
@@ -60,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
       services,
       values: values as Record<string, unknown>,
       say,
+      readLine: () => firstLineOf(process.stdin),
     });
     const { message, exitCode } = typeof outcome === 'string' ? { message: outcome, exitCode: 0 } : outcome;
     say(message);
@@ -68,6 +70,17 @@ async function main(argv: string[]): Promise<number> {
     await kv?.close();
     await storage?.close();
     await database.close();
+  }
+}
+
+/** The first line of a stream ('' when it ends before one), its line break left off. */
+async function firstLineOf(input: NodeJS.ReadableStream): Promise<string> {
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  try {
+    for await (const line of lines) return line;
+    return '';
+  } finally {
+    lines.close();
   }
 }
 

@@ -15,6 +15,8 @@ export interface CommandContext {
   /** The feature services, wired by the composition root (createServices) as the service wires them. */
   readonly services: Services;
   readonly values: Record<string, unknown>;
+  /** The first line of standard input (a secret kept off the command line, which `ps` shows). */
+  readonly readLine?: () => Promise<string>;
   /** Prints a line of progress while the command runs (the import's, table by table). */
   readonly say?: (line: string) => void;
 }

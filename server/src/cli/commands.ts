@@ -26,10 +26,17 @@ function requireReasonOnlyWithReject(flags: { approve?: boolean | undefined; rea
 }
 
 const createAdmin: Command = {
-  usage: '--phone P --password W   create an admin account, or make an existing account admin',
+  usage:
+    '--phone P [--password W]   create an admin account, or make an existing account admin; without --password, the first line of standard input is the password',
   options: { phone: { type: 'string' }, password: { type: 'string' } },
-  async run({ services, values }) {
-    const { phone, password } = parseFlags({ phone: fields.phone, password: fields.password }, values);
+  async run({ services, values, readLine }) {
+    // A password on the command line is visible to every user of the machine (`ps`) and kept in
+    // the shell's history; piped in, it is neither.
+    const given = values.password ?? (await readLine?.());
+    const { phone, password } = parseFlags(
+      { phone: fields.phone, password: fields.password },
+      { ...values, password: given },
+    );
     const hash = await services.passwords.hash(password);
     const { userId, created } = await services.adminActions.grantAdmin(cli, phone, hash);
     if (created) return `admin ${userId} (${phone}) created`;

@@ -1,3 +1,9 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { verify } from '@node-rs/argon2';
+import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, createClient } from '../../../client-sdk/index.js';
 import { runAdmin } from '../../support/admin-cli.js';
@@ -5,7 +11,7 @@ import { adminSession, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { legacyPost } from '../../support/legacy-client.js';
 import { postDemand } from '../../support/marketplace-flow.js';
-import { listen, randomIp, startTestApp, type TestApp } from '../../support/test-app.js';
+import { listen, randomIp, randomPhone, startTestApp, type TestApp } from '../../support/test-app.js';
 import { idNumber, post } from '../account/account-fixtures.js';
 
 /**
@@ -118,4 +124,53 @@ describe.each(stores)('the admin CLI and bad input ($name)', (backend) => {
       demands: expect.any(Number),
     });
   });
+});
+
+describe('create-admin run as `npm run admin` runs it', () => {
+  /** The CLI as its own process on a fresh embedded database, `stdin` piped in. */
+  async function createAdmin(dataDir: string, args: readonly string[], stdin: string) {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'server/src/cli/admin.ts', 'create-admin', ...args],
+      {
+        env: {
+          PATH: process.env.PATH,
+          DATA_DIR: dataDir,
+          APP_SECRET: 'cli-input-secret-cli-input-secret-0123456',
+        },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += String(chunk);
+    });
+    child.stderr.on('data', (chunk) => {
+      out += String(chunk);
+    });
+    child.stdin.end(stdin);
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    return { code, out };
+  }
+
+  it('takes the password from standard input, off the command line that `ps` shows', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'cli-stdin-'));
+    const phone = randomPhone();
+    const created = await createAdmin(dataDir, ['--phone', phone], 'piped-pass-123\nignored\n');
+    expect(created.out).toMatch(/admin \d+ \(\d+\) created/);
+    expect(created.code).toBe(0);
+    const db = new SQLite(path.join(dataDir, 'app.db'), { readonly: true });
+    try {
+      const row = db.prepare('select password_hash from users where phone = ?').get(phone) as {
+        password_hash: string;
+      };
+      expect(await verify(row.password_hash, 'piped-pass-123')).toBe(true);
+    } finally {
+      db.close();
+    }
+    // Nothing piped and no --password: refused, naming the flag.
+    const refused = await createAdmin(dataDir, ['--phone', randomPhone()], '');
+    expect(refused.code).toBe(1);
+    expect(refused.out).toMatch(/error: --password: /);
+  }, 60_000);
 });
