@@ -429,6 +429,14 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     await drawer.getByText('已通过').waitFor();
     await drawer.getByText('暂无申请').waitFor();
     await page.keyboard.press('Escape');
+    // Past the API's 50 characters the box takes no more, rather than the search failing as 参数错误.
+    const box = page.getByLabel('需求ID、订单号或标题');
+    await box.fill('');
+    await box.pressSequentially('需'.repeat(60));
+    expect((await box.inputValue()).length).toBe(50);
+    await box.press('Enter');
+    await page.getByText('没有找到需求').waitFor();
+    expect(await page.getByText('参数错误').count()).toBe(0);
   }, 60_000);
 
   it('gives a paid demand’s escrow back to its poster while nobody is selected', async () => {

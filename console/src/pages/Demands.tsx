@@ -29,6 +29,8 @@ export function Demands() {
         aria-label="需求ID、订单号或标题"
         placeholder="需求ID、订单号或标题关键字；留空显示全部"
         enterButton="搜索"
+        // The API takes at most 50 characters (admin.router.ts): more would answer only 参数错误.
+        maxLength={50}
         allowClear
         style={{ maxWidth: 480 }}
         onSearch={(text) => {

@@ -22,6 +22,8 @@ export function Users() {
         aria-label="手机号或用户ID"
         placeholder="手机号（至少前三位）或用户ID"
         enterButton="搜索"
+        // The API takes at most 50 characters (admin.router.ts): more would answer only 参数错误.
+        maxLength={50}
         allowClear
         style={{ maxWidth: 420 }}
         onSearch={(text) => setQuery(text.trim())}
