@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { AppError } from '../../../server/src/errors.js';
 import { PasswordHasher } from '../../../server/src/features/auth/passwords.js';
 import { checkFields, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
@@ -86,4 +87,33 @@ describe.each(backends)('argon2 work per account ($name)', (backend) => {
     expect((await changePassword(session, 'new-pass-z')).body.res).toBe(1);
     expect(hash).toHaveBeenCalledTimes(11);
   });
+});
+
+describe('the queue of password hashes', () => {
+  it('refuses at once past its bound, serves what it queued, and takes more once it drains', async () => {
+    const hasher = new PasswordHasher(1, 2);
+    const outcomes = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        hasher.hash(`password-${i}`).then(
+          (hash) => (hash.startsWith('$argon2id$') ? 'hashed' : hash),
+          (error: unknown) => (error instanceof AppError ? error.appCode : error),
+        ),
+      ),
+    );
+    // One hashing, two waiting; the other three refused rather than queued without end.
+    expect(outcomes).toEqual([
+      'hashed',
+      'hashed',
+      'hashed',
+      'STORE_UNAVAILABLE',
+      'STORE_UNAVAILABLE',
+      'STORE_UNAVAILABLE',
+    ]);
+    // A dummy hash refused while the queue is full is not kept: once it drains, an unknown phone
+    // is checked as usual, not refused for ever.
+    const busy = Array.from({ length: 3 }, (_, i) => hasher.hash(`busy-${i}`));
+    await expect(hasher.verifyNothing('x')).rejects.toMatchObject({ appCode: 'STORE_UNAVAILABLE' });
+    await Promise.all(busy);
+    expect(await hasher.verifyNothing('x')).toBe(false);
+  }, 30_000);
 });
