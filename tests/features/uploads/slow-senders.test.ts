@@ -31,13 +31,14 @@ const archive = (bytes: number) => {
   return content;
 };
 
+const slowEnv = {
+  S3_UPLOAD_CONCURRENCY: '1',
+  UPLOAD_IDLE_TIMEOUT_MS: String(limits.idleMs),
+  UPLOAD_WAIT_LIMIT_MS: String(limits.totalMs),
+};
+
 async function startSlowApp(backend: Backend, storage: StorageDriver) {
-  const env = {
-    S3_UPLOAD_CONCURRENCY: '1',
-    UPLOAD_IDLE_TIMEOUT_MS: String(limits.idleMs),
-    UPLOAD_WAIT_LIMIT_MS: String(limits.totalMs),
-  };
-  const t = await startTestApp(backend, env, { storage });
+  const t = await startTestApp(backend, slowEnv, { storage });
   return { t, url: await listen(t) };
 }
 
@@ -112,6 +113,58 @@ describe.each(backendsAndStorage(backends))('stalled upload senders ($name)', ({
       stalled.destroy();
     }
   });
+
+  it.runIf(storage === 's3')(
+    'gives a client its upload slot back as soon as it leaves while waiting for the store',
+    async () => {
+      // Two uploads at once per client here, and one sending to S3 at a time: A sends, B waits.
+      const strict = await startTestApp(backend, { ...slowEnv, UPLOADS_PER_CLIENT: '2' }, { storage });
+      const strictUrl = await listen(strict);
+      const form = async (name: string) =>
+        multipartBody({
+          content: archive(8 * mb),
+          filename: unique(name),
+          fields: checkFields(await loginBySms(strict)),
+        });
+      const a = await form('a.zip');
+      const b = await form('b.zip');
+      const sending = await SlowSender.open(strictUrl);
+      const waiting = await SlowSender.open(strictUrl);
+      try {
+        sending.postHead('/user/api/file_upload', { 'content-type': a.contentType }, a.payload.length);
+        await sending.send(a.payload.subarray(0, 6 * mb));
+        // A keeps sending, a little at a time: it holds the store's one slot up to the total limit.
+        let sent = 6 * mb;
+        const trickle = setInterval(() => {
+          void sending.send(a.payload.subarray(sent, sent + 1024)).catch(() => undefined);
+          sent += 1024;
+        }, 150);
+        try {
+          waiting.postHead('/user/api/file_upload', { 'content-type': b.contentType }, b.payload.length);
+          await waiting.send(b.payload.subarray(0, 64 * 1024));
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          // B's client goes away while B waits for the store.
+          waiting.destroy();
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          // Before, B kept the client's second slot until A was done, and this upload was refused
+          // at once with 同时上传的文件过多; now it waits its turn and is stored.
+          const third = await upload(strictUrl, '/user/api/file_upload', {
+            content: archive(mb),
+            filename: unique('c.zip'),
+            fields: checkFields(await loginBySms(strict)),
+          });
+          expect(third).toMatchObject({ res: 1 });
+        } finally {
+          clearInterval(trickle);
+        }
+      } finally {
+        sending.destroy();
+        waiting.destroy();
+        await strict.close();
+      }
+    },
+    30_000,
+  );
 
   it('discards a file received whole when the login fields after it never come', async () => {
     const { rowsNamed } = probes(t);

@@ -64,18 +64,31 @@ export class S3Storage implements FileStorage {
   async put(key: string, body: Readable): Promise<void> {
     this.checkKey(key);
     let bodyFailure: unknown;
-    body.once('error', (error) => {
-      bodyFailure = error;
-    });
-    try {
-      await this.sending(async () => {
-        const part = this.spareParts.pop() ?? Buffer.allocUnsafe(partSize);
-        try {
-          await putInParts(this.client, { Bucket: this.bucket, Key: key }, body, part);
-        } finally {
-          this.spareParts.push(part);
-        }
+    let started = false;
+    // A body that fails while its upload waits for a slot (its client gone, its time up) ends the
+    // wait: the upload, and the client's own upload slot with it, is over now, not when the queue
+    // reaches it. Once sending, the store's own answer is waited for, so that nothing is left.
+    const failedWhileWaiting = new Promise<never>((_, reject) => {
+      body.once('error', (error) => {
+        bodyFailure = error;
+        if (!started) reject(error);
       });
+    });
+    const sent = this.sending(async () => {
+      started = true;
+      if (bodyFailure !== undefined) throw bodyFailure;
+      const part = this.spareParts.pop() ?? Buffer.allocUnsafe(partSize);
+      try {
+        await putInParts(this.client, { Bucket: this.bucket, Key: key }, body, part);
+      } finally {
+        this.spareParts.push(part);
+      }
+    });
+    // Whichever of the two is not awaited to its end must not fail unhandled.
+    sent.catch(() => undefined);
+    failedWhileWaiting.catch(() => undefined);
+    try {
+      await Promise.race([sent, failedWhileWaiting]);
     } catch (error) {
       // The stream's own failure (too large, cut off by the client) is the answer, as it was thrown,
       // not what the store said meanwhile.

@@ -92,7 +92,11 @@ export class UploadService {
       if (reader.truncated) throw new AppError('UPLOAD_TOO_LARGE');
     }
     // One chunk read ahead at most: an upload waiting for its store holds back its client, not memory.
-    await this.storage.put(key, Readable.from(counted(), { highWaterMark: 1 }));
+    const body = Readable.from(counted(), { highWaterMark: 1 });
+    // Its source failing (the client gone, its time up) fails it at once, even while nobody reads it
+    // yet: an upload waiting for the store then ends now, and gives its client's slot back.
+    source.once('error', (error: Error) => body.destroy(error));
+    await this.storage.put(key, body);
     return new ReceivedFile(key, type, size, originalName);
   }
 
