@@ -75,13 +75,13 @@ export async function legacyPlugin(app: FastifyInstance, options: LegacyPluginOp
         ? legacyUploadIntake(route.upload, createContext(req, {}), async (fieldsBefore) => {
             // The deployed form sends its login fields before the file: a caller they do not log in
             // is told so now, its file unread, not that it has too many uploads in flight.
-            const loginSettled = route.auth === 'none' || loginGiven(route, fieldsBefore);
-            if (route.auth === 'session' && loginSettled) await contextFor(req, route, fieldsBefore);
+            if (route.auth === 'session' && loginGiven(route, fieldsBefore)) {
+              await contextFor(req, route, fieldsBefore);
+            }
             // A slot before a byte of the file is read, so past the client's cap the file is refused
             // unread; given back once the form has been read. The text fields before the file hold
             // no slot: they are held to 1 MB and to the body's wait limits, as any legacy form's are.
             giveBackSlot = uploadSlots.take(req.ip);
-            return { loginSettled };
           })
         : undefined;
     let raw: RawFields;

@@ -15,14 +15,12 @@ import type { RawFields } from './fields.js';
  *
  * `admit` runs once, when the file part begins and before a byte of it is read, with the fields
  * sent before it: what it throws (no login, too many uploads at once) ends the form there, its file
- * unread and nothing stored; so does an anonymous upload past its hourly limit. It answers whether
- * the login is settled by then (none needed, or checked from those fields): a refused file then
- * ends the form too, its rest unread, since no later field can change the answer.
+ * unread and nothing stored; so does an anonymous upload past its hourly limit.
  */
 export function legacyUploadIntake(
   audience: UploadAudience,
   context: Context,
-  admit: (fieldsBefore: RawFields) => Promise<{ loginSettled: boolean }>,
+  admit: (fieldsBefore: RawFields) => Promise<void>,
 ) {
   const kept: ReceivedFile[] = [];
   let refusal: { error: unknown } | undefined;
@@ -31,7 +29,7 @@ export function legacyUploadIntake(
     onFile: async (part: MultipartFilePart, fieldsBefore: () => RawFields): Promise<unknown> => {
       if (part.fieldname !== 'file' || taken) return drain(part.file);
       taken = true;
-      const { loginSettled } = await admit(fieldsBefore());
+      await admit(fieldsBefore());
       // Past its hourly limit an anonymous file is refused unread, as one past the client's slots is.
       if (audience === 'anonymous') await context.services.uploads.countAnonymous(context.ip);
       try {
@@ -40,10 +38,8 @@ export function legacyUploadIntake(
         return received;
       } catch (error) {
         refusal = { error };
-        // The receiver leaves a refused file's rest unread. With the login settled that is where the
-        // form ends: reading up to 50 MB more would change nothing. Otherwise the form goes on past
-        // it, to the login fields that may follow (an error here only means there is nothing left).
-        if (loginSettled) throw error;
+        // The receiver leaves a refused file's rest unread; the form goes on past it, to the login
+        // fields that may follow. An error here only means there is nothing left.
         return drain(part.file).catch(() => undefined);
       }
     },

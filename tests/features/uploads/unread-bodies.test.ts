@@ -116,36 +116,6 @@ describe.each(backends)('refusals that leave the body unread ($name)', (backend)
     expect(image.headers.connection).toBe('close');
   });
 
-  it('answers a legacy upload refused by its first bytes at once when the login came before it, and closes', async () => {
-    // Before, the rest of the file was read to the end of the form (a declared 50 MB here), in case
-    // login fields followed it; with the login settled before the file, nothing after it matters.
-    const session = await loginBySms(t);
-    const text = (name: string, value: string | number) =>
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`);
-    const login = Buffer.concat([text('token_check', session.token), text('user_id_check', session.userId)]);
-    const member = await sendPart(
-      '/user/api/file_upload',
-      { 'content-type': multipartType },
-      Buffer.concat([login, fileHead(Buffer.alloc(64 * 1024, 'A'), 'notes.txt')]),
-    );
-    expect(member).toMatchObject({
-      status: 200,
-      body: { res: 0, err: '不支持的文件类型，仅支持jpg、png、gif、webp图片和zip、rar、7z、pdf文件' },
-      closed: true,
-    });
-    // The anonymous form has no login to wait for.
-    const anonymous = await sendPart(
-      '/index/api/file_upload',
-      { 'content-type': multipartType },
-      fileHead(Buffer.alloc(64 * 1024, 'A'), 'notes.txt'),
-    );
-    expect(anonymous).toMatchObject({
-      status: 200,
-      body: { res: 0, err: '不支持的文件类型，仅支持jpg、png、gif、webp图片和zip、rar、7z、pdf文件' },
-      closed: true,
-    });
-  });
-
   it('closes the connection after refusing a legacy upload form partway, at a text field over its cap', async () => {
     const field = Buffer.from(
       `--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\n${'x'.repeat(200 * 1024)}\r\n--${boundary}\r\n`,
