@@ -1,4 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { maxBytesOf } from '../features/uploads/file-types.js';
+import { bodyLimitBytes } from './body-limits.js';
+import { type BodyWaitLimits, watchBody } from './body-watch.js';
 
 /**
  * A body this small is read to its end after the answer, as for any keep-alive request, rather than
@@ -34,4 +37,40 @@ export function closeIfBodyUnread(req: FastifyRequest, reply: FastifyReply): voi
     return;
   }
   reply.header('connection', 'close');
+}
+
+/** The longest form a deployed client sends: its largest upload, its text fields, their part headers. */
+const largestFormBytes = maxBytesOf.document + 2 * bodyLimitBytes;
+
+/**
+ * Reads what is left of a body the service has stopped parsing, and throws it away, so that an
+ * answer decided before its end reaches the sender. Chromium drops any answer but a 4xx or 5xx
+ * that comes while it still has body to send (its HTTP stream parser keeps the upload's error
+ * instead), and fetch reports "Failed to fetch": the legacy door's refusals are HTTP 200
+ * (CONTRACT.md §2), so a deployed client whose login had expired, uploading 5 MB, was never told
+ * to log in again. Bounded: only a body whose declared length a deployed client's form could have,
+ * within the upload's wait limits. Past either, the answer closes the connection
+ * (closeIfBodyUnread), as it did for every such refusal before.
+ */
+export async function readRestOfBody(req: FastifyRequest, limits: BodyWaitLimits): Promise<void> {
+  const raw = req.raw;
+  if (raw.complete || raw.readableEnded) return;
+  const declared = Number(req.headers['content-length']);
+  if (!Number.isInteger(declared) || declared > largestFormBytes) return;
+  const ended = new Promise<void>((resolve) => {
+    raw.once('end', resolve);
+    raw.once('close', resolve);
+  });
+  // Nothing takes its bytes any more (the form's parser was unpiped): flowing, they are dropped.
+  raw.resume();
+  const watch = watchBody(raw, limits, (_failure, reason) =>
+    req.log.info({ reason }, 'refused body timed out'),
+  );
+  try {
+    await Promise.race([ended, watch.timedOut]);
+  } catch {
+    // Too slow: the answer goes now, and closes the connection.
+  } finally {
+    watch.stop();
+  }
 }

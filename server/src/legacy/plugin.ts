@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import { type AuthUser, authenticate } from '../features/auth/authenticate.js';
-import { closeIfBodyUnread } from '../http/body-unread.js';
+import { closeIfBodyUnread, readRestOfBody } from '../http/body-unread.js';
+import type { BodyWaitLimits } from '../http/body-watch.js';
 import type { FormWaitLimits } from '../http/multipart.js';
 import type { UploadSlots } from '../http/upload-slots.js';
 import type { Context, Credentials } from '../trpc/context.js';
@@ -35,6 +36,8 @@ export async function legacyPlugin(app: FastifyInstance, options: LegacyPluginOp
   // A form to a row that stores no file is held to the limits of its text throughout.
   const textOnly: FormWaitLimits = { text: formWaitLimits.text };
   const byPath = new Map(options.routes.map((route) => [route.path, withCall(route)]));
+  // What a refused form may still take to arrive: a form refused at its file was held to these.
+  const restOfBodyLimits = formWaitLimits.upload ?? formWaitLimits.text;
 
   /**
    * The context the row runs in. A `session` row needs the login fields to name a live token of
@@ -90,7 +93,7 @@ export async function legacyPlugin(app: FastifyInstance, options: LegacyPluginOp
     } catch (error) {
       await intake?.discardAll();
       // A refused file explains the failure best, even when multipart then failed on the same file.
-      return answerFailure(req, reply, route, intake?.refusal?.error ?? error);
+      return answerFailure(req, reply, route, intake?.refusal?.error ?? error, {}, restOfBodyLimits);
     } finally {
       giveBackSlot?.();
     }
@@ -109,7 +112,7 @@ export async function legacyPlugin(app: FastifyInstance, options: LegacyPluginOp
       );
     } catch (error) {
       await intake?.discardAll();
-      return answerFailure(req, reply, route, error, input);
+      return answerFailure(req, reply, route, error, input, restOfBodyLimits);
     }
   };
 
@@ -161,16 +164,19 @@ function firstPresent(raw: RawFields, names: readonly string[]): unknown {
   return undefined;
 }
 
-function answerFailure(
+async function answerFailure(
   req: FastifyRequest,
   reply: FastifyReply,
   route: LegacyRoute | undefined,
   error: unknown,
   input: unknown = {},
+  restOfBodyLimits?: BodyWaitLimits,
 ) {
   const { status, err } = legacyFailure(error, route?.fields, input);
-  // A refusal decided before the body was all read (an upload refused at its file, a form refused
-  // partway): its connection closes after the answer rather than read the rest.
+  // A refusal decided before the body was all read (an upload refused before its file, a form refused
+  // partway): HTTP 200 reaches a browser only once it has sent the whole body, so the rest is read
+  // first; an error status is answered at once, and its connection closes rather than read the rest.
+  if (status < 400 && restOfBodyLimits) await readRestOfBody(req, restOfBodyLimits);
   closeIfBodyUnread(req, reply);
   if (status === 500) req.log.error({ err: error, route: route?.path }, 'legacy route failed');
   // The client's fault (a malformed or oversized body): worth a line, not a stack.

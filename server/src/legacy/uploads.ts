@@ -15,7 +15,8 @@ import type { RawFields } from './fields.js';
  *
  * `admit` runs once, when the file part begins and before a byte of it is read, with the fields
  * sent before it: what it throws (no login, too many uploads at once) ends the form there, its file
- * unread and nothing stored; so does an anonymous upload past its hourly limit.
+ * unparsed and nothing stored; so does an anonymous upload past its hourly limit. (The rest of the
+ * body is still read, and dropped, before the answer: see readRestOfBody.)
  */
 export function legacyUploadIntake(
   audience: UploadAudience,
