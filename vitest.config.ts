@@ -1,6 +1,13 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The console's modules import the SDK by its package name, as console/tsconfig.json maps it.
+  resolve: {
+    alias: {
+      '@marketplace/client-sdk': fileURLToPath(new URL('client-sdk/src/index.ts', import.meta.url)),
+    },
+  },
   test: {
     include: ['tests/**/*.test.ts'],
     globalSetup: ['tests/support/global-setup.ts'],
