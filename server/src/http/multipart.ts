@@ -104,7 +104,7 @@ function bytesOfValue(value: unknown): number {
  * Once the form's reader has stopped early (a limit refused the form, a part failed, the reader
  * took what it wanted), nothing parses the rest of the body. @fastify/multipart keeps the request
  * piped into busboy after a limit error, and busboy then parses every later part only to skip it:
- * ~20 µs a part, about half a second of CPU per megabyte of tiny parts, for a body of any length
+ * seconds of CPU for a body of tiny parts (bench/README.md, "Measured choices"), of any length
  * (multipart bodies have no total size limit, only per-part ones). What is left is read and
  * discarded unparsed instead, so the connection can still carry the answer and the next request.
  */
