@@ -98,7 +98,7 @@ async function importOnce(deps: ImportDeps, options: ImportOptions): Promise<Imp
     };
     // Users first; then chains side by side, on different tables, so the new database works on
     // them at once: the demands; their files, and their applications, each right behind the
-    // demands' decisions (ctx.demandsDecided); and the rest of what hangs on users.
+    // demands' committed batches (ctx.demandsDecided); and the rest of what hangs on users.
     const users = usersStep(ctx);
     const demands = demandsStep(ctx, (fen) => {
       report.refusedEscrowFen += fen;

@@ -55,6 +55,7 @@ export async function runStep(
   let failure: { error: unknown } | undefined;
   const write = async (plan: BatchPlan) => {
     if (!options.dryRun && plan.imported > 0) await inTransaction(ctx.db, (tx) => plan.write(tx));
+    plan.committed?.();
     tally.imported += plan.imported;
     tally.skipped += plan.skipped;
     written.batches++;

@@ -29,7 +29,10 @@ export interface ImportContext {
     readonly individualBusinesses: Map<number, number>;
     readonly recharges: Set<number>;
   };
-  /** How far the demands are decided: their files and applications follow right behind. */
+  /**
+   * How far the demands are decided and committed: their files and applications follow right
+   * behind, and never decide against a demand whose batch is not in the database yet.
+   */
   readonly demandsDecided: DecisionFrontier;
 }
 
@@ -42,6 +45,11 @@ export interface BatchPlan {
   readonly refusals: readonly Refusal[];
   /** Writes the batch; runs in one transaction, and not at all in a dry run. */
   write(tx: Tx): Promise<void>;
+  /**
+   * Runs once the batch is committed (in a dry run, once it would be): what other steps may only
+   * rely on when it is in the database is published here, not while the batch is decided.
+   */
+  committed?(): void;
 }
 
 /** One old table's import. Steps run in order, so parents are in before their children. */
@@ -134,12 +142,25 @@ export function tooLong(column: string, value: string, max: number): string | un
 }
 
 /**
+ * The largest id the new database keeps: its id columns (and those referring to them) are signed
+ * INT on MySQL, and the service reads ids no larger (fields.id), so a row kept above it could not
+ * be reached on SQLite either, whose columns would take it.
+ */
+export const maxNewId = 2_147_483_647;
+
+/**
  * The old row's id, which the new row keeps: 0 or below is refused, as MySQL would give a row
- * inserted with id 0 a new one (AUTO_INCREMENT) and nothing would refer to it any more.
+ * inserted with id 0 a new one (AUTO_INCREMENT) and nothing would refer to it any more. Above
+ * maxNewId (an old `int unsigned` column holds up to 4294967295) it is refused too: MySQL would
+ * fail the whole batch on it. The rows referring to it are then refused as referring to a row not
+ * imported. Widening every id column (and every column referring to one) to BIGINT would keep
+ * such rows, but is a migration of every table and of the service's id type, for ids the old
+ * backend hardly ever reached; the refusal tells the operator which rows they are.
  */
 function positiveId(row: OldRow): number {
   const id = int(row, 'id');
-  return id >= 1 ? id : refuse(`id is not positive: ${id}`);
+  if (id < 1) return refuse(`id is not positive: ${id}`);
+  return id <= maxNewId ? id : refuse(`id is above ${maxNewId}, the largest the new database keeps: ${id}`);
 }
 
 /** The ids of the batch, for the lookups of its rows in the new database. */
@@ -176,6 +197,7 @@ export function planOf(
   sorted: { skipped: number; refusals: Refusal[] },
   imported: number,
   write: (tx: Tx) => Promise<void>,
+  committed?: () => void,
 ): BatchPlan {
-  return { imported, skipped: sorted.skipped, refusals: sorted.refusals, write };
+  return { imported, skipped: sorted.skipped, refusals: sorted.refusals, write, committed };
 }

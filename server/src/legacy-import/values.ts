@@ -85,10 +85,26 @@ export function longText(row: OldRow, column: string): string {
   return bytes <= 65_535 ? string : refuse(`${column} is longer than 65,535 bytes (${bytes})`);
 }
 
+/**
+ * The first second of the year 2100 (UTC). No old time can lie past it: a larger value in a column
+ * of unix seconds is almost always a time in milliseconds (13 digits: 1700000000000), which read
+ * as seconds is a date tens of thousands of years ahead. It is refused, not divided by 1000: the
+ * notes say seconds, and which rows were written otherwise is for the operator to find out.
+ */
+const year2100Seconds = 4_102_444_800;
+
+/** Why unix `seconds` cannot be an old time, or undefined when they can. */
+function timeRefusal(column: string, seconds: number): string | undefined {
+  if (seconds < 0) return `${column} is a negative time: ${seconds}`;
+  if (seconds >= year2100Seconds) return `${column} is a time past the year 2100: ${seconds} (milliseconds?)`;
+  return undefined;
+}
+
 /** Unix seconds as unix ms; 0 stays 0 (the old pages showed 1970 for it too). */
 export function unixMs(row: OldRow, column: string): number {
   const seconds = int(row, column);
-  return seconds >= 0 ? seconds * 1000 : refuse(`${column} is a negative time: ${seconds}`);
+  const reason = timeRefusal(column, seconds);
+  return reason === undefined ? seconds * 1000 : refuse(reason);
 }
 
 /** A time that may be absent (0 or NULL): null then. */
@@ -234,6 +250,9 @@ export function period(row: OldRow, column: string, timeZone: string): [number |
     .filter((part) => part !== '');
   if (parts.length > 2) return refuse(`${column} has more than two times: ${show(row[column])}`);
   const times = parts.map((part) => {
+    // Digits are unix seconds (as the legacy door reads them): past 2100 they are milliseconds.
+    const reason = /^\d+$/.test(part) ? timeRefusal(column, Number(part)) : undefined;
+    if (reason !== undefined) refuse(reason);
     const date = parseLegacyDate(part, timeZone);
     return date instanceof Date && !Number.isNaN(date.getTime())
       ? date.getTime()

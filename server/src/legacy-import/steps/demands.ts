@@ -36,6 +36,7 @@ export function demandsStep(ctx: ImportContext, onRefusedEscrow: (fen: number) =
   /** Paid applications per demand, read once: a demand's escrow needs them. */
   let paidOf = new Map<number, Array<{ id: number; price: unknown }>>();
   let firstIdOfOrderNo = new Map<string, number>();
+  const publisher = new CommittedDemands(ctx);
   return {
     name: 'goods',
     table: 'goods',
@@ -75,6 +76,7 @@ export function demandsStep(ctx: ImportContext, onRefusedEscrow: (fen: number) =
         byId.map((row) => escrowOpeningKey(row.id)),
       );
       const idOfOrderNo = new Map(byOrderNo.map((row) => [orderNoKey(row.order_no), row.id]));
+      const batch = publisher.decided(Math.max(...idsOf(rows)));
 
       /** What the old row holds in escrow, by its price, flags and paid applications. */
       const escrowOfRow = (row: OldRow, id: number) =>
@@ -146,7 +148,7 @@ export function demandsStep(ctx: ImportContext, onRefusedEscrow: (fen: number) =
             created_at: ctx.now,
           });
         }
-        ctx.present.demands.set(id, ownerId);
+        batch.demands.push([id, ownerId]);
         return demand;
       };
       const sorted = sortRows(rows, (row, id) => {
@@ -158,13 +160,58 @@ export function demandsStep(ctx: ImportContext, onRefusedEscrow: (fen: number) =
           onRefusedEscrow,
         );
       });
-      ctx.demandsDecided.advance(Math.max(...idsOf(rows)));
-      return planOf(sorted, sorted.accepted.length, async (tx) => {
-        for (const slice of insertSlices(sorted.accepted)) await insertDemandsKeepingIds(tx, slice);
-        for (const slice of insertSlices(openings)) await appendEntries(tx, slice);
-      });
+      return planOf(
+        sorted,
+        sorted.accepted.length,
+        async (tx) => {
+          for (const slice of insertSlices(sorted.accepted)) await insertDemandsKeepingIds(tx, slice);
+          for (const slice of insertSlices(openings)) await appendEntries(tx, slice);
+        },
+        () => publisher.committed(batch),
+      );
     },
   };
+}
+
+/** One batch of demands as decided: its last id, and the new demands it writes (id, owner). */
+interface DecidedBatch {
+  readonly throughId: number;
+  readonly demands: Array<[id: number, ownerId: number]>;
+  committed: boolean;
+}
+
+/**
+ * Tells the files' and applications' steps of the new demands (ctx.present.demands) and how far
+ * the demands are decided (ctx.demandsDecided) only once their batch is committed, and batch by
+ * batch in id order. Told while a batch is decided, as before, they would write the files and
+ * applications of a batch whose own write then fails, and a run stopping there would leave them
+ * in the new database without their demand, every run again while the batch keeps failing. So a
+ * child of an uncommitted demand is never decided: the run stops before it, or refuses it when
+ * its demand was refused (`demand N was not imported`).
+ */
+class CommittedDemands {
+  private readonly waiting: DecidedBatch[] = [];
+
+  constructor(private readonly ctx: ImportContext) {}
+
+  /** A batch is being decided; its new demands are added to what it answers. */
+  decided(throughId: number): DecidedBatch {
+    const batch: DecidedBatch = { throughId, demands: [], committed: false };
+    this.waiting.push(batch);
+    return batch;
+  }
+
+  /** The batch is in the database: it, and every committed batch behind it, is told. */
+  committed(batch: DecidedBatch): void {
+    batch.committed = true;
+    // Batches may commit out of order (a step writing two at once): an earlier one not yet
+    // committed holds the later ones back, as the frontier covers every id below it.
+    for (let first = this.waiting[0]; first?.committed; first = this.waiting[0]) {
+      this.waiting.shift();
+      for (const [id, ownerId] of first.demands) this.ctx.present.demands.set(id, ownerId);
+      this.ctx.demandsDecided.advance(first.throughId);
+    }
+  }
 }
 
 /**
