@@ -66,6 +66,16 @@ export interface ImportStep {
   readonly parallelWrites?: number;
 }
 
+/**
+ * Refuses a row whose user this run does not import, unless an earlier run imported the row itself
+ * for that user (`ownerThere`, its user in the new database): it stays there whatever the user's
+ * old row says now (a phone changed since, refused), and refusing it would report what was
+ * imported, money too, as left out.
+ */
+export function requireUser(ctx: ImportContext, userId: number, ownerThere?: number): void {
+  if (ownerThere !== userId && !ctx.present.users.has(userId)) refuse(`user ${userId} was not imported`);
+}
+
 /** Marks a row that an earlier run imported. */
 export const alreadyThere = Symbol('already there');
 

@@ -9,6 +9,7 @@ import {
   insertSlices,
   planOf,
   refuseWritten,
+  requireUser,
   sortRows,
   tooLong,
 } from '../step.js';
@@ -64,9 +65,9 @@ export function applicationsStep(ctx: ImportContext): ImportStep {
         const demandId = v.int(row, 'goods_id');
         const applicantId = v.int(row, 'user_id');
         if (!ctx.present.demands.has(demandId)) v.refuse(`demand ${demandId} was not imported`);
-        if (!ctx.present.users.has(applicantId)) v.refuse(`user ${applicantId} was not imported`);
         const pair = `${demandId}:${applicantId}`;
         const there = pairOf.get(id);
+        requireUser(ctx, applicantId, there === pair ? applicantId : undefined);
         if (there !== undefined) {
           return there === pair
             ? alreadyThere

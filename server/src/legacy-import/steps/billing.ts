@@ -9,6 +9,7 @@ import {
   idsOf,
   insertSlices,
   planOf,
+  requireUser,
   sortRows,
 } from '../step.js';
 import * as v from '../values.js';
@@ -32,8 +33,8 @@ export function rechargesStep(ctx: ImportContext): ImportStep {
       const ownerOf = new Map(found.map((row) => [row.id, row.user_id]));
       const sorted = sortRows(rows, (row, id) => {
         const userId = v.int(row, 'uid');
-        if (!ctx.present.users.has(userId)) v.refuse(`user ${userId} was not imported`);
         const owner = ownerOf.get(id);
+        requireUser(ctx, userId, owner);
         if (owner !== undefined && owner !== userId) v.refuse(`id ${id} is taken by another user's recharge`);
         const recharge = {
           id,
@@ -107,8 +108,8 @@ export function invoiceRequestsStep(ctx: ImportContext): ImportStep {
       const requestOfRecharge = new Map(byRecharge.map((row) => [row.recharge_id, row.id]));
       const sorted = sortRows(rows, (row, id) => {
         const userId = v.int(row, 'uid');
-        if (!ctx.present.users.has(userId)) v.refuse(`user ${userId} was not imported`);
         const owner = ownerOf.get(id);
+        requireUser(ctx, userId, owner);
         if (owner !== undefined) {
           return owner === userId
             ? alreadyThere

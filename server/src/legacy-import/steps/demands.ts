@@ -14,6 +14,7 @@ import {
   idsOf,
   insertSlices,
   planOf,
+  requireUser,
   sortRows,
 } from '../step.js';
 import * as v from '../values.js';
@@ -84,8 +85,8 @@ export function demandsStep(ctx: ImportContext, onRefusedEscrow: (fen: number) =
       const openings: Insertable<LedgerEntriesTable>[] = [];
       const decide = (row: OldRow, id: number): Insertable<DemandsTable> | typeof alreadyThere => {
         const ownerId = v.int(row, 'user_id');
-        if (!ctx.present.users.has(ownerId)) v.refuse(`user ${ownerId} was not imported`);
         const there = ownerOf.get(id);
+        requireUser(ctx, ownerId, there);
         if (there !== undefined) {
           if (there !== ownerId) v.refuse(`id ${id} is taken by another user's demand in the new database`);
           // In the database whatever its old row says now: its applications still belong to it.

@@ -12,6 +12,7 @@ import {
   idsOf,
   insertSlices,
   planOf,
+  requireUser,
   sortRows,
 } from '../step.js';
 import * as v from '../values.js';
@@ -41,8 +42,8 @@ function resumeStep(ctx: ImportContext, list: ResumeList): ImportStep {
       const ownerOf = new Map(found.map((row) => [row.id, row.user_id]));
       const sorted = sortRows(rows, (row, id) => {
         const userId = v.int(row, 'user_id');
-        if (!ctx.present.users.has(userId)) v.refuse(`user ${userId} was not imported`);
         const owner = ownerOf.get(id);
+        requireUser(ctx, userId, owner);
         if (owner !== undefined) {
           return owner === userId
             ? alreadyThere

@@ -61,7 +61,13 @@ export function usersStep(ctx: ImportContext): ImportStep {
         const phone = v.phone(row, 'phone');
         const there = phoneOfId.get(id);
         if (there !== undefined) {
-          if (there !== phone) v.refuse(`id ${id} is taken by another account in the new database`);
+          // Not taken for this user: an account made in the service under the same id would be
+          // indistinguishable, and this user's rows would go to it. Its new rows are refused with it.
+          if (there !== phone) {
+            v.refuse(
+              `id ${id} is taken by an account with phone ${there} in the new database, the old row says ${phone}: its phone changed since an earlier run, or the account is another's`,
+            );
+          }
           ctx.present.users.add(id);
           return alreadyThere;
         }

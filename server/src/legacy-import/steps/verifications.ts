@@ -14,6 +14,7 @@ import {
   insertSlices,
   planOf,
   refuseWritten,
+  requireUser,
   sortRows,
   tooLong,
 } from '../step.js';
@@ -77,7 +78,7 @@ function oneRecordPerUser(ctx: ImportContext, table: LegacyTable, target: Verifi
     /** The owner's id, or the refusal of an orphan or a second record; alreadyThere when imported before. */
     ownerOf(row: OldRow, id: number, existing: Set<number>): number | typeof alreadyThere {
       const userId = v.int(row, 'user_id');
-      if (!ctx.present.users.has(userId)) v.refuse(`user ${userId} was not imported`);
+      requireUser(ctx, userId, existing.has(userId) ? userId : undefined);
       const first = firstIdOfUser.get(userId);
       if (first !== undefined && first !== id) v.refuse(`user ${userId} has ${label} ${first} already`);
       return existing.has(userId) ? alreadyThere : userId;

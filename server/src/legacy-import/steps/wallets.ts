@@ -15,6 +15,7 @@ import {
   type ImportStep,
   insertSlices,
   planOf,
+  requireUser,
   sortRows,
 } from '../step.js';
 import * as v from '../values.js';
@@ -56,7 +57,7 @@ export function walletsStep(ctx: ImportContext, onSummary: (summary: MoneySummar
       const openings: Insertable<LedgerEntriesTable>[] = [];
       const sorted = sortRows(rows, (row, id) => {
         const userId = v.int(row, 'uid');
-        if (!ctx.present.users.has(userId)) v.refuse(`user ${userId} was not imported`);
+        requireUser(ctx, userId, existing.has(userId) ? userId : undefined);
         const first = firstIdOfUser.get(userId);
         if (first !== undefined && first !== id) v.refuse(`user ${userId} has account row ${first} already`);
         const balanceFen = v.fen(row, 'amount');
