@@ -207,7 +207,10 @@ function components(): JsonSchema {
     responses: {
       LegacyMalformed: envelopeFailure('MALFORMED_REQUEST', 'A body that cannot be read'),
       LegacyNotFound: envelopeFailure('ROUTE_NOT_FOUND', 'Unknown path'),
-      LegacyTooLarge: envelopeFailure('BODY_TOO_LARGE', 'Body too large'),
+      LegacyTooLarge: envelopeFailure(
+        'BODY_TOO_LARGE',
+        "Body too large (an upload form declaring more than 52 MB, refused before its end, carries its refusal's own `err`)",
+      ),
       LegacyBug: envelopeFailure('INTERNAL', 'A bug (details only in the log)'),
       LegacyUnavailable: envelopeFailure('STORE_UNAVAILABLE', 'MySQL or Redis is down; retry later'),
     },

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { maxBytesOf } from '../features/uploads/file-types.js';
 import { bodyLimitBytes } from './body-limits.js';
-import { type BodyWaitLimits, watchBody } from './body-watch.js';
+import { type BodyWaitLimits, bodyTimedOut, watchBody } from './body-watch.js';
 
 /**
  * A body this small is read to its end after the answer, as for any keep-alive request, rather than
@@ -50,13 +50,21 @@ const largestFormBytes = maxBytesOf.document + 2 * bodyLimitBytes;
  * (CONTRACT.md §2), so a deployed client whose login had expired, uploading 5 MB, was never told
  * to log in again. Bounded: only a body whose declared length a deployed client's form could have,
  * within the upload's wait limits. Past either, the answer closes the connection
- * (closeIfBodyUnread), as it did for every such refusal before.
+ * (closeIfBodyUnread), as it did for every such refusal before. Answers `tooLarge` for a body
+ * declared longer than any such form, which the caller must answer with a status a browser shows.
  */
-export async function readRestOfBody(req: FastifyRequest, limits: BodyWaitLimits): Promise<void> {
+export async function readRestOfBody(
+  req: FastifyRequest,
+  limits: BodyWaitLimits,
+): Promise<'read' | 'tooLarge' | 'unread'> {
   const raw = req.raw;
-  if (raw.complete || raw.readableEnded) return;
+  if (raw.complete || raw.readableEnded) return 'read';
+  // A body that already timed out will not come in time now: waiting for it would only hold the
+  // connection (up to the upload's limits) for a sender that trickles on.
+  if (bodyTimedOut(raw)) return 'unread';
   const declared = Number(req.headers['content-length']);
-  if (!Number.isInteger(declared) || declared > largestFormBytes) return;
+  if (!Number.isInteger(declared)) return 'unread';
+  if (declared > largestFormBytes) return 'tooLarge';
   const ended = new Promise<void>((resolve) => {
     raw.once('end', resolve);
     raw.once('close', resolve);
@@ -68,8 +76,10 @@ export async function readRestOfBody(req: FastifyRequest, limits: BodyWaitLimits
   );
   try {
     await Promise.race([ended, watch.timedOut]);
+    return 'read';
   } catch {
     // Too slow: the answer goes now, and closes the connection.
+    return 'unread';
   } finally {
     watch.stop();
   }
