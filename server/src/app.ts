@@ -18,7 +18,7 @@ import { bodyLimitBytes } from './http/body-limits.js';
 import { closeIfBodyUnread } from './http/body-unread.js';
 import { bodyTimedOut } from './http/body-watch.js';
 import { consoleHttp, defaultConsoleRoot } from './http/console.js';
-import { frameworkErrorHandler } from './http/framework-errors.js';
+import { clientErrorHandler, frameworkErrorHandler } from './http/framework-errors.js';
 import { addVaryOrigin, everyAnswerHeaders, requestIdOf } from './http/headers.js';
 import { warnOnceOfUntrustedForwarding } from './http/untrusted-forwarding.js';
 import { UploadSlots } from './http/upload-slots.js';
@@ -90,6 +90,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     genReqId: requestIdOf,
     logController: accessLog,
     frameworkErrors: frameworkErrorHandler(corsOrigins, accessLog),
+    clientErrorHandler: clientErrorHandler(corsOrigins, log as FastifyBaseLogger),
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 5000 },
   });
 

@@ -91,8 +91,10 @@ const asHook =
     done();
   };
 
+/** The headers of every answer, for an answer written without Fastify (http/framework-errors.ts). */
+export const everyAnswerHeaderValues = headersOf(everyAnswer);
 /** onRequest hook: the headers of every answer. */
-export const everyAnswerHeaders = asHook(headersOf(everyAnswer));
+export const everyAnswerHeaders = asHook(everyAnswerHeaderValues);
 /** onRequest hook for the routes of /docs: the page's own policy (replaces the one above). */
 export const docsPageHeaders = asHook(headersOf(docsPage));
 

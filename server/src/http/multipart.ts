@@ -71,6 +71,8 @@ export async function* multipartParts(
         if (file.errored) asClientFault(file.errored);
         else file.on('error', asClientFault);
         lastFile = file;
+        // The parser's type says string; a part with no name (`filename=""`) has none at all.
+        if (step.value.filename) step.value.filename = unescapedFileName(step.value.filename);
         if (step.value.fieldname === 'file' && waitLimits.upload) watch.limitTo(waitLimits.upload);
       } else {
         textBytes += Buffer.byteLength(step.value.fieldname) + bytesOfValue(step.value.value);
@@ -98,6 +100,17 @@ export class FormFieldsTooLargeError extends Error {
  */
 function bytesOfValue(value: unknown): number {
   return Buffer.byteLength(typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
+}
+
+/**
+ * The file name as the sender's file had it. Browsers (and fetch's FormData, undici's too) write
+ * `"` in a part's filename as `%22`, as the HTML standard's form encoding says, and leave `%` as it
+ * is; the parser hands the name over escaped, so `简历 "终稿".pdf` was recorded, and downloaded, as
+ * `简历 %22终稿%22.pdf`. Only `%22` is turned back: the standard's `%0A` and `%0D` would make names
+ * the service refuses, and a name really holding `%22` is rarer than a quoted word.
+ */
+function unescapedFileName(filename: string): string {
+  return filename.replaceAll('%22', '"');
 }
 
 /**

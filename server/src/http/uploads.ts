@@ -137,8 +137,16 @@ function dispositionOf(file: UploadedFile): string {
   const stem = dot > 0 ? original.slice(0, dot) : original;
   const name = original.slice(dot + 1).toLowerCase() === ext && dot > 0 ? original : `${stem}.${ext}`;
   const ascii = name.replace(/[^A-Za-z0-9._-]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${extValue(name)}`;
 }
+
+/**
+ * The name as RFC 8187 writes it in `filename*`. encodeURIComponent leaves `'()*` as they are,
+ * which that grammar does not allow: a browser then drops `filename*` whole and downloads under
+ * the ASCII fallback, `O'Brien简历.pdf` as `O_Brien__.pdf` (seen in Chromium).
+ */
+const extValue = (name: string) =>
+  encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /**
  * Failures in the shape /trpc gives them (the same error formatter, the same HTTP status per code),
