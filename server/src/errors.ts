@@ -72,6 +72,11 @@ export const errorTable = {
     en: 'A resume list holds at most 100 entries',
     zh: '最多只能添加100条记录',
   },
+  RESUME_TOO_LARGE: {
+    trpc: 'BAD_REQUEST',
+    en: 'A resume list holds at most 50,000 characters of text',
+    zh: '内容过多，每类简历最多50000字',
+  },
   END_BEFORE_BEGIN: {
     trpc: 'BAD_REQUEST',
     en: 'The end is before the begin',

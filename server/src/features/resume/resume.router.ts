@@ -30,9 +30,9 @@ function listRouter<
       .output(fields.pageOf(list.entry))
       .query(({ ctx, input }) => checked(serviceOf(ctx.services).page(ctx.user.id, input))),
 
-    /** Adds an entry; a list holds at most 100. */
+    /** Adds an entry; a list holds at most 100, with at most 50,000 characters of text in all. */
     add: authedProcedure
-      .meta({ errors: ['RESUME_LIST_FULL'] })
+      .meta({ errors: ['RESUME_LIST_FULL', 'RESUME_TOO_LARGE'] })
       .input(list.item)
       .output(list.entry)
       .mutation(({ ctx, input }) =>
@@ -41,7 +41,7 @@ function listRouter<
 
     /** Replaces every field of one of the user's entries; another user's id answers NOT_FOUND. */
     update: authedProcedure
-      .meta({ errors: ['NOT_FOUND'] })
+      .meta({ errors: ['NOT_FOUND', 'RESUME_TOO_LARGE'] })
       .input(list.update)
       .output(list.entry)
       .mutation(({ ctx, input }) => {
@@ -58,7 +58,7 @@ function listRouter<
 
     /** Replaces the whole list at once, in the given order; one invalid item changes nothing. */
     replaceAll: authedProcedure
-      .meta({ errors: ['RESUME_LIST_FULL'] })
+      .meta({ errors: ['RESUME_LIST_FULL', 'RESUME_TOO_LARGE'] })
       .input(list.replaceAll)
       .output(z.array(list.entry))
       .mutation(({ ctx, input }) =>

@@ -5,6 +5,16 @@ import * as fields from '../../fields.js';
 /** A user keeps at most this many entries in each resume list. */
 export const maxEntriesPerList = 100;
 
+/**
+ * And at most this many characters of text in each list, all its entries' fields together.
+ * Anyone may read anyone's resume (`resume.ofUser`, no login), and each field alone allows 5000
+ * characters: 100 entries of them made one resume a 7.8 MB answer, ~130 ms of CPU to read and
+ * serialize again for every anonymous GET, and ten of them in one batched GET 78 MB. This cap keeps
+ * the whole resume under ~0.5 MB (three lists of long text, skills are short by their fields)
+ * while leaving far more room than a real resume needs (50,000 characters is some 40 pages).
+ */
+export const maxTextPerList = 50_000;
+
 const name = fields.text(100).min(1);
 const shortText = (max: number) => fields.text(max).default('');
 const longText = fields.multilineText(5000).default('');

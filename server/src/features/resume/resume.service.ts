@@ -24,7 +24,7 @@ import {
   type StoredRow,
   updateEntry,
 } from './resume.repository.js';
-import { maxEntriesPerList } from './resume.schemas.js';
+import { maxEntriesPerList, maxTextPerList } from './resume.schemas.js';
 
 export interface Page<Item> {
   items: Item[];
@@ -32,6 +32,22 @@ export interface Page<Item> {
   page: number;
   perPage: number;
   lastPage: number;
+}
+
+/** The characters of text an entry holds: what it costs to store, and to read and send again. */
+function textOf(item: object): number {
+  let characters = 0;
+  for (const value of Object.values(item)) if (typeof value === 'string') characters += value.length;
+  return characters;
+}
+
+/**
+ * Refuses a write that would leave a list holding more text than maxTextPerList. A write that
+ * makes the list no larger passes: a list the legacy import brought in above the cap can still be
+ * edited and trimmed, and sent back unchanged (the client's wizard re-sends it whole).
+ */
+function checkTextCap(before: number, after: number): void {
+  if (after > maxTextPerList && after > before) throw new AppError('RESUME_TOO_LARGE');
 }
 
 /** One resume list of the logged-in user. The same class serves all four lists. */
@@ -64,8 +80,10 @@ export class ResumeListService<Item extends object> {
     const { table } = this.list;
     const id = await inTransaction(this.db, async (trx) => {
       await lockUser(trx, userId);
-      if ((await countEntries(trx, table, userId)) >= maxEntriesPerList)
-        throw new AppError('RESUME_LIST_FULL');
+      const stored = await findEntries(trx, table, userId);
+      if (stored.length >= maxEntriesPerList) throw new AppError('RESUME_LIST_FULL');
+      const before = this.textOfRows(stored);
+      checkTextCap(before, before + textOf(item));
       return insertEntry(trx, table, userId, this.toColumns(item), this.clock.now());
     });
     return { ...item, id, userId };
@@ -73,15 +91,17 @@ export class ResumeListService<Item extends object> {
 
   /** Replaces an entry's fields. Another user's entry answers like a missing one. */
   async update(userId: number, id: number, item: Item): Promise<Entry<Item>> {
-    const updated = await updateEntry(
-      this.db,
-      this.list.table,
-      userId,
-      id,
-      this.toColumns(item),
-      this.clock.now(),
-    );
-    if (!updated) throw new AppError('NOT_FOUND');
+    const { table } = this.list;
+    await inTransaction(this.db, async (trx) => {
+      // Locked like add, so two edits at once cannot each fit the cap and together pass it.
+      await lockUser(trx, userId);
+      const stored = await findEntries(trx, table, userId);
+      const replaced = stored.find((row) => Number(row.id) === id);
+      if (!replaced) throw new AppError('NOT_FOUND');
+      const before = this.textOfRows(stored);
+      checkTextCap(before, before - this.textOfRows([replaced]) + textOf(item));
+      await updateEntry(trx, table, userId, id, this.toColumns(item), this.clock.now());
+    });
     return { ...item, id, userId };
   }
 
@@ -94,6 +114,11 @@ export class ResumeListService<Item extends object> {
     const { table } = this.list;
     const rows = await inTransaction(this.db, async (trx) => {
       await lockUser(trx, userId);
+      const before = this.textOfRows(await findEntries(trx, table, userId));
+      checkTextCap(
+        before,
+        items.reduce((sum, item) => sum + textOf(item), 0),
+      );
       await deleteAllEntries(trx, table, userId);
       await insertEntries(
         trx,
@@ -105,6 +130,10 @@ export class ResumeListService<Item extends object> {
       return findEntries(trx, table, userId);
     });
     return rows.map((row) => this.toEntry(row));
+  }
+
+  private textOfRows(rows: readonly StoredRow[]): number {
+    return rows.reduce((sum, row) => sum + textOf(this.toEntry(row)), 0);
   }
 
   private toColumns(item: Item): StoredColumns {

@@ -34,7 +34,8 @@ function resumeListRoutes<Key extends keyof typeof legacyResumeLists>(key: Key):
     legacyRoute({
       path: `${base}/add`,
       summary: { zh: `${list.label}添加`, en: `Add a ${list.en}` },
-      description: 'A list holds at most 100 entries. Answers the stored entry.',
+      description:
+        'A list holds at most 100 entries, with at most 50,000 characters of text in all. Answers the stored entry.',
       auth: 'session',
       fields: list.fields,
       procedure: `resume.${key}.add`,
@@ -44,7 +45,8 @@ function resumeListRoutes<Key extends keyof typeof legacyResumeLists>(key: Key):
     legacyRoute({
       path: `${base}/edit`,
       summary: { zh: `${list.label}修改`, en: `Edit a ${list.en}` },
-      description: 'Replaces every field of the entry. Answers the stored entry.',
+      description:
+        'Replaces every field of the entry; refused when the list would pass 50,000 characters of text. Answers the stored entry.',
       auth: 'session',
       fields: { id: entryId, ...list.fields },
       procedure: `resume.${key}.update`,
