@@ -93,7 +93,7 @@ export function createServices(deps: ServiceDeps) {
     billing,
     applications,
     admin: new AdminService(database.db, features),
-    adminActions: new AdminActions(database.db, clock, features),
+    adminActions: new AdminActions(clock, features),
     uploads: new UploadService(
       database.db,
       storage,

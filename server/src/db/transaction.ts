@@ -28,3 +28,18 @@ export async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Pr
  * it too must do nothing outside the database.
  */
 export type AlsoInTransaction = (tx: Tx) => Promise<void>;
+
+/**
+ * Database work a caller adds to a service's transaction once the service holds the lock on the
+ * row its change depends on, and before it changes anything: what it reads is the state the change
+ * is made to, which no other transaction can change until this one ends (SQLite runs one write
+ * transaction at a time). Run again when a deadlock is retried, so it must do nothing outside the
+ * database.
+ */
+export type BeforeChange = (tx: Tx) => Promise<void>;
+
+/** The work a caller adds to a service's change, in its transaction: AdminActions records with it. */
+export interface ChangeHooks {
+  readonly beforeChange?: BeforeChange;
+  readonly alsoInTransaction?: AlsoInTransaction;
+}

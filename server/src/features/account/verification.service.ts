@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { Db, Tx } from '../../db/database.js';
-import { type AlsoInTransaction, inTransaction } from '../../db/transaction.js';
+import { type ChangeHooks, inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import { pageResult } from '../../fields.js';
 import { reviewCodes } from '../../review-states.js';
@@ -184,14 +184,12 @@ export class VerificationService {
   }
 
   /** Approves or rejects a pending record; only pending ones, so a stale decision cannot overwrite a resubmission. */
-  async review(
-    decision: ReviewDecision,
-    options: { alsoInTransaction?: AlsoInTransaction } = {},
-  ): Promise<ReviewOutcome> {
+  async review(decision: ReviewDecision, options: ChangeHooks = {}): Promise<ReviewOutcome> {
     const now = this.clock.now();
     const approve = decision.decision === 'approve';
     const userVerified = await inTransaction(this.db, async (tx) => {
       await lockUser(tx, decision.userId);
+      await options.beforeChange?.(tx);
       const decided = await decidePending(tx, decision.kind, decision.userId, {
         state: approve ? reviewCodes.approved : reviewCodes.rejected,
         reason: approve ? '' : (decision.reason ?? ''),

@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.js';
-import type { Db, Tx } from '../../db/database.js';
-import type { AlsoInTransaction } from '../../db/transaction.js';
+import type { Tx } from '../../db/database.js';
+import type { ChangeHooks } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import { reviewStateOfCode } from '../../review-states.js';
 import type { ReviewDecision } from '../account/account.schemas.js';
@@ -46,7 +46,6 @@ interface ActionRecord {
  */
 export class AdminActions {
   constructor(
-    private readonly db: Db,
     private readonly clock: Clock,
     private readonly services: {
       readonly users: UserService;
@@ -60,7 +59,7 @@ export class AdminActions {
   reviewDemand(actor: Actor, input: { id: number; approve: boolean; reason?: string | undefined }) {
     // `paid` too: a rejection gives a paid demand's escrow back and makes it unpaid, which the
     // record must show beside the review it came with.
-    const read = async (db: Db | Tx): Promise<Snapshot> => {
+    const read = async (db: Tx): Promise<Snapshot> => {
       const row = await findDemand(db, input.id);
       return {
         userId: row?.owner_id ?? null,
@@ -77,11 +76,12 @@ export class AdminActions {
       read,
       (audit) =>
         this.services.demands.review(input.id, input, {
+          beforeChange: audit.beforeChange,
           // A rejection gives a paid demand's escrow back, in the review's transaction: composed
           // here, above both features, so that demands need not reach up into money.
           alsoInTransaction: async (tx) => {
             if (!input.approve) await returnEscrowOfRejected(tx, input.id, this.clock.now());
-            await audit(tx);
+            await audit.alsoInTransaction(tx);
           },
         }),
     );
@@ -89,7 +89,7 @@ export class AdminActions {
 
   /** Gives a paid demand's escrow back to its owner while no applicant is selected (MoneyService.returnEscrow). */
   returnEscrow(actor: Actor, input: { id: number; reason?: string | undefined }) {
-    const read = async (db: Db | Tx): Promise<Snapshot> => {
+    const read = async (db: Tx): Promise<Snapshot> => {
       const row = await findDemand(db, input.id);
       return {
         userId: row?.owner_id ?? null,
@@ -104,12 +104,12 @@ export class AdminActions {
       actor,
       { action: 'demands.returnEscrow', targetType: 'demand', targetId: input.id, detail: input },
       read,
-      (alsoInTransaction) => this.services.money.returnEscrow(input.id, { alsoInTransaction }),
+      (audit) => this.services.money.returnEscrow(input.id, audit),
     );
   }
 
   reviewVerification(actor: Actor, decision: ReviewDecision) {
-    const read = async (db: Db | Tx): Promise<Snapshot> => {
+    const read = async (db: Tx): Promise<Snapshot> => {
       const row = await findReview(db, decision.kind, decision.userId);
       return {
         userId: decision.userId,
@@ -127,9 +127,10 @@ export class AdminActions {
       read,
       (audit) =>
         this.services.verifications.review(decision, {
+          beforeChange: audit.beforeChange,
           alsoInTransaction: async (tx) => {
             await requireSubmissionRead(tx, decision);
-            await audit(tx);
+            await audit.alsoInTransaction(tx);
           },
         }),
     );
@@ -150,7 +151,7 @@ export class AdminActions {
   }
 
   markInvoiceIssued(actor: Actor, invoiceRequestId: number) {
-    const read = async (db: Db | Tx): Promise<Snapshot> => {
+    const read = async (db: Tx): Promise<Snapshot> => {
       const row = await findInvoiceRequest(db, invoiceRequestId);
       return { userId: row?.user_id ?? null, state: row && { issued: row.issued === 1 } };
     };
@@ -163,7 +164,7 @@ export class AdminActions {
         detail: {},
       },
       read,
-      (alsoInTransaction) => this.services.billing.markIssued(invoiceRequestId, { alsoInTransaction }),
+      (audit) => this.services.billing.markIssued(invoiceRequestId, audit),
     );
   }
 
@@ -183,17 +184,30 @@ export class AdminActions {
   }
 
   /**
-   * Runs `act`, which hands the recording to its service to run at the end of the change's
-   * transaction. The state before is read ahead of that transaction, the state after inside it.
+   * Runs `act`, which hands the recording's hooks to its service. Both states are read in the
+   * change's transaction: the one before once the service holds the lock of the row the change
+   * depends on, the one after at its end, where the record is written. Read ahead of the
+   * transaction, the state before could miss someone else's change made meanwhile (the owner paying
+   * a demand just before an operator rejects it, which refunds the payment) and the record would
+   * not show what the action changed.
    */
-  private async recorded<T>(
+  private recorded<T>(
     actor: Actor,
     record: ActionRecord,
-    read: (db: Db | Tx) => Promise<Snapshot>,
-    act: (alsoInTransaction: AlsoInTransaction) => Promise<T>,
+    read: (db: Tx) => Promise<Snapshot>,
+    act: (audit: Required<ChangeHooks>) => Promise<T>,
   ): Promise<T> {
-    const before = await read(this.db);
-    return act(async (tx) => this.save(tx, actor, record, before, await read(tx)));
+    // Set anew by each attempt of the transaction (a deadlock is retried) before its record.
+    let before: Snapshot | undefined;
+    return act({
+      beforeChange: async (tx) => {
+        before = await read(tx);
+      },
+      alsoInTransaction: async (tx) => {
+        if (!before) throw new Error(`${record.action}: the state before the change was never read`);
+        await this.save(tx, actor, record, before, await read(tx));
+      },
+    });
   }
 
   private save(tx: Tx, actor: Actor, record: ActionRecord, before: Snapshot, after: Snapshot) {

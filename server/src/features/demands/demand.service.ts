@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/database.js';
-import { type AlsoInTransaction, inTransaction } from '../../db/transaction.js';
+import { type ChangeHooks, inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import { offsetOf, type PageRequest, pageResult } from '../../fields.js';
 import { type ReviewState, reviewCodes, reviewStateOfCode } from '../../review-states.js';
@@ -247,13 +247,18 @@ export class DemandService {
   async review(
     id: number,
     decision: { approve: boolean; reason?: string; updatedAt?: Date },
-    options: { alsoInTransaction?: AlsoInTransaction } = {},
+    options: ChangeHooks = {},
   ): Promise<void> {
     const state = decision.approve ? reviewCodes.approved : reviewCodes.rejected;
     const now = this.clock.now();
     const seen = decision.updatedAt?.getTime();
     // A transaction of its own so a deadlock on the kept counts (see demand_counts) is retried.
     const reviewed = await inTransaction(this.db, async (tx) => {
+      // The demand's lock before anything is read: an edit or a payment, which hold it while they
+      // change the row, lands wholly before the review or after it, never between what the hooks
+      // read and the update.
+      await lockDemand(tx, id);
+      await options.beforeChange?.(tx);
       const changed = await setReview(tx, id, state, decision.reason ?? '', now, seen);
       if (changed) await options.alsoInTransaction?.(tx);
       return changed;

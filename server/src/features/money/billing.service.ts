@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/database.js';
-import { type AlsoInTransaction, inTransaction } from '../../db/transaction.js';
+import { type ChangeHooks, inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import type { PageRequest } from '../../fields.js';
 import { offsetOf, pageResult } from '../../fields.js';
@@ -10,6 +10,7 @@ import {
   insertInvoiceRequests,
   listInvoiceRequests,
   listRecharges,
+  lockInvoiceRequest,
   markInvoiceIssued,
   markRechargesInvoiced,
   rechargesOf,
@@ -63,11 +64,10 @@ export class BillingService {
     return pageResult(items, total, page);
   }
 
-  async markIssued(
-    invoiceRequestId: number,
-    options: { alsoInTransaction?: AlsoInTransaction } = {},
-  ): Promise<void> {
+  async markIssued(invoiceRequestId: number, options: ChangeHooks = {}): Promise<void> {
     const issued = await inTransaction(this.db, async (tx) => {
+      await lockInvoiceRequest(tx, invoiceRequestId);
+      await options.beforeChange?.(tx);
       const marked = await markInvoiceIssued(tx, invoiceRequestId, this.clock.now());
       if (marked) await options.alsoInTransaction?.(tx);
       return marked;

@@ -268,6 +268,15 @@ export function findInvoiceRequest(db: Db | Tx, id: number) {
   return db.selectFrom('invoice_requests').select(invoiceColumns).where('id', '=', id).executeTakeFirst();
 }
 
+/**
+ * Locks the invoice request's row, so that what is read of it before it is marked issued is what the
+ * mark changes. SQLite needs no lock: it runs one write transaction at a time.
+ */
+export async function lockInvoiceRequest(tx: Tx, id: number): Promise<void> {
+  if (!hasRowLocks(tx)) return;
+  await tx.selectFrom('invoice_requests').select('id').where('id', '=', id).forUpdate().execute();
+}
+
 /*
  * What the old backend held (`npm run admin -- import-legacy`), a whole slice in one statement
  * each, since row-at-a-time inserts would make an import take hours: wallets with their balances

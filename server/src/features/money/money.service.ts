@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.js';
 import { type Db, isUniqueViolation, type Tx } from '../../db/database.js';
-import { type AlsoInTransaction, inTransaction } from '../../db/transaction.js';
+import { type AlsoInTransaction, type ChangeHooks, inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import type { PageRequest } from '../../fields.js';
 import { offsetOf, pageResult } from '../../fields.js';
@@ -163,12 +163,10 @@ export class MoneyService {
    * one is left to pay (an imported demand left unsettled), what is left is given back and the
    * demand settled instead.
    */
-  async returnEscrow(
-    demandId: number,
-    options: { alsoInTransaction?: AlsoInTransaction } = {},
-  ): Promise<{ refundedFen: number }> {
+  async returnEscrow(demandId: number, options: ChangeHooks = {}): Promise<{ refundedFen: number }> {
     return inTransaction(this.db, async (tx) => {
       const demand = await lockDemand(tx, demandId);
+      await options.beforeChange?.(tx);
       if (!demand) throw new AppError('NOT_FOUND');
       if (demand.settled) throw new AppError('DEMAND_SETTLED');
       if (!demand.paid) throw new AppError('NOTHING_IN_ESCROW');
