@@ -36,7 +36,7 @@ describe.each(stores)('the state before an admin action ($name)', (backend) => {
   });
 
   /** Admin actions whose `feature` runs `first` each time `method` is called, then the call itself. */
-  const actionsWith = <K extends 'demands' | 'money' | 'verifications' | 'billing'>(
+  const actionsWith = <K extends 'demands' | 'money' | 'verifications' | 'billing' | 'users'>(
     feature: K,
     method: keyof Services[K],
     first: () => Promise<unknown>,
@@ -133,6 +133,18 @@ describe.each(stores)('the state before an admin action ($name)', (backend) => {
     ).rejects.toMatchObject({ appCode: 'INVOICE_ALREADY_ISSUED' });
     expect(await auditRecords(services, user.userId)).toEqual([
       ['billing.markInvoiceIssued', { issued: false }, { issued: true }],
+    ]);
+  });
+
+  it('shows an account made an admin by another grant meanwhile as an admin before', async () => {
+    const user = await loginBySms(t);
+    // The other grant goes straight to the service: only the action under test is recorded.
+    const otherGrant = () => services.users.grantAdmin(user.phone, 'another-hash');
+
+    await actionsWith('users', 'grantAdmin', otherGrant).grantAdmin(actor, user.phone, 'a-hash');
+
+    expect(await auditRecords(services, user.userId)).toEqual([
+      ['user.grantAdmin', { isAdmin: true }, { isAdmin: true }],
     ]);
   });
 });

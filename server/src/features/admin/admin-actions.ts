@@ -168,16 +168,15 @@ export class AdminActions {
     );
   }
 
-  /** Makes the phone's account an admin (the CLI's create-admin). */
-  async grantAdmin(actor: Actor, phone: string, passwordHash: string) {
-    const before = await this.services.users.findByPhone(phone);
+  /** Makes the phone's account an admin (the CLI's create-admin); the state before as its transaction read it. */
+  grantAdmin(actor: Actor, phone: string, passwordHash: string) {
     return this.services.users.grantAdmin(phone, passwordHash, {
-      alsoInTransaction: (tx, userId) =>
+      alsoInTransaction: (tx, { userId, created, wasAdmin }) =>
         this.save(
           tx,
           actor,
           { action: 'user.grantAdmin', targetType: 'user', targetId: userId, detail: { phone } },
-          { userId, state: before && { isAdmin: before.isAdmin } },
+          { userId, state: created ? null : { isAdmin: wasAdmin } },
           { userId, state: { isAdmin: true } },
         ),
     });

@@ -56,28 +56,36 @@ export class UserService {
 
   /**
    * Makes the phone's account an admin with this password, creating the account when there is none.
-   * `alsoInTransaction` is given the account's id.
+   * `alsoInTransaction` is given the outcome, with whether the account was an admin before, as the
+   * transaction read it.
    */
   async grantAdmin(
     phone: string,
     passwordHash: string,
-    options: { alsoInTransaction?: (tx: Tx, userId: number) => Promise<void> } = {},
-  ): Promise<{ userId: number; created: boolean }> {
+    options: { alsoInTransaction?: (tx: Tx, outcome: AdminGrant) => Promise<void> } = {},
+  ): Promise<AdminGrant> {
     const now = this.clock.now();
     return inTransaction(this.db, async (tx) => {
       const outcome = await makeAdmin(tx, phone, passwordHash, now);
-      await options.alsoInTransaction?.(tx, outcome.userId);
+      await options.alsoInTransaction?.(tx, outcome);
       return outcome;
     });
   }
 }
 
-async function makeAdmin(tx: Tx, phone: string, passwordHash: string, now: number) {
+export interface AdminGrant {
+  readonly userId: number;
+  readonly created: boolean;
+  /** Whether the account was an admin already; false for one created. */
+  readonly wasAdmin: boolean;
+}
+
+async function makeAdmin(tx: Tx, phone: string, passwordHash: string, now: number): Promise<AdminGrant> {
   const existing = await findUserByPhone(tx, phone);
   if (existing) {
     await setPasswordHash(tx, existing.id, passwordHash, now);
     await setAdmin(tx, existing.id, true, now);
-    return { userId: existing.id, created: false };
+    return { userId: existing.id, created: false, wasAdmin: existing.is_admin === 1 };
   }
   const userId = await insertUser(tx, {
     phone,
@@ -86,7 +94,7 @@ async function makeAdmin(tx: Tx, phone: string, passwordHash: string, now: numbe
     isAdmin: true,
     now,
   });
-  return { userId, created: true };
+  return { userId, created: true, wasAdmin: false };
 }
 
 function toProfile(row: UserRow): Profile {
