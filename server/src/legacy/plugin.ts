@@ -172,18 +172,17 @@ async function answerFailure(
   input: unknown = {},
   restOfBodyLimits?: BodyWaitLimits,
 ) {
-  const refusal = legacyFailure(error, route?.fields, input);
-  const { err } = refusal;
-  let { status } = refusal;
+  const { status: decided, err } = legacyFailure(error, route?.fields, input);
   // A refusal decided before the body was all read (an upload refused before its file, a form refused
   // partway): HTTP 200 reaches a browser only once it has sent the whole body, so the rest is read
   // first; an error status is answered at once, and its connection closes rather than read the rest.
-  // A body longer than any form a deployed client sends (a file past 50 MB) is not read: it is a body
-  // too large, 413 (CONTRACT.md §2), with the refusal's own message, as a browser shows nothing else
-  // before its upload ends. Answered with 200, the page's fetch failed ("Failed to fetch").
-  if (status < 400 && restOfBodyLimits && (await readRestOfBody(req, restOfBodyLimits)) === 'tooLarge') {
-    status = 413;
-  }
+  // A body longer than any form a deployed client sends is not read: a body too large (413,
+  // CONTRACT.md §2) with the refusal's own message, the one kind of answer a browser shows mid-upload.
+  const unreadTooLarge =
+    decided < 400 &&
+    restOfBodyLimits !== undefined &&
+    (await readRestOfBody(req, restOfBodyLimits)) === 'tooLarge';
+  const status = unreadTooLarge ? 413 : decided;
   closeIfBodyUnread(req, reply);
   if (status === 500) req.log.error({ err: error, route: route?.path }, 'legacy route failed');
   // The client's fault (a malformed or oversized body): worth a line, not a stack.

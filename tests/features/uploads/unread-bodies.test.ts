@@ -223,7 +223,7 @@ describe.each(backends)('refusals that leave the body unread ($name)', (backend)
       sender.destroy();
     }
     // ...and a body longer than any form is not read: answered at once, as too large (413, which a
-    // browser shows mid-upload; tests/legacy/browser-upload-too-large.test.ts), and closed.
+    // browser shows mid-upload; tests/legacy/browser-upload-refusal.test.ts), and closed.
     const refused = await sendPart(
       '/index/api/file_upload',
       { 'content-type': multipartType },

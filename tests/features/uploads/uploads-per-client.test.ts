@@ -188,7 +188,7 @@ describe.each(backendsAndStorage(backends))(
         expect(legacy).toMatchObject({ status: 200, body: tooMany, closed: false });
         expect(legacy.headers.connection).toBe('keep-alive');
         // A body longer than any form is not read: answered at once, as too large (413, which a
-        // browser shows mid-upload; tests/legacy/browser-upload-too-large.test.ts), and closed.
+        // browser shows mid-upload; tests/legacy/browser-upload-refusal.test.ts), and closed.
         const endless = await refusedBeforeFile('legacy', ip, {}, 200 * mb);
         expect(endless).toMatchObject({ status: 413, body: tooMany, closed: true });
         expect(endless.headers.connection).toBe('close');
