@@ -75,7 +75,7 @@ describe.skipIf(!testDatabaseUrl).each(backends)(
     });
 
     it("counts the user's rows imported before as there, and refuses those it gained", async () => {
-      const refusedWithIt = (id: number) => [{ id, reason: 'user 5 was not imported' }];
+      const refusedWithIt = (id: number) => [{ id, reason: 'user 5 was not imported (refused, see users)' }];
       expect(
         ['goods', 'goods_order', 'user_person_ji', 'account'].map((name) => tally(name)?.refusals),
       ).toEqual([refusedWithIt(2), refusedWithIt(2), refusedWithIt(1), []]);

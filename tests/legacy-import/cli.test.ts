@@ -125,7 +125,7 @@ describe.skipIf(!testDatabaseUrl)('npm run admin -- import-legacy', () => {
     const refused = await admin(dir, ['--from', fixture.url]).done;
     expect(refused.code).toBe(1);
     expect(refused.out).toContain('users 8: bad phone "1380013800"');
-    expect(refused.out).toContain('goods_order 205: demand 999 was not imported');
+    expect(refused.out).toContain('goods_order 205: demand 999 was not imported (not in the old database)');
     expect(refused.out).toContain('Exit code 1: rows were refused (--allow-refusals accepts that).');
 
     const allowed = await admin(dir, ['--from', fixture.url, '--allow-refusals']).done;

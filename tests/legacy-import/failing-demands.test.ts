@@ -81,8 +81,12 @@ describe.skipIf(!testDatabaseUrl).each(backends)('a refused demand ($name)', (ba
           'title is longer than 100 characters (101); it holds 70.00 yuan in escrow, which is not imported',
       },
     ]);
-    expect(tally('goods_file')?.refusals).toEqual([{ id: 2, reason: 'demand 2 was not imported' }]);
-    expect(tally('goods_order')?.refusals).toEqual([{ id: 2, reason: 'demand 2 was not imported' }]);
+    expect(tally('goods_file')?.refusals).toEqual([
+      { id: 2, reason: 'demand 2 was not imported (refused, see goods)' },
+    ]);
+    expect(tally('goods_order')?.refusals).toEqual([
+      { id: 2, reason: 'demand 2 was not imported (refused, see goods)' },
+    ]);
     expect(await leftWithoutDemand(t)).toEqual(nothingLeft);
   });
 });

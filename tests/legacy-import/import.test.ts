@@ -46,8 +46,14 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing the old backend ($na
       { id: 8, reason: 'bad phone "1380013800"' },
       { id: 12, reason: `phone ${old.person.phone} belongs to user 5 too` },
     ]);
-    expect(reasons.goods_order).toContainEqual({ id: 205, reason: 'demand 999 was not imported' });
-    expect(reasons.goods).toContainEqual({ id: 105, reason: 'user 8 was not imported' });
+    expect(reasons.goods_order).toContainEqual({
+      id: 205,
+      reason: 'demand 999 was not imported (not in the old database)',
+    });
+    expect(reasons.goods).toContainEqual({ id: 105, reason: 'user 8 was not imported (refused, see users)' });
+    expect(reasons.user_geti_hehuoren).toEqual([
+      { id: 3, reason: 'individual business 99 was not imported (not in the old database)' },
+    ]);
     expect(reasons.goods).toContainEqual({
       id: 106,
       reason: 'price is no amount of yuan with at most 2 decimals: "99.999"',

@@ -86,19 +86,21 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing ids above 2147483647
 
   it('refuses the rows referring to such a row as orphans', () => {
     expect(tally('goods')?.refusals).toEqual([
-      { id: 2, reason: `user ${bigUser} was not imported` },
+      { id: 2, reason: `user ${bigUser} was not imported (refused, see users)` },
       { id: bigDemand, reason: idTooLarge(bigDemand) },
     ]);
     expect(tally('goods_file')?.refusals).toEqual([
-      { id: 2, reason: `demand ${bigDemand} was not imported` },
+      { id: 2, reason: `demand ${bigDemand} was not imported (refused, see goods)` },
       { id: bigDemand, reason: idTooLarge(bigDemand) },
     ]);
     expect(tally('goods_order')?.refusals).toEqual([
-      { id: 2, reason: `demand ${bigDemand} was not imported` },
-      { id: 3, reason: `user ${bigUser} was not imported` },
+      { id: 2, reason: `demand ${bigDemand} was not imported (refused, see goods)` },
+      { id: 3, reason: `user ${bigUser} was not imported (refused, see users)` },
       { id: biggest, reason: idTooLarge(biggest) },
     ]);
-    expect(tally('account')?.refusals).toEqual([{ id: 2, reason: `user ${bigUser} was not imported` }]);
+    expect(tally('account')?.refusals).toEqual([
+      { id: 2, reason: `user ${bigUser} was not imported (refused, see users)` },
+    ]);
     expect(['goods', 'goods_file', 'goods_order', 'account'].map((name) => tally(name)?.imported)).toEqual([
       2, 1, 1, 1,
     ]);

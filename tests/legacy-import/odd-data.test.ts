@@ -183,7 +183,7 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing odd old rows ($name)
           /^source is longer than 500 characters once its file URLs are stored \(\d+\)$/,
         ) as string,
       },
-      { id: 3, reason: 'demand 5 was not imported' },
+      { id: 3, reason: 'demand 5 was not imported (refused, see goods)' },
     ]);
     const applications = await t.stores.database.db
       .selectFrom('applications')

@@ -46,7 +46,11 @@ describe.skipIf(!testDatabaseUrl).each(backends)('refused demands holding escrow
         reason:
           'title is longer than 100 characters (101); it holds 700.00 yuan in escrow, which is not imported',
       },
-      { id: 2, reason: 'user 99 was not imported; it holds 50.00 yuan in escrow, which is not imported' },
+      {
+        id: 2,
+        reason:
+          'user 99 was not imported (not in the old database); it holds 50.00 yuan in escrow, which is not imported',
+      },
       { id: 3, reason: 'title is longer than 100 characters (101)' },
     ]);
     expect(report.escrowFen).toBe(2000);

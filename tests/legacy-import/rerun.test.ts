@@ -78,7 +78,7 @@ describe.skipIf(!testDatabaseUrl).each(backends)(
           reason:
             'user 11 has a wallet already, opened with no old balance; the old balance 30.00 is not taken',
         },
-        { id: 5, reason: 'user 999 was not imported' },
+        { id: 5, reason: 'user 999 was not imported (not in the old database)' },
       ]);
       const info = await legacyPost(t.app, '/user/info/info', {
         user_id_check: String(old.company.id),

@@ -95,6 +95,7 @@ async function importOnce(deps: ImportDeps, options: ImportOptions): Promise<Imp
         recharges: new Set(),
       },
       demandsDecided: new DecisionFrontier(),
+      refused: new Map(),
     };
     // Users first; then chains side by side, on different tables, so the new database works on
     // them at once: the demands; their files, and their applications, each right behind the

@@ -78,6 +78,7 @@ export async function runStep(
     if (failure) break;
     tally.read += rows.length;
     tally.refusals.push(...plan.refusals);
+    noteRefused(ctx, step.name, plan);
     // Kept, not thrown here: the loop looks at it before it writes again.
     const writing: Promise<void> = write(plan)
       .catch((error: unknown) => {
@@ -92,4 +93,11 @@ export async function runStep(
   await step.finish?.(tally);
   tally.seconds = (performance.now() - started) / 1000;
   progress(true);
+}
+
+function noteRefused(ctx: ImportContext, stepName: string, plan: BatchPlan): void {
+  if (plan.refusals.length === 0) return;
+  const ids = ctx.refused.get(stepName) ?? new Set();
+  for (const refusal of plan.refusals) ids.add(refusal.id);
+  ctx.refused.set(stepName, ids);
 }

@@ -34,6 +34,11 @@ export interface ImportContext {
    * behind, and never decide against a demand whose batch is not in the database yet.
    */
   readonly demandsDecided: DecisionFrontier;
+  /**
+   * Old ids this run refused, by step name (`users`, `goods`...): an orphan's reason then says
+   * whether its parent was refused (its own refusal says why) or is not in the old table at all.
+   */
+  readonly refused: Map<string, Set<Refusal['id']>>;
 }
 
 /** What one batch of old rows comes to. */
@@ -73,7 +78,13 @@ export interface ImportStep {
  * imported, money too, as left out.
  */
 export function requireUser(ctx: ImportContext, userId: number, ownerThere?: number): void {
-  if (ownerThere !== userId && !ctx.present.users.has(userId)) refuse(`user ${userId} was not imported`);
+  if (ownerThere !== userId && !ctx.present.users.has(userId)) refuseOrphan(ctx, 'user', 'users', userId);
+}
+
+/** Refuses a row whose parent (`what` `id`, from step `step`) is not in the new database. */
+export function refuseOrphan(ctx: ImportContext, what: string, step: string, id: number): never {
+  const why = ctx.refused.get(step)?.has(id) ? `refused, see ${step}` : 'not in the old database';
+  return refuse(`${what} ${id} was not imported (${why})`);
 }
 
 /** Marks a row that an earlier run imported. */

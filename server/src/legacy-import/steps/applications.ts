@@ -8,6 +8,7 @@ import {
   idsOf,
   insertSlices,
   planOf,
+  refuseOrphan,
   refuseWritten,
   requireUser,
   sortRows,
@@ -64,7 +65,7 @@ export function applicationsStep(ctx: ImportContext): ImportStep {
       const sorted = sortRows(rows, (row, id) => {
         const demandId = v.int(row, 'goods_id');
         const applicantId = v.int(row, 'user_id');
-        if (!ctx.present.demands.has(demandId)) v.refuse(`demand ${demandId} was not imported`);
+        if (!ctx.present.demands.has(demandId)) refuseOrphan(ctx, 'demand', 'goods', demandId);
         const pair = `${demandId}:${applicantId}`;
         const there = pairOf.get(id);
         requireUser(ctx, applicantId, there === pair ? applicantId : undefined);

@@ -7,6 +7,7 @@ import {
   idsOf,
   insertSlices,
   planOf,
+  refuseOrphan,
   sortRows,
 } from '../step.js';
 import * as v from '../values.js';
@@ -31,7 +32,7 @@ export function demandFilesStep(ctx: ImportContext): ImportStep {
       const sorted = sortRows(rows, (row, id) => {
         const demandId = v.int(row, 'goods_id');
         const ownerId = ctx.present.demands.get(demandId);
-        if (ownerId === undefined) return v.refuse(`demand ${demandId} was not imported`);
+        if (ownerId === undefined) return refuseOrphan(ctx, 'demand', 'goods', demandId);
         const there = demandOf.get(id);
         if (there !== undefined) {
           return there === demandId ? alreadyThere : v.refuse(`id ${id} is taken by another demand's file`);

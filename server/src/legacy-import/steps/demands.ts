@@ -188,7 +188,7 @@ interface DecidedBatch {
  * applications of a batch whose own write then fails, and a run stopping there would leave them
  * in the new database without their demand, every run again while the batch keeps failing. So a
  * child of an uncommitted demand is never decided: the run stops before it, or refuses it when
- * its demand was refused (`demand N was not imported`).
+ * its demand was refused (`demand N was not imported (refused, see goods)`).
  */
 class CommittedDemands {
   private readonly waiting: DecidedBatch[] = [];

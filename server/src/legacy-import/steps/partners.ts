@@ -6,6 +6,7 @@ import {
   idsOf,
   insertSlices,
   planOf,
+  refuseOrphan,
   sortRows,
 } from '../step.js';
 import * as v from '../values.js';
@@ -49,7 +50,7 @@ export function partnersStep(ctx: ImportContext): ImportStep {
       const sorted = sortRows(rows, (row, id) => {
         const business = v.int(row, 'geti_id');
         const userId = ctx.present.individualBusinesses.get(business);
-        if (userId === undefined) return v.refuse(`individual business ${business} was not imported`);
+        if (userId === undefined) return refuseOrphan(ctx, 'individual business', 'user_geti', business);
         if (existing.has(id)) return alreadyThere;
         const position = positionOf.get(id) ?? maxPosition + 1;
         if (position > maxPosition) v.refuse(`more than ${maxPosition + 1} partners`);
