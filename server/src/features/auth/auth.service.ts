@@ -5,7 +5,13 @@ import { AppError } from '../../errors.js';
 import { rateSubjectOf } from '../../kv/client-address.js';
 import type { RateLimiter, RateRule } from '../../kv/rate-limiter.js';
 import type { Telemetry } from '../../ops/telemetry.js';
-import { findUserById, findUserByPhone, insertUser, setPasswordHash } from '../user/user.repository.js';
+import {
+  findUserById,
+  findUserByPhone,
+  insertUser,
+  replacePasswordHash,
+  setPasswordHash,
+} from '../user/user.repository.js';
 import type { UserType } from '../user/user.schemas.js';
 import { userTypeCodes } from '../user/user.table.js';
 import type { PasswordHasher } from './passwords.js';
@@ -85,6 +91,9 @@ export class AuthService {
     const ipHit = await this.limiter.count(this.loginFailuresPerIp, rateSubjectOf(ip));
     const phoneHit = ipHit.allowed ? await this.limiter.count(loginFailuresPerPhone, input.phone) : undefined;
     if (!phoneHit?.allowed) {
+      // A locked phone checks nothing, so the address keeps no failure for it: its owner retrying
+      // from an office or a carrier's shared address must not lock out everyone else behind it.
+      if (phoneHit) await this.limiter.refund(ipHit);
       this.telemetry.loginFailed('password', 'locked');
       throw new AppError('LOGIN_LOCKED');
     }
@@ -98,23 +107,44 @@ export class AuthService {
     }
 
     const user = await findUserByPhone(this.db, input.phone);
-    const valid = user?.password_hash
-      ? await this.passwords.verify(user.password_hash, input.password)
-      : await this.passwords.verifyNothing(input.password);
-    if (!user || !valid) {
+    let checked = user?.password_hash ?? null;
+    const valid = await (checked
+      ? this.passwords.verify(checked, input.password)
+      : this.passwords.verifyNothing(input.password)
+    ).catch(async (error: unknown) => {
+      // Refused before any check (too many hashes waiting: STORE_UNAVAILABLE, try again): no counter
+      // keeps it, or a user retrying through a burst would lock their phone with nothing checked.
+      await this.limiter.refund(loginHit);
+      await this.limiter.refund(phoneHit);
+      await this.limiter.refund(ipHit);
+      throw error;
+    });
+    const refuse = async () => {
       // Wrong passwords are capped by the failure counters; they must not spend the owner's logins.
       await this.limiter.refund(loginHit);
       this.telemetry.loginFailed('password', 'wrong');
-      throw new AppError('LOGIN_FAILED');
+      return new AppError('LOGIN_FAILED');
+    };
+    if (!user || !checked || !valid) throw await refuse();
+    // An old backend's hash is accepted this once and replaced by argon2id of the same password;
+    // not over a new password set while this one was checked (then the check below refuses).
+    if (this.passwords.needsRehash(checked)) {
+      const rehashed = await this.passwords.hash(input.password);
+      if (await replacePasswordHash(this.db, user.id, checked, rehashed, this.clock.now()))
+        checked = rehashed;
     }
-    // An old backend's hash is accepted this once and replaced by argon2id of the same password.
-    if (user.password_hash && this.passwords.needsRehash(user.password_hash)) {
-      await setPasswordHash(this.db, user.id, await this.passwords.hash(input.password), this.clock.now());
+    const token = await this.sessions.issue(user.id);
+    // The check waited its turn for argon2 (seconds, under load) with the hash read before it. A
+    // reset or change that set a new password meanwhile ended every session but could not end this
+    // one, issued after it: the password checked is no longer the account's, so neither is the login.
+    if ((await findUserById(this.db, user.id))?.password_hash !== checked) {
+      await this.sessions.revoke(token);
+      throw await refuse();
     }
 
     await this.limiter.reset(loginFailuresPerPhone, input.phone);
     await this.limiter.refund(ipHit);
-    return { userId: user.id, token: await this.sessions.issue(user.id) };
+    return { userId: user.id, token };
   }
 
   /** Ends the session if the token is live and (when named) belongs to that user; otherwise nothing to do. */
@@ -128,10 +158,15 @@ export class AuthService {
    * until the code is right: only the phone's owner learns whether it has an account.
    */
   async resetPassword(input: { phone: string; code: string; newPassword: string }, ip: string) {
-    await this.smsCodes.consume(input.phone, input.code, ip);
+    // Hashed before the code is used up: refused there (too many hashes waiting, try again), the
+    // retry it asks for must still find the code live.
+    let passwordHash = '';
+    await this.smsCodes.consume(input.phone, input.code, ip, async () => {
+      passwordHash = await this.passwords.hash(input.newPassword);
+    });
     const user = await findUserByPhone(this.db, input.phone);
     if (!user) throw new AppError('ACCOUNT_NOT_FOUND');
-    await setPasswordHash(this.db, user.id, await this.passwords.hash(input.newPassword), this.clock.now());
+    await setPasswordHash(this.db, user.id, passwordHash, this.clock.now());
     await this.sessions.revokeAllOf(user.id);
     await this.forgetPasswordFailures(user.phone);
   }

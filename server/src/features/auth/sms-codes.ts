@@ -88,14 +88,19 @@ export class SmsCodes {
    * Consumes the phone's code if `code` matches it; otherwise counts a wrong try, for the phone and
    * for the client IP. A client over its IP cap is refused before the code is looked at, so it
    * neither uses up the phone's tries nor consumes a right code.
+   *
+   * `beforeUse` runs once the code is known right, before it is used up: work that may be refused
+   * (a password hash when too many are waiting) leaves the code live for the retry it asks for.
    */
-  async consume(phone: string, code: string, ip: string): Promise<void> {
+  async consume(phone: string, code: string, ip: string, beforeUse?: () => Promise<void>): Promise<void> {
     // Like password logins: counted before the check, so parallel guesses cannot all slip under
     // the cap, and taken back when the code was right.
     const ipHit = await this.limiter.count(this.wrongCodesPerIp, rateSubjectOf(ip));
     if (!ipHit.allowed) throw new AppError('LOGIN_LOCKED');
-    await this.consumeIfRight(phone, code);
-    await this.limiter.refund(ipHit);
+    await this.consumeIfRight(phone, code, async () => {
+      await this.limiter.refund(ipHit);
+      await beforeUse?.();
+    });
   }
 
   /**
@@ -107,7 +112,7 @@ export class SmsCodes {
     throw new AppError(allowed ? 'SMS_CODE_INVALID' : 'LOGIN_LOCKED');
   }
 
-  private async consumeIfRight(phone: string, code: string): Promise<void> {
+  private async consumeIfRight(phone: string, code: string, beforeUse: () => Promise<void>): Promise<void> {
     const raw = await this.kv.get(codeKey(phone));
     const stored = raw ? (JSON.parse(raw) as StoredCode) : null;
     if (!stored || stored.e <= this.clock.now()) throw new AppError('SMS_CODE_INVALID');
@@ -118,6 +123,7 @@ export class SmsCodes {
       throw new AppError('SMS_CODE_INVALID');
     }
     if (!sameHash(stored.h, this.hashOf(phone, code))) throw new AppError('SMS_CODE_INVALID');
+    await beforeUse();
     // Only the caller whose delete removed the code wins; a concurrent reuse finds it gone.
     if ((await this.kv.delete(codeKey(phone))) !== 1) throw new AppError('SMS_CODE_INVALID');
     await this.kv.delete(triesKey(phone));

@@ -55,6 +55,26 @@ export async function setPasswordHash(db: Db, userId: number, passwordHash: stri
     .execute();
 }
 
+/**
+ * Replaces the hash only while it is still `expected`: an old backend's hash upgraded at a login
+ * must not overwrite a new password set meanwhile. True when it was replaced.
+ */
+export async function replacePasswordHash(
+  db: Db,
+  userId: number,
+  expected: string,
+  passwordHash: string,
+  now: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ password_hash: passwordHash, updated_at: now })
+    .where('id', '=', userId)
+    .where('password_hash', '=', expected)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 export async function setAdmin(db: Db, userId: number, isAdmin: boolean, now: number) {
   await db
     .updateTable('users')
