@@ -38,8 +38,14 @@ export class WebhookSmsSender implements SmsSender {
       body: JSON.stringify(message),
       signal: AbortSignal.timeout(this.timeoutMs),
     });
+    // Read to its end (within the same timeout) so the connection goes back to fetch's pool for
+    // the next message; an answer left unread holds its socket until garbage collection.
+    const answer = await response.text();
     if (!response.ok) {
-      this.log.error({ status: response.status }, 'SMS webhook refused the message');
+      this.log.error(
+        { status: response.status, answer: answer.slice(0, 200) },
+        'SMS webhook refused the message',
+      );
       throw new Error(`SMS webhook answered ${response.status}`);
     }
   }
