@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../../server/src/errors.js';
+import { markLegacyHash } from '../../../server/src/features/auth/legacy-passwords.js';
 import { PasswordHasher } from '../../../server/src/features/auth/passwords.js';
 import { checkFields, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
@@ -39,6 +41,30 @@ describe.each(backends)('password logins the busy hasher refused ($name)', (back
     }
     busy.mockRestore();
     expect((await login(owner.phone, 'right-pass-1', ip)).body.res).toBe(1);
+  });
+
+  it("lets in the right password of an old backend's hash whose upgrade it refused, and upgrades it later", async () => {
+    const owner = await loginBySms(t);
+    const oldHash = markLegacyHash(createHash('md5').update('old-site-pass').digest('hex'));
+    const users = t.stores.database.db.updateTable('users').where('id', '=', owner.userId);
+    await users.set({ password_hash: oldHash }).execute();
+    const storedHash = async () =>
+      (
+        await t.stores.database.db
+          .selectFrom('users')
+          .select('password_hash')
+          .where('id', '=', owner.userId)
+          .executeTakeFirstOrThrow()
+      ).password_hash;
+
+    const busy = vi
+      .spyOn(PasswordHasher.prototype, 'hash')
+      .mockRejectedValueOnce(new AppError('STORE_UNAVAILABLE'));
+    expect((await login(owner.phone, 'old-site-pass', randomIp())).body.res).toBe(1);
+    expect(await storedHash()).toBe(oldHash);
+    busy.mockRestore();
+    expect((await login(owner.phone, 'old-site-pass', randomIp())).body.res).toBe(1);
+    expect(await storedHash()).toMatch(/^\$argon2id\$/);
   });
 });
 

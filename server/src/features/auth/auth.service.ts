@@ -128,9 +128,10 @@ export class AuthService {
     if (!user || !checked || !valid) throw await refuse();
     // An old backend's hash is accepted this once and replaced by argon2id of the same password;
     // not over a new password set while this one was checked (then the check below refuses).
+    // Refused by the busy hasher, the upgrade waits for a later login: the password was right.
     if (this.passwords.needsRehash(checked)) {
-      const rehashed = await this.passwords.hash(input.password);
-      if (await replacePasswordHash(this.db, user.id, checked, rehashed, this.clock.now()))
+      const rehashed = await this.passwords.hash(input.password).catch(unlessBusy);
+      if (rehashed && (await replacePasswordHash(this.db, user.id, checked, rehashed, this.clock.now())))
         checked = rehashed;
     }
     const token = await this.sessions.issue(user.id);
@@ -213,4 +214,10 @@ export class AuthService {
       return winner.id;
     }
   }
+}
+
+/** Passes on every error but the password hasher's "too many waiting" (STORE_UNAVAILABLE). */
+function unlessBusy(error: unknown): undefined {
+  if (error instanceof AppError && error.appCode === 'STORE_UNAVAILABLE') return undefined;
+  throw error;
 }
