@@ -196,11 +196,14 @@ export class MoneyService {
     return this.idempotent(key, { applicationId, amountFen }, async (tx, now) => {
       const demand = await lockDemand(tx, found.demand_id);
       if (!demand || demand.owner_id !== ownerId) throw new AppError('NOT_FOUND');
-      if (!demand.paid) throw new AppError('DEMAND_NOT_PAID');
       const application = await lockApplication(tx, applicationId);
       if (!application) throw new AppError('NOT_FOUND');
       if (application.paid) throw new AppError('APPLICATION_ALREADY_PAID');
+      // What the application lacks first: an unpaid demand's applicant cannot be selected, and being
+      // told 需求未支付，不能选择接单人 while confirming a delivery says nothing about this payout.
       if (!application.selected || !application.delivered) throw new AppError('NOT_DELIVERED');
+      // Selected and delivered on an unpaid demand: only an imported one, paid in when its owner pays it.
+      if (!demand.paid) throw new AppError('DEMAND_NOT_PAID');
       const paidFen = amountFen ?? Number(application.allocated_fen);
       if (paidFen > (await escrowOf(tx, demand.id))) throw new AppError('ESCROW_TOO_LOW');
 
