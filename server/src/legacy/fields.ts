@@ -74,9 +74,15 @@ const asList = (value: unknown): unknown[] | undefined => {
     .filter((item) => !isBlank(item));
 };
 
-/** `"12"` → 12 inside file lists: an upload id. */
+/** A (from, to) pair whose first item is blank while a later one is not. */
+const startLeftBlank = (value: unknown) => {
+  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
+  return items.length > 1 && isBlank(items[0]) && items.some((item) => !isBlank(item));
+};
+
+/** `"12"` → 12 inside file lists: an upload id (digits past any id stay text, naming no upload). */
 const fileRefOf = (item: unknown) =>
-  typeof item === 'string' && /^\d{1,10}$/.test(item.trim())
+  typeof item === 'string' && /^\d{1,10}$/.test(item.trim()) && Number(item) <= 2_147_483_647
     ? Number(item)
     : typeof item === 'string'
       ? item.trim()
@@ -165,7 +171,10 @@ export const kinds = {
   dates: {
     name: 'dates',
     accepts: 'Dates (from, to) comma-joined or as an array, each in any format of a date field.',
-    decode: (value, timeZone) => asList(value)?.map((part) => parseLegacyDate(part, timeZone)),
+    // A blank start before an end (`,2027-06-30`) is refused as sent: dropped like other blank
+    // items, it would make the end the start.
+    decode: (value, timeZone) =>
+      startLeftBlank(value) ? value : asList(value)?.map((part) => parseLegacyDate(part, timeZone)),
   },
   idList: {
     name: 'idList',

@@ -10,6 +10,9 @@ import {
 } from './uploads.repository.js';
 import type { FileRef } from './uploads.schemas.js';
 
+/** The largest upload id (a signed INT). */
+const maxId = 2_147_483_647;
+
 /**
  * Turns what a client put in a file field (upload ids, or the URLs uploads answered, signed or
  * not) into the canonical URLs features store. Anything that is not an upload of this service, or is another
@@ -33,8 +36,11 @@ export class FileReferences {
     const keys: string[] = [];
     const others: string[] = [];
     for (const ref of refs) {
-      if (typeof ref === 'number' || /^\d+$/.test(ref)) ids.push(Number(ref));
-      else {
+      if (typeof ref === 'number' || /^\d+$/.test(ref)) {
+        // Digits past any id (400 of them are Infinity) name no upload, and must not reach the SQL.
+        const id = Number(ref);
+        if (id <= maxId) ids.push(id);
+      } else {
         const key = keyOfUrl(ref);
         if (key === undefined) others.push(ref.trim());
         else keys.push(key);

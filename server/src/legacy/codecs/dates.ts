@@ -108,7 +108,7 @@ function cachedOffsetMs(instant: number, timeZone: string): number {
 
 // ISO 8601 local times may carry a fraction of a second (`2026-12-01T08:00:00.000`); it is dropped.
 const localDateTime = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?)?$/;
-const isoWithZone = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+const isoWithZone = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/;
 
 /**
  * Translates a legacy time into a Date. Anything it cannot read is passed through unchanged, for
@@ -123,15 +123,32 @@ export function parseLegacyDate(value: unknown, timeZone: string): unknown {
   const trimmed = value.trim();
   if (trimmed === '') return undefined;
   if (/^\d{1,12}$/.test(trimmed)) return new Date(Number(trimmed) * 1000);
-  if (isoWithZone.test(trimmed)) return new Date(trimmed);
+  const withZone = isoWithZone.exec(trimmed);
+  if (withZone) return wallClockAsUtc(withZone) === undefined ? value : new Date(trimmed);
   const match = localDateTime.exec(trimmed);
-  if (!match) return value;
-  const [, y, mo, d, h = '0', mi = '0', s = '0'] = match;
-  const asUtc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
-  const check = new Date(asUtc);
-  // Refuse rollovers such as 2026-02-31 instead of silently moving to March.
-  if (check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d)) return value;
+  const asUtc = match ? wallClockAsUtc(match) : undefined;
+  if (asUtc === undefined) return value;
   return new Date(asUtc - offsetMs(asUtc, timeZone));
+}
+
+/**
+ * The matched wall-clock time (year, month, day, then hour, minute, second when given) as if it
+ * were UTC, or undefined when a part is out of its range: Date would roll `2026-02-30` over to
+ * March and `10:99` to 11:39, storing a time the client never sent.
+ */
+function wallClockAsUtc(parts: RegExpExecArray): number | undefined {
+  const [y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0] = parts.slice(1, 7).map((part) => Number(part ?? 0));
+  const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
+  const check = new Date(asUtc);
+  // Date.UTC also reads years 0–99 as 1900–1999.
+  const same =
+    check.getUTCFullYear() === y &&
+    check.getUTCMonth() === mo - 1 &&
+    check.getUTCDate() === d &&
+    check.getUTCHours() === h &&
+    check.getUTCMinutes() === mi &&
+    check.getUTCSeconds() === s;
+  return same ? asUtc : undefined;
 }
 
 /** How far the zone's wall clock is ahead of UTC around the given instant. */
