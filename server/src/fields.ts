@@ -2,13 +2,15 @@ import { z } from 'zod';
 
 /** Building blocks for procedure inputs that several features share. */
 
-// Control characters (NUL included) have no business in any text field of this service.
+// Control characters (NUL included) have no business in any text field of this service. Nor has
+// half of a surrogate pair (`"\ud800"` in JSON), which is no character at all: the databases would
+// store U+FFFD in its place (SQLite three of them), not what was sent.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
-const noControlCharacters = /^[^\u0000-\u001f\u007f]*$/;
+const noControlCharacters = /^[^\u0000-\u001f\u007f\p{Cs}]*$/u;
 
 // Multi-line text keeps tabs and line breaks, nothing else below U+0020.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
-const noControlCharactersButLineBreaks = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
+const noControlCharactersButLineBreaks = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\p{Cs}]*$/u;
 
 /** Single-line text with a length cap, trimmed. */
 export const text = (max: number) => z.string().trim().max(max).regex(noControlCharacters);

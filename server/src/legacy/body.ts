@@ -8,17 +8,37 @@ const qsOptions = { depth: 5, arrayLimit: 100, parameterLimit: 1000, allowProtot
 
 export const parseFormFields = (raw: string): RawFields => qs.parse(raw, qsOptions) as RawFields;
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The body as UTF-8 text, or undefined when it is not UTF-8 (a form posted in GBK): decoded
+ * leniently, each bad byte would be stored as U+FFFD in place of what the client meant.
+ */
+function utf8Text(body: Buffer): string | undefined {
+  try {
+    return utf8.decode(body);
+  } catch {
+    return undefined;
+  }
+}
+
+const notUtf8 = () => Object.assign(new Error('The body is not UTF-8 text'), { statusCode: 400 });
+
 /** The body parsers legacy clients need beyond Fastify's own. */
 export function registerLegacyBodyParsers(app: FastifyInstance): void {
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
-    done(null, parseFormFields(body as string)),
-  );
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (_req, body, done) => {
+    const text = utf8Text(body as Buffer);
+    if (text === undefined) return done(notUtf8(), undefined);
+    done(null, parseFormFields(text));
+  });
   // axios posts `application/json` with an empty body when a call has no fields.
   const defaultJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    if ((body as string).trim() === '') return done(null, {});
-    defaultJson(req, body as string, done);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    const text = utf8Text(body as Buffer);
+    if (text === undefined) return done(notUtf8(), undefined);
+    if (text.trim() === '') return done(null, {});
+    defaultJson(req, text, done);
   });
 }
 

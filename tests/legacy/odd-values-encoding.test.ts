@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkFields, loginBySms } from '../support/auth-flow.js';
+import { backends } from '../support/backends.js';
+import { legacyPost } from '../support/legacy-client.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+/**
+ * A body that is not UTF-8 (a form posted in GBK, a stray byte) is refused as unreadable. Read
+ * leniently, each bad byte became U+FFFD, and `你好` posted in GBK was stored as `����`.
+ */
+describe.each(backends)('bodies that are not UTF-8 ($name)', (backend) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(backend);
+  });
+  afterAll(() => t.close());
+
+  const gbkHello = Buffer.from([0xc4, 0xe3, 0xba, 0xc3]);
+
+  it('refuses a form or JSON body with bytes that are not UTF-8, and stores nothing', async () => {
+    const person = await loginBySms(t, undefined, 1);
+    const { user_id_check, token_check } = checkFields(person);
+    const login = `user_id_check=${user_id_check}&token_check=${token_check}`;
+    const bodies = [
+      [
+        'application/x-www-form-urlencoded; charset=GBK',
+        Buffer.concat([Buffer.from(`${login}&fen=3&name=`), gbkHello]),
+      ],
+      [
+        'application/x-www-form-urlencoded',
+        Buffer.concat([Buffer.from(`${login}&fen=3&name=a`), Buffer.from([0xff])]),
+      ],
+      [
+        'application/json',
+        Buffer.concat([
+          Buffer.from(`{"user_id_check":"${user_id_check}","token_check":"${token_check}","fen":3,"name":"`),
+          gbkHello,
+          Buffer.from('"}'),
+        ]),
+      ],
+    ] as const;
+    for (const [type, payload] of bodies) {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/user/user_person_ji/add',
+        payload,
+        headers: { 'content-type': type },
+      });
+      expect(response.statusCode, type).toBe(400);
+      expect(response.json(), type).toEqual({ res: 0, err: '请求格式错误', data: '' });
+    }
+    const list = await legacyPost(t.app, '/user/user_person_ji/index', checkFields(person));
+    expect((list.body.data as { total: number }).total).toBe(0);
+  });
+
+  it('still reads UTF-8, with or without a byte order mark', async () => {
+    const person = await loginBySms(t, undefined, 1);
+    const fields = JSON.stringify({ ...checkFields(person), name: '你好😀', fen: 3 });
+    for (const payload of [
+      Buffer.from(fields),
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(fields)]),
+    ]) {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/user/user_person_ji/add',
+        payload,
+        headers: { 'content-type': 'application/json;charset=UTF-8' },
+      });
+      expect(response.json()).toMatchObject({ res: 1, data: { name: '你好😀' } });
+    }
+  });
+});
