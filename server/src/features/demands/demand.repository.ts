@@ -1,4 +1,4 @@
-import { type Insertable, sql, type Updateable } from 'kysely';
+import { type Insertable, MysqlAdapter, sql, type Updateable } from 'kysely';
 import { type Db, hasRowLocks, type Tx } from '../../db/database.js';
 import { reviewCodes } from '../../review-states.js';
 import type { DemandFilesTable, DemandsTable } from './demand.table.js';
@@ -141,10 +141,7 @@ export async function listOwnerDemands(
   offset: number,
 ) {
   let query = db.selectFrom('demands').where('owner_id', '=', ownerId);
-  if (filter.titleContains) {
-    const pattern = `%${escapeLike(filter.titleContains)}%`;
-    query = query.where(sql<boolean>`title like ${pattern} escape '!'`);
-  }
+  if (filter.titleContains) query = query.where(titleHolds(db, filter.titleContains));
   if (filter.reviewStates !== undefined) query = query.where('review_state', 'in', filter.reviewStates);
   if (filter.paid !== undefined) query = query.where('paid', '=', filter.paid);
   if (filter.settled !== undefined) query = query.where('settled', '=', filter.settled);
@@ -205,10 +202,21 @@ export interface TermFilter extends PublicFilter {
   readonly term: string;
 }
 
-const titleHolds = (term: string) => sql<boolean>`title like ${`%${escapeLike(term)}%`} escape '!'`;
+/**
+ * The title contains `term` literally, alike on both databases: letters in either case (as the
+ * title grams, which fold case with toLowerCase), every other character only as itself. MySQL's
+ * utf8mb4_unicode_ci also took `cafe` for `café`, `full` for `ｆｕｌｌ` and `c` for `ç`, and SQLite's
+ * LIKE folds ASCII letters only: the same search found other titles on each database.
+ */
+function titleHolds(db: Db, term: string) {
+  const pattern = `%${escapeLike(term)}%`;
+  return db.getExecutor().adapter instanceof MysqlAdapter
+    ? sql<boolean>`lower(title) like lower(${pattern}) collate utf8mb4_bin escape '!'`
+    : sql<boolean>`fold_case(title) like fold_case(${pattern}) escape '!'`;
+}
 
 function matching(db: Db, filter: TermFilter) {
-  return reviewed(db, filter).where(titleHolds(filter.term));
+  return reviewed(db, filter).where(titleHolds(db, filter.term));
 }
 
 /**
@@ -221,7 +229,7 @@ function walking(db: Db, filter: TermFilter) {
   const query = db
     .selectFrom('demands')
     .where(sql<number>`review_state + 0`, '=', reviewedState)
-    .where(titleHolds(filter.term));
+    .where(titleHolds(db, filter.term));
   return filter.kind === undefined ? query : query.where(sql<number>`kind + 0`, '=', filter.kind);
 }
 
@@ -335,7 +343,7 @@ export function findDemandsByNumber(db: Db, number: string) {
  * small enough for one statement.
  */
 export async function demandIdsByTitle(db: Db, text: string, ids: IdRange, limit: number) {
-  let query = db.selectFrom('demands').select('id').where(titleHolds(text));
+  let query = db.selectFrom('demands').select('id').where(titleHolds(db, text));
   if (ids.above !== undefined) query = query.where('id', '>', ids.above);
   if (ids.atMost !== undefined) query = query.where('id', '<=', ids.atMost);
   return (await query.orderBy('id', 'desc').limit(limit).execute()).map((row) => row.id);
