@@ -55,6 +55,8 @@ export function serviceEnv(
     LIMIT_TITLE_SEARCHES_PER_IP: '1000000',
     // And the upload scenario sends 20 at once from 127.0.0.1, past the per-client cap on uploads.
     UPLOADS_PER_CLIENT: '1000000',
+    // And one member sends every upload of every sample, past the per-user hourly cap.
+    LIMIT_UPLOAD_PER_USER_HOUR: '1000000',
     ...options.env,
     ...overrides,
   };

@@ -150,6 +150,7 @@ const envSchema = z.object({
   LIMIT_SMS_PER_IP_HOUR: positiveInt(30),
   LIMIT_LOGIN_FAIL_PER_IP_HOUR: positiveInt(50),
   LIMIT_ANON_UPLOAD_PER_IP_HOUR: positiveInt(30),
+  LIMIT_UPLOAD_PER_USER_HOUR: positiveInt(100),
   LIMIT_TITLE_SEARCHES_PER_IP: positiveInt(8),
   TRUST_PROXY: trustProxy.optional(),
   TZ_DISPLAY: timeZone.default('Asia/Shanghai'),
@@ -222,6 +223,8 @@ export interface Config {
     readonly smsPerIpHour: number;
     readonly loginFailPerIpHour: number;
     readonly anonUploadPerIpHour: number;
+    /** A member's uploads per hour: without a cap one account could fill the storage, 50 MB at a time. */
+    readonly uploadPerUserHour: number;
     /** Title searches of the public list in flight at once per client IP. */
     readonly titleSearchesPerIp: number;
     /** How long a multipart body may keep the service waiting for its bytes (http/body-watch.ts). */
@@ -308,6 +311,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       smsPerIpHour: e.LIMIT_SMS_PER_IP_HOUR,
       loginFailPerIpHour: e.LIMIT_LOGIN_FAIL_PER_IP_HOUR,
       anonUploadPerIpHour: e.LIMIT_ANON_UPLOAD_PER_IP_HOUR,
+      uploadPerUserHour: e.LIMIT_UPLOAD_PER_USER_HOUR,
       titleSearchesPerIp: e.LIMIT_TITLE_SEARCHES_PER_IP,
       uploadWait: { idleMs: e.UPLOAD_IDLE_TIMEOUT_MS, totalMs: e.UPLOAD_WAIT_LIMIT_MS },
       bodyWaitMs: e.BODY_WAIT_LIMIT_MS,

@@ -101,6 +101,7 @@ export function createServices(deps: ServiceDeps) {
       clock,
       signer,
       config.limits.anonUploadPerIpHour,
+      config.limits.uploadPerUserHour,
       telemetry,
     ),
     fileRefs,

@@ -112,6 +112,24 @@ describe('POST /api/uploads: what it refuses with is what /docs lists', () => {
     );
   });
 
+  it('refuses a member past LIMIT_UPLOAD_PER_USER_HOUR with UPLOAD_TOO_FREQUENT (429)', async () => {
+    const member = await loginBySms(t);
+    const png = new Blob([new Uint8Array(samplePng())]);
+    for (let i = 0; i < t.config.limits.uploadPerUserHour; i++) {
+      await uploadFile({ url, token: member.token, file: png, filename: 'a.png' });
+    }
+    const putsBefore = puts;
+    const error = await uploadFile({ url, token: member.token, file: png, filename: 'a.png' }).then(
+      () => new Error('stored past the limit'),
+      (failure: unknown) => failure,
+    );
+    expect(appErrorCode(error)).toBe('UPLOAD_TOO_FREQUENT');
+    seen.set('UPLOAD_TOO_FREQUENT', (error as { data?: { httpStatus?: number } }).data?.httpStatus ?? 0);
+    expect(seen.get('UPLOAD_TOO_FREQUENT')).toBe(429);
+    // Refused before its file was read.
+    expect(puts).toBe(putsBefore);
+  });
+
   it('refuses an upload past UPLOADS_PER_CLIENT at once with UPLOAD_TOO_MANY_AT_ONCE (429)', async () => {
     const { payload, contentType } = await multipartBody({
       content: sampleJpeg(1024 * 1024),

@@ -51,9 +51,11 @@ export async function uploadsHttp(app: FastifyInstance, options: UploadsHttpOpti
       const user = await authenticate(ctx);
       if (!req.isMultipart()) throw new AppError('UPLOAD_MISSING');
       // Taken before a byte of the form is read, given back once the file is stored or dropped.
-      const received = await options.uploadSlots.hold(ctx.ip, () =>
-        receiveFormFile(req, ctx, options.formWaitLimits),
-      );
+      const received = await options.uploadSlots.hold(ctx.ip, async () => {
+        // Past the member's hourly limit the file is refused unread; one refused a slot is not counted.
+        await ctx.services.uploads.countMember(user.id);
+        return receiveFormFile(req, ctx, options.formWaitLimits);
+      });
       if (!received) throw new AppError('UPLOAD_MISSING');
       const uploaded = await ctx.services.uploads.record(received, user.id);
       return reply.send({

@@ -63,5 +63,7 @@ export async function acceptUpload(
   const uploaderId = audience === 'member' ? (await authenticate(context)).id : null;
   // Only a file part becomes a ReceivedFile; a text field named `file` never does.
   if (!(received instanceof ReceivedFile)) throw new AppError('UPLOAD_MISSING');
+  // A member past the hourly limit: the file received is dropped with the failure (discardAll).
+  if (uploaderId !== null) await context.services.uploads.countMember(uploaderId);
   return context.services.uploads.record(received, uploaderId);
 }

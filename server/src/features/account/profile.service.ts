@@ -28,7 +28,11 @@ export class ProfileService {
   }
 
   async update(userId: number, input: ProfileUpdate) {
-    const face = input.face === undefined ? undefined : await this.fileRefs.resolveOne(userId, input.face);
+    // The avatar the account has now is taken back as it is (FileReferences: `kept`).
+    const face =
+      input.face === undefined
+        ? undefined
+        : await this.fileRefs.resolveOne(userId, input.face, [(await this.users.profile(userId)).face]);
     const changes = {
       ...(input.email === undefined ? {} : { email: input.email }),
       ...(face === undefined ? {} : { face: face ?? '' }),

@@ -96,7 +96,13 @@ export class VerificationService {
     // A period that ends before it starts is a typo, refused like the resume's and a demand's.
     if (from && to && to.getTime() < from.getTime()) throw new AppError('END_BEFORE_BEGIN');
     const { idCardFront, idCardBack, attachmentOne, attachmentTwo, ...plain } = input;
-    const files = await this.resolveFiles(userId, { idCardFront, idCardBack, attachmentOne, attachmentTwo });
+    const [stored] = await findPersonRows(this.db, [userId]);
+    const kept = stored ? personFiles.flatMap((field) => personOfRow(stored)[field]) : [];
+    const files = await this.resolveFiles(
+      userId,
+      { idCardFront, idCardBack, attachmentOne, attachmentTwo },
+      kept,
+    );
     const now = this.clock.now();
     await inTransaction(this.db, async (tx) => {
       await lockUser(tx, userId);
@@ -117,7 +123,9 @@ export class VerificationService {
 
   async submitCompany(userId: number, input: CompanySubmission): Promise<CompanyVerification> {
     const { license, legalRepIdFront, legalRepIdBack, ...plain } = input;
-    const files = await this.resolveFiles(userId, { license, legalRepIdFront, legalRepIdBack });
+    const [stored] = await findCompanyRows(this.db, [userId]);
+    const kept = stored ? companyFiles.flatMap((field) => companyOfRow(stored)[field]) : [];
+    const files = await this.resolveFiles(userId, { license, legalRepIdFront, legalRepIdBack }, kept);
     const now = this.clock.now();
     await inTransaction(this.db, async (tx) => {
       await lockUser(tx, userId);
@@ -211,14 +219,18 @@ export class VerificationService {
     };
   }
 
-  /** Resolves the file fields the submission names into upload URLs; absent ones stay absent. */
+  /**
+   * Resolves the file fields the submission names into upload URLs; absent ones stay absent. The
+   * files the record names now (`kept`) are taken back as they are (FileReferences).
+   */
   private async resolveFiles<K extends string>(
     userId: number,
     refsByField: Record<K, readonly FileRef[] | undefined>,
+    kept: readonly string[],
   ): Promise<Partial<Record<K, string[]>>> {
     const resolved: Partial<Record<K, string[]>> = {};
     for (const [field, refs] of Object.entries(refsByField) as [K, readonly FileRef[] | undefined][]) {
-      if (refs !== undefined) resolved[field] = await this.fileRefs.resolve(userId, refs);
+      if (refs !== undefined) resolved[field] = await this.fileRefs.resolve(userId, refs, kept);
     }
     return resolved;
   }

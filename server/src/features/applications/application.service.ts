@@ -129,8 +129,10 @@ export class ApplicationService {
   ): Promise<void> {
     const application = await findApplication(this.db, input.applicationId);
     if (!application || application.applicant_id !== userId) throw new AppError('NOT_FOUND');
-    const preview = await this.fileRefs.resolve(userId, input.preview);
-    const source = await this.fileRefs.resolveOne(userId, input.source);
+    // What the delivery names now is taken back as it is (FileReferences: `kept`).
+    const delivered = [...splitUrls(application.delivery_preview), application.delivery_source];
+    const preview = await this.fileRefs.resolve(userId, input.preview, delivered);
+    const source = await this.fileRefs.resolveOne(userId, input.source, delivered);
     const delivery = { preview: preview.join(','), source: source ?? '' };
     if (!(await recordDelivery(this.db, userId, input.applicationId, delivery, this.clock.now()))) {
       throw new AppError('NOT_SELECTED');

@@ -90,7 +90,10 @@ export class DemandService {
    */
   async update(ownerId: number, id: number, input: DemandChanges): Promise<void> {
     checkWorkPeriod(input);
-    const files = input.files === undefined ? undefined : await this.fileRefs.resolve(ownerId, input.files);
+    const files =
+      input.files === undefined
+        ? undefined
+        : await this.fileRefs.resolve(ownerId, input.files, await this.keptFiles(ownerId, id));
     const now = this.clock.now();
     await inTransaction(this.db, async (tx) => {
       const changed = await updateUnpaidDemand(tx, ownerId, id, {
@@ -105,6 +108,16 @@ export class DemandService {
       }
       if (files) await replaceDemandFiles(tx, id, files, now);
     });
+  }
+
+  /**
+   * The files the owner's demand names now, taken back as they are when the edit resends them
+   * (FileReferences: `kept`); none for anyone else's demand.
+   */
+  private async keptFiles(ownerId: number, id: number): Promise<string[]> {
+    const demand = await findDemand(this.db, id);
+    if (demand?.owner_id !== ownerId) return [];
+    return (await filesOfDemands(this.db, [id])).map((file) => file.url);
   }
 
   async getOwn(ownerId: number, id: number): Promise<Demand> {

@@ -27,15 +27,21 @@ const maxId = 2_147_483_647;
  * One exception: a URL the old backend's rows named (recorded by the importer, legacy-files.ts)
  * is accepted from the user whose row named it, so a record resubmitted unchanged is not refused.
  * It stays as it is when it was kept external, and becomes the URL of its copy when copied.
+ *
+ * And a reference to what the row being written names already (`kept`: the caller reads it from a
+ * row of the user's own) is taken as it is: the importer gives an old file one public copy, owned
+ * by the first user whose row named it, and records the old URL for that user alone, so everyone
+ * else whose row named it (one default avatar, say) was refused their own record resubmitted as read.
  */
 export class FileReferences {
   constructor(private readonly db: Db) {}
 
-  async resolve(userId: number, refs: readonly FileRef[]): Promise<string[]> {
+  async resolve(userId: number, refs: readonly FileRef[], kept: readonly string[] = []): Promise<string[]> {
     const ids: number[] = [];
     const keys: string[] = [];
     const others: string[] = [];
     for (const ref of refs) {
+      if (keptUrlOf(ref, kept) !== undefined) continue;
       if (typeof ref === 'number' || /^\d+$/.test(ref)) {
         // Digits past any id (400 of them are Infinity) name no upload, and must not reach the SQL.
         const id = Number(ref);
@@ -62,6 +68,11 @@ export class FileReferences {
       if (!urls.includes(url)) urls.push(url);
     };
     for (const ref of refs) {
+      const keptUrl = keptUrlOf(ref, kept);
+      if (keptUrl !== undefined) {
+        add(keptUrl);
+        continue;
+      }
       if (typeof ref === 'string' && !/^\d+$/.test(ref) && keyOfUrl(ref) === undefined) {
         const old = legacy.get(ref.trim());
         if (!old || (old.userId !== null && old.userId !== userId))
@@ -85,7 +96,19 @@ export class FileReferences {
   }
 
   /** One reference, or null to clear the field. */
-  async resolveOne(userId: number, ref: FileRef | null): Promise<string | null> {
-    return ref === null ? null : ((await this.resolve(userId, [ref]))[0] ?? null);
+  async resolveOne(
+    userId: number,
+    ref: FileRef | null,
+    kept: readonly string[] = [],
+  ): Promise<string | null> {
+    return ref === null ? null : ((await this.resolve(userId, [ref], kept))[0] ?? null);
   }
+}
+
+/** The URL as a row stores it, when the row being written names it already; ids never are. */
+function keptUrlOf(ref: FileRef, kept: readonly string[]): string | undefined {
+  if (typeof ref === 'number' || /^\d+$/.test(ref) || kept.length === 0) return undefined;
+  const key = keyOfUrl(ref);
+  const stored = key === undefined ? ref.trim() : urlOfKey(key);
+  return stored !== '' && kept.includes(stored) ? stored : undefined;
 }

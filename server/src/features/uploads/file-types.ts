@@ -65,7 +65,8 @@ export function claimedKind(originalName: string): FileKind | undefined {
 
 /**
  * A client's file name is kept as metadata only, but one carrying a path (`../x`, `C:\x`) or control
- * characters is an attack or a broken client either way. So is one with bidirectional controls: a
+ * characters (C0, DEL and C1, whose U+0085 is a line break to some readers, as U+2028 and U+2029 are
+ * to others) is an attack or a broken client either way. So is one with bidirectional controls: a
  * download's name ends with the extension its bytes showed, and `invoice<U+202E>fdp.zip` would
  * still show as `invoicepiz.pdf`.
  */
@@ -73,7 +74,7 @@ export function isAcceptableName(originalName: string): boolean {
   return (
     originalName.length <= 255 &&
     // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
-    !/[\\/\u0000-\u001f\u007f]/.test(originalName) &&
+    !/[\\/\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(originalName) &&
     !/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(originalName)
   );
 }

@@ -40,6 +40,7 @@ export class ReceivedFile {
 
 export class UploadService {
   private readonly anonymousPerIp: RateRule;
+  private readonly memberPerUser: RateRule;
 
   constructor(
     private readonly db: Db,
@@ -48,9 +49,11 @@ export class UploadService {
     private readonly clock: Clock,
     private readonly signer: UploadUrlSigner,
     anonUploadPerIpHour: number,
+    uploadPerUserHour: number,
     private readonly telemetry: Telemetry,
   ) {
     this.anonymousPerIp = { name: 'upload:anon:ip', limit: anonUploadPerIpHour, windowMs: 60 * 60_000 };
+    this.memberPerUser = { name: 'upload:user', limit: uploadPerUserHour, windowMs: 60 * 60_000 };
   }
 
   /**
@@ -107,6 +110,18 @@ export class UploadService {
    */
   async countAnonymous(ip: string): Promise<void> {
     if (!(await this.limiter.hit(this.anonymousPerIp, rateSubjectOf(ip)))) {
+      throw new AppError('UPLOAD_TOO_FREQUENT');
+    }
+  }
+
+  /**
+   * Counts a member's upload, or refuses it past the hourly limit (UPLOAD_TOO_FREQUENT). Uploads are
+   * never deleted (rows name them), so without it one account could fill the storage, 50 MB a file,
+   * as fast as its four slots carry them. The typed door counts before reading the file; the legacy
+   * one once its login is known, which may be after the file (then dropped).
+   */
+  async countMember(userId: number): Promise<void> {
+    if (!(await this.limiter.hit(this.memberPerUser, String(userId)))) {
       throw new AppError('UPLOAD_TOO_FREQUENT');
     }
   }

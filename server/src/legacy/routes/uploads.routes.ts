@@ -35,7 +35,8 @@ export const uploadRoutes: LegacyRoute[] = [
   uploadRow({
     path: '/user/api/file_upload',
     en: 'Upload a file',
-    audience: 'Logged in: images up to 5 MB; zip, rar, 7z and pdf up to 50 MB.',
+    audience:
+      'Logged in: images up to 5 MB; zip, rar, 7z and pdf up to 50 MB; LIMIT_UPLOAD_PER_USER_HOUR files an hour per user.',
     auth: 'session',
     upload: 'member',
   }),

@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkFields, loginBySms } from '../../support/auth-flow.js';
+import { backends } from '../../support/backends.js';
+import { samplePdf } from '../../support/sample-files.js';
+import { randomIp, startTestApp, type TestApp } from '../../support/test-app.js';
+import { multipartBody, postFile } from '../../support/upload-client.js';
+
+/**
+ * Control characters in a file name were refused only from C0 and DEL: a C1 control (U+0085, a line
+ * break to some readers) or U+2028/U+2029 went into the record, and into the download's name.
+ */
+describe.each(backends)('upload names with line breaks of other alphabets ($name)', (backend) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(backend);
+  });
+  afterAll(() => t.close());
+
+  const names = ['报告\u0085附件.pdf', 'a\u009bb.pdf', 'line\u2028two.pdf', 'para\u2029two.pdf'];
+
+  it.each(names)('refuses %j on both doors, storing nothing', async (filename) => {
+    const session = await loginBySms(t);
+    const before = await t.storedKeys();
+    const legacy = await postFile(t.app, '/user/api/file_upload', {
+      content: samplePdf(),
+      filename,
+      fields: checkFields(session),
+      ip: randomIp(),
+    });
+    expect(legacy.body).toEqual({ res: 0, err: '文件名不合法', data: '' });
+
+    const { payload, contentType } = await multipartBody({ content: samplePdf(), filename });
+    const typed = await t.app.inject({
+      method: 'POST',
+      url: '/api/uploads',
+      payload,
+      headers: { 'content-type': contentType, authorization: `Bearer ${session.token}` },
+      remoteAddress: randomIp(),
+    });
+    expect(typed.statusCode).toBe(400);
+    expect(typed.json()).toMatchObject({ error: { data: { appCode: 'UPLOAD_NAME_INVALID' } } });
+    expect(await t.storedKeys()).toEqual(before);
+  });
+
+  it('still takes names in any script, with zero-width joiners and emoji', async () => {
+    const session = await loginBySms(t);
+    for (const filename of ['简历 终稿.pdf', 'عربي.pdf', '👩\u200d💻 作品.pdf', 'Ünïcödé.pdf']) {
+      const answer = await postFile(t.app, '/user/api/file_upload', {
+        content: samplePdf(),
+        filename,
+        fields: checkFields(session),
+        ip: randomIp(),
+      });
+      expect(answer.body.res, filename).toBe(1);
+    }
+  });
+});

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkFields, loginBySms } from '../../support/auth-flow.js';
+import { backends } from '../../support/backends.js';
+import { samplePdf, samplePng } from '../../support/sample-files.js';
+import { backendsAndStorage, randomIp, startTestApp, type TestApp } from '../../support/test-app.js';
+import { multipartBody, postFile } from '../../support/upload-client.js';
+
+type Session = Awaited<ReturnType<typeof loginBySms>>;
+
+/**
+ * Uploads are kept for good (rows name them; deleting a demand file leaves its bytes), so a member
+ * uploading without end filled the storage, 50 MB a file: nothing counted a logged-in user's uploads.
+ */
+describe.each(backendsAndStorage(backends))('uploads per user per hour ($name)', ({ backend, storage }) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(backend, { LIMIT_UPLOAD_PER_USER_HOUR: '3' }, { storage });
+  });
+  afterAll(() => t.close());
+
+  // Each upload from an address of its own: the per-client slots are not what is tested here.
+  const legacyUpload = (session: Session, content = samplePdf(), filename = 'work.pdf') =>
+    postFile(t.app, '/user/api/file_upload', {
+      content,
+      filename,
+      fields: checkFields(session),
+      ip: randomIp(),
+    });
+  async function typedUpload(session: Session, content = samplePdf()) {
+    const { payload, contentType } = await multipartBody({ content, filename: 'work.pdf' });
+    const answer = await t.app.inject({
+      method: 'POST',
+      url: '/api/uploads',
+      payload,
+      headers: { 'content-type': contentType, authorization: `Bearer ${session.token}` },
+      remoteAddress: randomIp(),
+    });
+    return { status: answer.statusCode, body: answer.json() as Record<string, never> };
+  }
+  const uploadsOf = async (userId: number) =>
+    (await t.stores.database.db.selectFrom('uploads').select('id').where('user_id', '=', userId).execute())
+      .length;
+
+  it('refuses a member past the hourly limit on either door, keeping none of the refused files', async () => {
+    const member = await loginBySms(t);
+    expect((await legacyUpload(member)).body.res).toBe(1);
+    expect((await typedUpload(member)).status).toBe(200);
+    expect((await legacyUpload(member, samplePng(), 'a.png')).body.res).toBe(1);
+    const stored = await t.storedKeys();
+
+    // The login fields come after the file here: the file streams in whole, and is dropped.
+    const legacy = await postFile(t.app, '/user/api/file_upload', {
+      content: samplePdf(),
+      filename: 'more.pdf',
+      fields: checkFields(member),
+      fieldsAfterFile: true,
+      ip: randomIp(),
+    });
+    expect(legacy.body).toEqual({ res: 0, err: '上传过于频繁，请稍后再试', data: '' });
+    expect((await legacyUpload(member)).body).toEqual({ res: 0, err: '上传过于频繁，请稍后再试', data: '' });
+    const typed = await typedUpload(member);
+    expect(typed.status).toBe(429);
+    expect(typed.body.error).toMatchObject({ data: { appCode: 'UPLOAD_TOO_FREQUENT' } });
+    expect(await uploadsOf(member.userId)).toBe(3);
+    expect(await t.storedKeys()).toEqual(stored);
+
+    // Another member is counted apart; the next hour the first uploads again.
+    expect((await legacyUpload(await loginBySms(t))).body.res).toBe(1);
+    t.clock.advanceToNext(60 * 60_000);
+    expect((await legacyUpload(member)).body.res).toBe(1);
+    expect((await typedUpload(member)).status).toBe(200);
+    expect(await uploadsOf(member.userId)).toBe(5);
+  });
+});
