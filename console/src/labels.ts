@@ -23,6 +23,7 @@ export const ledgerKindLabels: Record<LedgerEntry['kind'], string> = {
 export const auditActionLabels: Record<string, string> = {
   'demands.review': '审核需求',
   'demands.returnEscrow': '退回托管款',
+  'demands.releaseSelection': '释放接单人',
   'account.reviewVerification': '审核认证',
   'wallet.credit': '充值',
   'wallet.withdraw': '提现',

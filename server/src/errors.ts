@@ -194,6 +194,16 @@ export const errorTable = {
     en: 'Only a selected applicant can deliver, and only until paid',
     zh: '未被选中或已付款，不能提交成果',
   },
+  APPLICATION_NOT_SELECTED: {
+    trpc: 'CONFLICT',
+    en: 'This application is not selected: there is no selection to release',
+    zh: '该申请未被选中，无需释放',
+  },
+  APPLICATION_DELIVERED: {
+    trpc: 'CONFLICT',
+    en: 'This applicant has delivered: the owner must confirm and pay the delivery, or the dispute is settled outside the service',
+    zh: '接单人已提交成果，不能释放：应由雇主确认付款，或在平台外解决纠纷',
+  },
   APPLICATION_SELECTED: {
     trpc: 'CONFLICT',
     en: 'A selected application cannot be withdrawn',

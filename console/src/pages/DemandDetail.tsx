@@ -7,6 +7,9 @@ import {
   Button,
   Descriptions,
   Flex,
+  Form,
+  Input,
+  Modal,
   Popconfirm,
   Space,
   Spin,
@@ -14,6 +17,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
+import { useState } from 'react';
 import { date, dateTime } from '../dates.js';
 import { describeError } from '../errors.js';
 import { ledgerKindLabels } from '../labels.js';
@@ -28,8 +32,9 @@ type EscrowEntry = Detail['escrowEntries'][number];
 
 /**
  * One demand: what was asked, who applied and was selected, where its money went. Read only but for
- * one write: giving a paid demand's escrow back to its owner while nobody is selected, which the
- * owner cannot do (a paid demand cannot be deleted).
+ * two writes the owner cannot make: releasing a selected applicant who never delivered (selection
+ * otherwise only grows, and their share would hold the escrow for good), and giving a paid demand's
+ * escrow back to its owner while nobody is selected (a paid demand cannot be deleted).
  */
 export function DemandDetail({ id }: { id: number }) {
   const trpc = useTRPC();
@@ -108,6 +113,15 @@ export function DemandDetail({ id }: { id: number }) {
           { title: '已付（元）', dataIndex: 'paidFen', align: 'right', render: (f: number) => yuan(f) },
           { title: '留言', dataIndex: 'message', ellipsis: true },
           { title: '申请时间', dataIndex: 'createdAt', render: (d: Date) => dateTime(d) },
+          {
+            title: '操作',
+            key: 'actions',
+            render: (_, a) =>
+              // Delivered ones are the owner's to pay (or a dispute outside the service); paid ones are done.
+              !demand.settled && selected.has(a.id) && !a.delivered && !a.paid ? (
+                <ReleaseSelection application={a} />
+              ) : null,
+          },
         ]}
       />
       <Typography.Title level={5}>托管流水</Typography.Title>
@@ -169,5 +183,69 @@ function ReturnEscrow({ detail, settles }: { detail: Detail; settles: boolean })
         退回托管款
       </Button>
     </Popconfirm>
+  );
+}
+
+/**
+ * Releases a selected applicant who never delivered: unselected, their share goes to the others
+ * still selected, or, when none is left, the escrow can then be given back (退回托管款). Asks why,
+ * for the audit trail: the decision takes away what was promised to someone.
+ */
+function ReleaseSelection({ application }: { application: Application }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { message } = App.useApp();
+  const [open, setOpen] = useState(false);
+  const [form] = Form.useForm<{ reason: string }>();
+  const who = application.applicantPhone ?? `用户 ${application.applicantId}`;
+  const release = useMutation(
+    trpc.demands.releaseSelection.mutationOptions({
+      // Blocks, not expressions: React Query would wait for the toast's thenable.
+      onSuccess: () => {
+        message.success(`已释放 ${who}`);
+        setOpen(false);
+      },
+      onError: (error) => {
+        message.error(describeError(error));
+      },
+      // Whatever the outcome: the applicant may have delivered meanwhile.
+      onSettled: () => queryClient.invalidateQueries(trpc.admin.pathFilter()),
+    }),
+  );
+  return (
+    <>
+      <Button size="small" danger onClick={() => setOpen(true)}>
+        释放接单人
+      </Button>
+      <Modal
+        open={open}
+        title={`释放接单人：${who}`}
+        okText="确认释放"
+        okButtonProps={{ danger: true, loading: release.isPending }}
+        cancelText="取消"
+        onOk={() => form.submit()}
+        onCancel={() => setOpen(false)}
+        destroyOnHidden
+      >
+        <Typography.Paragraph type="secondary">
+          该申请将取消选中（接单人可撤回申请），其分配的 ¥{yuan(application.allocatedFen)}{' '}
+          改由其余已选中、未付款的申请平分；没有其余接单人时，可再退回托管款。
+        </Typography.Paragraph>
+        <Form
+          name="release"
+          form={form}
+          layout="vertical"
+          onFinish={({ reason }) => release.mutate({ applicationId: application.id, reason: reason.trim() })}
+        >
+          <Form.Item
+            name="reason"
+            label="释放原因"
+            rules={[{ required: true, whitespace: true, message: '请填写释放原因（记入操作记录）' }]}
+          >
+            <Input autoFocus maxLength={255} placeholder="例如：逾期未交付，联系不上" />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </>
   );
 }

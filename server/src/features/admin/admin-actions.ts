@@ -6,6 +6,8 @@ import { reviewStateOfCode } from '../../review-states.js';
 import type { ReviewDecision } from '../account/account.schemas.js';
 import { findReview } from '../account/verification.repository.js';
 import type { VerificationService } from '../account/verification.service.js';
+import { findApplication, sharesOf } from '../applications/application.repository.js';
+import type { ApplicationService } from '../applications/application.service.js';
 import { findDemand } from '../demands/demand.repository.js';
 import type { DemandService } from '../demands/demand.service.js';
 import { escrowOf } from '../demands/demand-escrow.js';
@@ -50,6 +52,7 @@ export class AdminActions {
     private readonly services: {
       readonly users: UserService;
       readonly demands: DemandService;
+      readonly applications: ApplicationService;
       readonly verifications: VerificationService;
       readonly money: MoneyService;
       readonly billing: BillingService;
@@ -105,6 +108,39 @@ export class AdminActions {
       { action: 'demands.returnEscrow', targetType: 'demand', targetId: input.id, detail: input },
       read,
       (audit) => this.services.money.returnEscrow(input.id, audit),
+    );
+  }
+
+  /**
+   * Releases a selected applicant who never delivered (ApplicationService.release): the state on
+   * either side is the application's and the shares of its demand, which the release allocates anew.
+   */
+  releaseSelection(actor: Actor, input: { applicationId: number; reason?: string | undefined }) {
+    const read = async (db: Tx): Promise<Snapshot> => {
+      const row = await findApplication(db, input.applicationId);
+      return {
+        userId: row?.applicant_id ?? null,
+        state: row && {
+          demandId: row.demand_id,
+          selected: row.selected === 1,
+          delivered: row.delivered === 1,
+          paid: row.paid === 1,
+          allocatedFen: Number(row.allocated_fen),
+          escrowFen: await escrowOf(db, row.demand_id),
+          shares: await sharesOf(db, row.demand_id),
+        },
+      };
+    };
+    return this.recorded(
+      actor,
+      {
+        action: 'demands.releaseSelection',
+        targetType: 'application',
+        targetId: input.applicationId,
+        detail: input,
+      },
+      read,
+      (audit) => this.services.applications.release(input.applicationId, audit),
     );
   }
 

@@ -103,6 +103,23 @@ export async function markSelected(
 }
 
 /**
+ * Unselects a selected application that is neither delivered nor paid and takes its share back (an
+ * operator's release); answers whether it was in that state. The caller holds the demand's row lock
+ * and allocates the escrow anew.
+ */
+export async function markReleased(tx: Tx, applicationId: number, now: number): Promise<boolean> {
+  const result = await tx
+    .updateTable('applications')
+    .set({ selected: 0, allocated_fen: 0, updated_at: now })
+    .where('id', '=', applicationId)
+    .where('selected', '=', 1)
+    .where('delivered', '=', 0)
+    .where('paid', '=', 0)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/**
  * Locks those of `ids` that are applications of the demand, so none is withdrawn (deleted) before
  * the caller's transaction ends; answers how many there are. The caller holds the demand's row lock.
  */
@@ -237,6 +254,19 @@ export async function allocatedToUnpaid(tx: Tx, demandId: number): Promise<numbe
     .where('paid', '=', 0)
     .executeTakeFirstOrThrow();
   return Number(row.fen);
+}
+
+/** The shares of the demand's selected, unpaid applications, oldest first: id and what each was allocated. */
+export async function sharesOf(db: Db | Tx, demandId: number): Promise<Array<{ id: number; fen: number }>> {
+  const rows = await db
+    .selectFrom('applications')
+    .select(['id', 'allocated_fen'])
+    .where('demand_id', '=', demandId)
+    .where('selected', '=', 1)
+    .where('paid', '=', 0)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => ({ id: row.id, fen: Number(row.allocated_fen) }));
 }
 
 export async function countSelectedUnpaid(tx: Tx, demandId: number): Promise<number> {

@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.js';
 import { type Db, isUniqueViolation, type Tx } from '../../db/database.js';
-import { inTransaction } from '../../db/transaction.js';
+import { type ChangeHooks, inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import type { PageRequest } from '../../fields.js';
 import { offsetOf, pageResult } from '../../fields.js';
@@ -17,7 +17,9 @@ import {
   hasApplied,
   insertApplication,
   listApplicationsOf,
+  lockApplication,
   lockOfDemand,
+  markReleased,
   markSelected,
   recordDelivery,
 } from './application.repository.js';
@@ -120,6 +122,38 @@ export class ApplicationService {
       const now = this.clock.now();
       if ((await markSelected(tx, demandId, ids, now)) > 0) await allocateEscrow(tx, demandId, now);
       return { selected: ids };
+    });
+  }
+
+  /**
+   * An operator releases a selected applicant who never delivered: the application is unselected
+   * (the applicant may withdraw it) and loses its share, and what escrow holds is allocated anew
+   * among the selected applications still unpaid, so the owner can pay those, or, once none is left,
+   * an operator can give the escrow back (MoneyService.returnEscrow). Selection otherwise only grows,
+   * and a share promised to someone who never delivers would hold the escrow for good. A delivered
+   * application is refused: the owner must pay it, or the dispute is settled outside the service.
+   * Locks the demand, then the application, as payments do; a delivery racing this one either
+   * lands first (and is refused here) or finds the application unselected (NOT_SELECTED).
+   */
+  async release(applicationId: number, hooks: ChangeHooks = {}): Promise<void> {
+    const found = await findApplication(this.db, applicationId);
+    if (!found) throw new AppError('NOT_FOUND');
+    await inTransaction(this.db, async (tx) => {
+      const demand = await lockDemand(tx, found.demand_id);
+      const application = await lockApplication(tx, applicationId);
+      await hooks.beforeChange?.(tx);
+      // Gone meanwhile: withdrawn, which a selected application cannot be, or deleted with its demand.
+      if (!demand || !application) throw new AppError('NOT_FOUND');
+      if (demand.settled) throw new AppError('DEMAND_SETTLED');
+      if (application.paid) throw new AppError('APPLICATION_ALREADY_PAID');
+      if (!application.selected) throw new AppError('APPLICATION_NOT_SELECTED');
+      if (application.delivered) throw new AppError('APPLICATION_DELIVERED');
+      const now = this.clock.now();
+      if (!(await markReleased(tx, applicationId, now))) throw new AppError('APPLICATION_NOT_SELECTED');
+      // An unpaid demand with selected applications is an imported one: its shares are the old
+      // backend's, kept for when its owner pays it, and its empty escrow is no share of anything.
+      if (demand.paid) await allocateEscrow(tx, demand.id, now);
+      await hooks.alsoInTransaction?.(tx);
     });
   }
 

@@ -127,4 +127,28 @@ export const demandRouter = router({
     .input(z.object({ id: fields.id, reason: fields.text(255).optional() }))
     .output(z.object({ refundedFen: z.number().int() }))
     .mutation(({ ctx, input }) => ctx.services.adminActions.returnEscrow({ adminId: ctx.user.id }, input)),
+
+  /**
+   * Admins release a selected applicant who never delivered, so that the escrow promised to them is
+   * not held for good: the application is unselected (the applicant may withdraw it) and its share
+   * goes to 0, and the demand's escrow is allocated anew among the selected applications still
+   * unpaid. Releasing the last one leaves the escrow to be given back (`demands.returnEscrow`). A
+   * delivered application is refused: its owner must pay it, or the dispute is settled outside the
+   * service. Audited.
+   */
+  releaseSelection: adminProcedure
+    .meta({
+      errors: [
+        'NOT_FOUND',
+        'DEMAND_SETTLED',
+        'APPLICATION_ALREADY_PAID',
+        'APPLICATION_NOT_SELECTED',
+        'APPLICATION_DELIVERED',
+      ],
+    })
+    .input(z.object({ applicationId: fields.id, reason: fields.text(255).optional() }))
+    .output(z.void())
+    .mutation(({ ctx, input }) =>
+      ctx.services.adminActions.releaseSelection({ adminId: ctx.user.id }, input),
+    ),
 });
