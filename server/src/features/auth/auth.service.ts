@@ -68,18 +68,23 @@ export class AuthService {
     input: { phone: string; code: string; userType?: UserType; register?: boolean },
     ip: string,
   ): Promise<LoginResult> {
+    // The account is looked up (or made) once the code is known right and before it is used up:
+    // a database that fails there answers 503, "try again", and the retry must find the code live.
+    let userId: number | undefined;
+    const findAccount = async () => {
+      userId =
+        input.register === false
+          ? (await findUserByPhone(this.db, input.phone))?.id
+          : await this.findOrRegister(input.phone, input.userType ?? 'unknown');
+    };
     try {
-      await this.smsCodes.consume(input.phone, input.code, ip);
+      await this.smsCodes.consume(input.phone, input.code, ip, findAccount);
     } catch (error) {
       if (error instanceof AppError) {
         this.telemetry.loginFailed('sms', error.appCode === 'LOGIN_LOCKED' ? 'locked' : 'wrong');
       }
       throw error;
     }
-    const userId =
-      input.register === false
-        ? (await findUserByPhone(this.db, input.phone))?.id
-        : await this.findOrRegister(input.phone, input.userType ?? 'unknown');
     if (userId === undefined) throw new AppError('ACCOUNT_NOT_FOUND');
     return { userId, token: await this.sessions.issue(userId) };
   }
@@ -106,19 +111,21 @@ export class AuthService {
       throw new AppError('LOGIN_TOO_FREQUENT');
     }
 
-    const user = await findUserByPhone(this.db, input.phone);
-    let checked = user?.password_hash ?? null;
-    const valid = await (checked
-      ? this.passwords.verify(checked, input.password)
-      : this.passwords.verifyNothing(input.password)
-    ).catch(async (error: unknown) => {
-      // Refused before any check (too many hashes waiting: STORE_UNAVAILABLE, try again): no counter
-      // keeps it, or a user retrying through a burst would lock their phone with nothing checked.
+    // Refused before any check (the database unreachable, or too many hashes waiting: 503, try
+    // again): no counter keeps it, or a user retrying through an outage or a burst would lock their
+    // phone (and a shared address everyone behind it) with nothing checked.
+    const uncounted = async (error: unknown): Promise<never> => {
       await this.limiter.refund(loginHit);
       await this.limiter.refund(phoneHit);
       await this.limiter.refund(ipHit);
       throw error;
-    });
+    };
+    const user = await findUserByPhone(this.db, input.phone).catch(uncounted);
+    let checked = user?.password_hash ?? null;
+    const valid = await (checked
+      ? this.passwords.verify(checked, input.password)
+      : this.passwords.verifyNothing(input.password)
+    ).catch(uncounted);
     const refuse = async () => {
       // Wrong passwords are capped by the failure counters; they must not spend the owner's logins.
       await this.limiter.refund(loginHit);
@@ -161,11 +168,13 @@ export class AuthService {
   async resetPassword(input: { phone: string; code: string; newPassword: string }, ip: string) {
     // Hashed before the code is used up: refused there (too many hashes waiting, try again), the
     // retry it asks for must still find the code live.
+    // The account is read there too: a database that fails answers 503 with the code still live.
     let passwordHash = '';
+    let user: Awaited<ReturnType<typeof findUserByPhone>>;
     await this.smsCodes.consume(input.phone, input.code, ip, async () => {
       passwordHash = await this.passwords.hash(input.newPassword);
+      user = await findUserByPhone(this.db, input.phone);
     });
-    const user = await findUserByPhone(this.db, input.phone);
     if (!user) throw new AppError('ACCOUNT_NOT_FOUND');
     await setPasswordHash(this.db, user.id, passwordHash, this.clock.now());
     await this.sessions.revokeAllOf(user.id);

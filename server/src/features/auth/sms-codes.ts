@@ -123,7 +123,12 @@ export class SmsCodes {
       throw new AppError('SMS_CODE_INVALID');
     }
     if (!sameHash(stored.h, this.hashOf(phone, code))) throw new AppError('SMS_CODE_INVALID');
-    await beforeUse();
+    // The right code, refused by what runs before it is used (the database down, the hasher busy:
+    // 503, try again): the try is taken back, or the owner retrying would use up the five.
+    await beforeUse().catch(async (error: unknown) => {
+      await this.kv.increment(triesKey(phone), codeLifetimeMs, -1);
+      throw error;
+    });
     // Only the caller whose delete removed the code wins; a concurrent reuse finds it gone.
     if ((await this.kv.delete(codeKey(phone))) !== 1) throw new AppError('SMS_CODE_INVALID');
     await this.kv.delete(triesKey(phone));
