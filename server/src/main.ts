@@ -25,6 +25,12 @@ async function main(): Promise<void> {
   try {
     const applied = await migrateToLatest(migrations.db);
     log.info({ applied: applied.results?.map((result) => result.migrationName) ?? [] }, 'migrations');
+    if (applied.newer.length > 0) {
+      log.warn(
+        { newer: applied.newer },
+        'the database was migrated by a newer version of the service; this one runs on it as it is',
+      );
+    }
   } finally {
     await migrations.close();
   }
@@ -36,6 +42,13 @@ async function main(): Promise<void> {
   });
 
   const kv = await openKeyValueStore(config);
+  const evicting = kv instanceof RedisStore ? await kv.evictionPolicy().catch(() => undefined) : undefined;
+  if (evicting) {
+    log.warn(
+      `Redis has maxmemory-policy ${evicting}: under memory pressure it may drop the rate-limit counters ` +
+        '(limits then stop limiting) and sessions. Set maxmemory-policy noeviction on the Redis the service uses.',
+    );
+  }
 
   const storage = await openFileStorage(config.storage);
   await storage.check().catch((error: unknown) => {
@@ -93,6 +106,10 @@ async function main(): Promise<void> {
     await metricsServer?.close();
     await Promise.allSettled([database.close(), kv.close(), storage.close()]);
     log.info('stopped');
+    // Everything is closed, yet a connection to a store that stopped answering (a partition) is
+    // still open, waiting for a goodbye that never comes, and would keep the process alive until
+    // the guard above ends it as failed. (The log's buffer is written on exit.)
+    process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -91,6 +91,8 @@ export class BoundedPool implements MysqlPool {
   private readonly watchdog: NodeJS.Timeout;
   private unreachable = false;
   private nextProbeAt = 0;
+  /** When the server last answered a query, on any connection. */
+  private lastAnswerAt = 0;
 
   constructor(
     private readonly pool: Pool,
@@ -153,10 +155,18 @@ export class BoundedPool implements MysqlPool {
     this.pool.end(callback);
   }
 
-  /** Called with every query's outcome. */
-  observe(error: unknown): void {
-    if (isServerAnswer(error)) this.unreachable = false;
-    else if (isSilence(error)) this.markUnreachable();
+  /**
+   * Called with every query's outcome, and when the query was sent. A query left unanswered while
+   * the server answered others sent after it is a slow statement, not a silent server: on MySQL
+   * the server's limit covers SELECTs only, so a write waiting on a row lock a long transaction
+   * holds ends at the client's deadline. That request fails; the pool must not take MySQL for
+   * unreachable and refuse every other request for it.
+   */
+  observe(error: unknown, sentAt: number): void {
+    if (isServerAnswer(error)) {
+      this.unreachable = false;
+      this.lastAnswerAt = Date.now();
+    } else if (isSilence(error) && this.lastAnswerAt <= sentAt) this.markUnreachable();
   }
 
   private settle(waiter: Waiter, error: unknown, connection?: BoundedConnection): void {
@@ -219,6 +229,7 @@ class BoundedConnection implements MysqlPoolConnection {
   private dead = false;
   /** The query in flight (Kysely runs one at a time on a connection) and its deadline. */
   private pending: QueryCallback | undefined;
+  private sentAt = 0;
   private deadline = 0;
 
   constructor(
@@ -242,13 +253,14 @@ class BoundedConnection implements MysqlPoolConnection {
       return undefined;
     }
     this.pending = callback;
-    this.deadline = Date.now() + this.pool.timeoutMs;
+    this.sentAt = Date.now();
+    this.deadline = this.sentAt + this.pool.timeoutMs;
     this.pool.running.add(this);
     this.raw.query(sql, parameters, (error, result) => {
       // Answered after the watchdog gave up on it: the caller has been told already.
       if (this.pending !== callback) return;
       this.finish();
-      this.pool.observe(error);
+      this.pool.observe(error, this.sentAt);
       callback(error, result as MysqlQueryResult);
     });
     return undefined;
@@ -262,7 +274,7 @@ class BoundedConnection implements MysqlPoolConnection {
     this.dead = true;
     this.raw.destroy();
     const error = codedError('the database did not answer in time', poolErrorCodes.queryTimeout);
-    this.pool.observe(error);
+    this.pool.observe(error, this.sentAt);
     callback(error, []);
   }
 

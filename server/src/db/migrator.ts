@@ -1,7 +1,14 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from 'kysely';
+import {
+  DEFAULT_MIGRATION_TABLE,
+  type Migration,
+  type MigrationProvider,
+  type MigrationResultSet,
+  Migrator,
+  sql,
+} from 'kysely';
 import type { Db } from './database.js';
 
 export const migrationsDir = fileURLToPath(new URL('../../../migrations/', import.meta.url));
@@ -26,9 +33,42 @@ class MigrationFolder implements MigrationProvider {
   }
 }
 
-export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider: new MigrationFolder() });
-  const result = await migrator.migrateToLatest();
+export interface MigrationOutcome extends MigrationResultSet {
+  /** Migrations the database has run that this version does not have: a newer version's. */
+  readonly newer: readonly string[];
+}
+
+/**
+ * Applies this version's pending migrations. A database a newer version has migrated (a rolling
+ * upgrade under way, or one being rolled back) is left as it is when it already has every
+ * migration of this version: migrations only add (tables, columns with defaults, indexes), so the
+ * previous version runs on the newer schema. Kysely would refuse it ("corrupted migrations"), and
+ * an instance of the version still serving could then not restart, nor the upgrade be rolled back.
+ * A database that has a newer version's migrations and lacks one of this version's is refused.
+ */
+export async function migrateToLatest(db: Db): Promise<MigrationOutcome> {
+  const provider = new MigrationFolder();
+  const known = Object.keys(await provider.getMigrations());
+  const executed = await executedMigrations(db);
+  const newer = executed.filter((name) => !known.includes(name));
+  if (newer.length > 0) {
+    const missing = known.filter((name) => !executed.includes(name));
+    if (missing.length > 0) {
+      throw new Error(
+        `the database has migrations this version does not have (${newer.join(', ')}) and lacks some it has (${missing.join(', ')}): run the version that has them all`,
+      );
+    }
+    return { results: [], newer };
+  }
+  const result = await new Migrator({ db, provider }).migrateToLatest();
   if (result.error) throw result.error;
-  return result;
+  return { ...result, newer };
+}
+
+/** The migrations recorded as run (Kysely's own table), none in a database never migrated. */
+async function executedMigrations(db: Db): Promise<string[]> {
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  if (!tables.some((table) => table.name === DEFAULT_MIGRATION_TABLE)) return [];
+  const query = sql<{ name: string }>`select name from ${sql.table(DEFAULT_MIGRATION_TABLE)}`;
+  return (await query.execute(db)).rows.map((row) => row.name);
 }

@@ -133,6 +133,25 @@ export class RedisStore implements KeyValueStore {
     return /^cluster_enabled:1\b/m.test(info);
   }
 
+  /**
+   * The eviction policy of a server behind the store that may evict keys (`maxmemory` set, any
+   * policy but `noeviction`), or undefined. Every key the store writes has a TTL, so `volatile-*`
+   * policies drop them as readily as `allkeys-*`: a login-failure or SMS counter evicted under
+   * memory pressure stops limiting, a session evicted logs its user out, all without an error.
+   * With `noeviction` a full Redis refuses writes instead, and requests answer 503. Read from
+   * `INFO memory`, which managed services that disable CONFIG still answer.
+   */
+  async evictionPolicy(): Promise<string | undefined> {
+    const servers = this.clustered ? (this.redis as Cluster).nodes('master') : [this.redis as Redis];
+    for (const server of servers) {
+      const info = await this.run(() => server.info('memory'));
+      const maxmemory = Number(/^maxmemory:(\d+)/m.exec(info)?.[1] ?? 0);
+      const policy = /^maxmemory_policy:(\S+)/m.exec(info)?.[1] ?? 'noeviction';
+      if (maxmemory > 0 && policy !== 'noeviction') return policy;
+    }
+    return undefined;
+  }
+
   get(key: string) {
     return this.run(() => this.redis.get(key));
   }
