@@ -43,7 +43,10 @@ export const password = z
 
 export const smsCode = z.string().regex(/^\d{6}$/);
 
-export const id = z.number().int().positive().max(2_147_483_647);
+/** The largest id a row has: id columns are signed INT on MySQL. */
+export const maxId = 2_147_483_647;
+
+export const id = z.number().int().positive().max(maxId);
 
 /**
  * A day a person's work or schooling can fall on. Unbounded, a Date up to ±275,760 years would be

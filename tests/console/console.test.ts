@@ -382,11 +382,14 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
       .execute();
     expect(audited).toEqual([{ action: 'wallet.credit' }]);
 
-    // A new dialog is a new move, with a key of its own.
+    // A new dialog is a new move, with a key of its own. (Each step waits for the one before to
+    // show, so a failure names the step: the old dialog gone, the new one answered, then the drawer.)
+    await dialog.waitFor({ state: 'detached' });
     await drawer.getByRole('button', { name: '充值', exact: true }).click();
     await creditOf('25');
-    await drawer.getByText('¥50.00').first().waitFor();
+    await dialog.waitFor({ state: 'detached' });
     expect((await info(t, customer)).balance).toBe(50);
+    await drawer.getByText('¥50.00').first().waitFor();
     await page.keyboard.press('Escape');
   }, 60_000);
 

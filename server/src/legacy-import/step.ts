@@ -1,4 +1,5 @@
 import type { Db, Tx } from '../db/database.js';
+import { maxId } from '../fields.js';
 import type { Services } from '../services.js';
 import type { LegacyFileMover } from './files.js';
 import type { DecisionFrontier } from './frontier.js';
@@ -167,7 +168,7 @@ export function tooLong(column: string, value: string, max: number): string | un
  * INT on MySQL, and the service reads ids no larger (fields.id), so a row kept above it could not
  * be reached on SQLite either, whose columns would take it.
  */
-export const maxNewId = 2_147_483_647;
+export const maxNewId = maxId;
 
 /**
  * The old row's id, which the new row keeps: 0 or below is refused, as MySQL would give a row

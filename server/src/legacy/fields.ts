@@ -1,4 +1,4 @@
-import { yuanTextToFen } from '../fields.js';
+import { maxId, yuanTextToFen } from '../fields.js';
 import { parseLegacyDate } from './codecs/dates.js';
 import type { LegacyEnum } from './enums.js';
 
@@ -82,7 +82,7 @@ const startLeftBlank = (value: unknown) => {
 
 /** `"12"` → 12 inside file lists: an upload id (digits past any id stay text, naming no upload). */
 const fileRefOf = (item: unknown) =>
-  typeof item === 'string' && /^\d{1,10}$/.test(item.trim()) && Number(item) <= 2_147_483_647
+  typeof item === 'string' && /^\d{1,10}$/.test(item.trim()) && Number(item) <= maxId
     ? Number(item)
     : typeof item === 'string'
       ? item.trim()

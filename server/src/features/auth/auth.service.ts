@@ -166,9 +166,8 @@ export class AuthService {
    * until the code is right: only the phone's owner learns whether it has an account.
    */
   async resetPassword(input: { phone: string; code: string; newPassword: string }, ip: string) {
-    // Hashed before the code is used up: refused there (too many hashes waiting, try again), the
-    // retry it asks for must still find the code live.
-    // The account is read there too: a database that fails answers 503 with the code still live.
+    // Hashed and the account read before the code is used up: refused there (too many hashes
+    // waiting, the database down: 503, try again), the retry it asks for must find the code live.
     let passwordHash = '';
     let user: Awaited<ReturnType<typeof findUserByPhone>>;
     await this.smsCodes.consume(input.phone, input.code, ip, async () => {

@@ -90,7 +90,8 @@ export class SmsCodes {
    * neither uses up the phone's tries nor consumes a right code.
    *
    * `beforeUse` runs once the code is known right, before it is used up: work that may be refused
-   * (a password hash when too many are waiting) leaves the code live for the retry it asks for.
+   * (a password hash when too many are waiting, the database down) leaves the code live, and its
+   * try taken back, for the retry it asks for.
    */
   async consume(phone: string, code: string, ip: string, beforeUse?: () => Promise<void>): Promise<void> {
     // Like password logins: counted before the check, so parallel guesses cannot all slip under

@@ -1,5 +1,6 @@
 import { type Insertable, MysqlAdapter, sql, type Updateable } from 'kysely';
 import { type Db, hasRowLocks, type Tx } from '../../db/database.js';
+import { maxId } from '../../fields.js';
 import { reviewCodes } from '../../review-states.js';
 import type { DemandFilesTable, DemandsTable } from './demand.table.js';
 import { countDemandsIn, locatePosition } from './demand-counts.js';
@@ -331,7 +332,7 @@ export function findDemandsByNumber(db: Db, number: string) {
     .selectFrom('demands')
     .select(demandColumns)
     .where((eb) =>
-      eb.or([...(id > 0 && id <= 2_147_483_647 ? [eb('id', '=', id)] : []), eb('order_no', '=', number)]),
+      eb.or([...(id > 0 && id <= maxId ? [eb('id', '=', id)] : []), eb('order_no', '=', number)]),
     )
     .orderBy('id', 'desc')
     .execute();

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors.js';
+import { maxId } from '../../fields.js';
 import { findLegacyFiles } from './legacy-files.js';
 import { keyOfUrl, urlOfKey } from './storage.js';
 import {
@@ -9,9 +10,6 @@ import {
   type UploadRow,
 } from './uploads.repository.js';
 import type { FileRef } from './uploads.schemas.js';
-
-/** The largest upload id (a signed INT). */
-const maxId = 2_147_483_647;
 
 /**
  * Turns what a client put in a file field (upload ids, or the URLs uploads answered, signed or

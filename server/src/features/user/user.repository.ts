@@ -1,5 +1,6 @@
 import type { Insertable } from 'kysely';
 import { type Db, hasRowLocks, type Tx } from '../../db/database.js';
+import { maxId } from '../../fields.js';
 import { type UsersTable, userStateCodes } from './user.table.js';
 
 export type UserRow = NonNullable<Awaited<ReturnType<typeof findUserById>>>;
@@ -127,7 +128,7 @@ export function searchUsers(db: Db, digits: string, limit: number) {
     .select(userColumns)
     .where((eb) =>
       eb.or([
-        ...(id > 0 && id <= 2_147_483_647 ? [eb('id', '=', id)] : []),
+        ...(id > 0 && id <= maxId ? [eb('id', '=', id)] : []),
         ...(digits.length >= 3 ? [eb('phone', 'like', `${digits}%`)] : []),
       ]),
     )
