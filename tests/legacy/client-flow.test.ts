@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, isAppError } from '../../client-sdk/index.js';
 import { appCodeOf } from '../support/app-codes.js';
-import { adminSession, checkFields, loginBySms } from '../support/auth-flow.js';
+import { adminSession, loginBySms } from '../support/auth-flow.js';
 import { backends } from '../support/backends.js';
 import { legacyPost } from '../support/legacy-client.js';
 import {
@@ -10,6 +10,7 @@ import {
   credit,
   demandFields,
   fundAndPay,
+  legacyCalls,
   postDemand,
   type Session,
   uploadFile,
@@ -30,13 +31,7 @@ describe.each(backends)('the deployed web client ($name)', (backend) => {
   });
   afterAll(() => t.close());
 
-  const post = (path: string, session: Session, fields: Record<string, unknown> = {}) =>
-    legacyPost(t.app, path, { ...checkFields(session), ...fields });
-  const okData = async (path: string, session: Session, fields: Record<string, unknown> = {}) => {
-    const answer = await post(path, session, fields);
-    expect(answer.body, `${path} ${JSON.stringify(fields)}`).toMatchObject({ res: 1, err: '' });
-    return answer.body.data as Record<string, unknown>;
-  };
+  const { post, okData } = legacyCalls(() => t);
   const balanceOf = async (session: Session) =>
     (await createClient({ url, token: session.token }).wallet.get.query()).balanceFen;
 

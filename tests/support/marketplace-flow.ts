@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { expect } from 'vitest';
 import { runAdmin } from './admin-cli.js';
 import { checkFields } from './auth-flow.js';
 import { type Encoding, legacyPost } from './legacy-client.js';
@@ -12,6 +13,22 @@ export interface Session {
 }
 
 /** The fields the deployed client posts to `/user/goods/add`: strings for numbers, dates as YYYY-MM-DD. */
+/**
+ * Legacy calls as a logged-in session: `post` answers the envelope; `okData` expects `res: 1` (the
+ * failure names the path and fields) and answers `data`. The app is asked for at each call, so a
+ * suite can make these before its `beforeAll` starts the app.
+ */
+export function legacyCalls(app: () => TestApp) {
+  const post = (path: string, session: Session, fields: Record<string, unknown> = {}) =>
+    legacyPost(app().app, path, { ...checkFields(session), ...fields });
+  const okData = async (path: string, session: Session, fields: Record<string, unknown> = {}) => {
+    const answer = await post(path, session, fields);
+    expect(answer.body, `${path} ${JSON.stringify(fields)}`).toMatchObject({ res: 1, err: '' });
+    return answer.body.data as Record<string, unknown>;
+  };
+  return { post, okData };
+}
+
 export const demandFields = (overrides: Record<string, unknown> = {}) => ({
   title: '微信小程序开发',
   titletype: '1',

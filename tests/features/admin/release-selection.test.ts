@@ -6,17 +6,18 @@ import { AppError } from '../../../server/src/errors.js';
 import { AdminActions } from '../../../server/src/features/admin/admin-actions.js';
 import type { Services } from '../../../server/src/services.js';
 import { appCodeOf } from '../../support/app-codes.js';
-import { adminSession, checkFields, loginBySms } from '../../support/auth-flow.js';
+import { adminSession, loginBySms } from '../../support/auth-flow.js';
 import { backends, withPrivateDatabase } from '../../support/backends.js';
-import { legacyPost } from '../../support/legacy-client.js';
 import {
   apply,
   approveDemand,
   credit,
+  legacyCalls,
   postDemand,
   type Session,
   uploadFile,
 } from '../../support/marketplace-flow.js';
+import { expectMoneyConserved } from '../../support/money-checks.js';
 import { samplePng, sampleZip } from '../../support/sample-files.js';
 import { openServices } from '../../support/services.js';
 import { eventually } from '../../support/tcp-proxy.js';
@@ -54,13 +55,7 @@ describe.each(stores)('releasing a selected applicant ($name)', (backend) => {
     await t.close();
   });
 
-  const post = (path: string, session: Session, fields: Record<string, unknown> = {}) =>
-    legacyPost(t.app, path, { ...checkFields(session), ...fields });
-  const okData = async (path: string, session: Session, fields: Record<string, unknown> = {}) => {
-    const answer = await post(path, session, fields);
-    expect(answer.body, `${path} ${JSON.stringify(fields)}`).toMatchObject({ res: 1, err: '' });
-    return answer.body.data as Record<string, unknown>;
-  };
+  const { post, okData } = legacyCalls(() => t);
   const db = () => t.stores.database.db;
   const balanceOf = async (session: Session) =>
     (await createClient({ url, token: session.token }).wallet.get.query()).balanceFen;
@@ -75,35 +70,6 @@ describe.each(stores)('releasing a selected applicant ($name)', (backend) => {
     okData('/user/goods_order/info', applicant, { id });
   const sharesOf = async (demandId: number) =>
     (await admin.admin.demand.query({ id: demandId })).applications.map((a) => [a.id, a.allocatedFen]);
-
-  const sumOf = async (query: Promise<{ s: unknown } | undefined>) => Number((await query)?.s ?? 0);
-  const ledgerSum = (column: 'from_account' | 'to_account', account: string) =>
-    sumOf(
-      db()
-        .selectFrom('ledger_entries')
-        .select(sql<number>`coalesce(sum(amount_fen), 0)`.as('s'))
-        .where(column, '=', account)
-        .executeTakeFirst(),
-    );
-
-  /** The money rules, over the whole (private) database. */
-  async function expectMoneyConserved() {
-    const wallets = await db().selectFrom('wallets').select(['user_id', 'balance_fen']).execute();
-    const demands = await db().selectFrom('demands').select(['id', 'escrow_fen']).execute();
-    const held =
-      wallets.reduce((sum, w) => sum + Number(w.balance_fen), 0) +
-      demands.reduce((sum, d) => sum + Number(d.escrow_fen), 0);
-    const recharged = await ledgerSum('from_account', 'outside');
-    const withdrawn = await ledgerSum('to_account', 'outside');
-    expect(held).toBe(recharged - withdrawn);
-    for (const [account, column] of [
-      ...wallets.map((w) => [`wallet:${w.user_id}`, Number(w.balance_fen)] as const),
-      ...demands.map((d) => [`escrow:${d.id}`, Number(d.escrow_fen)] as const),
-    ]) {
-      const ledger = (await ledgerSum('to_account', account)) - (await ledgerSum('from_account', account));
-      expect([account, ledger]).toEqual([account, column]);
-    }
-  }
 
   /** The files of a delivery, uploaded ahead, so that a race is about the delivery alone. */
   async function deliveryOf(applicant: Session) {
@@ -167,11 +133,11 @@ describe.each(stores)('releasing a selected applicant ($name)', (backend) => {
       ['refund', -6_000],
       ['escrow', 6_000],
     ]);
-    await expectMoneyConserved();
+    await expectMoneyConserved(db());
     // The applicant may now withdraw, and the owner delete the unpaid demand.
     await okData('/user/goods_order/del', worker, { id });
     await okData('/user/goods/del', owner, { id: demandId });
-    await expectMoneyConserved();
+    await expectMoneyConserved(db());
   });
 
   it('gives the whole remaining escrow to the other selected applicant, and records the shares on either side', async () => {
@@ -198,7 +164,7 @@ describe.each(stores)('releasing a selected applicant ($name)', (backend) => {
     expect(await balanceOf(first)).toBe(0);
     expect(await balanceOf(owner)).toBe(0);
     expect(await okData('/user/goods/info', owner, { id: demandId })).toMatchObject({ suan: '已结算' });
-    await expectMoneyConserved();
+    await expectMoneyConserved(db());
 
     // The record: who, what, why, and the state on either side, read in the release's transaction.
     const [record, ...more] = await releases(first.userId);
@@ -302,7 +268,7 @@ describe.each(stores)('releasing a selected applicant ($name)', (backend) => {
     expect(await balanceOf(owner)).toBe(5_000);
     expect(await balanceOf(idle)).toBe(0);
     expect(await okData('/user/goods/info', owner, { id: demandId })).toMatchObject({ suan: '已结算' });
-    await expectMoneyConserved();
+    await expectMoneyConserved(db());
   });
 
   it('refuses what cannot be released with its code, changing nothing', async () => {
@@ -336,7 +302,7 @@ describe.each(stores)('releasing a selected applicant ($name)', (backend) => {
       expect(await appCodeOf(release(id))).toBe('DEMAND_SETTLED');
     expect(await releases(idle.userId)).toHaveLength(1);
     expect(await releases(unselected.userId)).toEqual([]);
-    await expectMoneyConserved();
+    await expectMoneyConserved(db());
   });
 
   it('refuses the release to anyone but an admin', async () => {
@@ -422,7 +388,7 @@ describe.each(stores)('releasing a selected applicant ($name)', (backend) => {
         await okData('/user/goods/pay', owner, { id });
         expect(await balanceOf(worker)).toBe(3_000);
       }
-      await expectMoneyConserved();
+      await expectMoneyConserved(db());
       return released;
     };
     expect(await race(true)).toBe('done');
@@ -459,7 +425,7 @@ describe.each(stores)('releasing a selected applicant ($name)', (backend) => {
         expect(paid.body.res).toBe(1);
         expect([await balanceOf(owner), await balanceOf(worker)]).toEqual([0, 4_000]);
       }
-      await expectMoneyConserved();
+      await expectMoneyConserved(db());
       return released;
     };
     expect(await race(true)).toBe('done');
@@ -494,7 +460,7 @@ describe.each(stores)('releasing a selected applicant ($name)', (backend) => {
       expect(await balanceOf(owner)).toBe(10_001 - payeeGot);
       expect(await balanceOf(idle)).toBe(0);
       expect(await okData('/user/goods/info', owner, { id: demandId })).toMatchObject({ suan: '已结算' });
-      await expectMoneyConserved();
+      await expectMoneyConserved(db());
       return payeeGot;
     };
     // Pinned: the payment waits for the demand the release holds, and then pays the whole escrow.

@@ -1,18 +1,18 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, isAppError } from '../../../client-sdk/index.js';
-import { adminSession, checkFields, loginBySms } from '../../support/auth-flow.js';
+import { adminSession, loginBySms } from '../../support/auth-flow.js';
 import { backends, withPrivateDatabase } from '../../support/backends.js';
-import { legacyPost } from '../../support/legacy-client.js';
 import {
   apply,
   approveDemand,
   credit,
   demandFields,
+  legacyCalls,
   postDemand,
   type Session,
   uploadFile,
 } from '../../support/marketplace-flow.js';
+import { expectMoneyConserved } from '../../support/money-checks.js';
 import { samplePng, sampleZip } from '../../support/sample-files.js';
 import { listen, startTestApp, type TestApp } from '../../support/test-app.js';
 
@@ -31,45 +31,10 @@ describe.each(backends)('the demand lifecycle in unusual orders ($name)', (backe
   });
   afterAll(() => t.close());
 
-  const post = (path: string, session: Session, fields: Record<string, unknown> = {}) =>
-    legacyPost(t.app, path, { ...checkFields(session), ...fields });
-  const okData = async (path: string, session: Session, fields: Record<string, unknown> = {}) => {
-    const answer = await post(path, session, fields);
-    expect(answer.body, `${path} ${JSON.stringify(fields)}`).toMatchObject({ res: 1, err: '' });
-    return answer.body.data as Record<string, unknown>;
-  };
+  const { post, okData } = legacyCalls(() => t);
   const db = () => t.stores.database.db;
   const balanceOf = async (session: Session) =>
     (await createClient({ url, token: session.token }).wallet.get.query()).balanceFen;
-
-  const sumOf = async (query: Promise<{ s: unknown } | undefined>) => Number((await query)?.s ?? 0);
-  const ledgerSum = (column: 'from_account' | 'to_account', account: string) =>
-    sumOf(
-      db()
-        .selectFrom('ledger_entries')
-        .select(sql<number>`coalesce(sum(amount_fen), 0)`.as('s'))
-        .where(column, '=', account)
-        .executeTakeFirst(),
-    );
-
-  /** The money rules, over the whole (private) database. */
-  async function expectMoneyConserved() {
-    const wallets = await db().selectFrom('wallets').select(['user_id', 'balance_fen']).execute();
-    const demands = await db().selectFrom('demands').select(['id', 'escrow_fen']).execute();
-    const held =
-      wallets.reduce((sum, w) => sum + Number(w.balance_fen), 0) +
-      demands.reduce((sum, d) => sum + Number(d.escrow_fen), 0);
-    const recharged = await ledgerSum('from_account', 'outside');
-    const withdrawn = await ledgerSum('to_account', 'outside');
-    expect(held).toBe(recharged - withdrawn);
-    for (const [account, column] of [
-      ...wallets.map((w) => [`wallet:${w.user_id}`, Number(w.balance_fen)] as const),
-      ...demands.map((d) => [`escrow:${d.id}`, Number(d.escrow_fen)] as const),
-    ]) {
-      const ledger = (await ledgerSum('to_account', account)) - (await ledgerSum('from_account', account));
-      expect([account, ledger]).toEqual([account, column]);
-    }
-  }
 
   async function deliver(applicant: Session, applicationId: number, preview = 'preview.png') {
     const over = await uploadFile(t, applicant, samplePng(), preview);
@@ -114,7 +79,7 @@ describe.each(backends)('the demand lifecycle in unusual orders ($name)', (backe
     );
     expect(await balanceOf(owner)).toBe(1000);
     expect(await ownRow(owner, demandId)).toMatchObject({ pay: '未支付', order_id_ok: '' });
-    await expectMoneyConserved();
+    await expectMoneyConserved(db());
   });
 
   it('refuses a delivery before selection, replaces it until paid, and refuses it after', async () => {
@@ -147,7 +112,7 @@ describe.each(backends)('the demand lifecycle in unusual orders ($name)', (backe
       goodsinfo: { pay: '已经支付', suan: '已结算', order_id: String(id) },
     });
     expect([await balanceOf(alice), await balanceOf(owner)]).toEqual([1, 0]);
-    await expectMoneyConserved();
+    await expectMoneyConserved(db());
   });
 
   it('settles a one-fen demand over three applicants paid in reverse with the rows’ prices', async () => {
@@ -163,7 +128,7 @@ describe.each(backends)('the demand lifecycle in unusual orders ($name)', (backe
       await okData('/user/goods/pay', owner, { id: row.id, price: row.price });
     expect(await ownRow(owner, demandId)).toMatchObject({ pay: '已经支付', suan: '已结算' });
     expect(await Promise.all([...workers, owner].map(balanceOf))).toEqual([1, 0, 0, 0]);
-    await expectMoneyConserved();
+    await expectMoneyConserved(db());
   });
 
   it('pays a demand at the price cap and refuses a fen more', async () => {
@@ -191,7 +156,7 @@ describe.each(backends)('the demand lifecycle in unusual orders ($name)', (backe
     await okData('/user/goods/pay', owner, { id: ids[1], price: rows[1]?.price });
     expect(await ownRow(owner, demandId)).toMatchObject({ suan: '已结算' });
     expect(await Promise.all([...workers, owner].map(balanceOf))).toEqual([100_000_000_000, 0, 0]);
-    await expectMoneyConserved();
+    await expectMoneyConserved(db());
   });
 
   it('keeps escrow equal to the price through edits, payments, rejections and deletions at once', async () => {
@@ -223,7 +188,7 @@ describe.each(backends)('the demand lifecycle in unusual orders ($name)', (backe
         expect(info.body.data).toMatchObject({ pay: row.paid ? '已经支付' : '未支付', suan: '未结算' });
       }
     }
-    await expectMoneyConserved();
+    await expectMoneyConserved(db());
   });
 
   it('answers a withdrawal racing a selection one way, and pays exactly once under racing confirmations', async () => {
@@ -257,7 +222,7 @@ describe.each(backends)('the demand lifecycle in unusual orders ($name)', (backe
       .filter((r) => r.pay === '未支付')
       .reduce((sum, r) => sum + Math.round(r.price * 100), 0);
     expect(promised).toBeLessThanOrEqual(10_000 - paid);
-    await expectMoneyConserved();
+    await expectMoneyConserved(db());
   });
 
   it('makes one invoice request of concurrent requests for the same recharge', async () => {
@@ -309,6 +274,6 @@ describe.each(backends)('the demand lifecycle in unusual orders ($name)', (backe
     expect(
       await db().selectFrom('demand_files').select('id').where('demand_id', '=', demandId).execute(),
     ).toEqual([]);
-    await expectMoneyConserved();
+    await expectMoneyConserved(db());
   });
 });
