@@ -85,7 +85,8 @@ export type IndividualBusinessVerification = z.infer<typeof individualBusinessVe
 
 /*
  * Submissions update what they name: an absent field keeps its value, an empty one clears it, and
- * every submission goes back to review. The fields a reviewer cannot do without are required of the
+ * every submission goes back to review (a person's only when its identity changes: CONTRACT.md §5
+ * `/user/info/person`). The fields a reviewer cannot do without are required of the
  * record as it stands after the submission, not of each submission.
  */
 
@@ -196,7 +197,7 @@ export const reviewOutcome = z.object({
   userId: z.number().int(),
   kind: verificationKind,
   status: reviewState,
-  /** Whether the user now counts as verified (any approved verification). */
+  /** Whether the user now counts as verified (any approved verification, and no person record pending). */
   userVerified: z.boolean(),
 });
 export type ReviewOutcome = z.infer<typeof reviewOutcome>;

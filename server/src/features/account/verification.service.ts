@@ -30,6 +30,7 @@ import {
   findIndividualBusinessRows,
   findPartnerRows,
   findPersonRows,
+  findReview,
   hasApprovedVerification,
   hasRecord,
   pendingPage,
@@ -278,10 +279,14 @@ export class VerificationService {
 
 /**
  * A user counts as verified while any of their verifications is approved (CONTRACT.md §4
- * `userstate`); the users table keeps the answer. Answers it.
+ * `userstate`) and their identity is not awaiting review: a person record sent (back) to review
+ * puts the user to 未认证 (CONTRACT.md §5 `/user/info/person`), an approved company or 个体户
+ * notwithstanding, since /user/info/info shows the person's new `name` and `code` beside the
+ * flag. The users table keeps the answer. Answers it.
  */
 async function refreshUserState(tx: Tx, userId: number, now: number): Promise<boolean> {
-  const verified = await hasApprovedVerification(tx, userId);
+  const person = await findReview(tx, 'person', userId);
+  const verified = person?.state !== reviewCodes.pending && (await hasApprovedVerification(tx, userId));
   await setVerified(tx, userId, verified, now);
   return verified;
 }

@@ -39,7 +39,11 @@ function listRouter<
         checked(serviceOf(ctx.services).add(ctx.user.id, input as z.output<Item>)),
       ),
 
-    /** Replaces every field of one of the user's entries; another user's id answers NOT_FOUND. */
+    /**
+     * Replaces every field of one of the user's entries, as `add` would store them: an optional
+     * field left out is stored empty (its default), not kept. Another user's id, or an entry
+     * deleted meanwhile, answers NOT_FOUND.
+     */
     update: authedProcedure
       .meta({ errors: ['NOT_FOUND', 'RESUME_TOO_LARGE'] })
       .input(list.update)

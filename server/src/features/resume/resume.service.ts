@@ -100,13 +100,21 @@ export class ResumeListService<Item extends object> {
       if (!replaced) throw new AppError('NOT_FOUND');
       const before = this.textOfRows(stored);
       checkTextCap(before, before - this.textOfRows([replaced]) + textOf(item));
-      await updateEntry(trx, table, userId, id, this.toColumns(item), this.clock.now());
+      // The read above is a snapshot: a delete that took no lock of the user (an operator's, in the
+      // database) may have removed the entry since. Answer that, not a save that never happened.
+      if (!(await updateEntry(trx, table, userId, id, this.toColumns(item), this.clock.now())))
+        throw new AppError('NOT_FOUND');
     });
     return { ...item, id, userId };
   }
 
   async remove(userId: number, id: number): Promise<void> {
-    if (!(await deleteEntry(this.db, this.list.table, userId, id))) throw new AppError('NOT_FOUND');
+    await inTransaction(this.db, async (trx) => {
+      // Locked like the other writes: a delete committed while replaceAll ran (after its first read,
+      // before its own delete) made replaceAll answer the deleted entry among the list it stored.
+      await lockUser(trx, userId);
+      if (!(await deleteEntry(trx, this.list.table, userId, id))) throw new AppError('NOT_FOUND');
+    });
   }
 
   /** Replaces the whole list in one transaction: the new entries in the given order, or no change at all. */

@@ -23,5 +23,5 @@ export interface UsersTable {
 export const userTypeCodes: Record<UserType, number> = { unknown: 0, person: 1, company: 2 };
 export const userTypeOfCode = (code: number): UserType => userTypes[code] ?? 'unknown';
 
-/** How `userstate` is stored: verified while any of the user's verifications is approved. */
+/** How `userstate` is stored: verified while any of the user's verifications is approved and no person record awaits review. */
 export const userStateCodes = { unverified: 0, verified: 1 } as const;
