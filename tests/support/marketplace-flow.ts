@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { expect } from 'vitest';
 import { runAdmin } from './admin-cli.js';
-import { checkFields } from './auth-flow.js';
+import { checkFields, loginBySms } from './auth-flow.js';
 import { type Encoding, legacyPost } from './legacy-client.js';
 import type { TestApp } from './test-app.js';
 import { postFile } from './upload-client.js';
@@ -86,6 +86,18 @@ export async function apply(
 }
 
 /** Credits the owner's wallet through the admin CLI, as an operator does after a bank transfer. */
+/** An employer's approved demand at `price` yuan with one application from each of `applicants` new users; not paid. */
+export async function approvedWithApplicants(t: TestApp, price: string, applicants: number) {
+  const owner = await loginBySms(t, undefined, 2);
+  const workers: Session[] = [];
+  for (let i = 0; i < applicants; i++) workers.push(await loginBySms(t, undefined, 1));
+  const demandId = await postDemand(t, owner, { price });
+  await approveDemand(t, demandId);
+  const ids: number[] = [];
+  for (const worker of workers) ids.push(await apply(t, worker, demandId));
+  return { owner, workers, demandId, ids };
+}
+
 export async function credit(t: TestApp, session: Session, amountYuan: string): Promise<void> {
   await runAdmin(t, 'credit', { phone: session.phone, amount: amountYuan });
 }

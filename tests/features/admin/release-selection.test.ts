@@ -6,14 +6,12 @@ import { AppError } from '../../../server/src/errors.js';
 import { AdminActions } from '../../../server/src/features/admin/admin-actions.js';
 import type { Services } from '../../../server/src/services.js';
 import { appCodeOf } from '../../support/app-codes.js';
-import { adminSession, loginBySms } from '../../support/auth-flow.js';
+import { adminSession } from '../../support/auth-flow.js';
 import { backends, withPrivateDatabase } from '../../support/backends.js';
 import {
-  apply,
-  approveDemand,
+  approvedWithApplicants,
   credit,
   legacyCalls,
-  postDemand,
   type Session,
   uploadFile,
 } from '../../support/marketplace-flow.js';
@@ -83,13 +81,7 @@ describe.each(stores)('releasing a selected applicant ($name)', (backend) => {
 
   /** A paid demand with `applicants` applications, the first `selecting` of them selected. */
   async function selectedOn(price: string, applicants: number, selecting = applicants) {
-    const owner = await loginBySms(t, undefined, 2);
-    const workers: Session[] = [];
-    for (let i = 0; i < applicants; i++) workers.push(await loginBySms(t, undefined, 1));
-    const demandId = await postDemand(t, owner, { price });
-    await approveDemand(t, demandId);
-    const ids: number[] = [];
-    for (const worker of workers) ids.push(await apply(t, worker, demandId));
+    const { owner, workers, demandId, ids } = await approvedWithApplicants(t, price, applicants);
     await credit(t, owner, price);
     await okData('/user/goods/goodspay', owner, { id: demandId });
     if (selecting > 0) {

@@ -3,8 +3,7 @@ import { createClient, isAppError } from '../../../client-sdk/index.js';
 import { adminSession, loginBySms } from '../../support/auth-flow.js';
 import { backends, withPrivateDatabase } from '../../support/backends.js';
 import {
-  apply,
-  approveDemand,
+  approvedWithApplicants,
   credit,
   demandFields,
   legacyCalls,
@@ -42,17 +41,7 @@ describe.each(backends)('the demand lifecycle in unusual orders ($name)', (backe
     return post('/user/goods_order/ok', applicant, { id: applicationId, over, source });
   }
 
-  /** An approved demand with applicants, not paid yet. */
-  async function approvedWith(price: string, applicants: number) {
-    const owner = await loginBySms(t, undefined, 2);
-    const workers: Session[] = [];
-    for (let i = 0; i < applicants; i++) workers.push(await loginBySms(t, undefined, 1));
-    const demandId = await postDemand(t, owner, { price });
-    await approveDemand(t, demandId);
-    const ids: number[] = [];
-    for (const worker of workers) ids.push(await apply(t, worker, demandId));
-    return { owner, workers, demandId, ids };
-  }
+  const approvedWith = (price: string, applicants: number) => approvedWithApplicants(t, price, applicants);
 
   const ownRow = async (owner: Session, demandId: number) => {
     const page = await okData('/user/goods/index', owner, { page: 1 });
