@@ -17,7 +17,7 @@ import {
 import { samplePng, sampleZip } from '../support/sample-files.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { postFile } from '../support/upload-client.js';
-import { idNumber } from './account/account-fixtures.js';
+import { getiForm, idNumber } from './account/account-fixtures.js';
 
 /**
  * A sweep of every door as every kind of caller: what each answer carries of other people's data.
@@ -139,22 +139,11 @@ describe.each(backends)('privacy and authorization sweep ($name)', (backend) => 
     const legal = idNumber('19700202');
     const partner = idNumber('19750303');
     const shouji = `0755-${String(owner.userId).padStart(8, '7').slice(-8)}`;
-    const geti = await post(owner, '/user/info/geti', {
-      name: '张记小吃店',
-      zhusuo: ['广东省', '广州市', '天河区'],
-      jingying: '天河路100号',
-      youbian: '510000',
-      shouji,
-      zhiben: '100.5',
-      leixing: '个体工商户',
-      hesuan: '1',
-      renshu: '12',
-      hangye: '餐饮业',
-      fangwen: '小吃 饮料',
-      faren_name: '张老板',
-      faren_code: legal,
-      hehuo: [{ hehuoren_name: '合伙人甲', hehuoren_code: partner }],
-    });
+    const geti = await post(
+      owner,
+      '/user/info/geti',
+      getiForm({ shouji, faren_code: legal, hehuo: [{ hehuoren_name: '合伙人甲', hehuoren_code: partner }] }),
+    );
     expect(geti.body.res, geti.body.err).toBe(1);
 
     const applicantId = idNumber('19950505');

@@ -22,6 +22,29 @@ export function idNumber(birth = '19900307', region = '110105'): string {
 }
 
 /** The same number with a wrong check character. */
+/**
+ * A complete 个体户 (geti) form as the deployed client sends it; the caller names the phone, the
+ * legal representative's ID number and the partners it checks.
+ */
+export const getiForm = (fields: {
+  shouji: string;
+  faren_code: string;
+  hehuo: { hehuoren_name: string; hehuoren_code: string }[];
+}) => ({
+  name: '张记小吃店',
+  zhusuo: ['广东省', '广州市', '天河区'],
+  jingying: '天河路100号',
+  youbian: '510000',
+  zhiben: '100.5',
+  leixing: '个体工商户',
+  hesuan: '1',
+  renshu: '12',
+  hangye: '餐饮业',
+  fangwen: '小吃 饮料',
+  faren_name: '张老板',
+  ...fields,
+});
+
 export function withWrongCheck(id: string): string {
   const last = id.at(-1) === '0' ? '1' : '0';
   return id.slice(0, 17) + last;

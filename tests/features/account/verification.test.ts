@@ -7,7 +7,15 @@ import { samplePdf } from '../../support/sample-files.js';
 import { signedUrls } from '../../support/signed-urls.js';
 import { listen, startTestApp, type TestApp } from '../../support/test-app.js';
 import { postFile } from '../../support/upload-client.js';
-import { idNumber, info, loginBySms, post, uploadImage, withWrongCheck } from './account-fixtures.js';
+import {
+  getiForm,
+  idNumber,
+  info,
+  loginBySms,
+  post,
+  uploadImage,
+  withWrongCheck,
+} from './account-fixtures.js';
 
 const legacyTime = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
@@ -151,25 +159,14 @@ describe.each(backends)('verification submissions over /user/info/* ($name)', (b
         t,
         session,
         '/user/info/geti',
-        {
-          name: '张记小吃店',
-          zhusuo: ['广东省', '广州市', '天河区'],
-          jingying: '天河路100号',
-          youbian: '510000',
+        getiForm({
           shouji: '020-12345678',
-          zhiben: '100.5',
-          leixing: '个体工商户',
-          hesuan: '1',
-          renshu: '12',
-          hangye: '餐饮业',
-          fangwen: '小吃 饮料',
-          faren_name: '张老板',
           faren_code: legal,
           hehuo: [
             { hehuoren_name: '合伙人甲', hehuoren_code: partnerA },
             { hehuoren_name: '合伙人乙', hehuoren_code: partnerB },
           ],
-        },
+        }),
         encoding,
       );
       const geti = {
