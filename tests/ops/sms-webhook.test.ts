@@ -1,8 +1,8 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebhookSmsSender } from '../../server/src/sms/sms-sender.js';
+import { SmsNotSent, WebhookSmsSender } from '../../server/src/sms/sms-sender.js';
 
 describe('webhook SMS provider', () => {
   let server: Server;
@@ -52,14 +52,63 @@ describe('webhook SMS provider', () => {
     expect(connections - before).toBe(1);
   });
 
-  it('fails when the gateway answers an error', async () => {
+  it('fails, certain the message was not sent, when the gateway answers an error', async () => {
     status = 500;
-    await expect(
-      new WebhookSmsSender(url, pino({ level: 'silent' })).send({
-        phone: '13800138000',
-        code: '1',
-        text: 't',
-      }),
-    ).rejects.toThrow(/500/);
+    const sending = new WebhookSmsSender(url, pino({ level: 'silent' })).send(message);
+    await expect(sending).rejects.toThrow(/500/);
+    await expect(sending).rejects.toBeInstanceOf(SmsNotSent);
+  });
+});
+
+const message = { phone: '13800138000', code: '123456', text: 'hi 123456' };
+
+/** A gateway on a port of its own that answers each request as `answer` does. */
+async function gateway(answer: (req: IncomingMessage, res: ServerResponse) => void) {
+  const server = createServer(answer);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/send`;
+  const close = () => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  return { url, close };
+}
+
+describe('webhook SMS provider: whether a failed message went out', () => {
+  it('is certain it did not when no gateway listens', async () => {
+    const { url, close } = await gateway(() => {});
+    await close();
+    await expect(new WebhookSmsSender(url, pino({ level: 'silent' })).send(message)).rejects.toBeInstanceOf(
+      SmsNotSent,
+    );
+  });
+
+  it('does not know when the gateway took the message and did not answer in time', async () => {
+    const { url, close } = await gateway(() => {});
+    try {
+      const sending = new WebhookSmsSender(url, pino({ level: 'silent' }), 200).send(message);
+      await expect(sending).rejects.toThrow();
+      await expect(sending).rejects.not.toBeInstanceOf(SmsNotSent);
+    } finally {
+      await close();
+    }
+  });
+
+  it('counts the message sent once the gateway said 2xx, even if the rest of its answer is cut', async () => {
+    const { url, close } = await gateway((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-length': '1000' });
+        res.write('{"ok":');
+        setTimeout(() => res.destroy(), 20);
+      });
+    });
+    try {
+      await expect(
+        new WebhookSmsSender(url, pino({ level: 'silent' })).send(message),
+      ).resolves.toBeUndefined();
+    } finally {
+      await close();
+    }
   });
 });

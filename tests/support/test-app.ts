@@ -11,7 +11,7 @@ import { type Config, loadConfig } from '../../server/src/config.js';
 import type { FileStorage } from '../../server/src/features/uploads/storage.js';
 import { openFileStorage } from '../../server/src/features/uploads/storage-driver.js';
 import { createLogger } from '../../server/src/logger.js';
-import type { SmsMessage, SmsSender } from '../../server/src/sms/sms-sender.js';
+import { type SmsMessage, SmsNotSent, type SmsSender } from '../../server/src/sms/sms-sender.js';
 import type { Backend, OpenBackend } from './backends.js';
 import { createTestBucket, listObjectKeys, readObject, s3Env } from './s3-server.js';
 import { filesUnder } from './upload-client.js';
@@ -42,13 +42,17 @@ export class ManualClock {
 /** Keeps what would have been texted, so a test can read the code like a phone owner would. */
 export class RecordingSms implements SmsSender {
   readonly sent: SmsMessage[] = [];
-  failNext = false;
+  /**
+   * How the next send fails: `notSent`, the gateway refuses it; `unknown`, the message reaches the
+   * phone (it is recorded) but the gateway's answer never comes back.
+   */
+  failNext: 'notSent' | 'unknown' | undefined;
   async send(message: SmsMessage) {
-    if (this.failNext) {
-      this.failNext = false;
-      throw new Error('gateway down');
-    }
+    const failure = this.failNext;
+    this.failNext = undefined;
+    if (failure === 'notSent') throw new SmsNotSent('gateway refused');
     this.sent.push(message);
+    if (failure === 'unknown') throw new Error('gateway answer timed out');
   }
   lastCodeFor(phone: string): string {
     const message = this.sent.filter((m) => m.phone === phone).at(-1);

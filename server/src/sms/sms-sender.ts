@@ -7,8 +7,17 @@ export interface SmsMessage {
   readonly text: string;
 }
 
+/**
+ * A sender fails with `SmsNotSent` when the message certainly did not go out (the gateway refused
+ * it, or could not be reached); any other failure leaves it unknown whether the phone gets it.
+ */
 export interface SmsSender {
   send(message: SmsMessage): Promise<void>;
+}
+
+/** The message certainly did not reach the gateway's hands: the phone will not get it. */
+export class SmsNotSent extends Error {
+  override readonly name = 'SmsNotSent';
 }
 
 /**
@@ -23,7 +32,11 @@ export class ConsoleSmsSender implements SmsSender {
   }
 }
 
-/** POSTs `{phone, code, text}` as JSON to the configured gateway; any non-2xx answer is a failure. */
+/**
+ * POSTs `{phone, code, text}` as JSON to the configured gateway. A non-2xx answer, or a gateway that
+ * cannot be connected to, is `SmsNotSent`; no answer in time leaves the message's fate unknown (a
+ * slow gateway usually sends it all the same).
+ */
 export class WebhookSmsSender implements SmsSender {
   constructor(
     private readonly url: string,
@@ -37,18 +50,32 @@ export class WebhookSmsSender implements SmsSender {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(message),
       signal: AbortSignal.timeout(this.timeoutMs),
+    }).catch((error: unknown) => {
+      throw neverConnected(error) ? new SmsNotSent('SMS webhook unreachable', { cause: error }) : error;
     });
     // Read to its end (within the same timeout) so the connection goes back to fetch's pool for
-    // the next message; an answer left unread holds its socket until garbage collection.
-    const answer = await response.text();
+    // the next message; an answer left unread holds its socket until garbage collection. The
+    // status already said whether the gateway took the message: the rest cannot change that.
+    const answer = await response.text().catch((error: unknown) => {
+      this.log.warn({ err: error, status: response.status }, 'SMS webhook answer cut short');
+      return '';
+    });
     if (!response.ok) {
       this.log.error(
         { status: response.status, answer: answer.slice(0, 200) },
         'SMS webhook refused the message',
       );
-      throw new Error(`SMS webhook answered ${response.status}`);
+      throw new SmsNotSent(`SMS webhook answered ${response.status}`);
     }
   }
+}
+
+/** Errors of a connection that never opened: the request, and so the message, was never sent. */
+const connectErrors = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function neverConnected(error: unknown): boolean {
+  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  return typeof cause?.code === 'string' && connectErrors.has(cause.code);
 }
 
 export function createSmsSender(config: Config, log: Logger): SmsSender {

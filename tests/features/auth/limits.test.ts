@@ -277,11 +277,29 @@ describe.each(backends)('SMS and login limits ($name)', (backend) => {
     expect(byId.body).toEqual(badCode);
   });
 
-  it('reports a failing SMS gateway and lets the phone retry after the minute', async () => {
+  const sendFailed = { res: 0, err: '短信发送失败，请稍后再试', data: '' };
+
+  it('reports a gateway that refused the code, and gives the phone its quota back', async () => {
     const phone = randomPhone();
-    t.sms.failNext = true;
-    expect((await sendSms(phone)).body).toEqual({ res: 0, err: '短信发送失败，请稍后再试', data: '' });
-    t.clock.advance(minute + 1);
-    expect((await sendSms(phone)).body.res).toBe(1);
+    // Start at the top of a day, so the day's window holds every send below.
+    t.clock.advanceToNext(24 * 60 * minute, minute);
+    t.sms.failNext = 'notSent';
+    expect((await sendSms(phone)).body).toEqual(sendFailed);
+    // Nothing reached the phone: its owner may ask again at once, and the day still holds ten.
+    for (let i = 1; i <= 10; i++) {
+      expect((await sendSms(phone)).body.res, `send ${i} of the day`).toBe(1);
+      t.clock.advance(i === 5 ? 60 * minute : minute + 1);
+    }
+    expect((await sendSms(phone)).body).toEqual(tooFrequent);
+  });
+
+  it('keeps a code whose sending is in doubt, since the phone may receive it', async () => {
+    const phone = randomPhone();
+    t.sms.failNext = 'unknown';
+    expect((await sendSms(phone)).body).toEqual(sendFailed);
+    // The quota is spent as for any send: the phone may have got the message.
+    expect((await sendSms(phone)).body).toEqual(tooFrequent);
+    const login = await loginWithCode(phone, t.sms.lastCodeFor(phone));
+    expect(login.body.res).toBe(1);
   });
 });

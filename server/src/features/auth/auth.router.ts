@@ -5,7 +5,11 @@ import { authedProcedure, publicProcedure, router } from '../../trpc/init.js';
 const loginResult = z.object({ userId: z.number().int(), token: z.string() });
 
 export const authRouter = router({
-  /** Sends a 6-digit code to the phone. Known and unknown phones answer alike. */
+  /**
+   * Sends a 6-digit code to the phone. Known and unknown phones answer alike. `SMS_SEND_FAILED`
+   * after the gateway refused it leaves the phone's quota as it was; after no answer in time the
+   * code stays valid, as the message may still arrive.
+   */
   requestSmsCode: publicProcedure
     .meta({ errors: ['SMS_TOO_FREQUENT', 'SMS_SEND_FAILED'] })
     .input(z.object({ phone: fields.phone }))

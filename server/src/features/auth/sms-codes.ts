@@ -3,10 +3,10 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors.js';
 import { rateSubjectOf } from '../../kv/client-address.js';
-import type { RateLimiter, RateRule } from '../../kv/rate-limiter.js';
+import type { CountedHit, RateLimiter, RateRule } from '../../kv/rate-limiter.js';
 import type { KeyValueStore } from '../../kv/store.js';
 import type { Telemetry } from '../../ops/telemetry.js';
-import type { SmsSender } from '../../sms/sms-sender.js';
+import { SmsNotSent, type SmsSender } from '../../sms/sms-sender.js';
 import { keyedHash, sameHash } from './secrets.js';
 
 export const codeLifetimeMs = 5 * 60 * 1000;
@@ -52,16 +52,24 @@ export class SmsCodes {
     this.wrongCodesPerIp = { name: 'sms-code-fail:ip', limit: wrongCodesPerIpHour, windowMs: hour };
   }
 
+  /**
+   * Sends a new code, replacing the phone's live one. When the gateway certainly did not send it,
+   * the code is dropped and the phone's quota given back, so its owner may ask again at once; when
+   * that is unknown (no answer in time), the code stays live, as the phone may well receive it.
+   * Either way the caller is told the sending failed.
+   */
   async send(phone: string, ip: string): Promise<void> {
     // The IP cap goes first so a refused client does not spend the phone's quota.
-    for (const [rule, subject] of [
-      [this.ipRule, rateSubjectOf(ip)],
-      [phoneRules.perMinute, phone],
-      [phoneRules.perHour, phone],
-      [phoneRules.perDay, phone],
-    ] as const) {
-      if (!(await this.limiter.hit(rule, subject))) {
-        this.telemetry.smsRefused(rule === this.ipRule ? 'ip' : 'phone');
+    if (!(await this.limiter.hit(this.ipRule, rateSubjectOf(ip)))) {
+      this.telemetry.smsRefused('ip');
+      throw new AppError('SMS_TOO_FREQUENT');
+    }
+    const phoneHits: CountedHit[] = [];
+    for (const rule of [phoneRules.perMinute, phoneRules.perHour, phoneRules.perDay]) {
+      const hit = await this.limiter.count(rule, phone);
+      phoneHits.push(hit);
+      if (!hit.allowed) {
+        this.telemetry.smsRefused('phone');
         throw new AppError('SMS_TOO_FREQUENT');
       }
     }
@@ -77,8 +85,11 @@ export class SmsCodes {
       });
     } catch (error) {
       this.telemetry.smsFailed();
-      await this.kv.delete(codeKey(phone));
       this.log.error({ err: error }, 'SMS sending failed');
+      if (error instanceof SmsNotSent) {
+        await this.kv.delete(codeKey(phone));
+        for (const hit of phoneHits) await this.limiter.refund(hit);
+      }
       throw new AppError('SMS_SEND_FAILED', { cause: error });
     }
     this.telemetry.smsSent();
