@@ -5,8 +5,9 @@ import { legacyPost } from '../support/legacy-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
- * A body that is not UTF-8 (a form posted in GBK, a stray byte) is refused as unreadable. Read
- * leniently, each bad byte became U+FFFD, and `你好` posted in GBK was stored as `����`.
+ * A body that is not UTF-8 (a form posted in GBK, a stray byte, or its percent escapes) is refused
+ * as unreadable. Read leniently, each bad byte became U+FFFD, and `你好` posted in GBK was stored
+ * as `����` (as `%C4%E3%BA%C3` when escaped).
  */
 describe.each(backends)('bodies that are not UTF-8 ($name)', (backend) => {
   let t: TestApp;
@@ -51,6 +52,49 @@ describe.each(backends)('bodies that are not UTF-8 ($name)', (backend) => {
     }
     const list = await legacyPost(t.app, '/user/user_person_ji/index', checkFields(person));
     expect((list.body.data as { total: number }).total).toBe(0);
+  });
+
+  it('refuses percent escapes that are not UTF-8, in a form or a query string, and stores nothing', async () => {
+    const person = await loginBySms(t, undefined, 1);
+    const { user_id_check, token_check } = checkFields(person);
+    const login = `user_id_check=${user_id_check}&token_check=${token_check}`;
+    // 你好 in GBK, escaped: read leniently it was stored as typed, `%C4%E3%BA%C3`.
+    const requests = [
+      { url: '/user/user_person_ji/add', payload: `${login}&fen=3&name=%C4%E3%BA%C3` },
+      { url: '/user/user_person_ji/add', payload: `${login}&fen=3&name=a%FF` },
+      { url: '/user/user_person_ji/add?name=%C4%E3%BA%C3', payload: `${login}&fen=3` },
+    ];
+    for (const { url, payload } of requests) {
+      const response = await t.app.inject({
+        method: 'POST',
+        url,
+        payload,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      expect(response.statusCode, payload).toBe(400);
+      expect(response.json(), payload).toEqual({ res: 0, err: '请求格式错误', data: '' });
+    }
+    const list = await legacyPost(t.app, '/user/user_person_ji/index', checkFields(person));
+    expect((list.body.data as { total: number }).total).toBe(0);
+  });
+
+  it('reads UTF-8 escapes, and keeps a % that starts no escape as typed', async () => {
+    const person = await loginBySms(t, undefined, 1);
+    const { user_id_check, token_check } = checkFields(person);
+    const login = `user_id_check=${user_id_check}&token_check=${token_check}`;
+    for (const [name, stored] of [
+      ['%E4%BD%A0%E5%A5%BD+a', '你好 a'],
+      ['100%', '100%'],
+      ['100%+%E4%BD%A0', '100% 你'],
+    ] as const) {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/user/user_person_ji/add',
+        payload: `${login}&fen=3&name=${name}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      expect(response.json(), name).toMatchObject({ res: 1, data: { name: stored } });
+    }
   });
 
   it('still reads UTF-8, with or without a byte order mark', async () => {

@@ -66,11 +66,13 @@ The URLs deployed apps call (\`/index/...\` public, \`/user/...\` logged in).
   body, merged (body wins).
 - **Encodings**: \`application/json\` (values as numbers or strings, arrays as JSON arrays),
   \`application/x-www-form-urlencoded\` (bracket notation \`a[0][b]=\`, repeated keys) and
-  \`multipart/form-data\`, with or without \`; charset=UTF-8\`.
+  \`multipart/form-data\`, with or without \`; charset=UTF-8\`. Text is UTF-8: a JSON or form body, or
+  a form's or query string's percent escapes, that is not (GBK) is refused, HTTP 400 \`请求格式错误\`.
 - **Paths**: any letter case, a trailing slash or a \`.html\` suffix. Unknown paths: HTTP 404.
 - **Envelope**: \`{"res": 1, "err": "", "data": ...}\` or \`{"res": 0, "err": "<中文>", "data": ""}\`,
-  HTTP 200 for every outcome a procedure decides; only 404 (unknown path), 413 (body too large),
-  503 (a store is down) and 500 (a bug) change the status, still with the envelope.
+  HTTP 200 for every outcome a procedure decides; only 400 (a body or query string that cannot be
+  read), 404 (unknown path), 413 (body too large), 503 (a store is down) and 500 (a bug) change the
+  status, still with the envelope.
 - **Login**: \`/user/...\` routes take \`user_id_check\` and \`token_check\` from the login answer;
   failure is \`没有登录或状态过期\`.
 - **Values**: text fields refuse control characters (line breaks are allowed in long texts); an

@@ -6,9 +6,36 @@ import type { RawFields } from './fields.js';
 /** Bracket nesting (`hehuo[0][hehuoren_name]=...`), repeated keys and `a[]=` become objects and arrays. */
 const qsOptions = { depth: 5, arrayLimit: 100, parameterLimit: 1000, allowPrototypes: false } as const;
 
-export const parseFormFields = (raw: string): RawFields => qs.parse(raw, qsOptions) as RawFields;
+/** A query string or urlencoded body as fields; throws (400) when an escape is not UTF-8 (`%C4%E3`, GBK). */
+export const parseFormFields = (raw: string): RawFields =>
+  qs.parse(raw, { ...qsOptions, decoder: decodeFormText }) as RawFields;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * One key or value of a form: `+` is a space and `%XX` escapes are UTF-8 bytes. A `%` that starts
+ * no escape (`100%`) is kept as typed, as the old backend (PHP) kept it; escapes that are not UTF-8
+ * are refused like a body that is not: read leniently, GBK's `%C4%E3` was stored as typed, `%C4%E3`.
+ */
+function decodeFormText(text: string): string {
+  const spaced = text.replace(/\+/g, ' ');
+  if (!spaced.includes('%')) return spaced;
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    // Malformed escapes, escapes that are not UTF-8, or both: decode the escapes as bytes.
+  }
+  const bytes = spaced
+    .split(/(%[0-9a-fA-F]{2})/)
+    .map((piece) =>
+      /^%[0-9a-fA-F]{2}$/.test(piece)
+        ? Buffer.from([Number.parseInt(piece.slice(1), 16)])
+        : Buffer.from(piece),
+    );
+  const decoded = utf8Text(Buffer.concat(bytes));
+  if (decoded === undefined) throw notUtf8();
+  return decoded;
+}
 
 /**
  * The body as UTF-8 text, or undefined when it is not UTF-8 (a form posted in GBK): decoded
@@ -29,7 +56,11 @@ export function registerLegacyBodyParsers(app: FastifyInstance): void {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (_req, body, done) => {
     const text = utf8Text(body as Buffer);
     if (text === undefined) return done(notUtf8(), undefined);
-    done(null, parseFormFields(text));
+    try {
+      done(null, parseFormFields(text));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
   });
   // axios posts `application/json` with an empty body when a call has no fields.
   const defaultJson = app.getDefaultJsonParser('error', 'error');
