@@ -76,6 +76,46 @@ const reviewDemand: Command = {
   },
 };
 
+/**
+ * The console's 退回托管款 asks for no reason (a demand nobody was selected on explains itself), so
+ * --reason is optional here too; given, it is kept in the audit record.
+ */
+const returnEscrow: Command = {
+  usage:
+    "--id N [--reason T]   give a paid demand's escrow back to its owner's wallet while nobody is selected (settles it when applicants were paid)",
+  options: { id: { type: 'string' }, reason: { type: 'string' } },
+  async run({ services, values }) {
+    const flags = parseFlags(
+      { id: wholeNumber.pipe(fields.id), reason: fields.text(255).optional() },
+      values,
+    );
+    const { refundedFen } = await services.adminActions.returnEscrow(cli, flags);
+    return `demand ${flags.id}: escrow of ${refundedFen / 100} yuan returned to its owner`;
+  },
+};
+
+/**
+ * The console's 释放接单人 requires a reason: the release takes away what was promised to the
+ * applicant, and the audit trail must say why. Blank (only spaces) is no reason.
+ */
+const releaseSelection: Command = {
+  usage:
+    '--application-id N --reason T   release a selected applicant who never delivered; its share goes to the others still selected',
+  options: { 'application-id': { type: 'string' }, reason: { type: 'string' } },
+  async run({ services, values }) {
+    const flags = parseFlags(
+      {
+        'application-id': wholeNumber.pipe(fields.id),
+        reason: fields.text(255).min(1, 'say why, for the audit trail'),
+      },
+      values,
+    );
+    const applicationId = flags['application-id'];
+    await services.adminActions.releaseSelection(cli, { applicationId, reason: flags.reason });
+    return `application ${applicationId} released: no longer selected`;
+  },
+};
+
 /** The CLI names the kinds as the legacy routes do; `geti` is the individual business. */
 const kindOfFlag = { person: 'person', company: 'company', geti: 'individualBusiness' } as const;
 
@@ -199,6 +239,8 @@ const withdraw = walletCommand(
 export const commands: Record<string, Command> = {
   'create-admin': createAdmin,
   'review-demand': reviewDemand,
+  'return-escrow': returnEscrow,
+  'release-selection': releaseSelection,
   credit,
   withdraw,
   'review-verification': reviewVerification,
