@@ -4,6 +4,7 @@ import type { ImportReport } from '../../server/src/legacy-import/report.js';
 import { backends, testDatabaseUrl, withPrivateDatabase } from '../support/backends.js';
 import { legacyPost } from '../support/legacy-client.js';
 import { createLegacyDatabase, type LegacyDatabase } from '../support/legacy-db.js';
+import { walletBalanceOf } from '../support/money-checks.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { fillOldDatabase, old } from './old-data.js';
 import { runImport } from './run-import.js';
@@ -57,12 +58,7 @@ describe.skipIf(!testDatabaseUrl).each(backends)(
         res: 1,
         data: { goodsid: 'G108', title: '后来的需求', price: 10 },
       });
-      const wallet = await t.stores.database.db
-        .selectFrom('wallets')
-        .select('balance_fen')
-        .where('user_id', '=', old.latecomer.id)
-        .executeTakeFirstOrThrow();
-      expect(Number(wallet.balance_fen)).toBe(5000);
+      expect(await walletBalanceOf(t.stores.database.db, old.latecomer.id)).toBe(5000);
     });
 
     it('refuses a balance that changed since it was imported, with both amounts, and keeps the one imported', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../server/src/legacy-import/report.js';
 import { backends, testDatabaseUrl } from '../support/backends.js';
 import type { LegacyDatabase } from '../support/legacy-db.js';
+import { walletBalanceOf } from '../support/money-checks.js';
 import type { TestApp } from '../support/test-app.js';
 import { closeImported, importFresh } from './run-import.js';
 
@@ -67,12 +68,7 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing owner ids kept as te
       refusedYuan: '17.00',
       adds: true,
     });
-    const wallet = await t.stores.database.db
-      .selectFrom('wallets')
-      .select('balance_fen')
-      .where('user_id', '=', 5)
-      .executeTakeFirstOrThrow();
-    expect(Number(wallet.balance_fen)).toBe(1000);
+    expect(await walletBalanceOf(t.stores.database.db, 5)).toBe(1000);
   });
 
   it('matches an invoice request to its recharge whichever way the uid is written', () => {

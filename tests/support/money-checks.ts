@@ -32,3 +32,13 @@ export async function expectMoneyConserved(db: Db): Promise<void> {
     expect([account, ledger]).toEqual([account, column]);
   }
 }
+
+/** A user's wallet balance in fen, read behind the service's back; 0 when the user has no wallet yet. */
+export async function walletBalanceOf(db: Db, userId: number): Promise<number> {
+  const wallet = await db
+    .selectFrom('wallets')
+    .select('balance_fen')
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return Number(wallet?.balance_fen ?? 0);
+}

@@ -12,7 +12,7 @@ import {
   type Session,
   uploadFile,
 } from '../../support/marketplace-flow.js';
-import { expectMoneyConserved } from '../../support/money-checks.js';
+import { expectMoneyConserved, walletBalanceOf } from '../../support/money-checks.js';
 import { samplePng, sampleZip } from '../../support/sample-files.js';
 import { openServices } from '../../support/services.js';
 import { listen, startTestApp, type TestApp } from '../../support/test-app.js';
@@ -273,16 +273,7 @@ describe.skipIf(!testDatabaseUrl).each(stores)(
         .select(['paid', 'settled', 'escrow_fen'])
         .where('id', '=', 501)
         .executeTakeFirstOrThrow();
-    const walletOf = async (userId: number) =>
-      Number(
-        (
-          await db()
-            .selectFrom('wallets')
-            .select('balance_fen')
-            .where('user_id', '=', userId)
-            .executeTakeFirst()
-        )?.balance_fen ?? 0,
-      );
+    const walletOf = (userId: number) => walletBalanceOf(db(), userId);
 
     it('keeps the imported shares of the others, and the owner pays them from the escrow paid later', async () => {
       const { services, close } = await openServices(t);

@@ -10,6 +10,7 @@ import {
   type Session,
   uploadFile,
 } from '../../support/marketplace-flow.js';
+import { walletBalanceOf } from '../../support/money-checks.js';
 import { samplePng, sampleZip } from '../../support/sample-files.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 
@@ -51,16 +52,7 @@ describe.each(backends)('money under concurrency ($name)', (backend) => {
   const post = (path: string, session: Session, fields: Record<string, unknown> = {}) =>
     legacyPost(t.app, path, { ...checkFields(session), ...fields });
   const db = () => t.stores.database.db;
-  const balanceOf = async (userId: number) =>
-    Number(
-      (
-        await db()
-          .selectFrom('wallets')
-          .select('balance_fen')
-          .where('user_id', '=', userId)
-          .executeTakeFirst()
-      )?.balance_fen ?? 0,
-    );
+  const balanceOf = (userId: number) => walletBalanceOf(db(), userId);
 
   /** A demand with one selected, delivered application, paid into escrow. */
   async function deliveredApplication(owner: Session, worker: Session, price: string, source: string) {
