@@ -166,16 +166,18 @@ export class AuthService {
    * until the code is right: only the phone's owner learns whether it has an account.
    */
   async resetPassword(input: { phone: string; code: string; newPassword: string }, ip: string) {
-    // Hashed and the account read before the code is used up: refused there (too many hashes
-    // waiting, the database down: 503, try again), the retry it asks for must find the code live.
+    // Hashed, the account read and its sessions ended before the code is used up: refused there
+    // (too many hashes waiting, a store down: 503, try again), the retry must find the code live.
     let passwordHash = '';
     let user: Awaited<ReturnType<typeof findUserByPhone>>;
     await this.smsCodes.consume(input.phone, input.code, ip, async () => {
       passwordHash = await this.passwords.hash(input.newPassword);
       user = await findUserByPhone(this.db, input.phone);
+      if (user) await this.sessions.revokeAllOf(user.id);
     });
     if (!user) throw new AppError('ACCOUNT_NOT_FOUND');
     await setPasswordHash(this.db, user.id, passwordHash, this.clock.now());
+    // Once more, for a login with the old password that raced the reset (see changePassword).
     await this.sessions.revokeAllOf(user.id);
     await this.forgetPasswordFailures(user.phone);
   }
@@ -194,7 +196,13 @@ export class AuthService {
     if (!(await this.limiter.hit(passwordChangesPerUser, String(userId)))) {
       throw new AppError('PASSWORD_CHANGE_TOO_FREQUENT');
     }
-    await setPasswordHash(this.db, userId, await this.passwords.hash(newPassword), this.clock.now());
+    const passwordHash = await this.passwords.hash(newPassword);
+    // The other sessions end before the new password is stored, so a store failing there changes
+    // nothing: stored first, the password was replaced and whoever knew the old one kept their
+    // session. A login with the old password that raced the change checks the password again
+    // once its session is stored, and may have found the old one still there: those end after.
+    await this.sessions.revokeAllOf(userId, currentToken);
+    await setPasswordHash(this.db, userId, passwordHash, this.clock.now());
     await this.sessions.revokeAllOf(userId, currentToken);
     const user = await findUserById(this.db, userId);
     if (user) await this.forgetPasswordFailures(user.phone);
