@@ -7,8 +7,7 @@ import type { RawFields } from './fields.js';
 const qsOptions = { depth: 5, arrayLimit: 100, parameterLimit: 1000, allowPrototypes: false } as const;
 
 /** A query string or urlencoded body as fields; throws (400) when an escape is not UTF-8 (`%C4%E3`, GBK). */
-export const parseFormFields = (raw: string): RawFields =>
-  qs.parse(raw, { ...qsOptions, decoder: decodeFormText }) as RawFields;
+export const parseFormFields = (raw: string): RawFields => qs.parse(raw, formOptions) as RawFields;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -36,6 +35,8 @@ function decodeFormText(text: string): string {
   if (decoded === undefined) throw notUtf8();
   return decoded;
 }
+
+const formOptions = { ...qsOptions, decoder: decodeFormText };
 
 /**
  * The body as UTF-8 text, or undefined when it is not UTF-8 (a form posted in GBK): decoded
