@@ -151,6 +151,8 @@ const envSchema = z.object({
   LIMIT_LOGIN_FAIL_PER_IP_HOUR: positiveInt(50),
   LIMIT_ANON_UPLOAD_PER_IP_HOUR: positiveInt(30),
   LIMIT_UPLOAD_PER_USER_HOUR: positiveInt(100),
+  LIMIT_DEMANDS_PER_USER_HOUR: positiveInt(30),
+  LIMIT_APPLICATIONS_PER_USER_HOUR: positiveInt(60),
   LIMIT_TITLE_SEARCHES_PER_IP: positiveInt(8),
   TRUST_PROXY: trustProxy.optional(),
   TZ_DISPLAY: timeZone.default('Asia/Shanghai'),
@@ -225,6 +227,12 @@ export interface Config {
     readonly anonUploadPerIpHour: number;
     /** A member's uploads per hour: without a cap one account could fill the storage, 50 MB at a time. */
     readonly uploadPerUserHour: number;
+    /**
+     * Demands a member posts per hour, and applications they make: each waits on a person (an
+     * operator's review, a demand owner's reading), so without a cap one account could bury them.
+     */
+    readonly demandsPerUserHour: number;
+    readonly applicationsPerUserHour: number;
     /** Title searches of the public list in flight at once per client IP. */
     readonly titleSearchesPerIp: number;
     /** How long a multipart body may keep the service waiting for its bytes (http/body-watch.ts). */
@@ -312,6 +320,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       loginFailPerIpHour: e.LIMIT_LOGIN_FAIL_PER_IP_HOUR,
       anonUploadPerIpHour: e.LIMIT_ANON_UPLOAD_PER_IP_HOUR,
       uploadPerUserHour: e.LIMIT_UPLOAD_PER_USER_HOUR,
+      demandsPerUserHour: e.LIMIT_DEMANDS_PER_USER_HOUR,
+      applicationsPerUserHour: e.LIMIT_APPLICATIONS_PER_USER_HOUR,
       titleSearchesPerIp: e.LIMIT_TITLE_SEARCHES_PER_IP,
       uploadWait: { idleMs: e.UPLOAD_IDLE_TIMEOUT_MS, totalMs: e.UPLOAD_WAIT_LIMIT_MS },
       bodyWaitMs: e.BODY_WAIT_LIMIT_MS,

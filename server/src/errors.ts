@@ -115,6 +115,16 @@ export const errorTable = {
     en: 'Too many uploads; try again later',
     zh: '上传过于频繁，请稍后再试',
   },
+  DEMAND_POST_TOO_FREQUENT: {
+    trpc: 'TOO_MANY_REQUESTS',
+    en: 'Too many demands posted; try again later',
+    zh: '发布需求过于频繁，请稍后再试',
+  },
+  APPLY_TOO_FREQUENT: {
+    trpc: 'TOO_MANY_REQUESTS',
+    en: 'Too many applications made; try again later',
+    zh: '申请过于频繁，请稍后再试',
+  },
   UPLOAD_TOO_MANY_AT_ONCE: {
     trpc: 'TOO_MANY_REQUESTS',
     en: 'Too many uploads at once from this address; wait for one to finish, then try again',

@@ -62,10 +62,24 @@ export function createServices(deps: ServiceDeps) {
   const signer = new UploadUrlSigner(config.appSecret);
   const users = new UserService(database.db, clock);
   const verifications = new VerificationService(database.db, clock, fileRefs, signer);
-  const demands = new DemandService(database.db, clock, fileRefs, config.displayTimeZone);
+  const demands = new DemandService(
+    database.db,
+    clock,
+    fileRefs,
+    config.displayTimeZone,
+    limiter,
+    config.limits.demandsPerUserHour,
+  );
   const money = new MoneyService(database.db, clock);
   const billing = new BillingService(database.db, clock);
-  const applications = new ApplicationService(database.db, clock, fileRefs, demands);
+  const applications = new ApplicationService(
+    database.db,
+    clock,
+    fileRefs,
+    demands,
+    limiter,
+    config.limits.applicationsPerUserHour,
+  );
   const features = { users, demands, applications, verifications, money, billing };
   return {
     limiter,

@@ -47,6 +47,27 @@ export class RateLimiter {
     await this.kv.increment(hit.key, hit.windowMs, -1);
   }
 
+  /**
+   * Runs `work` as one hit of `rule` for `subject`, refused past the limit with `refusal()`. When
+   * the work fails, nothing was done: its hit is taken back (at best: a store failing then leaves
+   * the hit counted, one attempt fewer for the window).
+   */
+  async counted<T>(
+    rule: RateRule,
+    subject: string,
+    refusal: () => Error,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    const hit = await this.count(rule, subject);
+    if (!hit.allowed) throw refusal();
+    try {
+      return await work();
+    } catch (error) {
+      await this.refund(hit).catch(() => undefined);
+      throw error;
+    }
+  }
+
   /** Forgets the hits of the current window, e.g. a phone's failed logins after a success. */
   async reset(rule: RateRule, subject: string): Promise<void> {
     await this.kv.delete(this.key(rule, subject));

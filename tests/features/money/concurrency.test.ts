@@ -45,7 +45,8 @@ describe.each(backends)('money under concurrency ($name)', (backend) => {
   beforeAll(async () => {
     // A database of its own: the conservation check sums every wallet, escrow and recharge, and
     // other files move money out of the shared one (the CLI's withdrawals).
-    t = await startTestApp(withPrivateDatabase(backend));
+    // One owner posts 50 demands below, past the default hourly cap on posting.
+    t = await startTestApp(withPrivateDatabase(backend), { LIMIT_DEMANDS_PER_USER_HOUR: '100' });
   });
   afterAll(() => t.close());
 

@@ -16,8 +16,9 @@ export const applicationRouter = router({
     )
     .query(({ ctx, input }) => ctx.services.applications.canApply(ctx.user.id, input.demandId)),
 
+  /** Applies to a demand: at most LIMIT_APPLICATIONS_PER_USER_HOUR an hour (APPLY_TOO_FREQUENT). */
   submit: authedProcedure
-    .meta({ errors: ['NOT_FOUND', ...applyRefusals, 'FILE_REFERENCE_INVALID'] })
+    .meta({ errors: ['NOT_FOUND', ...applyRefusals, 'FILE_REFERENCE_INVALID', 'APPLY_TOO_FREQUENT'] })
     .input(applyInput)
     .output(z.object({ id: z.number().int() }))
     .mutation(({ ctx, input }) => ctx.services.applications.apply(ctx.user.id, input)),

@@ -4,6 +4,7 @@ import { type ChangeHooks, inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import type { PageRequest } from '../../fields.js';
 import { offsetOf, pageResult } from '../../fields.js';
+import type { RateLimiter, RateRule } from '../../kv/rate-limiter.js';
 import { reviewCodes } from '../../review-states.js';
 import { type DemandRow, findDemand, findDemands, lockDemand } from '../demands/demand.repository.js';
 import { type DemandService, isVisibleTo } from '../demands/demand.service.js';
@@ -26,12 +27,22 @@ import {
 import type { Application, ApplyRefusal, MyApplication } from './application.schemas.js';
 
 export class ApplicationService {
+  private readonly applicationsPerUser: RateRule;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly fileRefs: FileReferences,
     private readonly demands: DemandService,
-  ) {}
+    private readonly limiter: RateLimiter,
+    applicationsPerUserHour: number,
+  ) {
+    this.applicationsPerUser = {
+      name: 'application:user',
+      limit: applicationsPerUserHour,
+      windowMs: 60 * 60_000,
+    };
+  }
 
   /**
    * Whether the user may apply to the demand, and if not, why. A demand the user may not see (not
@@ -47,7 +58,20 @@ export class ApplicationService {
     return refusal ? { canApply: false, reason: refusal } : { canApply: true };
   }
 
-  async apply(
+  /** Applies to a demand; past the user's hourly cap, APPLY_TOO_FREQUENT. */
+  apply(
+    userId: number,
+    input: { demandId: number; message: string; files: string[] },
+  ): Promise<{ id: number }> {
+    return this.limiter.counted(
+      this.applicationsPerUser,
+      String(userId),
+      () => new AppError('APPLY_TOO_FREQUENT'),
+      () => this.applyNow(userId, input),
+    );
+  }
+
+  private async applyNow(
     userId: number,
     input: { demandId: number; message: string; files: string[] },
   ): Promise<{ id: number }> {

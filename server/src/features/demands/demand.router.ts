@@ -18,8 +18,9 @@ const byId = z.object({ id: fields.id });
 const ownDemand = demand.extend({ applications: z.array(application) });
 
 export const demandRouter = router({
+  /** Posts a demand for review: at most LIMIT_DEMANDS_PER_USER_HOUR an hour (DEMAND_POST_TOO_FREQUENT). */
   create: authedProcedure
-    .meta({ errors: ['END_BEFORE_BEGIN', 'FILE_REFERENCE_INVALID'] })
+    .meta({ errors: ['END_BEFORE_BEGIN', 'FILE_REFERENCE_INVALID', 'DEMAND_POST_TOO_FREQUENT'] })
     .input(demandInput)
     .output(z.object({ id: z.number().int(), orderNo: z.string() }))
     .mutation(({ ctx, input }) => ctx.services.demands.create(ctx.user.id, input)),

@@ -4,6 +4,7 @@ import type { Db } from '../../db/database.js';
 import { type ChangeHooks, inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import { offsetOf, type PageRequest, pageResult } from '../../fields.js';
+import type { RateLimiter, RateRule } from '../../kv/rate-limiter.js';
 import { type ReviewState, reviewCodes, reviewStateOfCode } from '../../review-states.js';
 import { verifiedCompanyName } from '../account/verification.repository.js';
 import {
@@ -51,15 +52,31 @@ import { escrowOf } from './demand-escrow.js';
 const titleSliceIds = 32_768;
 
 export class DemandService {
+  private readonly postsPerOwner: RateRule;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly fileRefs: FileReferences,
     private readonly timeZone: string,
-  ) {}
+    private readonly limiter: RateLimiter,
+    postsPerOwnerHour: number,
+  ) {
+    this.postsPerOwner = { name: 'demand:post:user', limit: postsPerOwnerHour, windowMs: 60 * 60_000 };
+  }
 
-  async create(ownerId: number, input: DemandInput): Promise<{ id: number; orderNo: string }> {
+  /** Posts a demand for review; past the owner's hourly cap, DEMAND_POST_TOO_FREQUENT. */
+  create(ownerId: number, input: DemandInput): Promise<{ id: number; orderNo: string }> {
     checkWorkPeriod(input);
+    return this.limiter.counted(
+      this.postsPerOwner,
+      String(ownerId),
+      () => new AppError('DEMAND_POST_TOO_FREQUENT'),
+      () => this.insert(ownerId, input),
+    );
+  }
+
+  private async insert(ownerId: number, input: DemandInput): Promise<{ id: number; orderNo: string }> {
     const files = await this.fileRefs.resolve(ownerId, input.files ?? []);
     const now = this.clock.now();
     return inTransaction(this.db, async (tx) => {
