@@ -59,7 +59,7 @@ export class ApplicationService {
   }
 
   /** Applies to a demand; past the user's hourly cap, APPLY_TOO_FREQUENT. */
-  apply(
+  async apply(
     userId: number,
     input: { demandId: number; message: string; files: string[] },
   ): Promise<{ id: number }> {

@@ -66,7 +66,7 @@ export class DemandService {
   }
 
   /** Posts a demand for review; past the owner's hourly cap, DEMAND_POST_TOO_FREQUENT. */
-  create(ownerId: number, input: DemandInput): Promise<{ id: number; orderNo: string }> {
+  async create(ownerId: number, input: DemandInput): Promise<{ id: number; orderNo: string }> {
     checkWorkPeriod(input);
     return this.limiter.counted(
       this.postsPerOwner,
