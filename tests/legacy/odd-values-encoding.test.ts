@@ -78,6 +78,37 @@ describe.each(backends)('bodies that are not UTF-8 ($name)', (backend) => {
     expect((list.body.data as { total: number }).total).toBe(0);
   });
 
+  it('refuses a multipart text part that is not UTF-8, and stores nothing', async () => {
+    const person = await loginBySms(t, undefined, 1);
+    const boundary = 'gbkBoundary';
+    const part = (name: string, value: Buffer | string) =>
+      Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n`),
+        Buffer.from(value),
+        Buffer.from('\r\n'),
+      ]);
+    const form = (name: Buffer | string) =>
+      Buffer.concat([
+        ...Object.entries(checkFields(person)).map(([key, value]) => part(key, String(value))),
+        part('fen', '3'),
+        part('name', name),
+        Buffer.from(`--${boundary}--\r\n`),
+      ]);
+    const send = (name: Buffer | string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/user/user_person_ji/add',
+        payload: form(name),
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      });
+    const refused = await send(gbkHello);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toEqual({ res: 0, err: '请求格式错误', data: '' });
+    const list = await legacyPost(t.app, '/user/user_person_ji/index', checkFields(person));
+    expect((list.body.data as { total: number }).total).toBe(0);
+    expect((await send('你好')).json()).toMatchObject({ res: 1, data: { name: '你好' } });
+  });
+
   it('reads UTF-8 escapes, and keeps a % that starts no escape as typed', async () => {
     const person = await loginBySms(t, undefined, 1);
     const { user_id_check, token_check } = checkFields(person);

@@ -66,8 +66,9 @@ The URLs deployed apps call (\`/index/...\` public, \`/user/...\` logged in).
   body, merged (body wins).
 - **Encodings**: \`application/json\` (values as numbers or strings, arrays as JSON arrays),
   \`application/x-www-form-urlencoded\` (bracket notation \`a[0][b]=\`, repeated keys) and
-  \`multipart/form-data\`, with or without \`; charset=UTF-8\`. Text is UTF-8: a JSON or form body, or
-  a form's or query string's percent escapes, that is not (GBK) is refused, HTTP 400 \`请求格式错误\`.
+  \`multipart/form-data\`, with or without \`; charset=UTF-8\`. Text is UTF-8: a JSON or form body, a
+  form's or query string's percent escapes, or a multipart text part, that is not (GBK) is refused,
+  HTTP 400 \`请求格式错误\` (a multipart text part holding U+FFFD, what such bytes read as, likewise).
 - **Paths**: any letter case, a trailing slash or a \`.html\` suffix. Unknown paths: HTTP 404.
 - **Envelope**: \`{"res": 1, "err": "", "data": ...}\` or \`{"res": 0, "err": "<中文>", "data": ""}\`,
   HTTP 200 for every outcome a procedure decides; only 400 (a body or query string that cannot be

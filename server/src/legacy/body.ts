@@ -122,6 +122,9 @@ async function multipartFields(
     } else {
       // A value cut at the size cap must not pass for the whole value: refuse the form (413).
       if (part.valueTruncated || part.fieldnameTruncated) throw new FormFieldsTooLargeError();
+      // The parser decodes a text part leniently, each byte that is not UTF-8 (a form in GBK) as
+      // U+FFFD: refused like such a body, rather than stored as what the client never meant.
+      if (typeof part.value === 'string' && part.value.includes('\uFFFD')) throw notUtf8();
       appendField(pairs, part.fieldname, part.value);
     }
   }
