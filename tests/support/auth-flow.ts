@@ -20,6 +20,20 @@ export async function loginBySms(t: TestApp, phone = randomPhone(), usertype?: n
   return { phone, userId: data.user_id, token: data.token, ip };
 }
 
+/** A password login through the legacy route, from an address of its own (no shared IP cap). */
+export const loginByPassword = (t: TestApp, phone: string, password: string) =>
+  legacyPost(t.app, '/index/api/loginpassword', { phone, password }, 'json', { ip: randomIp() });
+
+/** Whether the token still logs in (a typed call that needs a session answers 200). */
+export async function isSessionLive(t: TestApp, token: string): Promise<boolean> {
+  const answer = await t.app.inject({
+    method: 'GET',
+    url: '/trpc/user.me',
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return answer.statusCode === 200;
+}
+
 /** The credential fields every `/user/*` route takes, as strings like localStorage gives them. */
 export const checkFields = (session: { userId: number; token: string }) => ({
   user_id_check: String(session.userId),

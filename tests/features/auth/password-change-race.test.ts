@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { markLegacyHash } from '../../../server/src/features/auth/legacy-passwords.js';
 import { PasswordHasher } from '../../../server/src/features/auth/passwords.js';
-import { checkFields, loginBySms } from '../../support/auth-flow.js';
+import { checkFields, isSessionLive, loginByPassword, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { type LegacyAnswer, legacyPost } from '../../support/legacy-client.js';
-import { randomIp, startTestApp, type TestApp } from '../../support/test-app.js';
+import { startTestApp, type TestApp } from '../../support/test-app.js';
 
 /*
  * A password login reads the account's hash, then waits its turn for argon2 (one hash at a time per
@@ -25,16 +25,8 @@ describe.each(backends)('a password login racing a password change ($name)', (ba
     vi.restoreAllMocks();
   });
 
-  const login = (phone: string, password: string) =>
-    legacyPost(t.app, '/index/api/loginpassword', { phone, password }, 'json', { ip: randomIp() });
-  const isLive = async (token: string) =>
-    (
-      await t.app.inject({
-        method: 'GET',
-        url: '/trpc/user.me',
-        headers: { authorization: `Bearer ${token}` },
-      })
-    ).statusCode === 200;
+  const login = (phone: string, password: string) => loginByPassword(t, phone, password);
+  const isLive = (token: string) => isSessionLive(t, token);
 
   /**
    * Starts a password login, lets `change` run to its end while the login waits for its password

@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../../server/src/errors.js';
 import { Sessions } from '../../../server/src/features/auth/sessions.js';
-import { checkFields, loginBySms } from '../../support/auth-flow.js';
+import { checkFields, isSessionLive, loginByPassword, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { legacyPost } from '../../support/legacy-client.js';
-import { randomIp, startTestApp, type TestApp } from '../../support/test-app.js';
+import { startTestApp, type TestApp } from '../../support/test-app.js';
 
 /*
  * A password change or reset stored the new password, then ended the account's sessions in Redis.
@@ -23,16 +23,8 @@ describe.each(backends)('a password change when ending the sessions fails ($name
   });
 
   const unavailable = { res: 0, err: '服务暂时不可用，请稍后再试', data: '' };
-  const login = (phone: string, password: string) =>
-    legacyPost(t.app, '/index/api/loginpassword', { phone, password }, 'json', { ip: randomIp() });
-  const isLive = async (token: string) =>
-    (
-      await t.app.inject({
-        method: 'GET',
-        url: '/trpc/user.me',
-        headers: { authorization: `Bearer ${token}` },
-      })
-    ).statusCode === 200;
+  const login = (phone: string, password: string) => loginByPassword(t, phone, password);
+  const isLive = (token: string) => isSessionLive(t, token);
   const storeFailsOnce = () =>
     vi.spyOn(Sessions.prototype, 'revokeAllOf').mockRejectedValueOnce(new AppError('STORE_UNAVAILABLE'));
 
