@@ -39,7 +39,8 @@ export const errorTable = {
     zh: '验证码发送过于频繁，请稍后再试',
   },
   SMS_SEND_FAILED: {
-    trpc: 'INTERNAL_SERVER_ERROR',
+    // The gateway failed, not the service: 502, not the 500 of a bug.
+    trpc: 'BAD_GATEWAY',
     en: 'The SMS could not be sent',
     zh: '短信发送失败，请稍后再试',
   },

@@ -293,6 +293,18 @@ describe.each(backends)('SMS and login limits ($name)', (backend) => {
     expect((await sendSms(phone)).body).toEqual(tooFrequent);
   });
 
+  it('answers a failed send on the typed door as a failure of the gateway (502), not a bug (500)', async () => {
+    t.sms.failNext = 'notSent';
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/trpc/auth.requestSmsCode',
+      payload: { json: { phone: randomPhone() } },
+      remoteAddress: randomIp(),
+    });
+    expect(response.statusCode).toBe(502);
+    expect(response.json().error.json.data.appCode).toBe('SMS_SEND_FAILED');
+  });
+
   it('keeps a code whose sending is in doubt, since the phone may receive it', async () => {
     const phone = randomPhone();
     t.sms.failNext = 'unknown';
