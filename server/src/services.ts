@@ -56,6 +56,7 @@ export function createServices(deps: ServiceDeps) {
     // that mistypes its password keeps the SMS login to fall back on.
     config.limits.loginFailPerIpHour,
     telemetry,
+    config.displayTimeZone,
   );
   const passwords = new PasswordHasher();
   const fileRefs = new FileReferences(database.db);

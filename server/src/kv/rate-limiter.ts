@@ -6,6 +6,11 @@ export interface RateRule {
   readonly name: string;
   readonly limit: number;
   readonly windowMs: number;
+  /**
+   * Names the window a moment falls in. Absent: the `windowMs`-long slices of Unix time, so a day
+   * would start at UTC midnight. A calendar day where the users live starts at their midnight.
+   */
+  readonly windowOf?: (now: number) => string;
 }
 
 /** One counted hit: whether it was within the limit, and the counter it went to, for a refund. */
@@ -74,7 +79,8 @@ export class RateLimiter {
   }
 
   private key(rule: RateRule, subject: string): string {
-    const window = Math.floor(this.clock.now() / rule.windowMs);
+    const now = this.clock.now();
+    const window = rule.windowOf ? rule.windowOf(now) : Math.floor(now / rule.windowMs);
     return `rate:${rule.name}:${subject}:${window}`;
   }
 }

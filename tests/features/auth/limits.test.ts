@@ -46,6 +46,22 @@ describe.each(backends)('SMS and login limits ($name)', (backend) => {
     expect((await sendSms(phone)).body.res).toBe(1);
   });
 
+  it("starts a phone's day of ten at midnight where the users live (TZ_DISPLAY), not at UTC's", async () => {
+    const phone = randomPhone();
+    // 22:00 in Shanghai (14:00 UTC): ten sends before midnight there.
+    t.clock.advanceToNext(24 * 60 * minute, 14 * 60 * minute);
+    for (let i = 1; i <= 10; i++) {
+      expect((await sendSms(phone)).body.res, `send ${i} of the day`).toBe(1);
+      t.clock.advance(i === 5 ? 60 * minute : minute + 1);
+    }
+    const day = 24 * 60 * minute;
+    t.clock.advance(16 * 60 * minute - minute - (t.clock.now() % day));
+    expect((await sendSms(phone)).body, '23:59 in Shanghai').toEqual(tooFrequent);
+    // 00:00 in Shanghai is 16:00 UTC, the same UTC day: a new day for the phone's owner.
+    t.clock.advance(minute);
+    expect((await sendSms(phone)).body.res, '00:00 in Shanghai').toBe(1);
+  });
+
   it('caps sends per client IP per hour across phones', async () => {
     const ip = randomIp();
     for (let i = 0; i < 8; i++) expect((await sendSms(randomPhone(), ip)).body.res).toBe(1);

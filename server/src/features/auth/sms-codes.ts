@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Clock } from '../../clock.js';
+import { type Clock, calendarDayIn } from '../../clock.js';
 import { AppError } from '../../errors.js';
 import { rateSubjectOf } from '../../kv/client-address.js';
 import type { CountedHit, RateLimiter, RateRule } from '../../kv/rate-limiter.js';
@@ -14,12 +14,18 @@ export const maxWrongTries = 5;
 
 const minute = 60_000;
 const hour = 60 * minute;
-/** Per-phone caps are part of the product, not configuration: they protect the phone's owner. */
-export const phoneRules = {
-  perMinute: { name: 'sms:phone:minute', limit: 1, windowMs: minute },
-  perHour: { name: 'sms:phone:hour', limit: 5, windowMs: hour },
-  perDay: { name: 'sms:phone:day', limit: 10, windowMs: 24 * hour },
-} as const satisfies Record<string, RateRule>;
+/**
+ * Per-phone caps are part of the product, not configuration: they protect the phone's owner. The
+ * day is the users' calendar day (`displayTimeZone`), so "ten a day" starts again at their midnight.
+ */
+function phoneRulesIn(displayTimeZone: string): readonly RateRule[] {
+  return [
+    { name: 'sms:phone:minute', limit: 1, windowMs: minute },
+    { name: 'sms:phone:hour', limit: 5, windowMs: hour },
+    // Kept a little past a day, so a day lengthened by a summer-time change keeps its count.
+    { name: 'sms:phone:day', limit: 10, windowMs: 25 * hour, windowOf: calendarDayIn(displayTimeZone) },
+  ];
+}
 
 interface StoredCode {
   /** keyed hash of phone and code */
@@ -36,6 +42,7 @@ interface StoredCode {
 export class SmsCodes {
   private readonly ipRule: RateRule;
   private readonly wrongCodesPerIp: RateRule;
+  private readonly phoneRules: readonly RateRule[];
 
   constructor(
     private readonly kv: KeyValueStore,
@@ -47,7 +54,9 @@ export class SmsCodes {
     smsPerIpHour: number,
     wrongCodesPerIpHour: number,
     private readonly telemetry: Telemetry,
+    displayTimeZone: string,
   ) {
+    this.phoneRules = phoneRulesIn(displayTimeZone);
     this.ipRule = { name: 'sms:ip:hour', limit: smsPerIpHour, windowMs: hour };
     this.wrongCodesPerIp = { name: 'sms-code-fail:ip', limit: wrongCodesPerIpHour, windowMs: hour };
   }
@@ -65,7 +74,7 @@ export class SmsCodes {
       throw new AppError('SMS_TOO_FREQUENT');
     }
     const phoneHits: CountedHit[] = [];
-    for (const rule of [phoneRules.perMinute, phoneRules.perHour, phoneRules.perDay]) {
+    for (const rule of this.phoneRules) {
       const hit = await this.limiter.count(rule, phone);
       phoneHits.push(hit);
       if (!hit.allowed) {

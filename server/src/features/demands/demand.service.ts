@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../../clock.js';
+import { type Clock, calendarDayIn } from '../../clock.js';
 import type { Db } from '../../db/database.js';
 import { type ChangeHooks, inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
@@ -323,7 +323,7 @@ export function isVisibleTo(row: DemandRow | undefined, viewerId: number | null)
 
 /** A demand's order number (legacy `goodsid`): the day it was created, then its id in 8 digits. */
 export function orderNumberOf(id: number, now: number, timeZone: string): string {
-  const day = new Intl.DateTimeFormat('en-CA', { timeZone, dateStyle: 'short' }).format(now);
+  const day = calendarDayIn(timeZone)(now);
   return `${day.replaceAll('-', '')}${String(id).padStart(8, '0')}`;
 }
 
