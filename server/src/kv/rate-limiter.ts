@@ -73,6 +73,11 @@ export class RateLimiter {
     }
   }
 
+  /** Whether the window's hits already reach the limit, so the next would be refused. Counts nothing. */
+  async reached(rule: RateRule, subject: string): Promise<boolean> {
+    return Number(await this.kv.get(this.key(rule, subject))) >= rule.limit;
+  }
+
   /** Forgets the hits of the current window, e.g. a phone's failed logins after a success. */
   async reset(rule: RateRule, subject: string): Promise<void> {
     await this.kv.delete(this.key(rule, subject));

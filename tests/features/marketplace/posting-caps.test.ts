@@ -36,6 +36,8 @@ describe.each(backends)('hourly caps on posting demands and applying ($name)', (
     post('/user/goods/add', owner, demandFields(overrides));
   const applyOnce = (applicant: Session, demandId: number) =>
     post('/user/goods_order/add', applicant, { goods_id: String(demandId), msg: '我能做' });
+  const mayApply = (applicant: Session, demandId: number) =>
+    post('/user/goods_order/isadd', applicant, { id: String(demandId) });
   const ownDemandCount = async (owner: Session) =>
     ((await post('/user/goods/index', owner)).body.data as { total: number }).total;
   const ownApplicationCount = async (applicant: Session) =>
@@ -81,14 +83,15 @@ describe.each(backends)('hourly caps on posting demands and applying ($name)', (
     // Refused for applying twice: counted as nothing.
     expect((await applyOnce(applicant, first)).body.res).toBe(0);
     await apply(t, applicant, second);
+    expect((await mayApply(applicant, fourth)).body.res, 'isadd with one application left').toBe(1);
     await apply(t, applicant, third);
-    expect((await applyOnce(applicant, fourth)).body).toEqual({
-      res: 0,
-      err: '申请过于频繁，请稍后再试',
-      data: '',
-    });
+    const tooFrequent = { res: 0, err: '申请过于频繁，请稍后再试', data: '' };
+    // The client asks before it shows the form: told there, not after the message is written.
+    expect((await mayApply(applicant, fourth)).body).toEqual(tooFrequent);
+    expect((await applyOnce(applicant, fourth)).body).toEqual(tooFrequent);
     expect(await ownApplicationCount(applicant)).toBe(3);
     t.clock.advance(hour);
+    expect((await mayApply(applicant, fifth)).body.res, 'isadd the next hour').toBe(1);
     await apply(t, applicant, fifth);
     expect(await ownApplicationCount(applicant)).toBe(4);
   });
@@ -112,5 +115,17 @@ describe.each(backends)('hourly caps on posting demands and applying ($name)', (
     const refused = await client.demands.create.mutate(input).catch((error: unknown) => error);
     expect(isAppError(refused, 'DEMAND_POST_TOO_FREQUENT')).toBe(true);
     expect((refused as { data?: { httpStatus?: number } }).data?.httpStatus).toBe(429);
+  });
+
+  it('tells the typed door why it may not apply once the hour is spent', async () => {
+    const [demandId] = (await approvedDemands(1)) as [number];
+    t.clock.advanceToNext(hour, 1);
+    const applicant = await loginBySms(t, undefined, 1);
+    const client = createClient({ url, token: applicant.token });
+    for (const other of await approvedDemands(3)) await apply(t, applicant, other);
+    expect(await client.applications.canApply.query({ demandId })).toEqual({
+      canApply: false,
+      reason: 'APPLY_TOO_FREQUENT',
+    });
   });
 });

@@ -51,5 +51,10 @@ export const deliverInput = z.object({
 });
 
 /** Why a user may not apply to a demand that exists. */
-export const applyRefusals = ['ALREADY_APPLIED', 'OWN_DEMAND', 'DEMAND_NOT_OPEN'] as const;
+export const applyRefusals = [
+  'ALREADY_APPLIED',
+  'OWN_DEMAND',
+  'DEMAND_NOT_OPEN',
+  'APPLY_TOO_FREQUENT',
+] as const;
 export type ApplyRefusal = (typeof applyRefusals)[number];

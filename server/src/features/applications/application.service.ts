@@ -45,17 +45,28 @@ export class ApplicationService {
   }
 
   /**
-   * Whether the user may apply to the demand, and if not, why. A demand the user may not see (not
-   * approved, someone else's) is NOT_FOUND, as its detail answers: a refusal would confirm it exists.
+   * Whether the user may apply to the demand, and if not, why: the client asks before it shows the
+   * application form, so the hour's cap is told here too, not only once the form is sent. A demand
+   * the user may not see (not approved, someone else's) is NOT_FOUND, as its detail answers: a
+   * refusal would confirm it exists.
    */
   async canApply(
     userId: number,
     demandId: number,
   ): Promise<{ canApply: true } | { canApply: false; reason: ApplyRefusal }> {
+    const refusal =
+      (await this.refusalToApply(userId, demandId)) ??
+      ((await this.limiter.reached(this.applicationsPerUser, String(userId)))
+        ? 'APPLY_TOO_FREQUENT'
+        : undefined);
+    return refusal ? { canApply: false, reason: refusal } : { canApply: true };
+  }
+
+  /** Why the user may not apply to the demand, the hour's cap aside; undefined when they may. */
+  private async refusalToApply(userId: number, demandId: number): Promise<ApplyRefusal | undefined> {
     const demand = await findDemand(this.db, demandId);
     if (!isVisibleTo(demand, userId)) throw new AppError('NOT_FOUND');
-    const refusal = await refusalOf(this.db, demand, userId);
-    return refusal ? { canApply: false, reason: refusal } : { canApply: true };
+    return refusalOf(this.db, demand, userId);
   }
 
   /** Applies to a demand; past the user's hourly cap, APPLY_TOO_FREQUENT. */
@@ -75,8 +86,9 @@ export class ApplicationService {
     userId: number,
     input: { demandId: number; message: string; files: string[] },
   ): Promise<{ id: number }> {
-    const check = await this.canApply(userId, input.demandId);
-    if (!check.canApply) throw new AppError(check.reason);
+    // Not `canApply`: this attempt is already counted against the hour's cap.
+    const early = await this.refusalToApply(userId, input.demandId);
+    if (early) throw new AppError(early);
     const files = await this.fileRefs.resolve(userId, input.files);
     const now = this.clock.now();
     return inTransaction(this.db, async (tx) => {
