@@ -134,6 +134,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     origin: corsOrigins === '*' ? '*' : [...corsOrigins],
     methods: ['GET', 'POST', 'OPTIONS'],
     maxAge: 86400,
+    // A web page on another origin reads only the headers named here: a download's file name, and
+    // the request id that support asks for when something failed.
+    exposedHeaders: ['Content-Disposition', 'X-Request-Id'],
     // An OPTIONS without Origin or Access-Control-Request-Method (a probe, a proxy's check, a
     // client's own) is answered as a preflight is, 204 with the CORS headers, rather than a bare
     // `400 Invalid Preflight Request` outside the envelope: OPTIONS is one of the methods every

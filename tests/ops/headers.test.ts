@@ -100,6 +100,20 @@ describe.each(backends)('security headers and request ids ($name)', (backend) =>
       );
     }
   });
+
+  it("lets a page on another origin read a download's file name and any answer's request id", async () => {
+    const headers = { origin: 'https://app.example.cn' };
+    const answers = [
+      await t.app.inject({ method: 'GET', url: await upload(samplePdf(), 'x.pdf'), headers }),
+      await t.app.inject({ method: 'GET', url: '/trpc/user.me', headers }),
+    ];
+    for (const answer of answers) {
+      const exposed = String(answer.headers['access-control-expose-headers'])
+        .toLowerCase()
+        .split(/\s*,\s*/);
+      expect(exposed).toEqual(expect.arrayContaining(['content-disposition', 'x-request-id']));
+    }
+  });
 });
 
 describe('Vary: Origin with a list of allowed origins', () => {
