@@ -177,6 +177,11 @@ export const errorTable = {
     en: 'Pay the demand before selecting applicants',
     zh: '需求未支付，不能选择接单人',
   },
+  DEMAND_NOT_APPROVED: {
+    trpc: 'CONFLICT',
+    en: 'This demand awaits review since it was edited: select applicants once it is approved',
+    zh: '需求修改后待审核，审核通过后才能选择接单人',
+  },
   DEMAND_HAS_SELECTION: {
     trpc: 'CONFLICT',
     en: 'This demand has selected applicants, whom its escrow is promised to: it cannot be rejected nor its escrow returned',

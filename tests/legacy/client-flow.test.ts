@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, isAppError } from '../../client-sdk/index.js';
+import { reviewCodes } from '../../server/src/review-states.js';
 import { appCodeOf } from '../support/app-codes.js';
 import { adminSession, loginBySms } from '../support/auth-flow.js';
 import { backends } from '../support/backends.js';
@@ -426,18 +427,57 @@ describe.each(backends)('the deployed web client ($name)', (backend) => {
       });
     });
 
-    it('refuses to reject a paid demand with selected applicants, changing nothing', async () => {
+    it('takes no selection on a paid demand back in review after an edit, until it is approved', async () => {
       const owner = await loginBySms(t, undefined, 2);
       const alice = await loginBySms(t, undefined, 1);
       const admin = createClient({ url, token: (await adminSession(t)).token });
       const demandId = await postDemand(t, owner, { price: '30' });
       await approveDemand(t, demandId);
       const applicationId = await apply(t, alice, demandId);
-      // Edited after approval (back to review), then paid and an applicant selected.
-      await okData('/user/goods/edit', owner, { id: demandId, ...demandFields({ price: '30' }) });
+      // Edited after approval (back to review), then paid: the applicant would be selected, and
+      // paid, for text nobody has reviewed, and the demand could no longer be rejected.
+      await okData('/user/goods/edit', owner, {
+        id: demandId,
+        ...demandFields({ price: '30', des: '改过的内容' }),
+      });
+      await credit(t, owner, '30');
+      await okData('/user/goods/goodspay', owner, { id: demandId });
+      expect(
+        (await post('/user/goods/ok', owner, { goods_id: demandId, order_id: applicationId })).body,
+      ).toEqual({
+        res: 0,
+        err: '需求修改后待审核，审核通过后才能选择接单人',
+        data: '',
+      });
+      expect(await okData('/user/goods/info', owner, { id: demandId })).toMatchObject({
+        show: '未审核',
+        pay: '已经支付',
+        order_id: '',
+      });
+      await admin.demands.review.mutate({ id: demandId, approve: true });
+      await okData('/user/goods/ok', owner, { goods_id: demandId, order_id: applicationId });
+      expect(await okData('/user/goods/info', owner, { id: demandId })).toMatchObject({
+        order_id: String(applicationId),
+      });
+    });
+
+    it('refuses to reject a paid demand with selected applicants (an imported one), changing nothing', async () => {
+      const owner = await loginBySms(t, undefined, 2);
+      const alice = await loginBySms(t, undefined, 1);
+      const admin = createClient({ url, token: (await adminSession(t)).token });
+      const demandId = await postDemand(t, owner, { price: '30' });
+      await approveDemand(t, demandId);
+      const applicationId = await apply(t, alice, demandId);
       await credit(t, owner, '30');
       await okData('/user/goods/goodspay', owner, { id: demandId });
       await okData('/user/goods/ok', owner, { goods_id: demandId, order_id: applicationId });
+      // Back in review with its selection, as the import leaves an old backend's unreviewed row
+      // (show 0) whose applicants were selected: the service itself never gets here.
+      await t.stores.database.db
+        .updateTable('demands')
+        .set({ review_state: reviewCodes.pending })
+        .where('id', '=', demandId)
+        .execute();
 
       const refused = await admin.demands.review
         .mutate({ id: demandId, approve: false })

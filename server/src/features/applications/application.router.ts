@@ -25,7 +25,15 @@ export const applicationRouter = router({
 
   /** The demand's owner selects applicants of that demand. */
   select: authedProcedure
-    .meta({ errors: ['NOT_FOUND', 'DEMAND_SETTLED', 'DEMAND_NOT_PAID', 'APPLICATIONS_NOT_OF_DEMAND'] })
+    .meta({
+      errors: [
+        'NOT_FOUND',
+        'DEMAND_SETTLED',
+        'DEMAND_NOT_PAID',
+        'DEMAND_NOT_APPROVED',
+        'APPLICATIONS_NOT_OF_DEMAND',
+      ],
+    })
     .input(z.object({ demandId: fields.id, applicationIds: z.array(fields.id).min(1).max(100) }))
     .output(z.object({ selected: z.array(z.number().int()) }))
     .mutation(({ ctx, input }) =>

@@ -151,6 +151,10 @@ export class ApplicationService {
       if (!demand || demand.owner_id !== ownerId) throw new AppError('NOT_FOUND');
       if (demand.settled) throw new AppError('DEMAND_SETTLED');
       if (!demand.paid) throw new AppError('DEMAND_NOT_PAID');
+      // Edited after approval (and paid then), it is back in review: what the applicants would be
+      // selected for, and paid for, is text nobody has reviewed yet, and it could no longer be
+      // rejected once someone is selected.
+      if (demand.review_state !== reviewCodes.approved) throw new AppError('DEMAND_NOT_APPROVED');
       // Locked, not just counted: an application withdrawn after a plain count would be missing
       // from the update below, and the answer would name it selected all the same.
       if ((await lockOfDemand(tx, demandId, ids)) !== ids.length)

@@ -71,9 +71,9 @@ export async function settleWhenAllPaid(
  * A demand may be paid while it awaits review. Rejected, it could then never be edited (only unpaid
  * demands can), deleted (paid ones cannot) nor approved, and its price would stay in escrow for
  * good: the rejection gives it back to the owner's wallet and makes the demand unpaid, so the owner
- * can edit it for review again and pay it then. One whose applicants are already selected (edited
- * after approval, then paid) has promised them its escrow, and one that paid an applicant (imported)
- * has spent part of it: neither can be rejected. Run in the rejection's transaction, which holds
+ * can edit it for review again and pay it then. One whose applicants are already selected has
+ * promised them its escrow, and one that paid an applicant has spent part of it: neither can be
+ * rejected (only imported demands can be so, since selecting needs an approved demand). Run in the rejection's transaction, which holds
  * the demand's row lock (the review's update).
  */
 export async function returnEscrowOfRejected(tx: Tx, demandId: number, now: number): Promise<void> {
