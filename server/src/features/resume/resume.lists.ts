@@ -55,6 +55,22 @@ export interface ResumeListStorage<Item> {
   readonly columns: ColumnsOf<Item>;
 }
 
+/** An entry's fields as an edit sends them: each may be left out, and is then kept as stored. */
+type Changes<Shape extends z.ZodRawShape> = {
+  [Field in keyof Shape]: z.ZodOptional<
+    Shape[Field] extends z.ZodDefault<infer Inner> ? Inner : Shape[Field]
+  >;
+};
+
+function changesOf<Shape extends z.ZodRawShape>(shape: Shape): Changes<Shape> {
+  const changes: Record<string, z.ZodType> = {};
+  // Without its default: zod fills a default in even inside optional, which would store it.
+  for (const [field, schema] of Object.entries(shape)) {
+    changes[field] = z.optional(schema instanceof z.ZodDefault ? schema.unwrap() : schema);
+  }
+  return changes as Changes<Shape>;
+}
+
 function defineList<Shape extends z.ZodRawShape>(definition: {
   table: ResumeTable;
   fields: Shape;
@@ -70,7 +86,9 @@ function defineList<Shape extends z.ZodRawShape>(definition: {
     columns: definition.columns,
     item,
     entry: z.object({ ...ownership, ...definition.fields }),
-    update: rules(z.object({ id: fields.id, ...definition.fields })),
+    // A period sent whole is checked here, as `add` checks it; one half of it, once merged with
+    // the stored entry (ResumeListService.update).
+    update: rules(z.object({ id: fields.id, ...changesOf(definition.fields) })),
     replaceAll: z.object({ items: z.array(item).max(maxEntriesPerList) }),
   };
 }

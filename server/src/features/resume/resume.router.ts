@@ -40,17 +40,17 @@ function listRouter<
       ),
 
     /**
-     * Replaces every field of one of the user's entries, as `add` would store them: an optional
-     * field left out is stored empty (its default), not kept. Another user's id, or an entry
-     * deleted meanwhile, answers NOT_FOUND.
+     * Changes the fields given of one of the user's entries; a field left out keeps what is stored
+     * (send `""` to empty a text). Another user's id, or an entry deleted meanwhile, answers
+     * NOT_FOUND; an end before the begin, as stored or sent, END_BEFORE_BEGIN.
      */
     update: authedProcedure
-      .meta({ errors: ['NOT_FOUND', 'RESUME_TOO_LARGE'] })
+      .meta({ errors: ['NOT_FOUND', 'RESUME_TOO_LARGE', 'END_BEFORE_BEGIN'] })
       .input(list.update)
       .output(list.entry)
       .mutation(({ ctx, input }) => {
-        const { id, ...item } = input;
-        return checked(serviceOf(ctx.services).update(ctx.user.id, id, item as z.output<Item>));
+        const { id, ...changes } = input;
+        return checked(serviceOf(ctx.services).update(ctx.user.id, id, changes as Partial<z.output<Item>>));
       }),
 
     /** Deletes one of the user's entries; another user's id answers NOT_FOUND. */

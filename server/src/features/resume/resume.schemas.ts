@@ -73,13 +73,17 @@ export const educationFields = {
  * show that code's Chinese message instead of a generic "invalid".
  */
 export function endNotBeforeBegin<Schema extends z.ZodType<object>>(schema: Schema) {
-  return schema.refine(
-    (value) => {
-      const { begin, end } = value as { begin?: unknown; end?: unknown };
-      return !(begin instanceof Date && end instanceof Date) || end.getTime() >= begin.getTime();
-    },
-    { path: ['end'], message: errorTable.END_BEFORE_BEGIN.en, params: { appCode: 'END_BEFORE_BEGIN' } },
-  );
+  return schema.refine(endsNotBeforeBegin, {
+    path: ['end'],
+    message: errorTable.END_BEFORE_BEGIN.en,
+    params: { appCode: 'END_BEFORE_BEGIN' },
+  });
+}
+
+/** False for an entry whose end comes before its begin; true for any other, with a period or not. */
+export function endsNotBeforeBegin(value: object): boolean {
+  const { begin, end } = value as { begin?: unknown; end?: unknown };
+  return !(begin instanceof Date && end instanceof Date) || end.getTime() >= begin.getTime();
 }
 
 /** What every stored entry carries besides its fields. */

@@ -24,7 +24,7 @@ import {
   type StoredRow,
   updateEntry,
 } from './resume.repository.js';
-import { maxEntriesPerList, maxTextPerList } from './resume.schemas.js';
+import { endsNotBeforeBegin, maxEntriesPerList, maxTextPerList } from './resume.schemas.js';
 
 export interface Page<Item> {
   items: Item[];
@@ -32,6 +32,11 @@ export interface Page<Item> {
   page: number;
   perPage: number;
   lastPage: number;
+}
+
+/** The fields given a value: one sent as `undefined` (superjson keeps it) is left out, not cleared. */
+function definedOnly<T extends object>(changes: T): Partial<T> {
+  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 /** The characters of text an entry holds: what it costs to store, and to read and send again. */
@@ -89,21 +94,28 @@ export class ResumeListService<Item extends object> {
     return { ...item, id, userId };
   }
 
-  /** Replaces an entry's fields. Another user's entry answers like a missing one. */
-  async update(userId: number, id: number, item: Item): Promise<Entry<Item>> {
+  /**
+   * Changes the fields given of an entry; those left out keep what is stored. Another user's entry
+   * answers like a missing one.
+   */
+  async update(userId: number, id: number, changes: Partial<Item>): Promise<Entry<Item>> {
     const { table } = this.list;
-    await inTransaction(this.db, async (trx) => {
+    const item = await inTransaction(this.db, async (trx) => {
       // Locked like add, so two edits at once cannot each fit the cap and together pass it.
       await lockUser(trx, userId);
       const stored = await findEntries(trx, table, userId);
       const replaced = stored.find((row) => Number(row.id) === id);
       if (!replaced) throw new AppError('NOT_FOUND');
+      const { id: _id, userId: _userId, ...kept } = this.toEntry(replaced);
+      const item = { ...(kept as unknown as Item), ...definedOnly(changes) };
+      if (!endsNotBeforeBegin(item)) throw new AppError('END_BEFORE_BEGIN');
       const before = this.textOfRows(stored);
       checkTextCap(before, before - this.textOfRows([replaced]) + textOf(item));
       // The read above is a snapshot: a delete that took no lock of the user (an operator's, in the
       // database) may have removed the entry since. Answer that, not a save that never happened.
       if (!(await updateEntry(trx, table, userId, id, this.toColumns(item), this.clock.now())))
         throw new AppError('NOT_FOUND');
+      return item;
     });
     return { ...item, id, userId };
   }

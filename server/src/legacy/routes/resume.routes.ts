@@ -3,7 +3,7 @@ import type { Page } from '../../features/resume/resume.service.js';
 import { encodePaginator } from '../codecs/paginator.js';
 import { encodeResumeEntry, type LegacyResumeList, legacyResumeLists } from '../codecs/resume.js';
 import type { ExampleWorld } from '../examples.js';
-import { kinds, objectsKind, pageFields } from '../fields.js';
+import { type FieldKind, kinds, type LegacyFields, objectsKind, pageFields } from '../fields.js';
 import { type LegacyRoute, legacyRoute, noData } from '../route.js';
 
 const entryId = {
@@ -13,6 +13,26 @@ const entryId = {
   en: 'The entry’s id (one of your own).',
   example: 31,
 } as const;
+
+/**
+ * An edit's fields: one left out keeps what is stored. A date or a score sent blank is not left
+ * out, though their kinds read blank as not given: every one of them is required, so it is made
+ * null and refused as empty (`开始时间不能为空`), as a blank required text is.
+ */
+function editFields(fields: LegacyFields): LegacyFields {
+  const blankRefused = (kind: FieldKind): FieldKind => ({
+    ...kind,
+    accepts: `${kind.accepts} Required: empty is refused.`,
+    decode: (value, timeZone) =>
+      typeof value === 'string' && value.trim() === '' ? null : kind.decode(value, timeZone),
+  });
+  return Object.fromEntries(
+    Object.entries(fields).map(([name, field]) => [
+      name,
+      field.kind === kinds.text ? field : { ...field, kind: blankRefused(field.kind) },
+    ]),
+  );
+}
 
 /** `/user/<list>/index, add, edit, del, all` of one resume list (CONTRACT.md §5). */
 function resumeListRoutes<Key extends keyof typeof legacyResumeLists>(key: Key): LegacyRoute[] {
@@ -46,9 +66,10 @@ function resumeListRoutes<Key extends keyof typeof legacyResumeLists>(key: Key):
       path: `${base}/edit`,
       summary: { zh: `${list.label}修改`, en: `Edit a ${list.en}` },
       description:
-        'Replaces every field of the entry; refused when the list would pass 50,000 characters of text. Answers the stored entry.',
+        'Changes the fields sent; one left out keeps what is stored (send a text empty to clear it). ' +
+        'Refused when the list would pass 50,000 characters of text. Answers the stored entry.',
       auth: 'session',
-      fields: { id: entryId, ...list.fields },
+      fields: { id: entryId, ...editFields(list.fields) },
       procedure: `resume.${key}.update`,
       encode: (entry: Entry<object>, { timeZone }) => encodeResumeEntry(list, entry, timeZone),
       example: { request: { id: 31, ...list.example }, live },
