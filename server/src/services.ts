@@ -62,7 +62,17 @@ export function createServices(deps: ServiceDeps) {
   const fileRefs = new FileReferences(database.db);
   const signer = new UploadUrlSigner(config.appSecret);
   const users = new UserService(database.db, clock);
-  const verifications = new VerificationService(database.db, clock, fileRefs, signer);
+  const uploads = new UploadService(
+    database.db,
+    storage,
+    limiter,
+    clock,
+    signer,
+    config.limits.anonUploadPerIpHour,
+    config.limits.uploadPerUserHour,
+    telemetry,
+  );
+  const verifications = new VerificationService(database.db, clock, fileRefs, signer, uploads);
   const demands = new DemandService(
     database.db,
     clock,
@@ -109,16 +119,7 @@ export function createServices(deps: ServiceDeps) {
     applications,
     admin: new AdminService(database.db, features),
     adminActions: new AdminActions(clock, features),
-    uploads: new UploadService(
-      database.db,
-      storage,
-      limiter,
-      clock,
-      signer,
-      config.limits.anonUploadPerIpHour,
-      config.limits.uploadPerUserHour,
-      telemetry,
-    ),
+    uploads,
     fileRefs,
     verifications,
     profiles: new ProfileService(database.db, clock, users, verifications, fileRefs, money),

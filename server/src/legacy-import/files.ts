@@ -256,12 +256,14 @@ export class LegacyFileMover {
    * that commits second changes nothing, so a row never refers to a copy left unrecorded.
    */
   private async record(tx: Tx, decided: ReadonlyMap<string, Decision>): Promise<void> {
-    const copies: Array<{ file: ReceivedFile; userId: number | null; private: boolean }> = [];
+    const copies: Array<{ file: ReceivedFile; userId: number | null; private: boolean; shown: boolean }> = [];
     const files: LegacyFile[] = [];
     for (const decision of decided.values()) {
       const { url } = decision;
       if (decision.kind === 'copied') {
-        copies.push({ file: decision.file, userId: decision.userId, private: decision.document });
+        // A public copy is one public rows name: shown (UploadsTable.shown), never made private.
+        const { file, userId, document } = decision;
+        copies.push({ file, userId, private: document, shown: !document });
         files.push({ url, userId: decision.userId, copiedTo: decision.storedUrl });
       } else if (decision.kind === 'external') {
         files.push({ url, userId: decision.userId, copiedTo: null });

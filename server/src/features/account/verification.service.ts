@@ -6,9 +6,10 @@ import { pageResult } from '../../fields.js';
 import { reviewCodes } from '../../review-states.js';
 import type { FileReferences } from '../uploads/file-references.js';
 import type { UploadUrlSigner } from '../uploads/signed-urls.js';
-import { keyOfUrl } from '../uploads/storage.js';
-import { markUploadsPrivate } from '../uploads/uploads.repository.js';
+import { keyOfUrl, urlOfKey } from '../uploads/storage.js';
+import { findUploadsByKeys, markUploadsPrivate } from '../uploads/uploads.repository.js';
 import type { FileRef } from '../uploads/uploads.schemas.js';
+import type { ReceivedFile, UploadService } from '../uploads/uploads.service.js';
 import { lockUser, phonesOf, setVerified } from '../user/user.repository.js';
 import type {
   CompanySubmission,
@@ -77,6 +78,11 @@ export class VerificationService {
     private readonly clock: Clock,
     private readonly fileRefs: FileReferences,
     private readonly signer: UploadUrlSigner,
+    /**
+     * Makes the private copies of shown uploads (privateCopies). Without it (a test wiring the
+     * service by hand), a submission naming a shown upload is refused.
+     */
+    private readonly uploads?: Pick<UploadService, 'copy' | 'recordIn' | 'discard'>,
   ) {}
 
   async mine(userId: number): Promise<MyVerifications> {
@@ -99,9 +105,8 @@ export class VerificationService {
     const { idCardFront, idCardBack, attachmentOne, attachmentTwo, ...plain } = input;
     const [stored] = await findPersonRows(this.db, [userId]);
     const kept = stored ? personFiles.flatMap((field) => personOfRow(stored)[field]) : [];
-    const files = await this.resolveFiles(
-      userId,
-      { idCardFront, idCardBack, attachmentOne, attachmentTwo },
+    const { files, copies } = await this.privateCopies(
+      await this.resolveFiles(userId, { idCardFront, idCardBack, attachmentOne, attachmentTwo }, kept),
       kept,
     );
     const now = this.clock.now();
@@ -116,9 +121,10 @@ export class VerificationService {
       const keepReview =
         before !== undefined && before.status !== 'rejected' && !reviewedPersonFieldsChanged(before, merged);
       await savePerson(tx, userId, personColumns(merged), now, current !== undefined, keepReview);
+      await this.recordCopies(tx, userId, copies);
       await markUploadsPrivate(tx, userId, storageKeys(files));
       await refreshUserState(tx, userId, now);
-    });
+    }).catch((error: unknown) => this.discardAndThrow(copies, error));
     return this.one(this.persons([userId]), userId);
   }
 
@@ -126,7 +132,10 @@ export class VerificationService {
     const { license, legalRepIdFront, legalRepIdBack, ...plain } = input;
     const [stored] = await findCompanyRows(this.db, [userId]);
     const kept = stored ? companyFiles.flatMap((field) => companyOfRow(stored)[field]) : [];
-    const files = await this.resolveFiles(userId, { license, legalRepIdFront, legalRepIdBack }, kept);
+    const { files, copies } = await this.privateCopies(
+      await this.resolveFiles(userId, { license, legalRepIdFront, legalRepIdBack }, kept),
+      kept,
+    );
     const now = this.clock.now();
     await inTransaction(this.db, async (tx) => {
       await lockUser(tx, userId);
@@ -134,9 +143,10 @@ export class VerificationService {
       const merged = { ...(current ? companyOfRow(current) : emptyCompany), ...given(plain), ...files };
       requireFilled(merged, ['name']);
       await saveCompany(tx, userId, companyColumns(merged), now, current !== undefined);
+      await this.recordCopies(tx, userId, copies);
       await markUploadsPrivate(tx, userId, storageKeys(files));
       await refreshUserState(tx, userId, now);
-    });
+    }).catch((error: unknown) => this.discardAndThrow(copies, error));
     return this.one(this.companies([userId]), userId);
   }
 
@@ -231,9 +241,68 @@ export class VerificationService {
   ): Promise<Partial<Record<K, string[]>>> {
     const resolved: Partial<Record<K, string[]>> = {};
     for (const [field, refs] of Object.entries(refsByField) as [K, readonly FileRef[] | undefined][]) {
-      if (refs !== undefined) resolved[field] = await this.fileRefs.resolve(userId, refs, kept);
+      if (refs !== undefined) {
+        resolved[field] = await this.fileRefs.resolve(userId, refs, kept, { use: 'private' });
+      }
     }
     return resolved;
+  }
+
+  /**
+   * Gives every upload the submission names that a public record shows (a demand's image, an
+   * avatar) a private copy, received into storage now and recorded with the record (recordCopies),
+   * and names the copy instead: making the upload itself private would take it from the public
+   * record. What the record names already (`kept`) stays as it is: copying it would change the
+   * record, and send it back to review, at every save of the form.
+   */
+  private async privateCopies<K extends string>(
+    files: Partial<Record<K, string[]>>,
+    kept: readonly string[],
+  ): Promise<{ files: Partial<Record<K, string[]>>; copies: ReceivedFile[] }> {
+    const keys = storageKeys(files).filter((key) => !kept.includes(urlOfKey(key)));
+    const shown = (await findUploadsByKeys(this.db, keys)).filter((row) => row.shown && !row.private);
+    if (shown.length === 0) return { files, copies: [] };
+    // By the URL the submission resolved to; one upload named twice gets one copy.
+    const copyOf = new Map<string, ReceivedFile>();
+    try {
+      for (const row of shown) {
+        const copy = await this.uploads?.copy(row.storage_key);
+        // Its bytes are gone (or nothing makes copies here): refused like a missing upload.
+        if (!copy) throw new AppError('FILE_REFERENCE_INVALID');
+        copyOf.set(urlOfKey(row.storage_key), copy);
+      }
+    } catch (error) {
+      await this.discard([...copyOf.values()]);
+      throw error;
+    }
+    const renamed: Partial<Record<K, string[]>> = {};
+    for (const [field, urls] of Object.entries(files) as [K, string[] | undefined][]) {
+      if (urls === undefined) continue;
+      renamed[field] = urls.map((url) => {
+        const copy = copyOf.get(url);
+        return copy ? urlOfKey(copy.key) : url;
+      });
+    }
+    return { files: renamed, copies: [...copyOf.values()] };
+  }
+
+  /** Records the private copies (privateCopies) as the user's, in the record's transaction. */
+  private async recordCopies(tx: Tx, userId: number, copies: readonly ReceivedFile[]): Promise<void> {
+    if (copies.length === 0 || !this.uploads) return;
+    await this.uploads.recordIn(
+      tx,
+      copies.map((file) => ({ file, userId, private: true, shown: false })),
+    );
+  }
+
+  /** A submission failed: the bytes of its copies, never recorded, are removed. */
+  private async discardAndThrow(copies: readonly ReceivedFile[], error: unknown): Promise<never> {
+    await this.discard(copies);
+    throw error;
+  }
+
+  private async discard(copies: readonly ReceivedFile[]): Promise<void> {
+    for (const copy of copies) await this.uploads?.discard(copy);
   }
 
   private async persons(userIds: readonly number[]) {

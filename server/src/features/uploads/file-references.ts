@@ -7,9 +7,13 @@ import {
   claimAnonymousUploads,
   findUploadsByIds,
   findUploadsByKeys,
+  markUploadsShown,
   type UploadRow,
 } from './uploads.repository.js';
 import type { FileRef } from './uploads.schemas.js';
+
+/** What a record names files for: shown to everyone, or to its owner and admins only. */
+export type ReferenceUse = 'public' | 'private';
 
 /**
  * Turns what a client put in a file field (upload ids, or the URLs uploads answered, signed or
@@ -30,11 +34,23 @@ import type { FileRef } from './uploads.schemas.js';
  * row of the user's own) is taken as it is: the importer gives an old file one public copy, owned
  * by the first user whose row named it, and records the old URL for that user alone, so everyone
  * else whose row named it (one default avatar, say) was refused their own record resubmitted as read.
+ *
+ * What the reference is for matters (`use`). A public record (demand and application files, a
+ * delivery, an avatar: the default) shows its files to everyone: a private upload (an identity
+ * document) is refused there, as its URL would answer 404 to everyone and the document must never be
+ * shown, and the uploads it names are marked shown, so that a verification naming one later copies
+ * it rather than making it private under the public record (VerificationService). A private one (a
+ * verification record) may name any upload of the user's.
  */
 export class FileReferences {
   constructor(private readonly db: Db) {}
 
-  async resolve(userId: number, refs: readonly FileRef[], kept: readonly string[] = []): Promise<string[]> {
+  async resolve(
+    userId: number,
+    refs: readonly FileRef[],
+    kept: readonly string[] = [],
+    { use = 'public' }: { use?: ReferenceUse } = {},
+  ): Promise<string[]> {
     const ids: number[] = [];
     const keys: string[] = [];
     const others: string[] = [];
@@ -55,12 +71,17 @@ export class FileReferences {
       findUploadsByKeys(this.db, keys),
       findLegacyFiles(this.db, others),
     ]);
-    // A private upload (an identity document) is only ever its owner's to name. An anonymous one
-    // is named by its URL only: the random key in it is the proof of having been given the file.
+    // A private upload (an identity document) is only ever its owner's to name, and never in a
+    // public record. An anonymous one is named by its URL only: the random key in it is the proof
+    // of having been given the file.
     const usable = (row: UploadRow | undefined, byId: boolean): row is UploadRow =>
-      row !== undefined && (row.user_id === userId || (row.user_id === null && !row.private && !byId));
+      row !== undefined &&
+      !(use === 'public' && row.private) &&
+      (row.user_id === userId || (row.user_id === null && !row.private && !byId));
 
     const anonymous = new Set<string>();
+    // The uploads a public record is to show: its own, and the copies old URLs name.
+    const shown = new Set<string>();
     const urls: string[] = [];
     const add = (url: string) => {
       if (!urls.includes(url)) urls.push(url);
@@ -75,6 +96,8 @@ export class FileReferences {
         const old = legacy.get(ref.trim());
         if (!old || (old.userId !== null && old.userId !== userId))
           throw new AppError('FILE_REFERENCE_INVALID');
+        const copy = old.copiedTo === null ? undefined : keyOfUrl(old.copiedTo);
+        if (copy !== undefined) shown.add(copy);
         add(old.copiedTo ?? old.url);
         continue;
       }
@@ -84,12 +107,14 @@ export class FileReferences {
         : byKey.find((r) => r.storage_key === keyOfUrl(ref));
       if (!usable(row, isId)) throw new AppError('FILE_REFERENCE_INVALID');
       if (row.user_id === null) anonymous.add(row.storage_key);
+      shown.add(row.storage_key);
       add(urlOfKey(row.storage_key));
     }
     // Another user naming the same one at the same moment took it first: it is theirs now.
     if ((await claimAnonymousUploads(this.db, userId, [...anonymous])) < anonymous.size) {
       throw new AppError('FILE_REFERENCE_INVALID');
     }
+    if (use === 'public') await this.show([...shown]);
     return urls;
   }
 
@@ -98,8 +123,21 @@ export class FileReferences {
     userId: number,
     ref: FileRef | null,
     kept: readonly string[] = [],
+    options: { use?: ReferenceUse } = {},
   ): Promise<string | null> {
-    return ref === null ? null : ((await this.resolve(userId, [ref], kept))[0] ?? null);
+    return ref === null ? null : ((await this.resolve(userId, [ref], kept, options))[0] ?? null);
+  }
+
+  /**
+   * Marks the uploads a public record names as shown. Read again afterwards: one a verification
+   * made private since it was read (the old copy of a document, too) is refused after all. Marked
+   * first, it stays public: the verification's transaction makes only unshown uploads private.
+   */
+  private async show(keys: readonly string[]): Promise<void> {
+    await markUploadsShown(this.db, keys);
+    if ((await findUploadsByKeys(this.db, keys)).some((row) => row.private)) {
+      throw new AppError('FILE_REFERENCE_INVALID');
+    }
   }
 }
 

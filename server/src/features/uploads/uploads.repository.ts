@@ -9,6 +9,7 @@ const uploadColumns = [
   'size',
   'created_at',
   'private',
+  'shown',
 ] as const;
 
 export type UploadRow = NonNullable<Awaited<ReturnType<typeof findUploadByKey>>>;
@@ -52,6 +53,8 @@ export async function insertUploadsIfAbsent(
     size: number;
     /** An identity or company document, served only through signed URLs. */
     private: boolean;
+    /** Named by a public record already (UploadsTable.shown). */
+    shown: boolean;
     now: number;
   }>,
 ): Promise<void> {
@@ -67,6 +70,7 @@ export async function insertUploadsIfAbsent(
         mime: upload.mime,
         size: upload.size,
         private: upload.private ? 1 : 0,
+        shown: upload.shown ? 1 : 0,
         created_at: upload.now,
       })),
     )
@@ -107,8 +111,24 @@ export async function claimAnonymousUploads(
 }
 
 /**
+ * Marks uploads a public record names as shown (UploadsTable.shown); a private one stays as it is.
+ */
+export async function markUploadsShown(db: Db, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await db
+    .updateTable('uploads')
+    .set({ shown: 1 })
+    .where('storage_key', 'in', keys)
+    .where('private', '=', 0)
+    .where('shown', '=', 0)
+    .execute();
+}
+
+/**
  * Makes uploads private (a verification record names them). An anonymous one becomes the user's,
- * so that from now on only they can name it in a record (FileReferences checks the owner).
+ * so that from now on only they can name it in a record (FileReferences checks the owner). One a
+ * public record shows stays public: the verification names a private copy of it instead, unless
+ * a public record named it after the copies were made (the user published it themselves).
  */
 export async function markUploadsPrivate(
   db: Db | Tx,
@@ -120,5 +140,6 @@ export async function markUploadsPrivate(
     .updateTable('uploads')
     .set((eb) => ({ private: 1, user_id: eb.fn.coalesce('user_id', eb.val(userId)) }))
     .where('storage_key', 'in', keys)
+    .where('shown', '=', 0)
     .execute();
 }

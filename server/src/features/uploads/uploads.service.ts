@@ -161,14 +161,15 @@ export class UploadService {
    */
   async recordIn(
     tx: Tx,
-    files: ReadonlyArray<{ file: ReceivedFile; userId: number | null; private: boolean }>,
+    files: ReadonlyArray<{ file: ReceivedFile; userId: number | null; private: boolean; shown: boolean }>,
   ): Promise<void> {
     const now = this.clock.now();
     await insertUploadsIfAbsent(
       tx,
-      files.map(({ file, userId, private: isPrivate }) => ({
+      files.map(({ file, userId, private: isPrivate, shown }) => ({
         userId,
         private: isPrivate,
+        shown,
         key: file.key,
         originalName: file.originalName,
         mime: file.type.mime,
@@ -176,6 +177,26 @@ export class UploadService {
         now,
       })),
     );
+  }
+
+  /**
+   * Receives a copy of a recorded upload's bytes under a new key, with its name and type, for the
+   * caller to record (recordIn) or discard: a verification's private copy of a shown upload. Null
+   * when the upload or its bytes are gone, or the bytes no longer pass as an upload.
+   */
+  async copy(key: string): Promise<ReceivedFile | null> {
+    const row = await findUploadByKey(this.db, key);
+    const stored = row ? await this.storage.get(key) : null;
+    if (!row || !stored) return null;
+    try {
+      return await this.receive(stored.body, row.original_name, 'member');
+    } catch (error) {
+      if (error instanceof AppError) return null;
+      throw error;
+    } finally {
+      // A refused copy is left unread past its refusal: let go of what is left of the stream.
+      stored.body.destroy();
+    }
   }
 
   /** Removes the bytes of a file that was received but will not be recorded. */

@@ -15,6 +15,12 @@ export interface UploadsTable {
   created_at: number;
   /** 1 once a verification record names it: served only through signed, expiring URLs. */
   private: Generated<number>;
+  /**
+   * 1 once a public record (demand or application files, a delivery, an avatar) names it: it is
+   * never made private then, since the record shows it to everyone; a verification record naming it
+   * gets a private copy instead. A private upload is never shown.
+   */
+  shown: Generated<number>;
 }
 
 /**
