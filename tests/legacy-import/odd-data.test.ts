@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../server/src/legacy-import/report.js';
 import { backends, testDatabaseUrl, withPrivateDatabase } from '../support/backends.js';
+import { legacyPost } from '../support/legacy-client.js';
 import { createLegacyDatabase, type LegacyDatabase } from '../support/legacy-db.js';
 import { sampleZip } from '../support/sample-files.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -67,6 +68,11 @@ async function fill(db: LegacyDatabase): Promise<void> {
     { id: 1, user_id: 5, name: '张记', renshu: 3_000_000_000, state: 0 },
     { id: 2, user_id: 6, name: '李记', renshu: 3, state: 0 },
   ]);
+  // Resume rows the new forms would refuse (a score of 0, an empty school, a link without http),
+  // which the import keeps as they are: reading them failed the whole list.
+  await db.insert('h_user_person_ji', [{ id: 1, user_id: 1, name: 'Go', fen: 0 }]);
+  await db.insert('h_user_person_edu', [{ id: 1, user_id: 1, begin: 0, end: 0, school: '' }]);
+  await db.insert('h_user_person_des', [{ id: 1, user_id: 1, name: '', link: 'www.example.com' }]);
   // Made on a server that keeps the case of table names, and named by the options in another.
   await db.execute('RENAME TABLE users TO Users');
   await db.execute('RENAME TABLE h_goods TO H_goods');
@@ -247,5 +253,24 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing odd old rows ($name)
       expect(table.imported, table.name).toBe(0);
       expect(table.refusals, table.name).toEqual(refusals(table.name));
     }
+  });
+
+  // Last: its login turns the imported session into a live one.
+  it('shows imported resume entries the new forms would refuse, on both doors', async () => {
+    const check = { user_id_check: '1', token_check: 'c0ffee00c0ffee00c0ffee00c0ffee01' };
+    const list = async (name: string) => {
+      const answer = await legacyPost(t.app, `/user/${name}/index`, check);
+      expect(answer.body.res, `${name}: ${answer.body.err}`).toBe(1);
+      return (answer.body.data as { data: Record<string, unknown>[] }).data;
+    };
+    expect(await list('user_person_ji')).toMatchObject([{ name: 'Go', fen: 0 }]);
+    expect(await list('user_person_edu')).toMatchObject([{ school: '' }]);
+    expect(await list('user_person_des')).toMatchObject([{ name: '', link: 'www.example.com' }]);
+    const typed = await t.app.inject({
+      method: 'GET',
+      url: `/trpc/resume.ofUser?input=${encodeURIComponent(JSON.stringify({ json: { userId: 1 } }))}`,
+    });
+    expect(typed.statusCode).toBe(200);
+    expect(typed.json().result.data.json.skills).toMatchObject([{ name: 'Go', score: 0 }]);
   });
 });

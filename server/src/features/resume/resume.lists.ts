@@ -21,18 +21,25 @@ export interface ColumnCodec<Value> {
   readonly column: string;
   toStored(value: Value): string | number;
   fromStored(stored: unknown): Value;
+  /**
+   * What a stored value is, without the rules a new one must follow: the import brings in old
+   * entries that break them (a score of 0, an empty school), and reading them must not fail.
+   */
+  readonly stored: z.ZodType<Value>;
 }
 
 const textColumn = (column: string): ColumnCodec<string> => ({
   column,
   toStored: (value) => value,
   fromStored: (stored) => String(stored ?? ''),
+  stored: z.string(),
 });
 
 const integerColumn = (column: string): ColumnCodec<number> => ({
   column,
   toStored: (value) => value,
   fromStored: (stored) => Number(stored),
+  stored: z.number().int(),
 });
 
 /** Times are stored as unix milliseconds (BIGINT), like every other time of the service. */
@@ -40,7 +47,17 @@ const timeColumn = (column: string): ColumnCodec<Date> => ({
   column,
   toStored: (value) => value.getTime(),
   fromStored: (stored) => new Date(Number(stored)),
+  stored: z.date(),
 });
+
+/** An entry's fields as read: each column's stored shape. */
+function storedFields<Item>(columns: ColumnsOf<Item>): { [Field in keyof Item]-?: z.ZodType<Item[Field]> } {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [field, codec] of Object.entries(columns) as [string, ColumnCodec<unknown>][]) {
+    shape[field] = codec.stored;
+  }
+  return shape as { [Field in keyof Item]-?: z.ZodType<Item[Field]> };
+}
 
 export type ItemOf<Shape extends z.ZodRawShape> = z.output<z.ZodObject<Shape>>;
 
@@ -85,7 +102,7 @@ function defineList<Shape extends z.ZodRawShape>(definition: {
     table: definition.table,
     columns: definition.columns,
     item,
-    entry: z.object({ ...ownership, ...definition.fields }),
+    entry: z.object({ ...ownership, ...storedFields(definition.columns) }),
     // A period sent whole is checked here, as `add` checks it; one half of it, once merged with
     // the stored entry (ResumeListService.update).
     update: rules(z.object({ id: fields.id, ...changesOf(definition.fields) })),
