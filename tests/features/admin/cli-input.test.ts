@@ -83,15 +83,22 @@ describe.each(stores)('the admin CLI and bad input ($name)', (backend) => {
 
   it('credits and withdraws once per --key, however often the command is run again', async () => {
     const user = await loginBySms(t);
+    // Keys name transfers, whoever they were for: unique to this run, as the database is shared.
+    const ref = `bank-ref-${randomPhone()}`;
     const run = (command: string, amount: string, key: string) =>
-      runAdmin(t, command, { phone: user.phone, amount, note: '银行转账', key });
-    await run('credit', '100.00', 'bank-ref-20261205-001');
-    await run('credit', '100.00', 'bank-ref-20261205-001');
-    await run('withdraw', '30.00', 'bank-ref-20261205-002');
-    await run('withdraw', '30.00', 'bank-ref-20261205-002');
+      runAdmin(t, command, {
+        phone: user.phone,
+        amount,
+        note: '银行转账',
+        key: key === 'short' ? key : `${ref}-${key}`,
+      });
+    await run('credit', '100.00', '001');
+    await run('credit', '100.00', '001');
+    await run('withdraw', '30.00', '002');
+    await run('withdraw', '30.00', '002');
     expect((await admin.admin.user.query({ userId: user.userId })).balanceFen).toBe(7_000);
     // The same key with another amount is a mistake, said as such; nothing moves.
-    await expect(run('credit', '200.00', 'bank-ref-20261205-001')).rejects.toThrow(/idempotency key/);
+    await expect(run('credit', '200.00', '001')).rejects.toThrow(/idempotency key/);
     await expect(run('credit', '1.00', 'short')).rejects.toThrow(/^--key: /);
     expect((await admin.admin.user.query({ userId: user.userId })).balanceFen).toBe(7_000);
     const actions = (await admin.admin.auditLog.query({ userId: user.userId })).items;

@@ -129,6 +129,27 @@ describe.each(backends)('idempotent payments under concurrent retries ($name)', 
     expect(await balanceOf(user.token)).toBe(900);
     expect(await entriesInto(user.userId)).toBe(1);
 
+    // A key names one transfer: credited (or paid out) to one wallet, whoever is named next.
+    const someoneElse = await loginBySms(t);
+    for (const [move, key] of [
+      [admin.wallet.credit, 'credit-other-0001'],
+      [admin.wallet.withdraw, 'withdraw-other-0001'],
+    ] as const) {
+      const refused = await failureOf(
+        move.mutate({ userId: someoneElse.userId, amountFen: 1000, idempotencyKey: key }),
+      );
+      expect(isAppError(refused, 'IDEMPOTENCY_KEY_REUSED'), `${key}: ${String(refused)}`).toBe(true);
+    }
+    const raced = await Promise.all(
+      [user, someoneElse].map((u) =>
+        failureOf(
+          admin.wallet.credit.mutate({ userId: u.userId, amountFen: 500, idempotencyKey: 'credit-two-0001' }),
+        ),
+      ),
+    );
+    expect(raced.filter((outcome) => outcome === 'succeeded')).toHaveLength(1);
+    expect((await balanceOf(user.token)) + (await balanceOf(someoneElse.token))).toBe(900 + 500);
+
     // Paying another demand with the key of the first would answer "paid" and leave it unpaid.
     const owner = await loginBySms(t, undefined, 2);
     const [firstDemand, secondDemand] = [

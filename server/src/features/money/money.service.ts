@@ -77,8 +77,10 @@ export class MoneyService {
     amountFen: number,
     options: WalletMoveOptions = {},
   ): Promise<{ rechargeId: number }> {
-    const key = options.idempotencyKey && `recharge:${userId}:${options.idempotencyKey}`;
-    return this.idempotent(key, { amountFen }, async (tx, now) => {
+    // One key for every wallet (the transfer's reference): with the user among the parameters, the
+    // same transfer credited to a second wallet is refused, not credited twice.
+    const key = options.idempotencyKey && `recharge:${options.idempotencyKey}`;
+    return this.idempotent(key, { userId, amountFen }, async (tx, now) => {
       await lockWallets(tx, [userId], now);
       await addToWallet(tx, userId, amountFen, now);
       const rechargeId = await insertRecharge(tx, { userId, amountFen, note: options.note ?? '', now });
@@ -106,8 +108,8 @@ export class MoneyService {
     amountFen: number,
     options: WalletMoveOptions = {},
   ): Promise<{ balanceFen: number }> {
-    const key = options.idempotencyKey && `withdrawal:${userId}:${options.idempotencyKey}`;
-    return this.idempotent(key, { amountFen }, async (tx, now) => {
+    const key = options.idempotencyKey && `withdrawal:${options.idempotencyKey}`;
+    return this.idempotent(key, { userId, amountFen }, async (tx, now) => {
       await lockWallets(tx, [userId], now);
       if (!(await takeFromWallet(tx, userId, amountFen, now))) throw new AppError('BALANCE_TOO_LOW');
       await appendEntry(tx, {
