@@ -141,6 +141,11 @@ export const errorTable = {
     en: 'A file reference is not an upload of this service',
     zh: '文件无效，请使用本站上传的文件',
   },
+  FILE_NOT_IMAGE: {
+    trpc: 'BAD_REQUEST',
+    en: 'This field takes an image upload (jpg, png, gif or webp)',
+    zh: '请上传jpg、png、gif、webp格式的图片',
+  },
   VERIFICATION_NOT_PENDING: {
     trpc: 'CONFLICT',
     en: 'This verification is not awaiting review',

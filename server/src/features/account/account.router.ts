@@ -25,7 +25,7 @@ export const accountRouter = router({
     .query(({ ctx }) => ctx.services.profiles.overview(ctx.user.id)),
 
   updateProfile: authedProcedure
-    .meta({ errors: ['FILE_REFERENCE_INVALID'] })
+    .meta({ errors: ['FILE_REFERENCE_INVALID', 'FILE_NOT_IMAGE'] })
     .input(profileUpdate)
     .output(profile)
     .mutation(({ ctx, input }) => ctx.services.profiles.update(ctx.user.id, input)),
@@ -39,13 +39,13 @@ export const accountRouter = router({
    * images) sends it (back) to review; the work profile alone keeps the review.
    */
   submitPersonVerification: authedProcedure
-    .meta({ errors: ['FILE_REFERENCE_INVALID', 'END_BEFORE_BEGIN'] })
+    .meta({ errors: ['FILE_REFERENCE_INVALID', 'FILE_NOT_IMAGE', 'END_BEFORE_BEGIN'] })
     .input(personSubmission)
     .output(personVerification)
     .mutation(({ ctx, input }) => ctx.services.verifications.submitPerson(ctx.user.id, input)),
 
   submitCompanyVerification: authedProcedure
-    .meta({ errors: ['FILE_REFERENCE_INVALID'] })
+    .meta({ errors: ['FILE_REFERENCE_INVALID', 'FILE_NOT_IMAGE'] })
     .input(companySubmission)
     .output(companyVerification)
     .mutation(({ ctx, input }) => ctx.services.verifications.submitCompany(ctx.user.id, input)),

@@ -32,7 +32,9 @@ export class ProfileService {
     const face =
       input.face === undefined
         ? undefined
-        : await this.fileRefs.resolveOne(userId, input.face, [(await this.users.profile(userId)).face]);
+        : await this.fileRefs.resolveOne(userId, input.face, [(await this.users.profile(userId)).face], {
+            images: true,
+          });
     const changes = {
       ...(input.email === undefined ? {} : { email: input.email }),
       ...(face === undefined ? {} : { face: face ?? '' }),

@@ -60,6 +60,14 @@ import {
  */
 const personFiles = ['idCardFront', 'idCardBack', 'attachmentOne', 'attachmentTwo'] as const;
 const companyFiles = ['license', 'legalRepIdFront', 'legalRepIdBack'] as const;
+/** The documents a reviewer looks at as pictures; the person's two attachments may be of any type. */
+const pictureFields: ReadonlySet<string> = new Set([
+  'idCardFront',
+  'idCardBack',
+  'license',
+  'legalRepIdFront',
+  'legalRepIdBack',
+]);
 
 /**
  * Person, company and individual-business verification: the owner submits (and resubmits, which
@@ -242,7 +250,8 @@ export class VerificationService {
     const resolved: Partial<Record<K, string[]>> = {};
     for (const [field, refs] of Object.entries(refsByField) as [K, readonly FileRef[] | undefined][]) {
       if (refs !== undefined) {
-        resolved[field] = await this.fileRefs.resolve(userId, refs, kept, { use: 'private' });
+        const images = pictureFields.has(field);
+        resolved[field] = await this.fileRefs.resolve(userId, refs, kept, { use: 'private', images });
       }
     }
     return resolved;

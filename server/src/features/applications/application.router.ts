@@ -18,7 +18,7 @@ export const applicationRouter = router({
 
   /** Applies to a demand: at most LIMIT_APPLICATIONS_PER_USER_HOUR an hour (APPLY_TOO_FREQUENT). */
   submit: authedProcedure
-    .meta({ errors: ['NOT_FOUND', ...applyRefusals, 'FILE_REFERENCE_INVALID', 'APPLY_TOO_FREQUENT'] })
+    .meta({ errors: ['NOT_FOUND', ...applyRefusals, 'FILE_REFERENCE_INVALID'] })
     .input(applyInput)
     .output(z.object({ id: z.number().int() }))
     .mutation(({ ctx, input }) => ctx.services.applications.apply(ctx.user.id, input)),

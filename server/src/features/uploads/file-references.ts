@@ -15,6 +15,12 @@ import type { FileRef } from './uploads.schemas.js';
 /** What a record names files for: shown to everyone, or to its owner and admins only. */
 export type ReferenceUse = 'public' | 'private';
 
+export interface ReferenceOptions {
+  readonly use?: ReferenceUse;
+  /** A field shown as a picture (an avatar, an ID card): other uploads are FILE_NOT_IMAGE. */
+  readonly images?: boolean;
+}
+
 /**
  * Turns what a client put in a file field (upload ids, or the URLs uploads answered, signed or
  * not) into the canonical URLs features store. Anything that is not an upload of this service, or is another
@@ -49,7 +55,7 @@ export class FileReferences {
     userId: number,
     refs: readonly FileRef[],
     kept: readonly string[] = [],
-    { use = 'public' }: { use?: ReferenceUse } = {},
+    { use = 'public', images = false }: ReferenceOptions = {},
   ): Promise<string[]> {
     const ids: number[] = [];
     const keys: string[] = [];
@@ -106,6 +112,8 @@ export class FileReferences {
         ? byId.find((r) => r.id === Number(ref))
         : byKey.find((r) => r.storage_key === keyOfUrl(ref));
       if (!usable(row, isId)) throw new AppError('FILE_REFERENCE_INVALID');
+      // By the type its bytes showed at upload. (An old file the import kept is not checked.)
+      if (images && !row.mime.startsWith('image/')) throw new AppError('FILE_NOT_IMAGE');
       if (row.user_id === null) anonymous.add(row.storage_key);
       shown.add(row.storage_key);
       add(urlOfKey(row.storage_key));
@@ -123,7 +131,7 @@ export class FileReferences {
     userId: number,
     ref: FileRef | null,
     kept: readonly string[] = [],
-    options: { use?: ReferenceUse } = {},
+    options: ReferenceOptions = {},
   ): Promise<string | null> {
     return ref === null ? null : ((await this.resolve(userId, [ref], kept, options))[0] ?? null);
   }
