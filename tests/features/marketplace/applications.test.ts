@@ -314,6 +314,14 @@ describe.each(backends)('applications, selection and delivery ($name)', (backend
     expect(isAppError(refused, 'ADMIN_ONLY')).toBe(true);
   });
 
+  it('keeps no reason with an approval, which the owner would read as a rejection', async () => {
+    const admin = createClient({ url, token: (await adminSession(t)).token });
+    const demandId = await postDemand(t, owner, { title: '直接通过的需求' });
+    await admin.demands.review.mutate({ id: demandId, approve: true, reason: '描述很清楚' });
+    const info = await post('/user/goods/info', owner, { id: demandId });
+    expect(info.body.data).toMatchObject({ show: '已审核', reason: '' });
+  });
+
   it('serves the same flow through the typed client with real types', async () => {
     const employer = createClient({ url, token: owner.token });
     const worker = createClient({ url, token: alice.token });

@@ -289,7 +289,10 @@ export class DemandService {
       // read and the update.
       await lockDemand(tx, id);
       await options.beforeChange?.(tx);
-      const changed = await setReview(tx, id, state, decision.reason ?? '', now, seen);
+      // A reason is a rejection's: one sent with an approval would be shown to the owner as if
+      // the demand had been turned down.
+      const reason = decision.approve ? '' : (decision.reason ?? '');
+      const changed = await setReview(tx, id, state, reason, now, seen);
       if (changed) await options.alsoInTransaction?.(tx);
       return changed;
     });
