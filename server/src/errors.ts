@@ -368,14 +368,28 @@ export function toAppError(error: unknown): AppError {
     if (cause instanceof AppError || cause instanceof StoreUnavailableError || isDatabaseUnavailable(cause)) {
       return toAppError(cause);
     }
-    if (error.code === 'BAD_REQUEST' && validationIssues(error)) {
-      return new AppError('VALIDATION_FAILED', { cause: error.cause });
+    const issues = validationIssues(error);
+    if (error.code === 'BAD_REQUEST' && issues) {
+      return new AppError(codeNamedBy(issues) ?? 'VALIDATION_FAILED', { cause: error.cause });
     }
     return new AppError(trpcCodes[error.code] ?? 'INTERNAL', { cause: error });
   }
   const status = (error as { statusCode?: unknown } | null)?.statusCode;
   const transport = typeof status === 'number' ? transportCodeByStatus[status] : undefined;
   return new AppError(transport ?? 'INTERNAL', { cause: error });
+}
+
+/**
+ * The code every issue of a refused input names, if one (a refinement's `params.appCode`, e.g.
+ * END_BEFORE_BEGIN): the failure is that code, with its issues, whichever check found it (the
+ * input's schema, or the service once the input is merged with what is stored).
+ */
+function codeNamedBy(issues: readonly ValidationIssue[]): AppErrorCode | undefined {
+  const named = new Set(issues.map((issue) => (issue as { params?: { appCode?: unknown } }).params?.appCode));
+  const [code] = named;
+  return named.size === 1 && typeof code === 'string' && code in errorTable
+    ? (code as AppErrorCode)
+    : undefined;
 }
 
 /** tRPC's own failures (a path it does not know, a batch too large) by their tRPC code. */

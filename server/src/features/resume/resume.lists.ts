@@ -101,6 +101,8 @@ function defineList<Shape extends z.ZodRawShape>(definition: {
   return {
     table: definition.table,
     columns: definition.columns,
+    /** The codes the list's period check adds to its writes. */
+    periodErrors: definition.period ? (['END_BEFORE_BEGIN'] as const) : ([] as const),
     item,
     entry: z.object({ ...ownership, ...storedFields(definition.columns) }),
     // A period sent whole is checked here, as `add` checks it; one half of it, once merged with

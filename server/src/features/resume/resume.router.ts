@@ -16,7 +16,13 @@ function listRouter<
   Entry extends z.ZodType<object>,
   ReplaceAll extends z.ZodType<{ items: object[] }>,
 >(
-  list: { item: Item; update: Update; entry: Entry; replaceAll: ReplaceAll },
+  list: {
+    item: Item;
+    update: Update;
+    entry: Entry;
+    replaceAll: ReplaceAll;
+    periodErrors: readonly 'END_BEFORE_BEGIN'[];
+  },
   serviceOf: (services: Services) => ResumeListService<z.output<Item>>,
 ) {
   // TypeScript cannot relate the service's entries to a generic schema's types here, so answers
@@ -32,7 +38,7 @@ function listRouter<
 
     /** Adds an entry; a list holds at most 100, with at most 50,000 characters of text in all. */
     add: authedProcedure
-      .meta({ errors: ['RESUME_LIST_FULL', 'RESUME_TOO_LARGE'] })
+      .meta({ errors: ['RESUME_LIST_FULL', 'RESUME_TOO_LARGE', ...list.periodErrors] })
       .input(list.item)
       .output(list.entry)
       .mutation(({ ctx, input }) =>
@@ -45,7 +51,7 @@ function listRouter<
      * NOT_FOUND; an end before the begin, as stored or sent, END_BEFORE_BEGIN.
      */
     update: authedProcedure
-      .meta({ errors: ['NOT_FOUND', 'RESUME_TOO_LARGE', 'END_BEFORE_BEGIN'] })
+      .meta({ errors: ['NOT_FOUND', 'RESUME_TOO_LARGE', ...list.periodErrors] })
       .input(list.update)
       .output(list.entry)
       .mutation(({ ctx, input }) => {
@@ -62,7 +68,8 @@ function listRouter<
 
     /** Replaces the whole list at once, in the given order; one invalid item changes nothing. */
     replaceAll: authedProcedure
-      .meta({ errors: ['RESUME_LIST_FULL', 'RESUME_TOO_LARGE'] })
+      // A list of more than 100 is refused by its schema (VALIDATION_FAILED), before the service.
+      .meta({ errors: ['RESUME_TOO_LARGE', ...list.periodErrors] })
       .input(list.replaceAll)
       .output(z.array(list.entry))
       .mutation(({ ctx, input }) =>
