@@ -123,13 +123,13 @@ export class ImportReport {
       lines.push(
         `wallets: old account total ${m.oldTotalYuan} yuan ${m.adds ? '=' : 'DOES NOT EQUAL'} ${fenAsYuan(m.importedFen)} imported + ${fenAsYuan(m.skippedFen)} imported before + ${m.refusedYuan} refused` +
           (m.unreadableRefused
-            ? ` (and ${m.unreadableRefused} refused amounts that are no exact number)`
+            ? ` (and ${m.unreadableRefused} refused ${m.unreadableRefused === 1 ? 'amount that is' : 'amounts that are'} no exact number)`
             : ''),
       );
     }
     if (this.escrowFen !== undefined) {
       lines.push(
-        `escrow: ${fenAsYuan(this.escrowFen)} yuan held for paid, unsettled demands, opened from the imported account`,
+        `escrow: ${fenAsYuan(this.escrowFen)} yuan opened from the imported account for paid, unsettled demands, as they stood when imported (payouts since are not subtracted)`,
       );
     }
     if (this.refusedEscrowFen > 0) {

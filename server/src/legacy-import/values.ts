@@ -21,7 +21,10 @@ const show = (value: unknown) => (typeof value === 'string' ? JSON.stringify(val
 /** A whole number column (ids, types, counts); digit strings are read too (old varchar columns). */
 export function int(row: OldRow, column: string): number {
   const value = row[column];
-  return wholeNumberOf(value) ?? refuse(`${column} is not a whole number: ${show(value)}`);
+  return (
+    wholeNumberOf(value) ??
+    refuse(value === null ? `${column} is empty (NULL)` : `${column} is not a whole number: ${show(value)}`)
+  );
 }
 
 /** A value as `int` reads it, or null when it is no whole number. */

@@ -152,9 +152,10 @@ async function oldTotalOf(ctx: ImportContext): Promise<OldTotal> {
 
 /**
  * Yuan as millionths, exactly (the old amounts may have more decimals than fen have); a FLOAT as
- * the fen it stands for; null when unreadable.
+ * the fen it stands for; NULL as nothing, as MySQL's sum() leaves it out; null when unreadable.
  */
 function yuanMicros(value: unknown): bigint | null {
+  if (value === null || value === undefined) return 0n;
   if (value instanceof FloatValue) {
     const reading = hundredthsOfFloat(value.exact);
     return reading.kind === 'exact' ? BigInt(reading.hundredths) * 10_000n : null;
