@@ -123,6 +123,22 @@ describe.each(backends)('demands and applications at the edges ($name)', (backen
     expect(mine.items).toHaveLength(mine.total);
   });
 
+  it('answers the whole selection, which only grows, not just the ids sent', async () => {
+    const { id } = await employer.demands.create.mutate({ ...demand, priceFen: 100 });
+    await approveDemand(t, id);
+    const bob = createClient({ url, token: (await loginBySms(t, undefined, 1)).token });
+    const first = (await worker.applications.submit.mutate({ demandId: id, message: 'mine' })).id;
+    const second = (await bob.applications.submit.mutate({ demandId: id, message: 'me too' })).id;
+    await fundAndPay(t, owner, id, '1.00');
+    expect(await employer.applications.select.mutate({ demandId: id, applicationIds: [first] })).toEqual({
+      selected: [first],
+    });
+    expect(await employer.applications.select.mutate({ demandId: id, applicationIds: [second] })).toEqual({
+      selected: [first, second],
+    });
+    expect((await employer.demands.getMine.query({ id })).selectedApplicationIds).toEqual([first, second]);
+  });
+
   it('does not answer an application as selected that was withdrawn meanwhile', async () => {
     const { id } = await employer.demands.create.mutate({ ...demand, priceFen: 100 });
     await approveDemand(t, id);

@@ -23,7 +23,10 @@ export const applicationRouter = router({
     .output(z.object({ id: z.number().int() }))
     .mutation(({ ctx, input }) => ctx.services.applications.apply(ctx.user.id, input)),
 
-  /** The demand's owner selects applicants of that demand. */
+  /**
+   * The demand's owner selects applicants of that demand. A selection only grows: answers every
+   * application selected now, those selected before included.
+   */
   select: authedProcedure
     .meta({
       errors: [

@@ -23,6 +23,7 @@ import {
   markReleased,
   markSelected,
   recordDelivery,
+  selectedOfDemands,
 } from './application.repository.js';
 import type { Application, ApplyRefusal, MyApplication } from './application.schemas.js';
 
@@ -138,7 +139,9 @@ export class ApplicationService {
   /**
    * The employer selects applicants of their paid demand; those become locked for withdrawal. When
    * the selection grows, the escrow is allocated anew among the selected applications not paid
-   * yet (see `allocateEscrow`); selecting those already selected changes nothing.
+   * yet (see `allocateEscrow`); selecting those already selected changes nothing. Answers every
+   * application the demand has selected now: a selection only grows, so the ids just sent may be
+   * a part of it.
    */
   async select(
     ownerId: number,
@@ -161,7 +164,7 @@ export class ApplicationService {
         throw new AppError('APPLICATIONS_NOT_OF_DEMAND');
       const now = this.clock.now();
       if ((await markSelected(tx, demandId, ids, now)) > 0) await allocateEscrow(tx, demandId, now);
-      return { selected: ids };
+      return { selected: (await selectedOfDemands(tx, [demandId])).get(demandId) ?? [] };
     });
   }
 
