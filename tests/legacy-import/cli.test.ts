@@ -102,6 +102,8 @@ describe.skipIf(!testDatabaseUrl)('npm run admin -- import-legacy', () => {
     expect(second.out).toContain('Import finished.');
     expect(second.code).toBe(0);
     expect(second.out).toMatch(/^users\s+200\s+0\s+200\s+0$/m);
+    // One batch of 200 users: read in well under a progress interval, said once, when done.
+    expect(second.out.match(/^users\s+200\/200 \(100%\)/gm)).toHaveLength(1);
     expect(second.out).toMatch(/rows\/s/);
     expect(countIn(file, 'users')).toBe(size.users);
     expect(countIn(file, 'demands')).toBe(size.demands);

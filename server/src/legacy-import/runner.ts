@@ -38,7 +38,8 @@ export async function runStep(
   const started = performance.now();
   tally.total = await ctx.source.count(step.table);
   await step.start?.(tally);
-  let lastSaid = 0;
+  // A table read within one interval is said once, when done (it was said twice, both at 100 %).
+  let lastSaid = started;
   const progress = (final: boolean) => {
     const now = performance.now();
     if (!final && now - lastSaid < progressEveryMs) return;
