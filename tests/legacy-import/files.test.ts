@@ -90,6 +90,8 @@ describe.skipIf(!testDatabaseUrl).each(backendsAndStorage(backends))(
       expect(refused[`goods_file 3: ${demandFiles.sketch}`]).toBe('The file name does not match its content');
       expect(report.files.refusals).toHaveLength(9);
       expect(report.files.external).toBe(9);
+      // The same nine, said as such: refused a copy, so kept as they were.
+      expect(report.format()).toMatch(/9 kept as external URLs \(9 of them refused a copy\)/);
     });
 
     it('takes an old URL of a copied file as its copy when the owner resubmits it', async () => {

@@ -116,7 +116,8 @@ export class ImportReport {
     const f = this.files;
     lines.push('');
     lines.push(
-      `files: ${fmt(f.copied)} ${this.dryRun ? 'to copy' : 'copied'}, ${fmt(f.reused)} copied before, ${fmt(f.external)} kept as external URLs, ${fmt(f.refusals.length)} refused`,
+      // A file refused a copy keeps its old URL: among the external ones, not besides them.
+      `files: ${fmt(f.copied)} ${this.dryRun ? 'to copy' : 'copied'}, ${fmt(f.reused)} copied before, ${fmt(f.external)} kept as external URLs (${fmt(f.refusals.length)} of them refused a copy)`,
     );
     if (this.money) {
       const m = this.money;
