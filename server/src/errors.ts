@@ -381,8 +381,8 @@ export function toAppError(error: unknown): AppError {
 
 /**
  * The code every issue of a refused input names, if one (a refinement's `params.appCode`, e.g.
- * END_BEFORE_BEGIN): the failure is that code, with its issues, whichever check found it (the
- * input's schema, or the service once the input is merged with what is stored).
+ * END_BEFORE_BEGIN): the failure is that code, with its issues, as it is when a service finds the
+ * same problem (an edit's half period against the stored half).
  */
 function codeNamedBy(issues: readonly ValidationIssue[]): AppErrorCode | undefined {
   const named = new Set(issues.map((issue) => (issue as { params?: { appCode?: unknown } }).params?.appCode));

@@ -106,8 +106,7 @@ export class ResumeListService<Item extends object> {
       const stored = await findEntries(trx, table, userId);
       const replaced = stored.find((row) => Number(row.id) === id);
       if (!replaced) throw new AppError('NOT_FOUND');
-      const { id: _id, userId: _userId, ...kept } = this.toEntry(replaced);
-      const item = { ...(kept as unknown as Item), ...definedOnly(changes) };
+      const item = { ...this.toItem(replaced), ...definedOnly(changes) };
       if (!endsNotBeforeBegin(item)) throw new AppError('END_BEFORE_BEGIN');
       const before = this.textOfRows(stored);
       checkTextCap(before, before - this.textOfRows([replaced]) + textOf(item));
@@ -163,9 +162,13 @@ export class ResumeListService<Item extends object> {
   }
 
   private toEntry(row: StoredRow): Entry<Item> {
+    return { ...this.toItem(row), id: Number(row.id), userId: Number(row.user_id) };
+  }
+
+  private toItem(row: StoredRow): Item {
     const item: Partial<Item> = {};
     for (const [field, codec] of this.codecs()) item[field] = codec.fromStored(row[codec.column]);
-    return { ...(item as Item), id: Number(row.id), userId: Number(row.user_id) };
+    return item as Item;
   }
 
   private codecs() {
