@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkFields, loginBySms } from '../../support/auth-flow.js';
+import { loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
-import { legacyPost } from '../../support/legacy-client.js';
 import {
   approveDemand,
   demandFields,
+  legacyCalls,
   postDemand,
   type Session,
   uploadFile,
@@ -28,8 +28,7 @@ describe.each(backends)('uploads named by public records and by verifications ($
   });
   afterAll(() => t.close());
 
-  const post = (session: Session, url: string, fields: Record<string, unknown> = {}) =>
-    legacyPost(t.app, url, { ...checkFields(session), ...fields });
+  const { post } = legacyCalls(() => t);
   const get = (url: string) => t.app.inject({ method: 'GET', url });
   const uploadsOf = async (userId: number) =>
     (
@@ -54,7 +53,7 @@ describe.each(backends)('uploads named by public records and by verifications ($
     const demandId = await postDemand(t, owner, { file: url });
     await approveDemand(t, demandId);
 
-    const submitted = await post(owner, '/user/info/company', { name: '某公司', faren_f: url });
+    const submitted = await post('/user/info/company', owner, { name: '某公司', faren_f: url });
     expect(submitted.body.res).toBe(1);
     const { faren_f: signedCopy } = submitted.body.data as { faren_f: string };
     const copyUrl = plain(signedCopy);
@@ -74,7 +73,7 @@ describe.each(backends)('uploads named by public records and by verifications ($
 
     // Resubmitted as read (the signed URL of the copy): no further copy, the same record.
     const uploads = await uploadsOf(owner.userId);
-    const again = await post(owner, '/user/info/company', { name: '某公司', faren_f: signedCopy });
+    const again = await post('/user/info/company', owner, { name: '某公司', faren_f: signedCopy });
     expect(again.body.res).toBe(1);
     expect((again.body.data as { faren_f: string }).faren_f).toEqual(signedUrls(copyUrl));
     expect(await uploadsOf(owner.userId)).toBe(uploads);
@@ -84,10 +83,10 @@ describe.each(backends)('uploads named by public records and by verifications ($
     const owner = await loginBySms(t, undefined, 1);
     const image = samplePng(72, 9);
     const url = await uploadFile(t, owner, image, 'me.png');
-    expect((await post(owner, '/user/info/edit', { face: url })).body.res).toBe(1);
+    expect((await post('/user/info/edit', owner, { face: url })).body.res).toBe(1);
 
     const code = idNumber();
-    const submitted = await post(owner, '/user/info/person', { name: '张三', code, pic: url });
+    const submitted = await post('/user/info/person', owner, { name: '张三', code, pic: url });
     expect(submitted.body.res).toBe(1);
     const { pic } = submitted.body.data as { pic: string };
     expect(plain(pic)).not.toBe(url);
@@ -95,7 +94,7 @@ describe.each(backends)('uploads named by public records and by verifications ($
     expect((await served(pic)).equals(image)).toBe(true);
     expect((await served(url)).equals(image)).toBe(true);
 
-    const again = await post(owner, '/user/info/person', { name: '张三', code, pic });
+    const again = await post('/user/info/person', owner, { name: '张三', code, pic });
     expect(again.body.res).toBe(1);
     expect((again.body.data as { pic: string }).pic).toEqual(signedUrls(plain(pic)));
     expect((await served(url)).equals(image)).toBe(true);
@@ -104,7 +103,7 @@ describe.each(backends)('uploads named by public records and by verifications ($
   it('makes an upload only a verification names private, without copying it', async () => {
     const owner = await loginBySms(t, undefined, 1);
     const url = await uploadFile(t, owner, samplePng(73, 9), 'front.png');
-    const submitted = await post(owner, '/user/info/person', { name: '李四', code: idNumber(), pic: url });
+    const submitted = await post('/user/info/person', owner, { name: '李四', code: idNumber(), pic: url });
     expect(submitted.body.res).toBe(1);
     expect((submitted.body.data as { pic: string }).pic).toEqual(signedUrls(url));
     expect((await get(url)).statusCode).toBe(404);
@@ -128,22 +127,22 @@ describe.each(backends)('uploads named by public records and by verifications ($
       const upload = await postFileAs(owner, samplePng(74 + usertype, 9));
       const record =
         usertype === 1
-          ? await post(owner, '/user/info/person', { name: '王五', code: idNumber(), pic: upload.url })
-          : await post(owner, '/user/info/company', { name: '某公司', pic: upload.url });
+          ? await post('/user/info/person', owner, { name: '王五', code: idNumber(), pic: upload.url })
+          : await post('/user/info/company', owner, { name: '某公司', pic: upload.url });
       expect(record.body.res).toBe(1);
       const { pic: signed } = record.body.data as { pic: string };
 
       for (const ref of [upload.url, signed, String(upload.id)]) {
-        const applied = await post(owner, '/user/goods_order/add', {
+        const applied = await post('/user/goods_order/add', owner, {
           goods_id: String(demandId),
           msg: '见附件',
           file: ref,
         });
         expect(applied.body, `application naming ${ref}`).toEqual(refused);
-        const face = await post(owner, '/user/info/edit', { face: ref });
+        const face = await post('/user/info/edit', owner, { face: ref });
         expect(face.body, `avatar naming ${ref}`).toEqual(refused);
         if (usertype === 2) {
-          const demand = await post(owner, '/user/goods/add', demandFields({ file: ref }));
+          const demand = await post('/user/goods/add', owner, demandFields({ file: ref }));
           expect(demand.body, `demand naming ${ref}`).toEqual(refused);
         }
       }
