@@ -16,8 +16,10 @@ interface ReviewQueueProps<Item> {
   readonly queue: UseQueryResult<{ items: Item[]; total: number }, unknown>;
   /** What waits, in the page's words: `需求`, `认证`. */
   readonly noun: string;
-  /** What tells items apart across refreshes of the queue: a demand's id; a verification's kind, user and submission. */
+  /** What tells records apart across refreshes of the queue: a demand's id; a verification's kind and user. */
   readonly itemKey: (item: Item) => string;
+  /** Which version of the record is shown: a demand's last change; a verification's submission. */
+  readonly itemVersion: (item: Item) => string;
   readonly listTitle: (item: Item) => ReactNode;
   readonly listDescription: (item: Item) => ReactNode;
   readonly cardTitle: (item: Item) => ReactNode;
@@ -35,15 +37,18 @@ interface ReviewQueueProps<Item> {
  * The demand and verification queues differ only in what they show and how they decide.
  */
 export function ReviewQueue<Item>(props: ReviewQueueProps<Item>) {
-  const { queue, noun, pending, itemKey } = props;
+  const { queue, noun, pending, itemKey, itemVersion } = props;
+  const versionKey = (item: Item) => `${itemKey(item)}@${itemVersion(item)}`;
   // The selected item is held by its key, and its index only for when it leaves the queue: a
   // refresh that drops items above it (decided by another operator) must not slide the card onto
   // another item under the operator's eyes, where a (approve) would decide what they did not read.
+  // The key is the record's, whatever its version: one its user changed meanwhile stays on the card
+  // in its new version (a verification sent again moves to the queue's end) to be read again.
   const [selected, setSelected] = useState<{ key: string | null; index: number }>({ key: null, index: 0 });
-  // The reject dialog is for the item it was opened on, by key: a refresh (a failed decision, the
-  // tab coming back) shifts which item sits at the selected index, and the reason typed for one
-  // item must never go to the next. When its item leaves the queue (another operator decided it),
-  // the dialog closes.
+  // The reject dialog is for the item it was opened on, by key and version: a refresh (a failed
+  // decision, the tab coming back) shifts which item sits at the selected index, and the reason
+  // typed for one item must never go to the next, nor to a version the operator has not read. When
+  // its item leaves the queue (another operator decided it) or changes, the dialog closes.
   const [rejectingKey, setRejectingKey] = useState<string | null>(null);
   const items = queue.data?.items ?? [];
   const index = selectedIndex(items.map(itemKey), selected);
@@ -59,7 +64,7 @@ export function ReviewQueue<Item>(props: ReviewQueueProps<Item>) {
     if (currentKey === null || (currentKey === selected.key && index === selected.index)) return;
     setSelected({ key: currentKey, index });
   }, [currentKey, index, selected.key, selected.index]);
-  const rejecting = items.find((item) => itemKey(item) === rejectingKey);
+  const rejecting = items.find((item) => versionKey(item) === rejectingKey);
   useEffect(() => {
     if (rejectingKey !== null && rejecting === undefined) setRejectingKey(null);
   }, [rejectingKey, rejecting]);
@@ -74,7 +79,7 @@ export function ReviewQueue<Item>(props: ReviewQueueProps<Item>) {
       () => setRejectingKey(null),
       () => {},
     );
-  const openReject = () => current !== undefined && setRejectingKey(itemKey(current));
+  const openReject = () => current !== undefined && setRejectingKey(versionKey(current));
   useQueueKeys({
     count: items.length,
     selected: index,

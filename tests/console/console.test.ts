@@ -163,6 +163,14 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
       .where('phone', '=', stranger)
       .execute();
     expect(accounts).toEqual([]);
+    // A code asked for again within the minute is refused, and that is what shows, not the failed
+    // login before it.
+    await page
+      .getByRole('tabpanel', { name: '验证码登录' })
+      .getByRole('button', { name: '获取验证码' })
+      .click();
+    await page.getByText('验证码发送过于频繁，请稍后再试').waitFor();
+    expect(await page.getByText('该手机号未注册').count()).toBe(0);
 
     // A marketplace user gets in and is sent back out.
     const user = await loginBySms(t);
@@ -249,6 +257,35 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     await page.getByRole('button', { name: '确认驳回' }).click();
     await page.getByText('没有待审核的认证').waitFor();
     expect((await info(t, user)).person).toMatchObject({ reason: '身份证照片不清晰' });
+  }, 60_000);
+
+  it('keeps a verification its user sent again on the card, in its new version, after the refusal', async () => {
+    const first = await loginBySms(t);
+    const second = await loginBySms(t);
+    const identity = { code: idNumber('19880101') };
+    expect((await post(t, first, '/user/info/person', { ...identity, name: '李原名' })).body.res).toBe(1);
+    expect((await post(t, second, '/user/info/person', { name: '赵某某', code: idNumber() })).body.res).toBe(
+      1,
+    );
+
+    // Away and back: the page the last test left open would show the queue it read then.
+    await menu('需求审核').click();
+    await menu('认证审核').click();
+    const card = (name: string) => page.locator('.ant-card-head-title', { hasText: name });
+    await page.getByRole('region', { name: '待审核认证' }).getByText('李原名').click();
+    await card('李原名').waitFor();
+    await page.keyboard.press('r');
+    await page.getByRole('dialog').getByLabel('驳回原因').fill('姓名有误');
+    // Sent again meanwhile (a moment later): it moves to the queue's end, behind 赵某某.
+    t.clock.advance(1_000);
+    expect((await post(t, first, '/user/info/person', { ...identity, name: '李新名' })).body.res).toBe(1);
+    await page.keyboard.press('Enter');
+    await page.getByText('用户已修改该认证资料，请重新查看后再审核').waitFor();
+    // The card stays on that user's record, now in the version sent again, never on 赵某某's,
+    // where the next key would decide what the operator was not looking at.
+    await card('李新名').waitFor();
+    expect(await card('赵某某').count()).toBe(0);
+    expect((await info(t, first)).person).toMatchObject({ name: '李新名', state: '未审核' });
   }, 60_000);
 
   it('never turns a decision to another demand: not after another operator decided, nor from a held key', async () => {
@@ -477,14 +514,15 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
   it('loaded nothing from elsewhere, and the browser reported no errors', () => {
     expect(outside).toEqual([]);
     // The browser logs every failed request; the failures provoked above are expected: the unknown
-    // phone's login (404 ACCOUNT_NOT_FOUND); the overdraft, the review another operator made first
-    // and the dialog's key sent with another amount (409 BALANCE_TOO_LOW, DEMAND_NOT_PENDING,
-    // IDEMPOTENCY_KEY_REUSED); the credit whose audit record failed (500); the credit whose answer
+    // phone's login (404 ACCOUNT_NOT_FOUND) and its second code within the minute (429); the overdraft, the review another operator made first,
+    // the verification its user sent again and the dialog's key sent with another amount (409
+    // BALANCE_TOO_LOW, DEMAND_NOT_PENDING, VERIFICATION_CHANGED, IDEMPOTENCY_KEY_REUSED); the credit whose audit record failed (500); the credit whose answer
     // was cut off (a reset connection); the calls of the session ended elsewhere (401, as many as
     // were in flight). Anything else (a CSP block, a script error) is not.
     const provoked = {
       '404 (Not Found)': 1,
-      '409 (Conflict)': 3,
+      '429 (Too Many Requests)': 1,
+      '409 (Conflict)': 4,
       '500 (Internal Server Error)': 1,
       'net::ERR_CONNECTION_RESET': 1,
     };

@@ -54,7 +54,8 @@ export function DemandQueue() {
       noun="需求"
       // With the version: a demand its owner changed is another one to read, and a reject dialog
       // opened on the old text closes instead of rejecting the new one.
-      itemKey={(demand) => `${demand.id}:${demand.updatedAt.getTime()}`}
+      itemKey={(demand) => String(demand.id)}
+      itemVersion={(demand) => String(demand.updatedAt.getTime())}
       listTitle={(demand) => demand.title}
       listDescription={(demand) =>
         `${kindLabels[demand.kind]} · ¥${yuan(demand.priceFen)} · ${date(demand.createdAt)}`

@@ -66,8 +66,11 @@ function SmsLogin({ onLogin }: { onLogin: (token: string) => void }) {
   const login = useMutation(
     trpc.auth.loginWithSmsCode.mutationOptions({ onSuccess: (r) => onLogin(r.token) }),
   );
+  // Each action clears the other's failure, so the one shown is the last: a code refused as too
+  // frequent must not hide behind the wrong code entered before it.
   const sendCode = async () => {
     const { phone } = await form.validateFields(['phone']);
+    login.reset();
     send.mutate({ phone });
   };
   const failure = login.error ?? send.error;
@@ -76,7 +79,10 @@ function SmsLogin({ onLogin }: { onLogin: (token: string) => void }) {
       name="sms"
       form={form}
       layout="vertical"
-      onFinish={(values) => login.mutate({ ...values, register: false })}
+      onFinish={(values) => {
+        send.reset();
+        login.mutate({ ...values, register: false });
+      }}
     >
       <Form.Item name="phone" label="手机号" rules={[phoneRule]}>
         <Input autoComplete="username" inputMode="numeric" />

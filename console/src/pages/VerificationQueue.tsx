@@ -45,10 +45,9 @@ export function VerificationQueue() {
     <ReviewQueue
       queue={queue}
       noun="认证"
-      // With the submission time: a record rejected and sent again is another one to decide.
-      itemKey={(item) =>
-        `${item.kind}:${item.verification.userId}:${item.verification.submittedAt.getTime()}`
-      }
+      itemKey={(item) => `${item.kind}:${item.verification.userId}`}
+      // The submission time: a record sent again is another version to read before deciding.
+      itemVersion={(item) => String(item.verification.submittedAt.getTime())}
       listTitle={(item) => item.verification.name || '（未填写名称）'}
       listDescription={(item) =>
         `${verificationKindLabels[item.kind]} · ${item.phone} · ${date(item.verification.submittedAt)}`
