@@ -342,6 +342,16 @@ describe.each(backends)('the deployed web client ($name)', (backend) => {
     /** The selected applications of the owner's row, as the client lists them to pay. */
     const payRows = async (owner: Session, demandId: number) =>
       (await ownRow(owner, demandId)).order_id_ok as Array<{ id: number; price: number; pay: string }>;
+    /** A company's approved demand at `price` yuan with one person's application, and an admin client. */
+    async function appliedDemand(price: string) {
+      const owner = await loginBySms(t, undefined, 2);
+      const alice = await loginBySms(t, undefined, 1);
+      const admin = createClient({ url, token: (await adminSession(t)).token });
+      const demandId = await postDemand(t, owner, { price });
+      await approveDemand(t, demandId);
+      const applicationId = await apply(t, alice, demandId);
+      return { owner, admin, demandId, applicationId };
+    }
 
     it('keeps the other shares payable by the client after an amount above a share was paid', async () => {
       const owner = await loginBySms(t, undefined, 2);
@@ -428,12 +438,7 @@ describe.each(backends)('the deployed web client ($name)', (backend) => {
     });
 
     it('takes no selection on a paid demand back in review after an edit, until it is approved', async () => {
-      const owner = await loginBySms(t, undefined, 2);
-      const alice = await loginBySms(t, undefined, 1);
-      const admin = createClient({ url, token: (await adminSession(t)).token });
-      const demandId = await postDemand(t, owner, { price: '30' });
-      await approveDemand(t, demandId);
-      const applicationId = await apply(t, alice, demandId);
+      const { owner, admin, demandId, applicationId } = await appliedDemand('30');
       // Edited after approval (back to review), then paid: the applicant would be selected, and
       // paid, for text nobody has reviewed, and the demand could no longer be rejected.
       await okData('/user/goods/edit', owner, {
@@ -462,12 +467,7 @@ describe.each(backends)('the deployed web client ($name)', (backend) => {
     });
 
     it('refuses to reject a paid demand with selected applicants (an imported one), changing nothing', async () => {
-      const owner = await loginBySms(t, undefined, 2);
-      const alice = await loginBySms(t, undefined, 1);
-      const admin = createClient({ url, token: (await adminSession(t)).token });
-      const demandId = await postDemand(t, owner, { price: '30' });
-      await approveDemand(t, demandId);
-      const applicationId = await apply(t, alice, demandId);
+      const { owner, admin, demandId, applicationId } = await appliedDemand('30');
       await credit(t, owner, '30');
       await okData('/user/goods/goodspay', owner, { id: demandId });
       await okData('/user/goods/ok', owner, { goods_id: demandId, order_id: applicationId });
