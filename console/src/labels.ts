@@ -2,6 +2,7 @@ import type { RouterOutputs } from '@marketplace/client-sdk';
 
 type Profile = RouterOutputs['user']['me'];
 type LedgerEntry = RouterOutputs['admin']['ledger']['items'][number];
+type VerificationKind = RouterOutputs['account']['pendingVerifications']['items'][number]['kind'];
 
 export const userTypeLabels: Record<Profile['userType'], string> = {
   unknown: '未选择',
@@ -17,6 +18,12 @@ export const ledgerKindLabels: Record<LedgerEntry['kind'], string> = {
   refund: '退款',
   adjustment: '调整',
   opening: '期初余额',
+};
+
+export const verificationKindLabels: Record<VerificationKind, string> = {
+  person: '个人认证',
+  company: '企业认证',
+  individualBusiness: '个体工商户',
 };
 
 /** The audit trail names procedures; operators read what was done. */

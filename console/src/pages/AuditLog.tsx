@@ -1,16 +1,21 @@
-import type { RouterOutputs } from '@marketplace/client-sdk';
 import { useTRPC } from '@marketplace/client-sdk/react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Alert, Descriptions, Table, Typography } from 'antd';
+import { Alert, Table, Typography } from 'antd';
 import { useState } from 'react';
+import {
+  type AuditChange,
+  type AuditEntry,
+  auditChanges,
+  auditSummary,
+  auditTarget,
+} from '../auditEntries.js';
 import { dateTime } from '../dates.js';
 import { describeError } from '../errors.js';
 import { auditActionLabels } from '../labels.js';
 
-type Entry = RouterOutputs['admin']['auditLog']['items'][number];
 const perPage = 20;
 
-/** 操作记录: every admin action, newest first; a row opens to its state before and after. */
+/** 操作记录: every admin action, newest first, with what it decided; a row opens to the fields it changed. */
 export function AuditLog() {
   const trpc = useTRPC();
   const [page, setPage] = useState(1);
@@ -20,7 +25,7 @@ export function AuditLog() {
   });
   if (log.isError) return <Alert type="error" title={describeError(log.error)} />;
   return (
-    <Table<Entry>
+    <Table<AuditEntry>
       rowKey="id"
       size="small"
       loading={log.isFetching}
@@ -40,27 +45,46 @@ export function AuditLog() {
           dataIndex: 'action',
           render: (action: string) => `${auditActionLabels[action] ?? action}（${action}）`,
         },
-        { title: '对象', key: 'target', render: (_, e) => `${e.targetType} #${e.targetId}` },
+        { title: '对象', key: 'target', render: (_, e) => auditTarget(e) },
+        { title: '内容', key: 'summary', render: (_, e) => auditSummary(e) },
         { title: '用户', dataIndex: 'userId', render: (id: number | null) => id ?? '' },
       ]}
     />
   );
 }
 
-/** The recorded states as JSON: an operator compares them, nothing here interprets them. */
-function Changes({ entry }: { entry: Entry }) {
-  const json = (value: unknown) => (
-    <Typography.Paragraph style={{ marginBottom: 0 }}>
-      <pre style={{ margin: 0, maxHeight: 240, overflow: 'auto' }}>
-        {JSON.stringify(value ?? null, null, 2)}
-      </pre>
-    </Typography.Paragraph>
-  );
+/**
+ * The fields the action changed, before and after, in an operator's words; below them the record as
+ * stored (amounts in fen), for whatever the words leave out.
+ */
+function Changes({ entry }: { entry: AuditEntry }) {
+  const changes = auditChanges(entry);
   return (
-    <Descriptions column={3} size="small" bordered layout="vertical">
-      <Descriptions.Item label="之前">{json(entry.before)}</Descriptions.Item>
-      <Descriptions.Item label="之后">{json(entry.after)}</Descriptions.Item>
-      <Descriptions.Item label="详情">{json(entry.detail)}</Descriptions.Item>
-    </Descriptions>
+    <>
+      {changes.length > 0 && (
+        <Table<AuditChange>
+          rowKey="key"
+          size="small"
+          pagination={false}
+          dataSource={changes}
+          columns={[
+            { title: '项目', dataIndex: 'label' },
+            { title: '之前', dataIndex: 'before' },
+            {
+              title: '之后',
+              key: 'after',
+              render: (_, change) =>
+                change.changed ? <Typography.Text strong>{change.after}</Typography.Text> : change.after,
+            },
+          ]}
+        />
+      )}
+      <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
+        原始记录
+        <pre style={{ margin: 0, maxHeight: 240, overflow: 'auto' }}>
+          {JSON.stringify({ before: entry.before, after: entry.after, detail: entry.detail }, null, 2)}
+        </pre>
+      </Typography.Paragraph>
+    </>
   );
 }

@@ -1,19 +1,11 @@
-import type { RouterOutputs } from '@marketplace/client-sdk';
 import { useTRPC } from '@marketplace/client-sdk/react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Space, Tag, Typography } from 'antd';
 import { date } from '../dates.js';
 import { describeError } from '../errors.js';
+import { verificationKindLabels } from '../labels.js';
 import { ReviewQueue } from '../ReviewQueue.js';
 import { VerificationDetails } from '../VerificationDetails.js';
-
-type Pending = RouterOutputs['account']['pendingVerifications']['items'][number];
-
-export const verificationKindLabels: Record<Pending['kind'], string> = {
-  person: '个人认证',
-  company: '企业认证',
-  individualBusiness: '个体工商户',
-};
 
 const perPage = 50;
 
