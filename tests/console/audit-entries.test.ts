@@ -75,7 +75,10 @@ describe('the audit trail as the console words it', () => {
     const release = await only(worker.userId, 'demands.releaseSelection');
     expect(auditSummary(release)).toBe(`需求 #${again.demandId} 释放接单人：未交付`);
     expect(auditTarget(release)).toBe(`接单申请 #${applicationId}`);
-    expect(auditChanges(release).find((c) => c.key === 'selected')).toMatchObject({ before: '是', after: '否' });
+    expect(auditChanges(release).find((c) => c.key === 'selected')).toMatchObject({
+      before: '是',
+      after: '否',
+    });
   });
 
   it('names the verification kind and the decision', async () => {

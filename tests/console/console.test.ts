@@ -364,7 +364,9 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     expect(await withdrawal.textContent()).toContain(admin.phone);
     // What was done, in yuan, on the row itself; the fields it changed once the row is opened.
     expect(await withdrawal.textContent()).toContain('-¥30.50，余额 ¥100.00 → ¥69.50，备注：工行尾号 1234');
-    await page.getByRole('row', { name: /充值（wallet\.credit）.*\+¥100\.00，余额 ¥0\.00 → ¥100\.00/ }).waitFor();
+    await page
+      .getByRole('row', { name: /充值（wallet\.credit）.*\+¥100\.00，余额 ¥0\.00 → ¥100\.00/ })
+      .waitFor();
     await withdrawal.getByRole('button', { name: '展开行' }).click();
     await page.getByRole('row', { name: '余额 ¥100.00 ¥69.50', exact: true }).waitFor();
   }, 60_000);
