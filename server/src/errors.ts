@@ -93,8 +93,8 @@ export const errorTable = {
   },
   UPLOAD_IMAGES_ONLY: {
     trpc: 'BAD_REQUEST',
-    en: 'Without logging in only jpg, png, gif and webp images are accepted',
-    zh: '未登录时只能上传jpg、png、gif、webp图片',
+    en: 'Only jpg, png, gif and webp images are accepted by the public upload (other files by the logged-in one)',
+    zh: '此处只能上传jpg、png、gif、webp图片',
   },
   UPLOAD_NAME_MISMATCH: {
     trpc: 'BAD_REQUEST',

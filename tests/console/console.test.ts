@@ -15,8 +15,16 @@ import { loginBySms } from '../support/auth-flow.js';
 import { embedded } from '../support/backends.js';
 import { chromiumPath, type HeadlessChromium, hasChromium, launchChromium } from '../support/chromium.js';
 import { legacyGet } from '../support/legacy-client.js';
-import { approveDemand, credit, postDemand } from '../support/marketplace-flow.js';
+import {
+  apply,
+  approveDemand,
+  credit,
+  fundAndPay,
+  postDemand,
+  uploadFile,
+} from '../support/marketplace-flow.js';
 import { mustRun } from '../support/processes.js';
+import { samplePng, sampleZip } from '../support/sample-files.js';
 import { listen, randomPhone, startTestApp, type TestApp } from '../support/test-app.js';
 
 const repository = path.resolve(import.meta.dirname, '../..');
@@ -502,6 +510,40 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     await drawer.getByText('未支付').waitFor();
     expect(await drawer.getByRole('button', { name: '退回托管款' }).count()).toBe(0);
     expect((await info(t, poster)).balance).toBe(66.6);
+    await page.keyboard.press('Escape');
+  }, 60_000);
+
+  it('shows a demand’s attachments, and what each applicant sent and delivered, as links that open', async () => {
+    const poster = await loginBySms(t, randomPhone(), 2);
+    const brief = await uploadFile(t, poster, samplePng(), 'brief.png');
+    const demandId = await postDemand(t, poster, { title: '控制台查看交付的需求', price: '20', file: brief });
+    await approveDemand(t, demandId);
+    await fundAndPay(t, poster, demandId, '20');
+    const worker = await loginBySms(t, randomPhone(), 1);
+    const applicationId = await apply(t, worker, demandId);
+    expect(
+      (await post(t, poster, '/user/goods/ok', { goods_id: demandId, order_id: applicationId })).body.res,
+    ).toBe(1);
+    const over = await uploadFile(t, worker, samplePng(), 'preview.png');
+    const source = await uploadFile(t, worker, sampleZip(), 'source.zip');
+    expect(
+      (await post(t, worker, '/user/goods_order/ok', { id: applicationId, over, source })).body.res,
+    ).toBe(1);
+
+    await page.getByRole('menuitem', { name: '需求', exact: true }).click();
+    await page.getByLabel('需求ID、订单号或标题').fill(String(demandId));
+    await page.getByLabel('需求ID、订单号或标题').press('Enter');
+    await page.getByRole('cell', { name: '控制台查看交付的需求' }).click();
+    const drawer = page.getByRole('dialog', { name: '需求详情' });
+    const fileName = (url: string) => url.slice(url.lastIndexOf('/') + 1);
+    await drawer.getByRole('link', { name: fileName(brief) }).waitFor();
+    await drawer.getByRole('button', { name: '展开行' }).click();
+    for (const url of [over, source]) {
+      const link = drawer.getByRole('link', { name: fileName(url) });
+      await link.waitFor();
+      const href = (await link.getAttribute('href')) as string;
+      expect((await fetch(new URL(href, page.url()))).status, href).toBe(200);
+    }
     await page.keyboard.press('Escape');
   }, 60_000);
 

@@ -20,6 +20,7 @@ import {
 import { useState } from 'react';
 import { date, dateTime } from '../dates.js';
 import { describeError } from '../errors.js';
+import { FileLinks } from '../FileLinks.js';
 import { ledgerKindLabels } from '../labels.js';
 import { yuan } from '../money.js';
 import { reviewStateTags } from '../VerificationDetails.js';
@@ -88,6 +89,9 @@ export function DemandDetail({ id }: { id: number }) {
             {demand.description}
           </Typography.Paragraph>
         </Descriptions.Item>
+        <Descriptions.Item label="附件" span={2}>
+          <FileLinks urls={demand.files.map((file) => file.url)} />
+        </Descriptions.Item>
       </Descriptions>
       <Typography.Title level={5}>申请（{applications.length}）</Typography.Title>
       <Table<Application>
@@ -96,6 +100,8 @@ export function DemandDetail({ id }: { id: number }) {
         dataSource={applications}
         pagination={false}
         locale={{ emptyText: '暂无申请' }}
+        // What each applicant sent and delivered: what an operator checks before releasing one.
+        expandable={{ expandedRowRender: (a) => <ApplicationFiles application={a} /> }}
         columns={[
           { title: 'ID', dataIndex: 'id' },
           {
@@ -145,6 +151,22 @@ export function DemandDetail({ id }: { id: number }) {
         ]}
       />
     </Flex>
+  );
+}
+
+function ApplicationFiles({ application }: { application: Application }) {
+  return (
+    <Descriptions column={3} size="small" layout="vertical">
+      <Descriptions.Item label="申请附件">
+        <FileLinks urls={application.files} />
+      </Descriptions.Item>
+      <Descriptions.Item label="交付预览">
+        <FileLinks urls={application.deliveryPreview} />
+      </Descriptions.Item>
+      <Descriptions.Item label="交付源文件">
+        <FileLinks urls={application.deliverySource === null ? [] : [application.deliverySource]} />
+      </Descriptions.Item>
+    </Descriptions>
   );
 }
 

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Descriptions, Space, Tag, Typography } from 'antd';
 import { date, dateTime } from '../dates.js';
 import { describeError } from '../errors.js';
+import { FileLinks } from '../FileLinks.js';
 import { yuan } from '../money.js';
 import { ReviewQueue } from '../ReviewQueue.js';
 
@@ -106,17 +107,7 @@ function DemandDetails({ demand }: { demand: PendingDemand }) {
         </Typography.Paragraph>
       </Descriptions.Item>
       <Descriptions.Item label="附件" span={2}>
-        {demand.files.length === 0 ? (
-          '无'
-        ) : (
-          <Space orientation="vertical">
-            {demand.files.map((file) => (
-              <Typography.Link key={file.id} href={file.url} target="_blank" rel="noreferrer">
-                {file.url.slice(file.url.lastIndexOf('/') + 1)}
-              </Typography.Link>
-            ))}
-          </Space>
-        )}
+        <FileLinks urls={demand.files.map((file) => file.url)} />
       </Descriptions.Item>
     </Descriptions>
   );

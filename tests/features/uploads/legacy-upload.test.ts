@@ -138,14 +138,14 @@ describe.each(backendsAndStorage(backends))('legacy upload routes ($name)', ({ b
         route: '/index/api/file_upload',
         content: sampleZip(),
         name: 'photo.png',
-        err: '未登录时只能上传jpg、png、gif、webp图片',
+        err: '此处只能上传jpg、png、gif、webp图片',
       },
       {
         what: 'an anonymous archive',
         route: '/index/api/file_upload',
         content: sampleZip(),
         name: 'work.zip',
-        err: '未登录时只能上传jpg、png、gif、webp图片',
+        err: '此处只能上传jpg、png、gif、webp图片',
       },
       {
         what: 'an empty file',

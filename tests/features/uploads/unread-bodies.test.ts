@@ -190,7 +190,7 @@ describe.each(backends)('refusals that leave the body unread ($name)', (backend)
     );
     expect(refused).toMatchObject({
       status: 200,
-      body: { res: 0, err: '未登录时只能上传jpg、png、gif、webp图片' },
+      body: { res: 0, err: '此处只能上传jpg、png、gif、webp图片' },
       closed: false,
     });
     expect(refused.headers.connection).toBe('keep-alive');
