@@ -49,12 +49,14 @@ export const maxId = 2_147_483_647;
 export const id = z.number().int().positive().max(maxId);
 
 /**
- * A day a person's work or schooling can fall on. Unbounded, a Date up to ±275,760 years would be
+ * A day a person's work or schooling can fall on, 1900-01-01 to 2099-12-31 in any zone. Unbounded, a Date up to ±275,760 years would be
  * kept, which no calendar (nor the legacy door's `YYYY-MM-DD`) shows.
  */
 export const calendarDate = z
   .date()
-  .min(new Date('1900-01-01T00:00:00Z'))
+  // Midnight of 1900-01-01 in the zone furthest ahead (UTC+14): the legacy door's `1900-01-01` is
+  // that day's start in the display zone, hours before the day begins in UTC.
+  .min(new Date('1899-12-31T10:00:00Z'))
   .max(new Date('2100-01-01T00:00:00Z'));
 
 /** Which page of a list to read: 1-based, 15 rows by default, at most 100 (CONTRACT.md §4). */

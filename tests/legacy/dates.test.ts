@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { calendarDate } from '../../server/src/fields.js';
 import { formatLegacyDate, parseLegacyDate } from '../../server/src/legacy/codecs/dates.js';
 
 describe('legacy dates', () => {
@@ -49,5 +50,15 @@ describe('legacy dates', () => {
     expect(parseLegacyDate({ a: 1 }, 'Asia/Shanghai')).toEqual({ a: 1 });
     expect(parseLegacyDate('', 'Asia/Shanghai')).toBeUndefined();
     expect(parseLegacyDate(null, 'Asia/Shanghai')).toBeUndefined();
+  });
+
+  it('takes every day from 1900-01-01 to 2099-12-31 as a calendar date, whatever the display zone', () => {
+    for (const timeZone of ['Asia/Shanghai', 'Pacific/Kiritimati', 'UTC', 'Etc/GMT+12']) {
+      const accepted = (day: string) => calendarDate.safeParse(parseLegacyDate(day, timeZone)).success;
+      expect(accepted('1900-01-01'), timeZone).toBe(true);
+      expect(accepted('2099-12-31'), timeZone).toBe(true);
+      expect(accepted('1899-12-30'), timeZone).toBe(false);
+      expect(accepted('2100-01-02'), timeZone).toBe(false);
+    }
   });
 });
