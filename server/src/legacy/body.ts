@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import qs from 'qs';
+import { tooManyJsonMembers } from '../http/body-limits.js';
 import { FormFieldsTooLargeError, type FormWaitLimits, multipartParts } from '../http/multipart.js';
 import type { RawFields } from './fields.js';
 
@@ -52,7 +53,7 @@ function utf8Text(body: Buffer): string | undefined {
 
 const notUtf8 = () => Object.assign(new Error('The body is not UTF-8 text'), { statusCode: 400 });
 
-/** The body parsers legacy clients need beyond Fastify's own. */
+/** The body parsers legacy clients need beyond Fastify's own (the JSON one serves /trpc too). */
 export function registerLegacyBodyParsers(app: FastifyInstance): void {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (_req, body, done) => {
     const text = utf8Text(body as Buffer);
@@ -70,6 +71,8 @@ export function registerLegacyBodyParsers(app: FastifyInstance): void {
     const text = utf8Text(body as Buffer);
     if (text === undefined) return done(notUtf8(), undefined);
     if (text.trim() === '') return done(null, {});
+    const tooMany = tooManyJsonMembers(text);
+    if (tooMany) return done(tooMany, undefined);
     defaultJson(req, text, done);
   });
 }
