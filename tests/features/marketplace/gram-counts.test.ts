@@ -47,6 +47,22 @@ describe.each(backends)('the gram a title search looks up ($name)', (backend) =>
     expect(await search(term)).toHaveLength(1);
   });
 
+  it('looks a term of common words up by a rare pair across them, wherever it lies in the term', async () => {
+    // Nine two-character words, eight of them in many titles: the term's pairs at 0, 2, ... 14 (the
+    // eight an even spread of its 17 pairs took) are common; those across words are in one title.
+    const words = Array.from({ length: 9 }, () => rareCjk(2));
+    for (let i = 0; i < 6; i++) {
+      await approveDemand(t, await postDemand(t, owner, { title: `${words.slice(0, 8).join('、')}${i}` }));
+    }
+    const term = words.join('');
+    await approveDemand(t, await postDemand(t, owner, { title: `有${term}` }));
+    const estimate = await new GramCounts(t.stores.database.db, new ManualClock()).estimate(term);
+    if (backend.name === 'embedded') return expect(estimate).toBeUndefined();
+    const acrossWords = termGrams(term).filter((_, i) => i % 2 === 1);
+    expect(acrossWords).toContain(estimate?.gram);
+    expect(estimate).toMatchObject({ titles: 1, sampled: 1 });
+  });
+
   it('counts at most eight grams of a long term, and none without a FULLTEXT index', async () => {
     let queries = 0;
     const db = t.stores.database.db.withPlugin({

@@ -8,7 +8,7 @@ import { hasFulltextIndex, termGrams, titleGrams } from './title-search.js';
 const countLifetimeMs = 10 * 60 * 1000;
 /** Distinct grams remembered at most; past that the memory starts over. */
 const maxRemembered = 20_000;
-/** Grams of one term counted at most: a long term's first search must not ask for a hundred counts. */
+/** Grams of one term looked at at most: a long term's first search must not ask for a hundred counts. */
 const maxCandidates = 8;
 /** The newest reviewed titles kept as a sample of what titles hold. */
 export const sampleSize = 2_000;
@@ -69,15 +69,16 @@ export class GramCounts {
       this.currentSample(),
       this.counts.get('', () => this.countDemands()),
     ]);
-    // Spread over the term: any of its grams finds every match, so a sample serves.
-    const step = Math.max(1, grams.length / maxCandidates);
-    const candidates = Array.from(
-      { length: Math.min(grams.length, maxCandidates) },
-      (_, i) => grams[Math.floor(i * step)] as string,
-    );
+    // Any of its grams finds every match, so a few serve: those the sample holds least, in the term's
+    // order among equals. A gram the newest titles hardly hold is the likeliest to be in few titles
+    // at all, and counting a rare gram costs what reading its few titles does. (Taken evenly spaced,
+    // a term of common words with rare pairs across them, `设计开发网站视频…`, was looked up by a
+    // common pair, every title holding it read to find nothing.)
+    const inSampleOf = (gram: string) => sample.grams.get(gram) ?? 0;
+    const candidates = [...grams].sort((x, y) => inSampleOf(x) - inSampleOf(y)).slice(0, maxCandidates);
     const titles = await Promise.all(
       candidates.map((gram) => {
-        const inSample = sample.grams.get(gram) ?? 0;
+        const inSample = inSampleOf(gram);
         return inSample >= commonInSample
           ? Math.round((inSample / Math.max(1, sample.titles.length)) * demands)
           : this.counts.get(gram, () => this.countTitlesWith(gram));
