@@ -10,7 +10,7 @@ import {
 import { GramCounts } from '../../../server/src/features/demands/gram-counts.js';
 import { maxCountedMatches, PublicDemandSearch } from '../../../server/src/features/demands/public-search.js';
 import { titleGrams } from '../../../server/src/features/demands/title-search.js';
-import { backends, withPrivateDatabase } from '../../support/backends.js';
+import { backends, embedded, withPrivateDatabase } from '../../support/backends.js';
 import { legacyPost } from '../../support/legacy-client.js';
 import { listen, ManualClock, startTestApp, type TestApp } from '../../support/test-app.js';
 
@@ -202,5 +202,56 @@ describe.each(backends)('title search past 10,000 matches ($name)', (backend) =>
     const unfiltered = await api.demands.list.query({ perPage: 10 });
     expect(unfiltered.totalIsExact).toBe(true);
     expect(unfiltered.total).toBeGreaterThan(maxCountedMatches);
+  });
+});
+
+/**
+ * A total's memory, where the page is walked and the count is the dear part: always on SQLite, and
+ * on MySQL for a term dense among the newest demands (on this file's ids, 5 apart, the walk's bound
+ * falls short and the index answers, its total the page's own collect, so SQLite shows it plainly).
+ */
+describe('the total of a title search, remembered while large (embedded)', () => {
+  let t: TestApp;
+  let db: Db;
+  beforeAll(async () => {
+    t = await startTestApp(withPrivateDatabase(embedded));
+    db = t.stores.database.db;
+    await seed(db);
+  }, 120_000);
+  afterAll(() => t.close());
+
+  it('remembers an exact total above 1,000 for 30 seconds, and counts a smaller one every time', async () => {
+    const clock = new ManualClock();
+    const search = new PublicDemandSearch(db, clock);
+    const large: TermFilter = { term: '小程序' };
+    const small: TermFilter = { term: terms.rare };
+    const totalOf = async (f: TermFilter) => (await search.search(f, 20, 0)).total;
+    const [largeBefore, smallBefore] = [await totalOf(large), await totalOf(small)];
+    expect(largeBefore).toBe((await exhaustive(db, large)).length);
+    expect(largeBefore).toBeGreaterThan(1000);
+    expect(largeBefore).toBeLessThanOrEqual(maxCountedMatches);
+
+    // A new reviewed demand, the newest, matching both.
+    const row = await db.selectFrom('demands').selectAll().where('review_state', '=', 1).executeTakeFirst();
+    const newest = await db
+      .selectFrom('demands')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .executeTakeFirst();
+    const id = Number(newest?.id) + 1;
+    const title = '新小程序量子计算需求';
+    await db
+      .insertInto('demands')
+      .values({
+        ...(row as NonNullable<typeof row>),
+        id,
+        order_no: `new-${id}`,
+        title,
+        title_grams: titleGrams(title),
+      })
+      .execute();
+    expect(await totalOf(small)).toBe(smallBefore + 1);
+    expect(await totalOf(large)).toBe(largeBefore);
+    clock.advance(30_000);
+    expect(await totalOf(large)).toBe(largeBefore + 1);
   });
 });

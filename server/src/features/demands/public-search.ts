@@ -26,6 +26,14 @@ export const maxCountedMatches = 10_000;
  */
 const cappedTotalLifetimeMs = 10 * 60_000;
 /**
+ * An exact total this large is remembered briefly too: counting it reads at least as many rows, on
+ * every request of a term anyone can find, and a total off by the demands of the last half minute
+ * shows nowhere among thousands. A smaller total is counted each time, so the page and its total
+ * agree for the few a user can check (a demand just posted among its search's matches).
+ */
+const largeTotalAbove = 1_000;
+const largeTotalLifetimeMs = 30_000;
+/**
  * How long the newest id, from which walks start, is trusted. A stale one only widens the walk's
  * bound by the demands added since: every newer demand is still walked.
  */
@@ -79,12 +87,12 @@ export interface SearchPlan {
  *   density: ~160 for page 1 of a term in one title of 8, whatever its total. The walk is bounded to
  *   the ids its estimate needs, with a margin; when it comes back short, the index answers instead.
  *
- * A total that passed the cap is remembered for 10 minutes. Without a FULLTEXT index (the embedded
+ * A total that passed the cap is remembered for 10 minutes, one above 1,000 for 30 seconds. Without a FULLTEXT index (the embedded
  * SQLite default) every search walks, unbounded: the same answers, at a scan's cost.
  */
 export class PublicDemandSearch {
   private readonly gramCounts: GramCounts;
-  private readonly cappedTotals: RememberedCounts;
+  private readonly totals: RememberedCounts;
   private readonly reviewedCounts: RememberedCounts;
   private readonly newestId: RememberedCounts;
 
@@ -93,7 +101,7 @@ export class PublicDemandSearch {
     clock: Clock,
   ) {
     this.gramCounts = new GramCounts(db, clock);
-    this.cappedTotals = new RememberedCounts(clock, cappedTotalLifetimeMs, 10_000);
+    this.totals = new RememberedCounts(clock, cappedTotalLifetimeMs, 10_000);
     this.reviewedCounts = new RememberedCounts(clock, reviewedLifetimeMs, 10);
     this.newestId = new RememberedCounts(clock, newestIdLifetimeMs, 1);
   }
@@ -189,9 +197,11 @@ export class PublicDemandSearch {
     }
   }
 
-  /** The matches, counted up to one past the cap; a count that passed it is remembered for a while. */
+  /** The matches, counted up to one past the cap; a large count is remembered for a while. */
   private countCapped(filter: TermFilter, count: () => Promise<number>): Promise<number> {
-    return this.cappedTotals.get(`${filter.kind ?? ''}:${filter.term}`, count, (n) => n > maxCountedMatches);
+    return this.totals.get(`${filter.kind ?? ''}:${filter.term}`, count, (n) =>
+      n > maxCountedMatches ? cappedTotalLifetimeMs : n > largeTotalAbove ? largeTotalLifetimeMs : 0,
+    );
   }
 
   /** The id above which a walk for `depth` matches looks (0: all of them): its estimate, with a margin, in ids. */
