@@ -110,6 +110,8 @@ export class Haproxy {
     private readonly ports: { front: number; stats: number },
     private readonly instances: Record<'INSTANCE_A' | 'INSTANCE_B', string>,
     private readonly checkInterval: string,
+    /** More of the configuration's settings (`MAX_CONN_PER_CLIENT`). */
+    private readonly settings: Record<string, string> = {},
   ) {
     this.url = `http://127.0.0.1:${ports.front}`;
     this.statsUrl = `http://127.0.0.1:${ports.stats}/`;
@@ -129,6 +131,7 @@ export class Haproxy {
         HAPROXY_BIND: `127.0.0.1:${this.ports.front}`,
         HAPROXY_STATS_BIND: `127.0.0.1:${this.ports.stats}`,
         CHECK_INTERVAL: this.checkInterval,
+        ...this.settings,
         ...this.instances,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
