@@ -100,9 +100,12 @@ describe.skipIf(!hasChromium)('releasing a selected applicant in the console (he
     await drawer.getByText('未支付').waitFor();
     await page.keyboard.press('Escape');
 
-    // In the operations log, by the name operators read.
+    // In the operations log, by the name operators read, each with the reason it was given.
     await page.getByRole('menuitem', { name: /操作记录/ }).click();
-    await expect.poll(() => page.getByText('释放接单人').count()).toBe(2);
+    await expect.poll(() => page.getByText('释放接单人（demands.releaseSelection）').count()).toBe(2);
+    for (const reason of ['逾期未交付', '联系不上']) {
+      await page.getByText(`需求 #${demandId} 释放接单人：${reason}`).waitFor();
+    }
     expect(problems).toEqual([]);
   }, 60_000);
 });
