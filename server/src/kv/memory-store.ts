@@ -1,7 +1,8 @@
 import type { KeyValueStore } from './store.js';
 
 interface Entry {
-  value: string | Set<string>;
+  /** A string, a set's members, or a log's members with the moments they were added. */
+  value: string | Set<string> | Map<string, number>;
   expiresAt: number;
 }
 
@@ -66,11 +67,35 @@ export class MemoryStore implements KeyValueStore {
     if (value.size === 0) this.entries.delete(key);
   }
 
+  async addWithinWindow(key: string, member: string, at: number, windowMs: number, limit: number) {
+    const log = this.logOf(key);
+    for (const [old, added] of log) if (added <= at - windowMs) log.delete(old);
+    if (log.size >= limit) return false;
+    log.set(member, at);
+    this.entries.set(key, { value: log, expiresAt: this.now() + windowMs });
+    return true;
+  }
+
+  async countSince(key: string, since: number): Promise<number> {
+    let count = 0;
+    for (const added of this.logOf(key).values()) if (added > since) count++;
+    return count;
+  }
+
+  async removeFromLog(key: string, member: string): Promise<void> {
+    this.logOf(key).delete(member);
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     this.entries.clear();
+  }
+
+  private logOf(key: string): Map<string, number> {
+    const value = this.live(key)?.value;
+    return value instanceof Map ? value : new Map();
   }
 
   private live(key: string): Entry | undefined {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { KeyValueStore } from './store.js';
 
@@ -7,23 +8,34 @@ export interface RateRule {
   readonly limit: number;
   readonly windowMs: number;
   /**
-   * Names the window a moment falls in. Absent: the `windowMs`-long slices of Unix time, so a day
-   * would start at UTC midnight. A calendar day where the users live starts at their midnight.
+   * Names the fixed window a moment falls in, for a limit per calendar unit: a day where the users
+   * live starts at their midnight. Absent, the window slides: at most `limit` hits in any `windowMs`.
    */
   readonly windowOf?: (now: number) => string;
 }
 
-/** One counted hit: whether it was within the limit, and the counter it went to, for a refund. */
-export interface CountedHit {
-  readonly allowed: boolean;
-  /** The counter of the window the hit fell in; a refund must go there, whatever the time then. */
-  readonly key: string;
-  readonly windowMs: number;
-}
+/** One counted hit: whether it was within the limit, and where it was recorded, for a refund. */
+export type CountedHit =
+  | {
+      readonly allowed: boolean;
+      /** The counter of the calendar window the hit fell in; a refund goes there, whatever the time then. */
+      readonly key: string;
+      readonly windowMs: number;
+    }
+  | {
+      readonly allowed: boolean;
+      /** The sliding window's log, and the hit's member in it when it was allowed (a refused hit is not kept). */
+      readonly key: string;
+      readonly member: string;
+    };
 
 /**
- * Fixed-window counters. The window is picked from the injected clock (not from the store's TTL),
- * so tests can step into the next window; the TTL only cleans up.
+ * Limits of hits per subject. A rule's window slides: a log of its hits' moments, so "1 a minute"
+ * is one in any 60 seconds. With fixed windows (the clock's minutes) two hits could land a moment
+ * apart across a boundary, and a login lock of 15 minutes ended when the quarter did, seconds after
+ * it began: each limit doubled at every boundary, across instances as well. A rule per calendar unit
+ * (`windowOf`: ten SMS a day) counts in its fixed window. Moments come from the injected clock (not
+ * from the store's TTL), so tests can step past a window; the TTL only cleans up.
  */
 export class RateLimiter {
   constructor(
@@ -38,18 +50,30 @@ export class RateLimiter {
 
   /** Counts one hit like `hit`, and answers what `refund` needs to take it back. */
   async count(rule: RateRule, subject: string): Promise<CountedHit> {
-    const key = this.key(rule, subject);
-    const count = await this.kv.increment(key, rule.windowMs);
-    return { allowed: count <= rule.limit, key, windowMs: rule.windowMs };
+    const now = this.clock.now();
+    if (rule.windowOf) {
+      const key = `${this.keyOf(rule, subject)}:${rule.windowOf(now)}`;
+      const count = await this.kv.increment(key, rule.windowMs);
+      return { allowed: count <= rule.limit, key, windowMs: rule.windowMs };
+    }
+    const key = this.keyOf(rule, subject);
+    // Unique among the hits of one moment, on any instance.
+    const member = `${now}:${randomBytes(6).toString('base64url')}`;
+    const allowed = await this.kv.addWithinWindow(key, member, now, rule.windowMs, rule.limit);
+    return { allowed, key, member };
   }
 
   /**
-   * Takes one hit back, e.g. a login attempt counted up front that turned out to succeed. It goes
-   * to the window the hit was counted in: when the check straddled a window boundary, taking it
-   * from the new window would start that one at -1, one attempt more than its limit.
+   * Takes one hit back, e.g. a login attempt counted up front that turned out to succeed. A
+   * calendar window's hit goes back to the window it was counted in: when the check straddled a
+   * boundary, taking it from the new window would start that one at -1, one hit more than its limit.
    */
   async refund(hit: CountedHit): Promise<void> {
-    await this.kv.increment(hit.key, hit.windowMs, -1);
+    if ('member' in hit) {
+      if (hit.allowed) await this.kv.removeFromLog(hit.key, hit.member);
+    } else {
+      await this.kv.increment(hit.key, hit.windowMs, -1);
+    }
   }
 
   /**
@@ -75,17 +99,20 @@ export class RateLimiter {
 
   /** Whether the window's hits already reach the limit, so the next would be refused. Counts nothing. */
   async reached(rule: RateRule, subject: string): Promise<boolean> {
-    return Number(await this.kv.get(this.key(rule, subject))) >= rule.limit;
-  }
-
-  /** Forgets the hits of the current window, e.g. a phone's failed logins after a success. */
-  async reset(rule: RateRule, subject: string): Promise<void> {
-    await this.kv.delete(this.key(rule, subject));
-  }
-
-  private key(rule: RateRule, subject: string): string {
     const now = this.clock.now();
-    const window = rule.windowOf ? rule.windowOf(now) : Math.floor(now / rule.windowMs);
-    return `rate:${rule.name}:${subject}:${window}`;
+    const hits = rule.windowOf
+      ? Number(await this.kv.get(`${this.keyOf(rule, subject)}:${rule.windowOf(now)}`))
+      : await this.kv.countSince(this.keyOf(rule, subject), now - rule.windowMs);
+    return hits >= rule.limit;
+  }
+
+  /** Forgets the hits of the window, e.g. a phone's failed logins after a success. */
+  async reset(rule: RateRule, subject: string): Promise<void> {
+    const key = this.keyOf(rule, subject);
+    await this.kv.delete(rule.windowOf ? `${key}:${rule.windowOf(this.clock.now())}` : key);
+  }
+
+  private keyOf(rule: RateRule, subject: string): string {
+    return `rate:${rule.name}:${subject}`;
   }
 }

@@ -16,9 +16,21 @@ redis.call('SADD', KEYS[1], ARGV[1])
 if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 1`;
 
+/**
+ * A sorted set of members scored by the moment they were added: those older than the window go,
+ * then the member is added unless the limit is reached. ARGV: at, windowMs, limit, member.
+ */
+const addWithinWindowScript = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]))
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1`;
+
 type ScriptedRedis = (Redis | Cluster) & {
   incrementWithTtl(key: string, ttlMs: number, by: number): Promise<number>;
   addToSetWithTtl(key: string, member: string, ttlMs: number): Promise<number>;
+  addWithinWindow(key: string, at: number, windowMs: number, limit: number, member: string): Promise<number>;
 };
 
 export interface RedisStoreOptions {
@@ -100,6 +112,7 @@ export class RedisStore implements KeyValueStore {
     // Each script touches one key, so it runs on that key's node in a cluster as well.
     redis.defineCommand('incrementWithTtl', { numberOfKeys: 1, lua: incrementScript });
     redis.defineCommand('addToSetWithTtl', { numberOfKeys: 1, lua: addToSetScript });
+    redis.defineCommand('addWithinWindow', { numberOfKeys: 1, lua: addWithinWindowScript });
     this.redis = redis as ScriptedRedis;
     this.clustered = target.kind === 'cluster';
   }
@@ -189,6 +202,18 @@ export class RedisStore implements KeyValueStore {
 
   async removeFromSet(key: string, ...members: string[]) {
     if (members.length) await this.run(() => this.redis.srem(key, ...members));
+  }
+
+  async addWithinWindow(key: string, member: string, at: number, windowMs: number, limit: number) {
+    return (await this.run(() => this.redis.addWithinWindow(key, at, windowMs, limit, member))) === 1;
+  }
+
+  countSince(key: string, since: number) {
+    return this.run(() => this.redis.zcount(key, `(${since}`, '+inf'));
+  }
+
+  async removeFromLog(key: string, member: string) {
+    await this.run(() => this.redis.zrem(key, member));
   }
 
   /** Readiness: a single server answers PING; a cluster must be able to serve every slot. */

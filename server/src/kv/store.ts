@@ -16,6 +16,15 @@ export interface KeyValueStore {
   addToSet(key: string, member: string, ttlMs: number): Promise<void>;
   setMembers(key: string): Promise<string[]>;
   removeFromSet(key: string, ...members: string[]): Promise<void>;
+  /**
+   * A log of moments (a sliding window): drops the members older than `windowMs` before `at`, then
+   * adds `member` at `at` unless `limit` members are left, in one step. True when it added it. The
+   * key lives `windowMs` past its last addition.
+   */
+  addWithinWindow(key: string, member: string, at: number, windowMs: number, limit: number): Promise<boolean>;
+  /** How many members of the log were added after `since`. */
+  countSince(key: string, since: number): Promise<number>;
+  removeFromLog(key: string, member: string): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -48,8 +48,9 @@ describe.each(backends)('SMS and login limits ($name)', (backend) => {
 
   it("starts a phone's day of ten at midnight where the users live (TZ_DISPLAY), not at UTC's", async () => {
     const phone = randomPhone();
-    // 22:00 in Shanghai (14:00 UTC): ten sends before midnight there.
-    t.clock.advanceToNext(24 * 60 * minute, 14 * 60 * minute);
+    // 21:00 in Shanghai (13:00 UTC): ten sends before midnight there, the last more than an hour
+    // before it (five an hour, in any hour).
+    t.clock.advanceToNext(24 * 60 * minute, 13 * 60 * minute);
     for (let i = 1; i <= 10; i++) {
       expect((await sendSms(phone)).body.res, `send ${i} of the day`).toBe(1);
       t.clock.advance(i === 5 ? 60 * minute : minute + 1);
@@ -60,6 +61,16 @@ describe.each(backends)('SMS and login limits ($name)', (backend) => {
     // 00:00 in Shanghai is 16:00 UTC, the same UTC day: a new day for the phone's owner.
     t.clock.advance(minute);
     expect((await sendSms(phone)).body.res, '00:00 in Shanghai').toBe(1);
+  });
+
+  it('sends one code a minute in any minute, not two a moment apart across the clock’s minute', async () => {
+    const phone = randomPhone();
+    t.clock.advanceToNext(minute, minute - 300);
+    expect((await sendSms(phone)).body.res).toBe(1);
+    t.clock.advance(400);
+    expect((await sendSms(phone)).body, 'the next minute, 0.4 s later').toEqual(tooFrequent);
+    t.clock.advance(minute - 400);
+    expect((await sendSms(phone)).body.res, 'a minute after the first').toBe(1);
   });
 
   it('caps sends per client IP per hour across phones', async () => {
@@ -151,6 +162,22 @@ describe.each(backends)('SMS and login limits ($name)', (backend) => {
       { ip: randomIp() },
     );
     expect(later.body.res).toBe(1);
+  });
+
+  it('keeps a phone locked for 15 minutes from its fifth failure, whatever the clock’s quarter', async () => {
+    const session = await loginBySms(t);
+    await legacyPost(t.app, '/user/info/editpassword', { ...checkFields(session), password: 'right-pass-1' });
+    const login = (password: string) =>
+      legacyPost(t.app, '/index/api/loginpassword', { phone: session.phone, password }, 'json', {
+        ip: randomIp(),
+      });
+    // Five failures in the last seconds of a quarter hour, then the right password just after it.
+    t.clock.advanceToNext(15 * minute, 15 * minute - 3000);
+    for (let i = 0; i < 5; i++) expect((await login('wrong-pass')).body.err).toBe('手机号或密码错误');
+    t.clock.advance(3300);
+    expect((await login('right-pass-1')).body.err).toBe('登录失败次数过多，请稍后再试');
+    t.clock.advance(15 * minute - 3300);
+    expect((await login('right-pass-1')).body.res).toBe(1);
   });
 
   it('lifts the phone’s password lock once its owner sets a new password (getpwd or editpassword)', async () => {
