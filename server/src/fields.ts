@@ -49,8 +49,9 @@ export const maxId = 2_147_483_647;
 export const id = z.number().int().positive().max(maxId);
 
 /**
- * A day a person's work or schooling can fall on, 1900-01-01 to 2099-12-31 in any zone. Unbounded, a Date up to ±275,760 years would be
- * kept, which no calendar (nor the legacy door's `YYYY-MM-DD`) shows.
+ * A day a person's work or schooling can fall on, 1900-01-01 to 2099-12-31 in any zone. Unbounded,
+ * a Date up to ±275,760 years would be kept, which no calendar (nor the legacy door's `YYYY-MM-DD`)
+ * shows.
  */
 export const calendarDate = z
   .date()

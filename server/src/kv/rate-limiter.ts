@@ -51,12 +51,11 @@ export class RateLimiter {
   /** Counts one hit like `hit`, and answers what `refund` needs to take it back. */
   async count(rule: RateRule, subject: string): Promise<CountedHit> {
     const now = this.clock.now();
+    const key = this.keyOf(rule, subject, now);
     if (rule.windowOf) {
-      const key = `${this.keyOf(rule, subject)}:${rule.windowOf(now)}`;
       const count = await this.kv.increment(key, rule.windowMs);
       return { allowed: count <= rule.limit, key, windowMs: rule.windowMs };
     }
-    const key = this.keyOf(rule, subject);
     // Unique among the hits of one moment, on any instance.
     const member = `${now}:${randomBytes(6).toString('base64url')}`;
     const allowed = await this.kv.addWithinWindow(key, member, now, rule.windowMs, rule.limit);
@@ -100,19 +99,21 @@ export class RateLimiter {
   /** Whether the window's hits already reach the limit, so the next would be refused. Counts nothing. */
   async reached(rule: RateRule, subject: string): Promise<boolean> {
     const now = this.clock.now();
+    const key = this.keyOf(rule, subject, now);
     const hits = rule.windowOf
-      ? Number(await this.kv.get(`${this.keyOf(rule, subject)}:${rule.windowOf(now)}`))
-      : await this.kv.countSince(this.keyOf(rule, subject), now - rule.windowMs);
+      ? Number(await this.kv.get(key))
+      : await this.kv.countSince(key, now - rule.windowMs);
     return hits >= rule.limit;
   }
 
   /** Forgets the hits of the window, e.g. a phone's failed logins after a success. */
   async reset(rule: RateRule, subject: string): Promise<void> {
-    const key = this.keyOf(rule, subject);
-    await this.kv.delete(rule.windowOf ? `${key}:${rule.windowOf(this.clock.now())}` : key);
+    await this.kv.delete(this.keyOf(rule, subject, this.clock.now()));
   }
 
-  private keyOf(rule: RateRule, subject: string): string {
-    return `rate:${rule.name}:${subject}`;
+  /** A sliding window's log, or the counter of the calendar window `now` falls in. */
+  private keyOf(rule: RateRule, subject: string, now: number): string {
+    const key = `rate:${rule.name}:${subject}`;
+    return rule.windowOf ? `${key}:${rule.windowOf(now)}` : key;
   }
 }

@@ -87,8 +87,9 @@ export interface SearchPlan {
  *   density: ~160 for page 1 of a term in one title of 8, whatever its total. The walk is bounded to
  *   the ids its estimate needs, with a margin; when it comes back short, the index answers instead.
  *
- * A total that passed the cap is remembered for 10 minutes, one above 1,000 for 30 seconds. Without a FULLTEXT index (the embedded
- * SQLite default) every search walks, unbounded: the same answers, at a scan's cost.
+ * A total that passed the cap is remembered for 10 minutes, one above 1,000 for 30 seconds. Without a
+ * FULLTEXT index (the embedded SQLite default) every search walks, unbounded: the same answers, at a
+ * scan's cost.
  */
 export class PublicDemandSearch {
   private readonly gramCounts: GramCounts;
