@@ -16,6 +16,8 @@ const fieldsOf = (value: unknown): Fields =>
 
 const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
 const fen = (value: unknown) => (typeof value === 'number' ? `¥${yuan(value)}` : '');
+const kindLabel = (kind: unknown) =>
+  verificationKindLabels[kind as keyof typeof verificationKindLabels] ?? text(kind);
 const withReason = (verdict: string, reason: unknown) =>
   text(reason) ? `${verdict}：${text(reason)}` : verdict;
 
@@ -35,8 +37,7 @@ export function auditSummary(entry: AuditEntry): string {
     case 'demands.releaseSelection':
       return withReason(`需求 #${before.demandId ?? '?'} 释放接单人`, detail.reason);
     case 'account.reviewVerification': {
-      const kind =
-        verificationKindLabels[detail.kind as keyof typeof verificationKindLabels] ?? text(detail.kind);
+      const kind = kindLabel(detail.kind);
       return detail.decision === 'approve' ? `${kind} 通过` : withReason(`${kind} 驳回`, detail.reason);
     }
     case 'wallet.credit':
@@ -66,9 +67,7 @@ const targetLabels: Readonly<Record<string, string>> = {
 /** `demand #12` as 需求 #12; a verification's target is its user. */
 export function auditTarget(entry: AuditEntry): string {
   const kind = /^verification:(.+)$/.exec(entry.targetType)?.[1];
-  const label = kind
-    ? `${verificationKindLabels[kind as keyof typeof verificationKindLabels] ?? kind}（用户）`
-    : (targetLabels[entry.targetType] ?? entry.targetType);
+  const label = kind ? `${kindLabel(kind)}（用户）` : (targetLabels[entry.targetType] ?? entry.targetType);
   return `${label} #${entry.targetId}`;
 }
 
