@@ -50,19 +50,30 @@ export function ReviewQueue<Item>(props: ReviewQueueProps<Item>) {
   // typed for one item must never go to the next, nor to a version the operator has not read. When
   // its item leaves the queue (another operator decided it) or changes, the dialog closes.
   const [rejectingKey, setRejectingKey] = useState<string | null>(null);
+  // The item this console is deciding (or decided): when it leaves the queue, the next one comes to
+  // the card, to be read and decided in turn. One that leaves otherwise (another operator decided
+  // it) leaves the card empty with a word why, until the operator picks the next: the card falling
+  // on the next item at once, a (approve) pressed again to retry would decide it unread.
+  const [decidingKey, setDecidingKey] = useState<string | null>(null);
   const items = queue.data?.items ?? [];
-  const index = selectedIndex(items.map(itemKey), selected);
-  const current = items[index];
+  const keys = items.map(itemKey);
+  const index = selectedIndex(keys, selected);
+  const leftElsewhere = selected.key !== null && !keys.includes(selected.key) && selected.key !== decidingKey;
+  const current = leftElsewhere ? undefined : items[index];
   const select = (next: number) => {
     const item = items[next];
     setSelected({ key: item === undefined ? null : itemKey(item), index: next });
   };
+  // Once the card has left an item, `index` is where the next one stands.
+  const move = (step: 1 | -1) =>
+    select(Math.max(0, Math.min(items.length - 1, leftElsewhere && step === 1 ? index : index + step)));
   // Once shown, the item the card fell on (the first, or the next after one left) is the selected
   // one, at its place now: when it leaves in turn, the one after it comes next.
   const currentKey = current === undefined ? null : itemKey(current);
   useEffect(() => {
     if (currentKey === null || (currentKey === selected.key && index === selected.index)) return;
     setSelected({ key: currentKey, index });
+    if (currentKey !== selected.key) setDecidingKey(null);
   }, [currentKey, index, selected.key, selected.index]);
   const rejecting = items.find((item) => versionKey(item) === rejectingKey);
   useEffect(() => {
@@ -70,20 +81,25 @@ export function ReviewQueue<Item>(props: ReviewQueueProps<Item>) {
   }, [rejectingKey, rejecting]);
 
   // A failed decision is reported by the page; here it only keeps the dialog open.
-  const approve = () =>
-    current !== undefined && !pending && props.decide(current, { approve: true }).catch(() => {});
+  const decide = (item: Item, decision: Decision) => {
+    setDecidingKey(itemKey(item));
+    return props.decide(item, decision).then(
+      () => true,
+      () => {
+        setDecidingKey(null);
+        return false;
+      },
+    );
+  };
+  const approve = () => current !== undefined && !pending && decide(current, { approve: true });
   const reject = (reason: string) =>
     rejecting !== undefined &&
     !pending &&
-    props.decide(rejecting, { approve: false, reason }).then(
-      () => setRejectingKey(null),
-      () => {},
-    );
+    decide(rejecting, { approve: false, reason }).then((decided) => decided && setRejectingKey(null));
   const openReject = () => current !== undefined && setRejectingKey(versionKey(current));
   useQueueKeys({
     count: items.length,
-    selected: index,
-    select,
+    move,
     approve,
     reject: openReject,
     enabled: rejecting === undefined,
@@ -106,11 +122,19 @@ export function ReviewQueue<Item>(props: ReviewQueueProps<Item>) {
           <QueueList
             label={`待审核${noun}`}
             items={items}
-            selected={index}
+            selected={leftElsewhere ? -1 : index}
             onSelect={select}
             title={props.listTitle}
             description={props.listDescription}
           />
+          {leftElsewhere && (
+            <Alert
+              style={{ flex: 1 }}
+              type="warning"
+              title={`这条${noun}已不在待审核队列（其他管理员已处理，或已撤回）`}
+              description="按 j 或点击左侧查看下一条。"
+            />
+          )}
           {current !== undefined && (
             <Card
               style={{ flex: 1, minWidth: 0 }}

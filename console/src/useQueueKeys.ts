@@ -2,8 +2,8 @@ import { useEffect, useRef } from 'react';
 
 export interface QueueKeys {
   readonly count: number;
-  readonly selected: number;
-  readonly select: (index: number) => void;
+  /** Selects the next item (1) or the previous one (-1). */
+  readonly move: (step: 1 | -1) => void;
   readonly approve: () => void;
   readonly reject: () => void;
   /** Off while a dialog is open, so its typing is not taken for commands. */
@@ -40,10 +40,10 @@ function actionOf(key: string, k: QueueKeys): (() => void) | undefined {
   switch (key) {
     case 'j':
     case 'ArrowDown':
-      return () => k.select(Math.min(k.selected + 1, k.count - 1));
+      return () => k.move(1);
     case 'k':
     case 'ArrowUp':
-      return () => k.select(Math.max(k.selected - 1, 0));
+      return () => k.move(-1);
     case 'a':
       return k.approve;
     case 'r':
