@@ -102,7 +102,10 @@ export function VerificationDetails({ record }: { record: VerificationRecord }) 
       <Descriptions.Item label="电话">{b.phone || '—'}</Descriptions.Item>
       <Descriptions.Item label="邮编">{b.postcode || '—'}</Descriptions.Item>
       <Descriptions.Item label="注册资本">
-        {b.registeredCapitalFen === null ? '—' : `¥${yuan(b.registeredCapitalFen)}`}
+        {b.registeredCapitalFen === null
+          ? '—'
+          : // In 万元, as the user's form asks for it (zhiben), with the amount in yuan beside it.
+            `${yuan(Math.round(b.registeredCapitalFen / 10_000))} 万元（¥${yuan(b.registeredCapitalFen)}）`}
       </Descriptions.Item>
       <Descriptions.Item label="从业人数">{b.employees ?? '—'}</Descriptions.Item>
       <Descriptions.Item label="核算方式">

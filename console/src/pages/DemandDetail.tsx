@@ -17,7 +17,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { date, dateTime } from '../dates.js';
 import { describeError } from '../errors.js';
 import { FileLinks } from '../FileLinks.js';
@@ -219,6 +219,7 @@ function ReleaseSelection({ application }: { application: Application }) {
   const { message } = App.useApp();
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm<{ reason: string }>();
+  const sending = useRef(false);
   const who = application.applicantPhone ?? `用户 ${application.applicantId}`;
   const release = useMutation(
     trpc.demands.releaseSelection.mutationOptions({
@@ -257,7 +258,16 @@ function ReleaseSelection({ application }: { application: Application }) {
           name="release"
           form={form}
           layout="vertical"
-          onFinish={({ reason }) => release.mutate({ applicationId: application.id, reason: reason.trim() })}
+          onFinish={({ reason }) => {
+            // A double click submits twice before the pending state renders: the second release
+            // would be refused (not selected any more) right after the first one's success.
+            if (sending.current) return;
+            sending.current = true;
+            release.mutate(
+              { applicationId: application.id, reason: reason.trim() },
+              { onSettled: () => (sending.current = false) },
+            );
+          }}
         >
           <Form.Item
             name="reason"
