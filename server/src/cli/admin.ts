@@ -5,6 +5,7 @@ import { systemClock } from '../clock.js';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrator.js';
+import { AppError } from '../errors.js';
 import type { FileStorage } from '../features/uploads/storage.js';
 import { openFileStorage } from '../features/uploads/storage-driver.js';
 import { openKeyValueStore } from '../kv/open-store.js';
@@ -87,7 +88,9 @@ async function firstLineOf(input: NodeJS.ReadableStream): Promise<string> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    // A refusal of the service's own is named by its code too, as the README and the API name it.
+    const code = error instanceof AppError ? ` (${error.appCode})` : '';
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}${code}\n`);
     process.exit(1);
   },
 );

@@ -133,21 +133,17 @@ describe.each(stores)('the admin CLI and bad input ($name)', (backend) => {
   });
 });
 
-describe('create-admin run as `npm run admin` runs it', () => {
+describe('the CLI run as `npm run admin` runs it', () => {
   /** The CLI as its own process on a fresh embedded database, `stdin` piped in. */
-  async function createAdmin(dataDir: string, args: readonly string[], stdin: string) {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'server/src/cli/admin.ts', 'create-admin', ...args],
-      {
-        env: {
-          PATH: process.env.PATH,
-          DATA_DIR: dataDir,
-          APP_SECRET: 'cli-input-secret-cli-input-secret-0123456',
-        },
-        stdio: ['pipe', 'pipe', 'pipe'],
+  async function admin(dataDir: string, args: readonly string[], stdin = '') {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli/admin.ts', ...args], {
+      env: {
+        PATH: process.env.PATH,
+        DATA_DIR: dataDir,
+        APP_SECRET: 'cli-input-secret-cli-input-secret-0123456',
       },
-    );
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += String(chunk);
@@ -163,7 +159,7 @@ describe('create-admin run as `npm run admin` runs it', () => {
   it('takes the password from standard input, off the command line that `ps` shows', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'cli-stdin-'));
     const phone = randomPhone();
-    const created = await createAdmin(dataDir, ['--phone', phone], 'piped-pass-123\nignored\n');
+    const created = await admin(dataDir, ['create-admin', '--phone', phone], 'piped-pass-123\nignored\n');
     expect(created.out).toMatch(/admin \d+ \(\d+\) created/);
     expect(created.code).toBe(0);
     const db = new SQLite(path.join(dataDir, 'app.db'), { readonly: true });
@@ -176,8 +172,15 @@ describe('create-admin run as `npm run admin` runs it', () => {
       db.close();
     }
     // Nothing piped and no --password: refused, naming the flag.
-    const refused = await createAdmin(dataDir, ['--phone', randomPhone()], '');
+    const refused = await admin(dataDir, ['create-admin', '--phone', randomPhone()]);
     expect(refused.code).toBe(1);
     expect(refused.out).toMatch(/error: --password: /);
+  }, 60_000);
+
+  it('names the refusal’s code after its message, as the README and the API name it', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'cli-code-'));
+    const refused = await admin(dataDir, ['review-demand', '--id', '999999', '--approve']);
+    expect(refused.code).toBe(1);
+    expect(refused.out).toMatch(/^error: .+ \(NOT_FOUND\)$/m);
   }, 60_000);
 });
