@@ -2,6 +2,7 @@ import type { RouterOutputs } from '@marketplace/client-sdk';
 
 type Profile = RouterOutputs['user']['me'];
 type LedgerEntry = RouterOutputs['admin']['ledger']['items'][number];
+type Demand = RouterOutputs['demands']['awaitingReview']['items'][number];
 type VerificationKind = RouterOutputs['account']['pendingVerifications']['items'][number]['kind'];
 
 export const userTypeLabels: Record<Profile['userType'], string> = {
@@ -18,6 +19,18 @@ export const ledgerKindLabels: Record<LedgerEntry['kind'], string> = {
   refund: '退款',
   adjustment: '调整',
   opening: '期初余额',
+};
+
+/** The labels users' apps show for the same codes (CONTRACT.md §4: titletype, pricetype). */
+export const kindLabels: Record<Demand['kind'], string> = {
+  partTime: '兼职',
+  fullTime: '全职',
+  other: '其它',
+};
+export const settlementLabels: Record<Demand['settlement'], string> = {
+  monthly: '月结',
+  daily: '日结',
+  other: '其它',
 };
 
 export const verificationKindLabels: Record<VerificationKind, string> = {

@@ -21,10 +21,9 @@ import { useRef, useState } from 'react';
 import { date, dateTime } from '../dates.js';
 import { describeError } from '../errors.js';
 import { FileLinks } from '../FileLinks.js';
-import { ledgerKindLabels } from '../labels.js';
+import { kindLabels, ledgerKindLabels, settlementLabels } from '../labels.js';
 import { yuan } from '../money.js';
 import { reviewStateTags } from '../VerificationDetails.js';
-import { kindLabels, settlementLabels } from './DemandQueue.js';
 import { applicationState } from './UserDetail.js';
 
 type Detail = RouterOutputs['admin']['demand'];

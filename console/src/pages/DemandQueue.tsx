@@ -5,21 +5,11 @@ import { App, Descriptions, Space, Tag, Typography } from 'antd';
 import { date, dateTime } from '../dates.js';
 import { describeError } from '../errors.js';
 import { FileLinks } from '../FileLinks.js';
+import { kindLabels, settlementLabels } from '../labels.js';
 import { yuan } from '../money.js';
 import { ReviewQueue } from '../ReviewQueue.js';
 
 type PendingDemand = RouterOutputs['demands']['awaitingReview']['items'][number];
-
-export const kindLabels: Record<PendingDemand['kind'], string> = {
-  partTime: '兼职',
-  fullTime: '全职',
-  other: '其他',
-};
-export const settlementLabels: Record<PendingDemand['settlement'], string> = {
-  monthly: '月结',
-  daily: '日结',
-  other: '其他',
-};
 
 const perPage = 50;
 

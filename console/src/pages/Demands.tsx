@@ -5,10 +5,10 @@ import { Alert, Drawer, Flex, Input, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { dateTime } from '../dates.js';
 import { describeError } from '../errors.js';
+import { kindLabels } from '../labels.js';
 import { yuan } from '../money.js';
 import { reviewStateTags } from '../VerificationDetails.js';
 import { DemandDetail } from './DemandDetail.js';
-import { kindLabels } from './DemandQueue.js';
 
 type Row = RouterOutputs['admin']['findDemands']['items'][number];
 const perPage = 15;

@@ -5,11 +5,10 @@ import { Alert, Button, Descriptions, Drawer, Empty, Flex, Space, Spin, Table, T
 import { useState } from 'react';
 import { dateTime } from '../dates.js';
 import { describeError } from '../errors.js';
-import { ledgerKindLabels, userTypeLabels } from '../labels.js';
+import { kindLabels, ledgerKindLabels, userTypeLabels } from '../labels.js';
 import { yuan } from '../money.js';
 import { reviewStateTags, VerificationDetails } from '../VerificationDetails.js';
 import { WalletDialog, type WalletMove } from '../WalletDialog.js';
-import { kindLabels } from './DemandQueue.js';
 
 type Detail = RouterOutputs['admin']['user'];
 type LedgerEntry = RouterOutputs['admin']['ledger']['items'][number];
