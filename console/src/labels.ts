@@ -39,6 +39,17 @@ export const verificationKindLabels: Record<VerificationKind, string> = {
   individualBusiness: '个体工商户',
 };
 
+/**
+ * A demand's escrow entries, told from the escrow's side: what the user's ledger calls their
+ * payout (收款) is money the escrow paid out.
+ */
+export const escrowKindLabels: Record<LedgerEntry['kind'], string> = {
+  ...ledgerKindLabels,
+  escrow: '托管（发布人支付）',
+  payout: '支付接单人',
+  refund: '退回发布人',
+};
+
 /** The audit trail names procedures; operators read what was done. */
 export const auditActionLabels: Record<string, string> = {
   'demands.review': '审核需求',

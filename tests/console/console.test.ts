@@ -531,6 +531,9 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     await page.getByText('已退回 ¥66.60').waitFor();
     await drawer.getByText('未支付').waitFor();
     expect(await drawer.getByRole('button', { name: '退回托管款' }).count()).toBe(0);
+    // The escrow's entries as the escrow sees them: paid in by the poster, given back to them.
+    await drawer.getByRole('cell', { name: '托管（发布人支付）' }).waitFor();
+    await drawer.getByRole('cell', { name: '退回发布人' }).waitFor();
     expect((await info(t, poster)).balance).toBe(66.6);
     await page.keyboard.press('Escape');
   }, 60_000);

@@ -21,7 +21,7 @@ import { useRef, useState } from 'react';
 import { date, dateTime } from '../dates.js';
 import { describeError } from '../errors.js';
 import { FileLinks } from '../FileLinks.js';
-import { kindLabels, ledgerKindLabels, settlementLabels } from '../labels.js';
+import { escrowKindLabels, kindLabels, settlementLabels } from '../labels.js';
 import { yuan } from '../money.js';
 import { reviewStateTags } from '../VerificationDetails.js';
 import { applicationState } from './UserDetail.js';
@@ -138,7 +138,7 @@ export function DemandDetail({ id }: { id: number }) {
         locale={{ emptyText: '暂无托管流水' }}
         columns={[
           { title: '时间', dataIndex: 'createdAt', render: (d: Date) => dateTime(d) },
-          { title: '类型', dataIndex: 'kind', render: (k: EscrowEntry['kind']) => ledgerKindLabels[k] },
+          { title: '类型', dataIndex: 'kind', render: (k: EscrowEntry['kind']) => escrowKindLabels[k] },
           {
             title: '金额（元）',
             dataIndex: 'amountFen',
