@@ -392,6 +392,7 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     const withdrawal = page.getByRole('row', { name: /提现（wallet\.withdraw）/ });
     await withdrawal.waitFor();
     expect(await withdrawal.textContent()).toContain(admin.phone);
+    expect(await withdrawal.textContent()).toContain(`${customer.phone}（用户 ${customer.userId}）`);
     // What was done, in yuan, on the row itself; the fields it changed once the row is opened.
     expect(await withdrawal.textContent()).toContain('-¥30.50，余额 ¥100.00 → ¥69.50，备注：工行尾号 1234');
     await page

@@ -47,7 +47,12 @@ export function AuditLog() {
         },
         { title: '对象', key: 'target', render: (_, e) => auditTarget(e) },
         { title: '内容', key: 'summary', render: (_, e) => auditSummary(e) },
-        { title: '用户', dataIndex: 'userId', render: (id: number | null) => id ?? '' },
+        {
+          title: '涉及用户',
+          key: 'user',
+          render: (_, e) =>
+            e.userId === null ? '' : e.userPhone ? `${e.userPhone}（用户 ${e.userId}）` : `用户 ${e.userId}`,
+        },
       ]}
     />
   );

@@ -78,6 +78,8 @@ describe.each(stores)("the console's admin API ($name)", (backend) => {
       action: 'demands.review',
       targetType: 'demand',
       targetId: demandId,
+      userId: owner.userId,
+      userPhone: owner.phone,
       before: { review: 'pending', reason: '', paid: false },
       after: { review: 'approved', reason: '', paid: false },
       detail: { id: demandId, approve: true },

@@ -63,6 +63,8 @@ export const auditEntry = z.object({
   targetType: z.string(),
   targetId: z.number().int(),
   userId: z.number().int().nullable(),
+  /** The phone of the user the action concerned (the demand's owner, the wallet's, the applicant). */
+  userPhone: z.string().nullable(),
   before: z.unknown(),
   after: z.unknown(),
   detail: z.unknown(),

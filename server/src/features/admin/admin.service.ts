@@ -122,6 +122,7 @@ export class AdminService {
         targetType: row.target_type,
         targetId: row.target_id,
         userId: row.user_id,
+        userPhone: row.user_phone ?? null,
         before: JSON.parse(row.before_json),
         after: JSON.parse(row.after_json),
         detail: JSON.parse(row.detail_json),

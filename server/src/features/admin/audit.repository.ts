@@ -12,17 +12,19 @@ export async function insertAction(tx: Tx, action: Insertable<AdminActionsTable>
   await tx.insertInto('admin_actions').values(action).execute();
 }
 
-/** Newest first, with the acting admin's phone; only the actions concerning `userId` when given. */
+/** Newest first, with the phones of the acting admin and of the user concerned; only the actions concerning `userId` when given. */
 export async function listActions(db: Db, userId: number | undefined, limit: number, offset: number) {
   let query = db.selectFrom('admin_actions');
   if (userId !== undefined) query = query.where('user_id', '=', userId);
   const [rows, count] = await Promise.all([
     query
-      .leftJoin('users', 'users.id', 'admin_actions.admin_id')
+      .leftJoin('users as acting', 'acting.id', 'admin_actions.admin_id')
+      .leftJoin('users as concerned', 'concerned.id', 'admin_actions.user_id')
       .select([
         'admin_actions.id',
         'admin_actions.admin_id',
-        'users.phone as admin_phone',
+        'acting.phone as admin_phone',
+        'concerned.phone as user_phone',
         'admin_actions.action',
         'admin_actions.target_type',
         'admin_actions.target_id',
