@@ -1,4 +1,4 @@
-import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, splitLink, type TRPCClient } from '@trpc/client';
 import superjson from 'superjson';
 import { maxBatchSize } from '../../server/src/trpc/limits.js';
 import { nonJsonAnswer } from './answers.js';
@@ -26,26 +26,52 @@ export const maxBatchUrlLength = 4000;
 
 /** The typed client of the service: every procedure, with its input and output types. */
 export function createClient(options: ClientOptions): Client {
+  const common = {
+    url: endpoint(options, '/trpc'),
+    transformer: superjson,
+    fetch: answersOfTheService(options),
+    headers: () => authorization(options.token),
+  };
   return createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({
-        url: endpoint(options, '/trpc'),
-        transformer: superjson,
-        // The server refuses a larger batch; the link splits bigger ones.
-        maxItems: maxBatchSize,
-        // A batch of queries travels in the URL, and proxies refuse long ones (nginx's default
-        // buffer for the request line is 8 KB; a Chinese character takes 9 bytes encoded): batches
-        // are split to stay under this. A single query longer than it still goes, alone.
-        maxURLLength: maxBatchUrlLength,
-        fetch: answersOfTheService(options),
-        headers: () => authorization(options.token),
+      splitLink({
+        // A query whose input alone would overflow the URL goes by itself in a POST body: the batch
+        // link refuses one query longer than its URL limit with an error that names no code, so a
+        // search box pasted full would read as "the service cannot be reached".
+        condition: (op) => op.type === 'query' && mayOverflowUrl(op.input),
+        true: httpLink({ ...common, methodOverride: 'POST' }),
+        false: httpBatchLink({
+          ...common,
+          // The server refuses a larger batch; the link splits bigger ones.
+          maxItems: maxBatchSize,
+          // A batch of queries travels in the URL, and proxies refuse long ones (nginx's default
+          // buffer for the request line is 8 KB; a Chinese character takes 9 bytes encoded):
+          // batches are split to stay under this.
+          maxURLLength: maxBatchUrlLength,
+        }),
       }),
     ],
   });
 }
 
+/**
+ * Whether an input, encoded into a URL, might not fit one: measured as JSON (superjson adds little
+ * for the Dates procedures take), with room for the path and the batch's wrapping.
+ */
+function mayOverflowUrl(input: unknown): boolean {
+  return encodeURIComponent(JSON.stringify(input ?? null)).length > maxBatchUrlLength / 2;
+}
+
+/**
+ * The address of a file the service named (an upload's `url`, a demand's `files[].url`): those are
+ * paths on the service, which a page served from another origin must not resolve against its own.
+ */
+export function fileUrl(options: Pick<ClientOptions, 'url'>, url: string): string {
+  return /^[a-z][a-z\d+.-]*:/i.test(url) ? url : endpoint(options, url.startsWith('/') ? url : `/${url}`);
+}
+
 /** A path of the service, whether or not `url` ends with a slash. */
-export function endpoint(options: ClientOptions, path: string): string {
+export function endpoint(options: Pick<ClientOptions, 'url'>, path: string): string {
   return `${options.url.replace(/\/+$/, '')}${path}`;
 }
 

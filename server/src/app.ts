@@ -208,6 +208,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
         router: appRouter,
         createContext: ({ req }) => createContext(req, bearerCredentials(req.headers.authorization)),
         maxBatchSize,
+        // A query too long for a URL comes as a POST (the SDK sends it so); a read either way, and
+        // calls carry their token in a header, never a cookie a page on another origin could ride.
+        allowMethodOverride: true,
         // A body Fastify hands over unread is otherwise read by tRPC without any limit: 1 MB, as every
         // other body (multipart, the one such type, is refused above; this holds should another come).
         maxBodySize: bodyLimitBytes,

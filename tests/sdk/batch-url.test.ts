@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from '../../client-sdk/index.js';
+import { createClient, fileUrl, isAppError, uploadFile } from '../../client-sdk/index.js';
 import { maxBatchUrlLength } from '../../client-sdk/src/client.js';
+import { loginBySms } from '../support/auth-flow.js';
 import { embedded } from '../support/backends.js';
+import { samplePng } from '../support/sample-files.js';
 import { listen, startTestApp, type TestApp } from '../support/test-app.js';
 
-describe('batched queries in the URL', () => {
+describe('queries in the URL, and files by their URL', () => {
   let t: TestApp;
   let url: string;
   beforeAll(async () => {
@@ -27,5 +29,39 @@ describe('batched queries in the URL', () => {
     expect(pages.every((page) => page.total === 0)).toBe(true);
     expect(sent.length).toBeGreaterThan(1);
     for (const sentUrl of sent) expect(sentUrl.length).toBeLessThanOrEqual(maxBatchUrlLength);
+  });
+
+  it('sends a query too long for any URL by itself as a POST, answered as any refusal is', async () => {
+    const methods: string[] = [];
+    const recording: typeof fetch = (input, init) => {
+      methods.push(init?.method ?? 'GET');
+      return fetch(input, init);
+    };
+    const client = createClient({ url, fetch: recording });
+    // 450 Chinese characters: ~4 KB encoded, past the batch link's limit for a single query, which
+    // it refused with an error of no code ("Input is too big for a single dispatch").
+    const refused = await client.demands.list.query({ title: '中'.repeat(450) }).catch((e: unknown) => e);
+    expect(isAppError(refused, 'VALIDATION_FAILED')).toBe(true);
+    expect(methods).toEqual(['POST']);
+    // A query of ordinary length still travels in the URL.
+    expect((await client.demands.list.query({ title: '中'.repeat(100) })).total).toBe(0);
+    expect(methods).toEqual(['POST', 'GET']);
+  });
+
+  it('gives the address of a file the service named, whatever origin the page is on', async () => {
+    const connection = { url: `${url}/` };
+    const stored = await uploadFile({
+      ...connection,
+      token: (await loginBySms(t)).token,
+      file: samplePng(),
+      filename: 'a.png',
+    });
+    expect(stored.url.startsWith('/uploads/')).toBe(true);
+    const address = fileUrl(connection, stored.url);
+    expect(address).toBe(`${url}${stored.url}`);
+    const served = await fetch(address);
+    expect(served.status).toBe(200);
+    expect(Buffer.from(await served.arrayBuffer()).equals(samplePng())).toBe(true);
+    expect(fileUrl(connection, 'https://cdn.example.com/a.png')).toBe('https://cdn.example.com/a.png');
   });
 });
