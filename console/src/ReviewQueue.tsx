@@ -1,6 +1,6 @@
 import type { UseQueryResult } from '@tanstack/react-query';
 import { Alert, Button, Card, Empty, Flex, Space, Spin, Typography } from 'antd';
-import { type ReactNode, useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { describeError } from './errors.js';
 import { KeyHelp } from './KeyHelp.js';
 import { QueueList } from './QueueList.js';
@@ -20,6 +20,8 @@ interface ReviewQueueProps<Item> {
   readonly itemKey: (item: Item) => string;
   /** Which version of the record is shown: a demand's last change; a verification's submission. */
   readonly itemVersion: (item: Item) => string;
+  /** What differs between two versions of a record, in the page's words (标题, 价格): said on the card. */
+  readonly changedFields?: (before: Item, after: Item) => string[];
   readonly listTitle: (item: Item) => ReactNode;
   readonly listDescription: (item: Item) => ReactNode;
   readonly cardTitle: (item: Item) => ReactNode;
@@ -75,6 +77,20 @@ export function ReviewQueue<Item>(props: ReviewQueueProps<Item>) {
     setSelected({ key: currentKey, index });
     if (currentKey !== selected.key) setDecidingKey(null);
   }, [currentKey, index, selected.key, selected.index]);
+  // A record its user changed while it was on the card comes back in its new version: the card
+  // says what changed, so the operator need not find a new price or an added contact line unaided.
+  const shown = useRef<{ item: Item; version: string } | null>(null);
+  const [changed, setChanged] = useState<{ key: string; fields: string[] } | null>(null);
+  useEffect(() => {
+    if (current === undefined) return;
+    const before = shown.current;
+    const version = itemVersion(current);
+    if (before && itemKey(before.item) === itemKey(current) && before.version !== version) {
+      setChanged({ key: itemKey(current), fields: props.changedFields?.(before.item, current) ?? [] });
+    }
+    shown.current = { item: current, version };
+  });
+  const changedOnCard = changed !== null && changed.key === currentKey ? changed.fields : null;
   const rejecting = items.find((item) => versionKey(item) === rejectingKey);
   useEffect(() => {
     if (rejectingKey !== null && rejecting === undefined) setRejectingKey(null);
@@ -150,6 +166,14 @@ export function ReviewQueue<Item>(props: ReviewQueueProps<Item>) {
                 </Space>
               }
             >
+              {changedOnCard && (
+                <Alert
+                  style={{ marginBottom: 12 }}
+                  type="warning"
+                  title={`提交人修改了这条${noun}${changedOnCard.length ? `：${changedOnCard.join('、')}` : ''}`}
+                  description="以下是修改后的内容，请重新查看后再审核。"
+                />
+              )}
               {props.details(current)}
             </Card>
           )}

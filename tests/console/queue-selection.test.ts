@@ -88,12 +88,15 @@ describe.skipIf(!hasChromium)('the review queue with another operator (headless 
     const edited = await legacyPost(t.app, '/user/goods/edit', {
       ...checkFields(poster),
       id,
-      ...demandFields({ title: '审核时已被改过的标题' }),
+      ...demandFields({ title: '审核时已被改过的标题', price: '2000' }),
     });
     expect(edited.body.res, edited.body.err).toBe(1);
     await page.keyboard.press('a');
     await page.getByText('发布人已修改该需求，请重新查看后再审核').waitFor();
     await expect.poll(() => cardTitle.textContent()).toBe('审核时已被改过的标题');
+    // The card says what changed, and when.
+    await page.getByText('提交人修改了这条需求：标题、价格', { exact: true }).waitFor();
+    await page.getByText(/（修改于 /).waitFor();
     const review = await t.stores.database.db
       .selectFrom('demands')
       .select('review_state')

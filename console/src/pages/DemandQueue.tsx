@@ -51,6 +51,11 @@ export function DemandQueue() {
       listDescription={(demand) =>
         `${kindLabels[demand.kind]} · ¥${yuan(demand.priceFen)} · ${date(demand.createdAt)}`
       }
+      changedFields={(before, after) =>
+        demandFieldLabels
+          .filter(([field]) => !sameValue(before[field], after[field]))
+          .map(([, label]) => label)
+      }
       cardTitle={(demand) => demand.title}
       details={(demand) => <DemandDetails demand={demand} />}
       rejectSubject={(demand) => demand.title}
@@ -62,6 +67,23 @@ export function DemandQueue() {
     />
   );
 }
+
+/** What a poster can change of a demand, as the card names it. */
+const demandFieldLabels: ReadonlyArray<readonly [keyof PendingDemand, string]> = [
+  ['title', '标题'],
+  ['kind', '类型'],
+  ['priceFen', '价格'],
+  ['settlement', '结算方式'],
+  ['workStart', '开始日期'],
+  ['workEnd', '结束日期'],
+  ['address', '地址'],
+  ['category', '分类'],
+  ['description', '描述'],
+  ['files', '附件'],
+];
+
+/** Equal as JSON: dates by their instant, file lists by their entries. */
+const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 function DemandDetails({ demand }: { demand: PendingDemand }) {
   const poster = demand.poster;
@@ -76,7 +98,11 @@ function DemandDetails({ demand }: { demand: PendingDemand }) {
       <Descriptions.Item label="工作日期">
         {date(demand.workStart)} 至 {date(demand.workEnd)}
       </Descriptions.Item>
-      <Descriptions.Item label="提交时间">{dateTime(demand.createdAt)}</Descriptions.Item>
+      <Descriptions.Item label="提交时间">
+        {dateTime(demand.createdAt)}
+        {demand.updatedAt.getTime() !== demand.createdAt.getTime() &&
+          `（修改于 ${dateTime(demand.updatedAt)}）`}
+      </Descriptions.Item>
       <Descriptions.Item label="地址">{demand.address}</Descriptions.Item>
       <Descriptions.Item label="分类">{demand.category || '—'}</Descriptions.Item>
       <Descriptions.Item label="发布人" span={2}>
