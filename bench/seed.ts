@@ -261,7 +261,7 @@ async function issueTokens(kv: RedisStore, users: number): Promise<string[]> {
   const tokens: string[] = [];
   for (let from = 1; from <= users; from += 500) {
     const ids = range(from, Math.min(users, from + 499));
-    tokens.push(...(await Promise.all(ids.map((id) => sessions.issue(id)))));
+    tokens.push(...(await Promise.all(ids.map(async (id) => (await sessions.issue(id)).token))));
   }
   log(`${tokens.length} tokens`);
   return tokens;

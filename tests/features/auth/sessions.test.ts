@@ -81,6 +81,9 @@ describe.each(backends)('sessions and the typed API ($name)', (backend) => {
       userType: 'person',
     });
     token = login.token;
+    // When the session ends at the latest, so an app can ask its user to log in again before then.
+    expect(login.expiresAt).toBeInstanceOf(Date);
+    expect(login.expiresAt.getTime()).toBe(t.clock.now() + sessionLifetimeMs);
     const me = await client.user.me.query();
     expect(me).toMatchObject({
       id: login.userId,
@@ -202,7 +205,7 @@ describe.each(backends)('the sessions one user holds ($name)', (backend) => {
     const tokens: string[] = [];
     for (let i = 0; i < count; i++) {
       t.clock.advance(1000);
-      tokens.push(await sessions().issue(userId));
+      tokens.push((await sessions().issue(userId)).token);
     }
     return tokens;
   }

@@ -2,7 +2,15 @@ import { z } from 'zod';
 import * as fields from '../../fields.js';
 import { authedProcedure, publicProcedure, router } from '../../trpc/init.js';
 
-const loginResult = z.object({ userId: z.number().int(), token: z.string() });
+const loginResult = z.object({
+  userId: z.number().int(),
+  token: z.string(),
+  expiresAt: z
+    .date()
+    .describe(
+      'When the session ends at the latest (30 days on); a logout, a password change or a 21st session ends it sooner.',
+    ),
+});
 
 export const authRouter = router({
   /**

@@ -36,6 +36,8 @@ export const passwordChangesPerUser: RateRule = {
 export interface LoginResult {
   readonly userId: number;
   readonly token: string;
+  /** When the session ends at the latest; a logout, a password change or too many sessions end it sooner. */
+  readonly expiresAt: Date;
 }
 
 export class AuthService {
@@ -86,7 +88,8 @@ export class AuthService {
       throw error;
     }
     if (userId === undefined) throw new AppError('ACCOUNT_NOT_FOUND');
-    return { userId, token: await this.sessions.issue(userId) };
+    const { token, expiresAt } = await this.sessions.issue(userId);
+    return { userId, token, expiresAt: new Date(expiresAt) };
   }
 
   async loginWithPassword(input: { phone: string; password: string }, ip: string): Promise<LoginResult> {
@@ -141,7 +144,7 @@ export class AuthService {
       if (rehashed && (await replacePasswordHash(this.db, user.id, checked, rehashed, this.clock.now())))
         checked = rehashed;
     }
-    const token = await this.sessions.issue(user.id);
+    const { token, expiresAt } = await this.sessions.issue(user.id);
     // The check waited its turn for argon2 (seconds, under load) with the hash read before it. A
     // reset or change that set a new password meanwhile ended every session but could not end this
     // one, issued after it: the password checked is no longer the account's, so neither is the login.
@@ -152,7 +155,7 @@ export class AuthService {
 
     await this.limiter.reset(loginFailuresPerPhone, input.phone);
     await this.limiter.refund(ipHit);
-    return { userId: user.id, token };
+    return { userId: user.id, token, expiresAt: new Date(expiresAt) };
   }
 
   /** Ends the session if the token is live and (when named) belongs to that user; otherwise nothing to do. */

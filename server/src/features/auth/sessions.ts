@@ -37,10 +37,12 @@ export class Sessions {
     private readonly imported?: ImportedSessions,
   ) {}
 
-  async issue(userId: number): Promise<string> {
+  /** A new session of the user: its token, and when it ends at the latest (unix ms). */
+  async issue(userId: number): Promise<{ token: string; expiresAt: number }> {
     const token = randomBytes(32).toString('base64url');
-    await this.store(this.idOf(token), userId, this.clock.now() + sessionLifetimeMs);
-    return token;
+    const expiresAt = this.clock.now() + sessionLifetimeMs;
+    await this.store(this.idOf(token), userId, expiresAt);
+    return { token, expiresAt };
   }
 
   /**
