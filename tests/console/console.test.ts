@@ -6,7 +6,6 @@ import { sql } from 'kysely';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../client-sdk/index.js';
-import { consoleBuildIsStale } from '../../console/scripts/build-state.js';
 import { consoleHttp } from '../../server/src/http/console.js';
 import { reviewStateOfCode } from '../../server/src/review-states.js';
 import { idNumber, info, post, uploadImage } from '../features/account/account-fixtures.js';
@@ -23,7 +22,6 @@ import {
   postDemand,
   uploadFile,
 } from '../support/marketplace-flow.js';
-import { mustRun } from '../support/processes.js';
 import { samplePng, sampleZip } from '../support/sample-files.js';
 import { listen, randomPhone, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -48,7 +46,6 @@ describe('/console/ files of the build', () => {
   const root = path.join(repository, 'console', 'dist');
   let app: ReturnType<typeof Fastify>;
   beforeAll(async () => {
-    if (consoleBuildIsStale()) await mustRun('npm', ['run', 'build:console'], { cwd: repository });
     app = Fastify({ routerOptions: { ignoreTrailingSlash: true } });
     await app.register(consoleHttp, { root });
   }, 120_000);
@@ -103,8 +100,7 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
   const admin = { phone: randomPhone(), password: 'console-pass-1' };
 
   beforeAll(async () => {
-    // Built once, as `npm start` does: only when missing or older than its sources.
-    if (consoleBuildIsStale()) await mustRun('npm', ['run', 'build:console'], { cwd: repository });
+    // Built once for the run, by the global setup, when missing or older than its sources.
     t = await startTestApp(embedded);
     url = await listen(t);
     await runAdmin(t, 'create-admin', admin);

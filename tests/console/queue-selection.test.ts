@@ -1,6 +1,5 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleBuildIsStale } from '../../console/scripts/build-state.js';
 import { selectedIndex } from '../../console/src/queueSelection.js';
 import { runAdmin } from '../support/admin-cli.js';
 import { checkFields, loginBySms } from '../support/auth-flow.js';
@@ -8,10 +7,7 @@ import { embedded } from '../support/backends.js';
 import { type HeadlessChromium, hasChromium, launchChromium } from '../support/chromium.js';
 import { legacyPost } from '../support/legacy-client.js';
 import { approveDemand, demandFields, postDemand } from '../support/marketplace-flow.js';
-import { mustRun } from '../support/processes.js';
 import { listen, randomPhone, startTestApp, type TestApp } from '../support/test-app.js';
-
-const repository = new URL('../..', import.meta.url).pathname;
 
 describe('which queued item stays selected (selectedIndex)', () => {
   it('follows the item by its key, and takes the next one at its place once it has left', () => {
@@ -38,7 +34,6 @@ describe.skipIf(!hasChromium)('the review queue with another operator (headless 
   const admin = { phone: randomPhone(), password: 'console-pass-2' };
 
   beforeAll(async () => {
-    if (consoleBuildIsStale()) await mustRun('npm', ['run', 'build:console'], { cwd: repository });
     t = await startTestApp(embedded);
     url = await listen(t);
     await runAdmin(t, 'create-admin', admin);

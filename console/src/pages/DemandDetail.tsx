@@ -257,10 +257,10 @@ function ReleaseSelection({ application }: { application: Application }) {
           name="release"
           form={form}
           layout="vertical"
-          onFinish={({ reason }) => {
+          onFinish={({ reason = '' }) => {
             // A double click submits twice before the pending state renders: the second release
             // would be refused (not selected any more) right after the first one's success.
-            if (sending.current) return;
+            if (sending.current || reason.trim() === '') return;
             sending.current = true;
             release.mutate(
               { applicationId: application.id, reason: reason.trim() },
