@@ -6,7 +6,7 @@ import type { BodyWaitLimits } from '../http/body-watch.js';
 import type { FormWaitLimits } from '../http/multipart.js';
 import type { UploadSlots } from '../http/upload-slots.js';
 import type { Context, Credentials } from '../trpc/context.js';
-import { type AppCaller, createCaller } from '../trpc/router.js';
+import { procedureAt } from '../trpc/router.js';
 import { collectFields } from './body.js';
 import { failure, success } from './envelope.js';
 import { legacyFailure } from './failures.js';
@@ -121,7 +121,7 @@ export async function legacyPlugin(app: FastifyInstance, options: LegacyPluginOp
   }
 }
 
-/** A row with the function that runs it: its procedure through a caller, or the upload intake's record. */
+/** A row with the function that runs it: its procedure, or the upload intake's record. */
 function withCall(route: LegacyRoute) {
   if ('upload' in route) {
     return {
@@ -130,24 +130,14 @@ function withCall(route: LegacyRoute) {
         acceptUpload(context, route.upload, input.file),
     };
   }
-  const path = route.procedure.split('.');
+  // The decoded fields go in as they are: the procedure's zod schema is the judge of them.
+  const procedure = procedureAt(route.procedure);
   return {
     ...route,
     async call(context: Context, input: Record<string, unknown>): Promise<unknown> {
-      const prepared = route.prepare ? await route.prepare(input, context) : input;
-      return procedureAt(createCaller(context), path)(prepared);
+      return procedure(context, route.prepare ? await route.prepare(input, context) : input);
     },
   };
-}
-
-/**
- * The caller's function for a dotted procedure path. Its input is the decoded fields as they are:
- * the procedure's zod schema is the judge of them, so they are typed `unknown` up to here.
- */
-function procedureAt(caller: AppCaller, path: readonly string[]): (input: unknown) => Promise<unknown> {
-  let node: unknown = caller;
-  for (const key of path) node = (node as Record<string, unknown>)[key];
-  return node as (input: unknown) => Promise<unknown>;
 }
 
 /** Whether the fields carry both login fields, so the login can be settled from them. */

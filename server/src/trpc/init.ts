@@ -106,7 +106,6 @@ export function serializedErrorOf(error: TRPCError, ctx: Context) {
 }
 
 export const router = t.router;
-export const createCallerFactory = t.createCallerFactory;
 
 export const publicProcedure = t.procedure.use(failuresAsAppErrors).meta({ tier: 'public' });
 

@@ -1,3 +1,4 @@
+import type { AnyProcedure } from '@trpc/server';
 import { accountRouter } from '../features/account/account.router.js';
 import { adminRouter } from '../features/admin/admin.router.js';
 import { applicationRouter } from '../features/applications/application.router.js';
@@ -6,7 +7,8 @@ import { demandRouter } from '../features/demands/demand.router.js';
 import { billingRouter, paymentRouter, walletRouter } from '../features/money/money.router.js';
 import { resumeRouter } from '../features/resume/resume.router.js';
 import { userRouter } from '../features/user/user.router.js';
-import { createCallerFactory, router } from './init.js';
+import type { Context } from './context.js';
+import { router } from './init.js';
 
 export const appRouter = router({
   auth: authRouter,
@@ -23,6 +25,16 @@ export const appRouter = router({
 
 export type AppRouter = typeof appRouter;
 
-/** The legacy adapter calls procedures in-process through this, with the same context as /trpc. */
-export const createCaller = createCallerFactory(appRouter);
-export type AppCaller = ReturnType<typeof createCaller>;
+/**
+ * The procedure at a dotted path as a function of a context and its raw input: the legacy door
+ * calls procedures in-process so, through the same middlewares and schemas as /trpc. Looked up once
+ * per route at start-up; tRPC's caller would build a proxy and look the path up on every request.
+ */
+export function procedureAt(path: string): (ctx: Context, input: unknown) => Promise<unknown> {
+  // The router keeps its procedures flat, by dotted path (its type describes the nested record).
+  const procedure = (appRouter._def.procedures as unknown as Record<string, AnyProcedure | undefined>)[path];
+  if (!procedure) throw new Error(`No procedure at ${path}`);
+  const { type } = procedure._def;
+  return (ctx, input) =>
+    procedure({ ctx, path, type, getRawInput: async () => input, signal: undefined, batchIndex: 0 });
+}
