@@ -135,6 +135,10 @@ export async function startTestApp(
     readStored: async (key) =>
       storage === 's3' ? readObject(s3Endpoint, bucket, key) : readFileSync(path.join(config.uploadDir, key)),
     async close() {
+      // A close waits for every connection not idle at that moment, and clients keep theirs open
+      // (the global fetch, at the server's 72 s keep-alive): a suite's teardown timed out so. A
+      // test app ends them all; the shutdown suites drain real processes instead.
+      app.server.closeAllConnections();
       await app.close();
       await wrapped?.close();
       await stores.close();
