@@ -1,11 +1,12 @@
 import type { UseQueryResult } from '@tanstack/react-query';
 import { Alert, Button, Card, Empty, Flex, Space, Spin, Typography } from 'antd';
-import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { describeError } from './errors.js';
 import { KeyHelp } from './KeyHelp.js';
 import { QueueList } from './QueueList.js';
 import { selectedIndex } from './queueSelection.js';
 import { RejectDialog } from './RejectDialog.js';
+import { useChangedNotice } from './useChangedNotice.js';
 import { useQueueKeys } from './useQueueKeys.js';
 
 /** An approval, or a rejection with the reason the user will be shown. */
@@ -77,20 +78,7 @@ export function ReviewQueue<Item>(props: ReviewQueueProps<Item>) {
     setSelected({ key: currentKey, index });
     if (currentKey !== selected.key) setDecidingKey(null);
   }, [currentKey, index, selected.key, selected.index]);
-  // A record its user changed while it was on the card comes back in its new version: the card
-  // says what changed, so the operator need not find a new price or an added contact line unaided.
-  const shown = useRef<{ item: Item; version: string } | null>(null);
-  const [changed, setChanged] = useState<{ key: string; fields: string[] } | null>(null);
-  useEffect(() => {
-    if (current === undefined) return;
-    const before = shown.current;
-    const version = itemVersion(current);
-    if (before && itemKey(before.item) === itemKey(current) && before.version !== version) {
-      setChanged({ key: itemKey(current), fields: props.changedFields?.(before.item, current) ?? [] });
-    }
-    shown.current = { item: current, version };
-  });
-  const changedOnCard = changed !== null && changed.key === currentKey ? changed.fields : null;
+  const changedOnCard = useChangedNotice(current, itemKey, itemVersion, props.changedFields);
   const rejecting = items.find((item) => versionKey(item) === rejectingKey);
   useEffect(() => {
     if (rejectingKey !== null && rejecting === undefined) setRejectingKey(null);
