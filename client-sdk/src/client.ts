@@ -55,11 +55,11 @@ export function createClient(options: ClientOptions): Client {
 }
 
 /**
- * Whether an input, encoded into a URL, might not fit one: measured as JSON (superjson adds little
- * for the Dates procedures take), with room for the path and the batch's wrapping.
+ * Whether an input, encoded into a URL as the link sends it (superjson), might not fit one, with
+ * room for the path and the batch's wrapping.
  */
 function mayOverflowUrl(input: unknown): boolean {
-  return encodeURIComponent(JSON.stringify(input ?? null)).length > maxBatchUrlLength / 2;
+  return encodeURIComponent(superjson.stringify(input)).length > maxBatchUrlLength / 2;
 }
 
 /**
