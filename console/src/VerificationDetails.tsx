@@ -55,7 +55,11 @@ export function VerificationDetails({ record }: { record: VerificationRecord }) 
         <Descriptions.Item label="工作时间">
           {p.workTimeType || '—'} {p.workPeriod.map(date).join(' 至 ')}
         </Descriptions.Item>
+        <Descriptions.Item label="每周工时">{p.weeklyHours || '—'}</Descriptions.Item>
         <Descriptions.Item label="工作地区">{p.workArea || '—'}</Descriptions.Item>
+        <Descriptions.Item label="工作地址" span={2}>
+          {p.workAddress || '—'}
+        </Descriptions.Item>
         <Descriptions.Item label="简介" span={2}>
           <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginBottom: 0 }}>
             {p.intro || '—'}

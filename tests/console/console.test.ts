@@ -301,6 +301,8 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     // where the next key would decide what the operator was not looking at.
     await card('李新名').waitFor();
     expect(await card('赵某某').count()).toBe(0);
+    // And says what the user changed.
+    await page.getByText('提交人修改了这条认证：姓名', { exact: true }).waitFor();
     expect((await info(t, first)).person).toMatchObject({ name: '李新名', state: '未审核' });
   }, 60_000);
 

@@ -6,6 +6,7 @@ import { describeError } from '../errors.js';
 import { verificationKindLabels } from '../labels.js';
 import { ReviewQueue } from '../ReviewQueue.js';
 import { VerificationDetails } from '../VerificationDetails.js';
+import { changedVerificationFields } from '../verificationChanges.js';
 
 const perPage = 50;
 
@@ -40,6 +41,7 @@ export function VerificationQueue() {
       itemKey={(item) => `${item.kind}:${item.verification.userId}`}
       // The submission time: a record sent again is another version to read before deciding.
       itemVersion={(item) => String(item.verification.submittedAt.getTime())}
+      changedFields={changedVerificationFields}
       listTitle={(item) => item.verification.name || '（未填写名称）'}
       listDescription={(item) =>
         `${verificationKindLabels[item.kind]} · ${item.phone} · ${date(item.verification.submittedAt)}`
