@@ -1,18 +1,9 @@
-import type { RouterOutputs } from '@marketplace/client-sdk';
 import { Descriptions, Image, Space, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { date, dateTime } from './dates.js';
 import { yuan } from './money.js';
+import type { VerificationRecord } from './verificationRecord.js';
 
-type Records = RouterOutputs['account']['getMyVerifications'];
-/** One record with its kind: a queue's item, or one of an account's three records. */
-export type VerificationRecord =
-  | { readonly kind: 'person'; readonly verification: NonNullable<Records['person']> }
-  | { readonly kind: 'company'; readonly verification: NonNullable<Records['company']> }
-  | {
-      readonly kind: 'individualBusiness';
-      readonly verification: NonNullable<Records['individualBusiness']>;
-    };
 type ReviewState = VerificationRecord['verification']['status'];
 
 export const reviewStateTags: Record<ReviewState, ReactNode> = {

@@ -1,4 +1,4 @@
-import type { VerificationRecord } from './VerificationDetails.js';
+import type { VerificationRecord } from './verificationRecord.js';
 
 type Fields<R> = R extends { verification: infer V } ? keyof V : never;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { VerificationRecord } from '../../console/src/VerificationDetails.js';
 import { changedVerificationFields } from '../../console/src/verificationChanges.js';
+import type { VerificationRecord } from '../../console/src/verificationRecord.js';
 
 const person = (fields: Record<string, unknown>) =>
   ({
