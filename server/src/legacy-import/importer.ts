@@ -19,6 +19,7 @@ import { educationStep, jobsStep, projectsStep, skillsStep } from './steps/resum
 import { usersStep } from './steps/users.js';
 import { companyStep, individualBusinessStep, personStep } from './steps/verifications.js';
 import { walletsStep } from './steps/wallets.js';
+import { shareUnallocatedEscrow } from './unallocated-shares.js';
 
 export interface ImportOptions {
   /** `mysql://user:pass@host:3306/olddb` */
@@ -159,6 +160,7 @@ async function importOnce(deps: ImportDeps, options: ImportOptions): Promise<Imp
     if (!options.dryRun) {
       report.ledgerProblems = await ledgerProblems(deps.database.db);
       report.escrowFen = await importedEscrowFen(deps.database.db);
+      report.sharedEscrow = await shareUnallocatedEscrow(deps.database.db, now);
       report.stuckDemands = await stuckDemands(deps.database.db);
     }
     return report;

@@ -1,6 +1,7 @@
 /** What an import did, table by table, and everything it refused with the reason. */
 
 import type { StuckDemand } from './checks.js';
+import type { SharedEscrow } from './unallocated-shares.js';
 
 /** At most this many stuck demands are listed one by one. */
 const listedStuck = 20;
@@ -77,6 +78,8 @@ export class ImportReport {
    * them; the text lists the first few). Warnings: they do not make the import `failed`.
    */
   stuckDemands: StuckDemand[] = [];
+  /** Paid demands whose escrow was shared among selected applicants allocated nothing. */
+  sharedEscrow: SharedEscrow[] = [];
 
   constructor(readonly dryRun: boolean) {}
 
@@ -145,6 +148,18 @@ export class ImportReport {
           : 'ledger: every wallet and escrow equals its entries',
       );
       for (const problem of this.ledgerProblems) lines.push(`  ${problem}`);
+      if (this.sharedEscrow.length) {
+        lines.push(
+          `shares allocated: ${fmt(this.sharedEscrow.length)} paid demands had selected, unpaid applications allocated nothing (old goods_order.price 0), which the client would pay 0 each, the escrow going back to the employer; each escrow is shared among them evenly, as a selection does:`,
+        );
+        for (const s of this.sharedEscrow.slice(0, listedStuck)) {
+          lines.push(
+            `  demand ${s.demandId}: ${fenAsYuan(s.escrowFen)} yuan among applications ${s.applicationIds.join(', ')}`,
+          );
+        }
+        if (this.sharedEscrow.length > listedStuck)
+          lines.push(`  ... and ${fmt(this.sharedEscrow.length - listedStuck)} more`);
+      }
       const stuck = this.stuckDemands;
       lines.push(
         stuck.length

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ImportReport } from '../../server/src/legacy-import/report.js';
+import { backends, testDatabaseUrl } from '../support/backends.js';
+import type { LegacyDatabase } from '../support/legacy-db.js';
+import { openServices } from '../support/services.js';
+import type { TestApp } from '../support/test-app.js';
+import { closeImported, importFresh, runImport } from './run-import.js';
+
+/*
+ * A paid demand whose selected applicants the old data allocated nothing (goods_order.price 0):
+ * the deployed client pays the row's price, so each would be paid 0 and the last payout would hand
+ * the whole escrow back to the employer. The import shares the escrow among them, as a selection
+ * here does, and says so; shares the old data did allocate are kept.
+ */
+
+const employer = 1;
+
+async function fill(db: LegacyDatabase): Promise<void> {
+  await db.insert('users', [
+    { id: employer, phone: '13800000201', usertype: 2 },
+    { id: 2, phone: '13900000202', usertype: 1 },
+    { id: 3, phone: '13900000203', usertype: 1 },
+  ]);
+  const demand = { title: '需求', des: '', show: 1, user_id: employer, pay: 1, suan: 0 };
+  await db.insert('h_goods', [
+    // Two selected, neither allocated anything: 90.01 to share.
+    { ...demand, id: 401, goodsid: 'G401', price: '90.01', order_id: '411,412' },
+    // One of the two allocated 30.00 by the employer: kept as it is.
+    { ...demand, id: 402, goodsid: 'G402', price: '100.00', order_id: '421,422' },
+    // One paid 20.00 already, the other allocated nothing: the 30.00 left is its share.
+    { ...demand, id: 403, goodsid: 'G403', price: '50.00', order_id: '431,432' },
+  ]);
+  const application = { msg: '', time: 1, state: 1, ok: 1 };
+  await db.insert('h_goods_order', [
+    { ...application, id: 411, goods_id: 401, user_id: 2, price: '0', pay: 0 },
+    { ...application, id: 412, goods_id: 401, user_id: 3, price: '0.00', pay: 0 },
+    { ...application, id: 421, goods_id: 402, user_id: 2, price: '30.00', pay: 0 },
+    { ...application, id: 422, goods_id: 402, user_id: 3, price: '0.00', pay: 0 },
+    { ...application, id: 431, goods_id: 403, user_id: 2, price: '20.00', pay: 1 },
+    { ...application, id: 432, goods_id: 403, user_id: 3, price: '0.00', pay: 0 },
+  ]);
+}
+
+describe.skipIf(!testDatabaseUrl).each(backends)(
+  'escrow of selected applicants allocated nothing ($name)',
+  (backend) => {
+    let legacy: LegacyDatabase;
+    let t: TestApp;
+    let report: ImportReport;
+
+    beforeAll(async () => {
+      ({ legacy, t, report } = await importFresh(backend, fill));
+    }, 60_000);
+    afterAll(() => closeImported({ t, legacy }));
+
+    const allocations = async () => {
+      const rows = await t.stores.database.db
+        .selectFrom('applications')
+        .select(['id', 'allocated_fen'])
+        .orderBy('id')
+        .execute();
+      return Object.fromEntries(rows.map((row) => [row.id, Number(row.allocated_fen)]));
+    };
+
+    it('is shared among them evenly, as a selection does, and the report names each demand', async () => {
+      expect(report.refusalCount).toBe(0);
+      expect(report.sharedEscrow).toEqual([
+        { demandId: 401, escrowFen: 9001, applicationIds: [411, 412] },
+        { demandId: 403, escrowFen: 3000, applicationIds: [432] },
+      ]);
+      expect(await allocations()).toEqual({ 411: 4501, 412: 4500, 421: 3000, 422: 0, 431: 2000, 432: 3000 });
+      const text = report.format();
+      expect(text).toContain(
+        'shares allocated: 2 paid demands had selected, unpaid applications allocated nothing',
+      );
+      expect(text).toContain('\n  demand 401: 90.01 yuan among applications 411, 412');
+      expect(text).toContain('\n  demand 403: 30.00 yuan among applications 432');
+      expect(text).not.toContain('demand 402:');
+      expect(report.ledgerProblems).toEqual([]);
+    });
+
+    it('pays each applicant its share as the client pays it, the row’s price, and settles with nothing returned', async () => {
+      const { services, close } = await openServices(t);
+      try {
+        expect(await services.money.payApplication(employer, 411, undefined)).toMatchObject({
+          paidFen: 4501,
+        });
+        expect(await services.money.payApplication(employer, 412, undefined)).toEqual({
+          paidFen: 4500,
+          settled: true,
+          refundedFen: 0,
+        });
+      } finally {
+        await close();
+      }
+    });
+
+    it('finds nothing more to share when run again', async () => {
+      const again = await runImport(t, legacy.url);
+      expect(again.sharedEscrow).toEqual([]);
+      expect(again.format()).not.toContain('shares allocated');
+      expect((await allocations())[432]).toBe(3000);
+    });
+  },
+);
