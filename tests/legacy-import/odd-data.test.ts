@@ -72,7 +72,10 @@ async function fill(db: LegacyDatabase): Promise<void> {
   // which the import keeps as they are: reading them failed the whole list.
   await db.insert('h_user_person_ji', [{ id: 1, user_id: 1, name: 'Go', fen: 0 }]);
   await db.insert('h_user_person_edu', [{ id: 1, user_id: 1, begin: 0, end: 0, school: '' }]);
-  await db.insert('h_user_person_des', [{ id: 1, user_id: 1, name: '', link: 'www.example.com' }]);
+  await db.insert('h_user_person_des', [
+    { id: 1, user_id: 1, name: '', link: 'www.example.com' },
+    { id: 2, user_id: 1, name: '官网改版', link: ' JavaScript:alert(document.cookie)' },
+  ]);
   // Made on a server that keeps the case of table names, and named by the options in another.
   await db.execute('RENAME TABLE users TO Users');
   await db.execute('RENAME TABLE h_goods TO H_goods');
@@ -233,7 +236,7 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing odd old rows ($name)
     }
   }, 60_000);
 
-  it('keeps no old link that would run script where it is shown: an avatar dropped, a file refused', async () => {
+  it('keeps no old link that would run script where it is shown: an avatar and a project link dropped, a file refused', async () => {
     const user = await t.stores.database.db
       .selectFrom('users')
       .select('face')
@@ -242,6 +245,13 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing odd old rows ($name)
     expect(user.face).toBe('');
     const notes = notesOf('users');
     expect(notes['face is no web address (javascript:, data:...): dropped']).toBe(1);
+    expect(notesOf('user_person_des')['link is no web address (javascript:, data:...): dropped']).toBe(1);
+    const project = await t.stores.database.db
+      .selectFrom('resume_projects')
+      .select(['name', 'link'])
+      .where('id', '=', 2)
+      .executeTakeFirstOrThrow();
+    expect(project).toEqual({ name: '官网改版', link: '' });
     expect(refusals('goods_file')).toEqual([{ id: 1, reason: 'url is no web address' }]);
     const files = await t.stores.database.db.selectFrom('demand_files').select('id').execute();
     expect(files).toEqual([{ id: 2 }]);
@@ -265,7 +275,10 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing odd old rows ($name)
     };
     expect(await list('user_person_ji')).toMatchObject([{ name: 'Go', fen: 0 }]);
     expect(await list('user_person_edu')).toMatchObject([{ school: '' }]);
-    expect(await list('user_person_des')).toMatchObject([{ name: '', link: 'www.example.com' }]);
+    expect(await list('user_person_des')).toMatchObject([
+      { name: '', link: 'www.example.com' },
+      { name: '官网改版', link: '' },
+    ]);
     const typed = await t.app.inject({
       method: 'GET',
       url: `/trpc/resume.ofUser?input=${encodeURIComponent(JSON.stringify({ json: { userId: 1 } }))}`,

@@ -17,6 +17,21 @@ const refusal = (read: () => unknown) => {
 };
 
 describe('reading old columns', () => {
+  it('tells a web address from one that would run script where a client shows it', () => {
+    for (const url of ['/uploads/a.png', 'uploads/a.png', 'http://x.cn/a', 'HTTPS://x.cn', 'www.x.cn', '']) {
+      expect(v.isWebAddress(url), url).toBe(true);
+    }
+    for (const url of [
+      'javascript:alert(1)',
+      ' JavaScript:alert(1)',
+      'java\tscript:alert(1)',
+      '\njavascript:x',
+      'data:text/html,x',
+    ]) {
+      expect(v.isWebAddress(url), url).toBe(false);
+    }
+  });
+
   it('reads yuan exactly as fen, from DECIMAL text and from the numbers FLOAT columns give', () => {
     expect(v.fen({ price: '5000.00' }, 'price')).toBe(500_000);
     expect(v.fen({ price: '0.1' }, 'price')).toBe(10);

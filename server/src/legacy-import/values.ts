@@ -203,7 +203,9 @@ export const maxUrlLength = 2000;
  * client or the console shows it as a link.
  */
 export function isWebAddress(url: string): boolean {
-  return !/^(?!https?:)[a-z][a-z0-9+.-]*:/i.test(url);
+  // Browsers drop spaces and control characters around and inside a scheme (` java\tscript:` runs).
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: those characters are what is removed
+  return !/^(?!https?:)[a-z][a-z0-9+.-]*:/i.test(url.replace(/[\u0000-\u0020]/g, ''));
 }
 
 /** A comma-joined URL list as its items, trimmed, empties dropped. */

@@ -25,15 +25,15 @@ import * as v from '../values.js';
 interface ResumeList {
   readonly name: LegacyTable;
   readonly target: ResumeTable;
-  /** The new row's own columns (without id, owner and times). */
-  columns(row: OldRow): StoredColumns;
+  /** The new row's own columns (without id, owner and times); `note` says what was changed on the way. */
+  columns(row: OldRow, note: (text: string) => void): StoredColumns;
 }
 
 function resumeStep(ctx: ImportContext, list: ResumeList): ImportStep {
   return {
     name: list.name,
     table: list.name,
-    async plan(rows) {
+    async plan(rows, tally) {
       const found = await ctx.db
         .selectFrom(list.target)
         .select(['id', 'user_id'])
@@ -49,7 +49,8 @@ function resumeStep(ctx: ImportContext, list: ResumeList): ImportStep {
             ? alreadyThere
             : v.refuse(`id ${id} is taken by another user's row in the new database`);
         }
-        return { ...list.columns(row), id, user_id: userId, created_at: ctx.now, updated_at: ctx.now };
+        const columns = list.columns(row, (text) => tally.note(text));
+        return { ...columns, id, user_id: userId, created_at: ctx.now, updated_at: ctx.now };
       });
       return planOf(sorted, sorted.accepted.length, async (tx) => {
         for (const slice of insertSlices(sorted.accepted))
@@ -74,14 +75,24 @@ export const projectsStep = (ctx: ImportContext) =>
   resumeStep(ctx, {
     name: 'user_person_des',
     target: 'resume_projects',
-    columns: (row) => ({
-      name: v.text(row, 'name', 100),
-      type: v.text(row, 'type', 100),
-      link: v.text(row, 'link', 255),
-      key_features: v.longText(row, 'key'),
-      description: v.longText(row, 'des'),
-      responsibilities: v.longText(row, 'z'),
-    }),
+    columns: (row, note) => {
+      let link = v.text(row, 'link', 255);
+      // A `javascript:` or `data:` link would run where a client shows the project's link; the
+      // project is worth keeping without it. Other text stays: the user is asked for an http(s)
+      // address when editing the project.
+      if (!v.isWebAddress(link)) {
+        link = '';
+        note('link is no web address (javascript:, data:...): dropped');
+      }
+      return {
+        name: v.text(row, 'name', 100),
+        type: v.text(row, 'type', 100),
+        link,
+        key_features: v.longText(row, 'key'),
+        description: v.longText(row, 'des'),
+        responsibilities: v.longText(row, 'z'),
+      };
+    },
   });
 
 export const jobsStep = (ctx: ImportContext) =>
