@@ -60,6 +60,11 @@ export interface MoneySummary {
   readonly unreadableRefused: number;
   /** Whether the old total is exactly imported + imported before + refused. */
   readonly adds: boolean;
+  /**
+   * Whether that holds of the amounts that are exact numbers, those that are not being the same
+   * rows on both sides (each refused): the sum is then right, short of what cannot be added.
+   */
+  readonly readableAdds: boolean;
 }
 
 export class ImportReport {
@@ -124,11 +129,17 @@ export class ImportReport {
     );
     if (this.money) {
       const m = this.money;
+      const unreadable =
+        m.unreadableRefused === 1
+          ? '1 refused amount that is'
+          : `${m.unreadableRefused} refused amounts that are`;
       lines.push(
-        `wallets: old account total ${m.oldTotalYuan} yuan ${m.adds ? '=' : 'DOES NOT EQUAL'} ${fenAsYuan(m.importedFen)} imported + ${fenAsYuan(m.skippedFen)} imported before + ${m.refusedYuan} refused` +
-          (m.unreadableRefused
-            ? ` (and ${m.unreadableRefused} refused ${m.unreadableRefused === 1 ? 'amount that is' : 'amounts that are'} no exact number)`
-            : ''),
+        `wallets: old account total ${m.oldTotalYuan} yuan ${m.adds || m.readableAdds ? '=' : 'DOES NOT EQUAL'} ${fenAsYuan(m.importedFen)} imported + ${fenAsYuan(m.skippedFen)} imported before + ${m.refusedYuan} refused` +
+          (m.unreadableRefused === 0
+            ? ''
+            : m.readableAdds
+              ? `, of the amounts that are exact numbers; besides, ${unreadable} no exact number, in neither sum (see Refused)`
+              : ` (and ${unreadable} no exact number)`),
       );
     }
     if (this.escrowFen !== undefined) {

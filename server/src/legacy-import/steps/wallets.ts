@@ -108,6 +108,7 @@ export function walletsStep(ctx: ImportContext, onSummary: (summary: MoneySummar
         refusedYuan: microsText(sums.refusedMicros),
         unreadableRefused: sums.unreadable,
         adds: old !== null && oldTotal.unreadable === 0 && sums.unreadable === 0 && old === accounted,
+        readableAdds: old !== null && oldTotal.unreadable === sums.unreadable && old === accounted,
       });
     },
   };
