@@ -6,6 +6,7 @@ import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/src/db/database.js';
 import { ledgerProblems } from '../../server/src/legacy-import/checks.js';
+import { targetOf } from '../../server/src/legacy-import/command.js';
 import { testDatabaseUrl } from '../support/backends.js';
 import { fillBulk } from '../support/legacy-bulk.js';
 import { createLegacyDatabase, type LegacyDatabase } from '../support/legacy-db.js';
@@ -54,6 +55,17 @@ function countIn(file: string, table: string): number {
     db.close();
   }
 }
+
+describe('where import-legacy says it writes', () => {
+  it('names the MySQL database and host without the password, or the embedded file', () => {
+    expect(
+      targetOf({ databaseUrl: 'mysql://admin:s3cret@db.internal:3307/market', dataDir: '/srv/data' }),
+    ).toBe('MySQL database market on db.internal:3307');
+    expect(targetOf({ databaseUrl: undefined, dataDir: '/srv/data' })).toBe(
+      'the embedded SQLite database in /srv/data (DATABASE_URL is not set)',
+    );
+  });
+});
 
 describe.skipIf(!testDatabaseUrl)('npm run admin -- import-legacy', () => {
   let bulk: LegacyDatabase;
@@ -122,6 +134,13 @@ describe.skipIf(!testDatabaseUrl)('npm run admin -- import-legacy', () => {
     const dry = await admin(dir, ['--from', fixture.url, '--dry-run']).done;
     expect(dry.code).toBe(1);
     expect(dry.out).toContain('Dry run: nothing was written.');
+    // Said first: an operator whose shell lost DATABASE_URL sees where the rows would go.
+    expect(dry.out).toMatch(
+      new RegExp(
+        `^Importing into the embedded SQLite database in ${dir} \\(DATABASE_URL is not set\\)\\.$`,
+        'm',
+      ),
+    );
     expect(countIn(path.join(dir, 'app.db'), 'users')).toBe(0);
 
     const refused = await admin(dir, ['--from', fixture.url]).done;

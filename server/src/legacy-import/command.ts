@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type Command, parseFlags } from '../cli/command.js';
 import { systemClock } from '../clock.js';
+import type { Config } from '../config.js';
 import { importLegacy as runImport } from './importer.js';
 
 const identifier = z.string().regex(/^[A-Za-z0-9_]*$/, 'letters, digits and _ only');
@@ -31,6 +32,9 @@ export const importLegacy: Command = {
       },
       values,
     );
+    // An operator whose shell lost DATABASE_URL would otherwise fill an SQLite file here unawares.
+    const target = `Importing into ${targetOf(config)}.`;
+    say?.(target);
     const report = await runImport(
       { database, services, clock: systemClock, timeZone: config.displayTimeZone, say: say ?? (() => {}) },
       {
@@ -45,9 +49,18 @@ export const importLegacy: Command = {
     const refused = report.refusalCount > 0 && !flags['allow-refusals'];
     return {
       message:
-        report.format() +
+        `${target}\n\n${report.format()}` +
         (refused ? '\n\nExit code 1: rows were refused (--allow-refusals accepts that).' : ''),
       exitCode: report.failed || refused ? 1 : 0,
     };
   },
 };
+
+/** The database the import writes into, in words, without a password. */
+export function targetOf(config: Pick<Config, 'databaseUrl' | 'dataDir'>): string {
+  if (!config.databaseUrl) {
+    return `the embedded SQLite database in ${config.dataDir} (DATABASE_URL is not set)`;
+  }
+  const url = new URL(config.databaseUrl);
+  return `MySQL database ${decodeURIComponent(url.pathname.slice(1))} on ${url.host}`;
+}
