@@ -167,6 +167,7 @@ const envSchema = z.object({
   S3_FORCE_PATH_STYLE: flag,
   // Eight 5 MB part buffers at most; twice UPLOADS_PER_CLIENT, so one client holds half the slots.
   S3_UPLOAD_CONCURRENCY: positiveInt(8),
+  S3_TIMEOUT_MS: timeoutMs(10_000),
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   METRICS_PORT: port.optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
@@ -197,6 +198,8 @@ export type StorageConfig =
       readonly forcePathStyle: boolean;
       /** Uploads streaming to the store at once; each holds one 5 MB part in memory. */
       readonly concurrentUploads: number;
+      /** Longest a request to the store waits for its answer to begin (a 5 MB part sent, a file found). */
+      readonly timeoutMs: number;
     };
 
 /** How `/metrics` is reached; undefined turns metrics off entirely (nothing recorded, nothing served). */
@@ -363,6 +366,7 @@ function storageOf(e: z.infer<typeof envSchema>, uploadDir: string): StorageConf
         : undefined,
     forcePathStyle: e.S3_FORCE_PATH_STYLE,
     concurrentUploads: e.S3_UPLOAD_CONCURRENCY,
+    timeoutMs: e.S3_TIMEOUT_MS,
   };
 }
 

@@ -53,6 +53,12 @@ export class S3Storage implements FileStorage {
       maxAttempts: 2,
       requestHandler: {
         connectionTimeout: 2000,
+        // Until the store's answer begins: a store that accepts connections and never answers
+        // failed an upload or a download only after two idle socket timeouts (66 s), while the
+        // upload held its client's slot. The body of a file being served may then pause longer,
+        // while its reader is slow: the socket's idle limit covers that.
+        requestTimeout: config.timeoutMs,
+        throwOnRequestTimeout: true,
         socketTimeout: 30_000,
         // Each file being served holds a socket until its client has read it.
         httpAgent: { keepAlive: true, maxSockets: 256 },
