@@ -184,8 +184,8 @@ export const errorTable = {
   },
   DEMAND_NOT_APPROVED: {
     trpc: 'CONFLICT',
-    en: 'This demand awaits review since it was edited: select applicants once it is approved',
-    zh: '需求修改后待审核，审核通过后才能选择接单人',
+    en: 'This demand was edited and is not approved again yet: select applicants once it is',
+    zh: '需求修改后尚未通过审核，审核通过后才能选择接单人',
   },
   DEMAND_HAS_SELECTION: {
     trpc: 'CONFLICT',

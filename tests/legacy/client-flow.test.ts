@@ -451,9 +451,17 @@ describe.each(backends)('the deployed web client ($name)', (backend) => {
         (await post('/user/goods/ok', owner, { goods_id: demandId, order_id: applicationId })).body,
       ).toEqual({
         res: 0,
-        err: '需求修改后待审核，审核通过后才能选择接单人',
+        err: '需求修改后尚未通过审核，审核通过后才能选择接单人',
         data: '',
       });
+      // A demand never reviewed has no applications at all: an id of another demand's is told so,
+      // not that the demand was edited.
+      const unreviewed = await postDemand(t, owner, { price: '10' });
+      await credit(t, owner, '10');
+      await okData('/user/goods/goodspay', owner, { id: unreviewed });
+      expect(
+        (await post('/user/goods/ok', owner, { goods_id: unreviewed, order_id: applicationId })).body,
+      ).toEqual({ res: 0, err: '所选申请不存在或不属于该需求', data: '' });
       expect(await okData('/user/goods/info', owner, { id: demandId })).toMatchObject({
         show: '未审核',
         pay: '已经支付',

@@ -154,14 +154,15 @@ export class ApplicationService {
       if (!demand || demand.owner_id !== ownerId) throw new AppError('NOT_FOUND');
       if (demand.settled) throw new AppError('DEMAND_SETTLED');
       if (!demand.paid) throw new AppError('DEMAND_NOT_PAID');
+      // Locked, not just counted: an application withdrawn after a plain count would be missing
+      // from the update below, and the answer would name it selected all the same. Checked before
+      // the review: a demand never approved has no applications, and is told that.
+      if ((await lockOfDemand(tx, demandId, ids)) !== ids.length)
+        throw new AppError('APPLICATIONS_NOT_OF_DEMAND');
       // Edited after approval (and paid then), it is back in review: what the applicants would be
       // selected for, and paid for, is text nobody has reviewed yet, and it could no longer be
       // rejected once someone is selected.
       if (demand.review_state !== reviewCodes.approved) throw new AppError('DEMAND_NOT_APPROVED');
-      // Locked, not just counted: an application withdrawn after a plain count would be missing
-      // from the update below, and the answer would name it selected all the same.
-      if ((await lockOfDemand(tx, demandId, ids)) !== ids.length)
-        throw new AppError('APPLICATIONS_NOT_OF_DEMAND');
       const now = this.clock.now();
       if ((await markSelected(tx, demandId, ids, now)) > 0) await allocateEscrow(tx, demandId, now);
       return { selected: (await selectedOfDemands(tx, [demandId])).get(demandId) ?? [] };
