@@ -264,11 +264,19 @@ function escrowOf(
 ): number {
   if (settled && !paid) v.refuse('settled (suan = 1) but never paid (pay = 0)');
   let paidOutFen = 0;
+  const unreadable: string[] = [];
   for (const payout of payouts) {
     const fen = v.yuanToFen(payout.price);
-    if (fen === null)
-      v.refuse(`paid application ${payout.id} has no readable price: ${String(payout.price)}`);
+    if (fen === null) unreadable.push(`${payout.id} (${String(payout.price)})`);
     paidOutFen += fen ?? 0;
+  }
+  if (unreadable.length > 0) {
+    // Old money is at stake when the demand is paid and unsettled: say what the rows do tell.
+    const stake =
+      paid && !settled
+        ? `; its escrow, ${fenAsYuan(priceFen)} yuan less ${fenAsYuan(paidOutFen)} paid out to the others less what ${unreadable.length === 1 ? 'that one was' : 'those were'} paid, cannot be told, and is not imported`
+        : '';
+    v.refuse(`paid application ${unreadable.join(', ')} has no readable price${stake}`);
   }
   if (!paid && payouts.length > 0) {
     v.refuse(
