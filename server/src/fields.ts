@@ -4,13 +4,16 @@ import { z } from 'zod';
 
 // Control characters (NUL included) have no business in any text field of this service. Nor has
 // half of a surrogate pair (`"\ud800"` in JSON), which is no character at all: the databases would
-// store U+FFFD in its place (SQLite three of them), not what was sent.
+// store U+FFFD in its place (SQLite three of them), not what was sent. Nor have the bidirectional
+// overrides and isolates (U+202A–202E, U+2066–2069): a name ending in U+202E showed the ID number
+// beside it reversed on the review card (11010519491231002X read X20013219491501011).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
-const noControlCharacters = /^[^\u0000-\u001f\u007f\p{Cs}]*$/u;
+const noControlCharacters = /^[^\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069\p{Cs}]*$/u;
 
 // Multi-line text keeps tabs and line breaks, nothing else below U+0020.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
-const noControlCharactersButLineBreaks = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\p{Cs}]*$/u;
+const noControlCharactersButLineBreaks =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
+  /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069\p{Cs}]*$/u;
 
 /** Single-line text with a length cap, trimmed. */
 export const text = (max: number) => z.string().trim().max(max).regex(noControlCharacters);

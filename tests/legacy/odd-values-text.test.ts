@@ -11,6 +11,8 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
  * like a control character; whole 4-byte characters (emoji) are stored exactly, up to the length cap.
  */
 const loneHalves = ['a\ud800b', 'a\udfffb', '\ud83d'];
+/** Bidirectional overrides and isolates: shown beside other text, they reorder it (an ID number read backwards). */
+const bidiControls = ['张三\u202e', 'a\u202db', '\u2066李四\u2069', 'x\u202ay'];
 
 describe.each(backends)('text that is not Unicode on the legacy door ($name)', (backend) => {
   let t: TestApp;
@@ -19,15 +21,16 @@ describe.each(backends)('text that is not Unicode on the legacy door ($name)', (
   });
   afterAll(() => t.close());
 
-  it('refuses half a surrogate pair in single-line and multi-line text, and stores nothing', async () => {
+  it('refuses half a surrogate pair or a bidirectional control in single-line and multi-line text, and stores nothing', async () => {
     const person = await loginBySms(t, undefined, 1);
     const company = await loginBySms(t, undefined, 2);
-    for (const text of loneHalves) {
+    for (const text of [...loneHalves, ...bidiControls]) {
       const cases = [
         [person, '/user/user_person_ji/add', { name: text, fen: 3 }, '技能描述格式错误'],
         [person, '/user/user_person_des/add', { name: '预约小程序', des: text }, '工作简介格式错误'],
         [company, '/user/goods/add', demandFields({ title: `标题${text}` }), '任务名称格式错误'],
         [company, '/user/goods/add', demandFields({ des: text }), '详情格式错误'],
+        [company, '/user/info/geti', { name: '小吃店', faren_name: text }, '法人名字格式错误'],
       ] as const;
       for (const [who, path, fields, err] of cases) {
         const answer = await legacyPost(t.app, path, { ...checkFields(who), ...fields });
