@@ -14,7 +14,7 @@ import type { AuthUser } from './features/auth/authenticate.js';
 import type { FileStorage } from './features/uploads/storage.js';
 import { openFileStorage } from './features/uploads/storage-driver.js';
 import { bodyDeadline } from './http/body-deadline.js';
-import { bodyLimitBytes, tooManyJsonMembers } from './http/body-limits.js';
+import { bodyLimitBytes, tooManyJsonValues } from './http/body-limits.js';
 import { closeIfBodyUnread } from './http/body-unread.js';
 import { bodyTimedOut } from './http/body-watch.js';
 import { consoleHttp, defaultConsoleRoot } from './http/console.js';
@@ -195,10 +195,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       }
     });
     // tRPC's plugin hands a JSON body over as text and parses it itself: held to the same count of
-    // members as the other doors' bodies before it does.
+    // values as the other doors' bodies before it does.
     trpc.addHook('preHandler', async (req) => {
       if (typeof req.body === 'string') {
-        const tooMany = tooManyJsonMembers(req.body);
+        const tooMany = tooManyJsonValues(req.body);
         if (tooMany) throw tooMany;
       }
     });

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import qs from 'qs';
-import { tooManyJsonMembers } from '../http/body-limits.js';
+import { tooManyJsonValues } from '../http/body-limits.js';
 import { FormFieldsTooLargeError, type FormWaitLimits, multipartParts } from '../http/multipart.js';
 import type { RawFields } from './fields.js';
 
@@ -71,7 +71,7 @@ export function registerLegacyBodyParsers(app: FastifyInstance): void {
     const text = utf8Text(body as Buffer);
     if (text === undefined) return done(notUtf8(), undefined);
     if (text.trim() === '') return done(null, {});
-    const tooMany = tooManyJsonMembers(text);
+    const tooMany = tooManyJsonValues(text);
     if (tooMany) return done(tooMany, undefined);
     defaultJson(req, text, done);
   });
