@@ -20,6 +20,7 @@ import { bodyTimedOut } from './http/body-watch.js';
 import { consoleHttp, defaultConsoleRoot } from './http/console.js';
 import { clientErrorHandler, frameworkErrorHandler } from './http/framework-errors.js';
 import { addVaryOrigin, everyAnswerHeaders, requestIdOf } from './http/headers.js';
+import { closeSilentConnections } from './http/silent-connections.js';
 import { warnOnceOfUntrustedForwarding } from './http/untrusted-forwarding.js';
 import { UploadSlots } from './http/upload-slots.js';
 import { uploadsHttp } from './http/uploads.js';
@@ -93,6 +94,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     clientErrorHandler: clientErrorHandler(corsOrigins, log as FastifyBaseLogger),
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 5000 },
   });
+  closeSilentConnections(app.server, config.limits.silentConnectionMs);
 
   const createContext = (req: FastifyRequest, credentials: Credentials, user?: AuthUser): Context => ({
     config,

@@ -179,6 +179,8 @@ const envSchema = z.object({
   UPLOAD_WAIT_LIMIT_MS: timeoutMs(600_000),
   // 1 MB, the largest such body, at 17 KB/s; most are a few kilobytes.
   BODY_WAIT_LIMIT_MS: timeoutMs(60_000),
+  // A client sends its request as soon as it has connected; a balancer opens one to send a request.
+  SILENT_CONNECTION_MS: timeoutMs(10_000),
   // A person may pick a few files at once, and an office shares one address: four, not one.
   UPLOADS_PER_CLIENT: positiveInt(4),
 });
@@ -242,6 +244,8 @@ export interface Config {
     readonly uploadWait: { readonly idleMs: number; readonly totalMs: number };
     /** How long any other body may take to arrive, from its headers (http/body-deadline.ts). */
     readonly bodyWaitMs: number;
+    /** How long a new connection may send nothing before it is closed (http/silent-connections.ts). */
+    readonly silentConnectionMs: number;
     /**
      * Uploads in flight at once per client IP on one instance (http/upload-slots.ts). Below
      * S3_UPLOAD_CONCURRENCY, so that one client cannot hold every slot of the store.
@@ -328,6 +332,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       titleSearchesPerIp: e.LIMIT_TITLE_SEARCHES_PER_IP,
       uploadWait: { idleMs: e.UPLOAD_IDLE_TIMEOUT_MS, totalMs: e.UPLOAD_WAIT_LIMIT_MS },
       bodyWaitMs: e.BODY_WAIT_LIMIT_MS,
+      silentConnectionMs: e.SILENT_CONNECTION_MS,
       uploadsPerClient: e.UPLOADS_PER_CLIENT,
     },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
