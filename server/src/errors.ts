@@ -368,6 +368,9 @@ export function toAppError(error: unknown): AppError {
     if (cause instanceof AppError || cause instanceof StoreUnavailableError || isDatabaseUnavailable(cause)) {
       return toAppError(cause);
     }
+    // A body or `?input=` that is no JSON: tRPC parses it when a procedure reads its input, and
+    // reports the SyntaxError as a refused input.
+    if (cause instanceof SyntaxError) return new AppError('MALFORMED_REQUEST', { cause });
     const issues = validationIssues(error);
     if (error.code === 'BAD_REQUEST' && issues) {
       return new AppError(codeNamedBy(issues) ?? 'VALIDATION_FAILED', { cause: error.cause });

@@ -116,6 +116,18 @@ describe('hostile input', () => {
     }
   });
 
+  it('answers a body or query input that is no JSON as malformed, not as an invalid input', async () => {
+    const body = await trpcPost('auth.requestSmsCode', '{"json":');
+    expect(body.statusCode).toBe(400);
+    expect(appCodeOf(body.body)).toBe('MALFORMED_REQUEST');
+    const query = await t.app.inject({ method: 'GET', url: '/trpc/demands.list?input=%7Bnot' });
+    expect(query.statusCode).toBe(400);
+    expect(appCodeOf(query.body)).toBe('MALFORMED_REQUEST');
+    // JSON that a schema refuses is still an invalid input.
+    const refused = await trpcPost('auth.requestSmsCode', '{"json":{"phone":"12"}}');
+    expect(appCodeOf(refused.body)).toBe('VALIDATION_FAILED');
+  });
+
   it('still takes Dates and undefined, repeated objects included', async () => {
     // The SDK writes referentialEqualities when one Date object appears twice in an input.
     const response = await trpcPost(

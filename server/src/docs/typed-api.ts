@@ -25,9 +25,10 @@ interface ProcedureDef {
   readonly output?: z.ZodType;
 }
 
-/** The codes of a procedure: those of its tier (no VALIDATION_FAILED without input), then its own. */
+/** The codes of a procedure: those of its tier (none about its input when it takes none), then its own. */
 function errorsOf(tier: ProcedureTier, meta: ProcedureMeta | undefined, takesInput: boolean): AppErrorCode[] {
-  const ofTier = implicitErrors[tier].filter((code) => takesInput || code !== 'VALIDATION_FAILED');
+  const aboutInput: readonly AppErrorCode[] = ['VALIDATION_FAILED', 'MALFORMED_REQUEST'];
+  const ofTier = implicitErrors[tier].filter((code) => takesInput || !aboutInput.includes(code));
   return [...ofTier, ...(meta?.errors ?? [])];
 }
 

@@ -21,9 +21,16 @@ export interface ProcedureMeta {
 
 /** Codes any procedure of a tier may fail with, without declaring them. */
 export const implicitErrors: Readonly<Record<ProcedureTier, readonly AppErrorCode[]>> = {
-  public: ['VALIDATION_FAILED', 'STORE_UNAVAILABLE', 'INTERNAL'],
-  authed: ['VALIDATION_FAILED', 'STORE_UNAVAILABLE', 'INTERNAL', 'UNAUTHENTICATED'],
-  admin: ['VALIDATION_FAILED', 'STORE_UNAVAILABLE', 'INTERNAL', 'UNAUTHENTICATED', 'ADMIN_ONLY'],
+  public: ['VALIDATION_FAILED', 'MALFORMED_REQUEST', 'STORE_UNAVAILABLE', 'INTERNAL'],
+  authed: ['VALIDATION_FAILED', 'MALFORMED_REQUEST', 'STORE_UNAVAILABLE', 'INTERNAL', 'UNAUTHENTICATED'],
+  admin: [
+    'VALIDATION_FAILED',
+    'MALFORMED_REQUEST',
+    'STORE_UNAVAILABLE',
+    'INTERNAL',
+    'UNAUTHENTICATED',
+    'ADMIN_ONLY',
+  ],
 };
 
 const withMeta = initTRPC.context<Context>().meta<ProcedureMeta>();
