@@ -32,9 +32,12 @@ export type AppRouter = typeof appRouter;
  */
 export function procedureAt(path: string): (ctx: Context, input: unknown) => Promise<unknown> {
   // The router keeps its procedures flat, by dotted path (its type describes the nested record).
-  const procedure = (appRouter._def.procedures as unknown as Record<string, AnyProcedure | undefined>)[path];
-  if (!procedure) throw new Error(`No procedure at ${path}`);
+  const procedure = (appRouter._def.procedures as Record<string, unknown>)[path];
+  if (!isProcedure(procedure)) throw new Error(`No procedure at ${path}`);
   const { type } = procedure._def;
   return (ctx, input) =>
     procedure({ ctx, path, type, getRawInput: async () => input, signal: undefined, batchIndex: 0 });
 }
+
+const isProcedure = (value: unknown): value is AnyProcedure =>
+  typeof value === 'function' && '_def' in value && typeof value._def === 'object';
