@@ -179,8 +179,9 @@ const envSchema = z.object({
   UPLOAD_WAIT_LIMIT_MS: timeoutMs(600_000),
   // 1 MB, the largest such body, at 17 KB/s; most are a few kilobytes.
   BODY_WAIT_LIMIT_MS: timeoutMs(60_000),
-  // A client sends its request as soon as it has connected; a balancer opens one to send a request.
-  SILENT_CONNECTION_MS: timeoutMs(10_000),
+  // As nginx's client_header_timeout: well past the 10 s Chromium keeps a preconnected socket unused,
+  // so a browser never sends a request on a socket closed under it.
+  SILENT_CONNECTION_MS: timeoutMs(60_000),
   // A person may pick a few files at once, and an office shares one address: four, not one.
   UPLOADS_PER_CLIENT: positiveInt(4),
 });
