@@ -372,9 +372,14 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     const recharges = await post(t, customer, '/user/invest_log/index', {});
     expect(recharges.body.data).toMatchObject({ total: 1, data: [{ uid: customer.userId, price: 100 }] });
 
+    // The credit's refreshes settled first, and the amount in its box before the click: a CI run
+    // once found the overdraft never sent (no 409), the dialog left open.
+    await credit.waitFor({ state: 'hidden' });
+    await page.waitForLoadState('networkidle');
     await drawer.getByRole('button', { name: '提现', exact: true }).click();
     const withdraw = page.getByRole('dialog', { name: `提现：${customer.phone}` });
     await withdraw.getByLabel('金额（元）').fill('500');
+    await expect.poll(() => withdraw.getByLabel('金额（元）').inputValue()).toBe('500');
     await withdraw.getByRole('button', { name: '确认提现' }).click();
     await withdraw.getByText('余额不足').waitFor();
     await withdraw.getByLabel('金额（元）').fill('30.5');
