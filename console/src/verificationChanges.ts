@@ -1,11 +1,9 @@
+import { changedLabels } from './changedFields.js';
 import type { VerificationRecord } from './verificationRecord.js';
 
 type Fields<R> = R extends { verification: infer V } ? keyof V : never;
 
-/**
- * What a user can change of each kind of record, as the card names it; several fields shown under
- * one label (职业 and its name) name it once.
- */
+/** What a user can change of each kind of record, as the card names it (职业 covers two fields). */
 const fieldLabels: {
   readonly [K in VerificationRecord['kind']]: ReadonlyArray<
     readonly [Fields<Extract<VerificationRecord, { kind: K }>>, string]
@@ -61,19 +59,9 @@ const fieldLabels: {
 /** The labels of the fields that differ between two versions of one record, each once. */
 export function changedVerificationFields(before: VerificationRecord, after: VerificationRecord): string[] {
   if (before.kind !== after.kind) return [];
-  const labels = fieldLabels[after.kind] as ReadonlyArray<readonly [string, string]>;
-  const old = before.verification as Record<string, unknown>;
-  const now = after.verification as Record<string, unknown>;
-  return [
-    ...new Set(labels.filter(([field]) => !sameValue(old[field], now[field])).map(([, label]) => label)),
-  ];
+  return changedLabels(
+    fieldLabels[after.kind] as ReadonlyArray<readonly [string, string]>,
+    before.verification as Record<string, unknown>,
+    after.verification as Record<string, unknown>,
+  );
 }
-
-/**
- * Equal as JSON, files by their path: the service signs file URLs anew on every read, so the
- * same file comes back under another signature.
- */
-const sameValue = (a: unknown, b: unknown) =>
-  JSON.stringify(a, withoutSignature) === JSON.stringify(b, withoutSignature);
-const withoutSignature = (_key: string, value: unknown) =>
-  typeof value === 'string' ? value.replace(/\?exp=\d+&sig=[\w-]+$/, '') : value;

@@ -2,6 +2,7 @@ import type { RouterOutputs } from '@marketplace/client-sdk';
 import { useTRPC } from '@marketplace/client-sdk/react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Descriptions, Space, Tag, Typography } from 'antd';
+import { changedLabels } from '../changedFields.js';
 import { date, dateTime } from '../dates.js';
 import { describeError } from '../errors.js';
 import { FileLinks } from '../FileLinks.js';
@@ -51,11 +52,7 @@ export function DemandQueue() {
       listDescription={(demand) =>
         `${kindLabels[demand.kind]} · ¥${yuan(demand.priceFen)} · ${date(demand.createdAt)}`
       }
-      changedFields={(before, after) =>
-        demandFieldLabels
-          .filter(([field]) => !sameValue(before[field], after[field]))
-          .map(([, label]) => label)
-      }
+      changedFields={(before, after) => changedLabels(demandFieldLabels, before, after)}
       cardTitle={(demand) => demand.title}
       details={(demand) => <DemandDetails demand={demand} />}
       rejectSubject={(demand) => demand.title}
@@ -81,9 +78,6 @@ const demandFieldLabels: ReadonlyArray<readonly [keyof PendingDemand, string]> =
   ['description', '描述'],
   ['files', '附件'],
 ];
-
-/** Equal as JSON: dates by their instant, file lists by their entries. */
-const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 function DemandDetails({ demand }: { demand: PendingDemand }) {
   const poster = demand.poster;

@@ -63,6 +63,7 @@ export interface MoneySummary {
   /**
    * Whether that holds of the amounts that are exact numbers, those that are not being the same
    * rows on both sides (each refused): the sum is then right, short of what cannot be added.
+   * Always true when `adds` is.
    */
   readonly readableAdds: boolean;
 }
@@ -134,7 +135,7 @@ export class ImportReport {
           ? '1 refused amount that is'
           : `${m.unreadableRefused} refused amounts that are`;
       lines.push(
-        `wallets: old account total ${m.oldTotalYuan} yuan ${m.adds || m.readableAdds ? '=' : 'DOES NOT EQUAL'} ${fenAsYuan(m.importedFen)} imported + ${fenAsYuan(m.skippedFen)} imported before + ${m.refusedYuan} refused` +
+        `wallets: old account total ${m.oldTotalYuan} yuan ${m.readableAdds ? '=' : 'DOES NOT EQUAL'} ${fenAsYuan(m.importedFen)} imported + ${fenAsYuan(m.skippedFen)} imported before + ${m.refusedYuan} refused` +
           (m.unreadableRefused === 0
             ? ''
             : m.readableAdds
