@@ -195,6 +195,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       if (/^\s*multipart\//i.test(req.headers['content-type'] ?? '')) {
         throw Object.assign(new Error('multipart bodies are not accepted on /trpc'), { statusCode: 415 });
       }
+      // tRPC refuses such a batch too, but as a bare BAD_REQUEST that reads as an invalid input.
+      if ((req.query as { batch?: unknown }).batch === '1' && callsIn(req.url) > maxBatchSize) {
+        throw new AppError('BATCH_TOO_LARGE');
+      }
     });
     // tRPC's plugin hands a JSON body over as text and parses it itself: held to the same count of
     // values as the other doors' bodies before it does.
@@ -242,6 +246,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(consoleHttp, { root: path.resolve(deps.consoleRoot ?? defaultConsoleRoot()) });
   return app;
 }
+
+/** How many procedures a batch's URL names (`/trpc/a.b,c.d?batch=1`: two). */
+const callsIn = (url: string) => (url.split('?', 1)[0] ?? '').split(',').length;
 
 /** A failure outside the procedures, as the error table names it, logged: a bug with its stack. */
 function logged(req: FastifyRequest, error: unknown): AppError {

@@ -273,6 +273,12 @@ export const errorTable = {
     zh: '请求格式错误',
     transport: true,
   },
+  BATCH_TOO_LARGE: {
+    trpc: 'BAD_REQUEST',
+    en: 'A batch holds at most 10 calls',
+    zh: '一次批量请求最多包含10个调用',
+    transport: true,
+  },
   ROUTE_NOT_FOUND: { trpc: 'NOT_FOUND', en: 'No such URL', zh: '接口不存在', transport: true },
   METHOD_NOT_ALLOWED: {
     trpc: 'METHOD_NOT_SUPPORTED',

@@ -295,6 +295,17 @@ describe.each(backends)('SMS and login limits ($name)', (backend) => {
     );
     const response = await t.app.inject({ method: 'POST', url: `/trpc/${path}?batch=1`, payload: input });
     expect(response.statusCode).toBe(400);
+    // Named as what it is, not as an input a procedure refused.
+    const { error } = response.json() as { error: { json: { message: string; data: { appCode: string } } } };
+    expect(error.json.data.appCode).toBe('BATCH_TOO_LARGE');
+    expect(error.json.message).toBe('A batch holds at most 10 calls');
+    const ten = await t.app.inject({
+      method: 'GET',
+      url: `/trpc/${Array.from({ length: 10 }, () => 'user.me').join(',')}?batch=1`,
+    });
+    expect(
+      (ten.json() as Array<{ error: { json: { data: { appCode: string } } } }>)[9]?.error.json.data.appCode,
+    ).toBe('UNAUTHENTICATED');
   });
 
   it('answers SMS requests alike for known and unknown phones', async () => {
