@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../server/src/legacy-import/report.js';
+import { bidiControlsNote } from '../../server/src/legacy-import/values.js';
 import { backends, testDatabaseUrl, withPrivateDatabase } from '../support/backends.js';
 import { legacyPost } from '../support/legacy-client.js';
 import { createLegacyDatabase, type LegacyDatabase } from '../support/legacy-db.js';
@@ -38,7 +39,7 @@ async function fill(db: LegacyDatabase): Promise<void> {
   await db.insert('h_goods', [
     { id: 1, goodsid: 'X1', user_id: 1, title: 'a', price: '100', des: '', order_id: '1,,3 ' },
     { id: 2, goodsid: 'X1\t', user_id: 1, title: 'b', price: '100', des: '' },
-    { id: 3, goodsid: 'y1', user_id: 1, title: 'c', price: '100', des: '' },
+    { id: 3, goodsid: 'y1', user_id: 1, title: '\u202ec', price: '100', des: 'x\u2069\ny' },
     { id: 4, goodsid: 'Y1', user_id: 1, title: 'd', price: '100', des: '' },
     { id: 5, goodsid: 'Z5', user_id: 1, title: 'e', price: '100', des: '', pay: 1 },
   ]);
@@ -61,7 +62,16 @@ async function fill(db: LegacyDatabase): Promise<void> {
       state: 0,
     },
     { id: 2, user_id: 5, name: '李四', pic: `/uploads/${'a'.repeat(2100)}.jpg`, state: 0 },
-    { id: 3, user_id: 6, name: '王五', code: '11010519491231002X ', pic: '/uploads/person/p1.jpg', state: 1 },
+    // A name ending in a right-to-left override, which turned the ID number after it around on the
+    // console's card; and an isolate in the ID number itself.
+    {
+      id: 3,
+      user_id: 6,
+      name: '王五\u202e',
+      code: '1101051949\u20661231002X ',
+      pic: '/uploads/person/p1.jpg',
+      state: 1,
+    },
   ]);
   await db.execute('ALTER TABLE h_user_geti MODIFY renshu int(11) unsigned DEFAULT NULL');
   await db.insert('h_user_geti', [
@@ -151,6 +161,22 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing odd old rows ($name)
       .select(['user_id', 'id_number'])
       .execute();
     expect(record).toEqual([{ user_id: 6, id_number: '11010519491231002X' }]);
+  });
+
+  it('takes bidirectional controls out of old text, as new input refuses them, and says so', async () => {
+    const person = await t.stores.database.db
+      .selectFrom('person_verifications')
+      .select(['name', 'id_number'])
+      .executeTakeFirst();
+    expect(person).toEqual({ name: '王五', id_number: '11010519491231002X' });
+    const demand = await t.stores.database.db
+      .selectFrom('demands')
+      .select(['title', 'description'])
+      .where('id', '=', 3)
+      .executeTakeFirst();
+    expect(demand).toEqual({ title: 'c', description: 'x\ny' });
+    expect(notesOf('user_person')[bidiControlsNote]).toBe(1);
+    expect(notesOf('goods')[bidiControlsNote]).toBe(1);
   });
 
   it('refuses a count too large for its new column, with the reason', async () => {

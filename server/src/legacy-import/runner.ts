@@ -1,6 +1,7 @@
 import { inTransaction } from '../db/transaction.js';
 import type { TableTally } from './report.js';
 import type { BatchPlan, ImportContext, ImportStep } from './step.js';
+import { withoutBidiControls } from './values.js';
 
 /** Thrown by the stop hook: the import ends as if killed after a committed batch. */
 export class ImportStopped extends Error {
@@ -74,7 +75,10 @@ export async function runStep(
     // Decided while earlier batches are written: its checks against the new database concern its
     // own ids, and what it needs of earlier batches (parents present, the first owner of a phone)
     // is known in memory or read from the old database.
-    const plan = await step.plan(rows, tally);
+    const plan = await step.plan(
+      withoutBidiControls(rows, (text) => tally.note(text)),
+      tally,
+    );
     while (inFlight.size >= (step.parallelWrites ?? 2) && !failure) await Promise.race(inFlight);
     if (failure) break;
     tally.read += rows.length;

@@ -265,3 +265,33 @@ export function period(row: OldRow, column: string, timeZone: string): [number |
   });
   return [times[0] ?? null, times[1] ?? null];
 }
+
+/** The bidirectional overrides and isolates new text refuses (fields.ts). */
+const bidiControls = /[\u202a-\u202e\u2066-\u2069]/g;
+const hasBidiControl = /[\u202a-\u202e\u2066-\u2069]/;
+
+export const bidiControlsNote =
+  'bidirectional controls (U+202A–202E, U+2066–2069) taken out of its text, as new input refuses them';
+
+/**
+ * The rows with bidirectional overrides and isolates taken out of their text, each row that held
+ * one noted. The old forms took them and new input refuses them (fields.ts): one at the end of a
+ * name turned the ID number shown after it around on the console's review card. They draw nothing
+ * themselves, so no text a user sees is lost.
+ */
+export function withoutBidiControls(
+  rows: readonly OldRow[],
+  note: (text: string) => void,
+): readonly OldRow[] {
+  return rows.map((row) => {
+    if (!Object.values(row).some((value) => typeof value === 'string' && hasBidiControl.test(value)))
+      return row;
+    note(bidiControlsNote);
+    return Object.fromEntries(
+      Object.entries(row).map(([column, value]) => [
+        column,
+        typeof value === 'string' ? value.replace(bidiControls, '') : value,
+      ]),
+    );
+  });
+}
