@@ -171,12 +171,8 @@ describe.skipIf(!testDatabaseUrl).each(backends)('demands imported stuck ($name)
   it('answers exit code 0 for them, and lists them again when run again', async () => {
     const { services, close } = await openServices(t);
     try {
-      const outcome = await importCommand.run({
-        config: t.config,
-        database: t.stores.database,
-        services,
-        values: { from: legacy.url, batch: '2' },
-      });
+      const work = await importCommand.prepare({ from: legacy.url, batch: '2' }, async () => '');
+      const outcome = await work({ config: t.config, database: t.stores.database, services });
       expect(outcome).toMatchObject({ exitCode: 0 });
       const message = typeof outcome === 'string' ? outcome : outcome.message;
       expect(message).toContain('stuck demands: 4 ');

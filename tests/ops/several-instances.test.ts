@@ -305,8 +305,10 @@ describe.runIf(testDatabaseUrl && testRedisClusterUrl && haproxyHere)(
         log,
         telemetry: noTelemetry,
       });
-      const cli = (name: 'credit' | 'review-demand', values: Record<string, string | boolean>) =>
-        commands[name]?.run({ config, database, services, values });
+      const cli = async (name: 'credit' | 'review-demand', values: Record<string, string | boolean>) => {
+        const work = await commands[name]?.prepare(values, async () => '');
+        return work?.({ config, database, services });
+      };
       const employers = await Promise.all([1, 2, 3].map(() => login(via, via, 2)));
       const workers = await Promise.all([1, 2, 3, 4].map(() => login(via, via, 1)));
       const sources = new Map<number, string>();

@@ -33,13 +33,8 @@ export async function runAdmin(
     telemetry: noTelemetry,
   });
   try {
-    const outcome = await command.run({
-      config: t.config,
-      database: t.stores.database,
-      services,
-      values,
-      readLine: async () => stdin,
-    });
+    const work = await command.prepare(values, async () => stdin);
+    const outcome = await work({ config: t.config, database: t.stores.database, services });
     return typeof outcome === 'string' ? outcome : outcome.message;
   } finally {
     await storage.close();

@@ -31,6 +31,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const { values } = parseArgs({ args: rest, options: command.options, strict: true });
+  // Flags are judged before anything is opened: a typo neither waits on the database nor migrates it.
+  const work = await command.prepare(values as Record<string, unknown>, () => firstLineOf(process.stdin));
   const config = loadConfig();
   // Four connections: the legacy import writes two batches at once beside its reads.
   const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: 4 });
@@ -56,14 +58,7 @@ async function main(argv: string[]): Promise<number> {
       telemetry: noTelemetry,
     });
     const say = (line: string) => process.stdout.write(`${line}\n`);
-    const outcome = await command.run({
-      config,
-      database,
-      services,
-      values: values as Record<string, unknown>,
-      say,
-      readLine: () => firstLineOf(process.stdin),
-    });
+    const outcome = await work({ config, database, services, say });
     const { message, exitCode } = typeof outcome === 'string' ? { message: outcome, exitCode: 0 } : outcome;
     say(message);
     return exitCode;

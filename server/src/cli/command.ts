@@ -9,14 +9,12 @@ import type { Services } from '../services.js';
  * its feature (the legacy import) does not import the list that names it.
  */
 
+/** What a command's work is given: the stores and services, opened once its flags are read. */
 export interface CommandContext {
   readonly config: Config;
   readonly database: Database;
   /** The feature services, wired by the composition root (createServices) as the service wires them. */
   readonly services: Services;
-  readonly values: Record<string, unknown>;
-  /** The first line of standard input (a secret kept off the command line, which `ps` shows). */
-  readonly readLine?: () => Promise<string>;
   /** Prints a line of progress while the command runs (the import's, table by table). */
   readonly say?: (line: string) => void;
 }
@@ -24,11 +22,18 @@ export interface CommandContext {
 /** What a command answers: the text to print, and the exit code when it is not 0. */
 export type CommandOutcome = string | { readonly message: string; readonly exitCode: number };
 
+/** A command's work, its flags read. */
+export type CommandWork = (context: CommandContext) => Promise<CommandOutcome>;
+
 export interface Command {
   readonly usage: string;
   readonly options: NonNullable<ParseArgsConfig['options']>;
-  /** Does the work and answers what to print. Throws with a readable message on bad input. */
-  run(context: CommandContext): Promise<CommandOutcome>;
+  /**
+   * Reads the flags (and, for a secret kept off the command line, `readLine`: the first line of
+   * standard input) and answers the work to do. A bad flag throws here with a readable message,
+   * before the database or any store is opened (or migrated).
+   */
+  prepare(values: Record<string, unknown>, readLine: () => Promise<string>): Promise<CommandWork>;
 }
 
 /** Parses flag values with zod, so a typo answers with the flag's name instead of a stack trace. */

@@ -29,21 +29,23 @@ const createAdmin: Command = {
   usage:
     '--phone P [--password W]   create an admin account, or make an existing account admin; without --password, the first line of standard input is the password',
   options: { phone: { type: 'string' }, password: { type: 'string' } },
-  async run({ services, values, readLine }) {
+  async prepare(values, readLine) {
     // A password on the command line is visible to every user of the machine (`ps`) and kept in
     // the shell's history; piped in, it is neither.
-    const given = values.password ?? (await readLine?.());
+    const given = values.password ?? (await readLine());
     const { phone, password } = parseFlags(
       { phone: fields.phone, password: fields.password },
       { ...values, password: given },
     );
-    const hash = await services.passwords.hash(password);
-    const { userId, created } = await services.adminActions.grantAdmin(cli, phone, hash);
-    if (created) return `admin ${userId} (${phone}) created`;
-    // The account's password was just replaced: as with any password reset, the sessions opened
-    // with the old one end, or whoever held one would now hold an admin session.
-    await services.sessions.revokeAllOf(userId);
-    return `user ${userId} (${phone}) is now an admin; its sessions were ended`;
+    return async ({ services }) => {
+      const hash = await services.passwords.hash(password);
+      const { userId, created } = await services.adminActions.grantAdmin(cli, phone, hash);
+      if (created) return `admin ${userId} (${phone}) created`;
+      // The account's password was just replaced: as with any password reset, the sessions opened
+      // with the old one end, or whoever held one would now hold an admin session.
+      await services.sessions.revokeAllOf(userId);
+      return `user ${userId} (${phone}) is now an admin; its sessions were ended`;
+    };
   },
 };
 
@@ -55,7 +57,7 @@ const reviewDemand: Command = {
     reject: { type: 'boolean' },
     reason: { type: 'string' },
   },
-  async run({ services, values }) {
+  async prepare(values) {
     const flags = parseFlags(
       {
         id: wholeNumber.pipe(fields.id),
@@ -67,12 +69,14 @@ const reviewDemand: Command = {
     );
     if (flags.approve === flags.reject) throw new Error('give exactly one of --approve and --reject');
     requireReasonOnlyWithReject(flags);
-    await services.adminActions.reviewDemand(cli, {
-      id: flags.id,
-      approve: Boolean(flags.approve),
-      reason: flags.reason ?? '',
-    });
-    return `demand ${flags.id} ${flags.approve ? 'approved' : 'rejected'}`;
+    return async ({ services }) => {
+      await services.adminActions.reviewDemand(cli, {
+        id: flags.id,
+        approve: Boolean(flags.approve),
+        reason: flags.reason ?? '',
+      });
+      return `demand ${flags.id} ${flags.approve ? 'approved' : 'rejected'}`;
+    };
   },
 };
 
@@ -84,13 +88,15 @@ const returnEscrow: Command = {
   usage:
     "--id N [--reason T]   give a paid demand's escrow back to its owner's wallet while nobody is selected (settles it when applicants were paid)",
   options: { id: { type: 'string' }, reason: { type: 'string' } },
-  async run({ services, values }) {
+  async prepare(values) {
     const flags = parseFlags(
       { id: wholeNumber.pipe(fields.id), reason: fields.text(255).optional() },
       values,
     );
-    const { refundedFen } = await services.adminActions.returnEscrow(cli, flags);
-    return `demand ${flags.id}: escrow of ${refundedFen / 100} yuan returned to its owner`;
+    return async ({ services }) => {
+      const { refundedFen } = await services.adminActions.returnEscrow(cli, flags);
+      return `demand ${flags.id}: escrow of ${refundedFen / 100} yuan returned to its owner`;
+    };
   },
 };
 
@@ -102,7 +108,7 @@ const releaseSelection: Command = {
   usage:
     '--application-id N --reason T   release a selected applicant who never delivered; its share goes to the others still selected',
   options: { 'application-id': { type: 'string' }, reason: { type: 'string' } },
-  async run({ services, values }) {
+  async prepare(values) {
     const flags = parseFlags(
       {
         'application-id': wholeNumber.pipe(fields.id),
@@ -110,9 +116,11 @@ const releaseSelection: Command = {
       },
       values,
     );
-    const applicationId = flags['application-id'];
-    await services.adminActions.releaseSelection(cli, { applicationId, reason: flags.reason });
-    return `application ${applicationId} released: no longer selected`;
+    return async ({ services }) => {
+      const applicationId = flags['application-id'];
+      await services.adminActions.releaseSelection(cli, { applicationId, reason: flags.reason });
+      return `application ${applicationId} released: no longer selected`;
+    };
   },
 };
 
@@ -123,7 +131,7 @@ const pendingVerifications: Command = {
   usage:
     '[--kind person|company|geti] [--page N]   print the review queue, oldest first, one JSON record a line; file URLs are signed for an hour',
   options: { kind: { type: 'string' }, page: { type: 'string' } },
-  async run({ services, values }) {
+  async prepare(values) {
     const flags = parseFlags(
       {
         kind: z.enum(['person', 'company', 'geti']).optional(),
@@ -131,15 +139,17 @@ const pendingVerifications: Command = {
       },
       values,
     );
-    const { items, total } = await services.verifications.pending({
-      ...(flags.kind ? { kind: kindOfFlag[flags.kind] } : {}),
-      page: flags.page ?? 1,
-      perPage: 20,
-    });
-    // The identity documents' URLs are paths on the service, signed like the admin API's: open
-    // them on the service's address within the hour.
-    const lines = items.map((item) => JSON.stringify(item));
-    return [...lines, `${items.length} of ${total} pending (page ${flags.page ?? 1})`].join('\n');
+    return async ({ services }) => {
+      const { items, total } = await services.verifications.pending({
+        ...(flags.kind ? { kind: kindOfFlag[flags.kind] } : {}),
+        page: flags.page ?? 1,
+        perPage: 20,
+      });
+      // The identity documents' URLs are paths on the service, signed like the admin API's: open
+      // them on the service's address within the hour.
+      const lines = items.map((item) => JSON.stringify(item));
+      return [...lines, `${items.length} of ${total} pending (page ${flags.page ?? 1})`].join('\n');
+    };
   },
 };
 
@@ -152,7 +162,7 @@ const reviewVerification: Command = {
     reject: { type: 'boolean' },
     reason: { type: 'string' },
   },
-  async run({ services, values }) {
+  async prepare(values) {
     const flags = parseFlags(
       {
         'user-id': wholeNumber.pipe(fields.id),
@@ -166,13 +176,15 @@ const reviewVerification: Command = {
     if (Boolean(flags.approve) === Boolean(flags.reject))
       throw new Error('give exactly one of --approve and --reject');
     requireReasonOnlyWithReject(flags);
-    const outcome = await services.adminActions.reviewVerification(cli, {
-      userId: flags['user-id'],
-      kind: kindOfFlag[flags.kind],
-      decision: flags.approve ? 'approve' : 'reject',
-      ...(flags.reason === undefined ? {} : { reason: flags.reason }),
-    });
-    return `${flags.kind} verification of user ${outcome.userId} ${outcome.status}; user ${outcome.userVerified ? 'verified' : 'not verified'}`;
+    return async ({ services }) => {
+      const outcome = await services.adminActions.reviewVerification(cli, {
+        userId: flags['user-id'],
+        kind: kindOfFlag[flags.kind],
+        decision: flags.approve ? 'approve' : 'reject',
+        ...(flags.reason === undefined ? {} : { reason: flags.reason }),
+      });
+      return `${flags.kind} verification of user ${outcome.userId} ${outcome.status}; user ${outcome.userVerified ? 'verified' : 'not verified'}`;
+    };
   },
 };
 
@@ -191,7 +203,7 @@ function walletCommand(direction: 'credit' | 'withdraw', usage: string): Command
       note: { type: 'string' },
       key: { type: 'string' },
     },
-    async run({ services, values }) {
+    async prepare(values) {
       const flags = parseFlags(
         {
           phone: fields.phone,
@@ -206,22 +218,24 @@ function walletCommand(direction: 'credit' | 'withdraw', usage: string): Command
         },
         values,
       );
-      const user = await services.users.findByPhone(flags.phone);
-      if (!user) throw new Error(`no user with phone ${flags.phone}`);
-      const move = {
-        userId: user.id,
-        amountFen: flags.amount,
-        note: flags.note ?? '',
-        ...(flags.key === undefined ? {} : { idempotencyKey: flags.key }),
+      return async ({ services }) => {
+        const user = await services.users.findByPhone(flags.phone);
+        if (!user) throw new Error(`no user with phone ${flags.phone}`);
+        const move = {
+          userId: user.id,
+          amountFen: flags.amount,
+          note: flags.note ?? '',
+          ...(flags.key === undefined ? {} : { idempotencyKey: flags.key }),
+        };
+        if (direction === 'credit') {
+          const { rechargeId } = await services.adminActions.credit(cli, move);
+          const balance = await services.money.balance(user.id);
+          return `credited ${flags.amount / 100} yuan to user ${user.id} (recharge ${rechargeId}); balance ${balance / 100} yuan`;
+        }
+        // A balance too low fails with the error table's message ("The wallet balance is too low").
+        const { balanceFen } = await services.adminActions.withdraw(cli, move);
+        return `withdrew ${flags.amount / 100} yuan from user ${user.id}; balance ${balanceFen / 100} yuan`;
       };
-      if (direction === 'credit') {
-        const { rechargeId } = await services.adminActions.credit(cli, move);
-        const balance = await services.money.balance(user.id);
-        return `credited ${flags.amount / 100} yuan to user ${user.id} (recharge ${rechargeId}); balance ${balance / 100} yuan`;
-      }
-      // A balance too low fails with the error table's message ("The wallet balance is too low").
-      const { balanceFen } = await services.adminActions.withdraw(cli, move);
-      return `withdrew ${flags.amount / 100} yuan from user ${user.id}; balance ${balanceFen / 100} yuan`;
     },
   };
 }

@@ -19,7 +19,7 @@ export const importLegacy: Command = {
     batch: { type: 'string' },
     'allow-refusals': { type: 'boolean' },
   },
-  async run({ config, database, services, values, say }) {
+  async prepare(values) {
     const flags = parseFlags(
       {
         from: z.string().regex(/^mysql:\/\/.+\/[^/?]+/, 'mysql://user:pass@host:3306/database'),
@@ -32,26 +32,28 @@ export const importLegacy: Command = {
       },
       values,
     );
-    // An operator whose shell lost DATABASE_URL would otherwise fill an SQLite file here unawares.
-    const target = `Importing into ${targetOf(config)}.`;
-    say?.(target);
-    const report = await runImport(
-      { database, services, clock: systemClock, timeZone: config.displayTimeZone, say: say ?? (() => {}) },
-      {
-        from: flags.from,
-        prefix: flags.prefix,
-        usersTable: flags['users-table'],
-        filesRoot: flags['files-root'],
-        dryRun: flags['dry-run'],
-        batchSize: flags.batch,
-      },
-    );
-    const refused = report.refusalCount > 0 && !flags['allow-refusals'];
-    return {
-      message:
-        `${target}\n\n${report.format()}` +
-        (refused ? '\n\nExit code 1: rows were refused (--allow-refusals accepts that).' : ''),
-      exitCode: report.failed || refused ? 1 : 0,
+    return async ({ config, database, services, say }) => {
+      // An operator whose shell lost DATABASE_URL would otherwise fill an SQLite file here unawares.
+      const target = `Importing into ${targetOf(config)}.`;
+      say?.(target);
+      const report = await runImport(
+        { database, services, clock: systemClock, timeZone: config.displayTimeZone, say: say ?? (() => {}) },
+        {
+          from: flags.from,
+          prefix: flags.prefix,
+          usersTable: flags['users-table'],
+          filesRoot: flags['files-root'],
+          dryRun: flags['dry-run'],
+          batchSize: flags.batch,
+        },
+      );
+      const refused = report.refusalCount > 0 && !flags['allow-refusals'];
+      return {
+        message:
+          `${target}\n\n${report.format()}` +
+          (refused ? '\n\nExit code 1: rows were refused (--allow-refusals accepts that).' : ''),
+        exitCode: report.failed || refused ? 1 : 0,
+      };
     };
   },
 };

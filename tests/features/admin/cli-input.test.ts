@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { verify } from '@node-rs/argon2';
@@ -175,6 +175,20 @@ describe('the CLI run as `npm run admin` runs it', () => {
     const refused = await admin(dataDir, ['create-admin', '--phone', randomPhone()]);
     expect(refused.code).toBe(1);
     expect(refused.out).toMatch(/error: --password: /);
+  }, 60_000);
+
+  it('refuses a bad flag before it opens the database, so a typo creates or migrates nothing', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'cli-flags-'));
+    for (const args of [
+      ['credit', '--phone', randomPhone(), '--amount', '1e3'],
+      ['review-demand', '--id', '0x10', '--approve'],
+      ['import-legacy', '--from', 'postgres://old/db'],
+    ]) {
+      const refused = await admin(dataDir, args);
+      expect(refused.code).toBe(1);
+      expect(refused.out).toMatch(/^error: --(amount|id|from): /m);
+    }
+    expect(readdirSync(dataDir)).toEqual([]);
   }, 60_000);
 
   it('names the refusal’s code after its message, as the README and the API name it', async () => {
