@@ -39,6 +39,35 @@ export function closeIfBodyUnread(req: FastifyRequest, reply: FastifyReply): voi
   reply.header('connection', 'close');
 }
 
+/**
+ * Once a typed upload's refusal is answered, reads the rest of its body and throws it away, within
+ * the upload's wait limits, rather than close the connection (closeIfBodyUnread): Node's fetch
+ * reports a request whose body it could not finish sending as a network error ("fetch failed",
+ * EPIPE), never the answer that came meanwhile, so a script uploading a few megabytes with an
+ * expired login, or past its upload slots, was never told why. Browsers show these error statuses
+ * mid-upload either way. A body longer than any form, one that already timed out or one of no
+ * declared length is not read: the answer closes the connection. Call it before the answer is sent:
+ * Node would otherwise read the rest itself, with no limit watching it.
+ */
+export function drainAfterAnswer(req: FastifyRequest, reply: FastifyReply, limits: BodyWaitLimits): void {
+  const raw = req.raw;
+  if (raw.complete || raw.readableEnded) return;
+  const declared = Number(req.headers['content-length']);
+  if (bodyTimedOut(raw) || !Number.isInteger(declared) || declared > largestFormBytes) {
+    reply.header('connection', 'close');
+    return;
+  }
+  const watch = watchBody(raw, limits, (_failure, reason) => {
+    req.log.info({ reason }, 'refused body timed out');
+    raw.destroy();
+  });
+  const stop = () => watch.stop();
+  raw.once('end', stop);
+  raw.once('close', stop);
+  // Nothing takes its bytes (the form's parser, if any, was unpiped): flowing, they are dropped.
+  raw.resume();
+}
+
 /** The longest form a deployed client sends: its largest upload, its text fields, their part headers. */
 const largestFormBytes = maxBytesOf.document + 2 * bodyLimitBytes;
 

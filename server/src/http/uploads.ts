@@ -11,7 +11,8 @@ import {
 import type { ReceivedFile } from '../features/uploads/uploads.service.js';
 import { bearerCredentials, type Context, type Credentials } from '../trpc/context.js';
 import { errorShapeOf } from '../trpc/init.js';
-import { closeIfBodyUnread } from './body-unread.js';
+import { closeIfBodyUnread, drainAfterAnswer } from './body-unread.js';
+import type { BodyWaitLimits } from './body-watch.js';
 import { type FormWaitLimits, multipartParts } from './multipart.js';
 import type { UploadSlots } from './upload-slots.js';
 
@@ -41,8 +42,9 @@ export async function uploadsHttp(app: FastifyInstance, options: UploadsHttpOpti
 
   // What Fastify refuses before the route runs (a JSON body over the limit, a malformed one) is
   // answered in the route's own shape, not the legacy envelope of the app's error handler.
+  const uploadWait = options.formWaitLimits.upload ?? options.formWaitLimits.text;
   const errorHandler = (error: unknown, req: FastifyRequest, reply: FastifyReply) =>
-    sendFailure(reply, contextOf(req), error);
+    sendFailure(reply, contextOf(req), error, uploadWait);
   app.post('/api/uploads', { errorHandler }, async (req, reply) => {
     const ctx = contextOf(req);
     try {
@@ -63,7 +65,7 @@ export async function uploadsHttp(app: FastifyInstance, options: UploadsHttpOpti
         createdAt: uploaded.createdAt.toISOString(),
       } satisfies UploadedFileJson);
     } catch (error) {
-      return sendFailure(reply, ctx, error);
+      return sendFailure(reply, ctx, error, uploadWait);
     }
   });
 
@@ -154,7 +156,7 @@ const extValue = (name: string) =>
  * Failures in the shape /trpc gives them (the same error formatter, the same HTTP status per code),
  * so the SDK turns both into one kind of error. A bug is logged and answered as INTERNAL, as /trpc does.
  */
-function sendFailure(reply: FastifyReply, ctx: Context, error: unknown) {
+function sendFailure(reply: FastifyReply, ctx: Context, error: unknown, uploadWait: BodyWaitLimits) {
   const appError = toAppError(error);
   if (appError.appCode === 'INTERNAL') reply.request.log.error({ err: error }, 'upload failed');
   // The client's fault (a malformed or oversized form): worth a line, not a stack.
@@ -171,6 +173,8 @@ function sendFailure(reply: FastifyReply, ctx: Context, error: unknown) {
       'undeclared error code',
     );
   }
-  closeIfBodyUnread(reply.request, reply);
+  // A form's rest is read after the answer, for the SDK in Node; any other body is no upload.
+  if (reply.request.isMultipart()) drainAfterAnswer(reply.request, reply, uploadWait);
+  else closeIfBodyUnread(reply.request, reply);
   return reply.code(httpStatusOf(answered)).send({ error: errorShapeOf(answered, ctx) });
 }
