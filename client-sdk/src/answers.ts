@@ -5,13 +5,29 @@ import type { AppRouter } from './types.js';
 /**
  * The service answers everything in JSON, failures included. Anything else is a proxy's or a
  * balancer's page (an HTML 502, 504 or 413) or what a wrong `url` reached: the error naming it, or
- * undefined for JSON. Without this, tRPC fails on such a page with a JSON parse error
- * ("Unexpected token '<'") that names neither the status nor where it came from.
+ * undefined for the service's answer. Without this, tRPC fails on such a page with a JSON parse
+ * error ("Unexpected token '<'"), or on JSON of another shape with "Unable to transform response
+ * from server", neither naming the status nor where the answer came from.
  */
-export async function nonJsonAnswer(response: Response): Promise<AppClientError | undefined> {
-  if (isJson(response)) return undefined;
+export async function foreignAnswer(response: Response): Promise<AppClientError | undefined> {
+  if (isJson(response) && (response.ok || (await isProcedureFailure(response)))) return undefined;
   await discardBody(response);
   return notTheService(response);
+}
+
+/**
+ * Whether a failure's JSON is the service's: `{error: {...}}`, or a batch's array of answers. JSON
+ * of another shape is another server's (a JSON 413 of a proxy), or the service's legacy door
+ * answering a wrong `url` (`{"res": 0, "err": "接口不存在"}`). Read from a copy: tRPC reads the answer.
+ * Only failures are read twice, and they are small.
+ */
+async function isProcedureFailure(response: Response): Promise<boolean> {
+  const body: unknown = await response
+    .clone()
+    .json()
+    .catch(() => undefined);
+  const isAnswer = (item: unknown) => isObject(item) && (isObject(item.error) || 'result' in item);
+  return Array.isArray(body) ? body.length > 0 && body.every(isAnswer) : isAnswer(body);
 }
 
 /**

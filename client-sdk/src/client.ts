@@ -1,7 +1,7 @@
 import { createTRPCClient, httpBatchLink, httpLink, splitLink, type TRPCClient } from '@trpc/client';
 import superjson from 'superjson';
 import { maxBatchSize } from '../../server/src/trpc/limits.js';
-import { nonJsonAnswer } from './answers.js';
+import { foreignAnswer } from './answers.js';
 import type { AppRouter } from './types.js';
 
 /** A fixed token, or a getter asked before every request (so a frontend can swap tokens after login). */
@@ -75,12 +75,12 @@ export function endpoint(options: Pick<ClientOptions, 'url'>, path: string): str
   return `${options.url.replace(/\/+$/, '')}${path}`;
 }
 
-/** The connection's fetch, failing with a clear error on an answer that is not the service's JSON. */
+/** The connection's fetch, failing with a clear error on an answer that is not the service's. */
 function answersOfTheService(options: ClientOptions): typeof fetch {
   return async (input, init) => {
     // The global fetch is looked up at each call, as tRPC does, so a polyfill installed later counts.
     const response = await (options.fetch ?? fetch)(input, init);
-    const failure = await nonJsonAnswer(response);
+    const failure = await foreignAnswer(response);
     if (failure) throw failure;
     return response;
   };

@@ -193,6 +193,19 @@ describe('client-sdk, packed and installed outside the repository', () => {
           status: 502,
           message: `HTTP 502 Bad Gateway (text/html) from ${balancerUrl}/html/trpc/demands.list instead of the service's answer: a proxy's error page, or a wrong url?`,
         },
+        // JSON of another shape, named alike: not tRPC's "Unable to transform response from server".
+        foreignJson: {
+          proxy: expect.objectContaining({
+            code: null,
+            status: 413,
+            message: `HTTP 413 Payload Too Large (application/json) from ${balancerUrl}/json/trpc/demands.list instead of the service's answer: a proxy's error page, or a wrong url?`,
+          }),
+          wrongPath: expect.objectContaining({
+            code: null,
+            status: 404,
+            message: `HTTP 404 Not Found (application/json) from ${url}/api/trpc/demands.list instead of the service's answer: a proxy's error page, or a wrong url?`,
+          }),
+        },
         proxyUpload: {
           html: expect.objectContaining({
             code: null,

@@ -112,6 +112,12 @@ const behindProxy = { html: `${balancer}/html`, json: `${balancer}/json` };
 const proxyPage = await failure(() =>
   createClient({ url: behindProxy.html }).demands.list.query({ page: 1 }),
 );
+// JSON that is not the service's: a proxy's JSON 413, and a url missing a path prefix's mistake the
+// other way round (`/api`), which the service's legacy door answers with its 404 envelope.
+const foreignJson = {
+  proxy: await failure(() => createClient({ url: behindProxy.json }).demands.list.query({ page: 1 })),
+  wrongPath: await failure(() => createClient({ url: `${url}/api` }).demands.list.query({ page: 1 })),
+};
 const proxyUpload = {
   html: await failure(() =>
     uploadFile({ ...connection, url: behindProxy.html, file: new Blob([png]), filename: 'a.png' }),
@@ -143,6 +149,7 @@ console.log(
     wrongPassword,
     abortedUpload,
     proxyPage,
+    foreignJson,
     proxyUpload,
   }),
 );
