@@ -70,8 +70,8 @@ export class AuthService {
     input: { phone: string; code: string; userType?: UserType; register?: boolean },
     ip: string,
   ): Promise<LoginResult> {
-    // The account is looked up (or made) once the code is known right and before it is used up:
-    // a database that fails there answers 503, "try again", and the retry must find the code live.
+    // The account is looked up (or made) once the code is known right and taken: a database that
+    // fails there answers 503, "try again", and the code is put back for the retry.
     let userId: number | undefined;
     const findAccount = async () => {
       userId =
@@ -169,8 +169,9 @@ export class AuthService {
    * until the code is right: only the phone's owner learns whether it has an account.
    */
   async resetPassword(input: { phone: string; code: string; newPassword: string }, ip: string) {
-    // Hashed, the account read and its sessions ended before the code is used up: refused there
-    // (too many hashes waiting, a store down: 503, try again), the retry must find the code live.
+    // Hashed, the account read and its sessions ended once the code is this reset's, before it is
+    // used up: refused there (too many hashes waiting, a store down: 503, try again), the code is
+    // put back for the retry; a login that took the code first keeps its session.
     let passwordHash = '';
     let user: Awaited<ReturnType<typeof findUserByPhone>>;
     await this.smsCodes.consume(input.phone, input.code, ip, async () => {
@@ -202,10 +203,13 @@ export class AuthService {
     const passwordHash = await this.passwords.hash(newPassword);
     // The other sessions end before the new password is stored, so a store failing there changes
     // nothing: stored first, the password was replaced and whoever knew the old one kept their
-    // session. A login with the old password that raced the change checks the password again
-    // once its session is stored, and may have found the old one still there: those end after.
-    await this.sessions.revokeAllOf(userId, currentToken);
-    await setPasswordHash(this.db, userId, passwordHash, this.clock.now());
+    // session. One change of the account at a time, from a session still live: of two at once
+    // from two sessions, each ended the other's and both were told their password was set.
+    await this.sessions.asOnlySession(userId, currentToken, () =>
+      setPasswordHash(this.db, userId, passwordHash, this.clock.now()),
+    );
+    // A login with the old password that raced the change checks the password again once its
+    // session is stored, and may have found the old one still there: those end after.
     await this.sessions.revokeAllOf(userId, currentToken);
     const user = await findUserById(this.db, userId);
     if (user) await this.forgetPasswordFailures(user.phone);

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../../clock.js';
+import { AppError } from '../../errors.js';
 import type { KeyValueStore } from '../../kv/store.js';
 import type { ImportedSession, ImportedSessions } from './imported-sessions.js';
 import { keyedHash } from './secrets.js';
@@ -13,6 +15,15 @@ export const sessionLifetimeMs = 30 * 24 * 60 * 60 * 1000;
  * by a password change. Past the cap, the sessions expiring soonest end.
  */
 export const maxSessionsPerUser = 20;
+
+/**
+ * An account change's lock (asOnlySession): held for a few store round trips and one update, so a
+ * second change waits up to `changeLockWaitMs`; it outlives an instance that died holding it by
+ * at most `changeLockTtlMs`.
+ */
+const changeLockTtlMs = 10_000;
+const changeLockWaitMs = 5_000;
+const changeLockPollMs = 20;
 
 interface StoredSession {
   /** user id */
@@ -86,6 +97,29 @@ export class Sessions {
     if (ids.length === 0) return;
     await this.kv.delete(...ids.map(sessionKey));
     await this.kv.removeFromSet(userSessionsKey(userId), ...ids);
+  }
+
+  /**
+   * Ends every session of the user but `keepToken`'s, then runs `change` (a new password stored),
+   * while `keepToken` is still the user's: one such change per user at a time, across instances.
+   * Of two at once from two sessions, each ended the other's and both were told they succeeded;
+   * now the second finds its own session ended by the first and is refused (UNAUTHENTICATED). A
+   * second from the same session (a double click) runs after the first, alike.
+   */
+  async asOnlySession(userId: number, keepToken: string, change: () => Promise<void>): Promise<void> {
+    const lock = `account-change:${userId}`;
+    const giveUpAt = Date.now() + changeLockWaitMs;
+    while (!(await this.kv.setIfAbsent(lock, '1', changeLockTtlMs))) {
+      if (Date.now() > giveUpAt) throw new AppError('STORE_UNAVAILABLE');
+      await sleep(changeLockPollMs);
+    }
+    try {
+      if ((await this.resolve(keepToken)) !== userId) throw new AppError('UNAUTHENTICATED');
+      await this.revokeAllOf(userId, keepToken);
+      await change();
+    } finally {
+      await this.kv.delete(lock);
+    }
   }
 
   /** A token missing from the store may be an old backend's, not used since the import. */

@@ -109,9 +109,9 @@ export class SmsCodes {
    * for the client IP. A client over its IP cap is refused before the code is looked at, so it
    * neither uses up the phone's tries nor consumes a right code.
    *
-   * `beforeUse` runs once the code is known right, before it is used up: work that may be refused
-   * (a password hash when too many are waiting, the database down) leaves the code live, and its
-   * try taken back, for the retry it asks for.
+   * `beforeUse` runs once the code is known right and taken by this caller alone: work that may be
+   * refused (a password hash when too many are waiting, the database down) puts the code back and
+   * takes its try back, for the retry it asks for.
    */
   async consume(phone: string, code: string, ip: string, beforeUse?: () => Promise<void>): Promise<void> {
     // Like password logins: counted before the check, so parallel guesses cannot all slip under
@@ -144,14 +144,19 @@ export class SmsCodes {
       throw new AppError('SMS_CODE_INVALID');
     }
     if (!sameHash(stored.h, this.hashOf(phone, code))) throw new AppError('SMS_CODE_INVALID');
-    // The right code, refused by what runs before it is used (the database down, the hasher busy:
-    // 503, try again): the try is taken back, or the owner retrying would use up the five.
+    // Taken before the work that uses it: only the caller whose delete removed the code runs it, a
+    // concurrent use finds it gone. Taken after, a reset that lost the code to a login had already
+    // ended every session, the one just given to the login included.
+    if ((await this.kv.delete(codeKey(phone))) !== 1) throw new AppError('SMS_CODE_INVALID');
+    // The right code, refused by the work it was for (the database down, the hasher busy: 503, try
+    // again): put back, unless a new one was sent meanwhile, and the try taken back, or the owner
+    // retrying would find it gone or use up the five.
     await beforeUse().catch(async (error: unknown) => {
+      const leftMs = stored.e - this.clock.now();
+      if (raw && leftMs > 0) await this.kv.setIfAbsent(codeKey(phone), raw, leftMs);
       await this.kv.increment(triesKey(phone), codeLifetimeMs, -1);
       throw error;
     });
-    // Only the caller whose delete removed the code wins; a concurrent reuse finds it gone.
-    if ((await this.kv.delete(codeKey(phone))) !== 1) throw new AppError('SMS_CODE_INVALID');
     await this.kv.delete(triesKey(phone));
   }
 
