@@ -34,6 +34,17 @@ export const multilineText = (max: number) =>
 export const phone = z.string().regex(/^1[3-9]\d{9}$/);
 
 /**
+ * A phone as people write it, read as its digits: spaces, dashes and a +86 / 0086 / 86 country
+ * prefix change no number, nor do full-width digits (a Chinese input method's). Whether what is
+ * left is a mobile number is `phone`'s to judge.
+ */
+export const phoneAsWritten = (text: string): string =>
+  text
+    .normalize('NFKC')
+    .replace(/[\s-]/g, '')
+    .replace(/^(?:\+|00)?86(?=1\d{10}$)/, '');
+
+/**
  * New passwords: 6–64 printable ASCII characters. Letters, digits and symbols type the same on
  * every keyboard and input method, while other characters can arrive in different Unicode forms
  * from different devices and lock their owner out.

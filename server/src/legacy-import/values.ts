@@ -232,9 +232,7 @@ export function urlList(row: OldRow, column: string): string[] {
  */
 export function mobileOf(value: unknown): string | null {
   if (typeof value !== 'string' && typeof value !== 'number') return null;
-  const digits = String(value)
-    .replace(/[\s-]/g, '')
-    .replace(/^(?:\+|00)?86(?=1\d{10}$)/, '');
+  const digits = fields.phoneAsWritten(String(value));
   return fields.phone.safeParse(digits).success ? digits : null;
 }
 

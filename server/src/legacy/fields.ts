@@ -1,4 +1,4 @@
-import { maxId, yuanTextToFen } from '../fields.js';
+import { maxId, phoneAsWritten, yuanTextToFen } from '../fields.js';
 import { parseLegacyDate } from './codecs/dates.js';
 import type { LegacyEnum } from './enums.js';
 
@@ -123,6 +123,30 @@ export const kinds = {
     name: 'text',
     accepts: 'Text; surrounding spaces are dropped, so a blank box is empty.',
     decode: (value) => {
+      const text = asText(value);
+      return typeof text === 'string' ? text.trim() : text;
+    },
+  },
+  /** A phone: read as people write it (fields.phoneAsWritten). */
+  phone: {
+    name: 'text',
+    accepts: 'Text or a number; spaces, dashes, a +86 prefix and full-width digits are read away.',
+    decode: (value) => {
+      const text = asText(value);
+      return typeof text === 'string' ? phoneAsWritten(text) : text;
+    },
+  },
+  /**
+   * An SMS code: six digits. Sent as a number, one starting with 0 lost it (058775 arrives as
+   * 58775): a number is read back to its six digits.
+   */
+  smsCode: {
+    name: 'text',
+    accepts: 'The six digits, as text or a number (a number below 100000 had leading zeros).',
+    decode: (value) => {
+      if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 1_000_000) {
+        return String(value).padStart(6, '0');
+      }
       const text = asText(value);
       return typeof text === 'string' ? text.trim() : text;
     },

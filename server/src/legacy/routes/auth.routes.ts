@@ -1,4 +1,5 @@
 import { AppError } from '../../errors.js';
+import * as fields from '../../fields.js';
 import { encodeLogin } from '../codecs/user.js';
 import { registrationTypes } from '../enums.js';
 import { enumKind, kinds } from '../fields.js';
@@ -7,7 +8,7 @@ import { type LegacyRoute, legacyRoute, noData } from '../route.js';
 const phone = {
   to: 'phone',
   label: '手机号码',
-  kind: kinds.text,
+  kind: kinds.phone,
   en: 'Mainland mobile number: 1, then 3–9, then nine digits.',
   example: '13800138000',
 } as const;
@@ -46,7 +47,7 @@ export const authRoutes: LegacyRoute[] = [
       smscode: {
         to: 'code',
         label: '验证码',
-        kind: kinds.text,
+        kind: kinds.smsCode,
         en: 'The 6-digit code texted by /index/api/sms.',
         example: '428617',
       },
@@ -123,7 +124,7 @@ export const authRoutes: LegacyRoute[] = [
       code: {
         to: 'code',
         label: '短信验证码',
-        kind: kinds.text,
+        kind: kinds.smsCode,
         en: 'The 6-digit code texted to the account’s phone.',
         example: '428617',
       },
@@ -144,7 +145,13 @@ export const authRoutes: LegacyRoute[] = [
       // A phone box left empty beside the id names nothing (CONTRACT.md §4: blank is not given);
       // taken as a phone, it would disagree with the id and refuse even the right code.
       const input = isBlank(sent.phone) ? withoutPhone(sent) : sent;
-      if (userId === undefined) return input;
+      // A phone that is no phone is refused as one (手机号码格式错误), not compared with the id's.
+      if (
+        userId === undefined ||
+        (input.phone !== undefined && !fields.phone.safeParse(input.phone).success)
+      ) {
+        return input;
+      }
       if (!Number.isSafeInteger(userId)) {
         throw new AppError('VALIDATION_FAILED', { fieldProblem: { field: 'userId', problem: 'invalid' } });
       }
