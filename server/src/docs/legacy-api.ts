@@ -282,6 +282,7 @@ export function legacyOperations(resolved: ResolvedRoute) {
   const login = {
     session: 'Needs login: the user id and token login answered.',
     optional: 'Login fields optional.',
+    token: 'Needs the token alone; an id beside it is not checked.',
     none: 'No login.',
   }[route.auth];
   const response = {

@@ -55,6 +55,7 @@ export async function legacyPlugin(app: FastifyInstance, options: LegacyPluginOp
       return createContext(req, {});
     }
     const credentials = { token };
+    if (route.auth === 'token') return createContext(req, credentials);
     const user = await authenticate(createContext(req, credentials)).catch((error: unknown) => {
       if (error instanceof AppError && error.appCode === 'UNAUTHENTICATED') return null;
       throw error;

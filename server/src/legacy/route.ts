@@ -21,6 +21,8 @@ interface RowBase {
   /**
    * `session`: the login fields must name a live token of that user (else 没有登录或状态过期);
    * `optional`: they are used when they hold, and the request is anonymous when they do not;
+   * `token`: the token alone, whatever id comes beside it, handed to the procedure as presented (a
+   * logout: holding the token is the proof, and a stale id beside it must not leave it live);
    * `none`: the URL takes no login.
    */
   readonly auth: LegacyAuth;
@@ -32,7 +34,7 @@ interface RowBase {
   readonly example: LegacyExample;
 }
 
-export type LegacyAuth = 'session' | 'optional' | 'none';
+export type LegacyAuth = 'session' | 'optional' | 'token' | 'none';
 
 export interface LoginFieldNames {
   readonly userId: readonly string[];

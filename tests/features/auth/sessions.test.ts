@@ -45,9 +45,22 @@ describe.each(backends)('sessions and the typed API ($name)', (backend) => {
       (await legacyPost(t.app, '/user/info/info', { ...checkFields(alice), token_check: `${alice.token}x` }))
         .body,
     ).toEqual(loggedOut);
-    // Logging out with another user's id does not end Alice's session.
-    await legacyPost(t.app, '/index/api/loginout', { id: String(bob.userId), token: alice.token });
+    // A logout ends the session of the token it presents, whatever id comes beside it (a stale one,
+    // another user's, none): it answered res 1 and left the token live for its 30 days.
+    t.clock.advance(61_000);
+    const bobSession = await loginBySms(t, bob.phone);
+    for (const id of [String(bob.userId), undefined]) {
+      t.clock.advance(61_000);
+      const session = await loginBySms(t, alice.phone);
+      const out = await legacyPost(t.app, '/index/api/loginout', {
+        ...(id ? { id } : {}),
+        token: session.token,
+      });
+      expect(out.body).toEqual({ res: 1, err: '', data: '' });
+      expect((await legacyPost(t.app, '/user/info/info', checkFields(session))).body).toEqual(loggedOut);
+    }
     expect((await legacyPost(t.app, '/user/info/info', checkFields(alice))).body.res).toBe(1);
+    expect((await legacyPost(t.app, '/user/info/info', checkFields(bobSession))).body.res).toBe(1);
   });
 
   it('ends the other sessions on a password change and keeps the current one', async () => {

@@ -101,9 +101,10 @@ export const authRoutes: LegacyRoute[] = [
     path: '/index/api/loginout',
     summary: { zh: '用户退出登录', en: 'Log out' },
     description:
-      'Ends the session of `token` when it belongs to `id`. Idempotent: an unknown or expired token is ' +
-      'already logged out. The deployed client sends `id` and `token`; `user_id_check` and `token_check` work too.',
-    auth: 'optional',
+      'Ends the session of `token`, whatever `id` comes beside it: holding the token is the proof. ' +
+      'Idempotent: an unknown or expired token is already logged out. The deployed client sends `id` and ' +
+      '`token`; `user_id_check` and `token_check` work too.',
+    auth: 'token',
     login: { userId: ['id', 'user_id_check'], token: ['token', 'token_check'], userIdLabel: '用户user_id' },
     fields: {},
     procedure: 'auth.logout',
