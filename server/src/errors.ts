@@ -88,8 +88,8 @@ export const errorTable = {
   UPLOAD_NAME_INVALID: { trpc: 'BAD_REQUEST', en: 'Invalid file name', zh: '文件名不合法' },
   UPLOAD_TYPE_NOT_ALLOWED: {
     trpc: 'BAD_REQUEST',
-    en: 'Only jpg, png, gif and webp images and zip, rar, 7z and pdf files are accepted',
-    zh: '不支持的文件类型，仅支持jpg、png、gif、webp图片和zip、rar、7z、pdf文件',
+    en: 'Only jpg, png, gif and webp images and zip, rar, 7z, pdf, docx, xlsx and pptx files are accepted',
+    zh: '不支持的文件类型，仅支持jpg、png、gif、webp图片和zip、rar、7z、pdf、docx、xlsx、pptx文件',
   },
   UPLOAD_IMAGES_ONLY: {
     trpc: 'BAD_REQUEST',

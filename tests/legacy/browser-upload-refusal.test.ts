@@ -77,7 +77,7 @@ describe.runIf(hasChromium)('a browser posting a legacy upload the service refus
         status: 200,
         body: {
           res: 0,
-          err: '不支持的文件类型，仅支持jpg、png、gif、webp图片和zip、rar、7z、pdf文件',
+          err: '不支持的文件类型，仅支持jpg、png、gif、webp图片和zip、rar、7z、pdf、docx、xlsx、pptx文件',
           data: '',
         },
       });

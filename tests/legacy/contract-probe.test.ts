@@ -50,7 +50,9 @@ describe.each(backends)('the legacy contract at its corners ($name)', (backend) 
       filename: 'shell.jpg',
       fields: checkFields(session),
     });
-    expect(refused.body.err).toBe('不支持的文件类型，仅支持jpg、png、gif、webp图片和zip、rar、7z、pdf文件');
+    expect(refused.body.err).toBe(
+      '不支持的文件类型，仅支持jpg、png、gif、webp图片和zip、rar、7z、pdf、docx、xlsx、pptx文件',
+    );
   });
 
   it('reads ISO 8601 local times with a fraction of a second, and padded unix seconds', async () => {

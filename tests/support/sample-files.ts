@@ -73,6 +73,25 @@ export function sampleZip(name = 'result.txt', content = 'delivered work\n'): Bu
   return Buffer.concat([local, fileName, data, central, fileName, end]);
 }
 
+/** The main part's content type of each Office Open XML document (what Word, Excel and PowerPoint save). */
+const officeMainParts = {
+  docx: ['/word/document.xml', 'wordprocessingml.document.main+xml'],
+  xlsx: ['/xl/workbook.xml', 'spreadsheetml.sheet.main+xml'],
+  pptx: ['/ppt/presentation.xml', 'presentationml.presentation.main+xml'],
+} as const;
+
+/** An Office Open XML document, as far as its bytes show its type: a zip whose content types name its main part. */
+export function sampleOfficeDocument(kind: keyof typeof officeMainParts): Buffer {
+  const [part, type] = officeMainParts[kind];
+  return sampleZip(
+    '[Content_Types].xml',
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
+      '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+      '<Default Extension="xml" ContentType="application/xml"/>' +
+      `<Override PartName="${part}" ContentType="application/vnd.openxmlformats-officedocument.${type}"/></Types>`,
+  );
+}
+
 export function samplePdf(): Buffer {
   return Buffer.from(
     '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\n' +

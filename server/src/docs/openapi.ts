@@ -366,7 +366,7 @@ function sidePaths(): Record<string, Record<string, JsonSchema>> {
         operationId: 'uploads_post',
         summary: 'Upload a file (SDK `uploadFile`)',
         description:
-          'Multipart part `file`, `Authorization: Bearer <token>`. Images up to 5 MB; zip, rar, 7z and pdf up ' +
+          'Multipart part `file`, `Authorization: Bearer <token>`. Images up to 5 MB; zip, rar, 7z, pdf, docx, xlsx and pptx up ' +
           'to 50 MB; the type is decided by the bytes. The answer’s `url` or `id` is what file fields take. ' +
           'Failures as /trpc answers them, so the SDK handles both alike: `{"error": {"message": "<English>", ' +
           '"code": <JSON-RPC code>, "data": {"code": "<tRPC code>", "httpStatus": <status>, "appCode": "<appCode>", ' +

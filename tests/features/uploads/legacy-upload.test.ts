@@ -2,11 +2,18 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkFields, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
-import { phpScript, sampleJpeg, samplePdf, samplePng, sampleZip } from '../../support/sample-files.js';
+import {
+  phpScript,
+  sampleJpeg,
+  sampleOfficeDocument,
+  samplePdf,
+  samplePng,
+  sampleZip,
+} from '../../support/sample-files.js';
 import { backendsAndStorage, randomIp, startTestApp, type TestApp } from '../../support/test-app.js';
 import { postFile } from '../../support/upload-client.js';
 
-const urlPattern = /^\/uploads\/\d{4}\/\d{2}\/\d{2}\/[A-Za-z0-9_-]{22}\.(png|jpg|zip|pdf)$/;
+const urlPattern = /^\/uploads\/\d{4}\/\d{2}\/\d{2}\/[A-Za-z0-9_-]{22}\.(png|jpg|zip|pdf|docx|xlsx|pptx)$/;
 const unique = (name: string) => `${randomBytes(4).toString('hex')}-${name}`;
 
 describe.each(backendsAndStorage(backends))('legacy upload routes ($name)', ({ backend, storage }) => {
@@ -87,6 +94,22 @@ describe.each(backendsAndStorage(backends))('legacy upload routes ($name)', ({ b
     for (const [content, name, mime] of [
       [sampleZip(), '成果 final.zip', 'application/zip'],
       [samplePdf(), 'report.pdf', 'application/pdf'],
+      // Office documents, the deliverables most asked for: refused before as no accepted type.
+      [
+        sampleOfficeDocument('docx'),
+        '方案.docx',
+        'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      ],
+      [
+        sampleOfficeDocument('xlsx'),
+        'budget.xlsx',
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      ],
+      [
+        sampleOfficeDocument('pptx'),
+        'pitch.pptx',
+        'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+      ],
     ] as const) {
       const answer = await postFile(t.app, '/user/api/file_upload', {
         content,
@@ -124,7 +147,7 @@ describe.each(backendsAndStorage(backends))('legacy upload routes ($name)', ({ b
         route: '/user/api/file_upload',
         content: phpScript,
         name: 'shell.jpg',
-        err: '不支持的文件类型，仅支持jpg、png、gif、webp图片和zip、rar、7z、pdf文件',
+        err: '不支持的文件类型，仅支持jpg、png、gif、webp图片和zip、rar、7z、pdf、docx、xlsx、pptx文件',
       },
       {
         what: 'a zip named .png',

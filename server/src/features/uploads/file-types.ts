@@ -10,7 +10,7 @@ export interface AcceptedType {
 
 const megabyte = 1024 * 1024;
 
-/** Largest file of each kind. Documents are deliverables (archives, PDFs) and match multipart's own cap. */
+/** Largest file of each kind. Documents are deliverables (archives, PDFs, Office files) and match multipart's own cap. */
 export const maxBytesOf: Record<FileKind, number> = { image: 5 * megabyte, document: 50 * megabyte };
 
 /** How many leading bytes decide the type: file-type reads no further than this for our types. */
@@ -18,6 +18,12 @@ export const sniffBytes = 4100;
 
 const image = (ext: string, mime: string): AcceptedType => ({ ext, mime, kind: 'image' });
 const document = (ext: string, mime: string): AcceptedType => ({ ext, mime, kind: 'document' });
+
+const officeMime = {
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+} as const;
 
 /** Every type this service stores, by the MIME type file-type reports for the bytes. */
 const acceptedByDetectedMime: Readonly<Record<string, AcceptedType>> = {
@@ -31,6 +37,11 @@ const acceptedByDetectedMime: Readonly<Record<string, AcceptedType>> = {
   'application/x-rar-compressed': document('rar', 'application/vnd.rar'),
   'application/x-7z-compressed': document('7z', 'application/x-7z-compressed'),
   'application/pdf': document('pdf', 'application/pdf'),
+  // Word, Excel and PowerPoint documents as they save them, macros impossible (the macro-enabled
+  // kinds, docm and the rest, and the old binary doc and xls are other types, refused).
+  [officeMime.docx]: document('docx', officeMime.docx),
+  [officeMime.xlsx]: document('xlsx', officeMime.xlsx),
+  [officeMime.pptx]: document('pptx', officeMime.pptx),
 };
 
 /** The type the leading bytes show, if it is one we accept. Names and Content-Type are never asked. */
@@ -51,6 +62,9 @@ const kindOfExtension: Readonly<Record<string, FileKind>> = {
   rar: 'document',
   '7z': 'document',
   pdf: 'document',
+  docx: 'document',
+  xlsx: 'document',
+  pptx: 'document',
 };
 
 /**

@@ -36,7 +36,7 @@ export const uploadRoutes: LegacyRoute[] = [
     path: '/user/api/file_upload',
     en: 'Upload a file',
     audience:
-      'Logged in: images up to 5 MB; zip, rar, 7z and pdf up to 50 MB; LIMIT_UPLOAD_PER_USER_HOUR files an hour per user.',
+      'Logged in: images up to 5 MB; zip, rar, 7z, pdf, docx, xlsx and pptx up to 50 MB; LIMIT_UPLOAD_PER_USER_HOUR files an hour per user.',
     auth: 'session',
     upload: 'member',
   }),
