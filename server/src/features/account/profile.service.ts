@@ -1,5 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/database.js';
+import { inTransaction } from '../../db/transaction.js';
 import type { MoneyService } from '../money/money.service.js';
 import type { FileReferences } from '../uploads/file-references.js';
 import { updateContact } from '../user/user.repository.js';
@@ -37,11 +38,14 @@ export class ProfileService {
           });
     const changes = {
       ...(input.email === undefined ? {} : { email: input.email }),
-      ...(face === undefined ? {} : { face: face ?? '' }),
+      ...(face === undefined ? {} : { face: face.url ?? '' }),
       ...(input.address === undefined ? {} : { address: input.address }),
     };
     if (Object.keys(changes).length > 0) {
-      await updateContact(this.db, userId, changes, this.clock.now());
+      await inTransaction(this.db, async (tx) => {
+        await updateContact(tx, userId, changes, this.clock.now());
+        await face?.take(tx);
+      });
     }
     return this.users.profile(userId);
   }

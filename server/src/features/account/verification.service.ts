@@ -4,7 +4,7 @@ import { type ChangeHooks, inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import { pageResult } from '../../fields.js';
 import { reviewCodes } from '../../review-states.js';
-import type { FileReferences } from '../uploads/file-references.js';
+import type { FileReferences, ResolvedFiles } from '../uploads/file-references.js';
 import type { UploadUrlSigner } from '../uploads/signed-urls.js';
 import { keyOfUrl, urlOfKey } from '../uploads/storage.js';
 import { findUploadsByKeys, markUploadsPrivate } from '../uploads/uploads.repository.js';
@@ -113,10 +113,12 @@ export class VerificationService {
     const { idCardFront, idCardBack, attachmentOne, attachmentTwo, ...plain } = input;
     const [stored] = await findPersonRows(this.db, [userId]);
     const kept = stored ? personFiles.flatMap((field) => personOfRow(stored)[field]) : [];
-    const { files, copies } = await this.privateCopies(
-      await this.resolveFiles(userId, { idCardFront, idCardBack, attachmentOne, attachmentTwo }, kept),
+    const resolved = await this.resolveFiles(
+      userId,
+      { idCardFront, idCardBack, attachmentOne, attachmentTwo },
       kept,
     );
+    const { files, copies } = await this.privateCopies(resolved.files, kept);
     const now = this.clock.now();
     await inTransaction(this.db, async (tx) => {
       await lockUser(tx, userId);
@@ -130,6 +132,7 @@ export class VerificationService {
         before !== undefined && before.status !== 'rejected' && !reviewedPersonFieldsChanged(before, merged);
       await savePerson(tx, userId, personColumns(merged), now, current !== undefined, keepReview);
       await this.recordCopies(tx, userId, copies);
+      await resolved.take(tx);
       await markUploadsPrivate(tx, userId, storageKeys(files));
       await refreshUserState(tx, userId, now);
     }).catch((error: unknown) => this.discardAndThrow(copies, error));
@@ -140,10 +143,8 @@ export class VerificationService {
     const { license, legalRepIdFront, legalRepIdBack, ...plain } = input;
     const [stored] = await findCompanyRows(this.db, [userId]);
     const kept = stored ? companyFiles.flatMap((field) => companyOfRow(stored)[field]) : [];
-    const { files, copies } = await this.privateCopies(
-      await this.resolveFiles(userId, { license, legalRepIdFront, legalRepIdBack }, kept),
-      kept,
-    );
+    const resolved = await this.resolveFiles(userId, { license, legalRepIdFront, legalRepIdBack }, kept);
+    const { files, copies } = await this.privateCopies(resolved.files, kept);
     const now = this.clock.now();
     await inTransaction(this.db, async (tx) => {
       await lockUser(tx, userId);
@@ -152,6 +153,7 @@ export class VerificationService {
       requireFilled(merged, ['name']);
       await saveCompany(tx, userId, companyColumns(merged), now, current !== undefined);
       await this.recordCopies(tx, userId, copies);
+      await resolved.take(tx);
       await markUploadsPrivate(tx, userId, storageKeys(files));
       await refreshUserState(tx, userId, now);
     }).catch((error: unknown) => this.discardAndThrow(copies, error));
@@ -240,21 +242,30 @@ export class VerificationService {
 
   /**
    * Resolves the file fields the submission names into upload URLs; absent ones stay absent. The
-   * files the record names now (`kept`) are taken back as they are (FileReferences).
+   * files the record names now (`kept`) are taken back as they are (FileReferences). `take` makes
+   * their uploads the user's, in the transaction that writes the record.
    */
   private async resolveFiles<K extends string>(
     userId: number,
     refsByField: Record<K, readonly FileRef[] | undefined>,
     kept: readonly string[],
-  ): Promise<Partial<Record<K, string[]>>> {
-    const resolved: Partial<Record<K, string[]>> = {};
+  ): Promise<{ files: Partial<Record<K, string[]>>; take(tx: Tx): Promise<void> }> {
+    const files: Partial<Record<K, string[]>> = {};
+    const takes: ResolvedFiles['take'][] = [];
     for (const [field, refs] of Object.entries(refsByField) as [K, readonly FileRef[] | undefined][]) {
       if (refs !== undefined) {
         const images = pictureFields.has(field);
-        resolved[field] = await this.fileRefs.resolve(userId, refs, kept, { use: 'private', images });
+        const resolved = await this.fileRefs.resolve(userId, refs, kept, { use: 'private', images });
+        files[field] = resolved.urls;
+        takes.push(resolved.take);
       }
     }
-    return resolved;
+    return {
+      files,
+      take: async (tx) => {
+        for (const take of takes) await take(tx);
+      },
+    };
   }
 
   /**

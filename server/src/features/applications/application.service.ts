@@ -101,7 +101,9 @@ export class ApplicationService {
       if (!isVisibleTo(demand, userId)) throw new AppError('NOT_FOUND');
       const refusal = await refusalOf(tx, demand, userId);
       if (refusal) throw new AppError(refusal);
-      return this.insert(tx, userId, input, files, now);
+      const application = await this.insert(tx, userId, input, files.urls, now);
+      await files.take(tx);
+      return application;
     });
   }
 
@@ -211,10 +213,14 @@ export class ApplicationService {
     const delivered = [...splitUrls(application.delivery_preview), application.delivery_source];
     const preview = await this.fileRefs.resolve(userId, input.preview, delivered);
     const source = await this.fileRefs.resolveOne(userId, input.source, delivered);
-    const delivery = { preview: preview.join(','), source: source ?? '' };
-    if (!(await recordDelivery(this.db, userId, input.applicationId, delivery, this.clock.now()))) {
-      throw new AppError('NOT_SELECTED');
-    }
+    const delivery = { preview: preview.urls.join(','), source: source.url ?? '' };
+    await inTransaction(this.db, async (tx) => {
+      if (!(await recordDelivery(tx, userId, input.applicationId, delivery, this.clock.now()))) {
+        throw new AppError('NOT_SELECTED');
+      }
+      await preview.take(tx);
+      await source.take(tx);
+    });
   }
 
   /**

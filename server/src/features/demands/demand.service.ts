@@ -96,7 +96,8 @@ export class DemandService {
       });
       const orderNo = orderNumberOf(id, now, this.timeZone);
       await setOrderNo(tx, id, orderNo);
-      await insertDemandFiles(tx, id, files, now);
+      await insertDemandFiles(tx, id, files.urls, now);
+      await files.take(tx);
       return { id, orderNo };
     });
   }
@@ -123,7 +124,10 @@ export class DemandService {
         const row = await findDemand(tx, id);
         throw new AppError(row && row.owner_id === ownerId ? 'DEMAND_PAID' : 'NOT_FOUND');
       }
-      if (files) await replaceDemandFiles(tx, id, files, now);
+      if (files) {
+        await replaceDemandFiles(tx, id, files.urls, now);
+        await files.take(tx);
+      }
     });
   }
 

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/database.js';
+import type { Db, Tx } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import { maxId } from '../../fields.js';
 import { findLegacyFiles } from './legacy-files.js';
@@ -48,6 +48,13 @@ export interface ReferenceOptions {
  * it rather than making it private under the public record (VerificationService). A private one (a
  * verification record) may name any upload of the user's.
  */
+/** A file field resolved: the URLs the record stores, and what writing it does to its uploads. */
+export interface ResolvedFiles {
+  readonly urls: string[];
+  /** Run in the transaction that writes the record (takeUploads). */
+  take(tx: Tx): Promise<void>;
+}
+
 export class FileReferences {
   constructor(private readonly db: Db) {}
 
@@ -56,7 +63,7 @@ export class FileReferences {
     refs: readonly FileRef[],
     kept: readonly string[] = [],
     { use = 'public', images = false }: ReferenceOptions = {},
-  ): Promise<string[]> {
+  ): Promise<ResolvedFiles> {
     const ids: number[] = [];
     const keys: string[] = [];
     const others: string[] = [];
@@ -118,12 +125,10 @@ export class FileReferences {
       shown.add(row.storage_key);
       add(urlOfKey(row.storage_key));
     }
-    // Another user naming the same one at the same moment took it first: it is theirs now.
-    if ((await claimAnonymousUploads(this.db, userId, [...anonymous])) < anonymous.size) {
-      throw new AppError('FILE_REFERENCE_INVALID');
-    }
-    if (use === 'public') await this.show([...shown]);
-    return urls;
+    return {
+      urls,
+      take: (tx) => takeUploads(tx, userId, [...anonymous], use === 'public' ? [...shown] : []),
+    };
   }
 
   /** One reference, or null to clear the field. */
@@ -132,20 +137,31 @@ export class FileReferences {
     ref: FileRef | null,
     kept: readonly string[] = [],
     options: ReferenceOptions = {},
-  ): Promise<string | null> {
-    return ref === null ? null : ((await this.resolve(userId, [ref], kept, options))[0] ?? null);
+  ): Promise<{ readonly url: string | null; take(tx: Tx): Promise<void> }> {
+    if (ref === null) return { url: null, take: async () => {} };
+    const { urls, take } = await this.resolve(userId, [ref], kept, options);
+    return { url: urls[0] ?? null, take };
   }
+}
 
-  /**
-   * Marks the uploads a public record names as shown. Read again afterwards: one a verification
-   * made private since it was read (the old copy of a document, too) is refused after all. Marked
-   * first, it stays public: the verification's transaction makes only unshown uploads private.
-   */
-  private async show(keys: readonly string[]): Promise<void> {
-    await markUploadsShown(this.db, keys);
-    if ((await findUploadsByKeys(this.db, keys)).some((row) => row.private)) {
-      throw new AppError('FILE_REFERENCE_INVALID');
-    }
+/**
+ * Makes the uploads the record names its writer's: the anonymous ones become the user's, and a
+ * public record's are marked shown. In the record's own transaction, so that a write refused after
+ * its files were resolved (a bad ID number, another field's file) leaves every upload as it was:
+ * an anonymous one it named was its writer's for good, and nobody else could use it.
+ */
+async function takeUploads(tx: Tx, userId: number, anonymous: string[], shown: string[]): Promise<void> {
+  // Another user naming the same one at the same moment took it first: it is theirs now.
+  if ((await claimAnonymousUploads(tx, userId, anonymous)) < anonymous.length) {
+    throw new AppError('FILE_REFERENCE_INVALID');
+  }
+  if (shown.length === 0) return;
+  // Read again once marked: one a verification made private since it was read (the old copy of a
+  // document, too) is refused after all. Marked first, it stays public: the verification's
+  // transaction makes only unshown uploads private.
+  await markUploadsShown(tx, shown);
+  if ((await findUploadsByKeys(tx, shown)).some((row) => row.private)) {
+    throw new AppError('FILE_REFERENCE_INVALID');
   }
 }
 
