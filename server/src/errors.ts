@@ -311,7 +311,7 @@ export type AppErrorCode = keyof typeof errorTable;
 /** Which input field a validation failure is about, for messages that name the field. */
 export interface FieldProblem {
   readonly field: string;
-  readonly problem: 'missing' | 'invalid' | 'tooLong' | 'tooShort' | 'tooLarge' | 'tooSmall';
+  readonly problem: 'missing' | 'invalid' | 'tooLong' | 'tooShort' | 'tooLarge' | 'tooSmall' | 'tooMany';
   readonly limit?: number;
 }
 

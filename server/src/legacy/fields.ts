@@ -228,11 +228,22 @@ export const kinds = {
       return refs?.length === 1 ? fileRefOf(refs[0]) : value;
     },
   },
-  /** The delivered archive: one upload URL; an array's first item. */
+  /**
+   * The delivered archive: one upload URL, or a list of one (antd's upload box sends a list). A
+   * list of several is passed on as a list, for the route to refuse: cut to its first item, the
+   * others were dropped under res 1.
+   */
   fileUrl: {
     name: 'fileRef',
-    accepts: 'An upload of this service: the `url` (or `id`) the upload route answered.',
-    decode: (value) => asText(Array.isArray(value) ? value[0] : value),
+    accepts: 'One upload of this service: the `url` (or `id`) the upload route answered, or a list of one.',
+    decode: (value) => {
+      const items =
+        Array.isArray(value) || (typeof value === 'string' && value.includes(','))
+          ? asList(value)
+          : undefined;
+      if (items === undefined) return asText(value);
+      return items.length > 1 ? items : asText(items[0]);
+    },
   },
   cascader: {
     name: 'cascader',

@@ -13,7 +13,9 @@ import {
   postDemand,
   rejectDemand,
   type Session,
+  uploadFile,
 } from '../../support/marketplace-flow.js';
+import { sampleZip } from '../../support/sample-files.js';
 import { listen, startTestApp, type TestApp } from '../../support/test-app.js';
 
 const notFound = { res: 0, err: '记录不存在', data: '' };
@@ -104,6 +106,25 @@ describe.each(backends)('applications, selection and delivery ($name)', (backend
       phone: alice.phone,
       goodsinfo: { id: demandId, title: '微信小程序开发', show: '已审核' },
     });
+    // The result is one archive: several are refused by name, not cut to the first under res 1.
+    const archives = [
+      await uploadFile(t, alice, sampleZip('a.txt'), 'a.zip'),
+      await uploadFile(t, alice, sampleZip('b.txt'), 'b.zip'),
+    ];
+    for (const source of [archives, archives.join(',')]) {
+      expect((await post('/user/goods_order/ok', alice, { id: aliceApplication, source })).body).toEqual({
+        res: 0,
+        err: '成果稿件压缩包不能超过1条',
+        data: '',
+      });
+    }
+    const delivered = await post('/user/goods_order/ok', alice, {
+      id: aliceApplication,
+      source: [archives[1]],
+    });
+    expect(delivered.body.res).toBe(1);
+    const withDelivery = await post('/user/goods_order/info', alice, { id: aliceApplication });
+    expect((withDelivery.body.data as { source: string }).source).toBe(archives[1]);
 
     // Bob was not selected: he cannot deliver, and may withdraw.
     expect((await post('/user/goods_order/ok', bob, { id: bobApplication, source: 'x' })).body.res).toBe(0);

@@ -109,6 +109,13 @@ export const applicationRoutes: LegacyRoute[] = [
       },
     },
     procedure: 'applications.deliver',
+    // Several files where the old API takes one archive (kinds.fileUrl): refused by name.
+    async prepare(input) {
+      if (!Array.isArray(input.source)) return input;
+      throw new AppError('VALIDATION_FAILED', {
+        fieldProblem: { field: 'source', problem: 'tooMany', limit: 1 },
+      });
+    },
     encode: noData,
     example: {
       request: { id: 25, over: exampleUploadUrl, source: exampleArchiveUrl },
