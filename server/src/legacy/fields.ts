@@ -151,6 +151,18 @@ export const kinds = {
       return typeof text === 'string' ? text.trim() : text;
     },
   },
+  /**
+   * A list's page, as ThinkPHP's paginator reads it: anything but a whole number from 1 up (0, -1,
+   * `abc`) is page 1. Past the last page is an empty page, as there.
+   */
+  page: {
+    name: 'integer',
+    accepts: 'A whole number from 1, as a number or text; anything else is page 1.',
+    decode: (value) => {
+      const page = asInteger(value);
+      return typeof page === 'number' && page >= 1 ? page : undefined;
+    },
+  },
   /** A filter: blank is no filter. */
   textFilter: {
     name: 'text',
@@ -326,7 +338,7 @@ export function decodeFields(
 
 /** `page` and `limit` of every list (the ThinkPHP paginator, CONTRACT.md §4). */
 export const pageFields = {
-  page: { to: 'page', label: '页数', kind: kinds.integer, en: 'Page number, from 1.', example: 1 },
+  page: { to: 'page', label: '页数', kind: kinds.page, en: 'Page number, from 1.', example: 1 },
   limit: {
     to: 'perPage',
     label: '每页条数',
