@@ -257,12 +257,13 @@ export const kinds = {
       return items.length > 1 ? items : asText(items[0]);
     },
   },
+  /** Its blank parts are left out: `["", ""]` joined to `,` passed a required address as given. */
   cascader: {
     name: 'cascader',
-    accepts: 'Text, or an array (antd cascader) joined with `,`.',
+    accepts: 'Text, or an array (antd cascader) joined with `,`, its blank parts left out.',
     decode: (value) =>
       Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')
-        ? value.join(',')
+        ? value.filter((part) => !isBlank(part)).join(',')
         : asText(value),
   },
   /** The file part of an upload form. */

@@ -94,6 +94,8 @@ describe.each(backends)('demands over the legacy routes ($name)', (backend) => {
       [{ price: 'abc' }, '项目金额格式错误'],
       [{ pricetype: 'x' }, '结算方式格式错误'],
       [{ address: '' }, '工作地点不能为空'],
+      // A cascader left empty: its blank parts joined made a required address of ",".
+      [{ address: ['', ''] }, '工作地点不能为空'],
       [{ timeb: 'yesterday' }, '工作时间起格式错误'],
       [{ timeb: '2026-02-31' }, '工作时间起格式错误'],
       [{ timee: undefined }, '工作时间止不能为空'],
