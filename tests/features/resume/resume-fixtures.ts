@@ -40,8 +40,16 @@ export const listCases: readonly ListCase[] = [
       des: '一个商城',
       z: '前端开发',
     },
-    edited: { name: '  官网改版  ', type: '网站', link: '', key: '', des: '改版', z: '全栈' },
-    editedRow: { name: '官网改版', type: '网站', link: '', key: '', des: '改版', z: '全栈' },
+    // An address typed without its scheme is taken as http (the old forms took any text).
+    edited: { name: '  官网改版  ', type: '网站', link: 'github.com/me', key: '', des: '改版', z: '全栈' },
+    editedRow: {
+      name: '官网改版',
+      type: '网站',
+      link: 'http://github.com/me',
+      key: '',
+      des: '改版',
+      z: '全栈',
+    },
     required: [['name', '工作名称不能为空']],
     bad: [
       ['blank name', { name: '   ' }, '工作名称不能为空'],
@@ -52,7 +60,8 @@ export const listCases: readonly ListCase[] = [
       ['line break in type', { type: 'a\nb' }, '工作类型格式错误'],
       ['ftp link', { link: 'ftp://example.com/x' }, '工作链接格式错误'],
       ['javascript link', { link: 'javascript:alert(1)' }, '工作链接格式错误'],
-      ['link without scheme', { link: 'example.com' }, '工作链接格式错误'],
+      ['link that is no address', { link: '暂无' }, '工作链接格式错误'],
+      ['link to no host with a dot', { link: 'localhost/x' }, '工作链接格式错误'],
       ['link too long', { link: `https://example.com/${'a'.repeat(240)}` }, '工作链接不能超过255个字符'],
       ['key too long', { key: long(5001) }, '关键功能不能超过5000个字符'],
       ['NUL in key', { key: 'a\u0000' }, '关键功能格式错误'],

@@ -20,11 +20,19 @@ const shortText = (max: number) => fields.text(max).default('');
 const longText = fields.multilineText(5000).default('');
 const date = fields.calendarDate;
 
-/** An http(s) address, or nothing. */
+/**
+ * An http(s) address, or nothing. One typed without its scheme (`github.com/me`, `www.example.cn`),
+ * as people write addresses, is taken as http: refused, it was a portfolio the user could not save.
+ */
 const link = fields
   .text(255)
+  .overwrite((value) => (hostFirst.test(value) ? `http://${value}` : value))
   .refine((value) => value === '' || isHttpUrl(value), { message: 'Must be an http(s) URL' })
   .default('');
+
+/** A host name with a dot (and maybe a port and a path), no scheme: an address as typed. */
+const hostFirst =
+  /^[a-z\d](?:[a-z\d-]*[a-z\d])?(?:\.[a-z\d](?:[a-z\d-]*[a-z\d])?)+(?::\d{1,5})?(?:[/?#]\S*)?$/i;
 
 function isHttpUrl(value: string): boolean {
   try {
