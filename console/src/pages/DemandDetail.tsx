@@ -207,8 +207,6 @@ function ReturnEscrow({ detail, settles }: { detail: Detail; settles: boolean })
   );
 }
 
-const reasonRequired = '请填写释放原因（记入操作记录）';
-
 /**
  * Releases a selected applicant who never delivered: unselected, their share goes to the others
  * still selected, or, when none is left, the escrow can then be given back (退回托管款). Asks why,
@@ -262,13 +260,7 @@ function ReleaseSelection({ application }: { application: Application }) {
           onFinish={({ reason = '' }) => {
             // A double click submits twice before the pending state renders: the second release
             // would be refused (not selected any more) right after the first one's success.
-            if (sending.current) return;
-            // Submitted before the form had its field to check (a click as the dialog opens on a
-            // slow machine): said as the check says it, not a click that does nothing.
-            if (reason.trim() === '') {
-              form.setFields([{ name: 'reason', errors: [reasonRequired] }]);
-              return;
-            }
+            if (sending.current || reason.trim() === '') return;
             sending.current = true;
             release.mutate(
               { applicationId: application.id, reason: reason.trim() },
@@ -279,7 +271,7 @@ function ReleaseSelection({ application }: { application: Application }) {
           <Form.Item
             name="reason"
             label="释放原因"
-            rules={[{ required: true, whitespace: true, message: reasonRequired }]}
+            rules={[{ required: true, whitespace: true, message: '请填写释放原因（记入操作记录）' }]}
           >
             <Input autoFocus maxLength={255} placeholder="例如：逾期未交付，联系不上" />
           </Form.Item>
