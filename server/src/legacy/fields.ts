@@ -49,6 +49,14 @@ const isBlank = (value: unknown) =>
 const asText = (value: unknown) =>
   typeof value === 'number' && Number.isFinite(value) ? String(value) : value === null ? undefined : value;
 
+/** A decoder: the value as asText reads it, then `read` applied when that is text. */
+const readText = (read: (text: string) => string) => (value: unknown) => {
+  const text = asText(value);
+  return typeof text === 'string' ? read(text) : text;
+};
+
+const trim = (text: string) => text.trim();
+
 const asInteger = (value: unknown) => {
   if (isBlank(value)) return undefined;
   if (typeof value === 'string' && /^-?\d{1,15}$/.test(value.trim())) return Number(value.trim());
@@ -122,19 +130,13 @@ export const kinds = {
   trimmed: {
     name: 'text',
     accepts: 'Text; surrounding spaces are dropped, so a blank box is empty.',
-    decode: (value) => {
-      const text = asText(value);
-      return typeof text === 'string' ? text.trim() : text;
-    },
+    decode: readText(trim),
   },
   /** A phone: read as people write it (fields.phoneAsWritten). */
   phone: {
     name: 'text',
     accepts: 'Text or a number; spaces, dashes, a +86 prefix and full-width digits are read away.',
-    decode: (value) => {
-      const text = asText(value);
-      return typeof text === 'string' ? phoneAsWritten(text) : text;
-    },
+    decode: readText(phoneAsWritten),
   },
   /**
    * An SMS code: six digits. Sent as a number, one starting with 0 lost it (058775 arrives as
@@ -143,13 +145,10 @@ export const kinds = {
   smsCode: {
     name: 'text',
     accepts: 'The six digits, as text or a number (a number below 100000 had leading zeros).',
-    decode: (value) => {
-      if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 1_000_000) {
-        return String(value).padStart(6, '0');
-      }
-      const text = asText(value);
-      return typeof text === 'string' ? text.trim() : text;
-    },
+    decode: (value) =>
+      typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 1_000_000
+        ? String(value).padStart(6, '0')
+        : readText(trim)(value),
   },
   /**
    * A list's page, as ThinkPHP's paginator reads it: anything but a whole number from 1 up (0, -1,

@@ -4,6 +4,7 @@ import { maxId } from '../../fields.js';
 import { findLegacyFiles } from './legacy-files.js';
 import { keyOfUrl, urlOfKey } from './storage.js';
 import {
+  anyPrivateNow,
   claimAnonymousUploads,
   findUploadsByIds,
   findUploadsByKeys,
@@ -19,6 +20,13 @@ export interface ReferenceOptions {
   readonly use?: ReferenceUse;
   /** A field shown as a picture (an avatar, an ID card): other uploads are FILE_NOT_IMAGE. */
   readonly images?: boolean;
+}
+
+/** A file field resolved: the URLs the record stores, and what writing it does to its uploads. */
+export interface ResolvedFiles {
+  readonly urls: string[];
+  /** Run in the transaction that writes the record (takeUploads). */
+  take(tx: Tx): Promise<void>;
 }
 
 /**
@@ -48,13 +56,6 @@ export interface ReferenceOptions {
  * it rather than making it private under the public record (VerificationService). A private one (a
  * verification record) may name any upload of the user's.
  */
-/** A file field resolved: the URLs the record stores, and what writing it does to its uploads. */
-export interface ResolvedFiles {
-  readonly urls: string[];
-  /** Run in the transaction that writes the record (takeUploads). */
-  take(tx: Tx): Promise<void>;
-}
-
 export class FileReferences {
   constructor(private readonly db: Db) {}
 
@@ -160,9 +161,7 @@ async function takeUploads(tx: Tx, userId: number, anonymous: string[], shown: s
   // document, too) is refused after all. Marked first, it stays public: the verification's
   // transaction makes only unshown uploads private.
   await markUploadsShown(tx, shown);
-  if ((await findUploadsByKeys(tx, shown)).some((row) => row.private)) {
-    throw new AppError('FILE_REFERENCE_INVALID');
-  }
+  if (await anyPrivateNow(tx, shown)) throw new AppError('FILE_REFERENCE_INVALID');
 }
 
 /** The URL as a row stores it, when the row being written names it already; ids never are. */

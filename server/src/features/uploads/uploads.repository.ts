@@ -1,4 +1,4 @@
-import type { Db, Tx } from '../../db/database.js';
+import { type Db, hasRowLocks, type Tx } from '../../db/database.js';
 
 const uploadColumns = [
   'id',
@@ -108,6 +108,17 @@ export async function claimAnonymousUploads(
     .where('user_id', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/**
+ * Whether any of these uploads is private now, as committed: on MySQL a locking read, which a
+ * transaction's earlier reads do not pin to their snapshot (SQLite writes one transaction at a time).
+ */
+export async function anyPrivateNow(tx: Tx, keys: readonly string[]): Promise<boolean> {
+  if (keys.length === 0) return false;
+  const query = tx.selectFrom('uploads').select('private').where('storage_key', 'in', keys);
+  const rows = await (hasRowLocks(tx) ? query.forUpdate() : query).execute();
+  return rows.some((row) => row.private);
 }
 
 /**
