@@ -40,9 +40,9 @@ export async function uploadsHttp(app: FastifyInstance, options: UploadsHttpOpti
   // Only in this plugin's scope: the legacy door keeps its own answer for those.
   app.addContentTypeParser('*', (_req, _payload, done) => done(null));
 
+  const uploadWait = options.formWaitLimits.upload ?? options.formWaitLimits.text;
   // What Fastify refuses before the route runs (a JSON body over the limit, a malformed one) is
   // answered in the route's own shape, not the legacy envelope of the app's error handler.
-  const uploadWait = options.formWaitLimits.upload ?? options.formWaitLimits.text;
   const errorHandler = (error: unknown, req: FastifyRequest, reply: FastifyReply) =>
     sendFailure(reply, contextOf(req), error, uploadWait);
   app.post('/api/uploads', { errorHandler }, async (req, reply) => {
