@@ -141,6 +141,11 @@ export const errorTable = {
     en: 'A file reference is not an upload of this service',
     zh: '文件无效，请使用本站上传的文件',
   },
+  FILE_PRIVATE: {
+    trpc: 'BAD_REQUEST',
+    en: 'This file is an identity document, which is never shown publicly; upload it again for this',
+    zh: '该文件为认证资料，不能公开使用，请重新上传',
+  },
   FILE_NOT_IMAGE: {
     trpc: 'BAD_REQUEST',
     en: 'This field takes an image upload (jpg, png, gif or webp)',

@@ -14,7 +14,8 @@ import { signedUrls } from '../../support/signed-urls.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 import { idNumber } from './account-fixtures.js';
 
-const refused = { res: 0, err: '文件无效，请使用本站上传的文件', data: '' };
+/** One's own identity document named in a public record: said as what it is, not as no upload. */
+const identityDocument = { res: 0, err: '该文件为认证资料，不能公开使用，请重新上传', data: '' };
 
 /**
  * One upload named by a public record (a demand's attachment, an avatar) and by a verification
@@ -138,12 +139,12 @@ describe.each(backends)('uploads named by public records and by verifications ($
           msg: '见附件',
           file: ref,
         });
-        expect(applied.body, `application naming ${ref}`).toEqual(refused);
+        expect(applied.body, `application naming ${ref}`).toEqual(identityDocument);
         const face = await post('/user/info/edit', owner, { face: ref });
-        expect(face.body, `avatar naming ${ref}`).toEqual(refused);
+        expect(face.body, `avatar naming ${ref}`).toEqual(identityDocument);
         if (usertype === 2) {
           const demand = await post('/user/goods/add', owner, demandFields({ file: ref }));
-          expect(demand.body, `demand naming ${ref}`).toEqual(refused);
+          expect(demand.body, `demand naming ${ref}`).toEqual(identityDocument);
         }
       }
 

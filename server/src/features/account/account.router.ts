@@ -25,7 +25,7 @@ export const accountRouter = router({
     .query(({ ctx }) => ctx.services.profiles.overview(ctx.user.id)),
 
   updateProfile: authedProcedure
-    .meta({ errors: ['FILE_REFERENCE_INVALID', 'FILE_NOT_IMAGE'] })
+    .meta({ errors: ['FILE_REFERENCE_INVALID', 'FILE_PRIVATE', 'FILE_NOT_IMAGE'] })
     .input(profileUpdate)
     .output(profile)
     .mutation(({ ctx, input }) => ctx.services.profiles.update(ctx.user.id, input)),

@@ -18,7 +18,7 @@ export const applicationRouter = router({
 
   /** Applies to a demand: at most LIMIT_APPLICATIONS_PER_USER_HOUR an hour (APPLY_TOO_FREQUENT). */
   submit: authedProcedure
-    .meta({ errors: ['NOT_FOUND', ...applyRefusals, 'FILE_REFERENCE_INVALID'] })
+    .meta({ errors: ['NOT_FOUND', ...applyRefusals, 'FILE_REFERENCE_INVALID', 'FILE_PRIVATE'] })
     .input(applyInput)
     .output(z.object({ id: z.number().int() }))
     .mutation(({ ctx, input }) => ctx.services.applications.apply(ctx.user.id, input)),
@@ -45,7 +45,7 @@ export const applicationRouter = router({
 
   /** The selected applicant hands in preview images and the source archive. */
   deliver: authedProcedure
-    .meta({ errors: ['NOT_FOUND', 'NOT_SELECTED', 'FILE_REFERENCE_INVALID'] })
+    .meta({ errors: ['NOT_FOUND', 'NOT_SELECTED', 'FILE_REFERENCE_INVALID', 'FILE_PRIVATE'] })
     .input(deliverInput)
     .output(z.void())
     .mutation(({ ctx, input }) => ctx.services.applications.deliver(ctx.user.id, input)),

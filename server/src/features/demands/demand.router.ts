@@ -20,7 +20,9 @@ const ownDemand = demand.extend({ applications: z.array(application) });
 export const demandRouter = router({
   /** Posts a demand for review: at most LIMIT_DEMANDS_PER_USER_HOUR an hour (DEMAND_POST_TOO_FREQUENT). */
   create: authedProcedure
-    .meta({ errors: ['END_BEFORE_BEGIN', 'FILE_REFERENCE_INVALID', 'DEMAND_POST_TOO_FREQUENT'] })
+    .meta({
+      errors: ['END_BEFORE_BEGIN', 'FILE_REFERENCE_INVALID', 'FILE_PRIVATE', 'DEMAND_POST_TOO_FREQUENT'],
+    })
     .input(demandInput)
     .output(z.object({ id: z.number().int(), orderNo: z.string() }))
     .mutation(({ ctx, input }) => ctx.services.demands.create(ctx.user.id, input)),
@@ -30,7 +32,9 @@ export const demandRouter = router({
    * or `files` keeps what is stored.
    */
   update: authedProcedure
-    .meta({ errors: ['NOT_FOUND', 'DEMAND_PAID', 'END_BEFORE_BEGIN', 'FILE_REFERENCE_INVALID'] })
+    .meta({
+      errors: ['NOT_FOUND', 'DEMAND_PAID', 'END_BEFORE_BEGIN', 'FILE_REFERENCE_INVALID', 'FILE_PRIVATE'],
+    })
     .input(demandChanges.extend({ id: fields.id }))
     .output(z.void())
     .mutation(({ ctx, input: { id, ...changes } }) => ctx.services.demands.update(ctx.user.id, id, changes)),

@@ -119,6 +119,8 @@ export class FileReferences {
       const row = isId
         ? byId.find((r) => r.id === Number(ref))
         : byKey.find((r) => r.storage_key === keyOfUrl(ref));
+      // The user's own identity document named in a public record: said as what it is.
+      if (use === 'public' && row?.private && row.user_id === userId) throw new AppError('FILE_PRIVATE');
       if (!usable(row, isId)) throw new AppError('FILE_REFERENCE_INVALID');
       // By the type its bytes showed at upload. (An old file the import kept is not checked.)
       if (images && !row.mime.startsWith('image/')) throw new AppError('FILE_NOT_IMAGE');
