@@ -45,31 +45,19 @@ export function closeIfBodyUnread(req: FastifyRequest, reply: FastifyReply): voi
  * reports a request whose body it could not finish sending as a network error ("fetch failed",
  * EPIPE), never the answer that came meanwhile, so a script uploading a few megabytes with an
  * expired login, or past its upload slots, was never told why. Browsers show these error statuses
- * mid-upload either way. A body longer than any form, one that already timed out or one of no
- * declared length is not read: the answer closes the connection. Call it before the answer is sent:
- * Node would otherwise read the rest itself, with no limit watching it.
+ * mid-upload either way. A body the rest of which is not read (restUnread) closes the connection
+ * after the answer, and so does one that stalls. Call it before the answer is sent: Node would
+ * otherwise read the rest itself, with no limit watching it.
  */
 export function drainAfterAnswer(req: FastifyRequest, reply: FastifyReply, limits: BodyWaitLimits): void {
   const raw = req.raw;
   if (raw.complete || raw.readableEnded) return;
-  const declared = Number(req.headers['content-length']);
-  if (bodyTimedOut(raw) || !Number.isInteger(declared) || declared > largestFormBytes) {
+  if (restUnread(req)) {
     reply.header('connection', 'close');
     return;
   }
-  const watch = watchBody(raw, limits, (_failure, reason) => {
-    req.log.info({ reason }, 'refused body timed out');
-    raw.destroy();
-  });
-  const stop = () => watch.stop();
-  raw.once('end', stop);
-  raw.once('close', stop);
-  // Nothing takes its bytes (the form's parser, if any, was unpiped): flowing, they are dropped.
-  raw.resume();
+  void dropRest(req, limits).then((outcome) => outcome === 'unread' && raw.destroy());
 }
-
-/** The longest form a deployed client sends: its largest upload, its text fields, their part headers. */
-const largestFormBytes = maxBytesOf.document + 2 * bodyLimitBytes;
 
 /**
  * Reads what is left of a body the service has stopped parsing, and throws it away, so that an
@@ -88,12 +76,29 @@ export async function readRestOfBody(
 ): Promise<'read' | 'tooLarge' | 'unread'> {
   const raw = req.raw;
   if (raw.complete || raw.readableEnded) return 'read';
-  // A body that already timed out will not come in time now: waiting for it would only hold the
-  // connection (up to the upload's limits) for a sender that trickles on.
-  if (bodyTimedOut(raw)) return 'unread';
+  return restUnread(req) ?? dropRest(req, limits);
+}
+
+/** The longest form a deployed client sends: its largest upload, its text fields, their part headers. */
+const largestFormBytes = maxBytesOf.document + 2 * bodyLimitBytes;
+
+/**
+ * Why the rest of a body is not read, if it is not: it timed out already (waiting would only hold
+ * the connection for a sender that trickles on), it declares no length, or more than any form.
+ */
+function restUnread(req: FastifyRequest): 'unread' | 'tooLarge' | undefined {
+  if (bodyTimedOut(req.raw)) return 'unread';
   const declared = Number(req.headers['content-length']);
   if (!Number.isInteger(declared)) return 'unread';
-  if (declared > largestFormBytes) return 'tooLarge';
+  return declared > largestFormBytes ? 'tooLarge' : undefined;
+}
+
+/**
+ * Reads the rest of the body and drops it, within the wait limits: `unread` when the sender was too
+ * slow. Starts at once (its reading is set flowing before the first await).
+ */
+async function dropRest(req: FastifyRequest, limits: BodyWaitLimits): Promise<'read' | 'unread'> {
+  const raw = req.raw;
   const ended = new Promise<void>((resolve) => {
     raw.once('end', resolve);
     raw.once('close', resolve);
@@ -107,7 +112,6 @@ export async function readRestOfBody(
     await Promise.race([ended, watch.timedOut]);
     return 'read';
   } catch {
-    // Too slow: the answer goes now, and closes the connection.
     return 'unread';
   } finally {
     watch.stop();
