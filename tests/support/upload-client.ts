@@ -2,6 +2,7 @@ import { type Dirent, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { LegacyAnswer } from './legacy-client.js';
+import type { TestApp } from './test-app.js';
 
 export interface FilePost {
   readonly content: Buffer;
@@ -62,4 +63,13 @@ export function filesUnder(root: string): string[] {
   };
   walk(root);
   return found.sort();
+}
+
+/** The uploads row of a URL the upload routes answered (`/uploads/<key>`), if there is one. */
+export function uploadRowOf(t: TestApp, url: string) {
+  return t.stores.database.db
+    .selectFrom('uploads')
+    .selectAll()
+    .where('storage_key', '=', url.replace(/^\/uploads\//, ''))
+    .executeTakeFirst();
 }

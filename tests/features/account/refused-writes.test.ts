@@ -3,7 +3,7 @@ import { backends } from '../../support/backends.js';
 import { approveDemand, demandFields, postDemand } from '../../support/marketplace-flow.js';
 import { samplePng } from '../../support/sample-files.js';
 import { randomIp, startTestApp, type TestApp } from '../../support/test-app.js';
-import { postFile } from '../../support/upload-client.js';
+import { postFile, uploadRowOf } from '../../support/upload-client.js';
 import { idNumber, loginBySms, post, withWrongCheck } from './account-fixtures.js';
 
 /*
@@ -27,15 +27,7 @@ describe.each(backends)('a refused write takes no upload ($name)', (backend) => 
       ip: randomIp(),
     });
     const { url } = answer.body.data as { url: string };
-    const key = url.replace('/uploads/', '');
-    const ownerOf = async () =>
-      (
-        await t.stores.database.db
-          .selectFrom('uploads')
-          .select('user_id')
-          .where('storage_key', '=', key)
-          .executeTakeFirstOrThrow()
-      ).user_id;
+    const ownerOf = async () => (await uploadRowOf(t, url))?.user_id;
     return { url, ownerOf };
   }
   const missingUpload = '/uploads/2026/01/01/AAAAAAAAAAAAAAAAAAAAAA.png';

@@ -12,6 +12,7 @@ import {
 import { samplePng } from '../../support/sample-files.js';
 import { signedUrls } from '../../support/signed-urls.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
+import { uploadRowOf } from '../../support/upload-client.js';
 import { idNumber } from './account-fixtures.js';
 
 /** One's own identity document named in a public record: said as what it is, not as no upload. */
@@ -110,12 +111,8 @@ describe.each(backends)('uploads named by public records and by verifications ($
     expect((await get(url)).statusCode).toBe(404);
     expect(await uploadsOf(owner.userId)).toBe(1);
     // Private and never shown: no public record may name it from now on.
-    const row = await t.stores.database.db
-      .selectFrom('uploads')
-      .select(['private', 'shown'])
-      .where('storage_key', '=', url.slice('/uploads/'.length))
-      .executeTakeFirstOrThrow();
-    expect({ private: Number(row.private), shown: Number(row.shown) }).toEqual({ private: 1, shown: 0 });
+    const row = await uploadRowOf(t, url);
+    expect({ private: Number(row?.private), shown: Number(row?.shown) }).toEqual({ private: 1, shown: 0 });
   });
 
   it('refuses a verification document in an application, a demand or an avatar, and stores nothing', async () => {
@@ -178,11 +175,8 @@ describe.each(backends)('uploads named by public records and by verifications ($
   /** Uploads as the user and answers the upload's id and URL. */
   async function postFileAs(session: Session, content: Buffer): Promise<{ id: number; url: string }> {
     const url = await uploadFile(t, session, content, 'card.png');
-    const row = await t.stores.database.db
-      .selectFrom('uploads')
-      .select('id')
-      .where('storage_key', '=', url.slice('/uploads/'.length))
-      .executeTakeFirstOrThrow();
+    const row = await uploadRowOf(t, url);
+    if (!row) throw new Error(`no upload row for ${url}`);
     return { id: row.id, url };
   }
 });

@@ -11,7 +11,7 @@ import {
   sampleZip,
 } from '../../support/sample-files.js';
 import { backendsAndStorage, randomIp, startTestApp, type TestApp } from '../../support/test-app.js';
-import { postFile } from '../../support/upload-client.js';
+import { postFile, uploadRowOf } from '../../support/upload-client.js';
 
 const urlPattern = /^\/uploads\/\d{4}\/\d{2}\/\d{2}\/[A-Za-z0-9_-]{22}\.(png|jpg|zip|pdf|docx|xlsx|pptx)$/;
 const unique = (name: string) => `${randomBytes(4).toString('hex')}-${name}`;
@@ -23,12 +23,6 @@ describe.each(backendsAndStorage(backends))('legacy upload routes ($name)', ({ b
   });
   afterAll(() => t.close());
 
-  const uploadRow = (url: string) =>
-    t.stores.database.db
-      .selectFrom('uploads')
-      .selectAll()
-      .where('storage_key', '=', url.replace('/uploads/', ''))
-      .executeTakeFirst();
   const rowsNamed = async (name: string) =>
     (
       await t.stores.database.db
@@ -56,7 +50,7 @@ describe.each(backendsAndStorage(backends))('legacy upload routes ($name)', ({ b
     expect(data.url.endsWith('.png')).toBe(true);
     expect(data.time).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
 
-    const row = await uploadRow(data.url);
+    const row = await uploadRowOf(t, data.url);
     expect(row).toMatchObject({
       id: data.id,
       user_id: session.userId,
@@ -85,7 +79,7 @@ describe.each(backendsAndStorage(backends))('legacy upload routes ($name)', ({ b
       fieldsAfterFile: true,
     });
     expect(answer.body.res).toBe(1);
-    const row = await uploadRow((answer.body.data as { url: string }).url);
+    const row = await uploadRowOf(t, (answer.body.data as { url: string }).url);
     expect(row?.user_id).toBe(session.userId);
   });
 
@@ -136,7 +130,7 @@ describe.each(backendsAndStorage(backends))('legacy upload routes ($name)', ({ b
       ip: randomIp(),
     });
     expect(answer.body.res).toBe(1);
-    const row = await uploadRow((answer.body.data as { url: string }).url);
+    const row = await uploadRowOf(t, (answer.body.data as { url: string }).url);
     expect(row?.user_id).toBeNull();
   });
 
