@@ -12,7 +12,13 @@ import { idNumber, info, post, uploadImage } from '../features/account/account-f
 import { runAdmin } from '../support/admin-cli.js';
 import { loginBySms } from '../support/auth-flow.js';
 import { embedded } from '../support/backends.js';
-import { chromiumPath, type HeadlessChromium, hasChromium, launchChromium } from '../support/chromium.js';
+import {
+  chromiumPath,
+  dialogOpened,
+  type HeadlessChromium,
+  hasChromium,
+  launchChromium,
+} from '../support/chromium.js';
 import { legacyGet } from '../support/legacy-client.js';
 import {
   apply,
@@ -363,6 +369,7 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
 
     await drawer.getByRole('button', { name: '充值', exact: true }).click();
     const credit = page.getByRole('dialog', { name: `充值：${customer.phone}` });
+    await dialogOpened(credit);
     await credit.getByLabel('金额（元）').fill('100');
     await credit.getByLabel('备注').fill('银行转账');
     await credit.getByRole('button', { name: '确认充值' }).dblclick();
@@ -378,6 +385,7 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     await page.waitForLoadState('networkidle');
     await drawer.getByRole('button', { name: '提现', exact: true }).click();
     const withdraw = page.getByRole('dialog', { name: `提现：${customer.phone}` });
+    await dialogOpened(withdraw);
     await withdraw.getByLabel('金额（元）').fill('500');
     await expect.poll(() => withdraw.getByLabel('金额（元）').inputValue()).toBe('500');
     await withdraw.getByRole('button', { name: '确认提现' }).click();
@@ -414,6 +422,7 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
       await dialog.getByRole('button', { name: '确认充值' }).click();
     };
     await drawer.getByRole('button', { name: '充值', exact: true }).click();
+    await dialogOpened(dialog);
     await creditOf('99999999999');
     await dialog.getByText('单笔金额不能超过 ¥1000000000.00').waitFor();
 
@@ -460,6 +469,7 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     // show, so a failure names the step: the old dialog gone, the new one answered, then the drawer.)
     await dialog.waitFor({ state: 'detached' });
     await drawer.getByRole('button', { name: '充值', exact: true }).click();
+    await dialogOpened(dialog);
     await creditOf('25');
     await dialog.waitFor({ state: 'detached' });
     expect((await info(t, customer)).balance).toBe(50);

@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Locator } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** Debian's chromium (`apt-get install chromium`; .ci/run installs it). No browser is downloaded. */
 export const chromiumPath = '/usr/bin/chromium';
@@ -36,4 +37,15 @@ export async function launchChromium(name: string): Promise<HeadlessChromium> {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Waits until an antd dialog has opened: shown, and done zooming in (its `ant-zoom-*` classes
+ * gone). A click on its button while it zooms is lost now and then on a loaded machine: CI runs
+ * found a dialog still open 30 s after its confirm was clicked, its first sighting
+ * `ant-zoom-appear-active`.
+ */
+export async function dialogOpened(dialog: Locator): Promise<void> {
+  await dialog.waitFor();
+  await expect.poll(async () => (await dialog.getAttribute('class')) ?? '').not.toMatch(/\bant-zoom/);
 }
