@@ -228,7 +228,7 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     // r asks why; the reason is required; Enter sends it.
     await page.keyboard.press('r');
     const dialog = page.getByRole('dialog');
-    await dialog.getByLabel('驳回原因').waitFor();
+    await dialogOpened(dialog);
     await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe('reject_reason');
     await page.keyboard.press('Enter');
     await dialog.getByText('请填写驳回原因').waitFor();
@@ -263,6 +263,7 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
       .toBe(32);
 
     await page.getByRole('button', { name: '驳回 (r)' }).click();
+    await dialogOpened(page.getByRole('dialog'));
     await page.getByRole('dialog').getByLabel('驳回原因').fill('身份证照片不清晰');
     await page.getByRole('button', { name: '确认驳回' }).click();
     await page.getByText('没有待审核的认证').waitFor();
@@ -297,6 +298,7 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     await page.getByRole('region', { name: '待审核认证' }).getByText('李原名').click();
     await card('李原名').waitFor();
     await page.keyboard.press('r');
+    await dialogOpened(page.getByRole('dialog'));
     await page.getByRole('dialog').getByLabel('驳回原因').fill('姓名有误');
     // Sent again meanwhile (a moment later): it moves to the queue's end, behind 赵某某.
     t.clock.advance(1_000);
@@ -326,6 +328,7 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     await page.getByRole('heading', { name: '另一位管理员已审核的需求' }).waitFor();
 
     await page.keyboard.press('r');
+    await dialogOpened(page.getByRole('dialog'));
     await page.getByRole('dialog').getByLabel('驳回原因').fill('描述不清');
     await approveDemand(t, decidedElsewhere);
     await page.keyboard.press('Enter');
@@ -498,7 +501,9 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     await page.keyboard.press('Escape');
 
     await row.getByRole('button', { name: '开具发票' }).click();
-    await page.getByRole('button', { name: '已开具' }).click();
+    const confirm = page.locator('.ant-popconfirm', { hasText: '确认这张发票已经开具？' });
+    await dialogOpened(confirm);
+    await confirm.getByRole('button', { name: '已开具' }).click();
     await page.getByText('已记录为已开票').waitFor();
     await page.getByText('没有待开具的发票').waitFor();
     await expect.poll(() => menu('发票开具').textContent()).toContain('0');
@@ -540,8 +545,11 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     const drawer = page.getByRole('dialog', { name: '需求详情' });
     await drawer.getByText('¥66.60').first().waitFor();
     await drawer.getByRole('button', { name: '退回托管款' }).click();
-    await page.getByText('将 ¥66.60 退回发布人钱包，需求变为未支付。').waitFor();
-    await page.getByRole('button', { name: '退回', exact: true }).click();
+    const confirm = page.locator('.ant-popconfirm', {
+      hasText: '将 ¥66.60 退回发布人钱包，需求变为未支付。',
+    });
+    await dialogOpened(confirm);
+    await confirm.getByRole('button', { name: '退回', exact: true }).click();
     await page.getByText('已退回 ¥66.60').waitFor();
     await drawer.getByText('未支付').waitFor();
     expect(await drawer.getByRole('button', { name: '退回托管款' }).count()).toBe(0);

@@ -82,6 +82,14 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing the old backend ($na
       'token held by another account too, not kept: logs in again': 2,
     });
     expect(notes.goods_order).toEqual({ "state disagrees with the demand's order_id: order_id decides": 1 });
+    // Each note names its rows, so the operator can look them up in the old database.
+    const text = report.format();
+    expect(text).toContain(
+      "\n  goods_order: state disagrees with the demand's order_id: order_id decides (1: 206)\n",
+    );
+    expect(text).toContain(
+      '\n  users: token held by another account too, not kept: logs in again (2: 11, 16)\n',
+    );
     expect(Object.keys(notes.goods ?? {})).toHaveLength(1);
     expect(report.files).toMatchObject({ copied: 0, external: 14, refusals: [] });
   });

@@ -106,6 +106,7 @@ const overAllocated: StuckDemand = {
   escrowFen: 10_000,
   allocatedFen: 12_000,
   unpaid: 2,
+  unallocated: 0,
 };
 const neverPaid: StuckDemand = {
   id: 302,
@@ -115,6 +116,7 @@ const neverPaid: StuckDemand = {
   escrowFen: 0,
   allocatedFen: 8000,
   unpaid: 1,
+  unallocated: 0,
 };
 const settled: StuckDemand = {
   id: 303,
@@ -124,6 +126,7 @@ const settled: StuckDemand = {
   escrowFen: 0,
   allocatedFen: 5000,
   unpaid: 1,
+  unallocated: 0,
 };
 const leftBehind: StuckDemand = {
   id: 306,
@@ -133,6 +136,7 @@ const leftBehind: StuckDemand = {
   escrowFen: 2000,
   allocatedFen: 0,
   unpaid: 0,
+  unallocated: 0,
 };
 
 const lines = {

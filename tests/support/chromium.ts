@@ -40,8 +40,8 @@ export async function launchChromium(name: string): Promise<HeadlessChromium> {
 }
 
 /**
- * Waits until an antd dialog has opened: shown, and done zooming in (its `ant-zoom-*` classes
- * gone). A click on its button while it zooms is lost now and then on a loaded machine: CI runs
+ * Waits until an antd dialog or popconfirm has opened: shown, and done zooming in (its
+ * `ant-zoom-*` classes gone). A click on its button while it zooms is lost now and then on a loaded machine: CI runs
  * found a dialog still open 30 s after its confirm was clicked, its first sighting
  * `ant-zoom-appear-active`.
  */

@@ -74,18 +74,25 @@ export interface StuckDemand {
   readonly allocatedFen: number;
   /** How many of its selected applications are unpaid; 0: all are, and escrow still holds money. */
   readonly unpaid: number;
+  /** How many of those were allocated nothing (their old `goods_order.price` 0). */
+  readonly unallocated: number;
 }
 
 /**
  * The demands whose selected applicants the employer cannot pay as allocated, or whose escrow no
  * payout will ever empty: one never paid into escrow (the service lets nobody be selected before
  * the demand is paid, so it has no such state of its own); one whose escrow holds less than its
- * selected, unpaid applications' allocations (a settled one holds nothing); and one every selected
+ * selected, unpaid applications' allocations (a settled one holds nothing); a paid one whose escrow
+ * holds nothing beyond the shares allocated, for selected applicants allocated nothing (those the
+ * import could share something among are no longer so: unallocated-shares.ts); and one every selected
  * applicant of which is paid with escrow left and the demand unsettled (here the last payout
  * settles). The import keeps them as the old data says (it is not wrong to import them), so the
  * operator is told, not the run failed. Reads the new database, so a later run lists them again
  * as long as they hold. Lowest ids first.
  */
+/** Counts, summed over a demand's selected applications, those unpaid and allocated nothing. */
+const unallocatedOne = sql<number>`case when a.paid = 0 and a.allocated_fen = 0 then 1 else 0 end`;
+
 export async function stuckDemands(db: Db): Promise<StuckDemand[]> {
   const rows = await db
     .selectFrom('applications as a')
@@ -100,6 +107,7 @@ export async function stuckDemands(db: Db): Promise<StuckDemand[]> {
         'd.escrow_fen',
         eb.fn.sum<number | string>(ofUnpaid(eb.ref('a.allocated_fen'))).as('allocated'),
         eb.fn.sum<number | string>(ofUnpaid(eb.lit(1))).as('unpaid'),
+        eb.fn.sum<number | string>(unallocatedOne).as('unallocated'),
       ];
     })
     .where('a.selected', '=', 1)
@@ -107,10 +115,17 @@ export async function stuckDemands(db: Db): Promise<StuckDemand[]> {
     .having((eb) => {
       const ofUnpaid = <T>(value: T) => eb.case().when('a.paid', '=', 0).then(value).else(0).end();
       const unpaid = eb.fn.sum(ofUnpaid(eb.lit(1)));
+      const allocated = eb.fn.sum(ofUnpaid(eb.ref('a.allocated_fen')));
       return eb.or([
         eb.and([eb('d.paid', '=', 0), eb(unpaid, '>', 0)]),
-        eb(eb.fn.sum(ofUnpaid(eb.ref('a.allocated_fen'))), '>', eb.ref('d.escrow_fen')),
+        eb(allocated, '>', eb.ref('d.escrow_fen')),
         eb.and([eb(unpaid, '=', 0), eb('d.settled', '=', 0), eb('d.escrow_fen', '>', 0)]),
+        eb.and([
+          eb('d.paid', '=', 1),
+          eb('d.settled', '=', 0),
+          eb(eb.fn.sum(unallocatedOne), '>', 0),
+          eb(allocated, '>=', eb.ref('d.escrow_fen')),
+        ]),
       ]);
     })
     .orderBy('d.id')
@@ -123,5 +138,6 @@ export async function stuckDemands(db: Db): Promise<StuckDemand[]> {
     escrowFen: Number(row.escrow_fen),
     allocatedFen: Number(row.allocated),
     unpaid: Number(row.unpaid),
+    unallocated: Number(row.unallocated),
   }));
 }

@@ -5,6 +5,8 @@ import type { SharedEscrow } from './unallocated-shares.js';
 
 /** At most this many stuck demands are listed one by one. */
 const listedStuck = 20;
+/** At most this many rows are named for each note. */
+const listedNoteRows = 10;
 
 export interface Refusal {
   /** The old row's id (or what names it, e.g. `goods 12: /uploads/a.png` for a file). */
@@ -22,12 +24,18 @@ export class TableTally {
   readonly refusals: Refusal[] = [];
   /** Things done that the operator should know of, e.g. passwords not kept; counted per kind. */
   readonly notes = new Map<string, number>();
+  /** The first rows of each note, so the operator can look them up in the old database. */
+  readonly noteRows = new Map<string, Array<number | string>>();
   seconds = 0;
 
   constructor(readonly name: string) {}
 
-  note(text: string, times = 1): void {
-    this.notes.set(text, (this.notes.get(text) ?? 0) + times);
+  /** `row`: the old row's id, or what names another table's row (`goods 12`). */
+  note(text: string, row: number | string): void {
+    this.notes.set(text, (this.notes.get(text) ?? 0) + 1);
+    const rows = this.noteRows.get(text) ?? [];
+    if (rows.length < listedNoteRows) rows.push(row);
+    this.noteRows.set(text, rows);
   }
 }
 
@@ -162,11 +170,11 @@ export class ImportReport {
       for (const problem of this.ledgerProblems) lines.push(`  ${problem}`);
       if (this.sharedEscrow.length) {
         lines.push(
-          `shares allocated: ${fmt(this.sharedEscrow.length)} paid demands had selected, unpaid applications allocated nothing (old goods_order.price 0), which the client would pay 0 each, the escrow going back to the employer; each escrow is shared among them evenly, as a selection does:`,
+          `shares allocated: ${fmt(this.sharedEscrow.length)} paid demands had selected, unpaid applications allocated nothing (old goods_order.price 0), which the client would pay 0 each, the escrow going back to the employer; what each escrow holds beyond the shares allocated is shared among them evenly, as a selection does:`,
         );
         for (const s of this.sharedEscrow.slice(0, listedStuck)) {
           lines.push(
-            `  demand ${s.demandId}: ${fenAsYuan(s.escrowFen)} yuan among applications ${s.applicationIds.join(', ')}`,
+            `  demand ${s.demandId}: ${fenAsYuan(s.sharedFen)} yuan among applications ${s.applicationIds.join(', ')}`,
           );
         }
         if (this.sharedEscrow.length > listedStuck)
@@ -184,7 +192,13 @@ export class ImportReport {
     const noted = this.tables.filter((t) => t.notes.size > 0);
     if (noted.length) {
       lines.push('', 'Notes:');
-      for (const t of noted) for (const [text, n] of t.notes) lines.push(`  ${t.name}: ${text} (${fmt(n)})`);
+      for (const t of noted) {
+        for (const [text, n] of t.notes) {
+          const rows = t.noteRows.get(text) ?? [];
+          const more = n > rows.length ? ', ...' : '';
+          lines.push(`  ${t.name}: ${text} (${fmt(n)}: ${rows.join(', ')}${more})`);
+        }
+      }
     }
     const refusing = [...this.tables.filter((t) => t.refusals.length > 0)];
     if (refusing.length || f.refusals.length) {
@@ -215,6 +229,10 @@ function stuckLine(d: StuckDemand): string {
   }
   if (d.settled) {
     return `demand ${d.id}: settled, so its escrow holds nothing; paying its ${allocated} is refused (ESCROW_TOO_LOW): what is still owed is settled outside the service (\`credit\` the applicant)`;
+  }
+  if (d.unallocated > 0 && d.allocatedFen <= d.escrowFen) {
+    const nothing = d.unallocated === 1 ? '1 of them was' : `${fmt(d.unallocated)} of them were`;
+    return `demand ${d.id}: escrow holds ${fenAsYuan(d.escrowFen)} yuan, no more than its ${allocated}, and ${nothing} allocated nothing: the client pays those 0 (the row's price) and the last payout settles the demand; what they are owed is settled outside the service (\`credit\` the applicant)`;
   }
   return `demand ${d.id}: escrow holds ${fenAsYuan(d.escrowFen)} yuan, ${fenAsYuan(d.allocatedFen - d.escrowFen)} less than its ${allocated}: not every share can be paid as allocated: after a payout the rest is shared anew among those still to be paid, and a share escrow does not cover is refused (ESCROW_TOO_LOW); the employer pays such a share at most what escrow holds (the pay call takes an amount), and the shortfall is settled outside the service (\`credit\` the applicant)`;
 }

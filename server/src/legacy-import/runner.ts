@@ -76,7 +76,7 @@ export async function runStep(
     // own ids, and what it needs of earlier batches (parents present, the first owner of a phone)
     // is known in memory or read from the old database.
     const plan = await step.plan(
-      withoutBidiControls(rows, (text) => tally.note(text)),
+      withoutBidiControls(rows, (text, id) => tally.note(text, id)),
       tally,
     );
     while (inFlight.size >= (step.parallelWrites ?? 2) && !failure) await Promise.race(inFlight);

@@ -86,11 +86,20 @@ export class LegacySource {
     return table === 'users' ? this.naming.usersTable : `${this.naming.prefix}${table}`;
   }
 
-  /** Checks every table and column the import reads; answers what is missing. */
+  /**
+   * Checks every table and column the import reads; answers what is missing. The import's first
+   * query: a connection refused here is named as the old database's, since the CLI has just said
+   * which new database it imports into and "Access denied" alone reads as that one's.
+   */
   async missing(): Promise<MissingParts> {
-    const [rows] = await this.pool.query<RowDataPacket[]>(
-      'select table_name as t, column_name as c, data_type as d from information_schema.columns where table_schema = database()',
-    );
+    const [rows] = await this.pool
+      .query<RowDataPacket[]>(
+        'select table_name as t, column_name as c, data_type as d from information_schema.columns where table_schema = database()',
+      )
+      .catch((error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new Error(`the old database (--from) cannot be read: ${message}`, { cause: error });
+      });
     const present = new Map<string, Map<string, string>>();
     for (const row of rows) {
       const table = String(row.t);

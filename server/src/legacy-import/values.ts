@@ -279,12 +279,12 @@ export const bidiControlsNote =
  */
 export function withoutBidiControls(
   rows: readonly OldRow[],
-  note: (text: string) => void,
+  note: (text: string, id: number) => void,
 ): readonly OldRow[] {
   return rows.map((row) => {
     if (!Object.values(row).some((value) => typeof value === 'string' && hasBidiControl.test(value)))
       return row;
-    note(bidiControlsNote);
+    note(bidiControlsNote, Number(row.id));
     return Object.fromEntries(
       Object.entries(row).map(([column, value]) => [
         column,

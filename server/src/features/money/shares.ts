@@ -25,11 +25,20 @@ export function splitEvenly(totalFen: number, count: number): number[] {
  * amounts and shares still add up to it. The caller holds the demand's row lock.
  */
 export async function allocateEscrow(tx: Tx, demandId: number, now: number): Promise<void> {
-  const ids = await selectedUnpaidIds(tx, demandId);
-  const shares = splitEvenly(await escrowOf(tx, demandId), ids.length);
+  await allocateAmong(tx, await selectedUnpaidIds(tx, demandId), await escrowOf(tx, demandId), now);
+}
+
+/** Allocates `totalFen` among the applications, listed oldest first, split evenly (splitEvenly). */
+export async function allocateAmong(
+  tx: Tx,
+  applicationIds: readonly number[],
+  totalFen: number,
+  now: number,
+): Promise<void> {
+  const shares = splitEvenly(totalFen, applicationIds.length);
   // At most two distinct shares: one update for each.
-  const larger = ids.filter((_, i) => shares[i] !== shares.at(-1));
-  const smaller = ids.slice(larger.length);
+  const larger = applicationIds.filter((_, i) => shares[i] !== shares.at(-1));
+  const smaller = applicationIds.slice(larger.length);
   await setAllocation(tx, larger, shares[0] ?? 0, now);
   await setAllocation(tx, smaller, shares.at(-1) ?? 0, now);
 }

@@ -101,7 +101,8 @@ export function applicationsStep(ctx: ImportContext): ImportStep {
           created_at: v.unixMs(row, 'time'),
           updated_at: v.unixMs(row, 'time'),
         };
-        if (state !== selected) tally.note("state disagrees with the demand's order_id: order_id decides");
+        if (state !== selected)
+          tally.note("state disagrees with the demand's order_id: order_id decides", id);
         for (const url of filesOf(application)) {
           uses.push({ url, ownerId: applicantId, document: false, where: `goods_order ${id}` });
         }
@@ -146,13 +147,15 @@ async function readSelections(ctx: ImportContext, tally: TableTally): Promise<Ma
     "select id, order_id from {goods} where order_id is not null and order_id <> ''",
   );
   for (const row of rows) {
+    // NFKC: a list typed with a Chinese keyboard's full-width commas (`1，3`) is still a list.
     const ids = String(row.order_id)
+      .normalize('NFKC')
       .split(',')
       .map((part) => part.trim())
       .filter((part) => part !== '');
     const numbers = ids.filter((part) => /^\d{1,10}$/.test(part)).map(Number);
     if (numbers.length < ids.length)
-      tally.note('order_id holds something that is no application id: left out');
+      tally.note('order_id holds something that is no application id: left out', `goods ${row.id}`);
     if (numbers.length) selectedOf.set(Number(row.id), new Set(numbers));
   }
   const named = [...new Set([...selectedOf.values()].flatMap((ids) => [...ids]))];
@@ -169,7 +172,10 @@ async function readSelections(ctx: ImportContext, tally: TableTally): Promise<Ma
     for (const id of ids) {
       if (demandOf.get(id) === demandId) continue;
       ids.delete(id);
-      tally.note('order_id names an application that is not one of its demand: left out');
+      tally.note(
+        'order_id names an application that is not one of its demand: left out',
+        `goods ${demandId}`,
+      );
     }
   }
   return selectedOf;

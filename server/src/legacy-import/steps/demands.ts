@@ -135,7 +135,7 @@ export function demandsStep(ctx: ImportContext, onRefusedEscrow: (fen: number) =
           (idOfOrderNo.get(key) ?? id) === id;
         demand.order_no = usable ? old : orderNumberOf(id, ctx.now, ctx.timeZone);
         if (!usable)
-          tally.note('goodsid empty, shared with another demand or too long: a new order number given');
+          tally.note('goodsid empty, shared with another demand or too long: a new order number given', id);
         if (escrowFen > 0) {
           openings.push({
             kind: 'opening',

@@ -49,7 +49,7 @@ function resumeStep(ctx: ImportContext, list: ResumeList): ImportStep {
             ? alreadyThere
             : v.refuse(`id ${id} is taken by another user's row in the new database`);
         }
-        const columns = list.columns(row, (text) => tally.note(text));
+        const columns = list.columns(row, (text) => tally.note(text, id));
         return { ...columns, id, user_id: userId, created_at: ctx.now, updated_at: ctx.now };
       });
       return planOf(sorted, sorted.accepted.length, async (tx) => {

@@ -93,18 +93,19 @@ export function usersStep(ctx: ImportContext): ImportStep {
         const token = v.trimmedText(row, 'token', 255);
         // Decided: from here on the row is imported, and what it loses is noted.
         if (phone !== String(row.phone).trim())
-          tally.note('phone written with spaces, dashes or +86: kept as its 11 digits');
+          tally.note('phone written with spaces, dashes or +86: kept as its 11 digits', id);
         if (!v.isWebAddress(user.face)) {
           // An avatar is not worth the account: dropped, the user can upload another.
           user.face = '';
-          tally.note('face is no web address (javascript:, data:...): dropped');
+          tally.note('face is no web address (javascript:, data:...): dropped', id);
         }
-        user.password_hash = passwordOf(password, tally.note.bind(tally));
-        if (sharedTokens.has(token)) tally.note('token held by another account too, not kept: logs in again');
+        user.password_hash = passwordOf(password, (text) => tally.note(text, id));
+        if (sharedTokens.has(token))
+          tally.note('token held by another account too, not kept: logs in again', id);
         else if (token.length >= minTokenLength)
           sessions.push(ctx.services.sessions.importedSession(id, token));
         else if (token !== '')
-          tally.note(`token shorter than ${minTokenLength} characters not kept: logs in again`);
+          tally.note(`token shorter than ${minTokenLength} characters not kept: logs in again`, id);
         if (user.face) uses.push({ url: user.face, ownerId: id, document: false, where: `users ${id}` });
         ctx.present.users.add(id);
         return user;
