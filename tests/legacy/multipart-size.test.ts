@@ -73,6 +73,35 @@ describe('multipart field limits', () => {
     expect(answer.json()).toEqual({ res: 0, err: '请求内容过大', data: '' });
   });
 
+  it('counts the values of a field sent as JSON, as a JSON body’s are: many, or nested deep, is too large', async () => {
+    const send = (parts: Parameters<typeof formWithTypedParts>[0]) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/index/api/file_upload',
+        payload: formWithTypedParts(parts),
+        headers: { 'content-type': multipartType },
+        remoteAddress: randomIp(),
+      });
+    const json = 'application/json';
+    // 2,100 empty objects in three small parts (8 KB each), and 40,000 arrays nested in one part.
+    const many = Array.from({ length: 3 }, (_, i) => ({
+      name: `f${i}`,
+      type: json,
+      value: '[{},{}' + ',{}'.repeat(698) + ']',
+    }));
+    const deep = [{ name: 'f', type: json, value: `${'['.repeat(40_000)}${']'.repeat(40_000)}` }];
+    for (const parts of [many, deep]) {
+      const answer = await send(parts);
+      expect(answer.statusCode).toBe(413);
+      expect(answer.json()).toEqual({ res: 0, err: '请求内容过大', data: '' });
+    }
+    expect(t.logLines.filter((line) => line.includes('"level":50'))).toEqual([]);
+    // A few values as JSON beside the file are taken, as a form's text is.
+    const few = await send([{ name: 'note', type: json, value: '{"a":[1,2,3],"b":{"c":"d"}}' }]);
+    expect(few.statusCode).toBe(200);
+    expect(few.json()).toMatchObject({ res: 1 });
+  });
+
   it('holds the typed upload to the same 1 MB of text fields, though it reads none of them', async () => {
     // The parser keeps every field of the form until the request ends: 1000 of 128 KB were 128 MB.
     const session = await loginBySms(t);

@@ -117,6 +117,10 @@ describe.each(backends)('bodies that are not UTF-8 ($name)', (backend) => {
       ['%E4%BD%A0%E5%A5%BD+a', '你好 a'],
       ['100%', '100%'],
       ['100%+%E4%BD%A0', '100% 你'],
+      // Stray %, lower-case hex, an escape cut short at the end, text of several bytes between.
+      ['%zz%e4%bd%a0好%4', '%zz你好%4'],
+      ['a%%E4%BD%A0%', 'a%你%'],
+      ['😀%F0%9F%98%80%2', '😀😀%2'],
     ] as const) {
       const response = await t.app.inject({
         method: 'POST',

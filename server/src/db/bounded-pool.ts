@@ -77,7 +77,8 @@ const isSilence = (error: unknown) => {
  *   which goes through to find out; the first answer from the server ends it. So a partition costs
  *   the first requests `timeoutMs` and the rest nothing, and the service is back within
  *   `probeEveryMs` or so of the network.
- * Deadlines are kept by one watchdog interval (see `watchdogTicksPerTimeout`).
+ * Deadlines are kept by one watchdog interval (see `watchdogTicksPerTimeout`), on a clock that
+ * leaves out the time the event loop stood still (`clock`).
  */
 export class BoundedPool implements MysqlPool {
   /** Each raw connection's wrapper, made once: Kysely keys its own per-connection state on it. */
@@ -93,13 +94,27 @@ export class BoundedPool implements MysqlPool {
   private nextProbeAt = 0;
   /** When the server last answered a query, on any connection. */
   private lastAnswerAt = 0;
+  /**
+   * How long the event loop has stood still, all told, as the watchdog saw it (its ticks that much
+   * late): a request's long synchronous work. Answers MySQL sent meanwhile wait unread in the
+   * sockets, and a timer runs before they are read: counted against the deadlines, a stall over
+   * `timeoutMs` failed every query in flight, replaced the connections and took MySQL for
+   * unreachable, answering other users 503 for time MySQL had not taken.
+   */
+  private stalledMs = 0;
+  private lastTickAt = Date.now();
 
   constructor(
     private readonly pool: Pool,
     private readonly limits: RequestLimits,
   ) {
     const tick = Math.max(1, Math.round(limits.timeoutMs / watchdogTicksPerTimeout));
-    this.watchdog = setInterval(() => this.expire(Date.now()), tick).unref();
+    this.watchdog = setInterval(() => this.onTick(tick), tick).unref();
+  }
+
+  /** Now, on the deadlines' clock: the time the event loop stood still left out. */
+  clock(): number {
+    return Date.now() - this.stalledMs;
   }
 
   get timeoutMs(): number {
@@ -115,7 +130,7 @@ export class BoundedPool implements MysqlPool {
       }
       this.nextProbeAt = now + probeEveryMs;
     }
-    const waiter = new Waiter(now + this.limits.timeoutMs, callback);
+    const waiter = new Waiter(this.clock() + this.limits.timeoutMs, callback);
     this.waiting.add(waiter);
     this.pool.getConnection((error, raw) => {
       if (error) {
@@ -176,7 +191,15 @@ export class BoundedPool implements MysqlPool {
     waiter.callback(error, connection as MysqlPoolConnection);
   }
 
-  /** Ends every wait past its deadline: for a connection, and for a query's answer. */
+  private onTick(tickMs: number): void {
+    const now = Date.now();
+    const late = now - this.lastTickAt - tickMs;
+    this.lastTickAt = now;
+    if (late > tickMs) this.stalledMs += late;
+    this.expire(this.clock());
+  }
+
+  /** Ends every wait past its deadline (`now` on the deadlines' clock): for a connection, and for a query's answer. */
   private expire(now: number): void {
     for (const waiter of this.waiting) {
       if (waiter.deadline <= now) {
@@ -254,7 +277,7 @@ class BoundedConnection implements MysqlPoolConnection {
     }
     this.pending = callback;
     this.sentAt = Date.now();
-    this.deadline = this.sentAt + this.pool.timeoutMs;
+    this.deadline = this.pool.clock() + this.pool.timeoutMs;
     this.pool.running.add(this);
     this.raw.query(sql, parameters, (error, result) => {
       // Answered after the watchdog gave up on it: the caller has been told already.
@@ -266,7 +289,7 @@ class BoundedConnection implements MysqlPoolConnection {
     return undefined;
   }
 
-  /** The watchdog's check: a query unanswered past its deadline fails, and the connection is closed. */
+  /** The watchdog's check (`now` on the pool's clock): a query unanswered past its deadline fails, and the connection is closed. */
   expireBy(now: number): void {
     const callback = this.pending;
     if (!callback || this.deadline > now) return;

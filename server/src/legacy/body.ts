@@ -25,16 +25,49 @@ function decodeFormText(text: string): string {
   } catch {
     // Malformed escapes, escapes that are not UTF-8, or both: decode the escapes as bytes.
   }
-  const bytes = spaced
-    .split(/(%[0-9a-fA-F]{2})/)
-    .map((piece) =>
-      /^%[0-9a-fA-F]{2}$/.test(piece)
-        ? Buffer.from([Number.parseInt(piece.slice(1), 16)])
-        : Buffer.from(piece),
-    );
-  const decoded = utf8Text(Buffer.concat(bytes));
+  const decoded = utf8Text(escapedBytes(spaced));
   if (decoded === undefined) throw notUtf8();
   return decoded;
+}
+
+/**
+ * The bytes of form text: each `%XX` the byte it names, everything else its UTF-8. In one buffer,
+ * in one pass: a megabyte of `%C4` made a third of a million small buffers first, half a second
+ * of CPU for a body anyone can send (bench/README.md, "Hostile bodies").
+ */
+function escapedBytes(text: string): Buffer {
+  // Never longer than the text's UTF-8: an escape's three characters become one byte.
+  const bytes = Buffer.allocUnsafe(Buffer.byteLength(text));
+  let length = 0;
+  let i = 0;
+  while (i < text.length) {
+    const escape = text.charCodeAt(i) === percent ? hexByte(text, i + 1) : -1;
+    if (escape >= 0) {
+      bytes[length++] = escape;
+      i += 3;
+      continue;
+    }
+    const next = text.indexOf('%', i + 1);
+    const end = next < 0 ? text.length : next;
+    length += bytes.write(text.slice(i, end), length);
+    i = end;
+  }
+  return bytes.subarray(0, length);
+}
+
+const percent = 0x25;
+
+/** The byte two hex digits at `at` name, or -1. */
+function hexByte(text: string, at: number): number {
+  const high = hexDigit(text.charCodeAt(at));
+  const low = hexDigit(text.charCodeAt(at + 1));
+  return high < 0 || low < 0 ? -1 : high * 16 + low;
+}
+
+function hexDigit(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  const lower = code | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
 }
 
 const formOptions = { ...qsOptions, decoder: decodeFormText };
