@@ -5,6 +5,7 @@ import { describeError } from './errors.js';
 import { KeyHelp } from './KeyHelp.js';
 import { QueueList } from './QueueList.js';
 import { selectedIndex } from './queueSelection.js';
+import { RefreshFailed } from './RefreshFailed.js';
 import { RejectDialog } from './RejectDialog.js';
 import { useChangedNotice } from './useChangedNotice.js';
 import { useQueueKeys } from './useQueueKeys.js';
@@ -110,9 +111,10 @@ export function ReviewQueue<Item>(props: ReviewQueueProps<Item>) {
   });
 
   if (queue.isPending) return <Spin />;
-  if (queue.isError) return <Alert type="error" title={describeError(queue.error)} />;
+  if (queue.data === undefined) return <Alert type="error" title={describeError(queue.error)} />;
   return (
     <Flex vertical gap="middle">
+      {queue.isError && <RefreshFailed error={queue.error} />}
       <KeyHelp />
       {queue.data.total > items.length && (
         <Typography.Text type="secondary">

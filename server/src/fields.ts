@@ -15,8 +15,18 @@ const noControlCharactersButLineBreaks =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
   /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069\p{Cs}]*$/u;
 
-/** Single-line text with a length cap, trimmed. */
-export const text = (max: number) => z.string().trim().max(max).regex(noControlCharacters);
+/**
+ * Single-line text with a length cap, trimmed. A tab or line break in it is read as a space: text
+ * pasted from a spreadsheet or a bank statement carries tabs, and was refused with a pattern no
+ * operator or user could read. Other control characters stay refused.
+ */
+export const text = (max: number) =>
+  z
+    .string()
+    .overwrite((value) => value.replace(/[\t\r\n]+/g, ' '))
+    .trim()
+    .max(max)
+    .regex(noControlCharacters, { error: 'must not contain control characters' });
 
 /**
  * Free text such as a description: line breaks allowed, other control characters (NUL) refused.
@@ -28,7 +38,7 @@ export const multilineText = (max: number) =>
     .overwrite((value) => value.replace(/\r\n?/g, '\n'))
     .trim()
     .max(max)
-    .regex(noControlCharactersButLineBreaks);
+    .regex(noControlCharactersButLineBreaks, { error: 'must not contain control characters' });
 
 /** A mainland China mobile number: 1, then 3–9, then nine digits. */
 export const phone = z.string().regex(/^1[3-9]\d{9}$/);

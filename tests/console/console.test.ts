@@ -442,7 +442,11 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     }
     expect((await info(t, customer)).balance).toBe(0);
     await dialog.getByText('当前余额 ¥0.00').waitFor();
-    // Clicked again with the same key, the credit is made, once, but its answer is lost on the way.
+    // Clicked again with the same key, the credit is made, once, but its answer is lost on the way,
+    // and the service cannot be reached for a moment: the refresh of the page behind fails too. The
+    // page stays, and the dialog on it with its key (it gave way to the error before).
+    const userPage = (address: URL) => address.pathname.includes('admin.user');
+    await page.route(userPage, (route) => route.abort('connectionrefused'));
     await page.route(
       (address) => address.pathname.includes('wallet.credit'),
       async (route) => {
@@ -453,6 +457,8 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     );
     await creditOf('25');
     await dialog.getByText(/无法连接服务.*款项可能已经入账/).waitFor();
+    await drawer.getByText(/刷新失败，以下为之前读取的内容/).waitFor();
+    await page.unroute(userPage);
     expect((await info(t, customer)).balance).toBe(25);
     // The same key with another amount moves nothing: the first amount may have moved.
     await creditOf('30');
@@ -609,7 +615,7 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     // phone's login (404 ACCOUNT_NOT_FOUND) and its second code within the minute (429); the overdraft, the review another operator made first,
     // the verification its user sent again and the dialog's key sent with another amount (409
     // BALANCE_TOO_LOW, DEMAND_NOT_PENDING, VERIFICATION_CHANGED, IDEMPOTENCY_KEY_REUSED); the credit whose audit record failed (500); the credit whose answer
-    // was cut off (a reset connection); the calls of the session ended elsewhere (401, as many as
+    // was cut off (a reset connection) and the refresh of the page behind it (refused); the calls of the session ended elsewhere (401, as many as
     // were in flight). Anything else (a CSP block, a script error) is not.
     const provoked = {
       '404 (Not Found)': 1,
@@ -617,6 +623,7 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
       '409 (Conflict)': 4,
       '500 (Internal Server Error)': 1,
       'net::ERR_CONNECTION_RESET': 1,
+      'net::ERR_CONNECTION_REFUSED': 1,
     };
     const failed = (status: string) => problems.filter((p) => p.includes(status));
     for (const [status, times] of Object.entries(provoked))
@@ -624,6 +631,7 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     expect(failed('401 (Unauthorized)').length).toBeGreaterThan(0);
     expect(problems.filter((p) => p.startsWith('failed:'))).toEqual([
       `failed: ${url}/trpc/wallet.credit?batch=1`,
+      expect.stringMatching(/^failed: \S+\/trpc\/admin\.user[,?]/),
     ]);
     const expected = [...Object.keys(provoked), '401 (Unauthorized)', 'failed:'];
     expect(problems.filter((p) => !expected.some((status) => p.includes(status)))).toEqual([]);

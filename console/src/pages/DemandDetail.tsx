@@ -23,6 +23,7 @@ import { describeError } from '../errors.js';
 import { FileLinks } from '../FileLinks.js';
 import { escrowKindLabels, kindLabels, settlementLabels } from '../labels.js';
 import { yuan } from '../money.js';
+import { RefreshFailed } from '../RefreshFailed.js';
 import { reviewStateTags } from '../VerificationDetails.js';
 import { applicationState } from './UserDetail.js';
 
@@ -40,13 +41,14 @@ export function DemandDetail({ id }: { id: number }) {
   const trpc = useTRPC();
   const detail = useQuery(trpc.admin.demand.queryOptions({ id }));
   if (detail.isPending) return <Spin />;
-  if (detail.isError) return <Alert type="error" title={describeError(detail.error)} />;
+  if (detail.data === undefined) return <Alert type="error" title={describeError(detail.error)} />;
   const { demand, poster, applications, escrowEntries } = detail.data;
   const selected = new Set(demand.selectedApplicationIds);
   // Nobody selected, or every one selected paid (an imported demand left unsettled): escrow is no one's.
   const nothingPromised = applications.every((a) => a.paid || !selected.has(a.id));
   return (
     <Flex vertical gap="middle">
+      {detail.isError && <RefreshFailed error={detail.error} />}
       <Descriptions column={2} size="small" bordered title={demand.title}>
         <Descriptions.Item label="编号">
           {demand.id}（{demand.orderNo}）

@@ -7,6 +7,7 @@ import { dateTime } from '../dates.js';
 import { describeError } from '../errors.js';
 import { kindLabels, ledgerKindLabels, userTypeLabels } from '../labels.js';
 import { yuan } from '../money.js';
+import { RefreshFailed } from '../RefreshFailed.js';
 import { reviewStateTags, VerificationDetails } from '../VerificationDetails.js';
 import { WalletDialog, type WalletMove } from '../WalletDialog.js';
 
@@ -28,10 +29,11 @@ export function UserDetail({ userId }: { userId: number }) {
   const detail = useQuery(trpc.admin.user.queryOptions({ userId }));
   const [move, setMove] = useState<WalletMove | null>(null);
   if (detail.isPending) return <Spin />;
-  if (detail.isError) return <Alert type="error" title={describeError(detail.error)} />;
+  if (detail.data === undefined) return <Alert type="error" title={describeError(detail.error)} />;
   const { profile, balanceFen } = detail.data;
   return (
     <Flex vertical gap="middle">
+      {detail.isError && <RefreshFailed error={detail.error} />}
       <Descriptions column={2} size="small" bordered>
         <Descriptions.Item label="用户ID">{profile.id}</Descriptions.Item>
         <Descriptions.Item label="手机号">{profile.phone}</Descriptions.Item>
