@@ -16,14 +16,15 @@ const noControlCharactersButLineBreaks =
   /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069\p{Cs}]*$/u;
 
 /**
- * Single-line text with a length cap, trimmed. A tab or line break in it is read as a space: text
- * pasted from a spreadsheet or a bank statement carries tabs, and was refused with a pattern no
- * operator or user could read. Other control characters stay refused.
+ * Single-line text with a length cap, trimmed. A tab in it is read as a space: text pasted from a
+ * spreadsheet or a bank statement carries tabs (a browser's one-line box keeps them, and drops line
+ * breaks), and was refused with a pattern no operator or user could read. Other control characters,
+ * line breaks included, stay refused.
  */
 export const text = (max: number) =>
   z
     .string()
-    .overwrite((value) => value.replace(/[\t\r\n]+/g, ' '))
+    .overwrite((value) => value.replace(/\t+/g, ' '))
     .trim()
     .max(max)
     .regex(noControlCharacters, { error: 'must not contain control characters' });
