@@ -3,7 +3,8 @@ import { type Client, createClient } from '../../../client-sdk/index.js';
 import { adminSession, checkFields, loginBySms } from '../../support/auth-flow.js';
 import { backends, withPrivateDatabase } from '../../support/backends.js';
 import { legacyPost } from '../../support/legacy-client.js';
-import { demandFields, postDemand } from '../../support/marketplace-flow.js';
+import { demandFields, postDemand, uploadFile } from '../../support/marketplace-flow.js';
+import { samplePng } from '../../support/sample-files.js';
 import { listen, startTestApp, type TestApp } from '../../support/test-app.js';
 import { findPending, idNumber, info, post } from '../account/account-fixtures.js';
 
@@ -99,5 +100,23 @@ describe.each(stores)('a verification changed while an operator reads it ($name)
     await expect(
       admin.demands.review.mutate({ id, approve: true, updatedAt: reread?.updatedAt }),
     ).rejects.toMatchObject({ data: { appCode: 'DEMAND_NOT_PENDING' } });
+  });
+
+  it('refuses a review of the demand with a file its owner has since deleted', async () => {
+    const owner = await loginBySms(t, undefined, 2);
+    const id = await postDemand(t, owner, { file: await uploadFile(t, owner, samplePng(), 'brief.png') });
+    const opened = (await admin.demands.awaitingReview.query({ perPage: 100 })).items.find(
+      (d) => d.id === id,
+    );
+    const info = await legacyPost(t.app, '/user/goods/info', { ...checkFields(owner), id });
+    const [file] = (info.body.data as { files: Array<{ id: number }> }).files;
+
+    t.clock.advance(1_000);
+    const deleted = await legacyPost(t.app, '/user/goods/delfile', { ...checkFields(owner), id: file?.id });
+    expect(deleted.body).toEqual({ res: 1, err: '', data: '' });
+    await expect(
+      admin.demands.review.mutate({ id, approve: true, updatedAt: opened?.updatedAt }),
+    ).rejects.toMatchObject({ data: { appCode: 'DEMAND_CHANGED' } });
+    expect((await admin.admin.demand.query({ id })).demand.review).toBe('pending');
   });
 });

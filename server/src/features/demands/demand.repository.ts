@@ -103,23 +103,21 @@ export function filesOfDemands(db: Db | Tx, demandIds: readonly number[]) {
 }
 
 /** Deletes one attached file of a demand the owner may still edit; answers whether it existed. */
-export async function deleteOwnedUnpaidFile(db: Db, ownerId: number, fileId: number): Promise<boolean> {
-  const result = await db
-    .deleteFrom('demand_files')
-    .where('id', '=', fileId)
-    .where('demand_id', 'in', (q) =>
-      q.selectFrom('demands').select('id').where('owner_id', '=', ownerId).where('paid', '=', 0),
-    )
-    .executeTakeFirst();
-  return Number(result.numDeletedRows) === 1;
+/**
+ * Deletes a file of the demand and marks the demand changed (`updated_at`), so a review of it as
+ * it was, with the file, is refused (DEMAND_CHANGED). The caller holds the demand's lock.
+ */
+export async function deleteDemandFile(tx: Tx, demandId: number, fileId: number, now: number) {
+  await tx.deleteFrom('demand_files').where('id', '=', fileId).where('demand_id', '=', demandId).execute();
+  await tx.updateTable('demands').set({ updated_at: now }).where('id', '=', demandId).execute();
 }
 
-/** The demand a file is attached to (its owner and whether it is paid), or undefined. */
-export function findDemandOfFile(db: Db, fileId: number) {
+/** The demand a file is attached to (its id, owner and whether it is paid), or undefined. */
+export function findDemandOfFile(db: Db | Tx, fileId: number) {
   return db
     .selectFrom('demand_files')
     .innerJoin('demands', 'demands.id', 'demand_files.demand_id')
-    .select(['demands.owner_id', 'demands.paid'])
+    .select(['demands.id', 'demands.owner_id', 'demands.paid'])
     .where('demand_files.id', '=', fileId)
     .executeTakeFirst();
 }

@@ -17,8 +17,8 @@ import type { FileReferences } from '../uploads/file-references.js';
 import {
   allDemandsNewestFirst,
   type DemandRow,
+  deleteDemandFile,
   deleteDemandWithFiles,
-  deleteOwnedUnpaidFile,
   demandIdsByTitle,
   demandsNewestFirst,
   filesOfDemands,
@@ -160,12 +160,17 @@ export class DemandService {
   }
 
   async removeFile(ownerId: number, fileId: number): Promise<void> {
-    if (await deleteOwnedUnpaidFile(this.db, ownerId, fileId)) return;
-    // Nothing deleted: the owner is told when it is because the demand is paid; anyone else's file
-    // stays NOT_FOUND, so nobody learns what files others' demands hold.
-    const demand = await findDemandOfFile(this.db, fileId);
-    if (demand?.owner_id === ownerId && demand.paid) throw new AppError('DEMAND_PAID');
-    throw new AppError('NOT_FOUND');
+    const now = this.clock.now();
+    await inTransaction(this.db, async (tx) => {
+      // Anyone else's file is NOT_FOUND, so nobody learns what files others' demands hold.
+      const found = await findDemandOfFile(tx, fileId);
+      if (found?.owner_id !== ownerId) throw new AppError('NOT_FOUND');
+      // Under the demand's lock, as an edit, a payment and a review are.
+      const demand = await lockDemand(tx, found.id);
+      if (!demand) throw new AppError('NOT_FOUND');
+      if (demand.paid) throw new AppError('DEMAND_PAID');
+      await deleteDemandFile(tx, found.id, fileId, now);
+    });
   }
 
   /**
