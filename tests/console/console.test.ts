@@ -314,6 +314,27 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     expect((await info(t, first)).person).toMatchObject({ name: '李新名', state: '未审核' });
   }, 60_000);
 
+  it('shows whether a pending demand is paid, and names a payment made while it is read', async () => {
+    const poster = await loginBySms(t, randomPhone(), 2);
+    const id = await postDemand(t, poster, { title: '审核时支付的需求', price: '12' });
+    await menu('用户').click();
+    await menu('需求审核').click();
+    await page.getByRole('region', { name: '待审核需求' }).getByText('审核时支付的需求').click();
+    await page.locator('.ant-card-head-title', { hasText: '审核时支付的需求' }).waitFor();
+    await page.getByText('未支付', { exact: true }).waitFor();
+    // Paid meanwhile: a rejection would now give the price back, so the approval is refused and the
+    // card says what changed.
+    t.clock.advance(1_000);
+    await fundAndPay(t, poster, id, '12');
+    await page.keyboard.press('a');
+    await page.getByText('提交人修改了这条需求：支付状态', { exact: true }).waitFor();
+    await page.getByText('已支付，驳回将退回发布人钱包').waitFor();
+    await page.keyboard.press('a');
+    await page.getByText('已通过，需求已公开').waitFor();
+    // Away: the next test reads the queue anew when it opens it.
+    await menu('用户').click();
+  }, 60_000);
+
   it('never turns a decision to another demand: not after another operator decided, nor from a held key', async () => {
     const poster = await loginBySms(t, randomPhone(), 2);
     const decidedElsewhere = await postDemand(t, poster, { title: '另一位管理员已审核的需求' });
@@ -612,7 +633,7 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
   it('loaded nothing from elsewhere, and the browser reported no errors', () => {
     expect(outside).toEqual([]);
     // The browser logs every failed request; the failures provoked above are expected: the unknown
-    // phone's login (404 ACCOUNT_NOT_FOUND) and its second code within the minute (429); the overdraft, the review another operator made first,
+    // phone's login (404 ACCOUNT_NOT_FOUND) and its second code within the minute (429); the overdraft, the demand paid while read (DEMAND_CHANGED), the review another operator made first,
     // the verification its user sent again and the dialog's key sent with another amount (409
     // BALANCE_TOO_LOW, DEMAND_NOT_PENDING, VERIFICATION_CHANGED, IDEMPOTENCY_KEY_REUSED); the credit whose audit record failed (500); the credit whose answer
     // was cut off (a reset connection) and the refresh of the page behind it (refused); the calls of the session ended elsewhere (401, as many as
@@ -620,7 +641,7 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     const provoked = {
       '404 (Not Found)': 1,
       '429 (Too Many Requests)': 1,
-      '409 (Conflict)': 4,
+      '409 (Conflict)': 5,
       '500 (Internal Server Error)': 1,
       'net::ERR_CONNECTION_RESET': 1,
       'net::ERR_CONNECTION_REFUSED': 1,

@@ -77,6 +77,8 @@ const demandFieldLabels: ReadonlyArray<readonly [keyof PendingDemand, string]> =
   ['category', '分类'],
   ['description', '描述'],
   ['files', '附件'],
+  // Paid meanwhile, the demand is refused as changed: a rejection now gives the price back.
+  ['paid', '支付状态'],
 ];
 
 function DemandDetails({ demand }: { demand: PendingDemand }) {
@@ -87,7 +89,12 @@ function DemandDetails({ demand }: { demand: PendingDemand }) {
         {demand.id}（{demand.orderNo}）
       </Descriptions.Item>
       <Descriptions.Item label="类型">{kindLabels[demand.kind]}</Descriptions.Item>
-      <Descriptions.Item label="价格">¥{yuan(demand.priceFen)}</Descriptions.Item>
+      <Descriptions.Item label="价格">
+        <Space>
+          ¥{yuan(demand.priceFen)}
+          {demand.paid ? <Tag color="blue">已支付，驳回将退回发布人钱包</Tag> : <Tag>未支付</Tag>}
+        </Space>
+      </Descriptions.Item>
       <Descriptions.Item label="结算方式">{settlementLabels[demand.settlement]}</Descriptions.Item>
       <Descriptions.Item label="工作日期">
         {date(demand.workStart)} 至 {date(demand.workEnd)}
