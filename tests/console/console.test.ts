@@ -507,6 +507,30 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     await page.keyboard.press('Escape');
   }, 60_000);
 
+  it('says when a phone search shows only the newest 20 accounts, and reads a phone as written', async () => {
+    const now = Date.now();
+    const phones = Array.from({ length: 20 }, (_, i) => `1770000${String(i).padStart(4, '0')}`);
+    await t.stores.database.db
+      .insertInto('users')
+      .values(
+        phones.map((phone) => ({
+          ...{ phone, password_hash: null, usertype: 1, userstate: 0, is_admin: 0 },
+          ...{ email: '', face: '', address: '', created_at: now, updated_at: now },
+        })),
+      )
+      .execute();
+    const search = async (text: string) => {
+      await page.getByLabel('手机号或用户ID').fill(text);
+      await page.getByLabel('手机号或用户ID').press('Enter');
+    };
+    await menu('用户').click();
+    await search('177 0000');
+    await page.getByText('只显示最新注册的 20 个，可能还有更多：请输入更完整的手机号。').waitFor();
+    await search('177-0000-0019');
+    await page.getByRole('cell', { name: '17700000019' }).waitFor();
+    expect(await page.getByText(/只显示最新注册的/).count()).toBe(0);
+  }, 60_000);
+
   it('records an invoice a user asked for as issued, and the user then sees 已开票', async () => {
     const customer = await loginBySms(t, randomPhone(), 2);
     await credit(t, customer, '88.8');

@@ -10,6 +10,9 @@ import { UserDrawer } from './UserDetail.js';
 
 type Profile = RouterOutputs['admin']['findUsers'][number];
 
+/** admin.findUsers answers at most this many (user.service.ts `search`), the newest. */
+const shownAtMost = 20;
+
 /** 用户: find an account by phone or id, and open it. */
 export function Users() {
   const trpc = useTRPC();
@@ -29,6 +32,11 @@ export function Users() {
         onSearch={(text) => setQuery(text.trim())}
       />
       {found.isError && <Alert type="error" title={describeError(found.error)} />}
+      {found.data?.length === shownAtMost && (
+        <Typography.Text type="secondary">
+          只显示最新注册的 {shownAtMost} 个，可能还有更多：请输入更完整的手机号。
+        </Typography.Text>
+      )}
       {query !== '' && (
         <Table<Profile>
           rowKey="id"

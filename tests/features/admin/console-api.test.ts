@@ -431,4 +431,33 @@ describe.each(stores)("the console's admin API ($name)", (backend) => {
     );
     await expect(db.deleteFrom('admin_actions').execute()).rejects.toThrow(/immutable/);
   });
+
+  it('finds an account by a phone as people write it, and by an id that is also a phone prefix', async () => {
+    const now = Date.now();
+    const account = (id: number, phone: string) => ({
+      ...{ id, phone, password_hash: null, usertype: 1, userstate: 0, is_admin: 0 },
+      ...{ email: '', face: '', address: '', created_at: now, updated_at: now },
+    });
+    // Account 139, and 21 newer ones whose phones start with 139: the id's account comes first.
+    await t.stores.database.db
+      .insertInto('users')
+      .values([
+        account(139, '15000000139'),
+        ...Array.from({ length: 21 }, (_, i) => account(5000 + i, `139000050${String(i).padStart(2, '0')}`)),
+      ])
+      .execute();
+    const found = await admin.admin.findUsers.query({ query: '139' });
+    expect(found).toHaveLength(20);
+    expect(found[0]?.id).toBe(139);
+    expect(found.slice(1).map((u) => u.id)).toEqual(Array.from({ length: 19 }, (_, i) => 5020 - i));
+
+    const phone = '13900005007';
+    const fullWidth = [...phone].map((digit) => String.fromCharCode(digit.charCodeAt(0) + 0xfee0)).join('');
+    for (const query of ['139 0000 5007', '139-0000-5007', `+86 ${phone}`, fullWidth]) {
+      expect(
+        (await admin.admin.findUsers.query({ query })).map((u) => u.phone),
+        query,
+      ).toEqual([phone]);
+    }
+  });
 });

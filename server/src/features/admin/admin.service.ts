@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors.js';
-import { offsetOf, type PageRequest, pageResult } from '../../fields.js';
+import { offsetOf, type PageRequest, pageResult, phoneAsWritten } from '../../fields.js';
 import { verifiedCompanyName } from '../account/verification.repository.js';
 import type { VerificationService } from '../account/verification.service.js';
 import type { ApplicationService } from '../applications/application.service.js';
@@ -67,8 +67,10 @@ export class AdminService {
    * Ids and phones are digits, so other text finds nobody. The phone is matched with LIKE, where
    * `%` and `_` are wildcards: `%` would list accounts whatever their phone, `1__` every phone.
    */
+  /** Read as a phone is written (`138 0013`, `+86 138...`, full-width digits), then as digits. */
   async findUsers(text: string) {
-    return /^\d+$/.test(text) ? this.services.users.search(text) : [];
+    const digits = phoneAsWritten(text);
+    return /^\d+$/.test(digits) ? this.services.users.search(digits) : [];
   }
 
   async user(userId: number) {

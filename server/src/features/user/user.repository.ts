@@ -1,4 +1,4 @@
-import type { Insertable } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import { type Db, hasRowLocks, type Tx } from '../../db/database.js';
 import { maxId } from '../../fields.js';
 import { type UsersTable, userStateCodes } from './user.table.js';
@@ -123,18 +123,23 @@ export async function lockUser(tx: Tx, userId: number): Promise<void> {
  */
 export function searchUsers(db: Db, digits: string, limit: number) {
   const id = Number(digits);
-  return db
-    .selectFrom('users')
-    .select(userColumns)
-    .where((eb) =>
-      eb.or([
-        ...(id > 0 && id <= maxId ? [eb('id', '=', id)] : []),
-        ...(digits.length >= 3 ? [eb('phone', 'like', `${digits}%`)] : []),
-      ]),
-    )
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
+  return (
+    db
+      .selectFrom('users')
+      .select(userColumns)
+      .where((eb) =>
+        eb.or([
+          ...(id > 0 && id <= maxId ? [eb('id', '=', id)] : []),
+          ...(digits.length >= 3 ? [eb('phone', 'like', `${digits}%`)] : []),
+        ]),
+      )
+      // The account with that id first: 20 newer accounts whose phone starts with the same digits
+      // (an id of 138 and every 138... phone) would otherwise push it off the list.
+      .orderBy(sql`id = ${id}`, 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute()
+  );
 }
 
 export function findUsersByIds(db: Db, userIds: readonly number[]) {
