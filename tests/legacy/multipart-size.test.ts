@@ -87,7 +87,7 @@ describe('multipart field limits', () => {
     const many = Array.from({ length: 3 }, (_, i) => ({
       name: `f${i}`,
       type: json,
-      value: '[{},{}' + ',{}'.repeat(698) + ']',
+      value: `[{},{}${',{}'.repeat(698)}]`,
     }));
     const deep = [{ name: 'f', type: json, value: `${'['.repeat(40_000)}${']'.repeat(40_000)}` }];
     for (const parts of [many, deep]) {

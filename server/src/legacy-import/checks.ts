@@ -78,6 +78,9 @@ export interface StuckDemand {
   readonly unallocated: number;
 }
 
+/** Counts, summed over a demand's selected applications, those unpaid and allocated nothing. */
+const unallocatedOne = sql<number>`case when a.paid = 0 and a.allocated_fen = 0 then 1 else 0 end`;
+
 /**
  * The demands whose selected applicants the employer cannot pay as allocated, or whose escrow no
  * payout will ever empty: one never paid into escrow (the service lets nobody be selected before
@@ -90,9 +93,6 @@ export interface StuckDemand {
  * operator is told, not the run failed. Reads the new database, so a later run lists them again
  * as long as they hold. Lowest ids first.
  */
-/** Counts, summed over a demand's selected applications, those unpaid and allocated nothing. */
-const unallocatedOne = sql<number>`case when a.paid = 0 and a.allocated_fen = 0 then 1 else 0 end`;
-
 export async function stuckDemands(db: Db): Promise<StuckDemand[]> {
   const rows = await db
     .selectFrom('applications as a')

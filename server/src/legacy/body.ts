@@ -41,9 +41,9 @@ function escapedBytes(text: string): Buffer {
   let length = 0;
   let i = 0;
   while (i < text.length) {
-    const escape = text.charCodeAt(i) === percent ? hexByte(text, i + 1) : -1;
-    if (escape >= 0) {
-      bytes[length++] = escape;
+    const escaped = text.charCodeAt(i) === percent ? hexByte(text, i + 1) : -1;
+    if (escaped >= 0) {
+      bytes[length++] = escaped;
       i += 3;
       continue;
     }

@@ -64,10 +64,10 @@ export class AdminService {
   }
 
   /**
-   * Ids and phones are digits, so other text finds nobody. The phone is matched with LIKE, where
-   * `%` and `_` are wildcards: `%` would list accounts whatever their phone, `1__` every phone.
+   * The text is read as a phone is written (`138 0013`, `+86 138...`, full-width digits). Ids and
+   * phones are digits, so other text finds nobody. The phone is matched with LIKE, where `%` and
+   * `_` are wildcards: `%` would list accounts whatever their phone, `1__` every phone.
    */
-  /** Read as a phone is written (`138 0013`, `+86 138...`, full-width digits), then as digits. */
   async findUsers(text: string) {
     const digits = phoneAsWritten(text);
     return /^\d+$/.test(digits) ? this.services.users.search(digits) : [];

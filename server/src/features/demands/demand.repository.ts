@@ -102,7 +102,6 @@ export function filesOfDemands(db: Db | Tx, demandIds: readonly number[]) {
     .execute();
 }
 
-/** Deletes one attached file of a demand the owner may still edit; answers whether it existed. */
 /**
  * Deletes a file of the demand and marks the demand changed (`updated_at`), so a review of it as
  * it was, with the file, is refused (DEMAND_CHANGED). The caller holds the demand's lock.
