@@ -134,7 +134,12 @@ function Shell({ phone, onLogout }: { phone: string; onLogout: () => void }) {
         <Menu
           mode="inline"
           selectedKeys={[page]}
-          onClick={(item) => setPage(item.key as PageKey)}
+          onClick={({ key, domEvent }) => {
+            // Focus leaves the menu: ↓ and Enter pressed next are the queue's keys, and the menu
+            // moved with them, Enter then opening the page below.
+            (domEvent.currentTarget as HTMLElement | null)?.blur();
+            setPage(key as PageKey);
+          }}
           items={Object.entries(pages).map(([key, p]) => ({ key, label: p.label }))}
         />
       </Layout.Sider>

@@ -347,6 +347,13 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     await menu('需求审核').click();
     const queue = page.getByRole('region', { name: '待审核需求' });
     await page.getByRole('heading', { name: '另一位管理员已审核的需求' }).waitFor();
+    // The menu clicked keeps no focus: ↓ is the queue's alone (the menu moved too, and an Enter
+    // then opened 认证审核).
+    expect(await page.evaluate('document.activeElement?.closest(\'[role="menu"]\') ?? null')).toBeNull();
+    await page.keyboard.press('ArrowDown');
+    await page.getByRole('heading', { name: '按住按键时的下一条' }).waitFor();
+    await page.keyboard.press('ArrowUp');
+    await page.getByRole('heading', { name: '另一位管理员已审核的需求' }).waitFor();
 
     await page.keyboard.press('r');
     await dialogOpened(page.getByRole('dialog'));
