@@ -32,12 +32,11 @@ describe('the built server (dist/)', () => {
     await mustRun('npm', ['run', 'build:server'], { cwd: repository });
     const webhook = await inbox.start(0);
     dataDir = mkdtempSync(path.join(tmpdir(), 'svc-built-'));
-    // The very command of `npm run start:prod`, with this Node.
-    const [node, ...args] = (manifest.scripts['start:prod'] ?? '').split(' ');
-    expect(node).toBe('node');
-    server = spawn(process.execPath, args, {
+    // The very command of `npm run start:prod`, run as npm runs it (`sh -c`), with this Node.
+    server = spawn('sh', ['-c', manifest.scripts['start:prod'] ?? ''], {
       cwd: repository,
       env: userEnv({
+        PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`,
         NODE_ENV: 'production',
         DATA_DIR: dataDir,
         PORT: '0',
@@ -68,7 +67,7 @@ describe('the built server (dist/)', () => {
     });
   }, 600_000);
   afterAll(async () => {
-    if (server && server.exitCode === null) {
+    if (server && server.exitCode === null && server.signalCode === null) {
       server.kill('SIGTERM');
       await new Promise((resolve) => server.once('exit', resolve));
     }
@@ -141,5 +140,14 @@ describe('the built server (dist/)', () => {
     await api.account.updateProfile.mutate({ email: 'built@example.com' });
     const info = await legacy('/user/info/info', { user_id_check: String(userId), token_check: token });
     expect(info).toMatchObject({ res: 1, data: { email: 'built@example.com' } });
+  });
+
+  it('stops, draining, on a SIGTERM to the process npm started: the script execs Node', async () => {
+    // Without `exec` the shell took the signal and died, and the server went on serving, an
+    // orphan: a process manager's stop, or a rolling restart, never reached it.
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+    expect(output).toContain('shutting down');
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
   });
 });
