@@ -68,24 +68,33 @@ export class SmsCodes {
    * Either way the caller is told the sending failed.
    */
   async send(phone: string, ip: string): Promise<void> {
+    const ipHit = await this.limiter.count(this.ipRule, rateSubjectOf(ip));
     // The IP cap goes first so a refused client does not spend the phone's quota.
-    if (!(await this.limiter.hit(this.ipRule, rateSubjectOf(ip)))) {
+    if (!ipHit.allowed) {
       this.telemetry.smsRefused('ip');
       throw new AppError('SMS_TOO_FREQUENT');
     }
     const phoneHits: CountedHit[] = [];
-    for (const rule of this.phoneRules) {
-      const hit = await this.limiter.count(rule, phone);
-      phoneHits.push(hit);
-      if (!hit.allowed) {
-        this.telemetry.smsRefused('phone');
-        throw new AppError('SMS_TOO_FREQUENT');
-      }
-    }
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    const stored: StoredCode = { h: this.hashOf(phone, code), e: this.clock.now() + codeLifetimeMs };
-    await this.kv.set(codeKey(phone), JSON.stringify(stored), codeLifetimeMs);
-    await this.kv.delete(triesKey(phone));
+    try {
+      for (const rule of this.phoneRules) {
+        const hit = await this.limiter.count(rule, phone);
+        phoneHits.push(hit);
+        if (!hit.allowed) {
+          this.telemetry.smsRefused('phone');
+          throw new AppError('SMS_TOO_FREQUENT');
+        }
+      }
+      const stored: StoredCode = { h: this.hashOf(phone, code), e: this.clock.now() + codeLifetimeMs };
+      await this.kv.set(codeKey(phone), JSON.stringify(stored), codeLifetimeMs);
+      await this.kv.delete(triesKey(phone));
+    } catch (error) {
+      // A cap's refusal stands. A store that failed on the way (a Redis Cluster master down holds
+      // the code's key, or one counter's) sent nothing: the counts are given back, as far as the
+      // store takes them, or a user tapping "resend" through an outage used up the phone's hour.
+      if (!(error instanceof AppError)) await this.refundAll([ipHit, ...phoneHits]);
+      throw error;
+    }
     try {
       await this.sender.send({
         phone,
@@ -102,6 +111,11 @@ export class SmsCodes {
       throw new AppError('SMS_SEND_FAILED', { cause: error });
     }
     this.telemetry.smsSent();
+  }
+
+  /** Takes each hit back; one whose store part is down stays counted (the failure is already answered). */
+  private async refundAll(hits: readonly CountedHit[]): Promise<void> {
+    await Promise.allSettled(hits.map((hit) => this.limiter.refund(hit)));
   }
 
   /**
