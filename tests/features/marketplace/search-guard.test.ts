@@ -1,10 +1,12 @@
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, isAppError } from '../../../client-sdk/index.js';
+import { StoreUnavailableError } from '../../../server/src/errors.js';
 import { TitleSearchGuard } from '../../../server/src/features/demands/search-guard.js';
+import { MemoryStore } from '../../../server/src/kv/memory-store.js';
 import { backends } from '../../support/backends.js';
 import { legacyPost } from '../../support/legacy-client.js';
-import { listen, randomIp, startTestApp, type TestApp } from '../../support/test-app.js';
+import { listen, ManualClock, randomIp, startTestApp, type TestApp } from '../../support/test-app.js';
 
 const searchesPerIp = 2;
 
@@ -125,5 +127,29 @@ describe.each(backends)('title searches in flight per client IP ($name)', (backe
     }
     // Every place is given back: the next search is served.
     expect((await search(ip)).body.res).toBe(1);
+  });
+});
+
+/** The in-process store, its reads failing while `down` is set: the Redis Cluster master holding a key is down. */
+class ReadsDown extends MemoryStore {
+  down = false;
+  override async get(key: string): Promise<string | null> {
+    if (this.down) throw new StoreUnavailableError('kv', new Error('CLUSTERDOWN'));
+    return super.get(key);
+  }
+}
+
+describe('a title search whose previous minute cannot be read', () => {
+  it('fails, and takes its count back: the address is not refused once the store is whole', async () => {
+    const clock = new ManualClock();
+    const store = new ReadsDown(() => clock.now());
+    const guard = new TitleSearchGuard(store, clock, searchesPerIp);
+    store.down = true;
+    for (let i = 0; i < 3; i++) {
+      await expect(guard.run('10.0.0.1', async () => 'found')).rejects.toBeInstanceOf(StoreUnavailableError);
+    }
+    store.down = false;
+    expect(await guard.run('10.0.0.1', async () => 'found')).toBe('found');
+    await store.close();
   });
 });

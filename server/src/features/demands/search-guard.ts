@@ -32,12 +32,16 @@ export class TitleSearchGuard {
     const minute = Math.floor(this.clock.now() / minuteMs);
     const keyOf = (m: number) => `search:in-flight:${rateSubjectOf(ip)}:${m}`;
     const key = keyOf(minute);
-    const [startedThisMinute, startedBefore] = await Promise.all([
+    const [counted, before] = await Promise.allSettled([
       this.kv.increment(key, keptMs),
       this.kv.get(keyOf(minute - 1)),
     ]);
+    if (counted.status === 'rejected') throw counted.reason;
     try {
-      const inFlight = startedThisMinute + Math.max(0, Number(startedBefore ?? 0));
+      // Counted, but the previous minute's key unread (a Redis Cluster master down holds it): the
+      // finally below takes the count back, or the address stayed refused for two minutes after.
+      if (before.status === 'rejected') throw before.reason;
+      const inFlight = counted.value + Math.max(0, Number(before.value ?? 0));
       if (inFlight > this.perIp) throw new AppError('SEARCH_TOO_MANY');
       return await search();
     } finally {
