@@ -3,6 +3,7 @@ import { buildApp, createMetrics } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase, requestLimitsOf } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
+import { StoreUnavailableError } from './errors.js';
 import { openFileStorage } from './features/uploads/storage-driver.js';
 import { openKeyValueStore } from './kv/open-store.js';
 import { RedisStore } from './kv/redis-store.js';
@@ -52,6 +53,17 @@ async function main(): Promise<void> {
 
   const storage = await openFileStorage(config.storage);
   await storage.check().catch((error: unknown) => {
+    // Not answering is an outage, as it is to a running instance: uploads and downloads answer 503
+    // until it answers, and everything else serves. Refusing to start instead took instances away
+    // one by one in a rolling restart during an S3 outage. A refusal (no such bucket, access
+    // denied) is configuration, and stops the start.
+    if (error instanceof StoreUnavailableError) {
+      log.warn(
+        { err: error.cause },
+        `file storage (${config.storage.driver}) does not answer: uploads and downloads answer 503 until it does`,
+      );
+      return;
+    }
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     throw new StartupError(`file storage (${config.storage.driver}) is not usable: ${reason}`);
   });

@@ -126,9 +126,22 @@ export class S3Storage implements FileStorage {
     }
   }
 
-  /** Whether the bucket exists and these credentials reach it; main.ts asks once at boot. */
+  /**
+   * Whether the bucket exists and these credentials reach it; main.ts asks once at boot. Not
+   * answering is an outage (StoreUnavailableError); a refusal names the bucket and what was
+   * answered: a missing one read "NotFound: UnknownError", naming nothing.
+   */
   async check(): Promise<void> {
-    await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+    } catch (error) {
+      const outage = unavailable(error);
+      if (outage instanceof StoreUnavailableError) throw outage;
+      const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
+      const missing = status === 404 ? ': no such bucket (create it, or set S3_BUCKET)' : '';
+      const answer = `${status ?? ''} ${String(error)}`.trim();
+      throw new Error(`bucket ${JSON.stringify(this.bucket)} answered ${answer}${missing}`, { cause: error });
+    }
   }
 
   async close(): Promise<void> {
