@@ -4,7 +4,7 @@ import type { ImportReport } from '../../server/src/legacy-import/report.js';
 import { type Backend, backends, testDatabaseUrl, withPrivateDatabase } from '../support/backends.js';
 import { createLegacyDatabase, type LegacyDatabase } from '../support/legacy-db.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { closeImported, importFresh, runImport } from './run-import.js';
+import { closeImported, importForSuite, runImport } from './run-import.js';
 
 /*
  * A demand's attachments and applications are decided right behind the demands (frontier.ts), on
@@ -68,10 +68,7 @@ describe.skipIf(!testDatabaseUrl).each(backends)('a refused demand ($name)', (ba
   let report: ImportReport;
   const tally = (name: string) => report.tables.find((table) => table.name === name);
 
-  beforeAll(async () => {
-    ({ legacy, t, report } = await importFresh(backend, fill));
-  }, 60_000);
-  afterAll(() => closeImported({ t, legacy }));
+  importForSuite(backend, fill, (imported) => ({ legacy, t, report } = imported));
 
   it('takes its attachments, applications and escrow with it, each refused with the reason', async () => {
     expect(tally('goods')?.refusals).toEqual([

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../server/src/legacy-import/report.js';
 import { backends, testDatabaseUrl } from '../support/backends.js';
 import { legacyPost } from '../support/legacy-client.js';
 import type { LegacyDatabase } from '../support/legacy-db.js';
 import type { TestApp } from '../support/test-app.js';
-import { closeImported, importFresh } from './run-import.js';
+import { importForSuite } from './run-import.js';
 
 /*
  * Money kept in FLOAT columns, which LEGACY-DB.md allows. The server prints a FLOAT with 6
@@ -61,17 +61,13 @@ async function fill(db: LegacyDatabase): Promise<void> {
 describe.skipIf(!testDatabaseUrl).each(backends)(
   'importing money kept in FLOAT columns ($name)',
   (backend) => {
-    let legacy: LegacyDatabase;
     let t: TestApp;
     let report: ImportReport;
     const post = (path: string, user: { id: number; token: string }, fields: Record<string, unknown> = {}) =>
       legacyPost(t.app, path, { user_id_check: String(user.id), token_check: user.token, ...fields });
     const refusals = (table: string) => report.tables.find((tally) => tally.name === table)?.refusals;
 
-    beforeAll(async () => {
-      ({ legacy, t, report } = await importFresh(backend, fill));
-    }, 60_000);
-    afterAll(() => closeImported({ t, legacy }));
+    importForSuite(backend, fill, (imported) => ({ t, report } = imported));
 
     it('takes each amount a float stands for exactly, to the fen', async () => {
       const info = await post('/user/info/info', owner);

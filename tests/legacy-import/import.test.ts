@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ledgerProblems } from '../../server/src/legacy-import/checks.js';
 import type { ImportReport } from '../../server/src/legacy-import/report.js';
 import { loginBySms } from '../support/auth-flow.js';
@@ -9,7 +9,7 @@ import { uploadFile } from '../support/marketplace-flow.js';
 import { samplePng, sampleZip } from '../support/sample-files.js';
 import { randomIp, type TestApp } from '../support/test-app.js';
 import { demandFiles, expected, fillOldDatabase, importedBalancesFen, old } from './old-data.js';
-import { closeImported, importFresh, runImport } from './run-import.js';
+import { importForSuite, runImport } from './run-import.js';
 
 /** What the deployed client reads of a row of the owner's `/user/goods/index`. */
 interface OwnDemandRow {
@@ -34,10 +34,7 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing the old backend ($na
   const post = (path: string, user: { id: number; token: string }, fields: Record<string, unknown> = {}) =>
     legacyPost(t.app, path, { user_id_check: String(user.id), token_check: user.token, ...fields });
 
-  beforeAll(async () => {
-    ({ legacy, t, report } = await importFresh(backend, fillOldDatabase));
-  }, 60_000);
-  afterAll(() => closeImported({ t, legacy }));
+  importForSuite(backend, fillOldDatabase, (imported) => ({ legacy, t, report } = imported));
 
   it('imports every table and refuses the broken rows, each with its reason', () => {
     expect(counts(report)).toEqual(expected);

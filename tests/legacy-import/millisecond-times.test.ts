@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../server/src/legacy-import/report.js';
 import { backends, testDatabaseUrl } from '../support/backends.js';
 import type { LegacyDatabase } from '../support/legacy-db.js';
 import type { TestApp } from '../support/test-app.js';
-import { closeImported, importFresh } from './run-import.js';
+import { importForSuite } from './run-import.js';
 
 /*
  * Times in milliseconds where the notes say unix seconds (a newer client or an admin script wrote
@@ -56,10 +56,7 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing times in millisecond
   const pastYear2100 = (column: string, value: number) =>
     `${column} is a time past the year 2100: ${value} (milliseconds?)`;
 
-  beforeAll(async () => {
-    ({ legacy, t, report } = await importFresh(backend, fill));
-  }, 60_000);
-  afterAll(() => closeImported({ t, legacy }));
+  importForSuite(backend, fill, (imported) => ({ legacy, t, report } = imported));
 
   it('refuses a row whose time is past 2100, naming milliseconds as the likely cause', () => {
     expect(tally('goods')?.refusals).toEqual([{ id: 1, reason: pastYear2100('timeb', ms) }]);

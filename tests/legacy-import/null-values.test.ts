@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../server/src/legacy-import/report.js';
 import { backends, testDatabaseUrl } from '../support/backends.js';
 import type { LegacyDatabase } from '../support/legacy-db.js';
 import type { TestApp } from '../support/test-app.js';
-import { closeImported, importFresh } from './run-import.js';
+import { importForSuite } from './run-import.js';
 
 /*
  * NULLs where the notes imply a value. A wallet row whose amount is NULL: MySQL's sum() leaves it
@@ -29,14 +29,10 @@ async function fill(db: LegacyDatabase): Promise<void> {
 }
 
 describe.skipIf(!testDatabaseUrl).each(backends)('importing NULLs ($name)', (backend) => {
-  let legacy: LegacyDatabase;
   let t: TestApp;
   let report: ImportReport;
 
-  beforeAll(async () => {
-    ({ legacy, t, report } = await importFresh(backend, fill));
-  }, 60_000);
-  afterAll(() => closeImported({ t, legacy }));
+  importForSuite(backend, fill, (imported) => ({ t, report } = imported));
 
   it('refuses it, and the wallets still add up to the old total', () => {
     expect(report.tables.find((table) => table.name === 'account')?.refusals.map((r) => r.id)).toEqual([2]);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Client, createClient } from '../../client-sdk/index.js';
 import { appCodeOf } from '../support/app-codes.js';
 import { adminSession, checkFields, loginBySms } from '../support/auth-flow.js';
@@ -6,7 +6,7 @@ import { backends, testDatabaseUrl } from '../support/backends.js';
 import { legacyPost } from '../support/legacy-client.js';
 import type { LegacyDatabase } from '../support/legacy-db.js';
 import { listen, type TestApp } from '../support/test-app.js';
-import { closeImported, importFresh } from './run-import.js';
+import { importForSuite } from './run-import.js';
 
 /*
  * Old applications paid (`pay` = 1) that their demand's `order_id` does not list. The service pays
@@ -42,16 +42,14 @@ async function fill(db: LegacyDatabase): Promise<void> {
 describe.skipIf(!testDatabaseUrl).each(backends)(
   'imported applications paid but not selected ($name)',
   (backend) => {
-    let legacy: LegacyDatabase;
     let t: TestApp;
     let url: string;
     let admin: Client;
-    beforeAll(async () => {
-      ({ legacy, t } = await importFresh(backend, fill));
+    importForSuite(backend, fill, async (imported) => {
+      ({ t } = imported);
       url = await listen(t);
       admin = createClient({ url, token: (await adminSession(t)).token });
-    }, 60_000);
-    afterAll(() => closeImported({ t, legacy }));
+    });
     const demandOf = async (id: number) => (await admin.admin.demand.query({ id })).demand;
     const balanceOf = async (userId: number) => (await admin.admin.user.query({ userId })).balanceFen;
 

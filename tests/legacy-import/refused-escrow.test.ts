@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../server/src/legacy-import/report.js';
 import { backends, testDatabaseUrl } from '../support/backends.js';
 import type { LegacyDatabase } from '../support/legacy-db.js';
 import type { TestApp } from '../support/test-app.js';
-import { closeImported, importFresh } from './run-import.js';
+import { importForSuite } from './run-import.js';
 
 /*
  * A paid, unsettled demand holds its employer's money in escrow. Refused (a title too long, an
@@ -36,14 +36,10 @@ async function fill(db: LegacyDatabase): Promise<void> {
 }
 
 describe.skipIf(!testDatabaseUrl).each(backends)('refused demands holding escrow ($name)', (backend) => {
-  let legacy: LegacyDatabase;
   let t: TestApp;
   let report: ImportReport;
 
-  beforeAll(async () => {
-    ({ legacy, t, report } = await importFresh(backend, fill));
-  }, 60_000);
-  afterAll(() => closeImported({ t, legacy }));
+  importForSuite(backend, fill, (imported) => ({ t, report } = imported));
 
   it('says in each refusal how much escrow stays behind, and in all', () => {
     expect(report.tables.find((tally) => tally.name === 'goods')?.refusals).toEqual([

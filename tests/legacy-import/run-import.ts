@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { importLegacy } from '../../server/src/legacy-import/importer.js';
 import type { ImportReport } from '../../server/src/legacy-import/report.js';
 import { type Backend, testDatabaseUrl, withPrivateDatabase } from '../support/backends.js';
@@ -19,6 +20,25 @@ export async function importFresh(backend: Backend, fill: (legacy: LegacyDatabas
 export async function closeImported(imported: { t?: TestApp; legacy?: LegacyDatabase }): Promise<void> {
   await imported.t?.close();
   await imported.legacy?.drop();
+}
+
+type Imported = Awaited<ReturnType<typeof importFresh>>;
+
+/**
+ * `importFresh` before the suite's tests and `closeImported` after them; `use` takes what the
+ * import made (`({ t, report } = imported)`) and may set up more with it.
+ */
+export function importForSuite(
+  backend: Backend,
+  fill: (legacy: LegacyDatabase) => Promise<void>,
+  use: (imported: Imported) => unknown,
+): void {
+  let imported: Imported | undefined;
+  beforeAll(async () => {
+    imported = await importFresh(backend, fill);
+    await use(imported);
+  }, 60_000);
+  afterAll(() => closeImported(imported ?? {}));
 }
 
 /** Runs the import into the test app's database, with services wired as the admin CLI wires them. */

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../server/src/legacy-import/report.js';
 import { backends, testDatabaseUrl } from '../support/backends.js';
 import type { LegacyDatabase } from '../support/legacy-db.js';
 import type { TestApp } from '../support/test-app.js';
-import { closeImported, importFresh, runImport } from './run-import.js';
+import { importForSuite, runImport } from './run-import.js';
 
 /*
  * Old `order_id` lists as an admin tool or a Chinese keyboard wrote them, and what the report says
@@ -38,10 +38,7 @@ describe.skipIf(!testDatabaseUrl).each(backends)('old selection lists ($name)', 
   let t: TestApp;
   let report: ImportReport;
 
-  beforeAll(async () => {
-    ({ legacy, t, report } = await importFresh(backend, fill));
-  }, 60_000);
-  afterAll(() => closeImported({ t, legacy }));
+  importForSuite(backend, fill, (imported) => ({ legacy, t, report } = imported));
 
   it('reads a list written with full-width commas', async () => {
     const rows = await t.stores.database.db

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppError } from '../../server/src/errors.js';
 import type { StuckDemand } from '../../server/src/legacy-import/checks.js';
 import { importLegacy as importCommand } from '../../server/src/legacy-import/command.js';
@@ -7,7 +7,7 @@ import { backends, testDatabaseUrl } from '../support/backends.js';
 import type { LegacyDatabase } from '../support/legacy-db.js';
 import { openServices } from '../support/services.js';
 import type { TestApp } from '../support/test-app.js';
-import { closeImported, importFresh, runImport } from './run-import.js';
+import { importForSuite, runImport } from './run-import.js';
 
 /*
  * Old money that imports without a refusal but leaves the employer unable to pay the selected
@@ -155,10 +155,7 @@ describe.skipIf(!testDatabaseUrl).each(backends)('demands imported stuck ($name)
   let t: TestApp;
   let report: ImportReport;
 
-  beforeAll(async () => {
-    ({ legacy, t, report } = await importFresh(backend, fill));
-  }, 60_000);
-  afterAll(() => closeImported({ t, legacy }));
+  importForSuite(backend, fill, (imported) => ({ legacy, t, report } = imported));
 
   it('lists the over-allocated, the never paid, the settled and the left-behind demand, and not the consistent ones', () => {
     expect(report.refusalCount).toBe(0);

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../server/src/legacy-import/report.js';
 import { backends, testDatabaseUrl } from '../support/backends.js';
 import type { LegacyDatabase } from '../support/legacy-db.js';
 import { walletBalanceOf } from '../support/money-checks.js';
 import type { TestApp } from '../support/test-app.js';
-import { closeImported, importFresh } from './run-import.js';
+import { importForSuite } from './run-import.js';
 
 /*
  * Owner ids kept as text (`varchar`): ` 5` and `5` are one user as the import reads them, but
@@ -47,15 +47,11 @@ async function fill(db: LegacyDatabase): Promise<void> {
 }
 
 describe.skipIf(!testDatabaseUrl).each(backends)('importing owner ids kept as text ($name)', (backend) => {
-  let legacy: LegacyDatabase;
   let t: TestApp;
   let report: ImportReport;
   const refusals = (table: string) => report.tables.find((tally) => tally.name === table)?.refusals;
 
-  beforeAll(async () => {
-    ({ legacy, t, report } = await importFresh(backend, fill));
-  }, 60_000);
-  afterAll(() => closeImported({ t, legacy }));
+  importForSuite(backend, fill, (imported) => ({ t, report } = imported));
 
   it("refuses a user's second account row, and the money adds up", async () => {
     expect(refusals('account')).toEqual([

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../server/src/legacy-import/report.js';
 import { backends, testDatabaseUrl } from '../support/backends.js';
 import type { LegacyDatabase } from '../support/legacy-db.js';
 import type { TestApp } from '../support/test-app.js';
-import { closeImported, importFresh } from './run-import.js';
+import { importForSuite } from './run-import.js';
 
 /*
  * A balance kept as text (`varchar`), as many ThinkPHP schemas keep money. Each row reads exactly,
@@ -31,14 +31,10 @@ async function fill(db: LegacyDatabase): Promise<void> {
 }
 
 describe.skipIf(!testDatabaseUrl).each(backends)('importing money kept as text ($name)', (backend) => {
-  let legacy: LegacyDatabase;
   let t: TestApp;
   let report: ImportReport;
 
-  beforeAll(async () => {
-    ({ legacy, t, report } = await importFresh(backend, fill));
-  }, 60_000);
-  afterAll(() => closeImported({ t, legacy }));
+  importForSuite(backend, fill, (imported) => ({ t, report } = imported));
 
   it('adds the old total exactly, row by row, so the wallets reconcile with it, short of amounts that are no number', () => {
     expect(report.money).toEqual({

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../server/src/legacy-import/report.js';
 import { backends, testDatabaseUrl } from '../support/backends.js';
 import type { LegacyDatabase } from '../support/legacy-db.js';
 import { openServices } from '../support/services.js';
 import type { TestApp } from '../support/test-app.js';
-import { closeImported, importFresh, runImport } from './run-import.js';
+import { importForSuite, runImport } from './run-import.js';
 
 /*
  * A paid demand whose selected applicants the old data allocated nothing (goods_order.price 0):
@@ -53,10 +53,7 @@ describe.skipIf(!testDatabaseUrl).each(backends)(
     let t: TestApp;
     let report: ImportReport;
 
-    beforeAll(async () => {
-      ({ legacy, t, report } = await importFresh(backend, fill));
-    }, 60_000);
-    afterAll(() => closeImported({ t, legacy }));
+    importForSuite(backend, fill, (imported) => ({ legacy, t, report } = imported));
 
     const allocations = async () => {
       const rows = await t.stores.database.db

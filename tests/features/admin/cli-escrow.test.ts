@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, createClient } from '../../../client-sdk/index.js';
-import { closeImported, importFresh } from '../../legacy-import/run-import.js';
+import { importForSuite } from '../../legacy-import/run-import.js';
 import { runAdmin } from '../../support/admin-cli.js';
 import { adminSession } from '../../support/auth-flow.js';
 import { backends, testDatabaseUrl, withPrivateDatabase } from '../../support/backends.js';
@@ -253,10 +253,7 @@ describe.skipIf(!testDatabaseUrl).each(stores)(
 
     let legacy: LegacyDatabase;
     let t: TestApp;
-    beforeAll(async () => {
-      ({ legacy, t } = await importFresh(backend, fill));
-    }, 60_000);
-    afterAll(() => closeImported({ t, legacy }));
+    importForSuite(backend, fill, (imported) => ({ legacy, t } = imported));
 
     const db = () => t.stores.database.db;
     const applications = () =>
