@@ -8,9 +8,10 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
  * An old database filled by `fill`, an app on a database of its own, and the report of one import
- * from the first into the second: what most import suites start from. `closeImported` ends both.
+ * from the first into the second: what most import suites start from (importForSuite).
+ * `closeImported` ends both.
  */
-export async function importFresh(backend: Backend, fill: (legacy: LegacyDatabase) => Promise<void>) {
+async function importFresh(backend: Backend, fill: (legacy: LegacyDatabase) => Promise<void>) {
   const legacy = await createLegacyDatabase(testDatabaseUrl as string);
   await fill(legacy);
   const t = await startTestApp(withPrivateDatabase(backend));

@@ -106,7 +106,7 @@ export class SmsCodes {
       this.log.error({ err: error }, 'SMS sending failed');
       if (error instanceof SmsNotSent) {
         await this.kv.delete(codeKey(phone));
-        for (const hit of phoneHits) await this.limiter.refund(hit);
+        await this.refundAll(phoneHits);
       }
       throw new AppError('SMS_SEND_FAILED', { cause: error });
     }
