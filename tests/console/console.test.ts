@@ -540,12 +540,20 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
 
   it('records an invoice a user asked for as issued, and the user then sees 已开票', async () => {
     const customer = await loginBySms(t, randomPhone(), 2);
+    await post(t, customer, '/user/info/company', { name: '开票抬头有限公司' });
+    await runAdmin(t, 'review-verification', {
+      'user-id': String(customer.userId),
+      kind: 'company',
+      approve: true,
+    });
     await credit(t, customer, '88.8');
     const recharges = (await post(t, customer, '/user/invest_log/index', {})).body.data as {
       data: Array<{ id: number }>;
     };
     const rechargeId = String(recharges.data[0]?.id);
     expect((await post(t, customer, '/user/bill_log/add', { inverst_id: rechargeId })).body.res).toBe(1);
+    // A resubmission (pending again) leaves the invoice made out to the name verified when asked.
+    await post(t, customer, '/user/info/company', { name: '改名待审有限公司' });
 
     // Opened by its address, as a bookmark would; the menu counts what waits.
     await page.goto(`${url}/console/invoiceQueue`);
@@ -553,6 +561,7 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     const row = page.getByRole('table').getByRole('row', { name: new RegExp(customer.phone) });
     await row.waitFor();
     expect(await row.textContent()).toContain('¥88.80');
+    expect(await row.textContent()).toContain('开票抬头有限公司');
     // The requester opens to their records, for the invoice's details.
     await row.getByText(customer.phone).click();
     await page.getByRole('dialog', { name: '用户详情' }).getByText('¥88.80').waitFor();

@@ -272,6 +272,16 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing the old backend ($na
     expect(skills.body.data).toMatchObject({ total: 2 });
     const bills = await post('/user/bill_log/index', { id: old.company.id, token: old.company.token });
     expect(bills.body.data).toMatchObject({ total: 1, data: [{ id: 1, price: 1000.5, isbill: '未开票' }] });
+    // Made out to the company verified as imported; the person (user 5) has none.
+    const titles = await t.stores.database.db
+      .selectFrom('invoice_requests')
+      .select(['id', 'title'])
+      .orderBy('id')
+      .execute();
+    expect(titles).toEqual([
+      { id: 1, title: '上海某某网络科技有限公司' },
+      { id: 2, title: null },
+    ]);
     const recharges = await post('/user/invest_log/index', { id: old.company.id, token: old.company.token });
     expect(recharges.body.data).toMatchObject({ total: 2 });
   });

@@ -70,10 +70,9 @@ export function InvoiceQueue() {
           {
             title: '发票抬头',
             key: 'title',
+            // The name verified when asked for: a resubmission since does not change the invoice.
             render: (_, request) =>
-              request.requester?.companyName ?? (
-                <Typography.Text type="secondary">无认证企业</Typography.Text>
-              ),
+              request.title ?? <Typography.Text type="secondary">无认证企业</Typography.Text>,
           },
           { title: '金额', dataIndex: 'amountFen', align: 'right', render: (fen: number) => `¥${yuan(fen)}` },
           { title: '充值记录', dataIndex: 'rechargeId', render: (id: number) => `#${id}` },

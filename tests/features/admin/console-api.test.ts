@@ -243,6 +243,19 @@ describe.each(stores)("the console's admin API ($name)", (backend) => {
       ],
       [first, 50_000, expect.objectContaining({ id: company.userId })],
     ]);
+    expect(queue.items.map((request) => request.title)).toEqual([
+      '开票测试有限公司',
+      null,
+      '开票测试有限公司',
+    ]);
+    // A resubmission, pending again, leaves the invoices made out to the name verified when asked.
+    await post(t, company, '/user/info/company', { name: '改名待审有限公司' });
+    const resubmitted = (await admin.billing.invoicesToIssue.query({})).items;
+    expect(resubmitted.map((request) => [request.title, request.requester?.companyName])).toEqual([
+      ['开票测试有限公司', null],
+      [null, null],
+      ['开票测试有限公司', null],
+    ]);
 
     const issue = (invoiceRequestId: number) => admin.billing.markInvoiceIssued.mutate({ invoiceRequestId });
     const oldest = queue.items[0]?.id as number;

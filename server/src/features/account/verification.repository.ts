@@ -222,6 +222,18 @@ export async function verifiedCompanyName(db: Db, userId: number): Promise<strin
   return row?.name ?? null;
 }
 
+/** `verifiedCompanyName` of many users at once: those without a verified company are left out. */
+export async function verifiedCompanyNames(db: Db, userIds: readonly number[]): Promise<Map<number, string>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('company_verifications')
+    .select(['user_id', 'name'])
+    .where('user_id', 'in', userIds)
+    .where('state', '=', reviewCodes.approved)
+    .execute();
+  return new Map(rows.map((row) => [row.user_id, row.name]));
+}
+
 /** One page of the review queue over the given kinds, oldest submission first. */
 export async function pendingPage(db: Db, kinds: readonly VerificationKind[], page: number, perPage: number) {
   const [first, ...rest] = kinds.map((kind) =>

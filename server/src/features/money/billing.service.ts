@@ -4,6 +4,7 @@ import { type ChangeHooks, inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import type { PageRequest } from '../../fields.js';
 import { offsetOf, pageResult } from '../../fields.js';
+import { verifiedCompanyName } from '../account/verification.repository.js';
 import {
   findInvoiceRequest,
   type InvoiceFilter,
@@ -37,7 +38,10 @@ export class BillingService {
     return pageResult(items, total, page);
   }
 
-  /** One invoice request per recharge; all named recharges must be the user's and not yet invoiced. */
+  /**
+   * One invoice request per recharge; all named recharges must be the user's and not yet invoiced.
+   * Each keeps the company name verified now as its title: a later resubmission must not change it.
+   */
   async requestInvoices(userId: number, rechargeIds: readonly number[]): Promise<{ rechargeIds: number[] }> {
     const ids = [...new Set(rechargeIds)];
     return inTransaction(this.db, async (tx) => {
@@ -45,7 +49,8 @@ export class BillingService {
       if (recharges.length !== ids.length) throw new AppError('NOT_FOUND');
       if ((await markRechargesInvoiced(tx, userId, ids)) !== ids.length)
         throw new AppError('ALREADY_INVOICED');
-      await insertInvoiceRequests(tx, userId, recharges, this.clock.now());
+      const title = await verifiedCompanyName(tx, userId);
+      await insertInvoiceRequests(tx, userId, recharges, title, this.clock.now());
       return { rechargeIds: ids };
     });
   }
@@ -60,6 +65,7 @@ export class BillingService {
       requestedAt: new Date(Number(row.requested_at)),
       issued: row.issued === 1,
       issuedAt: row.issued_at === null ? null : new Date(Number(row.issued_at)),
+      title: row.title,
     }));
     return pageResult(items, total, page);
   }

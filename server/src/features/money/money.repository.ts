@@ -208,6 +208,7 @@ export async function insertInvoiceRequests(
   tx: Tx,
   userId: number,
   recharges: ReadonlyArray<{ id: number; amount_fen: number }>,
+  title: string | null,
   now: number,
 ): Promise<void> {
   await tx
@@ -220,6 +221,7 @@ export async function insertInvoiceRequests(
         requested_at: now,
         issued: 0,
         issued_at: null,
+        title,
       })),
     )
     .execute();
@@ -233,6 +235,7 @@ const invoiceColumns = [
   'requested_at',
   'issued',
   'issued_at',
+  'title',
 ] as const;
 
 /** Whose requests, issued or not; newest first unless `oldestFirst` (the operators' queue). */

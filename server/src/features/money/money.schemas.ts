@@ -49,5 +49,7 @@ export const invoiceRequest = z.object({
   requestedAt: z.date(),
   issued: z.boolean(),
   issuedAt: z.date().nullable(),
+  /** The company name verified when the invoice was requested; null when there was none. */
+  title: z.string().nullable(),
 });
 export type InvoiceRequest = z.infer<typeof invoiceRequest>;

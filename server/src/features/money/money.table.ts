@@ -61,4 +61,6 @@ export interface InvoiceRequestsTable {
   requested_at: number;
   issued: number;
   issued_at: number | null;
+  /** The verified company name when requested (the invoice's title); null without one. */
+  title: string | null;
 }

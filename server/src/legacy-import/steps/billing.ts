@@ -1,3 +1,4 @@
+import { verifiedCompanyNames } from '../../features/account/verification.repository.js';
 import {
   insertInvoiceRequestsKeepingIds,
   insertRechargesKeepingIds,
@@ -90,7 +91,7 @@ export function invoiceRequestsStep(ctx: ImportContext): ImportStep {
       const matched = idsOf(rows)
         .map((id) => rechargeOf.get(id))
         .filter((id): id is number => id !== undefined);
-      const [byId, byRecharge] = await Promise.all([
+      const [byId, byRecharge, companyNames] = await Promise.all([
         ctx.db
           .selectFrom('invoice_requests')
           .select(['id', 'user_id'])
@@ -103,6 +104,9 @@ export function invoiceRequestsStep(ctx: ImportContext): ImportStep {
               .select(['id', 'recharge_id'])
               .where('recharge_id', 'in', matched)
               .execute(),
+        verifiedCompanyNames(ctx.db, [
+          ...new Set(rows.map((row) => Number(row.uid)).filter(Number.isSafeInteger)),
+        ]),
       ]);
       const ownerOf = new Map(byId.map((row) => [row.id, row.user_id]));
       const requestOfRecharge = new Map(byRecharge.map((row) => [row.recharge_id, row.id]));
@@ -131,6 +135,8 @@ export function invoiceRequestsStep(ctx: ImportContext): ImportStep {
           requested_at: v.unixMs(row, 'apptime'),
           issued: v.flag(row, 'isbill'),
           issued_at: v.unixMsOrNull(row, 'opentime'),
+          // The old rows keep no title: the name verified as imported (the company step ran first).
+          title: companyNames.get(userId) ?? null,
         };
       });
       return planOf(sorted, sorted.accepted.length, async (tx) => {
