@@ -35,10 +35,13 @@ export function createClient(options: ClientOptions): Client {
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({
+        // Mutations go one to a request: their inputs travel in the body, which the server holds to
+        // 1 MB and 2,000 JSON values, and the batch link cannot split by either. Two resumes saved
+        // together (1,300 values each) were refused as one BODY_TOO_LARGE though each fits alone.
         // A query whose input alone would overflow the URL goes by itself in a POST body: the batch
         // link refuses one query longer than its URL limit with an error that names no code, so a
         // search box pasted full would read as "the service cannot be reached".
-        condition: (op) => op.type === 'query' && mayOverflowUrl(op.input),
+        condition: (op) => op.type === 'mutation' || mayOverflowUrl(op.input),
         true: httpLink({ ...common, methodOverride: 'POST' }),
         false: httpBatchLink({
           ...common,

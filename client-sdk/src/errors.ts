@@ -4,8 +4,11 @@ import type { AppErrorCode, AppRouter } from './types.js';
 /** A failed call, from a procedure or from `uploadFile`: `error.data.appCode` says which rule refused it. */
 export type AppClientError = TRPCClientError<AppRouter>;
 
+/** A failed call the service answered: its `data` (code, Chinese message, HTTP status) is there. */
+export type ServiceError = AppClientError & { readonly data: NonNullable<AppClientError['data']> };
+
 /** True when `error` came from the service, and (when given) carries that error code. */
-export function isAppError(error: unknown, code?: AppErrorCode): error is AppClientError {
+export function isAppError(error: unknown, code?: AppErrorCode): error is ServiceError {
   const appCode = appErrorCode(error);
   return appCode !== undefined && (code === undefined || appCode === code);
 }

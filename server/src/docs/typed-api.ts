@@ -27,7 +27,7 @@ interface ProcedureDef {
 
 /** The codes of a procedure: those of its tier (none about its input when it takes none), then its own. */
 function errorsOf(tier: ProcedureTier, meta: ProcedureMeta | undefined, takesInput: boolean): AppErrorCode[] {
-  const aboutInput: readonly AppErrorCode[] = ['VALIDATION_FAILED', 'MALFORMED_REQUEST'];
+  const aboutInput: readonly AppErrorCode[] = ['VALIDATION_FAILED', 'MALFORMED_REQUEST', 'BODY_TOO_LARGE'];
   const ofTier = implicitErrors[tier].filter((code) => takesInput || !aboutInput.includes(code));
   return [...ofTier, ...(meta?.errors ?? [])];
 }

@@ -20,17 +20,17 @@ export interface ProcedureMeta {
 }
 
 /** Codes any procedure of a tier may fail with, without declaring them. */
+const anyCall: readonly AppErrorCode[] = [
+  'VALIDATION_FAILED',
+  'MALFORMED_REQUEST',
+  'BODY_TOO_LARGE',
+  'STORE_UNAVAILABLE',
+  'INTERNAL',
+];
 export const implicitErrors: Readonly<Record<ProcedureTier, readonly AppErrorCode[]>> = {
-  public: ['VALIDATION_FAILED', 'MALFORMED_REQUEST', 'STORE_UNAVAILABLE', 'INTERNAL'],
-  authed: ['VALIDATION_FAILED', 'MALFORMED_REQUEST', 'STORE_UNAVAILABLE', 'INTERNAL', 'UNAUTHENTICATED'],
-  admin: [
-    'VALIDATION_FAILED',
-    'MALFORMED_REQUEST',
-    'STORE_UNAVAILABLE',
-    'INTERNAL',
-    'UNAUTHENTICATED',
-    'ADMIN_ONLY',
-  ],
+  public: anyCall,
+  authed: [...anyCall, 'UNAUTHENTICATED'],
+  admin: [...anyCall, 'UNAUTHENTICATED', 'ADMIN_ONLY'],
 };
 
 const withMeta = initTRPC.context<Context>().meta<ProcedureMeta>();
