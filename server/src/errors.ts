@@ -45,6 +45,11 @@ export const errorTable = {
     zh: '短信发送失败，请稍后再试',
   },
   SMS_CODE_INVALID: { trpc: 'BAD_REQUEST', en: 'Wrong or expired code', zh: '验证码错误或已过期' },
+  SMS_CODE_TRIES_USED: {
+    trpc: 'BAD_REQUEST',
+    en: 'Too many wrong codes: ask for a new one',
+    zh: '验证码错误次数过多，请重新获取',
+  },
   ACCOUNT_NOT_FOUND: { trpc: 'NOT_FOUND', en: 'No account has this phone', zh: '该手机号未注册' },
   LOGIN_FAILED: { trpc: 'UNAUTHORIZED', en: 'Wrong phone or password', zh: '手机号或密码错误' },
   LOGIN_LOCKED: {

@@ -8,6 +8,7 @@ import { randomIp, randomPhone, startTestApp, type TestApp } from '../../support
 const minute = 60_000;
 const tooFrequent = { res: 0, err: '验证码发送过于频繁，请稍后再试', data: '' };
 const badCode = { res: 0, err: '验证码错误或已过期', data: '' };
+const triesUsed = { res: 0, err: '验证码错误次数过多，请重新获取', data: '' };
 
 describe.each(backends)('SMS and login limits ($name)', (backend) => {
   let t: TestApp;
@@ -80,13 +81,20 @@ describe.each(backends)('SMS and login limits ($name)', (backend) => {
     expect((await sendSms(randomPhone(), randomIp())).body.res).toBe(1);
   });
 
-  it('kills a code after five wrong tries, even if the sixth is right', async () => {
+  it('kills a code after five wrong tries, even if the sixth is right, and says to ask for a new one', async () => {
     const phone = randomPhone();
     await sendSms(phone);
     const code = t.sms.lastCodeFor(phone);
     const wrong = code === '000000' ? '111111' : '000000';
-    for (let i = 0; i < 5; i++) expect((await loginWithCode(phone, wrong)).body).toEqual(badCode);
-    expect((await loginWithCode(phone, code)).body).toEqual(badCode);
+    for (let i = 0; i < 4; i++) expect((await loginWithCode(phone, wrong)).body).toEqual(badCode);
+    expect((await loginWithCode(phone, wrong)).body, 'the fifth').toEqual(triesUsed);
+    expect((await loginWithCode(phone, code)).body, 'the right one after').toEqual(triesUsed);
+    // A new code starts the count again.
+    t.clock.advance(minute);
+    await sendSms(phone);
+    const next = t.sms.lastCodeFor(phone);
+    expect((await loginWithCode(phone, next === '000000' ? '111111' : '000000')).body).toEqual(badCode);
+    expect((await loginWithCode(phone, next)).body.res).toBe(1);
   });
 
   it('accepts the right code after a few wrong tries', async () => {

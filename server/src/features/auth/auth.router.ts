@@ -30,7 +30,7 @@ export const authRouter = router({
    * admins may pass should not leave marketplace accounts behind.
    */
   loginWithSmsCode: publicProcedure
-    .meta({ errors: ['SMS_CODE_INVALID', 'LOGIN_LOCKED', 'ACCOUNT_NOT_FOUND'] })
+    .meta({ errors: ['SMS_CODE_INVALID', 'SMS_CODE_TRIES_USED', 'LOGIN_LOCKED', 'ACCOUNT_NOT_FOUND'] })
     .input(
       z.object({
         phone: fields.phone,
@@ -55,7 +55,7 @@ export const authRouter = router({
 
   /** Sets a new password with an SMS code sent to the account's phone; ends every session. */
   resetPassword: publicProcedure
-    .meta({ errors: ['SMS_CODE_INVALID', 'LOGIN_LOCKED', 'ACCOUNT_NOT_FOUND'] })
+    .meta({ errors: ['SMS_CODE_INVALID', 'SMS_CODE_TRIES_USED', 'LOGIN_LOCKED', 'ACCOUNT_NOT_FOUND'] })
     .input(z.object({ phone: fields.phone, code: fields.smsCode, newPassword: fields.password }))
     .output(z.void())
     .mutation(({ ctx, input }) => ctx.services.auth.resetPassword(input, ctx.ip)),

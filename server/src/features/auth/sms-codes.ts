@@ -150,14 +150,19 @@ export class SmsCodes {
   private async consumeIfRight(phone: string, code: string, beforeUse: () => Promise<void>): Promise<void> {
     const raw = await this.kv.get(codeKey(phone));
     const stored = raw ? (JSON.parse(raw) as StoredCode) : null;
-    if (!stored || stored.e <= this.clock.now()) throw new AppError('SMS_CODE_INVALID');
-    // Count the try before comparing, so parallel guesses cannot all slip under the cap.
+    if (!stored)
+      throw new AppError((await this.triesUsed(phone)) ? 'SMS_CODE_TRIES_USED' : 'SMS_CODE_INVALID');
+    if (stored.e <= this.clock.now()) throw new AppError('SMS_CODE_INVALID');
+    // Count the try before comparing, so parallel guesses cannot all slip under the cap. The try
+    // that uses the last one kills the code and says so: the owner must ask for a new code, and
+    // told only "wrong or expired" would go on typing the right one.
     const tries = await this.kv.increment(triesKey(phone), codeLifetimeMs);
-    if (tries > maxWrongTries) {
+    const right = tries <= maxWrongTries && sameHash(stored.h, this.hashOf(phone, code));
+    if (!right && tries >= maxWrongTries) {
       await this.kv.delete(codeKey(phone));
-      throw new AppError('SMS_CODE_INVALID');
+      throw new AppError('SMS_CODE_TRIES_USED');
     }
-    if (!sameHash(stored.h, this.hashOf(phone, code))) throw new AppError('SMS_CODE_INVALID');
+    if (!right) throw new AppError('SMS_CODE_INVALID');
     // Taken before the work that uses it: only the caller whose delete removed the code runs it, a
     // concurrent use finds it gone. Taken after, a reset that lost the code to a login had already
     // ended every session, the one just given to the login included.
@@ -172,6 +177,11 @@ export class SmsCodes {
       throw error;
     });
     await this.kv.delete(triesKey(phone));
+  }
+
+  /** Whether the phone's tries ran out (the code then killed); counted until a new code is sent. */
+  private async triesUsed(phone: string): Promise<boolean> {
+    return Number(await this.kv.get(triesKey(phone))) >= maxWrongTries;
   }
 
   private hashOf(phone: string, code: string): string {
