@@ -144,7 +144,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   UPLOAD_DIR: z.string().min(1).optional(),
   APP_SECRET: appSecret.optional(),
-  SMS_PROVIDER: z.enum(['console', 'webhook']).default('console'),
+  SMS_PROVIDER: z.enum(['console', 'webhook']).optional(),
   SMS_WEBHOOK_URL: webhookUrl.optional(),
   CORS_ORIGIN: corsOrigin.default('*'),
   LIMIT_SMS_PER_IP_HOUR: positiveInt(30),
@@ -282,10 +282,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  if (e.SMS_PROVIDER === 'webhook' && !e.SMS_WEBHOOK_URL) {
+  // A gateway's URL alone says where to send: left on the console default, codes went to the log
+  // and never to a phone, with no word of it.
+  const smsProvider = e.SMS_PROVIDER ?? (e.SMS_WEBHOOK_URL ? 'webhook' : 'console');
+  if (smsProvider === 'webhook' && !e.SMS_WEBHOOK_URL) {
     throw new ConfigError('SMS_PROVIDER=webhook needs SMS_WEBHOOK_URL');
   }
-  if (e.SMS_PROVIDER === 'console' && e.NODE_ENV === 'production') {
+  if (smsProvider === 'console' && e.NODE_ENV === 'production') {
     // The console provider prints codes; in production that would hand logins to whoever reads the logs.
     throw new ConfigError('SMS_PROVIDER=console is a development stand-in and refuses NODE_ENV=production');
   }
@@ -321,7 +324,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     storage: storageOf(e, uploadDir),
     appSecret: e.APP_SECRET ?? readOrCreateSecret(dataDir),
     appSecretFile: e.APP_SECRET ? undefined : secretFileOf(dataDir),
-    sms: { provider: e.SMS_PROVIDER, webhookUrl: e.SMS_WEBHOOK_URL },
+    sms: { provider: smsProvider, webhookUrl: e.SMS_WEBHOOK_URL },
     corsOrigin: e.CORS_ORIGIN,
     limits: {
       smsPerIpHour: e.LIMIT_SMS_PER_IP_HOUR,

@@ -69,6 +69,11 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ ...secret, PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ ...secret, DATABASE_URL: 'postgres://x' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ ...secret, SMS_PROVIDER: 'webhook' })).toThrow(/SMS_WEBHOOK_URL/);
+    // A gateway's URL alone sends by it; the console only when asked for, or when nothing is set.
+    const gateway = { ...secret, SMS_WEBHOOK_URL: 'https://sms.internal/send' };
+    expect(loadConfig(gateway).sms.provider).toBe('webhook');
+    expect(loadConfig({ ...gateway, SMS_PROVIDER: 'console' }).sms.provider).toBe('console');
+    expect(loadConfig(secret).sms.provider).toBe('console');
     expect(() => loadConfig({ ...secret, APP_SECRET: 'short' })).toThrow(/APP_SECRET/);
     expect(() => loadConfig({ ...secret, LIMIT_SMS_PER_IP_HOUR: '-1' })).toThrow(ConfigError);
     // The server must stop a statement before the client gives up on its connection.

@@ -7,7 +7,7 @@ import { SmsNotSent, WebhookSmsSender } from '../../server/src/sms/sms-sender.js
 describe('webhook SMS provider', () => {
   let server: Server;
   let url: string;
-  const received: Array<{ body: unknown; contentType: string | undefined }> = [];
+  const received: Array<{ body: unknown; contentType: string | undefined; authorization?: string }> = [];
   let status = 200;
   let connections = 0;
   // Larger than what arrives with the answer's head: an answer of a few bytes is taken whole with
@@ -21,7 +21,12 @@ describe('webhook SMS provider', () => {
         body += chunk;
       });
       req.on('end', () => {
-        received.push({ body: JSON.parse(body), contentType: req.headers['content-type'] });
+        const { authorization } = req.headers;
+        received.push({
+          body: JSON.parse(body),
+          contentType: req.headers['content-type'],
+          ...(authorization && { authorization }),
+        });
         res.writeHead(status, { 'content-type': 'application/json' }).end(answer);
       });
     });
@@ -50,6 +55,18 @@ describe('webhook SMS provider', () => {
     const before = connections;
     for (const code of ['1', '2', '3']) await sender.send({ phone: '13800138000', code, text: code });
     expect(connections - before).toBe(1);
+  });
+
+  it("sends a URL's user and password as Basic authorization, never in a logged error", async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'trace' }, { write: (line: string) => lines.push(line) });
+    const withCredentials = url.replace('http://', 'http://gw%40user:p%3Ass@');
+    await new WebhookSmsSender(withCredentials, log).send(message);
+    expect(received.at(-1)).toMatchObject({
+      body: message,
+      authorization: `Basic ${Buffer.from('gw@user:p:ss').toString('base64')}`,
+    });
+    expect(lines.join('')).not.toContain('p%3Ass');
   });
 
   it('fails, certain the message was not sent, when the gateway answers an error', async () => {
