@@ -11,7 +11,16 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: Des
     {
       level: config.logLevel,
       redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token'],
+        // `*.headers`: at trace, the multipart parser logs the options it gives busboy, the
+        // request's headers among them.
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          '*.headers.authorization',
+          '*.headers.cookie',
+          '*.password',
+          '*.token',
+        ],
         censor: '[redacted]',
       },
       hooks: { logMethod: messageWithoutQuery },

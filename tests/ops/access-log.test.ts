@@ -133,6 +133,21 @@ describe('secrets in query strings, at the most verbose log level', () => {
       const answer = await t.app.inject({ method, url });
       expect(answer.statusCode, `${method} ${url}`).toBeGreaterThanOrEqual(200);
     }
+    // The multipart parser logs, at trace, the options it gives busboy: the request's headers among them.
+    const boundary = 'x-boundary';
+    for (const url of ['/api/uploads', `/user/api/file_upload?${query}`]) {
+      await t.app.inject({
+        method: 'POST',
+        url,
+        headers: {
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          authorization: 'Bearer q-bearer-6',
+          cookie: 'session=q-cookie-7',
+        },
+        payload: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhi\r\n--${boundary}--\r\n`,
+      });
+    }
+    expect(t.logLines.some((line) => line.includes('busboyOptions'))).toBe(true);
     const port = (t.app.server.address() as AddressInfo).port;
     // Node refuses these before Fastify routes them; its error carries the request's bytes.
     await sendRaw(port, `GET /index/api/loginout?${query} HTTP/1.1\r\nHost: x\r\nnot a header\r\n\r\n`);
@@ -144,7 +159,8 @@ describe('secrets in query strings, at the most verbose log level', () => {
     // The lines were written: the check below looks at something.
     expect(t.logLines.filter((line) => line.includes('"msg":"request"')).length).toBeGreaterThanOrEqual(10);
     expect(t.logLines.some((line) => line.includes('client error'))).toBe(true);
-    for (const secret of [...secrets, 'q-bearer-5']) expect(leaks(t.logLines, secret), secret).toEqual([]);
+    for (const secret of [...secrets, 'q-bearer-5', 'q-bearer-6', 'q-cookie-7'])
+      expect(leaks(t.logLines, secret), secret).toEqual([]);
   });
 });
 
