@@ -103,7 +103,10 @@ const trustProxy = z.string().superRefine((value, ctx) => {
 });
 
 /** The HMAC key of tokens and codes: refused when trivially guessable (see secret-strength.ts). */
-const appSecret = z.string().superRefine((secret, ctx) => {
+// Trimmed as the secret file is: a secret with a newline (a Kubernetes secret, `echo` into a file)
+// keyed tokens differently from the same secret without, and instances silently refused each
+// other's sessions.
+const appSecret = z.string().trim().superRefine((secret, ctx) => {
   const weakness = secretWeakness(secret);
   if (weakness) ctx.addIssue({ code: 'custom', message: `the secret ${weakness}: ${secretAdvice}` });
 });

@@ -69,6 +69,8 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ ...secret, PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ ...secret, DATABASE_URL: 'postgres://x' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ ...secret, SMS_PROVIDER: 'webhook' })).toThrow(/SMS_WEBHOOK_URL/);
+    // Whitespace around the secret is not part of it, as in the secret file.
+    expect(loadConfig({ APP_SECRET: ` ${goodSecret}\n` }).appSecret).toBe(goodSecret);
     // A gateway's URL alone sends by it; the console only when asked for, or when nothing is set.
     const gateway = { ...secret, SMS_WEBHOOK_URL: 'https://sms.internal/send' };
     expect(loadConfig(gateway).sms.provider).toBe('webhook');
