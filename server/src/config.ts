@@ -106,10 +106,13 @@ const trustProxy = z.string().superRefine((value, ctx) => {
 // Trimmed as the secret file is: a secret with a newline (a Kubernetes secret, `echo` into a file)
 // keyed tokens differently from the same secret without, and instances silently refused each
 // other's sessions.
-const appSecret = z.string().trim().superRefine((secret, ctx) => {
-  const weakness = secretWeakness(secret);
-  if (weakness) ctx.addIssue({ code: 'custom', message: `the secret ${weakness}: ${secretAdvice}` });
-});
+const appSecret = z
+  .string()
+  .trim()
+  .superRefine((secret, ctx) => {
+    const weakness = secretWeakness(secret);
+    if (weakness) ctx.addIssue({ code: 'custom', message: `the secret ${weakness}: ${secretAdvice}` });
+  });
 
 /**
  * `*`, or origins as browsers send them in `Origin` (`https://app.example.cn`, lowercase, no path),

@@ -10,7 +10,7 @@ import { RedisStore } from './kv/redis-store.js';
 import { createLogger } from './logger.js';
 import { Readiness } from './ops/readiness.js';
 import { sharedStateWarnings } from './ops/shared-state-warnings.js';
-import { StartupError } from './startup-error.js';
+import { StartupError, startingWith } from './startup-error.js';
 
 /** How long in-flight requests get to finish, once the service stops accepting, before it gives up. */
 const shutdownGraceMs = 10_000;
@@ -22,18 +22,21 @@ async function main(): Promise<void> {
   // Migrations get a connection of their own, without the time limits of request traffic: an
   // index over a big table or a backfill may rightly run for minutes. Instances starting together
   // all ask; the migrator's lock lets one apply and the rest find it done.
-  const migrations = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: 1 });
-  try {
-    const applied = await migrateToLatest(migrations.db);
-    log.info({ applied: applied.results?.map((result) => result.migrationName) ?? [] }, 'migrations');
-    if (applied.newer.length > 0) {
-      log.warn(
-        { newer: applied.newer },
-        'the database was migrated by a newer version of the service; this one runs on it as it is',
-      );
+  const databaseSetting = config.databaseUrl ? 'DATABASE_URL' : `DATA_DIR (${config.dataDir})`;
+  const applied = await startingWith(databaseSetting, async () => {
+    const migrations = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: 1 });
+    try {
+      return await migrateToLatest(migrations.db);
+    } finally {
+      await migrations.close();
     }
-  } finally {
-    await migrations.close();
+  });
+  log.info({ applied: applied.results?.map((result) => result.migrationName) ?? [] }, 'migrations');
+  if (applied.newer.length > 0) {
+    log.warn(
+      { newer: applied.newer },
+      'the database was migrated by a newer version of the service; this one runs on it as it is',
+    );
   }
   const database = openDatabase({
     url: config.databaseUrl,
@@ -71,11 +74,16 @@ async function main(): Promise<void> {
   const metrics = config.metrics ? await createMetrics({ database, kv }) : undefined;
   const readiness = new Readiness();
   const app = await buildApp(config, { database, kv, storage, metrics, readiness, logger: log });
-  await app.listen({ port: config.port, host: config.host });
+  await startingWith(`PORT, HOST (${config.host}:${config.port})`, () =>
+    app.listen({ port: config.port, host: config.host }),
+  );
   const metricsListen = config.metrics?.listen;
   const metricsServer =
     metrics && metricsListen
-      ? await (await import('./ops/metrics.js')).serveMetricsSeparately(metrics, metricsListen)
+      ? await startingWith(
+          `METRICS_PORT, METRICS_HOST (${metricsListen.host}:${metricsListen.port})`,
+          async () => (await import('./ops/metrics.js')).serveMetricsSeparately(metrics, metricsListen),
+        )
       : undefined;
   log.info(
     {

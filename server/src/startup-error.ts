@@ -3,3 +3,23 @@
  * main.ts prints it without a stack, as it does a ConfigError.
  */
 export class StartupError extends Error {}
+
+/**
+ * Runs one part of the start. A failure of the world outside it (a connection refused, a port
+ * taken, a folder not writable, MySQL's refusal) becomes a StartupError naming the setting behind
+ * it: its stack would only hide the one line the operator needs.
+ */
+export async function startingWith<T>(setting: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof StartupError || !isEnvironmentError(error)) throw error;
+    throw new StartupError(`${setting}: ${error.message}`, { cause: error });
+  }
+}
+
+/** Node's system errors (`ECONNREFUSED`, `EADDRINUSE`, `EACCES`), MySQL's (`ER_...`) and SQLite's carry a code saying so. */
+function isEnvironmentError(error: unknown): error is Error {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^(E[A-Z]+|ER_\w+|SQLITE_\w+)$/.test(code);
+}

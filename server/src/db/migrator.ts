@@ -10,6 +10,7 @@ import {
   sql,
 } from 'kysely';
 import type { Db } from './database.js';
+import { checkMigrationRights } from './migration-rights.js';
 
 export const migrationsDir = fileURLToPath(new URL('../../../migrations/', import.meta.url));
 
@@ -60,6 +61,7 @@ export async function migrateToLatest(db: Db): Promise<MigrationOutcome> {
     }
     return { results: [], newer };
   }
+  if (known.some((name) => !executed.includes(name))) await checkMigrationRights(db);
   const result = await new Migrator({ db, provider }).migrateToLatest();
   if (result.error) throw result.error;
   return { ...result, newer };
