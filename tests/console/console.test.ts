@@ -691,7 +691,7 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
       expect(failed(status), status).toHaveLength(times);
     expect(failed('401 (Unauthorized)').length).toBeGreaterThan(0);
     expect(problems.filter((p) => p.startsWith('failed:'))).toEqual([
-      `failed: ${url}/trpc/wallet.credit?batch=1`,
+      `failed: ${url}/trpc/wallet.credit`,
       expect.stringMatching(/^failed: \S+\/trpc\/admin\.user[,?]/),
     ]);
     const expected = [...Object.keys(provoked), '401 (Unauthorized)', 'failed:'];
