@@ -64,7 +64,9 @@ export const password = z
   .string()
   .min(6)
   .max(64)
-  .regex(/^[\x20-\x7e]*$/);
+  .regex(/^[\x20-\x7e]*$/)
+  // Spaces alone are no secret, and a form that trims its fields would log in with none.
+  .refine((value) => value.trim() !== '', { error: 'must not be only spaces' });
 
 export const smsCode = z.string().regex(/^\d{6}$/);
 
@@ -79,11 +81,12 @@ export const id = z.number().int().positive().max(maxId);
  * shows.
  */
 export const calendarDate = z
-  .date()
+  .date({ error: 'must be a valid date' })
   // Midnight of 1900-01-01 in the zone furthest ahead (UTC+14): the legacy door's `1900-01-01` is
-  // that day's start in the display zone, hours before the day begins in UTC.
-  .min(new Date('1899-12-31T10:00:00Z'))
-  .max(new Date('2100-01-01T00:00:00Z'));
+  // that day's start in the display zone, hours before the day begins in UTC. The messages name
+  // the days: zod's own names the bound in epoch milliseconds.
+  .min(new Date('1899-12-31T10:00:00Z'), { error: 'must be on or after 1900-01-01' })
+  .max(new Date('2100-01-01T00:00:00Z'), { error: 'must be on or before 2099-12-31' });
 
 /** Which page of a list to read: 1-based, 15 rows by default, at most 100 (CONTRACT.md §4). */
 export const pageRequest = {

@@ -112,6 +112,9 @@ describe.each(backends)('bad input on the login routes ($name)', (backend) => {
     expect(
       (await post('/user/info/editpassword', { ...checkFields(session), password: 'x'.repeat(65) })).body.err,
     ).toBe('新密码不能超过64个字符');
+    expect(
+      (await post('/user/info/editpassword', { ...checkFields(session), password: ' '.repeat(8) })).body.err,
+    ).toBe('新密码不能为空');
   });
 
   it('changes nothing when an input is refused', async () => {

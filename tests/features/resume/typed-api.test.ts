@@ -181,6 +181,16 @@ describe.each(backends)('resume over the typed API ($name)', (backend) => {
     // demands.create): the issue says which field.
     expect(endFirst).toMatchObject({ code: 'END_BEFORE_BEGIN', issues: [{ path: ['end'] }] });
     expect(endFirst.message).toBe('Invalid input: end: The end is before the begin');
+    // Days out of the calendar's range, or no day at all, are named as days, not epoch milliseconds.
+    const outOfRange = async (begin: Date) =>
+      (await failureOf(api.resume.jobs.update.mutate({ ...added, begin }))).message;
+    expect(await outOfRange(new Date('1800-01-01T00:00:00Z'))).toBe(
+      'Invalid input: begin: must be on or after 1900-01-01',
+    );
+    expect(await outOfRange(new Date('2200-01-01T00:00:00Z'))).toBe(
+      'Invalid input: begin: must be on or before 2099-12-31',
+    );
+    expect(await outOfRange(new Date('nope'))).toBe('Invalid input: begin: must be a valid date');
     const addedBackwards = await failureOf(
       api.resume.jobs.add.mutate({ ...added, begin: added.end, end: added.begin }),
     );
