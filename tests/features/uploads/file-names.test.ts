@@ -42,6 +42,38 @@ describe.each(backends)('upload names with line breaks of other alphabets ($name
     expect(await t.storedKeys()).toEqual(before);
   });
 
+  it('takes the name old Internet Explorer sends with its folders, less the folders', async () => {
+    const session = await loginBySms(t);
+    const names: ReadonlyArray<readonly [given: string, kept: string]> = [
+      ['C:\\fakepath\\报告.pdf', '报告.pdf'],
+      ['d:\\Users\\张三\\My Documents\\简历.pdf', '简历.pdf'],
+    ];
+    for (const [given, kept] of names) {
+      const answer = await postFile(t.app, '/user/api/file_upload', {
+        content: samplePdf(),
+        filename: given,
+        fields: checkFields(session),
+        ip: randomIp(),
+      });
+      expect(answer.body.res, given).toBe(1);
+      const id = (answer.body.data as { id: number }).id;
+      const row = await t.stores.database.db
+        .selectFrom('uploads')
+        .select('original_name')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      expect(row.original_name).toBe(kept);
+    }
+    // A path of another shape is still refused.
+    const relative = await postFile(t.app, '/user/api/file_upload', {
+      content: samplePdf(),
+      filename: 'fakepath\\..\\报告.pdf',
+      fields: checkFields(session),
+      ip: randomIp(),
+    });
+    expect(relative.body).toEqual({ res: 0, err: '文件名不合法', data: '' });
+  });
+
   it('still takes names in any script, with zero-width joiners and emoji', async () => {
     const session = await loginBySms(t);
     for (const filename of ['简历 终稿.pdf', 'عربي.pdf', '👩\u200d💻 作品.pdf', 'Ünïcödé.pdf']) {

@@ -78,6 +78,14 @@ export function claimedKind(originalName: string): FileKind | undefined {
 }
 
 /**
+ * The name a client gave, less the Windows folders old Internet Explorer sends before it
+ * (`C:\fakepath\a.png`, or the file's whole path): the browser's doing, not a path given to us.
+ */
+export function clientFileName(given: string): string {
+  return given.replace(/^[A-Za-z]:\\(?:[^\\/]*\\)*/, '');
+}
+
+/**
  * A client's file name is kept as metadata only, but one carrying a path (`../x`, `C:\x`) or control
  * characters (C0, DEL and C1, whose U+0085 is a line break to some readers, as U+2028 and U+2029 are
  * to others) is an attack or a broken client either way. So is one with bidirectional controls: a

@@ -9,6 +9,7 @@ import type { Telemetry } from '../../ops/telemetry.js';
 import {
   type AcceptedType,
   claimedKind,
+  clientFileName,
   detectAcceptedType,
   isAcceptableName,
   maxBytesOf,
@@ -71,7 +72,7 @@ export class UploadService {
     const reader = new ChunkReader(source);
     // A file part may come without a name (`filename=""`, what a browser sends for a file input left
     // empty): the multipart parser then gives none, whatever its type says. The name is metadata only.
-    const originalName = givenName ?? '';
+    const originalName = clientFileName(givenName ?? '');
     if (!isAcceptableName(originalName)) throw new AppError('UPLOAD_NAME_INVALID');
     const head = await reader.head(sniffBytes);
     // Neither a name nor a byte: no file was chosen, rather than an empty file.
