@@ -23,12 +23,18 @@ import { commands } from './commands.js';
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const command = name ? commands[name] : undefined;
+  // Asked for, the usage is the answer (standard output, 0); a command that is not one is an error.
+  const askedForHelp = name === undefined || ['help', '--help', '-h'].includes(name);
   if (!command) {
-    process.stderr.write(`usage: npm run admin -- <command> [options]\n\ncommands:\n`);
-    for (const [commandName, c] of Object.entries(commands)) {
-      process.stderr.write(`  ${commandName.padEnd(22)} ${c.usage}\n`);
-    }
-    return 2;
+    const write = (line: string) => (askedForHelp ? process.stdout : process.stderr).write(`${line}\n`);
+    if (!askedForHelp) write(`unknown command: ${name}`);
+    write('usage: npm run admin -- <command> [options]\n\ncommands:');
+    for (const [commandName, c] of Object.entries(commands)) write(`  ${commandName.padEnd(22)} ${c.usage}`);
+    return askedForHelp && name !== undefined ? 0 : 2;
+  }
+  if (rest.some((arg) => arg === '--help' || arg === '-h')) {
+    process.stdout.write(`usage: npm run admin -- ${name} ${command.usage}\n`);
+    return 0;
   }
   const { values } = parseArgs({ args: rest, options: command.options, strict: true });
   // Flags are judged before anything is opened: a typo neither waits on the database nor migrates it.

@@ -41,7 +41,12 @@ export function parseFlags<T extends z.ZodRawShape>(shape: T, values: Record<str
   const result = z.object(shape).safeParse(values);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new Error(`--${String(issue?.path[0] ?? '?')}: ${issue?.message ?? 'invalid'}`);
+    const flag = `--${String(issue?.path[0] ?? '?')}`;
+    // zod's "expected string, received undefined" for a flag left out.
+    if (issue?.code === 'invalid_type' && values[String(issue.path[0])] === undefined) {
+      throw new Error(`${flag}: required`);
+    }
+    throw new Error(`${flag}: ${issue?.message ?? 'invalid'}`);
   }
   return result.data;
 }

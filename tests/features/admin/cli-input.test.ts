@@ -191,6 +191,27 @@ describe('the CLI run as `npm run admin` runs it', () => {
     expect(readdirSync(dataDir)).toEqual([]);
   }, 60_000);
 
+  it('answers help with the usage and 0, an unknown command or a missing flag with an error', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'cli-help-'));
+    for (const args of [['help'], ['--help']]) {
+      const help = await admin(dataDir, args);
+      expect(help.code, args[0]).toBe(0);
+      expect(help.out).toMatch(/^usage: npm run admin -- <command> \[options\]/);
+      expect(help.out).toContain('  credit ');
+    }
+    const commandHelp = await admin(dataDir, ['credit', '--help']);
+    expect(commandHelp).toEqual({
+      code: 0,
+      out: expect.stringMatching(/^usage: npm run admin -- credit --phone P --amount/),
+    });
+    const unknown = await admin(dataDir, ['cerdit']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.out).toMatch(/^unknown command: cerdit\nusage: /);
+    const missing = await admin(dataDir, ['credit', '--amount', '10']);
+    expect(missing).toEqual({ code: 1, out: 'error: --phone: required\n' });
+    expect(readdirSync(dataDir)).toEqual([]);
+  }, 60_000);
+
   it('names the refusal’s code after its message, as the README and the API name it', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'cli-code-'));
     const refused = await admin(dataDir, ['review-demand', '--id', '999999', '--approve']);
