@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
@@ -50,8 +50,12 @@ export interface DatabaseOptions {
 export function openDatabase(options: DatabaseOptions): Database {
   if (options.url) return openMysql(options.url, options.poolSize, options.limits);
   const file = options.sqliteFile ?? path.join(options.dataDir, 'app.db');
+  const creating = file !== ':memory:' && !existsSync(file);
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
+  // Phones and password hashes are for this service's user only, as the secret file is. Before the
+  // journal is switched to WAL: SQLite gives its -wal and -shm files the database file's mode.
+  if (creating) chmodSync(file, 0o600);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
