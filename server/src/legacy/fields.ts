@@ -229,13 +229,14 @@ export const kinds = {
     accepts: 'Uploads of this service by `url` or `id`, comma-joined or as an array; empty clears.',
     decode: (value) => asList(value)?.map(fileRefOf),
   },
-  /** The avatar: one upload; `""` (or a list of nothing) removes it. */
+  /** The avatar: one upload; `""` (or a list of nothing) removes it, a JSON null is not given, as for text. */
   fileRef: {
     name: 'fileRef',
     accepts: 'An upload of this service: the `url` or the `id` the upload route answered; empty removes it.',
     decode: (value) => {
       const refs = asList(value);
-      if (refs?.length === 0) return null;
+      if (refs === undefined) return undefined;
+      if (refs.length === 0) return null;
       return refs?.length === 1 ? fileRefOf(refs[0]) : value;
     },
   },

@@ -34,6 +34,23 @@ describe.each(backends)('profile over /user/info/info and /user/info/edit ($name
     });
   });
 
+  it('reads a JSON null as a field not given, for the avatar as for the others', async () => {
+    const session = await loginBySms(t);
+    const face = await uploadImage(t, session);
+    await post(t, session, '/user/info/edit', {
+      email: 'kept@example.cn',
+      face: face.url,
+      address: '上海市',
+    });
+    const edited = await post(t, session, '/user/info/edit', { email: null, face: null, address: null });
+    expect(edited.body).toEqual({ res: 1, err: '', data: '' });
+    expect(await info(t, session)).toMatchObject({
+      email: 'kept@example.cn',
+      face: face.url,
+      address: '上海市',
+    });
+  });
+
   describe.each(encodings)('with a %s body', (encoding) => {
     it('edits email, avatar (by URL or id) and address (cascader array or string)', async () => {
       const session = await loginBySms(t, undefined, 2);
