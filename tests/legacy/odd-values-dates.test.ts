@@ -85,8 +85,9 @@ describe.each(backends)('out-of-range dates on the legacy door ($name)', (backen
     for (const encoding of encodings) {
       const refusals = [
         [',2027-06-30', '工作时间格式错误'],
-        [['', '2027-06-30'], '第1条：工作时间不能为空'],
-        [[' ', '2027-06-30'], '第1条：工作时间不能为空'],
+        [['', '2027-06-30'], '工作时间（开始）不能为空'],
+        [[' ', '2027-06-30'], '工作时间（开始）不能为空'],
+        [['2026-12-01', 'notadate'], '工作时间（结束）格式错误'],
       ] as const;
       for (const [jtime, err] of refusals) {
         const answer = await legacyPost(t.app, '/user/info/person', { ...identity, jtime }, encoding);

@@ -6,7 +6,7 @@ import {
   type ValidationIssue,
   validationIssues,
 } from '../errors.js';
-import type { LegacyFields } from './fields.js';
+import { kinds, type LegacyFields } from './fields.js';
 
 export interface LegacyFailure {
   readonly status: number;
@@ -45,9 +45,15 @@ function describeIssue(issue: ValidationIssue, fields: LegacyFields, input: unkn
   // An issue inside a submitted list (e.g. `/user/user_person_ji/all`) is about one item's field;
   // legacy clients show which item, counting from 1: `第2条：技能描述不能为空`.
   const item = issue.path.findIndex((key) => typeof key === 'number');
-  const prefix = item >= 0 ? `第${Number(issue.path[item]) + 1}条：` : '';
+  const label = labelOf(fields, issue.path) ?? '参数';
   const unit = unitOf(fields, issue.path);
-  return prefix + describeFieldIssue(issue, labelOf(fields, issue.path) ?? '参数', input, unit);
+  // A period (`jtime`: from, to) is one field whose two ends are named, not a list of items.
+  if (item >= 0 && Object.values(fields).find((f) => f.to === issue.path[0])?.kind === kinds.dates) {
+    const end = issue.path[item] === 0 ? '（开始）' : '（结束）';
+    return describeFieldIssue(issue, label + end, input, unit);
+  }
+  const prefix = item >= 0 ? `第${Number(issue.path[item]) + 1}条：` : '';
+  return prefix + describeFieldIssue(issue, label, input, unit);
 }
 
 /**
