@@ -33,6 +33,30 @@ describe('the object store at start', () => {
     }
   }, 120_000);
 
+  it('refuses to start without credentials to sign with, naming the settings', async () => {
+    const env = s3Env(inject('s3Endpoint'), 'uploads');
+    const { S3_ACCESS_KEY_ID: _id, S3_SECRET_ACCESS_KEY: _secret, ...withoutKeys } = env;
+    // The SDK looks for keys elsewhere too: its environment variables and files, left empty here.
+    const noFiles = '/nonexistent-aws-config';
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_SHARED_CREDENTIALS_FILE: noFiles,
+      AWS_CONFIG_FILE: noFiles,
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
+    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_ROLE_ARN'])
+      delete process.env[name];
+    const storage = await openFileStorage(loadConfig({ DATA_DIR: tmpdir(), ...withoutKeys }).storage);
+    try {
+      await expect(storage.check()).rejects.toThrow(
+        /^S3 credentials: .*: set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY$/,
+      );
+    } finally {
+      await storage.close();
+      process.env = saved;
+    }
+  });
+
   it('refuses a bucket the store says does not exist, naming it', async () => {
     const config = loadConfig({ DATA_DIR: tmpdir(), ...s3Env(inject('s3Endpoint'), 'no-such-bucket-here') });
     const storage = await openFileStorage(config.storage);

@@ -135,6 +135,14 @@ export class S3Storage implements FileStorage {
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
     } catch (error) {
+      // No keys set and none to be found (no role, no ~/.aws): configuration, though the SDK's
+      // error is no answer of the store's. Taken for an outage, the instance started and refused
+      // every upload.
+      if (error instanceof Error && error.name === 'CredentialsProviderError') {
+        throw new Error(`S3 credentials: ${error.message}: set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY`, {
+          cause: error,
+        });
+      }
       const outage = unavailable(error);
       if (outage instanceof StoreUnavailableError) throw outage;
       const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
