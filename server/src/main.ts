@@ -43,9 +43,10 @@ async function main(): Promise<void> {
     dataDir: config.dataDir,
     poolSize: config.dbPoolSize,
     limits: requestLimitsOf(config),
+    log,
   });
 
-  const kv = await openKeyValueStore(config);
+  const kv = await openKeyValueStore(config, undefined, log);
   const evicting = kv instanceof RedisStore ? await kv.evictionPolicy().catch(() => undefined) : undefined;
   if (evicting) {
     log.warn(

@@ -6,6 +6,7 @@ import type {
   MysqlStreamOptions,
 } from 'kysely';
 import type { Pool, PoolConnection } from 'mysql2';
+import type { OutageLog } from '../ops/outage-log.js';
 
 /** Time limits of request traffic on MySQL. Migrations and the admin CLI run without them. */
 export interface RequestLimits {
@@ -107,6 +108,7 @@ export class BoundedPool implements MysqlPool {
   constructor(
     private readonly pool: Pool,
     private readonly limits: RequestLimits,
+    private readonly outages?: OutageLog,
   ) {
     const tick = Math.max(1, Math.round(limits.timeoutMs / watchdogTicksPerTimeout));
     this.watchdog = setInterval(() => this.onTick(tick), tick).unref();
@@ -136,6 +138,7 @@ export class BoundedPool implements MysqlPool {
       if (error) {
         if (isSilence(error)) this.markUnreachable();
         const queueFull = /queue limit/i.test(String((error as Error).message));
+        if (!queueFull) this.outages?.failed(error);
         this.settle(
           waiter,
           queueFull ? codedError('too many queries waiting', poolErrorCodes.queueFull, error) : error,
@@ -181,7 +184,11 @@ export class BoundedPool implements MysqlPool {
     if (isServerAnswer(error)) {
       this.unreachable = false;
       this.lastAnswerAt = Date.now();
-    } else if (isSilence(error) && this.lastAnswerAt <= sentAt) this.markUnreachable();
+      this.outages?.answered();
+    } else if (isSilence(error) && this.lastAnswerAt <= sentAt) {
+      this.markUnreachable();
+      this.outages?.failed(error);
+    } else if ((error as { fatal?: unknown } | null)?.fatal === true) this.outages?.failed(error);
   }
 
   private settle(waiter: Waiter, error: unknown, connection?: BoundedConnection): void {

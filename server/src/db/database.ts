@@ -10,6 +10,8 @@ import {
   type Transaction,
 } from 'kysely';
 import { createPool } from 'mysql2';
+import type { Logger } from 'pino';
+import { OutageLog } from '../ops/outage-log.js';
 import { BoundedPool, maxQueuedQueries, poolErrorCodes, type RequestLimits } from './bounded-pool.js';
 import type { DatabaseSchema } from './schema.js';
 
@@ -45,10 +47,12 @@ export interface DatabaseOptions {
    * whose long statements are legitimate.
    */
   readonly limits?: RequestLimits;
+  /** Where request traffic's MySQL outages are told, as they begin and end (OutageLog). */
+  readonly log?: Logger;
 }
 
 export function openDatabase(options: DatabaseOptions): Database {
-  if (options.url) return openMysql(options.url, options.poolSize, options.limits);
+  if (options.url) return openMysql(options.url, options.poolSize, options.limits, options.log);
   const file = options.sqliteFile ?? path.join(options.dataDir, 'app.db');
   const creating = file !== ':memory:' && !existsSync(file);
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
@@ -68,7 +72,7 @@ export function openDatabase(options: DatabaseOptions): Database {
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 
-function openMysql(url: string, poolSize: number, limits: RequestLimits | undefined): Database {
+function openMysql(url: string, poolSize: number, limits: RequestLimits | undefined, log?: Logger): Database {
   const pool = createPool({
     uri: url,
     connectionLimit: poolSize,
@@ -83,7 +87,9 @@ function openMysql(url: string, poolSize: number, limits: RequestLimits | undefi
     enableKeepAlive: true,
   });
   const db = new Kysely<DatabaseSchema>({
-    dialect: new MysqlDialect({ pool: limits ? new BoundedPool(pool, limits) : pool }),
+    dialect: new MysqlDialect({
+      pool: limits ? new BoundedPool(pool, limits, log && new OutageLog(log, 'MySQL')) : pool,
+    }),
   });
   // mysql2 keeps its counts in queues it does not type; read at scrape time, never per query.
   const queued = (field: string): number => {

@@ -1,4 +1,6 @@
+import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { OutageLog } from '../ops/outage-log.js';
 import { StartupError } from '../startup-error.js';
 import { MemoryStore } from './memory-store.js';
 import { RedisStore } from './redis-store.js';
@@ -15,9 +17,15 @@ const defaultReadyTimeoutMs = 10_000;
 export async function openKeyValueStore(
   config: Pick<Config, 'redisUrl' | 'redisTimeoutMs'>,
   readyTimeoutMs = defaultReadyTimeoutMs,
+  /** Where outages are told as they begin and end: the service's log. */
+  log?: Logger,
 ): Promise<KeyValueStore> {
   if (!config.redisUrl) return new MemoryStore();
-  const redis = new RedisStore({ url: config.redisUrl, timeoutMs: config.redisTimeoutMs });
+  const redis = new RedisStore({
+    url: config.redisUrl,
+    timeoutMs: config.redisTimeoutMs,
+    ...(log && { outages: new OutageLog(log, 'Redis') }),
+  });
   try {
     await redis.waitUntilReady(readyTimeoutMs).catch((error: Error) => {
       throw new StartupError(error.message);

@@ -1,5 +1,6 @@
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import { StoreUnavailableError } from '../errors.js';
+import type { OutageLog } from '../ops/outage-log.js';
 import { checkClusterServesEverySlot, waitUntilReady } from './redis-readiness.js';
 import { parseRedisTarget, type RedisTarget } from './redis-target.js';
 import type { KeyValueStore } from './store.js';
@@ -42,6 +43,8 @@ export interface RedisStoreOptions {
   readonly autoPipelining?: boolean;
   /** Longest a command waits for its answer (config `REDIS_TIMEOUT_MS`). */
   readonly timeoutMs?: number;
+  /** Where outages are told, as they begin and end. */
+  readonly outages?: OutageLog;
 }
 
 /**
@@ -75,7 +78,10 @@ export class RedisStore implements KeyValueStore {
   /** In a cluster, keys of one command must share a slot; the store's keys are spread on purpose. */
   private readonly clustered: boolean;
 
+  private readonly outages: OutageLog | undefined;
+
   constructor(options: RedisStoreOptions) {
+    this.outages = options.outages;
     const target = parseRedisTarget(options.url);
     this.target = target;
     // Fail fast while Redis is down or silent, and heal by itself (see perConnectionOptions).
@@ -228,8 +234,11 @@ export class RedisStore implements KeyValueStore {
 
   private async run<T>(command: () => Promise<T>): Promise<T> {
     try {
-      return await command();
+      const answer = await command();
+      this.outages?.answered();
+      return answer;
     } catch (error) {
+      this.outages?.failed(error);
       throw new StoreUnavailableError('kv', error);
     }
   }

@@ -1,0 +1,108 @@
+import { tmpdir } from 'node:os';
+import { Writable } from 'node:stream';
+import { sql } from 'kysely';
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../server/src/db/database.js';
+import { openKeyValueStore } from '../../server/src/kv/open-store.js';
+import { testDatabaseUrl, testRedisUrl } from '../support/backends.js';
+import { eventually, TcpProxy } from '../support/tcp-proxy.js';
+
+/** A logger whose lines a test reads, as objects. */
+function recordingLog() {
+  const lines: Array<{ level: number; msg: string; reason?: string }> = [];
+  const log = pino(
+    new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    }),
+  );
+  return { lines, log };
+}
+
+/** The store behind `proxy`: `stop` it and requests fail; `start` it again and they succeed. */
+async function proxyTo(url: string): Promise<TcpProxy> {
+  const target = new URL(url);
+  const proxy = new TcpProxy(target.hostname, Number(target.port || 0));
+  await proxy.start();
+  return proxy;
+}
+
+/*
+ * While a store is down every request that needs it answers 503, and the access lines said only
+ * that: the log now says when it went, why, and when it came back, one line each.
+ */
+describe('the log during a store outage', () => {
+  const closing: Array<() => Promise<unknown>> = [];
+  afterAll(async () => {
+    for (const close of closing) await close();
+  });
+
+  it.runIf(testRedisUrl)('says once that Redis went and why, and once that it is back', async () => {
+    const proxy = await proxyTo(testRedisUrl as string);
+    const { lines, log } = recordingLog();
+    const url = new URL(testRedisUrl as string);
+    url.host = `127.0.0.1:${proxy.port}`;
+    // Opened as the service opens it, with its log.
+    const store = await openKeyValueStore({ redisUrl: url.toString(), redisTimeoutMs: 300 }, 5000, log);
+    closing.push(
+      () => store.close(),
+      () => proxy.stop(),
+    );
+    await store.get('outage-log:a');
+    await proxy.stop();
+    for (let i = 0; i < 3; i++) await expect(store.get('outage-log:a')).rejects.toThrow('kv unavailable');
+    await proxy.start();
+    await eventually(
+      () =>
+        store.get('outage-log:a').then(
+          () => true,
+          () => false,
+        ),
+      (answered) => answered,
+    );
+    expect(lines.map((line) => [line.level, line.msg])).toEqual([
+      [40, 'Redis unavailable: requests that need it answer 503'],
+      [30, 'Redis answers again'],
+    ]);
+    expect(lines[0]?.reason).toBeTruthy();
+  });
+
+  it.runIf(testDatabaseUrl)('says once that MySQL went and why, and once that it is back', async () => {
+    const proxy = await proxyTo(testDatabaseUrl as string);
+    const { lines, log } = recordingLog();
+    const url = new URL(testDatabaseUrl as string);
+    url.host = `127.0.0.1:${proxy.port}`;
+    const database = openDatabase({
+      url: url.toString(),
+      dataDir: tmpdir(),
+      poolSize: 2,
+      limits: { statementTimeoutMs: 500, timeoutMs: 1000 },
+      log,
+    });
+    closing.push(
+      () => database.close(),
+      () => proxy.stop(),
+    );
+    const ask = () => sql`select 1 as one`.execute(database.db);
+    await ask();
+    await proxy.stop();
+    for (let i = 0; i < 3; i++) await expect(ask()).rejects.toThrow();
+    await proxy.start();
+    await eventually(
+      () =>
+        ask().then(
+          () => true,
+          () => false,
+        ),
+      (answered) => answered,
+    );
+    expect(lines.map((line) => [line.level, line.msg])).toEqual([
+      [40, 'MySQL unavailable: requests that need it answer 503'],
+      [30, 'MySQL answers again'],
+    ]);
+    expect(lines[0]?.reason).toBeTruthy();
+  });
+});
