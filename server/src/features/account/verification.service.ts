@@ -90,7 +90,7 @@ export class VerificationService {
      * Makes the private copies of shown uploads (privateCopies). Without it (a test wiring the
      * service by hand), a submission naming a shown upload is refused.
      */
-    private readonly uploads?: Pick<UploadService, 'copy' | 'recordIn' | 'discard'>,
+    private readonly uploads?: Pick<UploadService, 'copy' | 'recordIn' | 'discard' | 'discardUnlessRecorded'>,
   ) {}
 
   async mine(userId: number): Promise<MyVerifications> {
@@ -315,9 +315,9 @@ export class VerificationService {
     );
   }
 
-  /** A submission failed: the bytes of its copies, never recorded, are removed. */
+  /** A submission failed: the bytes of its copies are removed, unless its transaction may have committed. */
   private async discardAndThrow(copies: readonly ReceivedFile[], error: unknown): Promise<never> {
-    await this.discard(copies);
+    await this.uploads?.discardUnlessRecorded(copies, error);
     throw error;
   }
 

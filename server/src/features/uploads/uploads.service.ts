@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Clock } from '../../clock.js';
-import type { Db, Tx } from '../../db/database.js';
+import { type Db, isDatabaseUnavailable, type Tx } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import { rateSubjectOf } from '../../kv/client-address.js';
 import type { RateLimiter, RateRule } from '../../kv/rate-limiter.js';
@@ -149,7 +149,7 @@ export class UploadService {
         createdAt: new Date(now),
       };
     } catch (error) {
-      await this.discard(file);
+      await this.discardUnlessRecorded([file], error);
       throw error;
     }
   }
@@ -203,6 +203,16 @@ export class UploadService {
   /** Removes the bytes of a file that was received but will not be recorded. */
   async discard(file: ReceivedFile): Promise<void> {
     await this.storage.delete(file.key);
+  }
+
+  /**
+   * Removes the bytes of files whose recording failed with `error`, unless it may have committed
+   * all the same: MySQL's answer lost with its connection, or past the deadline. Deleted then, the
+   * committed row named bytes that were gone, for good; kept, bytes no row names cost only disk.
+   */
+  async discardUnlessRecorded(files: readonly ReceivedFile[], error: unknown): Promise<void> {
+    if (isDatabaseUnavailable(error)) return;
+    for (const file of files) await this.discard(file);
   }
 
   /**
