@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { openDatabase, requestLimitsOf } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
 import { StoreUnavailableError } from './errors.js';
+import { DiskStorage } from './features/uploads/disk-storage.js';
 import { openFileStorage } from './features/uploads/storage-driver.js';
 import { openKeyValueStore } from './kv/open-store.js';
 import { RedisStore } from './kv/redis-store.js';
@@ -71,6 +72,17 @@ async function main(): Promise<void> {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     throw new StartupError(`file storage (${config.storage.driver}) is not usable: ${reason}`);
   });
+
+  if (storage instanceof DiskStorage) {
+    // The parts of uploads a killed process left behind: at start, and hourly, since a restart
+    // right after a crash finds them still too recent to tell from another instance's uploads.
+    const sweep = () =>
+      storage
+        .removeStalePartials(config.limits.uploadWait.totalMs)
+        .catch((error: unknown) => log.warn({ err: error }, 'stale upload parts could not be removed'));
+    void sweep();
+    setInterval(sweep, 60 * 60_000).unref();
+  }
 
   const metrics = config.metrics ? await createMetrics({ database, kv }) : undefined;
   const readiness = new Readiness();

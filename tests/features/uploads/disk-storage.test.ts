@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -26,5 +26,27 @@ describe('disk storage', () => {
       await expect(new DiskStorage(root).put(key, failing(i))).rejects.toThrow('refused');
     }
     expect(readdirSync(path.join(root, day))).toEqual([]);
+  });
+
+  it('removes the parts a killed process left, today and yesterday, and no part still being written', async () => {
+    const now = Date.parse('2026-12-06T01:00:00Z');
+    const hour = 60 * 60 * 1000;
+    const file = (folder: string, name: string, ageMs: number) => {
+      mkdirSync(path.join(root, folder), { recursive: true });
+      const at = path.join(root, folder, name);
+      writeFileSync(at, 'x');
+      utimesSync(at, (now - ageMs) / 1000, (now - ageMs) / 1000);
+    };
+    file('2026/12/06', 'a.png.0a1b2c.part', 2 * hour);
+    file('2026/12/06', 'b.png.3d4e5f.part', 60_000);
+    file('2026/12/06', `${'C'.repeat(22)}.png`, 2 * hour);
+    file('2026/12/05', 'd.zip.6a7b8c.part', 3 * hour);
+    const removed = await new DiskStorage(root).removeStalePartials(hour, now);
+    expect(removed).toBe(2);
+    expect(readdirSync(path.join(root, '2026/12/06')).sort()).toEqual([
+      `${'C'.repeat(22)}.png`,
+      'b.png.3d4e5f.part',
+    ]);
+    expect(readdirSync(path.join(root, '2026/12/05'))).toEqual([]);
   });
 });

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type FileStorage, isStorageKey } from './storage.js';
+import { type FileStorage, isStorageKey, newStorageKey } from './storage.js';
 
 /** Uploads as files under one root folder (config.uploadDir). */
 export class DiskStorage implements FileStorage {
@@ -50,6 +50,35 @@ export class DiskStorage implements FileStorage {
   }
 
   async close(): Promise<void> {}
+
+  /**
+   * Removes the partial files (`*.part`) of uploads that will never finish: a process killed while
+   * receiving (SIGKILL, the OOM killer, a power cut) cannot remove its own, and they piled up, 45 MB
+   * after 18 kills. Only today's and yesterday's folders (UTC, as keys are dated): older ones held
+   * no upload in flight at the last sweep. A part written to within `olderThanMs` may be another
+   * instance's upload on a shared folder and is left. Answers how many were removed.
+   */
+  async removeStalePartials(olderThanMs: number, now = Date.now()): Promise<number> {
+    let removed = 0;
+    for (const day of [now, now - 24 * 60 * 60 * 1000]) {
+      const folder = path.dirname(this.pathOf(newStorageKey(day, 'part', 'x'.repeat(22))));
+      const names = await readdir(folder).catch(() => [] as string[]);
+      for (const name of names.filter((n) => n.endsWith('.part'))) {
+        const file = path.join(folder, name);
+        const info = await stat(file).catch(() => null);
+        if (
+          info &&
+          info.mtimeMs < now - olderThanMs &&
+          (await unlink(file).then(
+            () => true,
+            () => false,
+          ))
+        )
+          removed++;
+      }
+    }
+    return removed;
+  }
 
   /** Refuses anything but our own key shape, and checks the result stays under the root anyway. */
   private pathOf(key: string): string {
