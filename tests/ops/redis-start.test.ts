@@ -1,12 +1,9 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openKeyValueStore } from '../../server/src/kv/open-store.js';
 import { StartupError } from '../../server/src/startup-error.js';
 import { testRedisClusterUrl, testRedisUrl } from '../support/backends.js';
+import { failedStart } from '../support/processes.js';
 
 /** A loopback port nothing listens on (taken, then given back). */
 function closedPort(): Promise<number> {
@@ -69,24 +66,9 @@ describe('opening Redis at start', () => {
 
   it('stops the service with that reason on one line, not a stack', { timeout: 60_000 }, async () => {
     const port = await closedPort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-      env: {
-        PATH: process.env.PATH,
-        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'svc-redis-start-')),
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        REDIS_URL: `redis://:s3cretpw@127.0.0.1:${port}/0`,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let errors = '';
-    child.stderr.on('data', (chunk) => {
-      errors += chunk;
-    });
-    const code = await new Promise((resolve) => child.on('exit', resolve));
+    const { code, errors } = await failedStart({ REDIS_URL: `redis://:s3cretpw@127.0.0.1:${port}/0` });
     expect(code).toBe(1);
-    expect(errors.trim()).toBe(
+    expect(errors).toBe(
       `failed to start: Redis 127.0.0.1:${port}/0 not ready within 10000 ms: connect ECONNREFUSED 127.0.0.1:${port}`,
     );
   });

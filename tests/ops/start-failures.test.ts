@@ -1,36 +1,13 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/src/db/database.js';
 import { migrateToLatest } from '../../server/src/db/migrator.js';
 import { StartupError } from '../../server/src/startup-error.js';
 import { testDatabaseUrl } from '../support/backends.js';
-
-/** Starts the real entry point with `env` and answers what it printed on stderr when it stopped. */
-async function failedStart(env: Record<string, string>): Promise<{ code: unknown; errors: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    env: {
-      PATH: process.env.PATH,
-      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'svc-start-failure-')),
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      ...env,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let errors = '';
-  child.stderr.on('data', (chunk) => {
-    errors += chunk;
-  });
-  const code = await new Promise((resolve) => child.on('exit', resolve));
-  return { code, errors: errors.trim() };
-}
+import { failedStart } from '../support/processes.js';
 
 describe('a start that fails on its surroundings', () => {
   it('names the port that is taken, on one line', { timeout: 60_000 }, async () => {

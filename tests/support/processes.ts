@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 export interface Finished {
   readonly code: number | null;
@@ -57,4 +60,28 @@ export async function mustRun(
     );
   }
   return finished.output;
+}
+
+/**
+ * Starts the service's entry point (`server/src/main.ts`) on a fresh data folder with `env`, for a
+ * start that must fail: answers its exit code and what it printed on standard error.
+ */
+export async function failedStart(env: Record<string, string>): Promise<{ code: unknown; errors: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    env: {
+      PATH: process.env.PATH,
+      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'svc-start-failure-')),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let errors = '';
+  child.stderr.on('data', (chunk) => {
+    errors += chunk;
+  });
+  const code = await new Promise((resolve) => child.on('exit', resolve));
+  return { code, errors: errors.trim() };
 }
