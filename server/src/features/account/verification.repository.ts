@@ -211,18 +211,7 @@ export async function hasApprovedVerification(db: Db | Tx, userId: number): Prom
   return verified;
 }
 
-/** The company name the user got verified, or null: what a public demand may show of its poster. */
-export async function verifiedCompanyName(db: Db, userId: number): Promise<string | null> {
-  const row = await db
-    .selectFrom('company_verifications')
-    .select('name')
-    .where('user_id', '=', userId)
-    .where('state', '=', reviewCodes.approved)
-    .executeTakeFirst();
-  return row?.name ?? null;
-}
-
-/** `verifiedCompanyName` of many users at once: those without a verified company are left out. */
+/** The names of the users' verified companies; those without one are left out. */
 export async function verifiedCompanyNames(db: Db, userIds: readonly number[]): Promise<Map<number, string>> {
   if (userIds.length === 0) return new Map();
   const rows = await db
@@ -232,6 +221,11 @@ export async function verifiedCompanyNames(db: Db, userIds: readonly number[]): 
     .where('state', '=', reviewCodes.approved)
     .execute();
   return new Map(rows.map((row) => [row.user_id, row.name]));
+}
+
+/** The company name the user got verified, or null: what a public demand may show of its poster. */
+export async function verifiedCompanyName(db: Db, userId: number): Promise<string | null> {
+  return (await verifiedCompanyNames(db, [userId])).get(userId) ?? null;
 }
 
 /** One page of the review queue over the given kinds, oldest submission first. */

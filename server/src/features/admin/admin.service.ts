@@ -1,7 +1,7 @@
 import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import { offsetOf, type PageRequest, pageResult, phoneAsWritten } from '../../fields.js';
-import { verifiedCompanyName } from '../account/verification.repository.js';
+import { verifiedCompanyNames } from '../account/verification.repository.js';
 import type { VerificationService } from '../account/verification.service.js';
 import type { ApplicationService } from '../applications/application.service.js';
 import type { Demand } from '../demands/demand.schemas.js';
@@ -138,14 +138,14 @@ export class AdminService {
     const ids = [...new Set(userIds)];
     const [profiles, companyNames] = await Promise.all([
       this.services.users.profilesOf(ids),
-      Promise.all(ids.map((id) => verifiedCompanyName(this.db, id))),
+      verifiedCompanyNames(this.db, ids),
     ]);
     const summaries = new Map<number, AccountSummary>();
-    ids.forEach((id, index) => {
+    ids.forEach((id) => {
       const profile = profiles.get(id);
       if (!profile) return;
       const { phone, userType, verified } = profile;
-      summaries.set(id, { id, phone, userType, verified, companyName: companyNames[index] ?? null });
+      summaries.set(id, { id, phone, userType, verified, companyName: companyNames.get(id) ?? null });
     });
     return summaries;
   }

@@ -63,18 +63,15 @@ export class DiskStorage implements FileStorage {
     for (const day of [now, now - 24 * 60 * 60 * 1000]) {
       const folder = path.dirname(this.pathOf(newStorageKey(day, 'part', 'x'.repeat(22))));
       const names = await readdir(folder).catch(() => [] as string[]);
-      for (const name of names.filter((n) => n.endsWith('.part'))) {
+      for (const name of names) {
+        if (!name.endsWith('.part')) continue;
         const file = path.join(folder, name);
         const info = await stat(file).catch(() => null);
-        if (
-          info &&
-          info.mtimeMs < now - olderThanMs &&
-          (await unlink(file).then(
-            () => true,
-            () => false,
-          ))
-        )
-          removed++;
+        if (!info || info.mtimeMs >= now - olderThanMs) continue;
+        await unlink(file).then(
+          () => removed++,
+          () => undefined,
+        );
       }
     }
     return removed;
