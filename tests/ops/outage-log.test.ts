@@ -30,6 +30,25 @@ async function proxyTo(url: string): Promise<TcpProxy> {
   return proxy;
 }
 
+/**
+ * Asks once, cuts the store behind `proxy`, asks three times (each refused), then brings it back
+ * and asks until it answers.
+ */
+async function acrossAnOutage(proxy: TcpProxy, ask: () => Promise<unknown>, refusal?: string) {
+  await ask();
+  await proxy.stop();
+  for (let i = 0; i < 3; i++) await expect(ask()).rejects.toThrow(refusal);
+  await proxy.start();
+  await eventually(
+    () =>
+      ask().then(
+        () => true,
+        () => false,
+      ),
+    (answered) => answered,
+  );
+}
+
 /*
  * While a store is down every request that needs it answers 503, and the access lines said only
  * that: the log now says when it went, why, and when it came back, one line each.
@@ -51,18 +70,7 @@ describe('the log during a store outage', () => {
       () => store.close(),
       () => proxy.stop(),
     );
-    await store.get('outage-log:a');
-    await proxy.stop();
-    for (let i = 0; i < 3; i++) await expect(store.get('outage-log:a')).rejects.toThrow('kv unavailable');
-    await proxy.start();
-    await eventually(
-      () =>
-        store.get('outage-log:a').then(
-          () => true,
-          () => false,
-        ),
-      (answered) => answered,
-    );
+    await acrossAnOutage(proxy, () => store.get('outage-log:a'), 'kv unavailable');
     expect(lines.map((line) => [line.level, line.msg])).toEqual([
       [40, 'Redis unavailable: requests that need it answer 503'],
       [30, 'Redis answers again'],
@@ -86,19 +94,7 @@ describe('the log during a store outage', () => {
       () => database.close(),
       () => proxy.stop(),
     );
-    const ask = () => sql`select 1 as one`.execute(database.db);
-    await ask();
-    await proxy.stop();
-    for (let i = 0; i < 3; i++) await expect(ask()).rejects.toThrow();
-    await proxy.start();
-    await eventually(
-      () =>
-        ask().then(
-          () => true,
-          () => false,
-        ),
-      (answered) => answered,
-    );
+    await acrossAnOutage(proxy, () => sql`select 1 as one`.execute(database.db));
     expect(lines.map((line) => [line.level, line.msg])).toEqual([
       [40, 'MySQL unavailable: requests that need it answer 503'],
       [30, 'MySQL answers again'],

@@ -1,27 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnService } from '../support/processes.js';
 import { eventually } from '../support/tcp-proxy.js';
 
 /** Starts the real entry point (`npm start` runs the same file) on a free port of the embedded stores. */
 function startService(
   env: Record<string, string> = {},
 ): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'svc-main-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    env: {
-      PATH: process.env.PATH,
-      DATA_DIR: dataDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnService({ LOG_LEVEL: 'info', ...env });
   let output = '';
   child.stdout?.on('data', (chunk) => {
     output += chunk;

@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 
 export interface Finished {
   readonly code: number | null;
@@ -63,21 +64,25 @@ export async function mustRun(
 }
 
 /**
- * Starts the service's entry point (`server/src/main.ts`) on a fresh data folder with `env`, for a
- * start that must fail: answers its exit code and what it printed on standard error.
+ * The service's entry point (`server/src/main.ts`, what `npm start` runs) as its own process, on a
+ * fresh data folder and a free loopback port, `env` added; its standard output and error piped.
  */
-export async function failedStart(env: Record<string, string>): Promise<{ code: unknown; errors: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+export function spawnService(env: Record<string, string>): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     env: {
       PATH: process.env.PATH,
-      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'svc-start-failure-')),
+      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'svc-main-')),
       PORT: '0',
       HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/** Starts the service for a start that must fail: answers its exit code and what it printed on standard error. */
+export async function failedStart(env: Record<string, string>): Promise<{ code: unknown; errors: string }> {
+  const child = spawnService({ LOG_LEVEL: 'warn', ...env });
   let errors = '';
   child.stderr.on('data', (chunk) => {
     errors += chunk;
