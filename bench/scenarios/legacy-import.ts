@@ -9,9 +9,9 @@ import { openFileStorage } from '../../server/src/features/uploads/storage-drive
 import { MemoryStore } from '../../server/src/kv/memory-store.js';
 import { importLegacy } from '../../server/src/legacy-import/importer.js';
 import { createLogger } from '../../server/src/logger.js';
-import { noTelemetry } from '../../server/src/ops/telemetry.js';
 import { createServices } from '../../server/src/services.js';
 import { ConsoleSmsSender } from '../../server/src/sms/sms-sender.js';
+import { noTelemetry } from '../../server/src/telemetry.js';
 import { fillBulk } from '../../tests/support/legacy-bulk.js';
 import { createLegacyDatabase } from '../../tests/support/legacy-db.js';
 import { benchSecret } from '../data.js';

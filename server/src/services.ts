@@ -25,8 +25,8 @@ import { UploadService } from './features/uploads/uploads.service.js';
 import { UserService } from './features/user/user.service.js';
 import { RateLimiter } from './kv/rate-limiter.js';
 import type { KeyValueStore } from './kv/store.js';
-import type { Telemetry } from './ops/telemetry.js';
 import type { SmsSender } from './sms/sms-sender.js';
+import type { Telemetry } from './telemetry.js';
 
 export interface ServiceDeps {
   readonly config: Config;

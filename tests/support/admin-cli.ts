@@ -2,8 +2,8 @@ import { commands } from '../../server/src/cli/commands.js';
 import { systemClock } from '../../server/src/clock.js';
 import { openFileStorage } from '../../server/src/features/uploads/storage-driver.js';
 import { createLogger } from '../../server/src/logger.js';
-import { noTelemetry } from '../../server/src/ops/telemetry.js';
 import { createServices } from '../../server/src/services.js';
+import { noTelemetry } from '../../server/src/telemetry.js';
 import type { TestApp } from './test-app.js';
 
 /**

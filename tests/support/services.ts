@@ -1,8 +1,8 @@
 import type { Db } from '../../server/src/db/database.js';
 import { openFileStorage } from '../../server/src/features/uploads/storage-driver.js';
 import { createLogger } from '../../server/src/logger.js';
-import { noTelemetry } from '../../server/src/ops/telemetry.js';
 import { createServices, type Services } from '../../server/src/services.js';
+import { noTelemetry } from '../../server/src/telemetry.js';
 import type { TestApp } from './test-app.js';
 
 /**

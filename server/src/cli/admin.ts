@@ -11,9 +11,9 @@ import { openFileStorage } from '../features/uploads/storage-driver.js';
 import { openKeyValueStore } from '../kv/open-store.js';
 import type { KeyValueStore } from '../kv/store.js';
 import { createLogger } from '../logger.js';
-import { noTelemetry } from '../ops/telemetry.js';
 import { createServices } from '../services.js';
 import { createSmsSender } from '../sms/sms-sender.js';
+import { noTelemetry } from '../telemetry.js';
 import { commands } from './commands.js';
 
 /**

@@ -6,7 +6,7 @@ import type {
   MysqlStreamOptions,
 } from 'kysely';
 import type { Pool, PoolConnection } from 'mysql2';
-import type { OutageLog } from '../ops/outage-log.js';
+import type { OutageLog } from '../outage-log.js';
 
 /** Time limits of request traffic on MySQL. Migrations and the admin CLI run without them. */
 export interface RequestLimits {

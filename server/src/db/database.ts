@@ -11,7 +11,7 @@ import {
 } from 'kysely';
 import { createPool } from 'mysql2';
 import type { Logger } from 'pino';
-import { OutageLog } from '../ops/outage-log.js';
+import { OutageLog } from '../outage-log.js';
 import { BoundedPool, maxQueuedQueries, poolErrorCodes, type RequestLimits } from './bounded-pool.js';
 import type { DatabaseSchema } from './schema.js';
 

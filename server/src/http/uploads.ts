@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, httpStatusOf, toAppError } from '../errors.js';
-import { authenticate } from '../features/auth/authenticate.js';
+import { authenticate, type Credentials } from '../features/auth/authenticate.js';
 import type { UrlSignature } from '../features/uploads/signed-urls.js';
 import { isStorageKey } from '../features/uploads/storage.js';
 import {
@@ -9,7 +9,7 @@ import {
   type UploadedFileJson,
 } from '../features/uploads/uploads.schemas.js';
 import type { ReceivedFile } from '../features/uploads/uploads.service.js';
-import { bearerCredentials, type Context, type Credentials } from '../trpc/context.js';
+import { bearerCredentials, type Context } from '../trpc/context.js';
 import { errorShapeOf } from '../trpc/init.js';
 import { closeIfBodyUnread, drainAfterAnswer } from './body-unread.js';
 import type { BodyWaitLimits } from './body-watch.js';

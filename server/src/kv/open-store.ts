@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { OutageLog } from '../ops/outage-log.js';
+import { OutageLog } from '../outage-log.js';
 import { StartupError } from '../startup-error.js';
 import { MemoryStore } from './memory-store.js';
 import { RedisStore } from './redis-store.js';

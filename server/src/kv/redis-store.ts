@@ -1,6 +1,6 @@
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import { StoreUnavailableError } from '../errors.js';
-import type { OutageLog } from '../ops/outage-log.js';
+import type { OutageLog } from '../outage-log.js';
 import { checkClusterServesEverySlot, waitUntilReady } from './redis-readiness.js';
 import { parseRedisTarget, type RedisTarget } from './redis-target.js';
 import type { KeyValueStore } from './store.js';

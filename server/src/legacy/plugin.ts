@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
-import { type AuthUser, authenticate } from '../features/auth/authenticate.js';
+import { type AuthUser, authenticate, type Credentials } from '../features/auth/authenticate.js';
 import { closeIfBodyUnread, readRestOfBody } from '../http/body-unread.js';
 import type { BodyWaitLimits } from '../http/body-watch.js';
 import type { FormWaitLimits } from '../http/multipart.js';
 import type { UploadSlots } from '../http/upload-slots.js';
-import type { Context, Credentials } from '../trpc/context.js';
+import type { Context } from '../trpc/context.js';
 import { procedureAt } from '../trpc/router.js';
 import { collectFields } from './body.js';
 import { failure, success } from './envelope.js';

@@ -6,8 +6,8 @@ import { MemoryStore } from '../kv/memory-store.js';
 import { RedisStore } from '../kv/redis-store.js';
 import type { KeyValueStore } from '../kv/store.js';
 import { canonicalPath } from '../legacy/route.js';
+import type { Telemetry } from '../telemetry.js';
 import { maxBatchSize } from '../trpc/limits.js';
-import type { Telemetry } from './telemetry.js';
 
 /** Which way a request came in: a legacy URL, a typed procedure, or anything else (files, ops, docs). */
 type Door = 'legacy' | 'trpc' | 'http';

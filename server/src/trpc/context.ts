@@ -2,13 +2,8 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
-import type { AuthUser } from '../features/auth/authenticate.js';
+import type { AuthUser, Credentials } from '../features/auth/authenticate.js';
 import type { Services } from '../services.js';
-
-/** What the request presents to prove who it is. Whether it holds is decided by `authenticate`. */
-export interface Credentials {
-  readonly token?: string;
-}
 
 export interface Context {
   readonly config: Config;

@@ -1,5 +1,5 @@
 import { AppError } from '../../errors.js';
-import type { Context } from '../../trpc/context.js';
+import type { Sessions } from './sessions.js';
 
 /** The user a request is logged in as, and the token that proved it. */
 export interface AuthUser {
@@ -7,12 +7,25 @@ export interface AuthUser {
   readonly token: string;
 }
 
+/** What the request presents to prove who it is. Whether it holds is decided by `authenticate`. */
+export interface Credentials {
+  readonly token?: string;
+}
+
+/** What deciding a login reads of a request's context (the tRPC context is one). */
+interface LoginContext {
+  readonly credentials: Credentials;
+  /** Set when a door has already authenticated the request (the legacy door does, once). */
+  readonly user?: AuthUser | undefined;
+  readonly services: { readonly sessions: Pick<Sessions, 'resolve'> };
+}
+
 /**
  * Who the request's token belongs to. Every door decides login here alike: the authed tier of
  * procedures, the typed upload route and the legacy door (which also holds the token to the user
  * id its clients name). A door that already decided it passes the user in the context.
  */
-export async function authenticate(ctx: Context): Promise<AuthUser> {
+export async function authenticate(ctx: LoginContext): Promise<AuthUser> {
   if (ctx.user) return ctx.user;
   const token = ctx.credentials.token;
   const userId = token ? await ctx.services.sessions.resolve(token) : null;
@@ -21,7 +34,7 @@ export async function authenticate(ctx: Context): Promise<AuthUser> {
 }
 
 /** The logged-in user when the token holds, else null: for public procedures that show owners more. */
-export async function viewerOf(ctx: Context): Promise<AuthUser | null> {
+export async function viewerOf(ctx: LoginContext): Promise<AuthUser | null> {
   if (ctx.user) return ctx.user;
   return ctx.credentials.token
     ? authenticate(ctx).catch((error: unknown) => {

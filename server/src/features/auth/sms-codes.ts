@@ -5,8 +5,8 @@ import { AppError } from '../../errors.js';
 import { rateSubjectOf } from '../../kv/client-address.js';
 import type { CountedHit, RateLimiter, RateRule } from '../../kv/rate-limiter.js';
 import type { KeyValueStore } from '../../kv/store.js';
-import type { Telemetry } from '../../ops/telemetry.js';
 import { SmsNotSent, type SmsSender } from '../../sms/sms-sender.js';
+import type { Telemetry } from '../../telemetry.js';
 import { keyedHash, sameHash } from './secrets.js';
 
 export const codeLifetimeMs = 5 * 60 * 1000;

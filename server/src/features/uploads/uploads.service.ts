@@ -5,7 +5,7 @@ import { type Db, isDatabaseUnavailable, type Tx } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import { rateSubjectOf } from '../../kv/client-address.js';
 import type { RateLimiter, RateRule } from '../../kv/rate-limiter.js';
-import type { Telemetry } from '../../ops/telemetry.js';
+import type { Telemetry } from '../../telemetry.js';
 import {
   type AcceptedType,
   claimedKind,

@@ -1,4 +1,4 @@
-import type { FileKind } from '../features/uploads/file-types.js';
+import type { FileKind } from './features/uploads/file-types.js';
 
 /** Which rule refused an SMS: the client IP's hourly cap or one of the phone's own caps. */
 export type SmsRefusal = 'ip' | 'phone';
