@@ -131,3 +131,13 @@ export function yuanTextToFen(yuan: string): number | null {
   const match = /^(\d{1,12})(?:\.(\d{1,2}))?$/.exec(yuan.trim());
   return match ? Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0')) : null;
 }
+
+/**
+ * 万元 (ten thousand yuan, the old backend's unit of a registered capital) as integer fen: up to six
+ * decimals, a fen's worth, so any amount of fen written in 万元 (`0.012345` is 123.45 yuan) reads
+ * back exactly; null when the text is not such an amount.
+ */
+export function wanYuanTextToFen(wanYuan: string): number | null {
+  const match = /^(\d{1,9})(?:\.(\d{1,6}))?$/.exec(wanYuan.trim());
+  return match ? Number(match[1]) * 1_000_000 + Number((match[2] ?? '').padEnd(6, '0')) : null;
+}

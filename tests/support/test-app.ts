@@ -172,8 +172,11 @@ export function randomIp(): string {
   return `10.${randomInt(0, 256)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
 }
 
-/** Starts listening on a free loopback port, for clients that need a real socket; answers the base URL. */
+/**
+ * Starts listening on a free loopback port, for clients that need a real socket; answers the base
+ * URL (a second call answers the same).
+ */
 export async function listen(t: TestApp): Promise<string> {
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  if (!t.app.server.listening) await t.app.listen({ port: 0, host: '127.0.0.1' });
   return `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
 }

@@ -179,10 +179,8 @@ function numberText(value: number): string {
 export function wanYuanFenOrNull(row: OldRow, column: string): number | null {
   const value = row[column];
   if (value === null || value === undefined || value === '') return null;
-  const written = withoutTrailingZeros(wanYuanText(column, value).trim());
-  const match = /^(\d{1,9})(?:\.(\d{1,6}))?$/.exec(written);
-  if (!match) return refuse(`${column} is no amount of 万元 with at most 6 decimals: ${show(value)}`);
-  return Number(match[1]) * 1_000_000 + Number((match[2] ?? '').padEnd(6, '0'));
+  const fen = fields.wanYuanTextToFen(withoutTrailingZeros(wanYuanText(column, value).trim()));
+  return fen ?? refuse(`${column} is no amount of 万元 with at most 6 decimals: ${show(value)}`);
 }
 
 /** The digits of a 万元 amount; a FLOAT's when it stands for one amount with at most 2 decimals. */

@@ -1,4 +1,4 @@
-import { maxId, phoneAsWritten, yuanTextToFen } from '../fields.js';
+import { maxId, phoneAsWritten, wanYuanTextToFen, yuanTextToFen } from '../fields.js';
 import { parseLegacyDate } from './codecs/dates.js';
 import type { LegacyEnum } from './enums.js';
 
@@ -190,12 +190,17 @@ export const kinds = {
     accepts: 'Yuan with at most two decimals, as a number or text; 0, empty or absent: the allocated share.',
     decode: (value) => asFen(value) || undefined,
   },
+  /**
+   * Six decimals, not two: a capital set in fen through the typed API reads here as up to six
+   * decimals of 万元 (`0.012345`), and the client sends back what it read.
+   */
   wanYuan: {
     name: 'wanYuan',
-    accepts: '万元 (ten thousand yuan) with at most two decimals, as a number or text.',
+    accepts: '万元 (ten thousand yuan) with at most six decimals (one fen), as a number or text.',
     decode: (value) => {
-      const fen = asFen(value);
-      return typeof fen === 'number' && Number.isInteger(fen) ? fen * 10_000 : fen;
+      if (isBlank(value)) return undefined;
+      const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+      return typeof text === 'string' ? (wanYuanTextToFen(text) ?? value) : value;
     },
   },
   date: {

@@ -323,4 +323,25 @@ describe.each(backends)('verification submissions over /user/info/* ($name)', (b
       1,
     );
   });
+
+  it('reads back a capital set in fen through the typed API, and takes it again as the client sends it back', async () => {
+    const session = await loginBySms(t);
+    const client = createClient({ url: await listen(t), token: session.token });
+    await client.account.submitIndividualBusinessVerification.mutate({
+      name: '某店',
+      registeredCapitalFen: 12_345,
+    });
+    const shown = (await info(t, session)).geti;
+    expect(shown?.zhiben).toBe(0.012345);
+    // The client's form posts the record it read, unchanged: before, six decimals of 万元 were refused
+    // (注册资本格式错误) and the old app could not save its form until the capital was retyped.
+    const resent = await post(t, session, '/user/info/geti', { name: shown?.name, zhiben: shown?.zhiben });
+    expect(resent.body).toMatchObject({ res: 1, data: { zhiben: 0.012345 } });
+    expect((await client.account.getMyVerifications.query()).individualBusiness?.registeredCapitalFen).toBe(
+      12_345,
+    );
+    // Below a fen is no amount of money.
+    const tooFine = await post(t, session, '/user/info/geti', { name: '某店', zhiben: '0.0000001' });
+    expect(tooFine.body).toEqual({ res: 0, err: '注册资本格式错误', data: '' });
+  });
 });
