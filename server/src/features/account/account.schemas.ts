@@ -159,7 +159,12 @@ export const accountOverview = myVerifications.extend({
 export type AccountOverview = z.infer<typeof accountOverview>;
 
 export const profileUpdate = z.object({
-  email: z.union([z.email().max(254), z.literal('')]).optional(),
+  /** Trimmed first, as the address and every text field are: a pasted address keeps no space. */
+  email: z
+    .string()
+    .trim()
+    .pipe(z.union([z.email().max(254), z.literal('')]))
+    .optional(),
   /** An upload for the avatar; null removes it. */
   face: fileRef.nullable().optional(),
   address: fields.text(500).optional(),
