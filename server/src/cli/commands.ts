@@ -227,14 +227,24 @@ function walletCommand(direction: 'credit' | 'withdraw', usage: string): Command
           note: flags.note ?? '',
           ...(flags.key === undefined ? {} : { idempotencyKey: flags.key }),
         };
+        // Asked before the move: its answer to a run again is the first run's, word for word.
+        const madeBefore =
+          flags.key !== undefined &&
+          (await services.money.moveMadeWithKey(
+            direction === 'credit' ? 'recharge' : 'withdrawal',
+            flags.key,
+          ));
+        const again = madeBefore ? 'an earlier run with this --key already ' : '';
+        const nothingMoved = madeBefore ? ': nothing moved now' : '';
         if (direction === 'credit') {
           const { rechargeId } = await services.adminActions.credit(cli, move);
           const balance = await services.money.balance(user.id);
-          return `credited ${flags.amount / 100} yuan to user ${user.id} (recharge ${rechargeId}); balance ${balance / 100} yuan`;
+          return `${again}credited ${flags.amount / 100} yuan to user ${user.id} (recharge ${rechargeId})${nothingMoved}; balance ${balance / 100} yuan`;
         }
         // A balance too low fails with the error table's message ("The wallet balance is too low").
-        const { balanceFen } = await services.adminActions.withdraw(cli, move);
-        return `withdrew ${flags.amount / 100} yuan from user ${user.id}; balance ${balanceFen / 100} yuan`;
+        await services.adminActions.withdraw(cli, move);
+        const balance = await services.money.balance(user.id);
+        return `${again}withdrew ${flags.amount / 100} yuan from user ${user.id}${nothingMoved}; balance ${balance / 100} yuan`;
       };
     },
   };

@@ -71,6 +71,14 @@ export class MoneyService {
     return pageResult(items, total, page);
   }
 
+  /**
+   * Whether a credit or withdrawal was already made with this key: a retry answers as the first
+   * did, so only this tells the operator's command that its run moved nothing.
+   */
+  async moveMadeWithKey(move: 'recharge' | 'withdrawal', idempotencyKey: string): Promise<boolean> {
+    return (await findAnswer(this.db, `${move}:${idempotencyKey}`)) !== undefined;
+  }
+
   /** Credits a wallet with money received outside the service, writing the recharge record. */
   async recharge(
     userId: number,
