@@ -173,7 +173,12 @@ describe.skipIf(!testDatabaseUrl).each(backends)('demands imported stuck ($name)
     const { services, close } = await openServices(t);
     try {
       const work = await importCommand.prepare({ from: legacy.url, batch: '2' }, async () => '');
-      const outcome = await work({ config: t.config, database: t.stores.database, services });
+      const outcome = await work({
+        config: t.config,
+        database: t.stores.database,
+        kv: t.stores.kv,
+        services,
+      });
       expect(outcome).toMatchObject({ exitCode: 0 });
       const message = typeof outcome === 'string' ? outcome : outcome.message;
       expect(message).toContain('stuck demands: 4 ');

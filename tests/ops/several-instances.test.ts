@@ -307,7 +307,7 @@ describe.runIf(testDatabaseUrl && testRedisClusterUrl && haproxyHere)(
       });
       const cli = async (name: 'credit' | 'review-demand', values: Record<string, string | boolean>) => {
         const work = await commands[name]?.prepare(values, async () => '');
-        return work?.({ config, database, services });
+        return work?.({ config, database, kv, services });
       };
       const employers = await Promise.all([1, 2, 3].map(() => login(via, via, 2)));
       const workers = await Promise.all([1, 2, 3, 4].map(() => login(via, via, 1)));

@@ -34,7 +34,7 @@ export async function runAdmin(
   });
   try {
     const work = await command.prepare(values, async () => stdin);
-    const outcome = await work({ config: t.config, database: t.stores.database, services });
+    const outcome = await work({ config: t.config, database: t.stores.database, kv: t.stores.kv, services });
     return typeof outcome === 'string' ? outcome : outcome.message;
   } finally {
     await storage.close();

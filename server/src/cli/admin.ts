@@ -1,8 +1,9 @@
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { systemClock } from '../clock.js';
-import { loadConfig } from '../config.js';
+import { type Config, loadConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrator.js';
 import { AppError } from '../errors.js';
@@ -50,6 +51,9 @@ async function main(argv: string[]): Promise<number> {
     // sessions ends them for the server too). Logs go to standard error: standard output carries
     // the command's answer alone.
     kv = await openKeyValueStore(config);
+    // Run without the service's environment, a command writes to a store the service does not
+    // read and still succeeds: the operator sees where it wrote (standard error).
+    process.stderr.write(`stores: ${storesOf(config)}\n`);
     const log = createLogger(config, pino.destination({ dest: 2, sync: true }));
     const sms = createSmsSender(config, log);
     storage = await openFileStorage(config.storage);
@@ -64,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
       telemetry: noTelemetry,
     });
     const say = (line: string) => process.stdout.write(`${line}\n`);
-    const outcome = await work({ config, database, services, say });
+    const outcome = await work({ config, database, kv, services, say });
     const { message, exitCode } = typeof outcome === 'string' ? { message: outcome, exitCode: 0 } : outcome;
     say(message);
     return exitCode;
@@ -73,6 +77,19 @@ async function main(argv: string[]): Promise<number> {
     await storage?.close();
     await database.close();
   }
+}
+
+/** The database and the session store a command uses, as an operator would name them (no password). */
+function storesOf(config: Config): string {
+  let database = `SQLite ${path.resolve(config.dataDir, 'app.db')}`;
+  if (config.databaseUrl) {
+    const url = new URL(config.databaseUrl);
+    database = `MySQL ${url.hostname}:${url.port || 3306}${url.pathname}`;
+  }
+  const sessions = config.redisUrl
+    ? `Redis ${config.redisUrl.replace(/\/\/[^@/]*@/, '//')}`
+    : 'in-process (no REDIS_URL): the running service keeps its sessions and limits in its own memory';
+  return `${database}; ${sessions}`;
 }
 
 /** The first line of a stream ('' when it ends before one), its line break left off. */

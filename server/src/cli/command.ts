@@ -2,6 +2,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
+import type { KeyValueStore } from '../kv/store.js';
 import type { Services } from '../services.js';
 
 /*
@@ -13,6 +14,8 @@ import type { Services } from '../services.js';
 export interface CommandContext {
   readonly config: Config;
   readonly database: Database;
+  /** Sessions, codes and limits: Redis, or this process's own memory (not the service's). */
+  readonly kv: KeyValueStore;
   /** The feature services, wired by the composition root (createServices) as the service wires them. */
   readonly services: Services;
   /** Prints a line of progress while the command runs (the import's, table by table). */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Actor } from '../features/admin/admin-actions.js';
 import { amountFen, idempotencyKey } from '../features/money/money.schemas.js';
 import * as fields from '../fields.js';
+import { MemoryStore } from '../kv/memory-store.js';
 import { importLegacy } from '../legacy-import/command.js';
 import { type Command, parseFlags } from './command.js';
 
@@ -37,14 +38,17 @@ const createAdmin: Command = {
       { phone: fields.phone, password: fields.password },
       { ...values, password: given },
     );
-    return async ({ services }) => {
+    return async ({ kv, services }) => {
       const hash = await services.passwords.hash(password);
       const { userId, created } = await services.adminActions.grantAdmin(cli, phone, hash);
       if (created) return `admin ${userId} (${phone}) created`;
       // The account's password was just replaced: as with any password reset, the sessions opened
       // with the old one end, or whoever held one would now hold an admin session.
       await services.sessions.revokeAllOf(userId);
-      return `user ${userId} (${phone}) is now an admin; its sessions were ended`;
+      if (!(kv instanceof MemoryStore))
+        return `user ${userId} (${phone}) is now an admin; its sessions were ended`;
+      // Without Redis they live in the running service's memory, out of this process's reach.
+      return `user ${userId} (${phone}) is now an admin, but its sessions live in the running service's memory (no REDIS_URL): restart the service to end them`;
     };
   },
 };

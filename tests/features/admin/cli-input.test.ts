@@ -126,7 +126,13 @@ describe.each(stores)('the admin CLI and bad input ($name)', (backend) => {
     await expect(before.admin.queueCounts.query()).rejects.toMatchObject({
       data: { appCode: 'UNAUTHENTICATED' },
     });
-    expect(message).toBe(`user ${user.userId} (${user.phone}) is now an admin; its sessions were ended`);
+    // The in-process store is the service's own memory: a real CLI process cannot reach it (this
+    // one, sharing the test's store, can), and says so rather than claiming it ended them.
+    expect(message).toBe(
+      backend.name !== 'embedded'
+        ? `user ${user.userId} (${user.phone}) is now an admin; its sessions were ended`
+        : `user ${user.userId} (${user.phone}) is now an admin, but its sessions live in the running service's memory (no REDIS_URL): restart the service to end them`,
+    );
     const login = await legacyPost(
       t.app,
       '/index/api/loginpassword',
@@ -179,6 +185,13 @@ describe('the CLI run as `npm run admin` runs it', () => {
     } finally {
       db.close();
     }
+    // Where it wrote, on standard error: run without the service's environment, a command writes
+    // to stores the service does not read, and nothing else would say so.
+    expect(created.out).toContain(
+      `stores: SQLite ${path.join(dataDir, 'app.db')}; in-process (no REDIS_URL): the running service keeps its sessions and limits in its own memory\n`,
+    );
+    const again = await admin(dataDir, ['create-admin', '--phone', phone], 'piped-pass-456\n');
+    expect(again.out).toMatch(/is now an admin, but its sessions live in the running service's memory/);
     // Nothing piped and no --password: refused, naming the flag.
     const refused = await admin(dataDir, ['create-admin', '--phone', randomPhone()]);
     expect(refused.code).toBe(1);
