@@ -176,7 +176,7 @@ const envSchema = z.object({
   S3_TIMEOUT_MS: timeoutMs(10_000),
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   METRICS_PORT: port.optional(),
-  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_HOST: z.string().min(1).optional(),
   SHUTDOWN_DELAY_MS: wholeNumber(0, 120_000).default(0),
   DB_STATEMENT_TIMEOUT_MS: timeoutMs(500),
   DB_TIMEOUT_MS: timeoutMs(750),
@@ -306,6 +306,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.UPLOAD_IDLE_TIMEOUT_MS >= e.UPLOAD_WAIT_LIMIT_MS) {
     throw new ConfigError('UPLOAD_IDLE_TIMEOUT_MS must be less than UPLOAD_WAIT_LIMIT_MS');
   }
+  if (e.METRICS_HOST !== undefined && e.METRICS_PORT === undefined) {
+    // The host is where the metrics' own listener binds; without a port there is none, and the
+    // setting did nothing (metrics off, or on PORT behind METRICS_TOKEN) with no word of it.
+    throw new ConfigError(
+      'METRICS_HOST needs METRICS_PORT: it is the address of the metrics listener that port opens',
+    );
+  }
   if (e.REDIS_URL && e.REDIS_CLUSTER_NODES) {
     throw new ConfigError('Set REDIS_URL or REDIS_CLUSTER_NODES, not both');
   }
@@ -353,7 +360,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       e.METRICS_TOKEN || e.METRICS_PORT !== undefined
         ? {
             token: e.METRICS_TOKEN,
-            listen: e.METRICS_PORT === undefined ? undefined : { host: e.METRICS_HOST, port: e.METRICS_PORT },
+            listen:
+              e.METRICS_PORT === undefined
+                ? undefined
+                : { host: e.METRICS_HOST ?? '127.0.0.1', port: e.METRICS_PORT },
           }
         : undefined,
     shutdownDelayMs: e.SHUTDOWN_DELAY_MS,

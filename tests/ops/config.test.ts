@@ -130,7 +130,21 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ ...secret, REDIS_TIMEOUT_MS: '4000000000' })).toThrow(/REDIS_TIMEOUT_MS/);
     expect(loadConfig({ ...secret, PORT: '0', METRICS_PORT: ' 9100 ' })).toMatchObject({
       port: 0,
-      metrics: { listen: { port: 9100 } },
+      metrics: { listen: { host: '127.0.0.1', port: 9100 } },
+    });
+  });
+
+  it('refuses METRICS_HOST without METRICS_PORT, which opens the listener it names', () => {
+    const secret = { APP_SECRET: goodSecret };
+    // Before: taken, and ignored (metrics off, or on PORT behind the token).
+    expect(() => loadConfig({ ...secret, METRICS_HOST: '10.0.0.11' })).toThrow(
+      /^METRICS_HOST needs METRICS_PORT/,
+    );
+    expect(() => loadConfig({ ...secret, METRICS_HOST: '10.0.0.11', METRICS_TOKEN: 'x'.repeat(16) })).toThrow(
+      /METRICS_HOST needs METRICS_PORT/,
+    );
+    expect(loadConfig({ ...secret, METRICS_HOST: '10.0.0.11', METRICS_PORT: '9100' }).metrics).toMatchObject({
+      listen: { host: '10.0.0.11', port: 9100 },
     });
   });
 
