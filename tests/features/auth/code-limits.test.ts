@@ -117,5 +117,12 @@ describe.each(backends)('wrong SMS codes per client IP ($name)', (backend) => {
     expect((await getpwd(randomIp(), { phone: stranger.phone, code: stranger.wrong })).body).toEqual(badCode);
     const owner = await getpwd(randomIp(), { phone: stranger.phone, code: stranger.code });
     expect(owner.body).toEqual({ res: 0, err: '该手机号未注册', data: '' });
+    // The code is not spent on it: the owner may sign up with it (before, it was used up).
+    const signUp = await typed(
+      'auth.loginWithSmsCode',
+      { phone: stranger.phone, code: stranger.code },
+      randomIp(),
+    );
+    expect(signUp.status).toBe(200);
   });
 });

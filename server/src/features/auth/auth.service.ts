@@ -71,23 +71,26 @@ export class AuthService {
     ip: string,
   ): Promise<LoginResult> {
     // The account is looked up (or made) once the code is known right and taken: a database that
-    // fails there answers 503, "try again", and the code is put back for the retry.
+    // fails there answers 503, "try again", and the code is put back for the retry. So is a phone
+    // with no account when none may be made: the owner, told so, may register with the same code
+    // rather than wait a minute for another message.
     let userId: number | undefined;
     const findAccount = async () => {
       userId =
         input.register === false
           ? (await findUserByPhone(this.db, input.phone))?.id
           : await this.findOrRegister(input.phone, input.userType ?? 'unknown');
+      if (userId === undefined) throw new AppError('ACCOUNT_NOT_FOUND');
     };
     try {
       await this.smsCodes.consume(input.phone, input.code, ip, findAccount);
     } catch (error) {
-      if (error instanceof AppError) {
+      if (error instanceof AppError && error.appCode !== 'ACCOUNT_NOT_FOUND') {
         this.telemetry.loginFailed('sms', error.appCode === 'LOGIN_LOCKED' ? 'locked' : 'wrong');
       }
       throw error;
     }
-    if (userId === undefined) throw new AppError('ACCOUNT_NOT_FOUND');
+    if (userId === undefined) throw new AppError('ACCOUNT_NOT_FOUND'); // refused in findAccount: for the compiler
     const { token, expiresAt } = await this.sessions.issue(userId);
     return { userId, token, expiresAt: new Date(expiresAt) };
   }
@@ -170,14 +173,16 @@ export class AuthService {
    */
   async resetPassword(input: { phone: string; code: string; newPassword: string }, ip: string) {
     // Hashed, the account read and its sessions ended once the code is this reset's, before it is
-    // used up: refused there (too many hashes waiting, a store down: 503, try again), the code is
-    // put back for the retry; a login that took the code first keeps its session.
+    // used up: refused there (too many hashes waiting, a store down: 503, try again; no account, as
+    // for a login), the code is put back for the retry; a login that took the code first keeps its
+    // session.
     let passwordHash = '';
     let user: Awaited<ReturnType<typeof findUserByPhone>>;
     await this.smsCodes.consume(input.phone, input.code, ip, async () => {
       passwordHash = await this.passwords.hash(input.newPassword);
       user = await findUserByPhone(this.db, input.phone);
-      if (user) await this.sessions.revokeAllOf(user.id);
+      if (!user) throw new AppError('ACCOUNT_NOT_FOUND');
+      await this.sessions.revokeAllOf(user.id);
     });
     if (!user) throw new AppError('ACCOUNT_NOT_FOUND');
     await setPasswordHash(this.db, user.id, passwordHash, this.clock.now());
