@@ -204,4 +204,56 @@ describe('hostile input', () => {
     const answer = await send('/index/api/loginpassword', JSON.stringify({ phone: '', password: text }));
     expect(answer.json()).toMatchObject({ res: 0, err: '手机号码不能为空' });
   });
+
+  it('refuses form names nested past the contract’s two levels or indexed past 100, before qs merges them', async () => {
+    const fields = (count: number, name: (i: number) => string) =>
+      Array.from({ length: count }, (_, i) => `${name(i)}=1`).join('&');
+    const malformed = { res: 0, err: '请求格式错误', data: '' };
+    // 28 KB without a login: qs's merging of its sparse arrays took 37–80 ms of CPU a request and,
+    // a few at once, a gigabyte of memory; the public list answered it as page 1.
+    const deep = fields(999, (i) => `a[${i}][${i}][${i}][${i}][${i}]`);
+    const wide = fields(200, (i) => `a[${i}]`);
+    for (const [url, payload] of [
+      ['/index/goods/index', deep],
+      ['/index/goods/index', wide],
+      [`/index/goods/index?${deep}`, ''],
+    ] as const) {
+      const answer = await t.app.inject({
+        method: 'POST',
+        url,
+        payload,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      expect(answer.statusCode, url.slice(0, 30)).toBe(400);
+      expect(answer.json()).toEqual(malformed);
+    }
+    // Multipart text parts' names nest the same way.
+    const part = `--${boundary}\r\nContent-Disposition: form-data; name="a[1][2][3]"\r\n\r\n1\r\n--${boundary}--\r\n`;
+    const multipart = await t.app.inject({
+      method: 'POST',
+      url: '/index/goods/index',
+      payload: part,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+    expect(multipart.statusCode).toBe(400);
+    expect(multipart.json()).toEqual(malformed);
+    // Past 1000 fields the rest were dropped and the form taken as if whole: too large, as JSON is.
+    const many = await t.app.inject({
+      method: 'POST',
+      url: '/index/goods/index',
+      payload: fields(1001, (i) => `k${i}`),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(many.statusCode).toBe(413);
+    expect(many.json()).toEqual({ res: 0, err: '请求内容过大', data: '' });
+    // The contract's deepest names still read: two levels, a list of 100.
+    const partners = fields(100, (i) => `hehuo[${i}][hehuoren_name]`);
+    const list = await t.app.inject({
+      method: 'POST',
+      url: '/index/goods/index',
+      payload: `${partners}&file[]=a&file[]=b`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(list.json()).toMatchObject({ res: 1 });
+  });
 });
