@@ -406,7 +406,18 @@ function parseTrustProxy(value: string | undefined): boolean | number | string[]
 const secretFileOf = (dataDir: string) => path.join(dataDir, 'app-secret');
 
 function readOrCreateSecret(dataDir: string): string {
-  const file = secretFileOf(dataDir);
+  try {
+    return readOrCreateSecretFile(secretFileOf(dataDir), dataDir);
+  } catch (error) {
+    // A folder that cannot be made or written (EACCES, EROFS, a file in its place): one line naming
+    // the setting, as the other start failures are, not a stack through the config reader.
+    const code = (error as { code?: unknown }).code;
+    if (error instanceof ConfigError || typeof code !== 'string') throw error;
+    throw new ConfigError(`DATA_DIR (${dataDir}): ${(error as Error).message}`);
+  }
+}
+
+function readOrCreateSecretFile(file: string, dataDir: string): string {
   if (existsSync(file)) {
     const kept = readFileSync(file, 'utf8').trim();
     // An empty or cut-short file (a full disk, a crash while writing, an operator's edit) would

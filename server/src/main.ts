@@ -70,7 +70,10 @@ async function main(): Promise<void> {
       return;
     }
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    throw new StartupError(`file storage (${config.storage.driver}) is not usable: ${reason}`);
+    // Named by the setting to change, as the other start failures are.
+    const setting =
+      config.storage.driver === 'disk' ? `UPLOAD_DIR (${config.storage.dir})` : 'S3_BUCKET, S3_*';
+    throw new StartupError(`${setting}: file storage (${config.storage.driver}) is not usable: ${reason}`);
   });
 
   if (storage instanceof DiskStorage) {

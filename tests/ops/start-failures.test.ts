@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/src/db/database.js';
@@ -23,6 +25,24 @@ describe('a start that fails on its surroundings', () => {
     } finally {
       taken.close();
     }
+  });
+
+  it('names DATA_DIR or UPLOAD_DIR when a file stands where the folder should, on one line', {
+    timeout: 60_000,
+  }, async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'svc-file-')), 'not-a-folder');
+    writeFileSync(file, 'x');
+    // Before: "failed to start: Error: EEXIST ..." and a stack through the config reader.
+    const data = await failedStart({ DATA_DIR: file });
+    expect(data.code).toBe(1);
+    expect(data.errors).toBe(`DATA_DIR (${file}): EEXIST: file already exists, mkdir '${file}'`);
+    const uploads = await failedStart({ UPLOAD_DIR: file });
+    expect(uploads.code).toBe(1);
+    expect(uploads.errors).toMatch(
+      new RegExp(
+        `^failed to start: UPLOAD_DIR \\(${file}\\): file storage \\(disk\\) is not usable: .*EEXIST`,
+      ),
+    );
   });
 
   it.runIf(testDatabaseUrl)(
