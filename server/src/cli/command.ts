@@ -39,14 +39,22 @@ export interface Command {
   prepare(values: Record<string, unknown>, readLine: () => Promise<string>): Promise<CommandWork>;
 }
 
-/** Parses flag values with zod, so a typo answers with the flag's name instead of a stack trace. */
-export function parseFlags<T extends z.ZodRawShape>(shape: T, values: Record<string, unknown>) {
+/**
+ * Parses flag values with zod, so a typo answers with the flag's name instead of a stack trace;
+ * `names` calls a value by another name where it did not come from its flag.
+ */
+export function parseFlags<T extends z.ZodRawShape>(
+  shape: T,
+  values: Record<string, unknown>,
+  names: Readonly<Record<string, string>> = {},
+) {
   const result = z.object(shape).safeParse(values);
   if (!result.success) {
     const issue = result.error.issues[0];
-    const flag = `--${String(issue?.path[0] ?? '?')}`;
+    const key = String(issue?.path[0] ?? '?');
+    const flag = names[key] ?? `--${key}`;
     // zod's "expected string, received undefined" for a flag left out.
-    if (issue?.code === 'invalid_type' && values[String(issue.path[0])] === undefined) {
+    if (issue?.code === 'invalid_type' && values[key] === undefined) {
       throw new Error(`${flag}: required`);
     }
     throw new Error(`${flag}: ${issue?.message ?? 'invalid'}`);

@@ -33,10 +33,12 @@ const createAdmin: Command = {
   async prepare(values, readLine) {
     // A password on the command line is visible to every user of the machine (`ps`) and kept in
     // the shell's history; piped in, it is neither.
-    const given = values.password ?? (await readLine());
+    const piped = values.password === undefined ? await readLine() : '';
     const { phone, password } = parseFlags(
       { phone: fields.phone, password: fields.password },
-      { ...values, password: given },
+      { ...values, password: values.password ?? piped },
+      // A password piped in and refused is named as what the operator sent, not as a flag.
+      piped ? { password: 'the password (standard input)' } : {},
     );
     return async ({ kv, services }) => {
       const hash = await services.passwords.hash(password);

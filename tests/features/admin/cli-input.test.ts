@@ -192,6 +192,10 @@ describe('the CLI run as `npm run admin` runs it', () => {
     );
     const again = await admin(dataDir, ['create-admin', '--phone', phone], 'piped-pass-456\n');
     expect(again.out).toMatch(/is now an admin, but its sessions live in the running service's memory/);
+    // A piped password refused is named as what was sent: before, "--password: ..." for a flag never given.
+    const short = await admin(dataDir, ['create-admin', '--phone', randomPhone()], 'abc\n');
+    expect(short.code).toBe(1);
+    expect(short.out).toMatch(/^error: the password \(standard input\): /m);
     // Nothing piped and no --password: refused, naming the flag.
     const refused = await admin(dataDir, ['create-admin', '--phone', randomPhone()]);
     expect(refused.code).toBe(1);
