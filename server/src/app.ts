@@ -17,6 +17,7 @@ import { bodyDeadline } from './http/body-deadline.js';
 import { bodyLimitBytes, tooManyJsonValues } from './http/body-limits.js';
 import { closeIfBodyUnread } from './http/body-unread.js';
 import { bodyTimedOut } from './http/body-watch.js';
+import { capConnectionsPerClient } from './http/connections-per-client.js';
 import { consoleHttp, defaultConsoleRoot } from './http/console.js';
 import { clientErrorHandler, frameworkErrorHandler } from './http/framework-errors.js';
 import { addVaryOrigin, everyAnswerHeaders, requestIdOf } from './http/headers.js';
@@ -95,6 +96,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 5000 },
   });
   closeSilentConnections(app.server, config.limits.silentConnectionMs);
+  capConnectionsPerClient(app.server, config.limits.connectionsPerClient, config.trustProxy);
 
   const createContext = (req: FastifyRequest, credentials: Credentials, user?: AuthUser): Context => ({
     config,

@@ -190,6 +190,8 @@ const envSchema = z.object({
   SILENT_CONNECTION_MS: timeoutMs(60_000),
   // A person may pick a few files at once, and an office shares one address: four, not one.
   UPLOADS_PER_CLIENT: positiveInt(4),
+  // As the balancer's MAX_CONN_PER_CLIENT: far above a browser's 6 a host, for carrier NAT; 0 is off.
+  MAX_CONNECTIONS_PER_CLIENT: wholeNumber(0, 1_000_000).default(200),
 });
 
 /** Where uploaded bytes live: a folder, or a bucket of an S3-compatible object store. */
@@ -253,6 +255,8 @@ export interface Config {
     readonly bodyWaitMs: number;
     /** How long a new connection may send nothing before it is closed (http/silent-connections.ts). */
     readonly silentConnectionMs: number;
+    /** Connections open at once per client address, not a trusted proxy's (http/connections-per-client.ts); 0: no cap. */
+    readonly connectionsPerClient: number;
     /**
      * Uploads in flight at once per client IP on one instance (http/upload-slots.ts). Below
      * S3_UPLOAD_CONCURRENCY, so that one client cannot hold every slot of the store.
@@ -350,6 +354,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       uploadWait: { idleMs: e.UPLOAD_IDLE_TIMEOUT_MS, totalMs: e.UPLOAD_WAIT_LIMIT_MS },
       bodyWaitMs: e.BODY_WAIT_LIMIT_MS,
       silentConnectionMs: e.SILENT_CONNECTION_MS,
+      connectionsPerClient: e.MAX_CONNECTIONS_PER_CLIENT,
       uploadsPerClient: e.UPLOADS_PER_CLIENT,
     },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
