@@ -141,6 +141,11 @@ export const errorTable = {
     en: 'Too many title searches at once from this address; try again in a moment',
     zh: '搜索请求过多，请稍后再试',
   },
+  SEARCH_BUSY: {
+    trpc: 'TOO_MANY_REQUESTS',
+    en: 'The service is answering many title searches at once; try again in a moment',
+    zh: '搜索繁忙，请稍后再试',
+  },
   FILE_REFERENCE_INVALID: {
     trpc: 'BAD_REQUEST',
     en: 'A file reference is not an upload of this service',

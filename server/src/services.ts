@@ -112,7 +112,13 @@ export function createServices(deps: ServiceDeps) {
       database.db,
       clock,
       demands,
-      new TitleSearchGuard(kv, clock, config.limits.titleSearchesPerIp),
+      // Half the pool: the other half stays with everything but title searches.
+      new TitleSearchGuard(
+        kv,
+        clock,
+        config.limits.titleSearchesPerIp,
+        Math.max(1, Math.floor(config.dbPoolSize / 2)),
+      ),
     ),
     money,
     billing,

@@ -23,7 +23,7 @@ describe.each(backends)('title searches in flight per client IP ($name)', (backe
    * the cap is counted in the store, so it holds whichever instance runs them.
    */
   async function holdSearches(ip: string, count: number) {
-    const otherInstance = new TitleSearchGuard(t.stores.kv, t.clock, searchesPerIp);
+    const otherInstance = new TitleSearchGuard(t.stores.kv, t.clock, searchesPerIp, 100);
     let release = () => {};
     const held = new Promise<void>((resolve) => {
       release = resolve;
@@ -143,13 +143,36 @@ describe('a title search whose previous minute cannot be read', () => {
   it('fails, and takes its count back: the address is not refused once the store is whole', async () => {
     const clock = new ManualClock();
     const store = new ReadsDown(() => clock.now());
-    const guard = new TitleSearchGuard(store, clock, searchesPerIp);
+    const guard = new TitleSearchGuard(store, clock, searchesPerIp, 100);
     store.down = true;
     for (let i = 0; i < 3; i++) {
       await expect(guard.run('10.0.0.1', async () => 'found')).rejects.toBeInstanceOf(StoreUnavailableError);
     }
     store.down = false;
     expect(await guard.run('10.0.0.1', async () => 'found')).toBe('found');
+    await store.close();
+  });
+});
+
+describe('title searches in flight on one instance, from every address', () => {
+  it('refuses one past half the pool with SEARCH_BUSY, and serves again as they end', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryStore(() => clock.now());
+    const guard = new TitleSearchGuard(store, clock, searchesPerIp, 2);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // Two addresses, each within its own cap, take the instance's two places.
+    const running = [guard.run('10.0.0.1', () => held), guard.run('10.0.0.2', () => held)];
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Before: a third address (and a fourth...) went on to the database, whose pool they filled.
+    await expect(guard.run('10.0.0.3', async () => 'found')).rejects.toMatchObject({
+      appCode: 'SEARCH_BUSY',
+    });
+    release();
+    await Promise.all(running);
+    expect(await guard.run('10.0.0.3', async () => 'found')).toBe('found');
     await store.close();
   });
 });

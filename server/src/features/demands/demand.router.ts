@@ -72,7 +72,7 @@ export const demandRouter = router({
    * counts at most 10,000 matches and pages stop there (`totalIsExact: false` past that).
    */
   list: publicProcedure
-    .meta({ errors: ['SEARCH_TOO_MANY'] })
+    .meta({ errors: ['SEARCH_TOO_MANY', 'SEARCH_BUSY'] })
     .input(publicDemandsFilter)
     .output(publicDemandsPage)
     .query(({ ctx, input: { kind, title, ...page } }) =>

@@ -22,10 +22,19 @@ const keptMs = 2 * minuteMs;
  * in flight, count too.
  */
 export class TitleSearchGuard {
+  private running = 0;
+
   constructor(
     private readonly kv: KeyValueStore,
     private readonly clock: Clock,
     private readonly perIp: number,
+    /**
+     * Searches in flight at once on this instance, from every address: a deep page of a frequent
+     * term costs MySQL ~130 × the public list's page 1, and eight addresses at their cap held every
+     * pooled connection, so the public list answered 503. Past this, a search is refused at once
+     * (SEARCH_BUSY) and the rest of the pool stays with everything else.
+     */
+    private readonly perInstance: number,
   ) {}
 
   async run<T>(ip: string, search: () => Promise<T>): Promise<T> {
@@ -43,10 +52,20 @@ export class TitleSearchGuard {
       if (before.status === 'rejected') throw before.reason;
       const inFlight = counted.value + Math.max(0, Number(before.value ?? 0));
       if (inFlight > this.perIp) throw new AppError('SEARCH_TOO_MANY');
-      return await search();
+      return await this.onThisInstance(search);
     } finally {
       // A store gone meanwhile leaves the count up until its TTL: the answer still stands.
       await this.kv.increment(key, keptMs, -1).catch(() => undefined);
+    }
+  }
+
+  private async onThisInstance<T>(search: () => Promise<T>): Promise<T> {
+    if (this.running >= this.perInstance) throw new AppError('SEARCH_BUSY');
+    this.running++;
+    try {
+      return await search();
+    } finally {
+      this.running--;
     }
   }
 }
