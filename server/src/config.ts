@@ -157,6 +157,10 @@ const envSchema = z.object({
   LIMIT_LOGIN_FAIL_PER_IP_HOUR: positiveInt(50),
   LIMIT_ANON_UPLOAD_PER_IP_HOUR: positiveInt(30),
   LIMIT_UPLOAD_PER_USER_HOUR: positiveInt(100),
+  // What one account or address stores in a day, whatever the hourly counts allow (100 an hour of
+  // 50 MB was 5 GB an hour): far above a person's deliveries, far below a disk.
+  LIMIT_UPLOAD_MB_PER_USER_DAY: positiveInt(1024),
+  LIMIT_ANON_UPLOAD_MB_PER_IP_DAY: positiveInt(100),
   LIMIT_DEMANDS_PER_USER_HOUR: positiveInt(30),
   LIMIT_APPLICATIONS_PER_USER_HOUR: positiveInt(60),
   LIMIT_TITLE_SEARCHES_PER_IP: positiveInt(8),
@@ -241,6 +245,9 @@ export interface Config {
     readonly anonUploadPerIpHour: number;
     /** A member's uploads per hour: without a cap one account could fill the storage, 50 MB at a time. */
     readonly uploadPerUserHour: number;
+    /** Megabytes a member, and an address uploading without a login, may store in a day (from midnight in TZ_DISPLAY). */
+    readonly uploadMbPerUserDay: number;
+    readonly anonUploadMbPerIpDay: number;
     /**
      * Demands a member posts per hour, and applications they make: each waits on a person (an
      * operator's review, a demand owner's reading), so without a cap one account could bury them.
@@ -348,6 +355,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       loginFailPerIpHour: e.LIMIT_LOGIN_FAIL_PER_IP_HOUR,
       anonUploadPerIpHour: e.LIMIT_ANON_UPLOAD_PER_IP_HOUR,
       uploadPerUserHour: e.LIMIT_UPLOAD_PER_USER_HOUR,
+      uploadMbPerUserDay: e.LIMIT_UPLOAD_MB_PER_USER_DAY,
+      anonUploadMbPerIpDay: e.LIMIT_ANON_UPLOAD_MB_PER_IP_DAY,
       demandsPerUserHour: e.LIMIT_DEMANDS_PER_USER_HOUR,
       applicationsPerUserHour: e.LIMIT_APPLICATIONS_PER_USER_HOUR,
       titleSearchesPerIp: e.LIMIT_TITLE_SEARCHES_PER_IP,

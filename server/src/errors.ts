@@ -121,6 +121,11 @@ export const errorTable = {
     en: 'Too many uploads; try again later',
     zh: '上传过于频繁，请稍后再试',
   },
+  UPLOAD_DAILY_QUOTA_USED: {
+    trpc: 'TOO_MANY_REQUESTS',
+    en: 'Today’s upload allowance is used up; try again tomorrow',
+    zh: '今日上传已达上限，请明天再试',
+  },
   DEMAND_POST_TOO_FREQUENT: {
     trpc: 'TOO_MANY_REQUESTS',
     en: 'Too many demands posted; try again later',

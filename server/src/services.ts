@@ -68,8 +68,7 @@ export function createServices(deps: ServiceDeps) {
     limiter,
     clock,
     signer,
-    config.limits.anonUploadPerIpHour,
-    config.limits.uploadPerUserHour,
+    { ...config.limits, displayTimeZone: config.displayTimeZone },
     telemetry,
   );
   const verifications = new VerificationService(database.db, clock, fileRefs, signer, uploads);

@@ -31,7 +31,7 @@ describe('POST /api/uploads: what it refuses with is what /docs lists', () => {
     // One upload in flight per client, so a single stalled one makes the next wait its turn.
     t = await startTestApp(
       embedded,
-      { UPLOADS_PER_CLIENT: '1' },
+      { UPLOADS_PER_CLIENT: '1', LIMIT_UPLOAD_MB_PER_USER_DAY: '2' },
       {
         wrapStorage: (storage) => ({
           put: (key, body) => {
@@ -126,6 +126,22 @@ describe('POST /api/uploads: what it refuses with is what /docs lists', () => {
     expect(appErrorCode(error)).toBe('UPLOAD_TOO_FREQUENT');
     seen.set('UPLOAD_TOO_FREQUENT', (error as { data?: { httpStatus?: number } }).data?.httpStatus ?? 0);
     expect(seen.get('UPLOAD_TOO_FREQUENT')).toBe(429);
+    // Refused before its file was read.
+    expect(puts).toBe(putsBefore);
+  });
+
+  it('refuses a member past LIMIT_UPLOAD_MB_PER_USER_DAY with UPLOAD_DAILY_QUOTA_USED (429)', async () => {
+    const member = await loginBySms(t);
+    const large = new Blob([new Uint8Array(sampleJpeg(Math.round(2.1 * 1024 * 1024)))]);
+    await uploadFile({ url, token: member.token, file: large, filename: 'a.jpg' });
+    const putsBefore = puts;
+    const error = await uploadFile({ url, token: member.token, file: large, filename: 'a.jpg' }).then(
+      () => new Error('stored past the day’s bytes'),
+      (failure: unknown) => failure,
+    );
+    expect(appErrorCode(error)).toBe('UPLOAD_DAILY_QUOTA_USED');
+    seen.set('UPLOAD_DAILY_QUOTA_USED', (error as { data?: { httpStatus?: number } }).data?.httpStatus ?? 0);
+    expect(seen.get('UPLOAD_DAILY_QUOTA_USED')).toBe(429);
     // Refused before its file was read.
     expect(puts).toBe(putsBefore);
   });

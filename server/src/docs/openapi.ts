@@ -373,7 +373,8 @@ function sidePaths(): Record<string, Record<string, JsonSchema>> {
           '"messageZh": "<中文>", "issues": null}}}` with the HTTP status of the code; ' +
           'the codes are listed below by status (and in `x-errors`). `UPLOAD_TOO_MANY_AT_ONCE` (429): the ' +
           'client has UPLOADS_PER_CLIENT uploads in flight already; retry once one has finished. ' +
-          '`UPLOAD_TOO_FREQUENT` (429): the user has uploaded LIMIT_UPLOAD_PER_USER_HOUR files this hour.',
+          '`UPLOAD_TOO_FREQUENT` (429): the user has uploaded LIMIT_UPLOAD_PER_USER_HOUR files this hour. ' +
+          '`UPLOAD_DAILY_QUOTA_USED` (429): the user has stored LIMIT_UPLOAD_MB_PER_USER_DAY megabytes today (from midnight in TZ_DISPLAY).',
         'x-errors': typedUploadErrors,
         security: [{ bearer: [] }],
         requestBody: {

@@ -59,7 +59,7 @@ export async function uploadsHttp(app: FastifyInstance, options: UploadsHttpOpti
         return receiveFormFile(req, ctx, options.formWaitLimits);
       });
       if (!received) throw new AppError('UPLOAD_MISSING');
-      const uploaded = await ctx.services.uploads.record(received, user.id);
+      const uploaded = await ctx.services.uploads.record(received, user.id, ctx.ip);
       return reply.send({
         ...uploaded,
         createdAt: uploaded.createdAt.toISOString(),

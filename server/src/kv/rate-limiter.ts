@@ -14,6 +14,9 @@ export interface RateRule {
   readonly windowOf?: (now: number) => string;
 }
 
+/** A rule counted in calendar windows (a day from the users' midnight), whose count `add` may raise by any amount. */
+export type CalendarRule = RateRule & { readonly windowOf: (now: number) => string };
+
 /** One counted hit: whether it was within the limit, and where it was recorded, for a refund. */
 export type CountedHit =
   | {
@@ -94,6 +97,14 @@ export class RateLimiter {
       await this.refund(hit).catch(() => undefined);
       throw error;
     }
+  }
+
+  /**
+   * Adds `amount` to a calendar window's count (the bytes a user stored today): a rule whose limit
+   * is an amount, not a number of hits; `reached` then says whether the window holds the limit.
+   */
+  async add(rule: CalendarRule, subject: string, amount: number): Promise<void> {
+    await this.kv.increment(this.keyOf(rule, subject, this.clock.now()), rule.windowMs, amount);
   }
 
   /** Whether the window's hits already reach the limit, so the next would be refused. Counts nothing. */

@@ -65,5 +65,5 @@ export async function acceptUpload(
   if (!(received instanceof ReceivedFile)) throw new AppError('UPLOAD_MISSING');
   // A member past the hourly limit: the file received is dropped with the failure (discardAll).
   if (uploaderId !== null) await context.services.uploads.countMember(uploaderId);
-  return context.services.uploads.record(received, uploaderId);
+  return context.services.uploads.record(received, uploaderId, context.ip);
 }

@@ -47,7 +47,9 @@ describe.each(stores)('an upload whose record was written but its answer lost ($
     );
     try {
       const received = await services.uploads.receive(Readable.from([samplePng()]), 'a.png', 'member');
-      await expect(services.uploads.record(received, user.userId)).rejects.toThrow('Connection lost');
+      await expect(services.uploads.record(received, user.userId, '10.0.0.1')).rejects.toThrow(
+        'Connection lost',
+      );
       const row = await t.stores.database.db
         .selectFrom('uploads')
         .select('storage_key')

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkFields, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
-import { samplePdf, samplePng } from '../../support/sample-files.js';
+import { sampleJpeg, samplePdf, samplePng } from '../../support/sample-files.js';
 import { backendsAndStorage, randomIp, startTestApp, type TestApp } from '../../support/test-app.js';
 import { multipartBody, postFile } from '../../support/upload-client.js';
 
@@ -70,5 +70,80 @@ describe.each(backendsAndStorage(backends))('uploads per user per hour ($name)',
     expect((await legacyUpload(member)).body.res).toBe(1);
     expect((await typedUpload(member)).status).toBe(200);
     expect(await uploadsOf(member.userId)).toBe(5);
+  });
+});
+
+/**
+ * The hourly counts still let one account store 5 GB an hour (100 files of 50 MB) and one address
+ * without a login 150 MB an hour, day after day, and uploads are kept for good: a day's bytes are
+ * capped too, from the users' midnight.
+ */
+describe.each(backends)('bytes uploaded a day ($name)', (backend) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(backend, {
+      LIMIT_UPLOAD_MB_PER_USER_DAY: '1',
+      LIMIT_ANON_UPLOAD_MB_PER_IP_DAY: '1',
+    });
+  });
+  afterAll(() => t.close());
+
+  const sixTenths = () => sampleJpeg(Math.round(0.6 * 1024 * 1024));
+  const used = { res: 0, err: '今日上传已达上限，请明天再试', data: '' };
+
+  it('refuses a member’s upload once the day’s bytes reach the cap, on either door, until the next day', async () => {
+    const member = await loginBySms(t);
+    const upload = () =>
+      postFile(t.app, '/user/api/file_upload', {
+        content: sixTenths(),
+        filename: 'a.jpg',
+        fields: checkFields(member),
+        ip: randomIp(),
+      });
+    // 0.6 MB, then 1.2 MB: the second passes the cap (its size is known once stored); the third is refused.
+    expect((await upload()).body.res).toBe(1);
+    expect((await upload()).body.res).toBe(1);
+    expect((await upload()).body).toEqual(used);
+    const { payload, contentType } = await multipartBody({ content: samplePng(), filename: 'b.png' });
+    const typed = await t.app.inject({
+      method: 'POST',
+      url: '/api/uploads',
+      payload,
+      headers: { 'content-type': contentType, authorization: `Bearer ${member.token}` },
+      remoteAddress: randomIp(),
+    });
+    expect(typed.statusCode).toBe(429);
+    expect(typed.json().error).toMatchObject({ data: { appCode: 'UPLOAD_DAILY_QUOTA_USED' } });
+    // Another member is counted apart; the next day (midnight in Shanghai) the first uploads again.
+    expect(
+      (
+        await postFile(t.app, '/user/api/file_upload', {
+          content: samplePng(),
+          filename: 'c.png',
+          fields: checkFields(await loginBySms(t)),
+          ip: randomIp(),
+        })
+      ).body.res,
+    ).toBe(1);
+    t.clock.advance(24 * 60 * 60_000);
+    expect((await upload()).body.res).toBe(1);
+  });
+
+  it('refuses an address uploading without a login once its day’s bytes reach the cap', async () => {
+    const ip = randomIp();
+    const upload = () =>
+      postFile(t.app, '/index/api/file_upload', { content: sixTenths(), filename: 'a.jpg', ip });
+    expect((await upload()).body.res).toBe(1);
+    expect((await upload()).body.res).toBe(1);
+    expect((await upload()).body).toEqual(used);
+    expect(
+      (
+        await postFile(t.app, '/index/api/file_upload', {
+          content: sixTenths(),
+          filename: 'a.jpg',
+          ip: randomIp(),
+        })
+      ).body.res,
+    ).toBe(1);
   });
 });

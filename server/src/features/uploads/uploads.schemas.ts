@@ -20,7 +20,8 @@ export type UploadedFileJson = Omit<UploadedFile, 'createdAt'> & { createdAt: st
  * Every code `POST /api/uploads` (the SDK's `uploadFile`) answers a refusal with, as a procedure's
  * meta declares its own: the docs list these by HTTP status, and a test drives the route into them.
  * Only members upload there, so the anonymous-only UPLOAD_IMAGES_ONLY is the legacy door's alone;
- * UPLOAD_TOO_FREQUENT is a member's hourly limit here (LIMIT_UPLOAD_PER_USER_HOUR).
+ * UPLOAD_TOO_FREQUENT is a member's hourly limit here (LIMIT_UPLOAD_PER_USER_HOUR), and
+ * UPLOAD_DAILY_QUOTA_USED the day's bytes (LIMIT_UPLOAD_MB_PER_USER_DAY).
  */
 export const typedUploadErrors = [
   'UNAUTHENTICATED',
@@ -33,6 +34,7 @@ export const typedUploadErrors = [
   'UPLOAD_TIMEOUT',
   'UPLOAD_TOO_MANY_AT_ONCE',
   'UPLOAD_TOO_FREQUENT',
+  'UPLOAD_DAILY_QUOTA_USED',
   // A form the multipart parser cannot read, or whose text fields are too large.
   'MALFORMED_REQUEST',
   'BODY_TOO_LARGE',

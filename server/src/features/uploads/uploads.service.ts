@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { Clock } from '../../clock.js';
+import { type Clock, calendarDayIn } from '../../clock.js';
 import { type Db, isDatabaseUnavailable, type Tx } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import { rateSubjectOf } from '../../kv/client-address.js';
-import type { RateLimiter, RateRule } from '../../kv/rate-limiter.js';
+import type { CalendarRule, RateLimiter, RateRule } from '../../kv/rate-limiter.js';
 import type { Telemetry } from '../../telemetry.js';
 import {
   type AcceptedType,
@@ -39,9 +39,24 @@ export class ReceivedFile {
   ) {}
 }
 
+/** What one client may upload: counts an hour, and bytes stored a day (config.limits). */
+export interface UploadLimits {
+  readonly anonUploadPerIpHour: number;
+  readonly uploadPerUserHour: number;
+  readonly anonUploadMbPerIpDay: number;
+  readonly uploadMbPerUserDay: number;
+  /** Where the days of the daily caps begin: the users' midnight (TZ_DISPLAY). */
+  readonly displayTimeZone: string;
+}
+
+const hourMs = 60 * 60_000;
+const megabyte = 1024 * 1024;
+
 export class UploadService {
   private readonly anonymousPerIp: RateRule;
   private readonly memberPerUser: RateRule;
+  private readonly anonymousBytesPerIp: CalendarRule;
+  private readonly memberBytesPerUser: CalendarRule;
 
   constructor(
     private readonly db: Db,
@@ -49,12 +64,23 @@ export class UploadService {
     private readonly limiter: RateLimiter,
     private readonly clock: Clock,
     private readonly signer: UploadUrlSigner,
-    anonUploadPerIpHour: number,
-    uploadPerUserHour: number,
+    limits: UploadLimits,
     private readonly telemetry: Telemetry,
   ) {
-    this.anonymousPerIp = { name: 'upload:anon:ip', limit: anonUploadPerIpHour, windowMs: 60 * 60_000 };
-    this.memberPerUser = { name: 'upload:user', limit: uploadPerUserHour, windowMs: 60 * 60_000 };
+    this.anonymousPerIp = { name: 'upload:anon:ip', limit: limits.anonUploadPerIpHour, windowMs: hourMs };
+    this.memberPerUser = { name: 'upload:user', limit: limits.uploadPerUserHour, windowMs: hourMs };
+    // Kept a day and an hour: a day's count outlives its day wherever it began.
+    const day = { windowMs: 25 * hourMs, windowOf: calendarDayIn(limits.displayTimeZone) };
+    this.anonymousBytesPerIp = {
+      name: 'upload-bytes:anon:ip',
+      limit: limits.anonUploadMbPerIpDay * megabyte,
+      ...day,
+    };
+    this.memberBytesPerUser = {
+      name: 'upload-bytes:user',
+      limit: limits.uploadMbPerUserDay * megabyte,
+      ...day,
+    };
   }
 
   /**
@@ -106,29 +132,36 @@ export class UploadService {
 
   /**
    * Counts an anonymous upload for its client IP, or refuses it past the hourly limit
-   * (UPLOAD_TOO_FREQUENT). The door calls it before a byte of the file is read: a refused client
+   * (UPLOAD_TOO_FREQUENT) or the day's bytes (UPLOAD_DAILY_QUOTA_USED). The door calls it before a byte of the file is read: a refused client
    * then neither fills the disk nor has the service read its file (up to 50 MB) to throw it away.
    */
   async countAnonymous(ip: string): Promise<void> {
-    if (!(await this.limiter.hit(this.anonymousPerIp, rateSubjectOf(ip)))) {
-      throw new AppError('UPLOAD_TOO_FREQUENT');
-    }
+    const client = rateSubjectOf(ip);
+    if (await this.limiter.reached(this.anonymousBytesPerIp, client))
+      throw new AppError('UPLOAD_DAILY_QUOTA_USED');
+    if (!(await this.limiter.hit(this.anonymousPerIp, client))) throw new AppError('UPLOAD_TOO_FREQUENT');
   }
 
   /**
-   * Counts a member's upload, or refuses it past the hourly limit (UPLOAD_TOO_FREQUENT). Uploads are
-   * never deleted (rows name them), so without it one account could fill the storage, 50 MB a file,
-   * as fast as its four slots carry them. The typed door counts before reading the file; the legacy
+   * Counts a member's upload, or refuses it past the hourly limit (UPLOAD_TOO_FREQUENT) or once the
+   * day's bytes reach their cap (UPLOAD_DAILY_QUOTA_USED). Uploads are never deleted (rows name
+   * them), so without these one account could fill the storage, 50 MB a file, as fast as its four
+   * slots carry them. The typed door counts before reading the file; the legacy
    * one once its login is known, which may be after the file (then dropped).
    */
   async countMember(userId: number): Promise<void> {
-    if (!(await this.limiter.hit(this.memberPerUser, String(userId)))) {
-      throw new AppError('UPLOAD_TOO_FREQUENT');
-    }
+    const member = String(userId);
+    if (await this.limiter.reached(this.memberBytesPerUser, member))
+      throw new AppError('UPLOAD_DAILY_QUOTA_USED');
+    if (!(await this.limiter.hit(this.memberPerUser, member))) throw new AppError('UPLOAD_TOO_FREQUENT');
   }
 
-  /** Records a received file as uploaded by `userId` (null: anonymous). */
-  async record(file: ReceivedFile, userId: number | null): Promise<UploadedFile> {
+  /**
+   * Records a received file as uploaded by `userId` (null: anonymous, from `ip`), and counts its
+   * bytes against the day's allowance, which the next upload is checked against (one file may pass
+   * it by up to its own size: its size is known only once it is stored).
+   */
+  async record(file: ReceivedFile, userId: number | null, ip: string): Promise<UploadedFile> {
     const now = this.clock.now();
     try {
       const id = await insertUpload(this.db, {
@@ -140,6 +173,11 @@ export class UploadService {
         now,
       });
       this.telemetry.uploadStored(file.type.kind, file.size);
+      // The upload stands whatever the store says now: a count lost to an outage is one day's margin.
+      await (userId === null
+        ? this.limiter.add(this.anonymousBytesPerIp, rateSubjectOf(ip), file.size)
+        : this.limiter.add(this.memberBytesPerUser, String(userId), file.size)
+      ).catch(() => undefined);
       return {
         id,
         url: urlOfKey(file.key),
