@@ -92,8 +92,8 @@ export function usersStep(ctx: ImportContext): ImportStep {
         const password = v.trimmedText(row, 'password', 255);
         const token = v.trimmedText(row, 'token', 255);
         // Decided: from here on the row is imported, and what it loses is noted.
-        if (phone !== String(row.phone).trim())
-          tally.note('phone written with spaces, dashes or +86: kept as its 11 digits', id);
+        if (phone !== String(row.phone))
+          tally.note('phone written with spaces, dashes, line breaks or +86: kept as its 11 digits', id);
         if (!v.isWebAddress(user.face)) {
           // An avatar is not worth the account: dropped, the user can upload another.
           user.face = '';
