@@ -112,38 +112,33 @@ describe('POST /api/uploads: what it refuses with is what /docs lists', () => {
     );
   });
 
+  /** The member's next upload of `file` is refused with `code` (429), before a byte of it is stored. */
+  async function refusedBeforeStored(member: { token: string }, file: Blob, code: AppErrorCode) {
+    const putsBefore = puts;
+    const error = await uploadFile({ url, token: member.token, file, filename: 'a.jpg' }).then(
+      () => new Error('stored past the limit'),
+      (failure: unknown) => failure,
+    );
+    expect(appErrorCode(error)).toBe(code);
+    seen.set(code, (error as { data?: { httpStatus?: number } }).data?.httpStatus ?? 0);
+    expect(seen.get(code)).toBe(429);
+    expect(puts).toBe(putsBefore);
+  }
+
   it('refuses a member past LIMIT_UPLOAD_PER_USER_HOUR with UPLOAD_TOO_FREQUENT (429)', async () => {
     const member = await loginBySms(t);
     const png = new Blob([new Uint8Array(samplePng())]);
     for (let i = 0; i < t.config.limits.uploadPerUserHour; i++) {
       await uploadFile({ url, token: member.token, file: png, filename: 'a.png' });
     }
-    const putsBefore = puts;
-    const error = await uploadFile({ url, token: member.token, file: png, filename: 'a.png' }).then(
-      () => new Error('stored past the limit'),
-      (failure: unknown) => failure,
-    );
-    expect(appErrorCode(error)).toBe('UPLOAD_TOO_FREQUENT');
-    seen.set('UPLOAD_TOO_FREQUENT', (error as { data?: { httpStatus?: number } }).data?.httpStatus ?? 0);
-    expect(seen.get('UPLOAD_TOO_FREQUENT')).toBe(429);
-    // Refused before its file was read.
-    expect(puts).toBe(putsBefore);
+    await refusedBeforeStored(member, png, 'UPLOAD_TOO_FREQUENT');
   });
 
   it('refuses a member past LIMIT_UPLOAD_MB_PER_USER_DAY with UPLOAD_DAILY_QUOTA_USED (429)', async () => {
     const member = await loginBySms(t);
     const large = new Blob([new Uint8Array(sampleJpeg(Math.round(2.1 * 1024 * 1024)))]);
     await uploadFile({ url, token: member.token, file: large, filename: 'a.jpg' });
-    const putsBefore = puts;
-    const error = await uploadFile({ url, token: member.token, file: large, filename: 'a.jpg' }).then(
-      () => new Error('stored past the day’s bytes'),
-      (failure: unknown) => failure,
-    );
-    expect(appErrorCode(error)).toBe('UPLOAD_DAILY_QUOTA_USED');
-    seen.set('UPLOAD_DAILY_QUOTA_USED', (error as { data?: { httpStatus?: number } }).data?.httpStatus ?? 0);
-    expect(seen.get('UPLOAD_DAILY_QUOTA_USED')).toBe(429);
-    // Refused before its file was read.
-    expect(puts).toBe(putsBefore);
+    await refusedBeforeStored(member, large, 'UPLOAD_DAILY_QUOTA_USED');
   });
 
   it('refuses an upload past UPLOADS_PER_CLIENT at once with UPLOAD_TOO_MANY_AT_ONCE (429)', async () => {

@@ -7,6 +7,27 @@ import { multipartBody, postFile } from '../../support/upload-client.js';
 
 type Session = Awaited<ReturnType<typeof loginBySms>>;
 
+// Each upload from an address of its own: the per-client slots are not what is tested here.
+const legacyUploadOf = (t: TestApp, session: Session, content: Buffer, filename: string) =>
+  postFile(t.app, '/user/api/file_upload', {
+    content,
+    filename,
+    fields: checkFields(session),
+    ip: randomIp(),
+  });
+
+async function typedUploadOf(t: TestApp, session: Session, content: Buffer, filename = 'work.pdf') {
+  const { payload, contentType } = await multipartBody({ content, filename });
+  const answer = await t.app.inject({
+    method: 'POST',
+    url: '/api/uploads',
+    payload,
+    headers: { 'content-type': contentType, authorization: `Bearer ${session.token}` },
+    remoteAddress: randomIp(),
+  });
+  return { status: answer.statusCode, body: answer.json() as Record<string, never> };
+}
+
 /**
  * Uploads are kept for good (rows name them; deleting a demand file leaves its bytes), so a member
  * uploading without end filled the storage, 50 MB a file: nothing counted a logged-in user's uploads.
@@ -18,25 +39,9 @@ describe.each(backendsAndStorage(backends))('uploads per user per hour ($name)',
   });
   afterAll(() => t.close());
 
-  // Each upload from an address of its own: the per-client slots are not what is tested here.
   const legacyUpload = (session: Session, content = samplePdf(), filename = 'work.pdf') =>
-    postFile(t.app, '/user/api/file_upload', {
-      content,
-      filename,
-      fields: checkFields(session),
-      ip: randomIp(),
-    });
-  async function typedUpload(session: Session, content = samplePdf()) {
-    const { payload, contentType } = await multipartBody({ content, filename: 'work.pdf' });
-    const answer = await t.app.inject({
-      method: 'POST',
-      url: '/api/uploads',
-      payload,
-      headers: { 'content-type': contentType, authorization: `Bearer ${session.token}` },
-      remoteAddress: randomIp(),
-    });
-    return { status: answer.statusCode, body: answer.json() as Record<string, never> };
-  }
+    legacyUploadOf(t, session, content, filename);
+  const typedUpload = (session: Session, content = samplePdf()) => typedUploadOf(t, session, content);
   const uploadsOf = async (userId: number) =>
     (await t.stores.database.db.selectFrom('uploads').select('id').where('user_id', '=', userId).execute())
       .length;
@@ -93,38 +98,16 @@ describe.each(backends)('bytes uploaded a day ($name)', (backend) => {
 
   it('refuses a member’s upload once the day’s bytes reach the cap, on either door, until the next day', async () => {
     const member = await loginBySms(t);
-    const upload = () =>
-      postFile(t.app, '/user/api/file_upload', {
-        content: sixTenths(),
-        filename: 'a.jpg',
-        fields: checkFields(member),
-        ip: randomIp(),
-      });
+    const upload = () => legacyUploadOf(t, member, sixTenths(), 'a.jpg');
     // 0.6 MB, then 1.2 MB: the second passes the cap (its size is known once stored); the third is refused.
     expect((await upload()).body.res).toBe(1);
     expect((await upload()).body.res).toBe(1);
     expect((await upload()).body).toEqual(used);
-    const { payload, contentType } = await multipartBody({ content: samplePng(), filename: 'b.png' });
-    const typed = await t.app.inject({
-      method: 'POST',
-      url: '/api/uploads',
-      payload,
-      headers: { 'content-type': contentType, authorization: `Bearer ${member.token}` },
-      remoteAddress: randomIp(),
-    });
-    expect(typed.statusCode).toBe(429);
-    expect(typed.json().error).toMatchObject({ data: { appCode: 'UPLOAD_DAILY_QUOTA_USED' } });
+    const typed = await typedUploadOf(t, member, samplePng(), 'b.png');
+    expect(typed.status).toBe(429);
+    expect(typed.body.error).toMatchObject({ data: { appCode: 'UPLOAD_DAILY_QUOTA_USED' } });
     // Another member is counted apart; the next day (midnight in Shanghai) the first uploads again.
-    expect(
-      (
-        await postFile(t.app, '/user/api/file_upload', {
-          content: samplePng(),
-          filename: 'c.png',
-          fields: checkFields(await loginBySms(t)),
-          ip: randomIp(),
-        })
-      ).body.res,
-    ).toBe(1);
+    expect((await legacyUploadOf(t, await loginBySms(t), samplePng(), 'c.png')).body.res).toBe(1);
     t.clock.advance(24 * 60 * 60_000);
     expect((await upload()).body.res).toBe(1);
   });
