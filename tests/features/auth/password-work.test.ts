@@ -2,9 +2,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { AppError } from '../../../server/src/errors.js';
 import { PasswordHasher } from '../../../server/src/features/auth/passwords.js';
 import { checkFields, loginBySms } from '../../support/auth-flow.js';
-import { backends } from '../../support/backends.js';
+import { backends, embedded } from '../../support/backends.js';
 import { legacyPost } from '../../support/legacy-client.js';
-import { randomIp, startTestApp, type TestApp } from '../../support/test-app.js';
+import { randomIp, randomPhone, startTestApp, type TestApp } from '../../support/test-app.js';
 
 /*
  * Every password check and change is an argon2 hash: ~50 ms of CPU and 19 MiB for a request of a
@@ -86,6 +86,32 @@ describe.each(backends)('argon2 work per account ($name)', (backend) => {
     t.clock.advance(hour);
     expect((await changePassword(session, 'new-pass-z')).body.res).toBe(1);
     expect(hash).toHaveBeenCalledTimes(11);
+  });
+});
+
+describe('a password reset for a phone with no account', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(embedded);
+  });
+  afterAll(() => t.close());
+
+  it('hashes nothing, however often the code (put back for the owner to sign up with) is sent', async () => {
+    const phone = randomPhone();
+    await legacyPost(t.app, '/index/api/sms', { phone }, 'json', { ip: randomIp() });
+    const code = t.sms.lastCodeFor(phone);
+    const hash = vi.spyOn(PasswordHasher.prototype, 'hash');
+    for (let i = 0; i < 10; i++) {
+      const answer = await t.app.inject({
+        method: 'POST',
+        url: '/trpc/auth.resetPassword',
+        payload: { json: { phone, code, newPassword: 'brand-new-9' } },
+        remoteAddress: randomIp(),
+      });
+      expect(answer.json().error.json.data.appCode).toBe('ACCOUNT_NOT_FOUND');
+    }
+    expect(hash).not.toHaveBeenCalled();
+    vi.restoreAllMocks();
   });
 });
 

@@ -179,9 +179,11 @@ export class AuthService {
     let passwordHash = '';
     let user: Awaited<ReturnType<typeof findUserByPhone>>;
     await this.smsCodes.consume(input.phone, input.code, ip, async () => {
-      passwordHash = await this.passwords.hash(input.newPassword);
+      // The account first: the code put back for a phone without one could be sent again and
+      // again, and must not cost an argon2 hash each time.
       user = await findUserByPhone(this.db, input.phone);
       if (!user) throw new AppError('ACCOUNT_NOT_FOUND');
+      passwordHash = await this.passwords.hash(input.newPassword);
       await this.sessions.revokeAllOf(user.id);
     });
     if (!user) throw new AppError('ACCOUNT_NOT_FOUND');
