@@ -155,24 +155,36 @@ describe('a title search whose previous minute cannot be read', () => {
 });
 
 describe('title searches in flight on one instance, from every address', () => {
-  it('refuses one past half the pool with SEARCH_BUSY, and serves again as they end', async () => {
+  it('runs half the pool at once, queues four times as many in turn, and refuses one more with SEARCH_BUSY', async () => {
     const clock = new ManualClock();
     const store = new MemoryStore(() => clock.now());
-    const guard = new TitleSearchGuard(store, clock, searchesPerIp, 2);
+    // One at once, four waiting; a place per address is not what is tested here.
+    const guard = new TitleSearchGuard(store, clock, 100, 1);
+    const order: number[] = [];
     let release = () => {};
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
-    // Two addresses, each within its own cap, take the instance's two places.
-    const running = [guard.run('10.0.0.1', () => held), guard.run('10.0.0.2', () => held)];
+    const running = guard.run('10.0.0.1', async () => {
+      await held;
+      order.push(0);
+    });
+    // Before the queue, these four were refused at once: ordinary users searching together.
+    const queued = [1, 2, 3, 4].map((n) =>
+      guard.run(`10.0.0.${n + 1}`, async () => {
+        order.push(n);
+      }),
+    );
     await new Promise((resolve) => setTimeout(resolve, 20));
-    // Before: a third address (and a fourth...) went on to the database, whose pool they filled.
-    await expect(guard.run('10.0.0.3', async () => 'found')).rejects.toMatchObject({
+    // Before the cap, a sixth address (and a seventh...) went on to the database, filling its pool.
+    await expect(guard.run('10.0.0.9', async () => 'found')).rejects.toMatchObject({
       appCode: 'SEARCH_BUSY',
     });
+    expect(order).toEqual([]);
     release();
-    await Promise.all(running);
-    expect(await guard.run('10.0.0.3', async () => 'found')).toBe('found');
+    await Promise.all([running, ...queued]);
+    expect(order).toEqual([0, 1, 2, 3, 4]);
+    expect(await guard.run('10.0.0.9', async () => 'found')).toBe('found');
     await store.close();
   });
 });

@@ -23,16 +23,20 @@ const keptMs = 2 * minuteMs;
  */
 export class TitleSearchGuard {
   private running = 0;
+  /** Searches waiting for a place on this instance, first come first served. */
+  private readonly waiting: Array<() => void> = [];
 
   constructor(
     private readonly kv: KeyValueStore,
     private readonly clock: Clock,
     private readonly perIp: number,
     /**
-     * Searches in flight at once on this instance, from every address: a deep page of a frequent
-     * term costs MySQL ~130 × the public list's page 1, and eight addresses at their cap held every
-     * pooled connection, so the public list answered 503. Past this, a search is refused at once
-     * (SEARCH_BUSY) and the rest of the pool stays with everything else.
+     * Searches running at once on this instance, from every address: a deep page of a frequent term
+     * costs MySQL ~130 × the public list's page 1, and eight addresses at their cap held every
+     * pooled connection, so the public list answered 503. More wait their turn (a search takes
+     * milliseconds, at most the statement limit), up to four times as many; past those, one is
+     * refused at once (SEARCH_BUSY), and the rest of the pool stays with everything else. Refused
+     * at once without a queue, ordinary users searching at the same moment were turned away.
      */
     private readonly perInstance: number,
   ) {}
@@ -60,12 +64,17 @@ export class TitleSearchGuard {
   }
 
   private async onThisInstance<T>(search: () => Promise<T>): Promise<T> {
-    if (this.running >= this.perInstance) throw new AppError('SEARCH_BUSY');
-    this.running++;
+    if (this.running < this.perInstance) this.running++;
+    else if (this.waiting.length < 4 * this.perInstance) {
+      // Handed its place by a search that ends (below), so `running` never drops under the queue.
+      await new Promise<void>((takePlace) => this.waiting.push(takePlace));
+    } else throw new AppError('SEARCH_BUSY');
     try {
       return await search();
     } finally {
-      this.running--;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
     }
   }
 }
