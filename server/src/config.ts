@@ -194,8 +194,10 @@ const envSchema = z.object({
   SILENT_CONNECTION_MS: timeoutMs(60_000),
   // A person may pick a few files at once, and an office shares one address: four, not one.
   UPLOADS_PER_CLIENT: positiveInt(4),
-  // As the balancer's MAX_CONN_PER_CLIENT: far above a browser's 6 a host, for carrier NAT; 0 is off.
-  MAX_CONNECTIONS_PER_CLIENT: wholeNumber(0, 1_000_000).default(200),
+  // Idle keep-alive connections count (72 s each): 200 let only ~33 browsers share an address, and
+  // carrier NAT puts hundreds of phones behind one. A thousand still keeps one address from using
+  // up the 20,000 descriptors of a default limit; 0 is off.
+  MAX_CONNECTIONS_PER_CLIENT: wholeNumber(0, 1_000_000).default(1000),
 });
 
 /** Where uploaded bytes live: a folder, or a bucket of an S3-compatible object store. */
