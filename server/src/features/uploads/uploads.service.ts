@@ -132,8 +132,9 @@ export class UploadService {
 
   /**
    * Counts an anonymous upload for its client IP, or refuses it past the hourly limit
-   * (UPLOAD_TOO_FREQUENT) or the day's bytes (UPLOAD_DAILY_QUOTA_USED). The door calls it before a byte of the file is read: a refused client
-   * then neither fills the disk nor has the service read its file (up to 50 MB) to throw it away.
+   * (UPLOAD_TOO_FREQUENT) or the day's bytes (UPLOAD_DAILY_QUOTA_USED). The door calls it before a
+   * byte of the file is read: a refused client then neither fills the disk nor has the service read
+   * its file (up to 50 MB) to throw it away.
    */
   async countAnonymous(ip: string): Promise<void> {
     const client = rateSubjectOf(ip);
@@ -146,8 +147,8 @@ export class UploadService {
    * Counts a member's upload, or refuses it past the hourly limit (UPLOAD_TOO_FREQUENT) or once the
    * day's bytes reach their cap (UPLOAD_DAILY_QUOTA_USED). Uploads are never deleted (rows name
    * them), so without these one account could fill the storage, 50 MB a file, as fast as its four
-   * slots carry them. The typed door counts before reading the file; the legacy
-   * one once its login is known, which may be after the file (then dropped).
+   * slots carry them. The typed door counts before reading the file; the legacy one once its login
+   * is known, which may be after the file (then dropped).
    */
   async countMember(userId: number): Promise<void> {
     const member = String(userId);
