@@ -64,6 +64,28 @@ describe.each(backends)('SMS and login limits ($name)', (backend) => {
     expect((await sendSms(phone)).body.res, '00:00 in Shanghai').toBe(1);
   });
 
+  it('counts no refused send: taps at the day’s cap neither delay the next day’s first code nor spend the address’s sends', async () => {
+    const phone = randomPhone();
+    const ip = randomIp();
+    // 21:00 in Shanghai: ten sends by 22:05 there, five an hour.
+    t.clock.advanceToNext(24 * 60 * minute, 13 * 60 * minute);
+    for (let i = 1; i <= 10; i++) {
+      expect((await sendSms(phone)).body.res, `send ${i} of the day`).toBe(1);
+      t.clock.advance(i === 5 ? 60 * minute : minute + 1);
+    }
+    // Its owner taps "send" eight times, a minute apart, up to 23:59:30 in Shanghai, from one
+    // address (the test's cap: eight an hour): every tap refused, each allowed by the minute and the hour.
+    const day = 24 * 60 * minute;
+    t.clock.advance(16 * 60 * minute - 8 * minute - 30_000 - (t.clock.now() % day));
+    for (let tap = 1; tap <= 8; tap++) {
+      t.clock.advance(minute);
+      expect((await sendSms(phone, ip)).body, `tap ${tap}`).toEqual(tooFrequent);
+    }
+    // 00:00:10 in Shanghai: a new day, and the taps took nothing from its minute, its hour or the address.
+    t.clock.advance(40_000);
+    expect((await sendSms(phone, ip)).body.res, 'the first send of the new day').toBe(1);
+  });
+
   it('sends one code a minute in any minute, not two a moment apart across the clock’s minute', async () => {
     const phone = randomPhone();
     t.clock.advanceToNext(minute, minute - 300);

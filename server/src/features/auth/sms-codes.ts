@@ -89,10 +89,12 @@ export class SmsCodes {
       await this.kv.set(codeKey(phone), JSON.stringify(stored), codeLifetimeMs);
       await this.kv.delete(triesKey(phone));
     } catch (error) {
-      // A cap's refusal stands. A store that failed on the way (a Redis Cluster master down holds
-      // the code's key, or one counter's) sent nothing: the counts are given back, as far as the
-      // store takes them, or a user tapping "resend" through an outage used up the phone's hour.
-      if (!(error instanceof AppError)) await this.refundAll([ipHit, ...phoneHits]);
+      // Refused by one of the phone's caps, or a store that failed on the way (a Redis Cluster
+      // master down holds the code's key, or one counter's): nothing was sent, so nothing is
+      // counted, as far as the store takes the counts back. Kept, the refused taps of a phone at its
+      // ten a day filled its hour, and its owner waited up to an hour past midnight for the first
+      // code of the new day; each also spent one of the address's sends.
+      await this.refundAll([ipHit, ...phoneHits]);
       throw error;
     }
     try {
