@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DiskStorage } from '../../../server/src/features/uploads/disk-storage.js';
 
@@ -26,27 +26,36 @@ describe('disk storage', () => {
       await expect(new DiskStorage(root).put(key, failing(i))).rejects.toThrow('refused');
     }
     expect(readdirSync(path.join(root, day))).toEqual([]);
+    expect(readdirSync(path.join(root, '.partial'))).toEqual([]);
   });
 
-  it('removes the parts a killed process left, today and yesterday, and no part still being written', async () => {
+  it('removes the parts a killed process left, however long ago, and no part still being written', async () => {
     const now = Date.parse('2026-12-06T01:00:00Z');
     const hour = 60 * 60 * 1000;
-    const file = (folder: string, name: string, ageMs: number) => {
-      mkdirSync(path.join(root, folder), { recursive: true });
-      const at = path.join(root, folder, name);
-      writeFileSync(at, 'x');
-      utimesSync(at, (now - ageMs) / 1000, (now - ageMs) / 1000);
-    };
-    file('2026/12/06', 'a.png.0a1b2c.part', 2 * hour);
-    file('2026/12/06', 'b.png.3d4e5f.part', 60_000);
-    file('2026/12/06', `${'C'.repeat(22)}.png`, 2 * hour);
-    file('2026/12/05', 'd.zip.6a7b8c.part', 3 * hour);
-    const removed = await new DiskStorage(root).removeStalePartials(hour, now);
-    expect(removed).toBe(2);
-    expect(readdirSync(path.join(root, '2026/12/06')).sort()).toEqual([
-      `${'C'.repeat(22)}.png`,
-      'b.png.3d4e5f.part',
-    ]);
-    expect(readdirSync(path.join(root, '2026/12/05'))).toEqual([]);
+    // A process killed while receiving leaves its part; bodies that never end stand in for it.
+    const storage = new DiskStorage(root);
+    const neverEnding = () => new PassThrough();
+    const bodies = [neverEnding(), neverEnding(), neverEnding()];
+    const puts = bodies.map((body, i) =>
+      storage.put(`2026/11/2${i}/${'K'.repeat(22)}.png`, body).catch(() => {}),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const partsFolder = path.join(root, '.partial');
+    const parts = readdirSync(partsFolder).filter((name) => name.endsWith('.part'));
+    expect(parts).toHaveLength(3);
+    // Two were left four days ago and a week ago (a service down meanwhile), one is being written.
+    const age = (name: string | undefined, ageMs: number) =>
+      utimesSync(path.join(partsFolder, String(name)), (now - ageMs) / 1000, (now - ageMs) / 1000);
+    age(parts[0], 4 * 24 * hour);
+    age(parts[1], 7 * 24 * hour);
+    age(parts[2], 60_000);
+    mkdirSync(path.join(root, '2026/12/06'), { recursive: true });
+    writeFileSync(path.join(root, '2026/12/06', `${'C'.repeat(22)}.png`), 'x');
+
+    expect(await storage.removeStalePartials(hour, now)).toBe(2);
+    expect(readdirSync(partsFolder)).toEqual([parts[2]]);
+    expect(readdirSync(path.join(root, '2026/12/06'))).toEqual([`${'C'.repeat(22)}.png`]);
+    for (const body of bodies) body.destroy(new Error('gone'));
+    await Promise.all(puts);
   });
 });

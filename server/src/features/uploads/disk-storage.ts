@@ -4,21 +4,29 @@ import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type FileStorage, isStorageKey, newStorageKey } from './storage.js';
+import { type FileStorage, isStorageKey } from './storage.js';
 
 /** Uploads as files under one root folder (config.uploadDir). */
 export class DiskStorage implements FileStorage {
   private readonly root: string;
+  /** Where uploads are written until complete: a name no storage key can take (isStorageKey). */
+  private readonly partialsFolder: string;
 
   constructor(root: string) {
     this.root = path.resolve(root);
+    this.partialsFolder = path.join(this.root, '.partial');
   }
 
   async put(key: string, body: Readable): Promise<void> {
     const target = this.pathOf(key);
     await mkdir(path.dirname(target), { recursive: true });
-    // Written beside the target and renamed when complete, so a reader never sees half a file.
-    const partial = `${target}.${randomBytes(6).toString('hex')}.part`;
+    await mkdir(this.partialsFolder, { recursive: true });
+    // Written in the root's folder of parts and renamed into place when complete (the same file
+    // system, so the rename is atomic): a reader never sees half a file.
+    const partial = path.join(
+      this.partialsFolder,
+      `${path.basename(target)}.${randomBytes(6).toString('hex')}.part`,
+    );
     const file = createWriteStream(partial, { flags: 'wx', mode: 0o640 });
     try {
       await pipeline(body, file);
@@ -54,25 +62,23 @@ export class DiskStorage implements FileStorage {
   /**
    * Removes the partial files (`*.part`) of uploads that will never finish: a process killed while
    * receiving (SIGKILL, the OOM killer, a power cut) cannot remove its own, and they piled up, 45 MB
-   * after 18 kills. Only today's and yesterday's folders (UTC, as keys are dated): older ones held
-   * no upload in flight at the last sweep. A part written to within `olderThanMs` may be another
-   * instance's upload on a shared folder and is left. Answers how many were removed.
+   * after 18 kills. They all sit in one folder, so a service down for days finds them too (they
+   * used to sit in the day's folder, and only today's and yesterday's were looked at). A part
+   * written to within `olderThanMs` may be another instance's upload on a shared folder and is left.
+   * Answers how many were removed.
    */
   async removeStalePartials(olderThanMs: number, now = Date.now()): Promise<number> {
     let removed = 0;
-    for (const day of [now, now - 24 * 60 * 60 * 1000]) {
-      const folder = path.dirname(this.pathOf(newStorageKey(day, 'part', 'x'.repeat(22))));
-      const names = await readdir(folder).catch(() => [] as string[]);
-      for (const name of names) {
-        if (!name.endsWith('.part')) continue;
-        const file = path.join(folder, name);
-        const info = await stat(file).catch(() => null);
-        if (!info || info.mtimeMs >= now - olderThanMs) continue;
-        await unlink(file).then(
-          () => removed++,
-          () => undefined,
-        );
-      }
+    const names = await readdir(this.partialsFolder).catch(() => [] as string[]);
+    for (const name of names) {
+      if (!name.endsWith('.part')) continue;
+      const file = path.join(this.partialsFolder, name);
+      const info = await stat(file).catch(() => null);
+      if (!info || info.mtimeMs >= now - olderThanMs) continue;
+      await unlink(file).then(
+        () => removed++,
+        () => undefined,
+      );
     }
     return removed;
   }
