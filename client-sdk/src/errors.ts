@@ -4,11 +4,19 @@ import type { AppErrorCode, AppRouter } from './types.js';
 /** A failed call, from a procedure or from `uploadFile`: `error.data.appCode` says which rule refused it. */
 export type AppClientError = TRPCClientError<AppRouter>;
 
-/** A failed call the service answered: its `data` (code, Chinese message, HTTP status) is there. */
-export type ServiceError = AppClientError & { readonly data: NonNullable<AppClientError['data']> };
+/**
+ * A failed call the service answered: its `data` (code, Chinese message, HTTP status) is there,
+ * its `appCode` one of `Code` (every code unless narrowed by `isAppError(error, code)`).
+ */
+export type ServiceError<Code extends AppErrorCode = AppErrorCode> = AppClientError & {
+  readonly data: NonNullable<AppClientError['data']> & { readonly appCode: Code };
+};
 
-/** True when `error` came from the service, and (when given) carries that error code. */
-export function isAppError(error: unknown, code?: AppErrorCode): error is ServiceError {
+/** True when `error` came from the service, and (when given) carries that error code: `error.data.appCode` is then typed as it. */
+export function isAppError<Code extends AppErrorCode = AppErrorCode>(
+  error: unknown,
+  code?: Code,
+): error is ServiceError<Code> {
   const appCode = appErrorCode(error);
   return appCode !== undefined && (code === undefined || appCode === code);
 }

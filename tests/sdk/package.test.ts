@@ -177,6 +177,8 @@ describe('client-sdk, packed and installed outside the repository', () => {
         },
         textUpload: 'UPLOAD_TYPE_NOT_ALLOWED',
         wrongPassword: 'LOGIN_FAILED',
+        // The demand does not exist: refused NOT_FOUND, so nothing was narrowed to BALANCE_TOO_LOW.
+        narrowed: null,
         anonymousMeStatus: 401,
         abortedUpload: {
           name: 'TRPCClientError',

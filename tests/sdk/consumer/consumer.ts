@@ -130,6 +130,14 @@ const proxyUpload = {
 const wrongPassword = await refusal(() =>
   api.auth.loginWithPassword.mutate({ phone: me.phone, password: 'not-the-password' }),
 );
+// Narrowed by the code asked for: the assignment compiles only if `appCode` is typed as that one code.
+let narrowed: 'BALANCE_TOO_LOW' | undefined;
+try {
+  await api.payments.payDemand.mutate({ demandId: 999_999_999 });
+} catch (error) {
+  if (isAppError(error, 'BALANCE_TOO_LOW')) narrowed = error.data.appCode;
+  else if (!isAppError(error, 'NOT_FOUND')) throw error;
+}
 
 console.log(
   JSON.stringify({
@@ -148,6 +156,7 @@ console.log(
     ),
     textUpload,
     wrongPassword,
+    narrowed: narrowed ?? null,
     abortedUpload,
     proxyPage,
     foreignJson,
