@@ -5,6 +5,7 @@ import { AppError, errorTable, httpStatusOf as statusOf } from '../../server/src
 import { typedUploadErrors } from '../../server/src/features/uploads/uploads.schemas.js';
 import { legacyRoutes } from '../../server/src/legacy/routes/index.js';
 import { appRouter } from '../../server/src/trpc/router.js';
+import { adminSession } from '../support/auth-flow.js';
 import { embedded } from '../support/backends.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -200,6 +201,27 @@ describe('GET /docs/openapi.json', () => {
     const live = await t.app.inject({ method: 'GET', url: '/trpc/user.me' });
     expect(live.statusCode).toBe(401);
     expect(documented.example).toEqual(live.json());
+  });
+
+  it('marks a query’s input required exactly when the query refuses a call without it', async () => {
+    const admin = await adminSession(t);
+    const mismatches: string[] = [];
+    let required = 0;
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      const input = ((operations.get?.parameters ?? []) as Json[]).find((p) => p.name === 'input');
+      if (!path.startsWith('/trpc/') || !input) continue;
+      if (input.required) required++;
+      const live = await t.app.inject({
+        method: 'GET',
+        url: path,
+        headers: { authorization: `Bearer ${admin.token}` },
+      });
+      const refused = live.json()?.error?.json?.data?.appCode === 'VALIDATION_FAILED';
+      if (refused !== input.required)
+        mismatches.push(`${path}: documented ${input.required}, refused ${refused}`);
+    }
+    expect(mismatches).toEqual([]);
+    expect(required, 'queries whose input is required').toBeGreaterThan(5);
   });
 
   it('documents the whole error table once, in both languages', () => {

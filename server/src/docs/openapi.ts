@@ -287,7 +287,6 @@ function procedureOperation(procedure: ProcedureDoc): Record<string, JsonSchema>
     properties: { json: schema, meta: { type: 'object', description: 'superjson: which values are Dates' } },
     required: ['json'],
   });
-  const inputRequired = Array.isArray(procedure.input?.required) && procedure.input.required.length > 0;
   // Examples as the wire carries them: superjson's `{json, meta}`, dates marked in `meta`.
   const exampleOf = (schema: JsonSchema) => superjson.serialize(sampleOf(schema, exampleValue));
   const operation = {
@@ -326,7 +325,7 @@ function procedureOperation(procedure: ProcedureDoc): Record<string, JsonSchema>
               {
                 name: 'input',
                 in: 'query',
-                required: inputRequired,
+                required: !procedure.inputOptional,
                 description: 'URL-encoded JSON `{"json": <input>}`.',
                 content: {
                   'application/json': {

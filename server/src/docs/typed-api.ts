@@ -13,6 +13,8 @@ export interface ProcedureDoc {
   readonly tier: ProcedureTier;
   /** JSON Schema of the input as sent (defaults make a field optional); undefined when it takes none. */
   readonly input: JsonSchema | undefined;
+  /** Whether a call may leave the input out: a query's `input` parameter is then not required. */
+  readonly inputOptional: boolean;
   readonly output: JsonSchema;
   /** Every code it can fail with: its tier's, then its own (declared in its meta). */
   readonly errors: readonly AppErrorCode[];
@@ -86,6 +88,8 @@ export function describeProcedures(): ProcedureDoc[] {
       type: def.type,
       tier,
       input: input ? toJsonSchema(input, 'input') : undefined,
+      // Asked of the schema itself: an object of optional fields is still required as a whole.
+      inputOptional: input === undefined || input.safeParse(undefined).success,
       output: def.output ? toJsonSchema(def.output, 'output') : {},
       errors: errorsOf(tier, def.meta, input !== undefined),
     };
