@@ -28,11 +28,6 @@ export const errorTable = {
   },
   ADMIN_ONLY: { trpc: 'FORBIDDEN', en: 'Only administrators may do this', zh: '没有权限' },
   NOT_FOUND: { trpc: 'NOT_FOUND', en: 'Not found', zh: '记录不存在' },
-  PHONE_INVALID: {
-    trpc: 'BAD_REQUEST',
-    en: 'Phone must be a mainland mobile number',
-    zh: '手机号码格式错误',
-  },
   SMS_TOO_FREQUENT: {
     trpc: 'TOO_MANY_REQUESTS',
     en: 'Too many codes requested; try again later',
@@ -153,7 +148,7 @@ export const errorTable = {
   },
   FILE_REFERENCE_INVALID: {
     trpc: 'BAD_REQUEST',
-    en: 'A file reference is not an upload of this service',
+    en: 'A file reference is not one of your uploads on this service',
     zh: '文件无效，请使用本站上传的文件',
   },
   FILE_PRIVATE: {

@@ -16,7 +16,7 @@ const byName: Readonly<Record<string, unknown>> = {
   demandId: 12,
   applicationId: 25,
   rechargeId: 3,
-  orderNo: 'G2026120109300012',
+  orderNo: '2026120100000012', // the day in TZ_DISPLAY, then the id on eight digits (demand.service.ts)
   phone: '13800138000',
   applicantPhone: '13800138000',
   email: 'li.lei@example.com',
