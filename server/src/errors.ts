@@ -342,6 +342,16 @@ export class AppError extends TRPCError {
   }
 }
 
+/**
+ * A refusal of one field that a service found (an end before the begin, checked against the stored
+ * half of a period): answered as the schema's refinement of the same rule is, its issue at `path`,
+ * so a form can mark the field whichever of the two found it.
+ */
+export function fieldRefusal(appCode: AppErrorCode, path: readonly PropertyKey[]): AppError {
+  const issue = { code: 'custom', path, message: errorTable[appCode].en, params: { appCode } };
+  return new AppError(appCode, { cause: { issues: [issue] } });
+}
+
 /** Raised by the database, key-value and file storage layers when their backing server cannot be reached. */
 export class StoreUnavailableError extends Error {
   constructor(store: 'database' | 'kv' | 'storage', cause: unknown) {

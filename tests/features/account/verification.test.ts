@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appErrorCode, createClient } from '../../../client-sdk/index.js';
+import { appErrorCode, createClient, isAppError } from '../../../client-sdk/index.js';
 import { checkFields } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { encodings } from '../../support/legacy-client.js';
@@ -304,6 +304,13 @@ describe.each(backends)('verification submissions over /user/info/* ($name)', (b
         (error: unknown) => appErrorCode(error),
       );
     expect(await refused([to, from])).toBe('END_BEFORE_BEGIN');
+    const backwards = await client.account.submitPersonVerification
+      .mutate({ workPeriod: [to, from] })
+      .catch((error: unknown) => error);
+    // The field as a form marks it: the period's end.
+    expect(isAppError(backwards) && backwards.data.issues).toEqual([
+      { path: ['workPeriod', '1'], message: 'The end is before the begin' },
+    ]);
     // The extremes of a JS Date: stored before, and shown by the legacy door as `NaN-undefined-...`.
     expect(await refused([new Date(8.64e15)])).toBe('VALIDATION_FAILED');
     expect(await refused([from, new Date(8.64e15)])).toBe('VALIDATION_FAILED');

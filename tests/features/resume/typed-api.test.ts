@@ -191,6 +191,12 @@ describe.each(backends)('resume over the typed API ($name)', (backend) => {
       'Invalid input: begin: must be on or before 2099-12-31',
     );
     expect(await outOfRange(new Date('nope'))).toBe('Invalid input: begin: must be a valid date');
+    // Half a period, checked by the service against the stored begin: answered alike.
+    const halfBackwards = await failureOf(
+      api.resume.jobs.update.mutate({ id: added.id, end: new Date('2019-01-01T00:00:00Z') }),
+    );
+    expect(halfBackwards).toMatchObject({ code: 'END_BEFORE_BEGIN', issues: [{ path: ['end'] }] });
+    expect(halfBackwards.message).toBe('Invalid input: end: The end is before the begin');
     const addedBackwards = await failureOf(
       api.resume.jobs.add.mutate({ ...added, begin: added.end, end: added.begin }),
     );

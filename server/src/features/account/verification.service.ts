@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock.js';
 import type { Db, Tx } from '../../db/database.js';
 import { type ChangeHooks, inTransaction } from '../../db/transaction.js';
-import { AppError } from '../../errors.js';
+import { AppError, fieldRefusal } from '../../errors.js';
 import { pageResult } from '../../fields.js';
 import { reviewCodes } from '../../review-states.js';
 import type { FileReferences, ResolvedFiles } from '../uploads/file-references.js';
@@ -109,7 +109,8 @@ export class VerificationService {
   async submitPerson(userId: number, input: PersonSubmission): Promise<PersonVerification> {
     const [from, to] = input.workPeriod ?? [];
     // A period that ends before it starts is a typo, refused like the resume's and a demand's.
-    if (from && to && to.getTime() < from.getTime()) throw new AppError('END_BEFORE_BEGIN');
+    if (from && to && to.getTime() < from.getTime())
+      throw fieldRefusal('END_BEFORE_BEGIN', ['workPeriod', 1]);
     const { idCardFront, idCardBack, attachmentOne, attachmentTwo, ...plain } = input;
     const [stored] = await findPersonRows(this.db, [userId]);
     const kept = stored ? personFiles.flatMap((field) => personOfRow(stored)[field]) : [];

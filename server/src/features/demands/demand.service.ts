@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type Clock, calendarDayIn } from '../../clock.js';
 import type { Db } from '../../db/database.js';
 import { type ChangeHooks, inTransaction } from '../../db/transaction.js';
-import { AppError } from '../../errors.js';
+import { AppError, fieldRefusal } from '../../errors.js';
 import { offsetOf, type PageRequest, pageResult } from '../../fields.js';
 import type { RateLimiter, RateRule } from '../../kv/rate-limiter.js';
 import { type ReviewState, reviewCodes, reviewStateOfCode } from '../../review-states.js';
@@ -364,7 +364,7 @@ function ownerFilterColumns(filter: OwnFilter): OwnerFilter {
 
 function checkWorkPeriod(input: DemandChanges): void {
   if (input.workEnd.getTime() < input.workStart.getTime()) {
-    throw new AppError('END_BEFORE_BEGIN');
+    throw fieldRefusal('END_BEFORE_BEGIN', ['workEnd']);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
-import { AppError } from '../../errors.js';
+import { AppError, fieldRefusal } from '../../errors.js';
 import { offsetOf, type PageRequest, pageResult } from '../../fields.js';
 import { findUserById, lockUser } from '../user/user.repository.js';
 import {
@@ -107,7 +107,7 @@ export class ResumeListService<Item extends object> {
       const replaced = stored.find((row) => Number(row.id) === id);
       if (!replaced) throw new AppError('NOT_FOUND');
       const item = { ...this.toItem(replaced), ...definedOnly(changes) };
-      if (!endsNotBeforeBegin(item)) throw new AppError('END_BEFORE_BEGIN');
+      if (!endsNotBeforeBegin(item)) throw fieldRefusal('END_BEFORE_BEGIN', ['end']);
       const before = this.textOfRows(stored);
       checkTextCap(before, before - this.textOfRows([replaced]) + textOf(item));
       // The read above is a snapshot: a delete that took no lock of the user (an operator's, in the
