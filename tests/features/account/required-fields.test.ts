@@ -28,10 +28,14 @@ describe.each(backends)('fields a verification record cannot do without ($name)'
     const api = createClient({ url: await listen(t), token: user.token });
 
     // Before: `Invalid input` with no issues, the field named only in the legacy door's message.
+    // Every field missing is named at once, so a form marks them all in one try.
     expect(await failureOf(api.account.submitPersonVerification.mutate({ job: 'IT互联网' }))).toEqual({
       appCode: 'VALIDATION_FAILED',
       message: 'Invalid input: name: Required',
-      issues: [{ path: ['name'], message: 'Required' }],
+      issues: [
+        { path: ['name'], message: 'Required' },
+        { path: ['idNumber'], message: 'Required' },
+      ],
     });
     expect(await failureOf(api.account.submitPersonVerification.mutate({ name: '王五' }))).toEqual({
       appCode: 'VALIDATION_FAILED',

@@ -397,18 +397,26 @@ function given<T extends object>(input: T): Partial<T> {
  * A refused input field, carried as an input issue like a failed parse's: the typed API names the
  * field (`Invalid input: name: Required`, `issues`), the legacy door its Chinese label.
  */
-function invalidInput(path: ReadonlyArray<string | number>, message: string): AppError {
-  const issues = [{ code: 'custom', path, message }];
+function invalidInput(...problems: { path: ReadonlyArray<string | number>; message: string }[]): AppError {
+  const issues = problems.map(({ path, message }) => ({ code: 'custom', path, message }));
   return new AppError('VALIDATION_FAILED', {
-    cause: Object.assign(new Error(`${path.join('.')}: ${message}`), { issues }),
+    cause: Object.assign(
+      new Error(issues.map(({ path, message }) => `${path.join('.')}: ${message}`).join('; ')),
+      {
+        issues,
+      },
+    ),
   });
 }
 
-/** Fields a reviewer cannot do without, checked on the record as the submission leaves it. */
+/**
+ * Fields a reviewer cannot do without, checked on the record as the submission leaves it: every
+ * one missing is named at once, so a form marks them all rather than one a try.
+ */
 function requireFilled<T extends object>(record: T, names: readonly (keyof T & string)[]): void {
-  for (const field of names) {
-    if (record[field] === '') throw invalidInput([field], 'Required');
-  }
+  const missing = names.filter((field) => record[field] === '');
+  if (missing.length > 0)
+    throw invalidInput(...missing.map((field) => ({ path: [field], message: 'Required' })));
 }
 
 /**
@@ -422,7 +430,7 @@ function requireValidIdNumber(
   path: ReadonlyArray<string | number>,
 ): void {
   if (sent === undefined || held.includes(sent) || isValidIdNumber(sent)) return;
-  throw invalidInput(path, invalidIdNumberMessage);
+  throw invalidInput({ path, message: invalidIdNumberMessage });
 }
 
 /** What a reviewer checked of a person: changing any of it sends the record back to review. */
