@@ -151,6 +151,13 @@ describe('GET /docs/openapi.json', () => {
     expect(fields.priceFen).toMatchObject({ type: 'integer' });
     expect(fields.kind).toMatchObject({ enum: ['partTime', 'fullTime', 'other'] });
     expect(fields.workStart).toMatchObject({ type: 'string', format: 'date-time' });
+    // A verification's submission says it merges, and what its record cannot do without.
+    const person = doc.paths['/trpc/account.submitPersonVerification']?.post as Json;
+    const submission = (((person.requestBody as Json).content as Json)['application/json'] as Json)
+      .schema as Json;
+    expect(((submission.properties as Json).json as Json).description).toMatch(
+      /absent field keeps its stored value.*`name` and `idNumber` must be filled/,
+    );
     const mine = doc.paths['/trpc/demands.getMine']?.get as Json;
     expect(JSON.stringify(mine.responses)).toContain('"createdAt":{"type":"string","format":"date-time"}');
   });

@@ -90,57 +90,69 @@ export type IndividualBusinessVerification = z.infer<typeof individualBusinessVe
  * record as it stands after the submission, not of each submission.
  */
 
-export const personSubmission = z.object({
-  name: fields.text(50).min(1).optional(),
-  idNumber: idNumberAsSent.optional(),
-  idCardFront: fileRefs.optional(),
-  idCardBack: fileRefs.optional(),
-  job: fields.text(100).optional(),
-  jobName: fields.text(100).optional(),
-  workTimeType: fields.text(100).optional(),
-  /** From and to (not before from); one date when only the start is known. */
-  workPeriod: z.array(fields.calendarDate).max(2).optional(),
-  weeklyHours: fields.text(100).optional(),
-  workArea: fields.text(500).optional(),
-  workAddress: fields.text(500).optional(),
-  dailyRateFen: fen.nullable().optional(),
-  intro: fields.multilineText(5000).optional(),
-  attachmentOne: fileRefs.optional(),
-  attachmentTwo: fileRefs.optional(),
-});
+/** What the docs say of a submission, with the fields its record cannot do without. */
+const submissionRule = (required: string) =>
+  'Updates the record with the fields it names: an absent field keeps its stored value, an empty one ' +
+  `clears it. ${required} must be filled in the record as the submission leaves it (so in a first ` +
+  'submission); every one missing is named in the refusal’s `issues`.';
+
+export const personSubmission = z
+  .object({
+    name: fields.text(50).min(1).optional(),
+    idNumber: idNumberAsSent.optional(),
+    idCardFront: fileRefs.optional(),
+    idCardBack: fileRefs.optional(),
+    job: fields.text(100).optional(),
+    jobName: fields.text(100).optional(),
+    workTimeType: fields.text(100).optional(),
+    /** From and to (not before from); one date when only the start is known. */
+    workPeriod: z.array(fields.calendarDate).max(2).optional(),
+    weeklyHours: fields.text(100).optional(),
+    workArea: fields.text(500).optional(),
+    workAddress: fields.text(500).optional(),
+    dailyRateFen: fen.nullable().optional(),
+    intro: fields.multilineText(5000).optional(),
+    attachmentOne: fileRefs.optional(),
+    attachmentTwo: fileRefs.optional(),
+  })
+  .describe(submissionRule('`name` and `idNumber`'));
 export type PersonSubmission = z.infer<typeof personSubmission>;
 
-export const companySubmission = z.object({
-  name: fields.text(100).min(1).optional(),
-  industry: fields.text(100).optional(),
-  license: fileRefs.optional(),
-  province: fields.text(50).optional(),
-  city: fields.text(50).optional(),
-  address: fields.text(500).optional(),
-  yearsInBusiness: fields.text(50).optional(),
-  legalRepName: fields.text(50).optional(),
-  legalRepIdFront: fileRefs.optional(),
-  legalRepIdBack: fileRefs.optional(),
-});
+export const companySubmission = z
+  .object({
+    name: fields.text(100).min(1).optional(),
+    industry: fields.text(100).optional(),
+    license: fileRefs.optional(),
+    province: fields.text(50).optional(),
+    city: fields.text(50).optional(),
+    address: fields.text(500).optional(),
+    yearsInBusiness: fields.text(50).optional(),
+    legalRepName: fields.text(50).optional(),
+    legalRepIdFront: fileRefs.optional(),
+    legalRepIdBack: fileRefs.optional(),
+  })
+  .describe(submissionRule('`name`'));
 export type CompanySubmission = z.infer<typeof companySubmission>;
 
-export const individualBusinessSubmission = z.object({
-  name: fields.text(100).min(1).optional(),
-  domicile: fields.text(500).optional(),
-  businessPlace: fields.text(500).optional(),
-  postcode: fields.text(20).optional(),
-  phone: fields.text(30).optional(),
-  registeredCapitalFen: fen.nullable().optional(),
-  companyType: fields.text(100).optional(),
-  accounting: z.enum(accountingMethods).nullable().optional(),
-  employees: z.number().int().min(0).max(10_000_000).nullable().optional(),
-  industry: fields.text(100).optional(),
-  businessScope: fields.multilineText(5000).optional(),
-  legalRepName: fields.text(50).optional(),
-  legalRepIdNumber: idNumberAsSent.optional(),
-  /** Replaces the whole list when given. */
-  partners: z.array(partner).max(50).optional(),
-});
+export const individualBusinessSubmission = z
+  .object({
+    name: fields.text(100).min(1).optional(),
+    domicile: fields.text(500).optional(),
+    businessPlace: fields.text(500).optional(),
+    postcode: fields.text(20).optional(),
+    phone: fields.text(30).optional(),
+    registeredCapitalFen: fen.nullable().optional(),
+    companyType: fields.text(100).optional(),
+    accounting: z.enum(accountingMethods).nullable().optional(),
+    employees: z.number().int().min(0).max(10_000_000).nullable().optional(),
+    industry: fields.text(100).optional(),
+    businessScope: fields.multilineText(5000).optional(),
+    legalRepName: fields.text(50).optional(),
+    legalRepIdNumber: idNumberAsSent.optional(),
+    /** Replaces the whole list when given. */
+    partners: z.array(partner).max(50).optional(),
+  })
+  .describe(submissionRule('`name`'));
 export type IndividualBusinessSubmission = z.infer<typeof individualBusinessSubmission>;
 
 export const myVerifications = z.object({
