@@ -21,7 +21,6 @@ export function idNumber(birth = '19900307', region = '110105'): string {
   return body + '10X98765432'[sum % 11];
 }
 
-/** The same number with a wrong check character. */
 /**
  * A complete 个体户 (geti) form as the deployed client sends it; the caller names the phone, the
  * legal representative's ID number and the partners it checks.
@@ -45,6 +44,7 @@ export const getiForm = (fields: {
   ...fields,
 });
 
+/** The same number with a wrong check character. */
 export function withWrongCheck(id: string): string {
   const last = id.at(-1) === '0' ? '1' : '0';
   return id.slice(0, 17) + last;

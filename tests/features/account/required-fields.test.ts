@@ -61,6 +61,27 @@ describe.each(backends)('fields a verification record cannot do without ($name)'
       await failureOf(api.account.submitIndividualBusinessVerification.mutate({ postcode: '518000' })),
     ).toMatchObject({ message: 'Invalid input: name: Required', issues: [{ path: ['name'] }] });
 
+    // A birth date after today (China's) is no one's yet; today's is someone's.
+    const chinaDay = (offsetDays: number) =>
+      new Date(t.clock.now() + 8 * 3_600_000 + offsetDays * 86_400_000)
+        .toISOString()
+        .slice(0, 10)
+        .replaceAll('-', '');
+    expect(
+      await failureOf(
+        api.account.submitPersonVerification.mutate({ name: '王五', idNumber: idNumber(chinaDay(1)) }),
+      ),
+    ).toMatchObject({
+      issues: [{ path: ['idNumber'], message: 'Not a valid 18-character mainland ID number' }],
+    });
+    expect(
+      (await post(t, user, '/user/info/person', { name: '王五', code: idNumber(chinaDay(1)) })).body,
+    ).toEqual({
+      res: 0,
+      err: '身份证号码格式错误',
+      data: '',
+    });
+
     for (const [url, fields, err] of [
       ['/user/info/person', { code: idNumber() }, '身份证名字不能为空'],
       ['/user/info/person', { name: '王五' }, '身份证号码不能为空'],
@@ -70,5 +91,10 @@ describe.each(backends)('fields a verification record cannot do without ($name)'
       expect((await post(t, user, url, fields)).body, url).toEqual({ res: 0, err, data: '' });
     }
     expect(await info(t, user)).toMatchObject({ person: null, company: null, geti: null });
+    const bornToday = await api.account.submitPersonVerification.mutate({
+      name: '王五',
+      idNumber: idNumber(chinaDay(0)),
+    });
+    expect(bornToday.status).toBe('pending');
   });
 });

@@ -4,16 +4,18 @@ const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const checkCharacters = '10X98765432';
 
 /**
- * A mainland resident ID number (GB 11643): 17 digits with a real birth date at 7–14, then the
- * ISO 7064 MOD 11-2 check character (a digit or X).
+ * A mainland resident ID number (GB 11643): 17 digits with a real birth date at 7–14, not after
+ * `now`, then the ISO 7064 MOD 11-2 check character (a digit or X).
  */
-export function isValidIdNumber(value: string): boolean {
+export function isValidIdNumber(value: string, now: number): boolean {
   if (!/^\d{17}[\dX]$/.test(value)) return false;
   const year = Number(value.slice(6, 10));
   const month = Number(value.slice(10, 12));
   const day = Number(value.slice(12, 14));
   const birth = new Date(Date.UTC(year, month - 1, day));
   if (year < 1900 || birth.getUTCMonth() !== month - 1 || birth.getUTCDate() !== day) return false;
+  // Born tomorrow by China's calendar (UTC+8, no summer time) is no one's birth date yet.
+  if (birth.getTime() > now + 8 * 60 * 60 * 1000) return false;
   const sum = weights.reduce((total, weight, i) => total + weight * Number(value[i]), 0);
   return checkCharacters[sum % 11] === value[17];
 }

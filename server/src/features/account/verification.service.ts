@@ -125,7 +125,7 @@ export class VerificationService {
       await lockUser(tx, userId);
       const [current] = await findPersonRows(tx, [userId]);
       const before = current ? personOfRow(current) : undefined;
-      requireValidIdNumber(plain.idNumber, [before?.idNumber], ['idNumber']);
+      requireValidIdNumber(plain.idNumber, [before?.idNumber], ['idNumber'], now);
       const merged = { ...(before ?? emptyPerson), ...given(plain), ...files };
       requireFilled(merged, ['name', 'idNumber']);
       // A rejected record submitted again is asked to be reviewed again, changed or not.
@@ -171,10 +171,10 @@ export class VerificationService {
       const [current] = await findIndividualBusinessRows(tx, [userId]);
       const partners = current ? await findPartnerRows(tx, [userId]) : [];
       const before = current ? individualBusinessOfRow(current, partners) : emptyIndividualBusiness;
-      requireValidIdNumber(input.legalRepIdNumber, [before.legalRepIdNumber], ['legalRepIdNumber']);
+      requireValidIdNumber(input.legalRepIdNumber, [before.legalRepIdNumber], ['legalRepIdNumber'], now);
       const partnerNumbers = before.partners.map((partner) => partner.idNumber);
       for (const [index, partner] of (input.partners ?? []).entries()) {
-        requireValidIdNumber(partner.idNumber, partnerNumbers, ['partners', index, 'idNumber']);
+        requireValidIdNumber(partner.idNumber, partnerNumbers, ['partners', index, 'idNumber'], now);
       }
       const merged = { ...before, ...given(input) };
       requireFilled(merged, ['name']);
@@ -428,8 +428,9 @@ function requireValidIdNumber(
   sent: string | undefined,
   held: ReadonlyArray<string | undefined>,
   path: ReadonlyArray<string | number>,
+  now: number,
 ): void {
-  if (sent === undefined || held.includes(sent) || isValidIdNumber(sent)) return;
+  if (sent === undefined || held.includes(sent) || isValidIdNumber(sent, now)) return;
   throw invalidInput({ path, message: invalidIdNumberMessage });
 }
 
