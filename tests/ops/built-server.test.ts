@@ -108,6 +108,14 @@ describe('the built server (dist/)', () => {
     expect(Object.keys(manifest.dependencies)).not.toContain('typescript');
   }, 60_000);
 
+  it('names the compiled CLI in its usage, where `npm run admin` is gone with tsx', async () => {
+    const help = await mustRun(process.execPath, ['dist/server/src/cli/admin.js', 'help'], {
+      cwd: repository,
+      env: userEnv({ DATA_DIR: dataDir }),
+    });
+    expect(help).toMatch(/^usage: node dist\/server\/src\/cli\/admin\.js <command> \[options\]/);
+  });
+
   it('migrated from the compiled migrations and is ready', async () => {
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(200);

@@ -21,6 +21,16 @@ import { commands } from './commands.js';
  * `npm run admin -- <command> [--flags]`: operations on the configured database, for people
  * with shell access to the server. Each command lives in commands.ts.
  */
+/**
+ * How this CLI is run, as its usage shows it: `npm run admin --` from the sources; the compiled
+ * file itself on a pruned machine, where the npm script is gone with tsx.
+ */
+function invocation(): string {
+  const script = process.argv[1] ?? '';
+  if (process.env.npm_lifecycle_event === 'admin' || !script.endsWith('.js')) return 'npm run admin --';
+  return `node ${path.relative(process.cwd(), script)}`;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const command = name ? commands[name] : undefined;
@@ -29,12 +39,12 @@ async function main(argv: string[]): Promise<number> {
   if (!command) {
     const write = (line: string) => (askedForHelp ? process.stdout : process.stderr).write(`${line}\n`);
     if (!askedForHelp) write(`unknown command: ${name}`);
-    write('usage: npm run admin -- <command> [options]\n\ncommands:');
+    write(`usage: ${invocation()} <command> [options]\n\ncommands:`);
     for (const [commandName, c] of Object.entries(commands)) write(`  ${commandName.padEnd(22)} ${c.usage}`);
     return askedForHelp && name !== undefined ? 0 : 2;
   }
   if (rest.some((arg) => arg === '--help' || arg === '-h')) {
-    process.stdout.write(`usage: npm run admin -- ${name} ${command.usage}\n`);
+    process.stdout.write(`usage: ${invocation()} ${name} ${command.usage}\n`);
     return 0;
   }
   const { values } = parseArgs({ args: rest, options: command.options, strict: true });
