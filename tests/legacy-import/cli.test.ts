@@ -137,7 +137,7 @@ describe.skipIf(!testDatabaseUrl)('npm run admin -- import-legacy', () => {
     // Said first: an operator whose shell lost DATABASE_URL sees where the rows would go.
     expect(dry.out).toMatch(
       new RegExp(
-        `^Importing into the embedded SQLite database in ${dir} \\(DATABASE_URL is not set\\)\\.$`,
+        `^Dry run: checking what would be imported into the embedded SQLite database in ${dir} \\(DATABASE_URL is not set\\); nothing is written\\.$`,
         'm',
       ),
     );

@@ -34,7 +34,9 @@ export const importLegacy: Command = {
     );
     return async ({ config, database, services, say }) => {
       // An operator whose shell lost DATABASE_URL would otherwise fill an SQLite file here unawares.
-      const target = `Importing into ${targetOf(config)}.`;
+      const target = flags['dry-run']
+        ? `Dry run: checking what would be imported into ${targetOf(config)}; nothing is written.`
+        : `Importing into ${targetOf(config)}.`;
       say?.(target);
       const report = await runImport(
         { database, services, clock: systemClock, timeZone: config.displayTimeZone, say: say ?? (() => {}) },
