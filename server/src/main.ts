@@ -11,6 +11,7 @@ import { RedisStore } from './kv/redis-store.js';
 import { createLogger } from './logger.js';
 import { Readiness } from './ops/readiness.js';
 import { sharedStateWarnings } from './ops/shared-state-warnings.js';
+import { uploadSlotWarning } from './ops/upload-slot-warning.js';
 import { StartupError, startingWith } from './startup-error.js';
 
 /** How long in-flight requests get to finish, once the service stops accepting, before it gives up. */
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config);
   for (const warning of sharedStateWarnings(config)) log.warn(warning);
+  const slots = uploadSlotWarning(config);
+  if (slots) log.warn(slots);
   // Migrations get a connection of their own, without the time limits of request traffic: an
   // index over a big table or a backfill may rightly run for minutes. Instances starting together
   // all ask; the migrator's lock lets one apply and the rest find it done.

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/src/config.js';
 import { sharedStateWarnings } from '../../server/src/ops/shared-state-warnings.js';
+import { uploadSlotWarning } from '../../server/src/ops/upload-slot-warning.js';
 import { testDatabaseUrl, testRedisUrl } from '../support/backends.js';
 import { freePort, ServiceInstance } from '../support/instances.js';
 
@@ -57,4 +58,24 @@ describe('warnings at start about state a second instance would not share', () =
     },
     240_000,
   );
+});
+
+describe('a warning at start about upload slots', () => {
+  it('says when one client may hold every upload slot of the object store', () => {
+    const s3 = { STORAGE: 's3', S3_BUCKET: 'uploads', S3_REGION: 'cn-north-1' };
+    const slotWarning = (env: Record<string, string>) =>
+      uploadSlotWarning(loadConfig({ DATA_DIR: mkdtempSync(path.join(tmpdir(), 'warn-')), ...s3, ...env }));
+    expect(slotWarning({})).toBeUndefined();
+    expect(slotWarning({ UPLOADS_PER_CLIENT: '7' })).toBeUndefined();
+    expect(slotWarning({ UPLOADS_PER_CLIENT: '8' })).toMatch(
+      /^UPLOADS_PER_CLIENT \(8\) is not below S3_UPLOAD_CONCURRENCY \(8\)/,
+    );
+    expect(slotWarning({ UPLOADS_PER_CLIENT: '4', S3_UPLOAD_CONCURRENCY: '2' })).toMatch(/\(4\).*\(2\)/);
+    // On disk there are no such slots.
+    expect(
+      uploadSlotWarning(
+        loadConfig({ DATA_DIR: mkdtempSync(path.join(tmpdir(), 'warn-')), UPLOADS_PER_CLIENT: '20' }),
+      ),
+    ).toBeUndefined();
+  });
 });
