@@ -64,6 +64,27 @@ describe.each(stores)('a verification changed while an operator reads it ($name)
     expect(await auditOf(user.userId)).toEqual(['account.reviewVerification']);
   });
 
+  it('refuses a decision on a submission replaced within the same millisecond as it was read', async () => {
+    // Two sessions of the user saving at once: the second lands in the millisecond of the first,
+    // which is what the operator opened. The clock is not moved.
+    const user = await loginBySms(t);
+    await post(t, user, '/user/info/person', { name: '孙八', code: idNumber('19880101') });
+    const opened = await findPending(admin, 'person', user.userId);
+    expect((await post(t, user, '/user/info/person', { name: '冒名顶替' })).body.res).toBe(1);
+    await expect(
+      admin.account.reviewVerification.mutate({
+        userId: user.userId,
+        kind: 'person',
+        decision: 'approve',
+        submittedAt: opened?.verification.submittedAt,
+      }),
+    ).rejects.toMatchObject({ data: { appCode: 'VERIFICATION_CHANGED' } });
+    expect(await info(t, user)).toMatchObject({
+      userstate: '未认证',
+      person: { name: '冒名顶替', state: '未审核' },
+    });
+  });
+
   it('refuses a review of the demand as it was before its owner changed it, and takes one of the new', async () => {
     const owner = await loginBySms(t, undefined, 2);
     const id = await postDemand(t, owner, { title: '正常的需求' });
@@ -100,6 +121,29 @@ describe.each(stores)('a verification changed while an operator reads it ($name)
     await expect(
       admin.demands.review.mutate({ id, approve: true, updatedAt: reread?.updatedAt }),
     ).rejects.toMatchObject({ data: { appCode: 'DEMAND_NOT_PENDING' } });
+  });
+
+  it('refuses a review of the demand changed within the same millisecond as it was read', async () => {
+    // Two edits at once from the owner's sessions: the second lands in the millisecond of the
+    // first, which is what the operator opened. The clock is not moved.
+    const owner = await loginBySms(t, undefined, 2);
+    const id = await postDemand(t, owner, { title: '正常的需求' });
+    const opened = (await admin.demands.awaitingReview.query({ perPage: 100 })).items.find(
+      (d) => d.id === id,
+    );
+    const edited = await legacyPost(t.app, '/user/goods/edit', {
+      ...checkFields(owner),
+      id,
+      ...demandFields({ title: '加微信领红包' }),
+    });
+    expect(edited.body.res, edited.body.err).toBe(1);
+    await expect(
+      admin.demands.review.mutate({ id, approve: true, updatedAt: opened?.updatedAt }),
+    ).rejects.toMatchObject({ data: { appCode: 'DEMAND_CHANGED' } });
+    expect((await admin.admin.demand.query({ id })).demand).toMatchObject({
+      title: '加微信领红包',
+      review: 'pending',
+    });
   });
 
   it('refuses a review of the demand with a file its owner has since deleted', async () => {

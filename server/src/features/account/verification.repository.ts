@@ -2,6 +2,7 @@ import type { Insertable } from 'kysely';
 import { sql } from 'kysely';
 import type { Db, Tx } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/database.js';
+import { nextVersion } from '../../db/versions.js';
 import { reviewCodes } from '../../review-states.js';
 import type { VerificationKind } from './account.schemas.js';
 import {
@@ -101,7 +102,7 @@ export function savePerson(
     () =>
       tx
         .updateTable('person_verifications')
-        .set(keepReview ? columns : values)
+        .set(keepReview ? columns : { ...values, submitted_at: nextVersion('submitted_at', now) })
         .where('user_id', '=', userId)
         .execute(),
     exists,
@@ -122,7 +123,12 @@ export function saveCompany(
         .insertInto('company_verifications')
         .values({ ...values, user_id: userId, created_at: now })
         .execute(),
-    () => tx.updateTable('company_verifications').set(values).where('user_id', '=', userId).execute(),
+    () =>
+      tx
+        .updateTable('company_verifications')
+        .set({ ...values, submitted_at: nextVersion('submitted_at', now) })
+        .where('user_id', '=', userId)
+        .execute(),
     exists,
   );
 }
@@ -142,7 +148,11 @@ export function saveIndividualBusiness(
         .values({ ...values, user_id: userId, created_at: now })
         .execute(),
     () =>
-      tx.updateTable('individual_business_verifications').set(values).where('user_id', '=', userId).execute(),
+      tx
+        .updateTable('individual_business_verifications')
+        .set({ ...values, submitted_at: nextVersion('submitted_at', now) })
+        .where('user_id', '=', userId)
+        .execute(),
     exists,
   );
 }

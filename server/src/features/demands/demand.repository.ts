@@ -1,5 +1,6 @@
 import { type Insertable, MysqlAdapter, sql, type Updateable } from 'kysely';
 import { type Db, hasRowLocks, type Tx } from '../../db/database.js';
+import { nextVersion } from '../../db/versions.js';
 import { maxId } from '../../fields.js';
 import { reviewCodes } from '../../review-states.js';
 import type { DemandFilesTable, DemandsTable } from './demand.table.js';
@@ -61,12 +62,13 @@ export async function updateUnpaidDemand(
   tx: Tx,
   ownerId: number,
   id: number,
-  values: Updateable<DemandsTable>,
+  values: Omit<Updateable<DemandsTable>, 'updated_at'>,
+  now: number,
 ): Promise<boolean> {
   const grams = typeof values.title === 'string' ? { title_grams: titleGrams(values.title) } : {};
   const result = await tx
     .updateTable('demands')
-    .set({ ...values, ...grams })
+    .set({ ...values, ...grams, updated_at: nextVersion('updated_at', now) })
     .where('id', '=', id)
     .where('owner_id', '=', ownerId)
     .where('paid', '=', 0)
@@ -108,7 +110,11 @@ export function filesOfDemands(db: Db | Tx, demandIds: readonly number[]) {
  */
 export async function deleteDemandFile(tx: Tx, demandId: number, fileId: number, now: number) {
   await tx.deleteFrom('demand_files').where('id', '=', fileId).where('demand_id', '=', demandId).execute();
-  await tx.updateTable('demands').set({ updated_at: now }).where('id', '=', demandId).execute();
+  await tx
+    .updateTable('demands')
+    .set({ updated_at: nextVersion('updated_at', now) })
+    .where('id', '=', demandId)
+    .execute();
 }
 
 /** The demand a file is attached to (its id, owner and whether it is paid), or undefined. */

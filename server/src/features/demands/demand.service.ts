@@ -114,12 +114,13 @@ export class DemandService {
         : await this.fileRefs.resolve(ownerId, input.files, await this.keptFiles(ownerId, id));
     const now = this.clock.now();
     await inTransaction(this.db, async (tx) => {
-      const changed = await updateUnpaidDemand(tx, ownerId, id, {
-        ...columnsOf(input),
-        review_state: reviewCodes.pending,
-        review_reason: '',
-        updated_at: now,
-      });
+      const changed = await updateUnpaidDemand(
+        tx,
+        ownerId,
+        id,
+        { ...columnsOf(input), review_state: reviewCodes.pending, review_reason: '' },
+        now,
+      );
       if (!changed) {
         const row = await findDemand(tx, id);
         throw new AppError(row && row.owner_id === ownerId ? 'DEMAND_PAID' : 'NOT_FOUND');
