@@ -18,19 +18,18 @@ import { noTelemetry } from '../telemetry.js';
 import { commands } from './commands.js';
 
 /**
- * `npm run admin -- <command> [--flags]`: operations on the configured database, for people
- * with shell access to the server. Each command lives in commands.ts.
- */
-/**
- * How this CLI is run, as its usage shows it: `npm run admin --` from the sources; the compiled
- * file itself on a pruned machine, where the npm script is gone with tsx.
+ * How this CLI is run, as its usage shows it: `npm run admin --` from the TypeScript sources; the
+ * compiled file itself on a pruned machine, where the npm script is gone with tsx.
  */
 function invocation(): string {
   const script = process.argv[1] ?? '';
-  if (process.env.npm_lifecycle_event === 'admin' || !script.endsWith('.js')) return 'npm run admin --';
-  return `node ${path.relative(process.cwd(), script)}`;
+  return script.endsWith('.js') ? `node ${path.relative(process.cwd(), script)}` : 'npm run admin --';
 }
 
+/**
+ * `npm run admin -- <command> [--flags]`: operations on the configured database, for people
+ * with shell access to the server. Each command lives in commands.ts.
+ */
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const command = name ? commands[name] : undefined;

@@ -81,6 +81,14 @@ async function upsert(
 }
 
 /**
+ * A stored record's columns when submitted again: back to pending, with a version past the one a
+ * reviewer may have read (nextVersion), even within the same millisecond.
+ */
+function resubmitted<Columns extends object>(columns: Columns, now: number) {
+  return { ...columns, ...pendingReview(now), submitted_at: nextVersion('submitted_at', now) };
+}
+
+/**
  * Writes a person record. It goes back to review unless `keepReview`: the resume wizard re-sends
  * the identity unchanged with the work preferences, and that must not undo a review.
  */
@@ -92,17 +100,16 @@ export function savePerson(
   exists: boolean,
   keepReview = false,
 ) {
-  const values = { ...columns, ...pendingReview(now) };
   return upsert(
     () =>
       tx
         .insertInto('person_verifications')
-        .values({ ...values, user_id: userId, created_at: now })
+        .values({ ...columns, ...pendingReview(now), user_id: userId, created_at: now })
         .execute(),
     () =>
       tx
         .updateTable('person_verifications')
-        .set(keepReview ? columns : { ...values, submitted_at: nextVersion('submitted_at', now) })
+        .set(keepReview ? columns : resubmitted(columns, now))
         .where('user_id', '=', userId)
         .execute(),
     exists,
@@ -116,17 +123,16 @@ export function saveCompany(
   now: number,
   exists: boolean,
 ) {
-  const values = { ...columns, ...pendingReview(now) };
   return upsert(
     () =>
       tx
         .insertInto('company_verifications')
-        .values({ ...values, user_id: userId, created_at: now })
+        .values({ ...columns, ...pendingReview(now), user_id: userId, created_at: now })
         .execute(),
     () =>
       tx
         .updateTable('company_verifications')
-        .set({ ...values, submitted_at: nextVersion('submitted_at', now) })
+        .set(resubmitted(columns, now))
         .where('user_id', '=', userId)
         .execute(),
     exists,
@@ -140,17 +146,16 @@ export function saveIndividualBusiness(
   now: number,
   exists: boolean,
 ) {
-  const values = { ...columns, ...pendingReview(now) };
   return upsert(
     () =>
       tx
         .insertInto('individual_business_verifications')
-        .values({ ...values, user_id: userId, created_at: now })
+        .values({ ...columns, ...pendingReview(now), user_id: userId, created_at: now })
         .execute(),
     () =>
       tx
         .updateTable('individual_business_verifications')
-        .set({ ...values, submitted_at: nextVersion('submitted_at', now) })
+        .set(resubmitted(columns, now))
         .where('user_id', '=', userId)
         .execute(),
     exists,
