@@ -22,6 +22,18 @@ describe.each(backends)('SMS and login limits ($name)', (backend) => {
   const loginWithCode = (phone: string, smscode: string) =>
     legacyPost(t.app, '/index/api/loginphone', { phone, smscode }, 'json', { ip: randomIp() });
 
+  /**
+   * 21:00 in Shanghai (13:00 UTC): the phone's ten sends of the day, by 22:10 there, the last more
+   * than an hour before midnight (five an hour, in any hour).
+   */
+  const sendTheDaysTenFrom2100InShanghai = async (phone: string) => {
+    t.clock.advanceToNext(24 * 60 * minute, 13 * 60 * minute);
+    for (let i = 1; i <= 10; i++) {
+      expect((await sendSms(phone)).body.res, `send ${i} of the day`).toBe(1);
+      t.clock.advance(i === 5 ? 60 * minute : minute + 1);
+    }
+  };
+
   it('sends at most one code per phone per minute, five per hour and ten per day', async () => {
     const phone = randomPhone();
     // Start at the top of a day, so the day's window holds every send below.
@@ -49,13 +61,7 @@ describe.each(backends)('SMS and login limits ($name)', (backend) => {
 
   it("starts a phone's day of ten at midnight where the users live (TZ_DISPLAY), not at UTC's", async () => {
     const phone = randomPhone();
-    // 21:00 in Shanghai (13:00 UTC): ten sends before midnight there, the last more than an hour
-    // before it (five an hour, in any hour).
-    t.clock.advanceToNext(24 * 60 * minute, 13 * 60 * minute);
-    for (let i = 1; i <= 10; i++) {
-      expect((await sendSms(phone)).body.res, `send ${i} of the day`).toBe(1);
-      t.clock.advance(i === 5 ? 60 * minute : minute + 1);
-    }
+    await sendTheDaysTenFrom2100InShanghai(phone);
     const day = 24 * 60 * minute;
     t.clock.advance(16 * 60 * minute - minute - (t.clock.now() % day));
     expect((await sendSms(phone)).body, '23:59 in Shanghai').toEqual(tooFrequent);
@@ -67,12 +73,7 @@ describe.each(backends)('SMS and login limits ($name)', (backend) => {
   it('counts no refused send: taps at the day’s cap neither delay the next day’s first code nor spend the address’s sends', async () => {
     const phone = randomPhone();
     const ip = randomIp();
-    // 21:00 in Shanghai: ten sends by 22:05 there, five an hour.
-    t.clock.advanceToNext(24 * 60 * minute, 13 * 60 * minute);
-    for (let i = 1; i <= 10; i++) {
-      expect((await sendSms(phone)).body.res, `send ${i} of the day`).toBe(1);
-      t.clock.advance(i === 5 ? 60 * minute : minute + 1);
-    }
+    await sendTheDaysTenFrom2100InShanghai(phone);
     // Its owner taps "send" eight times, a minute apart, up to 23:59:30 in Shanghai, from one
     // address (the test's cap: eight an hour): every tap refused, each allowed by the minute and the hour.
     const day = 24 * 60 * minute;
