@@ -43,6 +43,23 @@ export async function postFile(app: FastifyInstance, url: string, post: FilePost
   return { status: response.statusCode, body: response.json(), headers: response.headers };
 }
 
+/** Posts a file to the typed door's `/api/uploads` as the session's user (Bearer token). */
+export async function postTypedFile(
+  app: FastifyInstance,
+  token: string,
+  post: FilePost,
+): Promise<{ status: number; body: Record<string, never> }> {
+  const { payload, contentType } = await multipartBody(post);
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/uploads',
+    payload,
+    headers: { 'content-type': contentType, authorization: `Bearer ${token}` },
+    ...(post.ip ? { remoteAddress: post.ip } : {}),
+  });
+  return { status: response.statusCode, body: response.json() };
+}
+
 /** Every file under a folder, as paths relative to it: what the disk storage holds. */
 export function filesUnder(root: string): string[] {
   const found: string[] = [];

@@ -3,7 +3,7 @@ import { checkFields, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { samplePdf } from '../../support/sample-files.js';
 import { randomIp, startTestApp, type TestApp } from '../../support/test-app.js';
-import { multipartBody, postFile } from '../../support/upload-client.js';
+import { postFile, postTypedFile } from '../../support/upload-client.js';
 
 /**
  * Control characters in a file name were refused only from C0 and DEL: a C1 control (U+0085, a line
@@ -29,16 +29,13 @@ describe.each(backends)('upload names with line breaks of other alphabets ($name
     });
     expect(legacy.body).toEqual({ res: 0, err: '文件名不合法', data: '' });
 
-    const { payload, contentType } = await multipartBody({ content: samplePdf(), filename });
-    const typed = await t.app.inject({
-      method: 'POST',
-      url: '/api/uploads',
-      payload,
-      headers: { 'content-type': contentType, authorization: `Bearer ${session.token}` },
-      remoteAddress: randomIp(),
+    const typed = await postTypedFile(t.app, session.token, {
+      content: samplePdf(),
+      filename,
+      ip: randomIp(),
     });
-    expect(typed.statusCode).toBe(400);
-    expect(typed.json()).toMatchObject({ error: { data: { appCode: 'UPLOAD_NAME_INVALID' } } });
+    expect(typed.status).toBe(400);
+    expect(typed.body).toMatchObject({ error: { data: { appCode: 'UPLOAD_NAME_INVALID' } } });
     expect(await t.storedKeys()).toEqual(before);
   });
 

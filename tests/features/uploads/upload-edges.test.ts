@@ -8,7 +8,7 @@ import { legacyPost } from '../../support/legacy-client.js';
 import { approveDemand, demandFields, postDemand } from '../../support/marketplace-flow.js';
 import { sampleJpeg, samplePng, sampleZip } from '../../support/sample-files.js';
 import { backendsAndStorage, randomIp, startTestApp, type TestApp } from '../../support/test-app.js';
-import { multipartBody, postFile } from '../../support/upload-client.js';
+import { multipartBody, postFile, postTypedFile } from '../../support/upload-client.js';
 import { idNumber } from '../account/account-fixtures.js';
 
 type Session = Awaited<ReturnType<typeof loginBySms>>;
@@ -112,25 +112,17 @@ describe.each(backendsAndStorage(backends))('uploads at their edges ($name)', ({
       err: '请选择要上传的文件',
       data: '',
     });
-    const typed = async (content: Buffer) => {
-      const { payload, contentType } = await multipartBody({ content, filename: '' });
-      return t.app.inject({
-        method: 'POST',
-        url: '/api/uploads',
-        payload,
-        headers: { 'content-type': contentType, authorization: `Bearer ${session.token}` },
-      });
-    };
+    const typed = (content: Buffer) => postTypedFile(t.app, session.token, { content, filename: '' });
     const missing = await typed(Buffer.alloc(0));
-    expect(missing.statusCode).toBe(400);
-    expect(missing.json()).toMatchObject({ error: { data: { appCode: 'UPLOAD_MISSING' } } });
+    expect(missing.status).toBe(400);
+    expect(missing.body).toMatchObject({ error: { data: { appCode: 'UPLOAD_MISSING' } } });
     expect(await t.storedKeys()).toEqual(before);
 
     // With bytes, a nameless file is a file: the name is metadata only, the bytes decide the type.
     const png = samplePng(9, 4);
     const named = await typed(png);
-    expect(named.statusCode).toBe(200);
-    expect(named.json()).toMatchObject({ mime: 'image/png', originalName: '', size: png.length });
+    expect(named.status).toBe(200);
+    expect(named.body).toMatchObject({ mime: 'image/png', originalName: '', size: png.length });
     const legacy = await postFile(t.app, '/user/api/file_upload', {
       content: sampleZip(),
       filename: '',

@@ -3,7 +3,7 @@ import { checkFields, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { sampleJpeg, samplePdf, samplePng } from '../../support/sample-files.js';
 import { backendsAndStorage, randomIp, startTestApp, type TestApp } from '../../support/test-app.js';
-import { multipartBody, postFile } from '../../support/upload-client.js';
+import { postFile, postTypedFile } from '../../support/upload-client.js';
 
 type Session = Awaited<ReturnType<typeof loginBySms>>;
 
@@ -16,17 +16,8 @@ const legacyUploadOf = (t: TestApp, session: Session, content: Buffer, filename:
     ip: randomIp(),
   });
 
-async function typedUploadOf(t: TestApp, session: Session, content: Buffer, filename = 'work.pdf') {
-  const { payload, contentType } = await multipartBody({ content, filename });
-  const answer = await t.app.inject({
-    method: 'POST',
-    url: '/api/uploads',
-    payload,
-    headers: { 'content-type': contentType, authorization: `Bearer ${session.token}` },
-    remoteAddress: randomIp(),
-  });
-  return { status: answer.statusCode, body: answer.json() as Record<string, never> };
-}
+const typedUploadOf = (t: TestApp, session: Session, content: Buffer, filename = 'work.pdf') =>
+  postTypedFile(t.app, session.token, { content, filename, ip: randomIp() });
 
 /**
  * Uploads are kept for good (rows name them; deleting a demand file leaves its bytes), so a member
