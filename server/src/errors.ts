@@ -85,6 +85,7 @@ export const errorTable = {
   },
   UPLOAD_MISSING: { trpc: 'BAD_REQUEST', en: 'No file was uploaded', zh: '请选择要上传的文件' },
   UPLOAD_EMPTY: { trpc: 'BAD_REQUEST', en: 'The file is empty', zh: '文件内容为空' },
+  UPLOAD_TOO_MANY_FILES: { trpc: 'BAD_REQUEST', en: 'Send one file per upload', zh: '每次只能上传一个文件' },
   UPLOAD_NAME_INVALID: { trpc: 'BAD_REQUEST', en: 'Invalid file name', zh: '文件名不合法' },
   UPLOAD_TYPE_NOT_ALLOWED: {
     trpc: 'BAD_REQUEST',

@@ -24,6 +24,8 @@ describe('POST /api/uploads: what it refuses with is what /docs lists', () => {
   let documented: Record<string, { description: string }>;
   /** Files that reached the storage (whole or not). */
   let puts = 0;
+  /** Files dropped from the storage. */
+  let deletes = 0;
   /** Every refusal seen: its code and HTTP status. */
   const seen = new Map<AppErrorCode, number>();
 
@@ -39,7 +41,10 @@ describe('POST /api/uploads: what it refuses with is what /docs lists', () => {
             return storage.put(key, body);
           },
           get: (key) => storage.get(key),
-          delete: (key) => storage.delete(key),
+          delete: (key) => {
+            deletes += 1;
+            return storage.delete(key);
+          },
           check: () => storage.check(),
           close: () => storage.close(),
         }),
@@ -110,6 +115,18 @@ describe('POST /api/uploads: what it refuses with is what /docs lists', () => {
     expect(await refusedPost('--b\r\nnot a part header\r\n\r\n', 'multipart/form-data; boundary=b')).toBe(
       'MALFORMED_REQUEST',
     );
+
+    // One answer names one record: a second file is refused, not dropped unseen, and the first goes too.
+    const twoFiles = new FormData();
+    twoFiles.append('file', png, 'a.png');
+    twoFiles.append('file', png, 'b.png');
+    const twoRequest = new Request(url, { method: 'POST', body: twoFiles });
+    const [putsBefore, deletesBefore] = [puts, deletes];
+    expect(
+      await refusedPost(await twoRequest.arrayBuffer(), twoRequest.headers.get('content-type') ?? ''),
+    ).toBe('UPLOAD_TOO_MANY_FILES');
+    expect(puts - putsBefore).toBe(1);
+    expect(deletes - deletesBefore).toBe(1);
   });
 
   /** The member's next upload of `file` is refused with `code` (429), before a byte of it is stored. */

@@ -101,8 +101,8 @@ export async function uploadsHttp(app: FastifyInstance, options: UploadsHttpOpti
 }
 
 /**
- * Stores the form's part `file` while the form streams, and gives it back once the form has ended.
- * A form that fails after its file (a stall, a limit, a malformed part) fails whole: the client is
+ * Stores the form's part `file` while the form streams, and gives it back once the form has ended;
+ * a form with two is refused. A form that fails after its file (a stall, a limit, a malformed part) fails whole: the client is
  * told it failed, so the file is dropped rather than recorded as an upload it never learns of.
  */
 async function receiveFormFile(
@@ -114,10 +114,13 @@ async function receiveFormFile(
   try {
     for await (const part of multipartParts(req, waitLimits)) {
       if (part.type !== 'file') continue;
-      if (part.fieldname !== 'file' || received) {
+      if (part.fieldname !== 'file') {
         part.file.resume();
         continue;
       }
+      // One record is answered: a second file would be silently dropped while its sender believed
+      // it stored. (The legacy door keeps the old backend's way: the first file, the rest ignored.)
+      if (received) throw new AppError('UPLOAD_TOO_MANY_FILES');
       received = await ctx.services.uploads.receive(part.file, part.filename, 'member');
     }
     return received;
