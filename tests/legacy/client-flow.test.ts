@@ -238,6 +238,8 @@ describe.each(backends)('the deployed web client ($name)', (backend) => {
     for (const path of ['/user/pay_log/index', '/user/invest_log/index']) {
       expect(await okData(path, company, { bill: ' ' }), path).toMatchObject({ total: 2 });
       expect(await okData(path, company, { bill: '' }), path).toMatchObject({ total: 2 });
+      // A cleared multi-select sends an empty list: as blank as an empty box (CONTRACT.md §4).
+      expect(await okData(path, company, { bill: [] }), path).toMatchObject({ total: 2 });
       expect(await okData(path, company, { bill: '已开票' }), path).toMatchObject({ total: 1 });
       expect(await okData(path, company, { bill: 0 }), path).toMatchObject({ total: 1 });
     }
@@ -249,6 +251,11 @@ describe.each(backends)('the deployed web client ($name)', (backend) => {
     });
     const blankFilters = { title: ' ', show: ' ', pay: '', suan: ' ', titletype: ' ', pricetype: '' };
     expect(await okData('/user/goods/index', company, blankFilters)).toMatchObject({ total: 1 });
+    const emptyLists = { title: [], show: [], pay: [''], suan: [], titletype: [], pricetype: [' '] };
+    expect(await okData('/user/goods/index', company, emptyLists)).toMatchObject({ total: 1 });
+    expect(await okData('/index/goods/index', company, { title: [], titletype: [] })).toMatchObject({
+      current_page: 1,
+    });
     const byLabel = { show: '未审核', pay: '未支付', suan: '未结算', titletype: '全职', pricetype: '日结' };
     expect(await okData('/user/goods/index', company, byLabel)).toMatchObject({ total: 1 });
     expect(await okData('/user/goods/index', company, { titletype: '兼职' })).toMatchObject({ total: 0 });

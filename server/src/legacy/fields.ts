@@ -46,6 +46,9 @@ export interface FieldKind {
 const isBlank = (value: unknown) =>
   value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 
+/** An empty list, or a list of blanks: how a cleared multi-select says "not given". */
+const isEmptyList = (value: unknown) => Array.isArray(value) && value.every(isBlank);
+
 const asText = (value: unknown) =>
   typeof value === 'number' && Number.isFinite(value) ? String(value) : value === null ? undefined : value;
 
@@ -159,14 +162,15 @@ export const kinds = {
     accepts: 'A whole number from 1, as a number or text; anything else is page 1.',
     decode: (value) => {
       const page = asInteger(value);
-      return typeof page === 'number' && page >= 1 ? page : undefined;
+      // 1.5 is no page whether it came as a number or as text.
+      return Number.isInteger(page) && (page as number) >= 1 ? page : undefined;
     },
   },
-  /** A filter: blank is no filter. */
+  /** A filter: blank, or an empty list, is no filter. */
   textFilter: {
     name: 'text',
-    accepts: 'Text; empty or blank means no filter.',
-    decode: (value) => (isBlank(value) ? undefined : asText(value)),
+    accepts: 'Text; empty, blank or an empty list means no filter.',
+    decode: (value) => (isBlank(value) || isEmptyList(value) ? undefined : asText(value)),
   },
   /** An ID number box: left empty, it is "not given", never "clear". */
   idNumber: {
@@ -297,6 +301,14 @@ export const enumKind = (enumeration: LegacyEnum<string | boolean>, options: { c
     accepts: `A code, as a number or text, or its label; ${options.clearable ? 'empty clears it' : 'blank means not given'}.`,
     decode: (value) => (options.clearable && value === '' ? null : enumeration.decode(value)),
     enumeration,
+  }) satisfies FieldKind;
+
+/** An enumerated filter: blank, or an empty list (a cleared multi-select), is no filter. */
+export const enumFilter = (enumeration: LegacyEnum<string | boolean>) =>
+  ({
+    ...enumKind(enumeration),
+    accepts: 'A code, as a number or text, or its label; blank or an empty list means no filter.',
+    decode: (value) => (isEmptyList(value) ? undefined : enumeration.decode(value)),
   }) satisfies FieldKind;
 
 /** A list of objects, each with its own fields (`hehuo[]`, the resume `/all` lists). An empty string is no items. */

@@ -241,7 +241,9 @@ describe.each(backends)('demands over the legacy routes ($name)', (backend) => {
     const answer = await legacyPost(t.app, '/user/goods/index', { ...checkFields(owner), limit: '101' });
     expect(answer.body).toEqual({ res: 0, err: '每页条数不能大于100', data: '' });
     // A page that is no page is the first, as ThinkPHP's paginator read it.
-    const page = await legacyPost(t.app, '/user/goods/index', { ...checkFields(owner), page: '0' });
-    expect(page.body).toMatchObject({ res: 1, data: { current_page: 1 } });
+    for (const odd of ['0', 1.5, '1.5', -2]) {
+      const page = await legacyPost(t.app, '/user/goods/index', { ...checkFields(owner), page: odd });
+      expect(page.body, `page ${JSON.stringify(odd)}`).toMatchObject({ res: 1, data: { current_page: 1 } });
+    }
   });
 });

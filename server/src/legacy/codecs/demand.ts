@@ -10,7 +10,7 @@ import {
   demandSettled,
   settlements,
 } from '../enums.js';
-import { enumKind, kinds, type LegacyFields } from '../fields.js';
+import { enumFilter, enumKind, kinds, type LegacyFields } from '../fields.js';
 import { exampleUploadUrl } from './common.js';
 import { formatLegacyDate } from './dates.js';
 import { fenToYuan } from './money.js';
@@ -98,32 +98,32 @@ export const ownDemandFilterFields = {
     example: '小程序',
   },
   // 0 is "not approved": pending and rejected demands, which both show as 未审核.
-  show: { to: 'review', label: '审核状态', kind: enumKind(demandReview), en: 'Review state.', example: 0 },
+  show: { to: 'review', label: '审核状态', kind: enumFilter(demandReview), en: 'Review state.', example: 0 },
   pay: {
     to: 'paid',
     label: '付款状态',
-    kind: enumKind(demandPaid),
+    kind: enumFilter(demandPaid),
     en: 'Paid into escrow or not.',
     example: 0,
   },
   suan: {
     to: 'settled',
     label: '结算状态',
-    kind: enumKind(demandSettled),
+    kind: enumFilter(demandSettled),
     en: 'Settled or not.',
     example: 0,
   },
   titletype: {
     to: 'kind',
     label: '类型',
-    kind: enumKind(demandKinds),
+    kind: enumFilter(demandKinds),
     en: 'Only this kind of work.',
     example: 1,
   },
   pricetype: {
     to: 'settlement',
     label: '结算方式',
-    kind: enumKind(settlements),
+    kind: enumFilter(settlements),
     en: 'Only this way of paying.',
     example: 2,
   },

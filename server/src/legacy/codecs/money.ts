@@ -1,6 +1,6 @@
 import type { InvoiceRequest, Recharge } from '../../features/money/money.schemas.js';
 import { invoiced } from '../enums.js';
-import { enumKind, type LegacyFields } from '../fields.js';
+import { enumFilter, type LegacyFields } from '../fields.js';
 import { formatLegacyDate } from './dates.js';
 
 /** Fen back into the yuan number legacy clients `parseFloat` and `toFixed`. */
@@ -11,7 +11,7 @@ export const rechargeFilterFields = {
   bill: {
     to: 'invoiced',
     label: '开票状态',
-    kind: enumKind(invoiced),
+    kind: enumFilter(invoiced),
     en: 'Only recharges with (1) or without (0) an invoice request.',
     example: 0,
   },
