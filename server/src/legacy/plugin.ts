@@ -50,8 +50,12 @@ export async function legacyPlugin(app: FastifyInstance, options: LegacyPluginOp
     if (route.auth === 'none') return createContext(req, {});
     // No token at all is settled here too, not left to the procedure: the upload row reports its
     // file only after this, and must not explain a refused file to a caller who is not logged in.
+    // A logout with a token that is no text (`[token]`) would end nothing: answered res 1, the client
+    // would believe its session over while it lives on. Without any token it is already logged out.
     if (typeof token !== 'string') {
-      if (route.auth === 'session') throw new AppError('UNAUTHENTICATED');
+      if (route.auth === 'session' || (route.auth === 'token' && token !== undefined)) {
+        throw new AppError('UNAUTHENTICATED');
+      }
       return createContext(req, {});
     }
     const credentials = { token };

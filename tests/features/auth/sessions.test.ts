@@ -83,6 +83,15 @@ describe.each(backends)('sessions and the typed API ($name)', (backend) => {
     expect((await legacyPost(t.app, '/user/info/info', checkFields(session))).body).toEqual(loggedOut);
   });
 
+  it('does not answer a logout done when its token is no text, which names no session to end', async () => {
+    const session = await loginBySms(t);
+    for (const token of [[session.token], { value: session.token }, 12345]) {
+      const out = await legacyPost(t.app, '/index/api/loginout', { id: session.userId, token });
+      expect(out.body, JSON.stringify(token)).toEqual(loggedOut);
+    }
+    expect((await legacyPost(t.app, '/user/info/info', checkFields(session))).body.res).toBe(1);
+  });
+
   it('serves the typed client with a Bearer token from a getter, and types its errors', async () => {
     const phone = randomPhone();
     let token: string | undefined;

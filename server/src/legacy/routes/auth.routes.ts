@@ -102,7 +102,8 @@ export const authRoutes: LegacyRoute[] = [
     summary: { zh: '用户退出登录', en: 'Log out' },
     description:
       'Ends the session of `token`, whatever `id` comes beside it: holding the token is the proof. ' +
-      'Idempotent: an unknown or expired token is already logged out. The deployed client sends `id` and ' +
+      'Idempotent: an unknown or expired token is already logged out; a `token` that is no text (a list) ' +
+      'names no session and is answered `没有登录或状态过期`. The deployed client sends `id` and ' +
       '`token`; `user_id_check` and `token_check` work too.',
     auth: 'token',
     login: { userId: ['id', 'user_id_check'], token: ['token', 'token_check'], userIdLabel: '用户user_id' },
