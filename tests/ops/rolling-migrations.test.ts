@@ -96,6 +96,25 @@ describe.each(kinds)('migrations on a database a newer version migrated (%s)', (
     }
   });
 
+  it('refuses a database whose migrations are recorded but whose triggers are gone (a restore without them), naming them', async () => {
+    const fresh = await freshDatabase(kind);
+    dropped.push(fresh);
+    const database = fresh.open();
+    try {
+      await migrateToLatest(database.db);
+      await sql.raw('drop trigger ledger_entries_no_update').execute(database.db);
+      await sql.raw('drop trigger demand_counts_update').execute(database.db);
+      await expect(migrateToLatest(database.db)).rejects.toThrow(
+        /lacks the triggers ledger_entries_no_update, demand_counts_update\b.*Backups/,
+      );
+      // Also when a newer version has migrated it: that path skips the migrator.
+      await markRun(database, newerMigration);
+      await expect(migrateToLatest(database.db)).rejects.toThrow(/lacks the triggers/);
+    } finally {
+      await database.close();
+    }
+  });
+
   it('starts the service (the real entry point) on it, ready, with a warning', {
     timeout: 120_000,
   }, async () => {

@@ -11,6 +11,7 @@ import {
 } from 'kysely';
 import type { Db } from './database.js';
 import { checkMigrationRights } from './migration-rights.js';
+import { checkTriggers } from './triggers.js';
 
 export const migrationsDir = fileURLToPath(new URL('../../../migrations/', import.meta.url));
 
@@ -45,7 +46,8 @@ export interface MigrationOutcome extends MigrationResultSet {
  * migration of this version: migrations only add (tables, columns with defaults, indexes), so the
  * previous version runs on the newer schema. Kysely would refuse it ("corrupted migrations"), and
  * an instance of the version still serving could then not restart, nor the upgrade be rolled back.
- * A database that has a newer version's migrations and lacks one of this version's is refused.
+ * A database that has a newer version's migrations and lacks one of this version's is refused, and
+ * so is one whose triggers are gone (db/triggers.ts).
  */
 export async function migrateToLatest(db: Db): Promise<MigrationOutcome> {
   const provider = new MigrationFolder();
@@ -59,11 +61,13 @@ export async function migrateToLatest(db: Db): Promise<MigrationOutcome> {
         `the database has migrations this version does not have (${newer.join(', ')}) and lacks some it has (${missing.join(', ')}): run the version that has them all`,
       );
     }
+    await checkTriggers(db);
     return { results: [], newer };
   }
   if (known.some((name) => !executed.includes(name))) await checkMigrationRights(db);
   const result = await new Migrator({ db, provider }).migrateToLatest();
   if (result.error) throw result.error;
+  await checkTriggers(db);
   return { ...result, newer };
 }
 
