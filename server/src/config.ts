@@ -418,7 +418,7 @@ function parseTrustProxy(value: string | undefined): boolean | number | string[]
   return value.split(',').map((entry) => entry.trim());
 }
 
-/** A fresh machine has no secret; keep one in DATA_DIR so tokens survive restarts. */
+/** A fresh machine has no secret; keep one in DATA_DIR so signed links (and, with Redis, tokens) survive restarts. */
 const secretFileOf = (dataDir: string) => path.join(dataDir, 'app-secret');
 
 function readOrCreateSecret(dataDir: string): string {

@@ -9,6 +9,7 @@ import { openFileStorage } from './features/uploads/storage-driver.js';
 import { openKeyValueStore } from './kv/open-store.js';
 import { RedisStore } from './kv/redis-store.js';
 import { createLogger } from './logger.js';
+import { embeddedDataWarning } from './ops/embedded-data-warning.js';
 import { Readiness } from './ops/readiness.js';
 import { sharedStateWarnings } from './ops/shared-state-warnings.js';
 import { uploadSlotWarning } from './ops/upload-slot-warning.js';
@@ -21,8 +22,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config);
   for (const warning of sharedStateWarnings(config)) log.warn(warning);
-  const slots = uploadSlotWarning(config);
-  if (slots) log.warn(slots);
+  for (const warning of [uploadSlotWarning(config), embeddedDataWarning(config)]) {
+    if (warning) log.warn(warning);
+  }
   // Migrations get a connection of their own, without the time limits of request traffic: an
   // index over a big table or a backfill may rightly run for minutes. Instances starting together
   // all ask; the migrator's lock lets one apply and the rest find it done.

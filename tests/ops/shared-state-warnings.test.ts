@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/src/config.js';
+import { openDatabase } from '../../server/src/db/database.js';
+import { migrateToLatest } from '../../server/src/db/migrator.js';
+import { embeddedDataWarning } from '../../server/src/ops/embedded-data-warning.js';
 import { sharedStateWarnings } from '../../server/src/ops/shared-state-warnings.js';
 import { uploadSlotWarning } from '../../server/src/ops/upload-slot-warning.js';
 import { testDatabaseUrl, testRedisUrl } from '../support/backends.js';
@@ -51,13 +54,46 @@ describe('warnings at start about state a second instance would not share', () =
       const alone = await started({});
       expect(alone).toMatch(/"level":40[^\n]*REDIS_URL is unset/);
       expect(alone).toMatch(/"level":40[^\n]*APP_SECRET is unset/);
-      const shared = await started({ REDIS_URL: testRedisUrl ?? '', APP_SECRET: secret });
+      expect(alone).not.toContain('holds an embedded database');
+      const shared = await started({
+        REDIS_URL: testRedisUrl ?? '',
+        APP_SECRET: secret,
+        DATA_DIR: await embeddedDeployment(),
+      });
       expect(shared).not.toContain('REDIS_URL is unset');
       expect(shared).not.toContain('APP_SECRET is unset');
       expect(shared).toMatch(/"level":40[^\n]*STORAGE is disk/);
+      expect(shared).toMatch(
+        /"level":40[^\n]*app\.db holds an embedded database this service no longer reads/,
+      );
     },
     240_000,
   );
+});
+
+/** A DATA_DIR the embedded default has served from: its database migrated. */
+async function embeddedDeployment(): Promise<string> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'warn-embedded-'));
+  const database = openDatabase({ url: undefined, dataDir: dir, poolSize: 1 });
+  try {
+    await migrateToLatest(database.db);
+  } finally {
+    await database.close();
+  }
+  return dir;
+}
+
+describe('a warning at start about an embedded database left behind', () => {
+  it('says its data is not on MySQL when DATABASE_URL is set beside a DATA_DIR that served it', async () => {
+    const served = await embeddedDeployment();
+    expect(embeddedDataWarning(loadConfig({ DATA_DIR: served, DATABASE_URL: mysql }))).toMatch(
+      /^DATABASE_URL is set, and .*app\.db holds an embedded database/,
+    );
+    // Served by it still, or never served: nothing to say.
+    expect(embeddedDataWarning(loadConfig({ DATA_DIR: served }))).toBeUndefined();
+    const fresh = mkdtempSync(path.join(tmpdir(), 'warn-'));
+    expect(embeddedDataWarning(loadConfig({ DATA_DIR: fresh, DATABASE_URL: mysql }))).toBeUndefined();
+  });
 });
 
 describe('a warning at start about upload slots', () => {

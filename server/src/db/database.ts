@@ -51,9 +51,12 @@ export interface DatabaseOptions {
   readonly log?: Logger;
 }
 
+/** The embedded database's file in DATA_DIR. */
+export const embeddedDatabaseFile = (dataDir: string) => path.join(dataDir, 'app.db');
+
 export function openDatabase(options: DatabaseOptions): Database {
   if (options.url) return openMysql(options.url, options.poolSize, options.limits, options.log);
-  const file = options.sqliteFile ?? path.join(options.dataDir, 'app.db');
+  const file = options.sqliteFile ?? embeddedDatabaseFile(options.dataDir);
   const creating = file !== ':memory:' && !existsSync(file);
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
