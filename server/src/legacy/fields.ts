@@ -159,7 +159,8 @@ export const kinds = {
    */
   page: {
     name: 'integer',
-    accepts: 'A whole number from 1, as a number or text; anything else is page 1.',
+    accepts:
+      'A whole number from 1 to 1000000, as a number or text; anything but a whole number from 1 is page 1.',
     decode: (value) => {
       const page = asInteger(value);
       // 1.5 is no page whether it came as a number or as text.
