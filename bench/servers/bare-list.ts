@@ -8,7 +8,8 @@ import { serveParent } from './ipc.js';
 /**
  * B3: bare Fastify doing by hand what `demands.listMine` does: the token's keyed hash looked up
  * in Redis (the service's key layout), then the owner's page and count, the page's files, and the
- * page's applications with the applicants' phones, as the same Kysely queries in the same order.
+ * page's applications with the applicants' phones, as the same Kysely queries in the same order,
+ * in one transaction (the service's snapshot, db/transaction.ts readConsistently).
  * No validation, no framework between the route and the queries, no logger.
  */
 const database = openDatabase({
@@ -56,30 +57,34 @@ const app = Fastify();
 app.get('/list', async (req, reply) => {
   const userId = await ownerOf(req.headers.authorization);
   if (userId === null) return reply.code(401).send({ error: 'unauthenticated' });
-  const owned = db.selectFrom('demands').where('owner_id', '=', userId);
-  const [rows, count] = await Promise.all([
-    owned.select(demandColumns).orderBy('id', 'desc').limit(perPage).offset(0).execute(),
-    owned.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  const ids = rows.map((r) => r.id);
-  const files = ids.length
-    ? await db
-        .selectFrom('demand_files')
-        .select(['id', 'demand_id', 'url'])
-        .where('demand_id', 'in', ids)
-        .orderBy('id')
-        .execute()
-    : [];
-  const applications = ids.length
-    ? await db
-        .selectFrom('applications')
-        .innerJoin('users', 'users.id', 'applications.applicant_id')
-        .selectAll('applications')
-        .select('users.phone as applicant_phone')
-        .where('applications.demand_id', 'in', ids)
-        .orderBy('applications.id')
-        .execute()
-    : [];
+  // One snapshot for the page, its count, files and applications, as the service reads them.
+  const { rows, count, files, applications } = await db.transaction().execute(async (tx) => {
+    const owned = tx.selectFrom('demands').where('owner_id', '=', userId);
+    const [rows, count] = await Promise.all([
+      owned.select(demandColumns).orderBy('id', 'desc').limit(perPage).offset(0).execute(),
+      owned.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    const ids = rows.map((r) => r.id);
+    const files = ids.length
+      ? await tx
+          .selectFrom('demand_files')
+          .select(['id', 'demand_id', 'url'])
+          .where('demand_id', 'in', ids)
+          .orderBy('id')
+          .execute()
+      : [];
+    const applications = ids.length
+      ? await tx
+          .selectFrom('applications')
+          .innerJoin('users', 'users.id', 'applications.applicant_id')
+          .selectAll('applications')
+          .select('users.phone as applicant_phone')
+          .where('applications.demand_id', 'in', ids)
+          .orderBy('applications.id')
+          .execute()
+      : [];
+    return { rows, count, files, applications };
+  });
   const total = Number(count.n);
   return {
     items: rows.map((row) => ({

@@ -22,6 +22,17 @@ export async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Pr
 }
 
 /**
+ * Reads that must agree with each other (a demand and its applications, a page and its count), in
+ * one transaction: InnoDB at MySQL's default isolation (REPEATABLE READ) and SQLite both answer its
+ * statements from one snapshot, taken at its first read, so a change committed between two of them
+ * shows in both or in neither. Run apart, a payment or a selection committed in between showed a
+ * demand unpaid beside its applicants selected.
+ */
+export function readConsistently<T>(db: Db, reads: (tx: Tx) => Promise<T>): Promise<T> {
+  return inTransaction(db, reads);
+}
+
+/**
  * Database work a caller adds at the end of a service's transaction, so that it is committed with
  * the service's change or not at all: the audit record of an admin's action is never missing from
  * a change made, nor present for one undone. Run again with the rest when a deadlock is retried, so

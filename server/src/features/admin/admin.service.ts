@@ -80,7 +80,7 @@ export class AdminService {
     const [mine, balanceFen, posted, applied] = await Promise.all([
       verifications.mine(userId),
       money.balance(userId),
-      demands.listOwn(userId, {}, newest, (ids) => applications.ofDemands(ids)),
+      demands.listOwn(userId, {}, newest, (db, ids) => applications.ofDemands(ids, db)),
       applications.listMine(userId, newest),
     ]);
     return { ...mine, profile, balanceFen, demands: posted.items, applications: applied.items };

@@ -248,9 +248,10 @@ export class ApplicationService {
   }
 
   /** The applications of a page of the owner's demands, one query for the whole page. */
-  async ofDemands(demandIds: readonly number[]): Promise<Map<number, Application[]>> {
+  /** `db`: a caller's snapshot (readConsistently), so the applications agree with its demands. */
+  async ofDemands(demandIds: readonly number[], db: Db = this.db): Promise<Map<number, Application[]>> {
     const byDemand = new Map<number, Application[]>();
-    for (const row of await applicationsOfDemands(this.db, demandIds)) {
+    for (const row of await applicationsOfDemands(db, demandIds)) {
       const list = byDemand.get(row.demand_id) ?? [];
       list.push(toApplication(row));
       byDemand.set(row.demand_id, list);

@@ -50,8 +50,8 @@ export const demandRouter = router({
     .input(myDemandsFilter)
     .output(fields.pageOf(ownDemand))
     .query(({ ctx, input: { page, perPage, ...filter } }) =>
-      ctx.services.demands.listOwn(ctx.user.id, filter, { page, perPage }, (ids) =>
-        ctx.services.applications.ofDemands(ids),
+      ctx.services.demands.listOwn(ctx.user.id, filter, { page, perPage }, (db, ids) =>
+        ctx.services.applications.ofDemands(ids, db),
       ),
     ),
 

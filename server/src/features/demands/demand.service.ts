@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Clock, calendarDayIn } from '../../clock.js';
 import type { Db } from '../../db/database.js';
-import { type ChangeHooks, inTransaction } from '../../db/transaction.js';
+import { type ChangeHooks, inTransaction, readConsistently } from '../../db/transaction.js';
 import { AppError, fieldRefusal } from '../../errors.js';
 import { offsetOf, type PageRequest, pageResult } from '../../fields.js';
 import type { RateLimiter, RateRule } from '../../kv/rate-limiter.js';
@@ -143,9 +143,11 @@ export class DemandService {
   }
 
   async getOwn(ownerId: number, id: number): Promise<Demand> {
-    const row = await findDemand(this.db, id);
-    if (!row || row.owner_id !== ownerId) throw new AppError('NOT_FOUND');
-    return (await this.withDetails([row]))[0] as Demand;
+    return readConsistently(this.db, async (db) => {
+      const row = await findDemand(db, id);
+      if (!row || row.owner_id !== ownerId) throw new AppError('NOT_FOUND');
+      return (await this.withDetails([row], db))[0] as Demand;
+    });
   }
 
   /** Deleting is refused once the demand is paid, settled or has a selected applicant. */
@@ -182,20 +184,23 @@ export class DemandService {
     ownerId: number,
     filter: OwnFilter,
     page: PageRequest,
-    applicationsOf: (demandIds: number[]) => Promise<ReadonlyMap<number, A[]>>,
+    applicationsOf: (db: Db, demandIds: number[]) => Promise<ReadonlyMap<number, A[]>>,
   ) {
-    const { rows, total } = await listOwnerDemands(
-      this.db,
-      ownerId,
-      ownerFilterColumns(filter),
-      page.perPage,
-      offsetOf(page),
-    );
-    const ids = rows.map((row) => row.id);
-    // One after the other: side by side they would hold two connections and answer a little sooner
-    // when idle, but cost more CPU per request under load, where it counts (bench/README.md).
-    const files = await filesOfDemands(this.db, ids);
-    const applications = await applicationsOf(ids);
+    // From one snapshot: the page's pay and settle flags, its count and its applications agree.
+    const { rows, total, files, applications } = await readConsistently(this.db, async (db) => {
+      const { rows, total } = await listOwnerDemands(
+        db,
+        ownerId,
+        ownerFilterColumns(filter),
+        page.perPage,
+        offsetOf(page),
+      );
+      const ids = rows.map((row) => row.id);
+      // One after the other: side by side they would hold two connections and answer a little sooner
+      // when idle, but cost more CPU per request under load, where it counts (bench/README.md).
+      const files = await filesOfDemands(db, ids);
+      return { rows, total, files, applications: await applicationsOf(db, ids) };
+    });
     const selection = new Map<number, number[]>();
     for (const [demandId, list] of applications) {
       selection.set(
@@ -316,11 +321,11 @@ export class DemandService {
   }
 
   /** Maps rows to demands, reading the files and the selection of the whole page in one query each. */
-  async withDetails(rows: readonly DemandRow[]): Promise<Demand[]> {
+  async withDetails(rows: readonly DemandRow[], db: Db = this.db): Promise<Demand[]> {
     const ids = rows.map((row) => row.id);
     // One after the other, not side by side: see listOwn.
-    const files = await filesOfDemands(this.db, ids);
-    const selection = await selectedOfDemands(this.db, ids);
+    const files = await filesOfDemands(db, ids);
+    const selection = await selectedOfDemands(db, ids);
     return toDemands(rows, files, selection);
   }
 }
