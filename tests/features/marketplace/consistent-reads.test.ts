@@ -1,3 +1,4 @@
+import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../../server/src/services.js';
 import { backends } from '../../support/backends.js';
@@ -6,10 +7,10 @@ import { openServices } from '../../support/services.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 
 /**
- * The owner's list read its page, then the page's files, then its applications, each on its own.
- * A payment and a selection committed in between showed a demand 未支付 beside its applicants
- * 锁定 (selected): a state the demand never was in, from which the deployed client picks its
- * buttons. The reads now share one snapshot. The other change is made here, through the public
+ * The owner's list read its page, then the page's files, then its applications, each on its own
+ * (and a demand's detail its row, then its selection). A payment and a selection committed in
+ * between showed a demand 未支付 beside its applicants 锁定 (selected): a state the demand never
+ * was in, from which the deployed client picks its buttons. The reads now share one snapshot. The other change is made here, through the public
  * services on their own connections, at that very point between the reads; on the embedded
  * database, whose one connection the snapshot holds, it could only wait, so MySQL alone shows it.
  */
@@ -18,13 +19,29 @@ const mysql = backends.filter((backend) => backend.name === 'mysql+redis');
 describe.each(mysql)('the owner’s list under a payment and a selection ($name)', (backend) => {
   let t: TestApp;
   let services: Services;
-  let closeServices: () => Promise<void>;
+  /** The same services, whose next query is followed by `afterNextQuery` before its answer is used. */
+  let reader: Services;
+  let afterNextQuery: (() => Promise<void>) | undefined;
+  const closers: Array<() => Promise<void>> = [];
   beforeAll(async () => {
     t = await startTestApp(backend);
-    ({ services, close: closeServices } = await openServices(t));
+    const plain = await openServices(t);
+    const interrupted: KyselyPlugin = {
+      transformQuery: ({ node }) => node,
+      transformResult: async ({ result }) => {
+        const change = afterNextQuery;
+        afterNextQuery = undefined;
+        await change?.();
+        return result;
+      },
+    };
+    const watched = await openServices(t, (db) => db.withPlugin(interrupted));
+    services = plain.services;
+    reader = watched.services;
+    closers.push(plain.close, watched.close);
   }, 60_000);
   afterAll(async () => {
-    await closeServices();
+    for (const close of closers) await close();
     await t.close();
   });
 
@@ -54,5 +71,24 @@ describe.each(mysql)('the owner’s list under a payment and a selection ($name)
     const now = next.items.find((demand) => demand.id === demandId);
     expect(now?.applications.map((a) => a.selected)).toEqual([true, true]);
     expect(now).toMatchObject({ paid: true, selectedApplicationIds: ids });
+  });
+
+  it.each([
+    ['anyone’s detail', (_owner: number, id: number) => reader.demands.getPublic(id, null)],
+    ['its owner’s detail', (owner: number, id: number) => reader.demands.getOwn(owner, id)],
+  ])('shows %s with the selection and applications it had at the same moment', async (_, read) => {
+    const { owner, demandId, ids } = await approvedWithApplicants(t, '100.00', 2);
+    await credit(t, owner, '100.00');
+    // Right after the demand's own row is read: paid into escrow, both applicants selected.
+    afterNextQuery = async () => {
+      await services.money.payDemand(owner.userId, demandId);
+      await services.applications.select(owner.userId, demandId, ids);
+    };
+
+    const shown = await read(owner.userId, demandId);
+    expect(afterNextQuery).toBeUndefined();
+    expect(shown).toMatchObject({ paid: false, selectedApplicationIds: [] });
+    if ('applicationCount' in shown) expect(shown.applicationCount).toBe(2);
+    expect(await read(owner.userId, demandId)).toMatchObject({ paid: true, selectedApplicationIds: ids });
   });
 });

@@ -217,15 +217,16 @@ export class DemandService {
 
   /** A reviewed demand for anyone; its owner also sees it before review. */
   async getPublic(id: number, viewerId: number | null): Promise<PublicDemand> {
-    const row = await findDemand(this.db, id);
-    if (!isVisibleTo(row, viewerId)) throw new AppError('NOT_FOUND');
-    const [demand] = await this.withDetails([row]);
-    const [applicationCount, companyName] = await Promise.all([
-      countApplications(this.db, id),
-      verifiedCompanyName(this.db, row.owner_id),
-    ]);
-    const { reviewReason: _hidden, ...visible } = demand as Demand;
-    return { ...visible, applicationCount, companyName };
+    // One snapshot: its pay flag, its selection and its count of applications agree.
+    return readConsistently(this.db, async (db) => {
+      const row = await findDemand(db, id);
+      if (!isVisibleTo(row, viewerId)) throw new AppError('NOT_FOUND');
+      const [demand] = await this.withDetails([row], db);
+      const applicationCount = await countApplications(db, id);
+      const companyName = await verifiedCompanyName(db, row.owner_id);
+      const { reviewReason: _hidden, ...visible } = demand as Demand;
+      return { ...visible, applicationCount, companyName };
+    });
   }
 
   /**
