@@ -33,6 +33,22 @@ export function readConsistently<T>(db: Db, reads: (tx: Tx) => Promise<T>): Prom
 }
 
 /**
+ * A page of rows and the total it is a page of, from one snapshot (readConsistently), one after
+ * the other. Side by side on two connections, a row written between the two statements was counted
+ * and not shown, or shown and not counted: 9 in all beside the 8 rows of the only page.
+ */
+export function pageWithTotal<R>(
+  db: Db,
+  page: (tx: Tx) => Promise<R[]>,
+  total: (tx: Tx) => Promise<number>,
+): Promise<{ rows: R[]; total: number }> {
+  return readConsistently(db, async (tx) => {
+    const rows = await page(tx);
+    return { rows, total: await total(tx) };
+  });
+}
+
+/**
  * Database work a caller adds at the end of a service's transaction, so that it is committed with
  * the service's change or not at all: the audit record of an admin's action is never missing from
  * a change made, nor present for one undone. Run again with the rest when a deadlock is retried, so

@@ -10,7 +10,8 @@ import { startTestApp, type TestApp } from '../../support/test-app.js';
  * The owner's list read its page, then the page's files, then its applications, each on its own
  * (and a demand's detail its row, then its selection). A payment and a selection committed in
  * between showed a demand 未支付 beside its applicants 锁定 (selected): a state the demand never
- * was in, from which the deployed client picks its buttons. The reads now share one snapshot. The other change is made here, through the public
+ * was in, from which the deployed client picks its buttons. Lists counted their total beside the
+ * page the same way: one more row than the only page showed. The reads now share one snapshot. The other change is made here, through the public
  * services on their own connections, at that very point between the reads; on the embedded
  * database, whose one connection the snapshot holds, it could only wait, so MySQL alone shows it.
  */
@@ -90,5 +91,21 @@ describe.each(mysql)('the owner’s list under a payment and a selection ($name)
     expect(shown).toMatchObject({ paid: false, selectedApplicationIds: [] });
     if ('applicationCount' in shown) expect(shown.applicationCount).toBe(2);
     expect(await read(owner.userId, demandId)).toMatchObject({ paid: true, selectedApplicationIds: ids });
+  });
+
+  it.each([
+    ['recharges', (user: number) => reader.billing.recharges(user, undefined, { page: 1, perPage: 15 })],
+    ['wallet entries', (user: number) => reader.money.entries(user, { page: 1, perPage: 15 })],
+  ])('counts the total of its %s from the page’s own snapshot', async (_, read) => {
+    const { owner } = await approvedWithApplicants(t, '100.00', 0);
+    await credit(t, owner, '10.00');
+    // Between the page and its count: one more credit.
+    afterNextQuery = async () => {
+      await services.money.recharge(owner.userId, 500);
+    };
+    const shown = await read(owner.userId);
+    expect(afterNextQuery).toBeUndefined();
+    expect({ rows: shown.items.length, total: shown.total }).toEqual({ rows: 1, total: 1 });
+    expect((await read(owner.userId)).total).toBe(2);
   });
 });

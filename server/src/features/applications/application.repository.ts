@@ -1,5 +1,6 @@
 import type { Insertable } from 'kysely';
 import { countRows, type Db, hasRowLocks, type Tx } from '../../db/database.js';
+import { pageWithTotal } from '../../db/transaction.js';
 import type { ApplicationsTable } from './application.table.js';
 
 /**
@@ -33,20 +34,21 @@ export function applicationsOfDemands(db: Db, demandIds: readonly number[]) {
     .execute();
 }
 
-export async function listApplicationsOf(db: Db, applicantId: number, limit: number, offset: number) {
-  const query = db.selectFrom('applications').where('applicant_id', '=', applicantId);
-  const [rows, count] = await Promise.all([
-    query
-      .innerJoin('users', 'users.id', 'applications.applicant_id')
-      .selectAll('applications')
-      .select('users.phone as applicant_phone')
-      .orderBy('applications.id', 'desc')
-      .limit(limit)
-      .offset(offset)
-      .execute(),
-    countRows(query),
-  ]);
-  return { rows, total: count };
+export function listApplicationsOf(db: Db, applicantId: number, limit: number, offset: number) {
+  const query = (db: Db) => db.selectFrom('applications').where('applicant_id', '=', applicantId);
+  return pageWithTotal(
+    db,
+    (tx) =>
+      query(tx)
+        .innerJoin('users', 'users.id', 'applications.applicant_id')
+        .selectAll('applications')
+        .select('users.phone as applicant_phone')
+        .orderBy('applications.id', 'desc')
+        .limit(limit)
+        .offset(offset)
+        .execute(),
+    (tx) => countRows(query(tx)),
+  );
 }
 
 export function hasApplied(db: Db, demandId: number, applicantId: number) {

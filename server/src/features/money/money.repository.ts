@@ -1,5 +1,6 @@
 import type { Insertable } from 'kysely';
 import { countRows, type Db, hasRowLocks, type Tx } from '../../db/database.js';
+import { pageWithTotal } from '../../db/transaction.js';
 import type {
   InvoiceRequestsTable,
   LedgerEntriesTable,
@@ -119,30 +120,32 @@ export async function saveAnswer(
     .execute();
 }
 
-export async function entriesOfAccount(db: Db, account: string, limit: number, offset: number) {
-  const query = db
-    .selectFrom('ledger_entries')
-    .where((eb) => eb.or([eb('from_account', '=', account), eb('to_account', '=', account)]));
-  const [rows, count] = await Promise.all([
-    query
-      .select([
-        'id',
-        'kind',
-        'amount_fen',
-        'from_account',
-        'to_account',
-        'demand_id',
-        'application_id',
-        'note',
-        'created_at',
-      ])
-      .orderBy('id', 'desc')
-      .limit(limit)
-      .offset(offset)
-      .execute(),
-    countRows(query),
-  ]);
-  return { rows, total: count };
+export function entriesOfAccount(db: Db, account: string, limit: number, offset: number) {
+  const query = (db: Db) =>
+    db
+      .selectFrom('ledger_entries')
+      .where((eb) => eb.or([eb('from_account', '=', account), eb('to_account', '=', account)]));
+  return pageWithTotal(
+    db,
+    (tx) =>
+      query(tx)
+        .select([
+          'id',
+          'kind',
+          'amount_fen',
+          'from_account',
+          'to_account',
+          'demand_id',
+          'application_id',
+          'note',
+          'created_at',
+        ])
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .offset(offset)
+        .execute(),
+    (tx) => countRows(query(tx)),
+  );
 }
 
 export async function insertRecharge(
@@ -162,25 +165,28 @@ export async function insertRecharge(
   return Number(result.insertId);
 }
 
-export async function listRecharges(
+export function listRecharges(
   db: Db,
   userId: number,
   invoiced: boolean | undefined,
   limit: number,
   offset: number,
 ) {
-  let query = db.selectFrom('recharges').where('user_id', '=', userId);
-  if (invoiced !== undefined) query = query.where('invoiced', '=', invoiced ? 1 : 0);
-  const [rows, count] = await Promise.all([
-    query
-      .select(['id', 'user_id', 'amount_fen', 'note', 'invoiced', 'created_at'])
-      .orderBy('id', 'desc')
-      .limit(limit)
-      .offset(offset)
-      .execute(),
-    countRows(query),
-  ]);
-  return { rows, total: count };
+  const query = (db: Db) => {
+    const mine = db.selectFrom('recharges').where('user_id', '=', userId);
+    return invoiced === undefined ? mine : mine.where('invoiced', '=', invoiced ? 1 : 0);
+  };
+  return pageWithTotal(
+    db,
+    (tx) =>
+      query(tx)
+        .select(['id', 'user_id', 'amount_fen', 'note', 'invoiced', 'created_at'])
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .offset(offset)
+        .execute(),
+    (tx) => countRows(query(tx)),
+  );
 }
 
 /** Marks the user's recharges as invoiced if none of them was; answers how many changed. */
@@ -245,16 +251,19 @@ export interface InvoiceFilter {
   readonly oldestFirst?: boolean;
 }
 
-export async function listInvoiceRequests(db: Db, filter: InvoiceFilter, limit: number, offset: number) {
-  let query = db.selectFrom('invoice_requests');
-  if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
-  if (filter.issued !== undefined) query = query.where('issued', '=', filter.issued ? 1 : 0);
+export function listInvoiceRequests(db: Db, filter: InvoiceFilter, limit: number, offset: number) {
+  const query = (db: Db) => {
+    let query = db.selectFrom('invoice_requests');
+    if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
+    if (filter.issued !== undefined) query = query.where('issued', '=', filter.issued ? 1 : 0);
+    return query;
+  };
   const order = filter.oldestFirst ? 'asc' : 'desc';
-  const [rows, count] = await Promise.all([
-    query.select(invoiceColumns).orderBy('id', order).limit(limit).offset(offset).execute(),
-    countRows(query),
-  ]);
-  return { rows, total: count };
+  return pageWithTotal(
+    db,
+    (tx) => query(tx).select(invoiceColumns).orderBy('id', order).limit(limit).offset(offset).execute(),
+    (tx) => countRows(query(tx)),
+  );
 }
 
 export async function markInvoiceIssued(tx: Tx, id: number, now: number): Promise<boolean> {
