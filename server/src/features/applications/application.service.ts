@@ -247,8 +247,10 @@ export class ApplicationService {
     return (await this.withDemands([row]))[0] as MyApplication;
   }
 
-  /** The applications of a page of the owner's demands, one query for the whole page. */
-  /** `db`: a caller's snapshot (readConsistently), so the applications agree with its demands. */
+  /**
+   * The applications of a page of the owner's demands, one query for the whole page; `db` is the
+   * caller's snapshot (readConsistently), so they agree with the demands it read.
+   */
   async ofDemands(demandIds: readonly number[], db: Db = this.db): Promise<Map<number, Application[]>> {
     const byDemand = new Map<number, Application[]>();
     for (const row of await applicationsOfDemands(db, demandIds)) {

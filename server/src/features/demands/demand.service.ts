@@ -196,8 +196,8 @@ export class DemandService {
         offsetOf(page),
       );
       const ids = rows.map((row) => row.id);
-      // One after the other: side by side they would hold two connections and answer a little sooner
-      // when idle, but cost more CPU per request under load, where it counts (bench/README.md).
+      // One after the other, as they must be on the snapshot's one connection; side by side on two
+      // they would cost more CPU per request under load (bench/README.md).
       const files = await filesOfDemands(db, ids);
       return { rows, total, files, applications: await applicationsOf(db, ids) };
     });
