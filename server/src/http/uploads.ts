@@ -102,8 +102,9 @@ export async function uploadsHttp(app: FastifyInstance, options: UploadsHttpOpti
 
 /**
  * Stores the form's part `file` while the form streams, and gives it back once the form has ended;
- * a form with two is refused. A form that fails after its file (a stall, a limit, a malformed part) fails whole: the client is
- * told it failed, so the file is dropped rather than recorded as an upload it never learns of.
+ * a form with two is refused. A form that fails after its file (a stall, a limit, a malformed part)
+ * fails whole: the client is told it failed, so the file is dropped rather than recorded as an
+ * upload it never learns of.
  */
 async function receiveFormFile(
   req: FastifyRequest,

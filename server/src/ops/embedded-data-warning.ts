@@ -15,6 +15,6 @@ export function embeddedDataWarning(config: Config): string | undefined {
   return (
     `DATABASE_URL is set, and ${file} holds an embedded database this service no longer reads: ` +
     'its accounts, demands, money and the uploads it names are not on MySQL. Nothing moves them ' +
-    '(README, "Pointing it at MySQL and Redis"); start without DATABASE_URL to serve them.'
+    '(README, "Run"); start without DATABASE_URL to serve them.'
   );
 }
