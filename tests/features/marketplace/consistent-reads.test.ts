@@ -108,4 +108,29 @@ describe.each(mysql)('the owner’s list under a payment and a selection ($name)
     expect({ rows: shown.items.length, total: shown.total }).toEqual({ rows: 1, total: 1 });
     expect((await read(owner.userId)).total).toBe(2);
   });
+
+  it.each([
+    [
+      'list',
+      async (worker: number, id: number) =>
+        (await reader.applications.listMine(worker, { page: 1, perPage: 15 })).items.find((a) => a.id === id),
+    ],
+    ['detail', (worker: number, id: number) => reader.applications.getMine(worker, id)],
+  ])('shows an applicant’s own %s with its demand as they were at the same moment', async (_, read) => {
+    const { owner, workers, demandId, ids } = await approvedWithApplicants(t, '100.00', 1);
+    await credit(t, owner, '100.00');
+    const [worker, applicationId] = [workers[0]?.userId as number, ids[0] as number];
+    afterNextQuery = async () => {
+      await services.money.payDemand(owner.userId, demandId);
+      await services.applications.select(owner.userId, demandId, ids);
+    };
+
+    const shown = await read(worker, applicationId);
+    expect(afterNextQuery).toBeUndefined();
+    expect(shown).toMatchObject({ selected: false, demand: { paid: false, selectedApplicationIds: [] } });
+    expect(await read(worker, applicationId)).toMatchObject({
+      selected: true,
+      demand: { paid: true, selectedApplicationIds: ids },
+    });
+  });
 });

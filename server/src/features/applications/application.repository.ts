@@ -1,6 +1,5 @@
 import type { Insertable } from 'kysely';
 import { countRows, type Db, hasRowLocks, type Tx } from '../../db/database.js';
-import { pageWithTotal } from '../../db/transaction.js';
 import type { ApplicationsTable } from './application.table.js';
 
 /**
@@ -34,21 +33,18 @@ export function applicationsOfDemands(db: Db, demandIds: readonly number[]) {
     .execute();
 }
 
-export function listApplicationsOf(db: Db, applicantId: number, limit: number, offset: number) {
-  const query = (db: Db) => db.selectFrom('applications').where('applicant_id', '=', applicantId);
-  return pageWithTotal(
-    db,
-    (tx) =>
-      query(tx)
-        .innerJoin('users', 'users.id', 'applications.applicant_id')
-        .selectAll('applications')
-        .select('users.phone as applicant_phone')
-        .orderBy('applications.id', 'desc')
-        .limit(limit)
-        .offset(offset)
-        .execute(),
-    (tx) => countRows(query(tx)),
-  );
+/** A page of the applicant's applications and how many there are; called in the caller's snapshot. */
+export async function listApplicationsOf(db: Db, applicantId: number, limit: number, offset: number) {
+  const query = db.selectFrom('applications').where('applicant_id', '=', applicantId);
+  const rows = await query
+    .innerJoin('users', 'users.id', 'applications.applicant_id')
+    .selectAll('applications')
+    .select('users.phone as applicant_phone')
+    .orderBy('applications.id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  return { rows, total: await countRows(query) };
 }
 
 export function hasApplied(db: Db, demandId: number, applicantId: number) {

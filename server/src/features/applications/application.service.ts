@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.js';
 import { type Db, isUniqueViolation, type Tx } from '../../db/database.js';
-import { type ChangeHooks, inTransaction } from '../../db/transaction.js';
+import { type ChangeHooks, inTransaction, readConsistently } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import type { PageRequest } from '../../fields.js';
 import { offsetOf, pageResult } from '../../fields.js';
@@ -236,15 +236,20 @@ export class ApplicationService {
     throw new AppError(application.selected ? 'APPLICATION_SELECTED' : 'APPLICATION_ALREADY_PAID');
   }
 
+  /** From one snapshot, as the owner's list is: each application agrees with its demand. */
   async listMine(userId: number, page: PageRequest) {
-    const { rows, total } = await listApplicationsOf(this.db, userId, page.perPage, offsetOf(page));
-    return pageResult(await this.withDemands(rows), total, page);
+    return readConsistently(this.db, async (db) => {
+      const { rows, total } = await listApplicationsOf(db, userId, page.perPage, offsetOf(page));
+      return pageResult(await this.withDemands(rows, db), total, page);
+    });
   }
 
   async getMine(userId: number, applicationId: number): Promise<MyApplication> {
-    const row = await findApplication(this.db, applicationId);
-    if (!row || row.applicant_id !== userId) throw new AppError('NOT_FOUND');
-    return (await this.withDemands([row]))[0] as MyApplication;
+    return readConsistently(this.db, async (db) => {
+      const row = await findApplication(db, applicationId);
+      if (!row || row.applicant_id !== userId) throw new AppError('NOT_FOUND');
+      return (await this.withDemands([row], db))[0] as MyApplication;
+    });
   }
 
   /**
@@ -261,9 +266,9 @@ export class ApplicationService {
     return byDemand;
   }
 
-  private async withDemands(rows: readonly ApplicationRow[]): Promise<MyApplication[]> {
+  private async withDemands(rows: readonly ApplicationRow[], db: Db): Promise<MyApplication[]> {
     const demandIds = [...new Set(rows.map((r) => r.demand_id))];
-    const demands = await this.demands.withDetails(await findDemands(this.db, demandIds));
+    const demands = await this.demands.withDetails(await findDemands(db, demandIds), db);
     return rows.flatMap((row) => {
       const demand = demands.find((d) => d.id === row.demand_id);
       return demand ? [{ ...toApplication(row), demand }] : [];
