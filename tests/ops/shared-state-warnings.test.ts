@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -71,12 +71,28 @@ describe('warnings at start about state a second instance would not share', () =
   );
 });
 
-/** A DATA_DIR the embedded default has served from: its database migrated. */
-async function embeddedDeployment(): Promise<string> {
+/** A DATA_DIR the embedded default has served from: its database migrated, with `accounts` accounts. */
+async function embeddedDeployment(accounts = 1): Promise<string> {
   const dir = mkdtempSync(path.join(tmpdir(), 'warn-embedded-'));
   const database = openDatabase({ url: undefined, dataDir: dir, poolSize: 1 });
   try {
     await migrateToLatest(database.db);
+    for (let i = 0; i < accounts; i++) {
+      await database.db
+        .insertInto('users')
+        .values({
+          phone: `1380013800${i}`,
+          usertype: 1,
+          userstate: 0,
+          is_admin: 0,
+          email: '',
+          face: '',
+          address: '',
+          created_at: Date.now(),
+          updated_at: Date.now(),
+        })
+        .execute();
+    }
   } finally {
     await database.close();
   }
@@ -89,10 +105,18 @@ describe('a warning at start about an embedded database left behind', () => {
     expect(embeddedDataWarning(loadConfig({ DATA_DIR: served, DATABASE_URL: mysql }))).toMatch(
       /^DATABASE_URL is set, and .*app\.db holds an embedded database/,
     );
-    // Served by it still, or never served: nothing to say.
+    // Served by it still, never served, or started once without an account: nothing to say.
     expect(embeddedDataWarning(loadConfig({ DATA_DIR: served }))).toBeUndefined();
     const fresh = mkdtempSync(path.join(tmpdir(), 'warn-'));
     expect(embeddedDataWarning(loadConfig({ DATA_DIR: fresh, DATABASE_URL: mysql }))).toBeUndefined();
+    const empty = await embeddedDeployment(0);
+    expect(embeddedDataWarning(loadConfig({ DATA_DIR: empty, DATABASE_URL: mysql }))).toBeUndefined();
+    // A DATA_DIR that is no folder is the start's to judge, not the warning's: it says nothing.
+    const notAFolder = path.join(fresh, 'a-file');
+    writeFileSync(notAFolder, 'x');
+    expect(
+      embeddedDataWarning(loadConfig({ DATA_DIR: notAFolder, DATABASE_URL: mysql, APP_SECRET: secret })),
+    ).toBeUndefined();
   });
 });
 
