@@ -240,6 +240,8 @@ describe.each(backends)('the deployed web client ($name)', (backend) => {
       expect(await okData(path, company, { bill: '' }), path).toMatchObject({ total: 2 });
       // A cleared multi-select sends an empty list: as blank as an empty box (CONTRACT.md §4).
       expect(await okData(path, company, { bill: [] }), path).toMatchObject({ total: 2 });
+      // A list of one is that one value.
+      expect(await okData(path, company, { bill: ['1'] }), path).toMatchObject({ total: 1 });
       expect(await okData(path, company, { bill: '已开票' }), path).toMatchObject({ total: 1 });
       expect(await okData(path, company, { bill: 0 }), path).toMatchObject({ total: 1 });
     }
@@ -253,6 +255,10 @@ describe.each(backends)('the deployed web client ($name)', (backend) => {
     expect(await okData('/user/goods/index', company, blankFilters)).toMatchObject({ total: 1 });
     const emptyLists = { title: [], show: [], pay: [''], suan: [], titletype: [], pricetype: [' '] };
     expect(await okData('/user/goods/index', company, emptyLists)).toMatchObject({ total: 1 });
+    const listsOfOne = { title: [' '], show: [0], pay: ['未支付'], titletype: ['全职'], pricetype: [''] };
+    expect(await okData('/user/goods/index', company, listsOfOne)).toMatchObject({ total: 1 });
+    expect(await okData('/user/goods/index', company, { titletype: ['兼职'] })).toMatchObject({ total: 0 });
+    expect((await post('/user/goods/index', company, { pay: [0, 1] })).body).toMatchObject({ res: 0 });
     expect(await okData('/index/goods/index', company, { title: [], titletype: [] })).toMatchObject({
       current_page: 1,
     });

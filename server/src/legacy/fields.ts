@@ -46,8 +46,15 @@ export interface FieldKind {
 const isBlank = (value: unknown) =>
   value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 
-/** An empty list, or a list of blanks: how a cleared multi-select says "not given". */
-const isEmptyList = (value: unknown) => Array.isArray(value) && value.every(isBlank);
+/**
+ * A filter's value as a multi-select sends it, a list: none (or only blanks, a cleared select) is
+ * not given, one is that value; several stay a list, for the schema to refuse (a filter is one value).
+ */
+const filterValue = (value: unknown): unknown => {
+  if (!Array.isArray(value)) return value;
+  const given = value.filter((item) => !isBlank(item));
+  return given.length === 0 ? undefined : given.length === 1 ? given[0] : value;
+};
 
 const asText = (value: unknown) =>
   typeof value === 'number' && Number.isFinite(value) ? String(value) : value === null ? undefined : value;
@@ -170,8 +177,11 @@ export const kinds = {
   /** A filter: blank, or an empty list, is no filter. */
   textFilter: {
     name: 'text',
-    accepts: 'Text; empty, blank or an empty list means no filter.',
-    decode: (value) => (isBlank(value) || isEmptyList(value) ? undefined : asText(value)),
+    accepts: 'Text, or a list of one; empty, blank or an empty list means no filter.',
+    decode: (value) => {
+      const given = filterValue(value);
+      return isBlank(given) ? undefined : asText(given);
+    },
   },
   /** An ID number box: left empty, it is "not given", never "clear". */
   idNumber: {
@@ -308,8 +318,9 @@ export const enumKind = (enumeration: LegacyEnum<string | boolean>, options: { c
 export const enumFilter = (enumeration: LegacyEnum<string | boolean>) =>
   ({
     ...enumKind(enumeration),
-    accepts: 'A code, as a number or text, or its label; blank or an empty list means no filter.',
-    decode: (value) => (isEmptyList(value) ? undefined : enumeration.decode(value)),
+    accepts:
+      'A code, as a number or text, or its label, or a list of one; blank or an empty list means no filter.',
+    decode: (value) => enumeration.decode(filterValue(value)),
   }) satisfies FieldKind;
 
 /** A list of objects, each with its own fields (`hehuo[]`, the resume `/all` lists). An empty string is no items. */
