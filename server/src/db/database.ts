@@ -89,14 +89,6 @@ function openMysql(url: string, poolSize: number, limits: RequestLimits | undefi
     timezone: 'Z',
     enableKeepAlive: true,
   });
-  // The reads that must agree (readConsistently) take one snapshot only at REPEATABLE READ, MySQL's
-  // default, which a server may be set away from (READ COMMITTED, on some managed MySQL): each new
-  // connection says so itself, before its first query (mysql2 runs a connection's queries in order).
-  pool.on('connection', (connection) => {
-    connection.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ', (error) => {
-      if (error) log?.warn({ reason: error.message }, 'MySQL: could not set REPEATABLE READ on a connection');
-    });
-  });
   const db = new Kysely<DatabaseSchema>({
     dialect: new MysqlDialect({
       pool: limits ? new BoundedPool(pool, limits, log && new OutageLog(log, 'MySQL')) : pool,
