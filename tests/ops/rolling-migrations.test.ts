@@ -62,27 +62,32 @@ describe.each(kinds)('migrations on a database a newer version migrated (%s)', (
     for (const fresh of dropped) await fresh.drop();
   });
 
-  it('leaves it as it is and says so, so the previous version can still start (rollback, restart mid-upgrade)', async () => {
+  /** Runs `work` on an empty database of its own, open until it ends; answers the database to start a service on. */
+  async function withFresh(work: (database: Database) => Promise<void>): Promise<FreshDatabase> {
     const fresh = await freshDatabase(kind);
     dropped.push(fresh);
     const database = fresh.open();
     try {
+      await work(database);
+    } finally {
+      await database.close();
+    }
+    return fresh;
+  }
+
+  it('leaves it as it is and says so, so the previous version can still start (rollback, restart mid-upgrade)', async () => {
+    await withFresh(async (database) => {
       const first = await migrateToLatest(database.db);
       expect(first.results?.length).toBeGreaterThan(0);
       await markRun(database, newerMigration);
       const again = await migrateToLatest(database.db);
       expect(again.results).toEqual([]);
       expect(again.newer).toEqual([newerMigration]);
-    } finally {
-      await database.close();
-    }
+    });
   });
 
   it('refuses one that has a newer migration but lacks one of its own, naming both', async () => {
-    const fresh = await freshDatabase(kind);
-    dropped.push(fresh);
-    const database = fresh.open();
-    try {
+    await withFresh(async (database) => {
       await migrateToLatest(database.db);
       const { rows } = await sql<{ name: string }>`select max(name) as name from kysely_migration`.execute(
         database.db,
@@ -91,16 +96,11 @@ describe.each(kinds)('migrations on a database a newer version migrated (%s)', (
       await sql`delete from kysely_migration where name = ${last}`.execute(database.db);
       await markRun(database, newerMigration);
       await expect(migrateToLatest(database.db)).rejects.toThrow(new RegExp(`${newerMigration}.*${last}`));
-    } finally {
-      await database.close();
-    }
+    });
   });
 
   it('refuses a database whose migrations are recorded but whose triggers are gone (a restore without them), naming them', async () => {
-    const fresh = await freshDatabase(kind);
-    dropped.push(fresh);
-    const database = fresh.open();
-    try {
+    await withFresh(async (database) => {
       await migrateToLatest(database.db);
       await sql.raw('drop trigger ledger_entries_no_update').execute(database.db);
       await sql.raw('drop trigger demand_counts_update').execute(database.db);
@@ -110,23 +110,16 @@ describe.each(kinds)('migrations on a database a newer version migrated (%s)', (
       // Also when a newer version has migrated it: that path skips the migrator.
       await markRun(database, newerMigration);
       await expect(migrateToLatest(database.db)).rejects.toThrow(/lacks the triggers/);
-    } finally {
-      await database.close();
-    }
+    });
   });
 
   it('starts the service (the real entry point) on it, ready, with a warning', {
     timeout: 120_000,
   }, async () => {
-    const fresh = await freshDatabase(kind);
-    dropped.push(fresh);
-    const database = fresh.open();
-    try {
+    const fresh = await withFresh(async (database) => {
       await migrateToLatest(database.db);
       await markRun(database, newerMigration);
-    } finally {
-      await database.close();
-    }
+    });
     const instance = new ServiceInstance(`review-mig-${kind}`, await freePort(), {
       ...fresh.env,
       APP_SECRET: 'rolling-migrations-secret-0123456789-abcdefgh',
