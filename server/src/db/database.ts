@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
+  CompiledQuery,
   Kysely,
   MysqlAdapter,
   MysqlDialect,
@@ -92,6 +93,13 @@ function openMysql(url: string, poolSize: number, limits: RequestLimits | undefi
   const db = new Kysely<DatabaseSchema>({
     dialect: new MysqlDialect({
       pool: limits ? new BoundedPool(pool, limits, log && new OutageLog(log, 'MySQL')) : pool,
+      // readConsistently's snapshots need REPEATABLE READ. It is MySQL's default, but a server set to
+      // READ COMMITTED (as some managed ones are) would answer each read of a snapshot from its own
+      // moment: a demand unpaid beside its applicants selected. So each connection asks for it, once.
+      onCreateConnection: (connection) =>
+        connection
+          .executeQuery(CompiledQuery.raw('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ'))
+          .then(() => undefined),
     }),
   });
   // mysql2 keeps its counts in queues it does not type; read at scrape time, never per query.

@@ -23,7 +23,7 @@ export async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Pr
 
 /**
  * Reads that must agree with each other (a demand and its applications, a page and its count), in
- * one transaction: InnoDB at MySQL's default isolation (REPEATABLE READ) and SQLite both answer its
+ * one transaction: InnoDB at REPEATABLE READ (each connection asks for it) and SQLite both answer its
  * statements from one snapshot, taken at its first read, so a change committed between two of them
  * shows in both or in neither. Run apart, a payment or a selection committed in between showed a
  * demand unpaid beside its applicants selected.
