@@ -26,10 +26,11 @@ export async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Pr
  * one transaction: InnoDB at REPEATABLE READ (each connection asks for it) and SQLite both answer its
  * statements from one snapshot, taken at its first read, so a change committed between two of them
  * shows in both or in neither. Run apart, a payment or a selection committed in between showed a
- * demand unpaid beside its applicants selected.
+ * demand unpaid beside its applicants selected. Called inside a snapshot, it reads from that one:
+ * a view made of several services' reads (the operators' demand view) passes its own down.
  */
 export function readConsistently<T>(db: Db, reads: (tx: Tx) => Promise<T>): Promise<T> {
-  return inTransaction(db, reads);
+  return db.isTransaction ? reads(db as Tx) : inTransaction(db, reads);
 }
 
 /**

@@ -93,6 +93,32 @@ describe.each(mysql)('the owner’s list under a payment and a selection ($name)
     expect(await read(owner.userId, demandId)).toMatchObject({ paid: true, selectedApplicationIds: ids });
   });
 
+  it('shows the operators a demand, its applications and its escrow as they were at the same moment', async () => {
+    const { owner, demandId, ids } = await approvedWithApplicants(t, '100.00', 2);
+    await credit(t, owner, '100.00');
+    // Right after the demand's own row is read: paid into escrow, both applicants selected.
+    afterNextQuery = async () => {
+      await services.money.payDemand(owner.userId, demandId);
+      await services.applications.select(owner.userId, demandId, ids);
+    };
+
+    const shown = await reader.admin.demand(demandId);
+    expect(afterNextQuery).toBeUndefined();
+    const seen = (view: typeof shown) => ({
+      paid: view.demand.paid,
+      escrowFen: view.demand.escrowFen,
+      selected: view.applications.map((a) => a.selected),
+      escrowEntries: view.escrowEntries.map((entry) => entry.amountFen),
+    });
+    expect(seen(shown)).toEqual({ paid: false, escrowFen: 0, selected: [false, false], escrowEntries: [] });
+    expect(seen(await reader.admin.demand(demandId))).toEqual({
+      paid: true,
+      escrowFen: 10_000,
+      selected: [true, true],
+      escrowEntries: [10_000],
+    });
+  });
+
   it.each([
     ['recharges', (user: number) => reader.billing.recharges(user, undefined, { page: 1, perPage: 15 })],
     ['wallet entries', (user: number) => reader.money.entries(user, { page: 1, perPage: 15 })],

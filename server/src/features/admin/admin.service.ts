@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.js';
+import { readConsistently } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import { offsetOf, type PageRequest, pageResult, phoneAsWritten } from '../../fields.js';
 import { verifiedCompanyNames } from '../account/verification.repository.js';
@@ -98,19 +99,21 @@ export class AdminService {
     return { ...found, items: found.items.map((demand) => withPoster(demand, posters)) };
   }
 
+  /**
+   * A demand, its applications and its escrow's entries from one snapshot: read apart, a payment
+   * and a selection committed in between showed the demand unpaid beside applicants selected, or
+   * escrow holding nothing beside the entry that paid it in.
+   */
   async demand(id: number) {
-    const demand = await this.services.demands.getAny(id);
-    const [posters, applications, escrow] = await Promise.all([
-      this.summariesOf([demand.ownerId]),
-      this.services.applications.ofDemands([id]),
-      this.services.money.escrowEntries(id, { page: 1, perPage: 100 }),
-    ]);
-    return {
-      demand,
-      poster: posters.get(demand.ownerId) ?? null,
-      applications: applications.get(id) ?? [],
-      escrowEntries: escrow.items,
-    };
+    const { demands, applications, money } = this.services;
+    const view = await readConsistently(this.db, async (db) => {
+      const demand = await demands.getAny(id, db);
+      const ofDemand = await applications.ofDemands([id], db);
+      const escrow = await money.escrowEntries(id, { page: 1, perPage: 100 }, db);
+      return { demand, applications: ofDemand.get(id) ?? [], escrowEntries: escrow.items };
+    });
+    const posters = await this.summariesOf([view.demand.ownerId]);
+    return { ...view, poster: posters.get(view.demand.ownerId) ?? null };
   }
 
   async auditLog(query: { userId?: number | undefined } & PageRequest) {

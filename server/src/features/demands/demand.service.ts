@@ -283,11 +283,12 @@ export class DemandService {
   }
 
   /** Admins: any demand with what its escrow holds now. */
-  async getAny(id: number): Promise<Demand & { escrowFen: number }> {
-    const row = await findDemand(this.db, id);
+  /** Any demand, with what its escrow holds; `db` is a caller's snapshot (readConsistently). */
+  async getAny(id: number, db: Db = this.db): Promise<Demand & { escrowFen: number }> {
+    const row = await findDemand(db, id);
     if (!row) throw new AppError('NOT_FOUND');
-    const [[demand], escrowFen] = await Promise.all([this.withDetails([row]), escrowOf(this.db, id)]);
-    return { ...(demand as Demand), escrowFen };
+    const [demand] = await this.withDetails([row], db);
+    return { ...(demand as Demand), escrowFen: await escrowOf(db, id) };
   }
 
   async review(

@@ -52,13 +52,16 @@ export class MoneyService {
     return this.entriesOf(walletAccount(userId), page);
   }
 
-  /** What went into a demand's escrow and out of it (payouts, the refund), newest first. */
-  escrowEntries(demandId: number, page: PageRequest) {
-    return this.entriesOf(escrowAccount(demandId), page);
+  /**
+   * What went into a demand's escrow and out of it (payouts, the refund), newest first; `db` is a
+   * caller's snapshot (readConsistently).
+   */
+  escrowEntries(demandId: number, page: PageRequest, db: Db = this.db) {
+    return this.entriesOf(escrowAccount(demandId), page, db);
   }
 
-  private async entriesOf(account: string, page: PageRequest) {
-    const { rows, total } = await entriesOfAccount(this.db, account, page.perPage, offsetOf(page));
+  private async entriesOf(account: string, page: PageRequest, db: Db = this.db) {
+    const { rows, total } = await entriesOfAccount(db, account, page.perPage, offsetOf(page));
     const items: LedgerEntry[] = rows.map((row) => ({
       id: row.id,
       kind: row.kind,
