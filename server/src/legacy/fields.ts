@@ -169,9 +169,13 @@ export const kinds = {
     accepts:
       'A whole number from 1 to 1000000, as a number or text; anything but a whole number from 1 is page 1.',
     decode: (value) => {
-      const page = asInteger(value);
+      // Digits are a whole number however many there are (17 of them were once page 1).
+      const page = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : asInteger(value);
       // 1.5 is no page whether it came as a number or as text.
-      return Number.isInteger(page) && (page as number) >= 1 ? page : undefined;
+      if (typeof page !== 'number' || !Number.isInteger(page) || page < 1) return undefined;
+      // Past 2^53 a number is no longer exact, and the schema would call it no whole number (格式错误):
+      // it is past the last page all the same, and refused as 1000001 is.
+      return Math.min(page, Number.MAX_SAFE_INTEGER);
     },
   },
   /** A filter: blank, or an empty list, is no filter. */

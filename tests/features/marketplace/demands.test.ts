@@ -245,5 +245,13 @@ describe.each(backends)('demands over the legacy routes ($name)', (backend) => {
       const page = await legacyPost(t.app, '/user/goods/index', { ...checkFields(owner), page: odd });
       expect(page.body, `page ${JSON.stringify(odd)}`).toMatchObject({ res: 1, data: { current_page: 1 } });
     }
+    // A whole number past the last page allowed is refused however many digits it has: 17 digits
+    // were once taken for no page at all, so page 1.
+    const tooFar = await legacyPost(t.app, '/user/goods/index', { ...checkFields(owner), page: '1000001' });
+    expect(tooFar.body).toMatchObject({ res: 0, data: '' });
+    for (const far of ['10000000000000000', ' 99999999999999999999 ', 1e21]) {
+      const page = await legacyPost(t.app, '/user/goods/index', { ...checkFields(owner), page: far });
+      expect(page.body, `page ${JSON.stringify(far)}`).toEqual(tooFar.body);
+    }
   });
 });
