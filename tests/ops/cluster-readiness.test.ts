@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, embedded, openRedis, testRedisUrl } from '../support/backends.js';
+import { sample } from '../support/prometheus.js';
 import { canStartRedisCluster, RedisCluster } from '../support/redis-cluster.js';
 import { eventually } from '../support/tcp-proxy.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -21,6 +22,7 @@ const embeddedWithRedis = (url: string): Backend => ({
   },
 });
 
+const metricsToken = 'metrics-token-0123456789';
 const clusterHere = Boolean(testRedisUrl) && (await canStartRedisCluster());
 
 /**
@@ -32,7 +34,7 @@ describe.runIf(clusterHere)('/readyz on a Redis Cluster', { timeout: 90_000 }, (
   let t: TestApp;
   beforeAll(async () => {
     cluster = await RedisCluster.create(3);
-    t = await startTestApp(embeddedWithRedis(cluster.url));
+    t = await startTestApp(embeddedWithRedis(cluster.url), { METRICS_TOKEN: metricsToken });
   }, 60_000);
   afterAll(async () => {
     await t?.close();
@@ -42,6 +44,16 @@ describe.runIf(clusterHere)('/readyz on a Redis Cluster', { timeout: 90_000 }, (
   const readiness = async () => {
     const answer = await t.app.inject({ method: 'GET', url: '/readyz' });
     return { status: answer.statusCode, body: answer.json() as Record<string, unknown> };
+  };
+
+  /** `kv_up` as Prometheus scrapes it: it said 1 all along, the cluster client being connected. */
+  const kvUp = async () => {
+    const answer = await t.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${metricsToken}` },
+    });
+    return sample(answer.body, 'kv_up', { store: 'redis-cluster' });
   };
 
   /** How many of 30 keys, spread over the slots, can be written now. */
@@ -57,6 +69,7 @@ describe.runIf(clusterHere)('/readyz on a Redis Cluster', { timeout: 90_000 }, (
     });
 
     expect(await writable()).toBe(30);
+    expect(await kvUp()).toBe(1);
 
     await cluster.stopNode(1);
     await eventually(readiness, (answer) => answer.status === 503, 10_000);
@@ -69,9 +82,11 @@ describe.runIf(clusterHere)('/readyz on a Redis Cluster', { timeout: 90_000 }, (
         body: { status: 'unavailable', database: 'ok', kv: 'down' },
       });
     }
+    expect(await kvUp()).toBe(0);
 
     await cluster.start();
     await eventually(readiness, (answer) => answer.status === 200, 20_000);
     expect(await writable()).toBe(30);
+    expect(await kvUp()).toBe(1);
   });
 });

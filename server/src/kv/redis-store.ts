@@ -123,7 +123,7 @@ export class RedisStore implements KeyValueStore {
     this.clustered = target.kind === 'cluster';
   }
 
-  /** What the client reports: `ready` while connected (`kv_up` in /metrics; `/readyz` asks more, see ping). */
+  /** What the client reports: `ready` while connected (`/readyz` and `kv_up` in /metrics ask more, see ping). */
   get status(): string {
     return this.redis.status;
   }

@@ -79,12 +79,19 @@ export class Metrics {
     }
     new Gauge({
       name: 'kv_up',
-      help: 'Whether the key-value store is connected (1) or not (0), by kind: redis, redis-cluster, memory',
+      help: 'Whether the key-value store answers (1) or not (0), as /readyz asks it, by kind: redis, redis-cluster, memory',
       labelNames: ['store'],
       registers,
-      collect() {
-        if (kv instanceof RedisStore) this.set({ store: kv.kind }, kv.status === 'ready' ? 1 : 0);
-        else if (kv instanceof MemoryStore) this.set({ store: 'memory' }, 1);
+      // Asked at each scrape, as /readyz asks: the client's own status stays `ready` while a cluster's
+      // master is down, though that master's keys fail every request.
+      async collect() {
+        if (kv instanceof RedisStore) {
+          const answers = await kv.ping().then(
+            () => true,
+            () => false,
+          );
+          this.set({ store: kv.kind }, answers ? 1 : 0);
+        } else if (kv instanceof MemoryStore) this.set({ store: 'memory' }, 1);
       },
     });
 
