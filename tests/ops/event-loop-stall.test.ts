@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { sql } from 'kysely';
-import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../server/src/db/database.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Database, openDatabase } from '../../server/src/db/database.js';
 import { RedisStore } from '../../server/src/kv/redis-store.js';
 import { testDatabaseUrl, testRedisUrl } from '../support/backends.js';
 
@@ -18,12 +18,16 @@ const stall = (ms: number) => {
   }
 };
 
+// The stores are opened in beforeAll: a skipped suite's body still runs, to list its tests.
 describe.runIf(testDatabaseUrl)('a stalled event loop, on MySQL', () => {
-  const database = openDatabase({
-    url: testDatabaseUrl,
-    dataDir: tmpdir(),
-    poolSize: 2,
-    limits: { statementTimeoutMs: 5_000, timeoutMs: 200 },
+  let database: Database;
+  beforeAll(() => {
+    database = openDatabase({
+      url: testDatabaseUrl,
+      dataDir: tmpdir(),
+      poolSize: 2,
+      limits: { statementTimeoutMs: 5_000, timeoutMs: 200 },
+    });
   });
   afterAll(() => database.close());
 
@@ -51,7 +55,10 @@ describe.runIf(testDatabaseUrl)('a stalled event loop, on MySQL', () => {
  * collection or a starved CPU (patches/README.md).
  */
 describe.runIf(testRedisUrl)('a stalled event loop, on Redis', () => {
-  const store = new RedisStore({ url: testRedisUrl as string, keyPrefix: 'stall-test:', timeoutMs: 200 });
+  let store: RedisStore;
+  beforeAll(() => {
+    store = new RedisStore({ url: testRedisUrl as string, keyPrefix: 'stall-test:', timeoutMs: 200 });
+  });
   afterAll(() => store.close());
 
   it('reads the replies Redis sent meanwhile before judging their timeouts', async () => {
