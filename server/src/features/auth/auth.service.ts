@@ -70,29 +70,31 @@ export class AuthService {
     input: { phone: string; code: string; userType?: UserType; register?: boolean },
     ip: string,
   ): Promise<LoginResult> {
-    // The account is looked up (or made) once the code is known right and taken: a database that
-    // fails there answers 503, "try again", and the code is put back for the retry. So is a phone
-    // with no account when none may be made: the owner, told so, may register with the same code
-    // rather than wait a minute for another message.
-    let userId: number | undefined;
-    const findAccount = async () => {
-      userId =
+    // The account is looked up (or made) and the session issued once the code is known right and
+    // taken: a database or store that fails there answers 503, "try again", and the code is put
+    // back for the retry (issued after, a session store failing had used the code up, and the
+    // retry was told 验证码错误). So is a phone with no account when none may be made: the owner,
+    // told so, may register with the same code rather than wait a minute for another message.
+    let login: LoginResult | undefined;
+    const logIn = async () => {
+      const userId =
         input.register === false
           ? (await findUserByPhone(this.db, input.phone))?.id
           : await this.findOrRegister(input.phone, input.userType ?? 'unknown');
       if (userId === undefined) throw new AppError('ACCOUNT_NOT_FOUND');
+      const { token, expiresAt } = await this.sessions.issue(userId);
+      login = { userId, token, expiresAt: new Date(expiresAt) };
     };
     try {
-      await this.smsCodes.consume(input.phone, input.code, ip, findAccount);
+      await this.smsCodes.consume(input.phone, input.code, ip, logIn);
     } catch (error) {
       if (error instanceof AppError && error.appCode !== 'ACCOUNT_NOT_FOUND') {
         this.telemetry.loginFailed('sms', error.appCode === 'LOGIN_LOCKED' ? 'locked' : 'wrong');
       }
       throw error;
     }
-    if (userId === undefined) throw new AppError('ACCOUNT_NOT_FOUND'); // refused in findAccount: for the compiler
-    const { token, expiresAt } = await this.sessions.issue(userId);
-    return { userId, token, expiresAt: new Date(expiresAt) };
+    if (!login) throw new AppError('ACCOUNT_NOT_FOUND'); // set by logIn, which consume ran: for the compiler
+    return login;
   }
 
   async loginWithPassword(input: { phone: string; password: string }, ip: string): Promise<LoginResult> {
