@@ -32,6 +32,9 @@ export type CountedHit =
       readonly member: string;
     };
 
+/** When a hit whose store failed is taken out of its log (RateLimiter.removeLater). */
+const takeBackDelaysMs = [1_000, 10_000, 60_000];
+
 /**
  * Limits of hits per subject. A rule's window slides: a log of its hits' moments, so "1 a minute"
  * is one in any 60 seconds. With fixed windows (the clock's minutes) two hits could land a moment
@@ -61,8 +64,14 @@ export class RateLimiter {
     }
     // Unique among the hits of one moment, on any instance.
     const member = `${now}:${randomBytes(6).toString('base64url')}`;
-    const allowed = await this.kv.addWithinWindow(key, member, now, rule.windowMs, rule.limit);
-    return { allowed, key, member };
+    try {
+      const allowed = await this.kv.addWithinWindow(key, member, now, rule.windowMs, rule.limit);
+      return { allowed, key, member };
+    } catch (error) {
+      // Failed, the request answers 503 and counts nothing; but the hit may be recorded all the same.
+      this.removeLater(key, member);
+      throw error;
+    }
   }
 
   /**
@@ -72,7 +81,12 @@ export class RateLimiter {
    */
   async refund(hit: CountedHit): Promise<void> {
     if ('member' in hit) {
-      if (hit.allowed) await this.kv.removeFromLog(hit.key, hit.member);
+      if (hit.allowed) {
+        await this.kv.removeFromLog(hit.key, hit.member).catch((error: unknown) => {
+          this.removeLater(hit.key, hit.member);
+          throw error;
+        });
+      }
     } else {
       await this.kv.increment(hit.key, hit.windowMs, -1);
     }
@@ -120,6 +134,20 @@ export class RateLimiter {
   /** Forgets the hits of the window, e.g. a phone's failed logins after a success. */
   async reset(rule: RateRule, subject: string): Promise<void> {
     await this.kv.delete(this.keyOf(rule, subject, this.clock.now()));
+  }
+
+  /**
+   * Takes a hit out of its log a few times over the next minute, whatever the store answers now. A
+   * store that answers too late (a Redis stalled past the timeout, which runs the count when it
+   * wakes) or not at all records a hit its request answered 503 for, so the phone's one SMS a
+   * minute was spent on a code never sent. Removing a member is the same however often it is done,
+   * and done also when the hit was never recorded. A calendar window's count is not: it keeps such
+   * a hit, one of the day's ten.
+   */
+  private removeLater(key: string, member: string): void {
+    for (const delayMs of takeBackDelaysMs) {
+      setTimeout(() => this.kv.removeFromLog(key, member).catch(() => undefined), delayMs).unref();
+    }
   }
 
   /** A sliding window's log, or the counter of the calendar window `now` falls in. */
