@@ -15,6 +15,11 @@ export class OutageLog {
     private readonly store: string,
   ) {}
 
+  /** Whether an outage has been told and its end not yet. */
+  get isDown(): boolean {
+    return this.down;
+  }
+
   failed(error: unknown): void {
     if (this.down) return;
     this.down = true;

@@ -6,7 +6,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/src/db/database.js';
 import { openKeyValueStore } from '../../server/src/kv/open-store.js';
 import { testDatabaseUrl, testRedisUrl } from '../support/backends.js';
+import { canStartRedisCluster, RedisCluster } from '../support/redis-cluster.js';
 import { eventually, TcpProxy } from '../support/tcp-proxy.js';
+
+const clusterHere = Boolean(testRedisUrl) && (await canStartRedisCluster());
 
 /** A logger whose lines a test reads, as objects. */
 function recordingLog() {
@@ -77,6 +80,42 @@ describe('the log during a store outage', () => {
     ]);
     expect(lines[0]?.reason).toBeTruthy();
   });
+
+  it.runIf(clusterHere)(
+    'says once that a Redis Cluster went, while its other masters answer, and once that every slot is back',
+    { timeout: 90_000 },
+    async () => {
+      const cluster = await RedisCluster.create(3);
+      closing.push(() => cluster.destroy());
+      const { lines, log } = recordingLog();
+      const store = await openKeyValueStore({ redisUrl: cluster.url, redisTimeoutMs: 300 }, 10_000, log);
+      closing.push(() => store.close());
+      /** Writes 30 keys spread over the slots; answers how many were written. */
+      const writeAll = async () => {
+        const writes = Array.from({ length: 30 }, (_, i) => store.set(`outage-log:${i}`, 'x', 60_000));
+        return (await Promise.allSettled(writes)).filter((write) => write.status === 'fulfilled').length;
+      };
+      expect(await writeAll()).toBe(30);
+
+      await cluster.stopNode(1);
+      // Rounds in which the other masters answer and the stopped one's keys fail.
+      for (let round = 0; round < 5; round++) {
+        const written = await writeAll();
+        expect(written).toBeGreaterThan(0);
+        expect(written).toBeLessThan(30);
+      }
+      await cluster.start();
+      await eventually(writeAll, (written) => written === 30, 20_000);
+      await eventually(
+        async () => lines.length,
+        (count) => count >= 2,
+      );
+      expect(lines.map((line) => [line.level, line.msg])).toEqual([
+        [40, 'Redis unavailable: requests that need it answer 503'],
+        [30, 'Redis answers again'],
+      ]);
+    },
+  );
 
   it.runIf(testDatabaseUrl)('says once that MySQL went and why, and once that it is back', async () => {
     const proxy = await proxyTo(testDatabaseUrl as string);

@@ -79,6 +79,8 @@ export class RedisStore implements KeyValueStore {
   private readonly clustered: boolean;
 
   private readonly outages: OutageLog | undefined;
+  /** Whether a check that the cluster serves every slot again is on its way (answered). */
+  private checkingRecovery = false;
 
   constructor(options: RedisStoreOptions) {
     this.outages = options.outages;
@@ -232,10 +234,31 @@ export class RedisStore implements KeyValueStore {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
+  /**
+   * One answer ends a single Redis's outage. In a cluster it says only that its own node answers:
+   * with one master down, the others' answers ended the outage in the log and the next failure began
+   * it again, a pair of lines every few requests. There it ends once every slot is served again, as
+   * /readyz asks, checked by one request at a time.
+   */
+  private answered(): void {
+    if (!this.outages?.isDown) return;
+    if (!this.clustered) return this.outages.answered();
+    if (this.checkingRecovery) return;
+    this.checkingRecovery = true;
+    checkClusterServesEverySlot(this.redis as Cluster)
+      .then(
+        () => this.outages?.answered(),
+        () => undefined,
+      )
+      .finally(() => {
+        this.checkingRecovery = false;
+      });
+  }
+
   private async run<T>(command: () => Promise<T>): Promise<T> {
     try {
       const answer = await command();
-      this.outages?.answered();
+      this.answered();
       return answer;
     } catch (error) {
       this.outages?.failed(error);
