@@ -242,7 +242,10 @@ export class RedisStore implements KeyValueStore {
    */
   private answered(): void {
     if (!this.outages?.isDown) return;
-    if (!this.clustered) return this.outages.answered();
+    if (!this.clustered) {
+      this.outages.answered();
+      return;
+    }
     if (this.checkingRecovery) return;
     this.checkingRecovery = true;
     checkClusterServesEverySlot(this.redis as Cluster)
