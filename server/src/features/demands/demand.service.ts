@@ -282,8 +282,7 @@ export class DemandService {
     return pageResult(await this.withDetails(rows), found.length, page);
   }
 
-  /** Admins: any demand with what its escrow holds now. */
-  /** Any demand, with what its escrow holds; `db` is a caller's snapshot (readConsistently). */
+  /** Admins: any demand with what its escrow holds now; `db` is a caller's snapshot (readConsistently). */
   async getAny(id: number, db: Db = this.db): Promise<Demand & { escrowFen: number }> {
     const row = await findDemand(db, id);
     if (!row) throw new AppError('NOT_FOUND');
