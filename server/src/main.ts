@@ -9,7 +9,7 @@ import { openFileStorage } from './features/uploads/storage-driver.js';
 import { openKeyValueStore } from './kv/open-store.js';
 import { RedisStore } from './kv/redis-store.js';
 import { createLogger } from './logger.js';
-import { embeddedDataWarning } from './ops/embedded-data-warning.js';
+import { embeddedDataWarning, embeddedFileModeWarning } from './ops/embedded-data-warning.js';
 import { Readiness } from './ops/readiness.js';
 import { sharedStateWarnings } from './ops/shared-state-warnings.js';
 import { uploadSlotWarning } from './ops/upload-slot-warning.js';
@@ -22,7 +22,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config);
   for (const warning of sharedStateWarnings(config)) log.warn(warning);
-  for (const warning of [uploadSlotWarning(config), embeddedDataWarning(config)]) {
+  for (const warning of [
+    uploadSlotWarning(config),
+    embeddedDataWarning(config),
+    embeddedFileModeWarning(config),
+  ]) {
     if (warning) log.warn(warning);
   }
   // Migrations get a connection of their own, without the time limits of request traffic: an

@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/src/config.js';
 import { openDatabase } from '../../server/src/db/database.js';
 import { migrateToLatest } from '../../server/src/db/migrator.js';
-import { embeddedDataWarning } from '../../server/src/ops/embedded-data-warning.js';
+import { embeddedDataWarning, embeddedFileModeWarning } from '../../server/src/ops/embedded-data-warning.js';
 import { sharedStateWarnings } from '../../server/src/ops/shared-state-warnings.js';
 import { uploadSlotWarning } from '../../server/src/ops/upload-slot-warning.js';
 import { testDatabaseUrl, testRedisUrl } from '../support/backends.js';
@@ -117,6 +117,31 @@ describe('a warning at start about an embedded database left behind', () => {
     expect(
       embeddedDataWarning(loadConfig({ DATA_DIR: notAFolder, DATABASE_URL: mysql, APP_SECRET: secret })),
     ).toBeUndefined();
+  });
+});
+
+describe('a warning at start about embedded files others can read', () => {
+  it('names the database and the secret file restored readable by every user of the machine', async () => {
+    const served = await embeddedDeployment();
+    const config = () => loadConfig({ DATA_DIR: served });
+    // As the service made them: its user's alone.
+    expect(embeddedFileModeWarning(config())).toBeUndefined();
+    // As a restore with the default umask leaves them.
+    chmodSync(path.join(served, 'app.db'), 0o644);
+    chmodSync(path.join(served, 'app-secret'), 0o644);
+    expect(embeddedFileModeWarning(config())).toMatch(
+      /^\S*app\.db and \S*app-secret can be read by other users of this machine/,
+    );
+    // On MySQL the embedded file is none of the service's business; a secret from APP_SECRET has no file.
+    expect(embeddedFileModeWarning(loadConfig({ DATA_DIR: served, DATABASE_URL: mysql }))).toMatch(
+      /^\S*app-secret can be read/,
+    );
+    expect(
+      embeddedFileModeWarning(loadConfig({ DATA_DIR: served, DATABASE_URL: mysql, APP_SECRET: secret })),
+    ).toBeUndefined();
+    chmodSync(path.join(served, 'app.db'), 0o600);
+    chmodSync(path.join(served, 'app-secret'), 0o600);
+    expect(embeddedFileModeWarning(config())).toBeUndefined();
   });
 });
 

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import type { Config } from '../config.js';
 import { embeddedDatabaseFile } from '../db/database.js';
@@ -18,6 +18,30 @@ export function embeddedDataWarning(config: Config): string | undefined {
     `(${accounts} accounts): they, their demands, money and the uploads they name are not on MySQL. ` +
     'Nothing moves them (README, "Run"); start without DATABASE_URL to serve them.'
   );
+}
+
+/**
+ * The service makes its embedded database and its generated secret readable by its own user alone
+ * (they hold phones, password hashes and the key of every token). A file restored from a backup, or
+ * copied in, keeps the mode the copy gave it, often 644: every user of the machine can read it.
+ * Said at start, naming the files; nothing is changed behind the operator's back.
+ */
+export function embeddedFileModeWarning(config: Config): string | undefined {
+  const files = [config.databaseUrl ? undefined : embeddedDatabaseFile(config.dataDir), config.appSecretFile];
+  const open = files.filter((file): file is string => file !== undefined && readableByOthers(file));
+  if (open.length === 0) return undefined;
+  return (
+    `${open.join(' and ')} can be read by other users of this machine: they hold phones, password ` +
+    'hashes or the key of every session. chmod 600 them (the service makes them so; a restored copy keeps its own mode).'
+  );
+}
+
+function readableByOthers(file: string): boolean {
+  try {
+    return (statSync(file).mode & 0o077) !== 0;
+  } catch {
+    return false; // not there (yet): made by the service, with its mode
+  }
 }
 
 /** How many accounts the embedded database holds; 0 when there is none, or none can be read. */
