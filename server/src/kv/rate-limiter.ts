@@ -17,23 +17,27 @@ export interface RateRule {
 /** A rule counted in calendar windows (a day from the users' midnight), whose count `add` may raise by any amount. */
 export type CalendarRule = RateRule & { readonly windowOf: (now: number) => string };
 
-/** One counted hit: whether it was within the limit, and where it was recorded, for a refund. */
-export type CountedHit =
+/**
+ * One counted hit: whether it was within the limit, where it was recorded, for a refund, and, when
+ * refused, how long until one more would be allowed (the client's "try again in").
+ */
+export type CountedHit = { readonly allowed: boolean; readonly retryAfterMs?: number } & (
   | {
-      readonly allowed: boolean;
       /** The counter of the calendar window the hit fell in; a refund goes there, whatever the time then. */
       readonly key: string;
       readonly windowMs: number;
     }
   | {
-      readonly allowed: boolean;
       /** The sliding window's log, and the hit's member in it when it was allowed (a refused hit is not kept). */
       readonly key: string;
       readonly member: string;
-    };
+    }
+);
+
+const minuteMs = 60_000;
 
 /** When a hit whose store failed is taken out of its log (RateLimiter.removeLater). */
-const takeBackDelaysMs = [1_000, 10_000, 60_000];
+const takeBackDelaysMs = [1_000, 3_000, 10_000, 60_000];
 
 /**
  * Limits of hits per subject. A rule's window slides: a log of its hits' moments, so "1 a minute"
@@ -60,13 +64,17 @@ export class RateLimiter {
     const key = this.keyOf(rule, subject, now);
     if (rule.windowOf) {
       const count = await this.kv.increment(key, rule.windowMs);
-      return { allowed: count <= rule.limit, key, windowMs: rule.windowMs };
+      if (count <= rule.limit) return { allowed: true, key, windowMs: rule.windowMs };
+      const retryAfterMs = untilNextWindow(rule.windowOf, now);
+      return { allowed: false, key, windowMs: rule.windowMs, ...(retryAfterMs && { retryAfterMs }) };
     }
     // Unique among the hits of one moment, on any instance.
     const member = `${now}:${randomBytes(6).toString('base64url')}`;
     try {
-      const allowed = await this.kv.addWithinWindow(key, member, now, rule.windowMs, rule.limit);
-      return { allowed, key, member };
+      const waitMs = await this.kv.addWithinWindow(key, member, now, rule.windowMs, rule.limit);
+      return waitMs === 0
+        ? { allowed: true, key, member }
+        : { allowed: false, key, member, retryAfterMs: waitMs };
     } catch (error) {
       // Failed, the request answers 503 and counts nothing; but the hit may be recorded all the same.
       this.removeLater(key, member);
@@ -100,11 +108,11 @@ export class RateLimiter {
   async counted<T>(
     rule: RateRule,
     subject: string,
-    refusal: () => Error,
+    refusal: (hit: CountedHit) => Error,
     work: () => Promise<T>,
   ): Promise<T> {
     const hit = await this.count(rule, subject);
-    if (!hit.allowed) throw refusal();
+    if (!hit.allowed) throw refusal(hit);
     try {
       return await work();
     } catch (error) {
@@ -155,4 +163,23 @@ export class RateLimiter {
     const key = `rate:${rule.name}:${subject}`;
     return rule.windowOf ? `${key}:${rule.windowOf(now)}` : key;
   }
+}
+
+/**
+ * How long from `now` until `windowOf` names another window (the users' next midnight), to the
+ * minute and never short of it: hours forward to the first that does, then minutes within the hour
+ * before it. Asked of refused hits only, so the few dozen calls of the calendar cost allowed ones
+ * nothing. A day is at most 25 hours (a summer-time change); past two, no window is named.
+ */
+function untilNextWindow(windowOf: (now: number) => string, now: number): number | undefined {
+  const hour = 60 * minuteMs;
+  const current = windowOf(now);
+  let later = now + hour;
+  for (let hours = 1; windowOf(later) === current; hours++) {
+    if (hours > 48) return undefined;
+    later += hour;
+  }
+  let at = later - hour;
+  while (windowOf(at) === current) at += minuteMs;
+  return Math.max(1, at - now);
 }
