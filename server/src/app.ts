@@ -225,6 +225,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
         onError: ({ error, path }) => {
           if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error, path }, 'procedure failed');
         },
+        // A limit's refusal says when to try again in the standard header too (a batch: the longest).
+        responseMeta: ({ errors }) => {
+          const waitSeconds = Math.max(0, ...errors.map((error) => toAppError(error).retryAfterSeconds ?? 0));
+          return waitSeconds > 0 ? { headers: { 'retry-after': String(waitSeconds) } } : {};
+        },
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>);
   });

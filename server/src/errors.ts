@@ -334,14 +334,38 @@ export interface FieldProblem {
 export class AppError extends TRPCError {
   readonly appCode: AppErrorCode;
   readonly fieldProblem: FieldProblem | undefined;
+  /** For a limit's refusal: in how many seconds one more try would be allowed (a client's countdown). */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(appCode: AppErrorCode, options: { cause?: unknown; fieldProblem?: FieldProblem } = {}) {
+  constructor(
+    appCode: AppErrorCode,
+    options: { cause?: unknown; fieldProblem?: FieldProblem; retryAfterMs?: number | undefined } = {},
+  ) {
     const definition = errorTable[appCode];
     super({ code: definition.trpc, message: definition.en, cause: options.cause });
     this.appCode = appCode;
     this.fieldProblem = options.fieldProblem;
+    this.retryAfterSeconds =
+      options.retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(options.retryAfterMs / 1000));
   }
 }
+
+/** The refusals of a counted limit: they say when one more try is allowed (`retryAfterSeconds`). */
+export const limitRefusals = [
+  'SMS_TOO_FREQUENT',
+  'LOGIN_LOCKED',
+  'LOGIN_TOO_FREQUENT',
+  'PASSWORD_CHANGE_TOO_FREQUENT',
+  'UPLOAD_TOO_FREQUENT',
+  'DEMAND_POST_TOO_FREQUENT',
+  'APPLY_TOO_FREQUENT',
+] as const satisfies readonly AppErrorCode[];
+
+/** A limit's refusal, saying when to try again: `hit` is the refused hit (RateLimiter.count). */
+export const refusedFor = (
+  appCode: (typeof limitRefusals)[number],
+  hit: { readonly retryAfterMs?: number },
+): AppError => new AppError(appCode, { retryAfterMs: hit.retryAfterMs });
 
 /**
  * A refusal of one field that a service found (an end before the begin, checked against the stored

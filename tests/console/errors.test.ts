@@ -28,6 +28,15 @@ describe('what the console says of a failed call', () => {
     expect(describeError(failed)).toBe('没有登录或状态过期（UNAUTHENTICATED）');
   });
 
+  it('says in how many seconds a limit lets the operator try again', async () => {
+    const client = createClient({ url });
+    await client.auth.requestSmsCode.mutate({ phone: '13800138077' });
+    const failed = await client.auth.requestSmsCode
+      .mutate({ phone: '13800138077' })
+      .catch((error: unknown) => error);
+    expect(describeError(failed)).toBe('验证码发送过于频繁，请稍后再试，60秒后可重试（SMS_TOO_FREQUENT）');
+  });
+
   it('tells a network failure apart', () => {
     expect(describeError(new TypeError('fetch failed'))).toBe('无法连接服务，请检查网络后重试');
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calendarDayIn } from '../../server/src/clock.js';
 import { RateLimiter, type RateRule } from '../../server/src/kv/rate-limiter.js';
 import { backends, type OpenBackend } from '../support/backends.js';
 import { ManualClock, randomIp } from '../support/test-app.js';
@@ -45,6 +46,43 @@ describe.each(backends)('rate limiter ($name)', (backend) => {
     // The first hit came limit seconds ago: a window after it, one hit is free again, not all.
     clock.advance(rule.windowMs - rule.limit * 1000 + 1);
     expect(await hitsLeft(subject)).toBe(1);
+  });
+
+  it('says of a refused hit how long until one more is allowed: when the oldest leaves the window', async () => {
+    const subject = randomIp();
+    for (let i = 0; i < rule.limit; i++) {
+      expect(await limiter.hit(rule, subject)).toBe(true);
+      clock.advance(1000);
+    }
+    // The oldest hit came 3 s ago.
+    expect(await limiter.count(rule, subject)).toMatchObject({
+      allowed: false,
+      retryAfterMs: rule.windowMs - 3000,
+    });
+    clock.advance(rule.windowMs - 3000 - 1);
+    expect(await limiter.count(rule, subject)).toMatchObject({ allowed: false, retryAfterMs: 1 });
+    clock.advance(1);
+    expect(await limiter.count(rule, subject)).toMatchObject({ allowed: true });
+    expect((await limiter.count(rule, subject)).allowed).toBe(false);
+  });
+
+  it('says of a refused hit of a daily cap how long until the users’ next midnight, never less', async () => {
+    const daily: RateRule = {
+      name: 'test:daily',
+      limit: 1,
+      windowMs: 25 * 3_600_000,
+      windowOf: calendarDayIn('Asia/Shanghai'),
+    };
+    const subject = randomIp();
+    // 23:59:30 in Shanghai (UTC+8): its midnight is 30 s away.
+    clock.advanceToNext(86_400_000, 16 * 3_600_000 - 30_000);
+    expect(await limiter.hit(daily, subject)).toBe(true);
+    const refused = await limiter.count(daily, subject);
+    expect(refused.allowed).toBe(false);
+    expect(refused.retryAfterMs).toBeGreaterThanOrEqual(30_000);
+    expect(refused.retryAfterMs).toBeLessThanOrEqual(90_000);
+    clock.advance(30_000);
+    expect(await limiter.hit(daily, subject)).toBe(true);
   });
 
   it('gives a refunded hit back, and takes nothing for a refused one', async () => {

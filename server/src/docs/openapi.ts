@@ -1,6 +1,12 @@
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import superjson from 'superjson';
-import { AppError, type AppErrorCode, errorTable, httpStatusOf as statusOfError } from '../errors.js';
+import {
+  AppError,
+  type AppErrorCode,
+  errorTable,
+  limitRefusals,
+  httpStatusOf as statusOfError,
+} from '../errors.js';
 import { typedUploadErrors } from '../features/uploads/uploads.schemas.js';
 import { individualBusinessLabels, verificationLabels } from '../legacy/codecs/account.js';
 import { applicationLabels, demandLabels } from '../legacy/codecs/demand.js';
@@ -188,6 +194,10 @@ function components(): JsonSchema {
                   { type: 'null' },
                 ],
               },
+              retryAfterSeconds: {
+                description: `For a limit’s refusal (${limitRefusals.join(', ')}): in how many seconds one more try is allowed, also sent as the \`Retry-After\` header; otherwise null.`,
+                anyOf: [{ type: 'integer', minimum: 1 }, { type: 'null' }],
+              },
             },
           },
         },
@@ -242,6 +252,7 @@ function failureExample(code: AppErrorCode, path: string | undefined) {
       appCode: code,
       messageZh: zh,
       issues: code === 'VALIDATION_FAILED' ? [{ path: ['<field>'], message: '<why>' }] : null,
+      retryAfterSeconds: (limitRefusals as readonly AppErrorCode[]).includes(code) ? 60 : null,
     },
   };
 }
@@ -369,7 +380,7 @@ function sidePaths(): Record<string, Record<string, JsonSchema>> {
           'to 50 MB; the type is decided by the bytes. The answer’s `url` or `id` is what file fields take. ' +
           'Failures as /trpc answers them, so the SDK handles both alike: `{"error": {"message": "<English>", ' +
           '"code": <JSON-RPC code>, "data": {"code": "<tRPC code>", "httpStatus": <status>, "appCode": "<appCode>", ' +
-          '"messageZh": "<中文>", "issues": null}}}` with the HTTP status of the code; ' +
+          '"messageZh": "<中文>", "issues": null, "retryAfterSeconds": null}}}` with the HTTP status of the code; ' +
           'the codes are listed below by status (and in `x-errors`). `UPLOAD_TOO_MANY_AT_ONCE` (429): the ' +
           'client has UPLOADS_PER_CLIENT uploads in flight already; retry once one has finished. ' +
           '`UPLOAD_TOO_FREQUENT` (429): the user has uploaded LIMIT_UPLOAD_PER_USER_HOUR files this hour. ' +

@@ -180,5 +180,6 @@ function sendFailure(reply: FastifyReply, ctx: Context, error: unknown, uploadWa
   // A form's rest is read after the answer, for the SDK in Node; any other body is no upload.
   if (reply.request.isMultipart()) drainAfterAnswer(reply.request, reply, uploadWait);
   else closeIfBodyUnread(reply.request, reply);
+  if (answered.retryAfterSeconds) reply.header('retry-after', String(answered.retryAfterSeconds));
   return reply.code(httpStatusOf(answered)).send({ error: errorShapeOf(answered, ctx) });
 }

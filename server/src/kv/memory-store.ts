@@ -70,10 +70,14 @@ export class MemoryStore implements KeyValueStore {
   async addWithinWindow(key: string, member: string, at: number, windowMs: number, limit: number) {
     const log = this.logOf(key);
     for (const [old, added] of log) if (added <= at - windowMs) log.delete(old);
-    if (log.size >= limit) return false;
+    if (log.size >= limit) {
+      // Room comes when the member `limit` places from the newest leaves the window.
+      const moments = [...log.values()].sort((a, b) => a - b);
+      return Math.max(1, (moments[moments.length - limit] as number) + windowMs - at);
+    }
     log.set(member, at);
     this.entries.set(key, { value: log, expiresAt: this.now() + windowMs });
-    return true;
+    return 0;
   }
 
   async countSince(key: string, since: number): Promise<number> {

@@ -23,10 +23,14 @@ return 1`;
  */
 const addWithinWindowScript = `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]))
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+local count = redis.call('ZCARD', KEYS[1])
+if count >= tonumber(ARGV[3]) then
+  local next = redis.call('ZRANGE', KEYS[1], count - tonumber(ARGV[3]), count - tonumber(ARGV[3]), 'WITHSCORES')
+  return math.max(1, tonumber(next[2]) + tonumber(ARGV[2]) - tonumber(ARGV[1]))
+end
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return 1`;
+return 0`;
 
 type ScriptedRedis = (Redis | Cluster) & {
   incrementWithTtl(key: string, ttlMs: number, by: number): Promise<number>;
@@ -212,8 +216,8 @@ export class RedisStore implements KeyValueStore {
     if (members.length) await this.run(() => this.redis.srem(key, ...members));
   }
 
-  async addWithinWindow(key: string, member: string, at: number, windowMs: number, limit: number) {
-    return (await this.run(() => this.redis.addWithinWindow(key, at, windowMs, limit, member))) === 1;
+  addWithinWindow(key: string, member: string, at: number, windowMs: number, limit: number) {
+    return this.run(() => this.redis.addWithinWindow(key, at, windowMs, limit, member));
   }
 
   countSince(key: string, since: number) {

@@ -18,10 +18,11 @@ export interface KeyValueStore {
   removeFromSet(key: string, ...members: string[]): Promise<void>;
   /**
    * A log of moments (a sliding window): drops the members older than `windowMs` before `at`, then
-   * adds `member` at `at` unless `limit` members are left, in one step. True when it added it. The
-   * key lives `windowMs` past its last addition.
+   * adds `member` at `at` unless `limit` members are left, in one step. Answers 0 when it added it,
+   * else how long (ms, at least 1) until a member leaves the window and one more would be added.
+   * The key lives `windowMs` past its last addition.
    */
-  addWithinWindow(key: string, member: string, at: number, windowMs: number, limit: number): Promise<boolean>;
+  addWithinWindow(key: string, member: string, at: number, windowMs: number, limit: number): Promise<number>;
   /** How many members of the log were added after `since`. */
   countSince(key: string, since: number): Promise<number>;
   removeFromLog(key: string, member: string): Promise<void>;

@@ -57,6 +57,8 @@ const t = withMeta.create({
         // The same failure in Chinese, from the one error table, for frontends that speak it (the console).
         messageZh: errorTable[appError.appCode].zh,
         issues: issues?.map((issue) => ({ path: issue.path.map(String), message: issue.message })) ?? null,
+        // A limit's refusal: seconds until one more try is allowed, for a countdown; otherwise null.
+        retryAfterSeconds: appError.retryAfterSeconds ?? null,
       },
     };
   },

@@ -34,6 +34,37 @@ describe.each(backends)('SMS and login limits ($name)', (backend) => {
     }
   };
 
+  it('tells a typed client in how many seconds it may ask again, in the error and in Retry-After', async () => {
+    const phone = randomPhone();
+    const request = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/trpc/auth.requestSmsCode',
+        payload: { json: { phone } },
+        remoteAddress: randomIp(),
+      });
+    expect((await request()).statusCode).toBe(200);
+    t.clock.advance(20_000);
+    const refused = await request();
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json().error.json.data).toMatchObject({
+      appCode: 'SMS_TOO_FREQUENT',
+      retryAfterSeconds: 40,
+    });
+    expect(refused.headers['retry-after']).toBe('40');
+    // Any other failure says nothing of the kind.
+    const invalid = await t.app.inject({
+      method: 'POST',
+      url: '/trpc/auth.requestSmsCode',
+      payload: { json: { phone: '12' } },
+    });
+    expect(invalid.json().error.json.data).toMatchObject({
+      appCode: 'VALIDATION_FAILED',
+      retryAfterSeconds: null,
+    });
+    expect(invalid.headers['retry-after']).toBeUndefined();
+  });
+
   it('sends at most one code per phone per minute, five per hour and ten per day', async () => {
     const phone = randomPhone();
     // Start at the top of a day, so the day's window holds every send below.

@@ -30,9 +30,9 @@ function failing(kv: KeyValueStore, faults: Faults): KeyValueStore {
     set: (key: string, value: string, ttlMs: number) =>
       faults.sessionWrites && key.startsWith('session:') ? Promise.reject(down()) : kv.set(key, value, ttlMs),
     addWithinWindow: async (key: string, member: string, at: number, windowMs: number, limit: number) => {
-      const allowed = await kv.addWithinWindow(key, member, at, windowMs, limit);
+      const waitMs = await kv.addWithinWindow(key, member, at, windowMs, limit);
       if (faults.minuteCountAnswers && key.startsWith('rate:sms:phone:minute:')) throw down();
-      return allowed;
+      return waitMs;
     },
   });
 }

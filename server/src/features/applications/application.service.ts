@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock.js';
 import { type Db, isUniqueViolation, type Tx } from '../../db/database.js';
 import { type ChangeHooks, inTransaction, readConsistently } from '../../db/transaction.js';
-import { AppError } from '../../errors.js';
+import { AppError, refusedFor } from '../../errors.js';
 import type { PageRequest } from '../../fields.js';
 import { offsetOf, pageResult } from '../../fields.js';
 import type { RateLimiter, RateRule } from '../../kv/rate-limiter.js';
@@ -78,7 +78,7 @@ export class ApplicationService {
     return this.limiter.counted(
       this.applicationsPerUser,
       String(userId),
-      () => new AppError('APPLY_TOO_FREQUENT'),
+      (hit) => refusedFor('APPLY_TOO_FREQUENT', hit),
       () => this.applyNow(userId, input),
     );
   }

@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/database.js';
-import { AppError } from '../../errors.js';
+import { AppError, refusedFor } from '../../errors.js';
 import { rateSubjectOf } from '../../kv/client-address.js';
 import type { RateLimiter, RateRule } from '../../kv/rate-limiter.js';
 import type { Telemetry } from '../../telemetry.js';
@@ -108,7 +108,7 @@ export class AuthService {
       // from an office or a carrier's shared address must not lock out everyone else behind it.
       if (phoneHit) await this.limiter.refund(ipHit);
       this.telemetry.loginFailed('password', 'locked');
-      throw new AppError('LOGIN_LOCKED');
+      throw refusedFor('LOGIN_LOCKED', phoneHit ?? ipHit);
     }
     // Then the phone's logins in all: refused here, nothing was checked, so neither failure counter
     // keeps the attempt (a user over this cap must not lock their phone by retrying).
@@ -116,7 +116,7 @@ export class AuthService {
     if (!loginHit.allowed) {
       await this.limiter.refund(phoneHit);
       await this.limiter.refund(ipHit);
-      throw new AppError('LOGIN_TOO_FREQUENT');
+      throw refusedFor('LOGIN_TOO_FREQUENT', loginHit);
     }
 
     // Refused before any check (the database unreachable, or too many hashes waiting: 503, try
@@ -206,9 +206,8 @@ export class AuthService {
 
   /** Sets a new password for a logged-in user; every other session of the user ends, this one stays. */
   async changePassword(userId: number, currentToken: string, newPassword: string): Promise<void> {
-    if (!(await this.limiter.hit(passwordChangesPerUser, String(userId)))) {
-      throw new AppError('PASSWORD_CHANGE_TOO_FREQUENT');
-    }
+    const hit = await this.limiter.count(passwordChangesPerUser, String(userId));
+    if (!hit.allowed) throw refusedFor('PASSWORD_CHANGE_TOO_FREQUENT', hit);
     const passwordHash = await this.passwords.hash(newPassword);
     // The other sessions end before the new password is stored, so a store failing there changes
     // nothing: stored first, the password was replaced and whoever knew the old one kept their

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import { type Clock, calendarDayIn } from '../../clock.js';
-import { AppError } from '../../errors.js';
+import { AppError, refusedFor } from '../../errors.js';
 import { rateSubjectOf } from '../../kv/client-address.js';
 import type { CountedHit, RateLimiter, RateRule } from '../../kv/rate-limiter.js';
 import type { KeyValueStore } from '../../kv/store.js';
@@ -72,7 +72,7 @@ export class SmsCodes {
     // The IP cap goes first so a refused client does not spend the phone's quota.
     if (!ipHit.allowed) {
       this.telemetry.smsRefused('ip');
-      throw new AppError('SMS_TOO_FREQUENT');
+      throw refusedFor('SMS_TOO_FREQUENT', ipHit);
     }
     const phoneHits: CountedHit[] = [];
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
@@ -82,7 +82,7 @@ export class SmsCodes {
         phoneHits.push(hit);
         if (!hit.allowed) {
           this.telemetry.smsRefused('phone');
-          throw new AppError('SMS_TOO_FREQUENT');
+          throw refusedFor('SMS_TOO_FREQUENT', hit);
         }
       }
       const stored: StoredCode = { h: this.hashOf(phone, code), e: this.clock.now() + codeLifetimeMs };
@@ -133,7 +133,7 @@ export class SmsCodes {
     // Like password logins: counted before the check, so parallel guesses cannot all slip under
     // the cap, and taken back when the code was right.
     const ipHit = await this.limiter.count(this.wrongCodesPerIp, rateSubjectOf(ip));
-    if (!ipHit.allowed) throw new AppError('LOGIN_LOCKED');
+    if (!ipHit.allowed) throw refusedFor('LOGIN_LOCKED', ipHit);
     await this.consumeIfRight(phone, code, async () => {
       await this.limiter.refund(ipHit);
       await beforeUse?.();
@@ -145,8 +145,8 @@ export class SmsCodes {
    * unknown user id), exactly like a wrong code: counted for the IP, and refused alike over the cap.
    */
   async refuse(ip: string): Promise<never> {
-    const allowed = await this.limiter.hit(this.wrongCodesPerIp, rateSubjectOf(ip));
-    throw new AppError(allowed ? 'SMS_CODE_INVALID' : 'LOGIN_LOCKED');
+    const hit = await this.limiter.count(this.wrongCodesPerIp, rateSubjectOf(ip));
+    throw hit.allowed ? new AppError('SMS_CODE_INVALID') : refusedFor('LOGIN_LOCKED', hit);
   }
 
   private async consumeIfRight(phone: string, code: string, beforeUse: () => Promise<void>): Promise<void> {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type Clock, calendarDayIn } from '../../clock.js';
 import type { Db } from '../../db/database.js';
 import { type ChangeHooks, inTransaction, readConsistently } from '../../db/transaction.js';
-import { AppError, fieldRefusal } from '../../errors.js';
+import { AppError, fieldRefusal, refusedFor } from '../../errors.js';
 import { offsetOf, type PageRequest, pageResult } from '../../fields.js';
 import type { RateLimiter, RateRule } from '../../kv/rate-limiter.js';
 import { type ReviewState, reviewCodes, reviewStateOfCode } from '../../review-states.js';
@@ -71,7 +71,7 @@ export class DemandService {
     return this.limiter.counted(
       this.postsPerOwner,
       String(ownerId),
-      () => new AppError('DEMAND_POST_TOO_FREQUENT'),
+      (hit) => refusedFor('DEMAND_POST_TOO_FREQUENT', hit),
       () => this.insert(ownerId, input),
     );
   }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { type Clock, calendarDayIn } from '../../clock.js';
 import { type Db, isDatabaseUnavailable, type Tx } from '../../db/database.js';
-import { AppError } from '../../errors.js';
+import { AppError, refusedFor } from '../../errors.js';
 import { rateSubjectOf } from '../../kv/client-address.js';
 import type { CalendarRule, RateLimiter, RateRule } from '../../kv/rate-limiter.js';
 import type { Telemetry } from '../../telemetry.js';
@@ -140,7 +140,8 @@ export class UploadService {
     const client = rateSubjectOf(ip);
     if (await this.limiter.reached(this.anonymousBytesPerIp, client))
       throw new AppError('UPLOAD_DAILY_QUOTA_USED');
-    if (!(await this.limiter.hit(this.anonymousPerIp, client))) throw new AppError('UPLOAD_TOO_FREQUENT');
+    const hit = await this.limiter.count(this.anonymousPerIp, client);
+    if (!hit.allowed) throw refusedFor('UPLOAD_TOO_FREQUENT', hit);
   }
 
   /**
@@ -154,7 +155,8 @@ export class UploadService {
     const member = String(userId);
     if (await this.limiter.reached(this.memberBytesPerUser, member))
       throw new AppError('UPLOAD_DAILY_QUOTA_USED');
-    if (!(await this.limiter.hit(this.memberPerUser, member))) throw new AppError('UPLOAD_TOO_FREQUENT');
+    const hit = await this.limiter.count(this.memberPerUser, member);
+    if (!hit.allowed) throw refusedFor('UPLOAD_TOO_FREQUENT', hit);
   }
 
   /**
