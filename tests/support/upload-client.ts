@@ -48,7 +48,7 @@ export async function postTypedFile(
   app: FastifyInstance,
   token: string,
   post: FilePost,
-): Promise<{ status: number; body: Record<string, never> }> {
+): Promise<{ status: number; body: Record<string, never>; headers: Record<string, unknown> }> {
   const { payload, contentType } = await multipartBody(post);
   const response = await app.inject({
     method: 'POST',
@@ -57,7 +57,7 @@ export async function postTypedFile(
     headers: { 'content-type': contentType, authorization: `Bearer ${token}` },
     ...(post.ip ? { remoteAddress: post.ip } : {}),
   });
-  return { status: response.statusCode, body: response.json() };
+  return { status: response.statusCode, body: response.json(), headers: response.headers };
 }
 
 /** Every file under a folder, as paths relative to it: what the disk storage holds. */

@@ -56,7 +56,11 @@ describe.each(backendsAndStorage(backends))('uploads per user per hour ($name)',
     expect((await legacyUpload(member)).body).toEqual({ res: 0, err: '上传过于频繁，请稍后再试', data: '' });
     const typed = await typedUpload(member);
     expect(typed.status).toBe(429);
-    expect(typed.body.error).toMatchObject({ data: { appCode: 'UPLOAD_TOO_FREQUENT' } });
+    // The three counted came at the same moment of the test's clock: one more an hour after them.
+    expect(typed.body.error).toMatchObject({
+      data: { appCode: 'UPLOAD_TOO_FREQUENT', retryAfterSeconds: 3600 },
+    });
+    expect(typed.headers['retry-after']).toBe('3600');
     expect(await uploadsOf(member.userId)).toBe(3);
     expect(await t.storedKeys()).toEqual(stored);
 
