@@ -6,6 +6,7 @@ import type {
   MysqlStreamOptions,
 } from 'kysely';
 import type { Pool, PoolConnection } from 'mysql2';
+import type { Logger } from 'pino';
 import type { OutageLog } from '../outage-log.js';
 
 /** Time limits of request traffic on MySQL. Migrations and the admin CLI run without them. */
@@ -49,6 +50,11 @@ export const poolErrorCodes = {
 } as const;
 
 const ER_UNKNOWN_SYSTEM_VARIABLE = 1193;
+/** The server's max_connections reached: it refused a new connection, and serves the others. */
+const ER_CON_COUNT_ERROR = 1040;
+
+/** How long a pool the server would not let grow keeps to the size it reached before trying again. */
+const regrowAfterMs = 30_000;
 
 function codedError(message: string, code: string, cause?: unknown): Error {
   return Object.assign(new Error(message, { cause }), { code });
@@ -105,11 +111,18 @@ export class BoundedPool implements MysqlPool {
   private stalledMs = 0;
   private lastTickAt = Date.now();
 
+  /** The pool's size as configured; while the server refuses more connections, it keeps to fewer. */
+  private readonly configuredLimit: number;
+  /** Ends the keeping to fewer (keepToOpenConnections). */
+  private regrowTimer: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly pool: Pool,
     private readonly limits: RequestLimits,
     private readonly outages?: OutageLog,
+    private readonly log?: Logger,
   ) {
+    this.configuredLimit = pool.config.connectionLimit ?? 10;
     const tick = Math.max(1, Math.round(limits.timeoutMs / watchdogTicksPerTimeout));
     this.watchdog = setInterval(() => this.onTick(tick), tick).unref();
   }
@@ -134,8 +147,17 @@ export class BoundedPool implements MysqlPool {
     }
     const waiter = new Waiter(this.clock() + this.limits.timeoutMs, callback);
     this.waiting.add(waiter);
+    this.connect(waiter);
+  }
+
+  private connect(waiter: Waiter): void {
     this.pool.getConnection((error, raw) => {
       if (error) {
+        // Not an outage: the server serves the connections the pool has, and the query waits for one.
+        if ((error as { errno?: unknown }).errno === ER_CON_COUNT_ERROR && this.keepToOpenConnections()) {
+          if (!waiter.settled) this.connect(waiter);
+          return;
+        }
         if (isSilence(error)) this.markUnreachable();
         const queueFull = /queue limit/i.test(String((error as Error).message));
         if (!queueFull) this.outages?.failed(error);
@@ -170,7 +192,38 @@ export class BoundedPool implements MysqlPool {
 
   end(callback: (error: unknown) => void): void {
     clearInterval(this.watchdog);
+    clearTimeout(this.regrowTimer);
     this.pool.end(callback);
+  }
+
+  /**
+   * MySQL refused a new connection at its max_connections (the instances' pools together ask more
+   * than it allows). Each query that would have opened one failed with 503, 15 % of all requests
+   * while MySQL served the rest, and the log told an outage and its end again and again. While the
+   * pool holds (or is opening) connections of its own, it now keeps to them for `regrowAfterMs`,
+   * queries waiting their turn as they do when the pool is full, and the log says so once. False
+   * when it has none: then MySQL has none to give this instance, and the query fails.
+   */
+  private keepToOpenConnections(): boolean {
+    // mysql2's list of the pool's connections, the refused one already left out (read, as for /metrics).
+    const connections: unknown = Reflect.get(this.pool, '_allConnections');
+    const held = Number(Reflect.get(Object(connections), 'length') ?? 0);
+    if (!(held > 0)) return false;
+    const limit = this.pool.config.connectionLimit ?? this.configuredLimit;
+    if (held < limit) {
+      if (limit === this.configuredLimit) {
+        this.log?.warn(
+          { store: 'MySQL', configured: this.configuredLimit },
+          `MySQL refuses more connections (max_connections): this instance keeps to those it has for ${regrowAfterMs / 1000} s; give the server more connections or lower DB_POOL_SIZE`,
+        );
+      }
+      this.pool.config.connectionLimit = held;
+      clearTimeout(this.regrowTimer);
+      this.regrowTimer = setTimeout(() => {
+        this.pool.config.connectionLimit = this.configuredLimit;
+      }, regrowAfterMs).unref();
+    }
+    return true;
   }
 
   /**

@@ -92,7 +92,7 @@ function openMysql(url: string, poolSize: number, limits: RequestLimits | undefi
   });
   const db = new Kysely<DatabaseSchema>({
     dialect: new MysqlDialect({
-      pool: limits ? new BoundedPool(pool, limits, log && new OutageLog(log, 'MySQL')) : pool,
+      pool: limits ? new BoundedPool(pool, limits, log && new OutageLog(log, 'MySQL'), log) : pool,
       // readConsistently's snapshots need REPEATABLE READ. It is MySQL's default, but a server set to
       // READ COMMITTED (as some managed ones are) would answer each read of a snapshot from its own
       // moment: a demand unpaid beside its applicants selected. So each connection asks for it, once.
@@ -111,7 +111,9 @@ function openMysql(url: string, poolSize: number, limits: RequestLimits | undefi
   const poolStats = (): PoolStats => {
     const open = queued('_allConnections');
     const idle = queued('_freeConnections');
-    return { inUse: open - idle, idle, waiting: queued('_connectionQueue'), limit: poolSize };
+    // The limit the pool keeps to now: lower than DB_POOL_SIZE while the server refuses more (BoundedPool).
+    const limit = pool.config.connectionLimit ?? poolSize;
+    return { inUse: open - idle, idle, waiting: queued('_connectionQueue'), limit };
   };
   return { db, dialect: 'mysql', poolStats, close: () => db.destroy() };
 }
