@@ -140,4 +140,26 @@ describe('the log during a store outage', () => {
     ]);
     expect(lines[0]?.reason).toBeTruthy();
   });
+
+  it.runIf(testDatabaseUrl)('tells no outage for one connection the server closed', async () => {
+    const { lines, log } = recordingLog();
+    const database = openDatabase({
+      url: testDatabaseUrl,
+      dataDir: tmpdir(),
+      poolSize: 1,
+      limits: { statementTimeoutMs: 500, timeoutMs: 1000 },
+      log,
+    });
+    closing.push(() => database.close());
+    const idOf = async () =>
+      Number((await sql<{ id: number }>`select connection_id() as id`.execute(database.db)).rows[0]?.id);
+    const killed = await idOf();
+    // An operator's KILL, or the server's wait_timeout, while the connection sits in the pool.
+    await sql`kill ${sql.raw(String(killed))}`.execute(database.db).catch(() => undefined);
+    await eventually(
+      () => idOf().catch(() => killed),
+      (id) => id !== killed,
+    );
+    expect(lines).toEqual([]);
+  });
 });

@@ -231,7 +231,9 @@ export class BoundedPool implements MysqlPool {
    * the server answered others sent after it is a slow statement, not a silent server: on MySQL
    * the server's limit covers SELECTs only, so a write waiting on a row lock a long transaction
    * holds ends at the client's deadline. That request fails; the pool must not take MySQL for
-   * unreachable and refuse every other request for it.
+   * unreachable and refuse every other request for it. Nor is one connection lost (killed by an
+   * operator, closed by the server's wait_timeout) an outage: each was logged as one, and as its end
+   * at the next answer. A MySQL that is down refuses the next connection, which the log tells.
    */
   observe(error: unknown, sentAt: number): void {
     if (isServerAnswer(error)) {
@@ -241,7 +243,7 @@ export class BoundedPool implements MysqlPool {
     } else if (isSilence(error) && this.lastAnswerAt <= sentAt) {
       this.markUnreachable();
       this.outages?.failed(error);
-    } else if ((error as { fatal?: unknown } | null)?.fatal === true) this.outages?.failed(error);
+    }
   }
 
   private settle(waiter: Waiter, error: unknown, connection?: BoundedConnection): void {
