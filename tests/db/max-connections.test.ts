@@ -1,12 +1,11 @@
 import { tmpdir } from 'node:os';
-import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { createConnection } from 'mysql2/promise';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/src/db/database.js';
 import { testDatabaseUrl } from '../support/backends.js';
 import { canStartMariaDb, MariaDbServer } from '../support/mariadb-server.js';
+import { recordingLog } from '../support/recording-log.js';
 
 /**
  * Instances whose pools together ask more connections than MySQL's max_connections: each query that
@@ -31,15 +30,7 @@ describe.skipIf(!runs)('a pool larger than MySQL’s max_connections', () => {
   afterAll(() => server?.stop());
 
   it('waits for the connections MySQL gave it, and says so once, instead of failing the rest', async () => {
-    const lines: Array<{ level: number; msg: string }> = [];
-    const log = pino(
-      new Writable({
-        write(chunk, _encoding, done) {
-          lines.push(JSON.parse(String(chunk)));
-          done();
-        },
-      }),
-    );
+    const { lines, log } = recordingLog();
     const url = new URL(server.url);
     url.username = 'app';
     url.password = 'app-password';

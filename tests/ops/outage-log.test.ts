@@ -1,29 +1,14 @@
 import { tmpdir } from 'node:os';
-import { Writable } from 'node:stream';
 import { sql } from 'kysely';
-import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/src/db/database.js';
 import { openKeyValueStore } from '../../server/src/kv/open-store.js';
 import { testDatabaseUrl, testRedisUrl } from '../support/backends.js';
+import { recordingLog } from '../support/recording-log.js';
 import { canStartRedisCluster, RedisCluster } from '../support/redis-cluster.js';
 import { eventually, TcpProxy } from '../support/tcp-proxy.js';
 
 const clusterHere = Boolean(testRedisUrl) && (await canStartRedisCluster());
-
-/** A logger whose lines a test reads, as objects. */
-function recordingLog() {
-  const lines: Array<{ level: number; msg: string; reason?: string }> = [];
-  const log = pino(
-    new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(JSON.parse(String(chunk)));
-        done();
-      },
-    }),
-  );
-  return { lines, log };
-}
 
 /** The store behind `proxy`: `stop` it and requests fail; `start` it again and they succeed. */
 async function proxyTo(url: string): Promise<TcpProxy> {
