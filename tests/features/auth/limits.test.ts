@@ -65,6 +65,30 @@ describe.each(backends)('SMS and login limits ($name)', (backend) => {
     expect(invalid.headers['retry-after']).toBeUndefined();
   });
 
+  it('tells the longest wait of the phone’s caps, not the first cap’s', async () => {
+    const phone = randomPhone();
+    // The hour's five, a minute and a second apart.
+    for (let i = 1; i <= 5; i++) {
+      expect((await sendSms(phone)).body.res, `send ${i}`).toBe(1);
+      if (i < 5) t.clock.advance(61_000);
+    }
+    t.clock.advance(20_000);
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: '/trpc/auth.requestSmsCode',
+      payload: { json: { phone } },
+      remoteAddress: randomIp(),
+    });
+    // The minute's cap would say 40 s; the hour's, until the first send is an hour old.
+    const hourLeft = 3600 - (4 * 61 + 20);
+    expect(refused.json().error.json.data).toMatchObject({
+      appCode: 'SMS_TOO_FREQUENT',
+      retryAfterSeconds: hourLeft,
+    });
+    t.clock.advance(hourLeft * 1000);
+    expect((await sendSms(phone)).body.res).toBe(1);
+  });
+
   it('sends at most one code per phone per minute, five per hour and ten per day', async () => {
     const phone = randomPhone();
     // Start at the top of a day, so the day's window holds every send below.

@@ -22,6 +22,8 @@ interface Faults {
   sessionWrites: boolean;
   /** A count in the phone's minute log is made, and its answer lost. */
   minuteCountAnswers: boolean;
+  /** Deleting the count of a code's wrong tries fails. */
+  triesDeletes: boolean;
 }
 
 function failing(kv: KeyValueStore, faults: Faults): KeyValueStore {
@@ -29,6 +31,10 @@ function failing(kv: KeyValueStore, faults: Faults): KeyValueStore {
   return Object.assign(Object.create(kv) as KeyValueStore, {
     set: (key: string, value: string, ttlMs: number) =>
       faults.sessionWrites && key.startsWith('session:') ? Promise.reject(down()) : kv.set(key, value, ttlMs),
+    delete: (...keys: string[]) =>
+      faults.triesDeletes && keys.some((key) => key.startsWith('sms-tries:'))
+        ? Promise.reject(down())
+        : kv.delete(...keys),
     addWithinWindow: async (key: string, member: string, at: number, windowMs: number, limit: number) => {
       const waitMs = await kv.addWithinWindow(key, member, at, windowMs, limit);
       if (faults.minuteCountAnswers && key.startsWith('rate:sms:phone:minute:')) throw down();
@@ -40,7 +46,7 @@ function failing(kv: KeyValueStore, faults: Faults): KeyValueStore {
 const stores = backends.filter((backend) => backend.name !== 'mysql+redis-cluster');
 
 describe.each(stores)('a store failing in the middle of a request ($name)', (backend) => {
-  const faults: Faults = { sessionWrites: false, minuteCountAnswers: false };
+  const faults: Faults = { sessionWrites: false, minuteCountAnswers: false, triesDeletes: false };
   const withFaults: Backend = {
     name: backend.name,
     async open(clock) {
@@ -77,6 +83,21 @@ describe.each(stores)('a store failing in the middle of a request ($name)', (bac
     const { token, user_id: userId } = retried.body.data as { token: string; user_id: number };
     const info = await legacyPost(t.app, '/user/info/info', checkFields({ userId, token }), 'json');
     expect(info.body).toMatchObject({ res: 1, data: { phone } });
+  });
+
+  it('logs in once the session is issued, though the store fails to clear the code’s tries', async () => {
+    const phone = randomPhone();
+    expect((await sendCode(phone)).body.res).toBe(1);
+    const smscode = t.sms.lastCodeFor(phone);
+    faults.triesDeletes = true;
+    try {
+      const login = await legacyPost(t.app, '/index/api/loginphone', { phone, smscode }, 'json', {
+        ip: randomIp(),
+      });
+      expect(login.body).toMatchObject({ res: 1, err: '' });
+    } finally {
+      faults.triesDeletes = false;
+    }
   });
 
   it('takes back the phone’s count of a send that answered 503, though the store made it', async () => {

@@ -77,13 +77,14 @@ export class SmsCodes {
     const phoneHits: CountedHit[] = [];
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     try {
-      for (const rule of this.phoneRules) {
-        const hit = await this.limiter.count(rule, phone);
-        phoneHits.push(hit);
-        if (!hit.allowed) {
-          this.telemetry.smsRefused('phone');
-          throw refusedFor('SMS_TOO_FREQUENT', hit);
-        }
+      // Every cap is asked, so that a refusal tells the longest wait: told the minute's 40 s while
+      // the hour's five were used up too, the owner was refused again then. What was counted is
+      // taken back below.
+      for (const rule of this.phoneRules) phoneHits.push(await this.limiter.count(rule, phone));
+      const waits = phoneHits.flatMap((hit) => (hit.allowed ? [] : [hit.retryAfterMs ?? 0]));
+      if (waits.length > 0) {
+        this.telemetry.smsRefused('phone');
+        throw refusedFor('SMS_TOO_FREQUENT', { retryAfterMs: Math.max(...waits) });
       }
       const stored: StoredCode = { h: this.hashOf(phone, code), e: this.clock.now() + codeLifetimeMs };
       await this.kv.set(codeKey(phone), JSON.stringify(stored), codeLifetimeMs);
@@ -178,7 +179,9 @@ export class SmsCodes {
       await this.kv.increment(triesKey(phone), codeLifetimeMs, -1);
       throw error;
     });
-    await this.kv.delete(triesKey(phone));
+    // The work is done (a session issued): a store failing now must not answer 503 for it, with the
+    // code gone. The tries of a used code count for nothing, and the next code sent clears them.
+    await this.kv.delete(triesKey(phone)).catch(() => undefined);
   }
 
   /** Whether the phone's tries ran out (the code then killed); counted until a new code is sent. */
