@@ -171,10 +171,12 @@ export const kinds = {
     decode: (value) => {
       // Digits are a whole number however many there are (17 of them were once page 1).
       const page = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : asInteger(value);
+      // Past 2^53 a number is no longer exact (past 309 digits, or 1e400, Infinity), and the schema
+      // would call it no whole number (格式错误): it is past the last page all the same, and refused
+      // as 1000001 is.
+      if (page === Number.POSITIVE_INFINITY) return Number.MAX_SAFE_INTEGER;
       // 1.5 is no page whether it came as a number or as text.
       if (typeof page !== 'number' || !Number.isInteger(page) || page < 1) return undefined;
-      // Past 2^53 a number is no longer exact, and the schema would call it no whole number (格式错误):
-      // it is past the last page all the same, and refused as 1000001 is.
       return Math.min(page, Number.MAX_SAFE_INTEGER);
     },
   },
