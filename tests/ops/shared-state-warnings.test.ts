@@ -130,7 +130,7 @@ describe('a warning at start about embedded files others can read', () => {
     chmodSync(path.join(served, 'app.db'), 0o644);
     chmodSync(path.join(served, 'app-secret'), 0o644);
     expect(embeddedFileModeWarning(config())).toMatch(
-      /^\S*app\.db and \S*app-secret can be read by other users of this machine/,
+      /^\S*app\.db, \S*app-secret can be read by other users of this machine/,
     );
     // On MySQL the embedded file is none of the service's business; a secret from APP_SECRET has no file.
     expect(embeddedFileModeWarning(loadConfig({ DATA_DIR: served, DATABASE_URL: mysql }))).toMatch(
@@ -142,6 +142,11 @@ describe('a warning at start about embedded files others can read', () => {
     chmodSync(path.join(served, 'app.db'), 0o600);
     chmodSync(path.join(served, 'app-secret'), 0o600);
     expect(embeddedFileModeWarning(config())).toBeUndefined();
+    // A journal restored beside it holds recent rows as well.
+    const journal = path.join(served, 'app.db-wal');
+    writeFileSync(journal, '');
+    chmodSync(journal, 0o644);
+    expect(embeddedFileModeWarning(config())).toMatch(/^\S*app\.db-wal can be read/);
   });
 });
 

@@ -27,11 +27,14 @@ export function embeddedDataWarning(config: Config): string | undefined {
  * Said at start, naming the files; nothing is changed behind the operator's back.
  */
 export function embeddedFileModeWarning(config: Config): string | undefined {
-  const files = [config.databaseUrl ? undefined : embeddedDatabaseFile(config.dataDir), config.appSecretFile];
+  const database = embeddedDatabaseFile(config.dataDir);
+  // The journal files hold recent rows too, and keep the mode they were made with.
+  const databaseFiles = config.databaseUrl ? [] : [database, `${database}-wal`, `${database}-shm`];
+  const files = [...databaseFiles, config.appSecretFile];
   const open = files.filter((file): file is string => file !== undefined && readableByOthers(file));
   if (open.length === 0) return undefined;
   return (
-    `${open.join(' and ')} can be read by other users of this machine: they hold phones, password ` +
+    `${open.join(', ')} can be read by other users of this machine: they hold phones, password ` +
     'hashes or the key of every session. chmod 600 them (the service makes them so; a restored copy keeps its own mode).'
   );
 }
