@@ -6,6 +6,7 @@ import { openDatabase } from '../../server/src/db/database.js';
 import { testDatabaseUrl } from '../support/backends.js';
 import { canStartMariaDb, MariaDbServer } from '../support/mariadb-server.js';
 import { recordingLog } from '../support/recording-log.js';
+import { eventually, TcpProxy } from '../support/tcp-proxy.js';
 
 /**
  * Instances whose pools together ask more connections than MySQL's max_connections: each query that
@@ -54,6 +55,60 @@ describe.skipIf(!runs)('a pool larger than MySQL’s max_connections', () => {
       ]);
     } finally {
       await database.close();
+    }
+  });
+
+  it('grows again as soon as MySQL comes back from being unreachable, not 30 s later', async () => {
+    const url = new URL(server.url);
+    // Others hold 8 of the 10 connections: the pool gets 2.
+    const others = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        createConnection({
+          host: url.hostname,
+          port: Number(url.port),
+          user: 'app',
+          password: 'app-password',
+        }),
+      ),
+    );
+    const proxy = new TcpProxy(url.hostname, Number(url.port));
+    await proxy.start();
+    url.host = `127.0.0.1:${proxy.port}`;
+    url.username = 'app';
+    url.password = 'app-password';
+    const database = openDatabase({
+      url: url.toString(),
+      dataDir: tmpdir(),
+      poolSize: 15,
+      limits: { statementTimeoutMs: 2_000, timeoutMs: 2_000 },
+    });
+    const burst = () =>
+      Promise.all(Array.from({ length: 20 }, () => sql`SELECT SLEEP(0.05) AS slept`.execute(database.db)));
+    try {
+      await burst();
+      expect(database.poolStats?.().limit).toBe(2);
+      // A restart: the others' connections gone with it, and MySQL unreachable for a moment.
+      await Promise.all(others.map((connection) => connection.end()));
+      await proxy.stop();
+      // The pool's own connections die with it; the next queries find MySQL refusing connections.
+      for (let i = 0; i < 3; i++) await expect(sql`SELECT 1`.execute(database.db)).rejects.toThrow();
+      await proxy.start();
+      await eventually(
+        () =>
+          sql`SELECT 1`.execute(database.db).then(
+            () => true,
+            () => false,
+          ),
+        (answered) => answered,
+      );
+      // All ten are free now: the pool takes them (and keeps to them, the eleventh refused).
+      await burst();
+      const stats = database.poolStats?.();
+      expect(stats?.limit).toBe(10);
+      expect((stats?.idle ?? 0) + (stats?.inUse ?? 0)).toBe(10);
+    } finally {
+      await database.close();
+      await proxy.stop();
     }
   });
 });

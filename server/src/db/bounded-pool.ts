@@ -160,7 +160,11 @@ export class BoundedPool implements MysqlPool {
         }
         if (isSilence(error)) this.markUnreachable();
         const queueFull = /queue limit/i.test(String((error as Error).message));
-        if (!queueFull) this.outages?.failed(error);
+        if (!queueFull) {
+          this.outages?.failed(error);
+          // MySQL unreachable (a restart): what it refused before says nothing of what it will give.
+          this.stopKeepingToFewer();
+        }
         this.settle(
           waiter,
           queueFull ? codedError('too many queries waiting', poolErrorCodes.queueFull, error) : error,
@@ -219,11 +223,14 @@ export class BoundedPool implements MysqlPool {
       }
       this.pool.config.connectionLimit = held;
       clearTimeout(this.regrowTimer);
-      this.regrowTimer = setTimeout(() => {
-        this.pool.config.connectionLimit = this.configuredLimit;
-      }, regrowAfterMs).unref();
+      this.regrowTimer = setTimeout(() => this.stopKeepingToFewer(), regrowAfterMs).unref();
     }
     return true;
+  }
+
+  private stopKeepingToFewer(): void {
+    clearTimeout(this.regrowTimer);
+    this.pool.config.connectionLimit = this.configuredLimit;
   }
 
   /**
