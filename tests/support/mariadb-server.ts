@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -43,17 +43,16 @@ export class MariaDbServer {
    */
   static async start(serverOptions: readonly string[], database = 'test'): Promise<MariaDbServer> {
     const dir = mkdtempSync(path.join(tmpdir(), 'svc-mariadb-'));
-    const dataDir = path.join(dir, 'data');
+    // A folder of its own for temporary files: a server starting deletes every `#sql*` file in its
+    // tmpdir, and in /tmp those were the temporary tables of the suite's shared server, whose query
+    // then failed (Error on delete of '/tmp/#sql-temptable-...').
+    const tempDir = path.join(dir, 'tmp');
+    mkdirSync(tempDir);
+    const own = [`--datadir=${path.join(dir, 'data')}`, `--tmpdir=${tempDir}`, smallRedoLog];
     try {
       await run(
         'mariadb-install-db',
-        [
-          '--no-defaults',
-          `--datadir=${dataDir}`,
-          '--auth-root-authentication-method=normal',
-          '--skip-test-db',
-          smallRedoLog,
-        ],
+        ['--no-defaults', ...own, '--auth-root-authentication-method=normal', '--skip-test-db'],
         { timeout: 20_000 },
       );
     } catch (error) {
@@ -67,13 +66,12 @@ export class MariaDbServer {
         '--no-defaults',
         // mariadbd refuses to run as root unless told to.
         ...(process.getuid?.() === 0 ? ['--user=root'] : []),
-        `--datadir=${dataDir}`,
+        ...own,
         `--port=${port}`,
         '--bind-address=127.0.0.1',
         `--socket=${path.join(dir, 'mariadb.sock')}`,
         `--pid-file=${path.join(dir, 'mariadb.pid')}`,
         '--innodb-buffer-pool-size=16M',
-        smallRedoLog,
         ...serverOptions,
       ],
       { stdio: 'ignore' },
