@@ -379,7 +379,12 @@ export function fieldRefusal(appCode: AppErrorCode, path: readonly PropertyKey[]
 
 /** Raised by the database, key-value and file storage layers when their backing server cannot be reached. */
 export class StoreUnavailableError extends Error {
-  constructor(store: 'database' | 'kv' | 'storage', cause: unknown) {
+  constructor(
+    store: 'database' | 'kv' | 'storage',
+    cause: unknown,
+    /** The command was refused before it was sent: it certainly did nothing. */
+    readonly notSent = false,
+  ) {
     super(`${store} unavailable`, { cause });
   }
 }

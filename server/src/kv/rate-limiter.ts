@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
+import { StoreUnavailableError } from '../errors.js';
 import type { KeyValueStore } from './store.js';
 
 export interface RateRule {
@@ -35,6 +36,13 @@ export type CountedHit = { readonly allowed: boolean; readonly retryAfterMs?: nu
 );
 
 const minuteMs = 60_000;
+
+/**
+ * Whether a failed store command may still have been carried out. One refused before it was sent
+ * (no connection) did nothing, and schedules no take-back: during an outage those are most
+ * failures, and each would have left four timers behind.
+ */
+const mayHaveRun = (error: unknown) => !(error instanceof StoreUnavailableError && error.notSent);
 
 /** When a hit whose store failed is taken out of its log (RateLimiter.removeLater). */
 const takeBackDelaysMs = [1_000, 3_000, 10_000, 60_000];
@@ -77,7 +85,7 @@ export class RateLimiter {
         : { allowed: false, key, member, retryAfterMs: waitMs };
     } catch (error) {
       // Failed, the request answers 503 and counts nothing; but the hit may be recorded all the same.
-      this.removeLater(key, member);
+      if (mayHaveRun(error)) this.removeLater(key, member);
       throw error;
     }
   }
@@ -91,6 +99,7 @@ export class RateLimiter {
     if ('member' in hit) {
       if (hit.allowed) {
         await this.kv.removeFromLog(hit.key, hit.member).catch((error: unknown) => {
+          // Sent or not, the hit may still be in the log: removed later.
           this.removeLater(hit.key, hit.member);
           throw error;
         });

@@ -269,7 +269,10 @@ export class RedisStore implements KeyValueStore {
       return answer;
     } catch (error) {
       this.outages?.failed(error);
-      throw new StoreUnavailableError('kv', error);
+      // Refused without a connection (no offline queue), the command was never sent; any other
+      // failure (a timeout, a connection closed) may come after Redis ran it.
+      const notSent = /enableOfflineQueue/.test(String((error as Error | null)?.message));
+      throw new StoreUnavailableError('kv', error, notSent);
     }
   }
 }

@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../../server/src/errors.js';
+import { RateLimiter } from '../../../server/src/kv/rate-limiter.js';
+import { RedisStore } from '../../../server/src/kv/redis-store.js';
 import type { KeyValueStore } from '../../../server/src/kv/store.js';
 import { checkFields } from '../../support/auth-flow.js';
 import { type Backend, backends } from '../../support/backends.js';
+import { freePort } from '../../support/instances.js';
 import { legacyPost } from '../../support/legacy-client.js';
 import { eventually } from '../../support/tcp-proxy.js';
-import { randomIp, randomPhone, startTestApp, type TestApp } from '../../support/test-app.js';
+import { ManualClock, randomIp, randomPhone, startTestApp, type TestApp } from '../../support/test-app.js';
 
 /**
  * The store failing in the middle of a request, as a Redis Cluster master killed or stalled does:
@@ -118,5 +121,30 @@ describe.each(stores)('a store failing in the middle of a request ($name)', (bac
     );
     expect(sent.body).toEqual({ res: 1, err: '', data: '' });
     expect(t.sms.lastCodeFor(phone)).toMatch(/^\d{6}$/);
+  });
+});
+
+describe('a count Redis never received', () => {
+  it('schedules no take-back: during an outage most counts fail so, and each would leave timers', async () => {
+    // Nothing listens there: with no offline queue every command is refused before it is sent.
+    const redis = new RedisStore({ url: `redis://127.0.0.1:${await freePort()}`, timeoutMs: 200 });
+    let removals = 0;
+    const counted = Object.assign(Object.create(redis) as KeyValueStore, {
+      removeFromLog: (key: string, member: string) => {
+        removals++;
+        return redis.removeFromLog(key, member);
+      },
+    });
+    const limiter = new RateLimiter(counted, new ManualClock());
+    try {
+      await expect(limiter.count({ name: 'test:unsent', limit: 1, windowMs: 60_000 }, 'x')).rejects.toThrow(
+        'kv unavailable',
+      );
+      // Past the first take-back's moment.
+      await new Promise((resolve) => setTimeout(resolve, 1_300));
+      expect(removals).toBe(0);
+    } finally {
+      await redis.close();
+    }
   });
 });
