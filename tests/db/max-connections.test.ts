@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { sql } from 'kysely';
 import { createConnection } from 'mysql2/promise';
+import type { Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/src/db/database.js';
 import { testDatabaseUrl } from '../support/backends.js';
@@ -30,18 +31,24 @@ describe.skipIf(!runs)('a pool larger than MySQL’s max_connections', () => {
   }, 60_000);
   afterAll(() => server?.stop());
 
-  it('waits for the connections MySQL gave it, and says so once, instead of failing the rest', async () => {
-    const { lines, log } = recordingLog();
+  /** The service's pool of 15, as the user `app`, on the server or on `port` (a proxy to it). */
+  const openPool = (options: { port?: number; log?: Logger } = {}) => {
     const url = new URL(server.url);
+    if (options.port) url.host = `127.0.0.1:${options.port}`;
     url.username = 'app';
     url.password = 'app-password';
-    const database = openDatabase({
+    return openDatabase({
       url: url.toString(),
       dataDir: tmpdir(),
       poolSize: 15,
       limits: { statementTimeoutMs: 5_000, timeoutMs: 5_000 },
-      log,
+      ...(options.log && { log: options.log }),
     });
+  };
+
+  it('waits for the connections MySQL gave it, and says so once, instead of failing the rest', async () => {
+    const { lines, log } = recordingLog();
+    const database = openPool({ log });
     try {
       const queries = Array.from({ length: 30 }, () => sql`SELECT SLEEP(0.1) AS slept`.execute(database.db));
       const settled = await Promise.allSettled(queries);
@@ -73,15 +80,7 @@ describe.skipIf(!runs)('a pool larger than MySQL’s max_connections', () => {
     );
     const proxy = new TcpProxy(url.hostname, Number(url.port));
     await proxy.start();
-    url.host = `127.0.0.1:${proxy.port}`;
-    url.username = 'app';
-    url.password = 'app-password';
-    const database = openDatabase({
-      url: url.toString(),
-      dataDir: tmpdir(),
-      poolSize: 15,
-      limits: { statementTimeoutMs: 2_000, timeoutMs: 2_000 },
-    });
+    const database = openPool({ port: proxy.port });
     const burst = () =>
       Promise.all(Array.from({ length: 20 }, () => sql`SELECT SLEEP(0.05) AS slept`.execute(database.db)));
     try {
