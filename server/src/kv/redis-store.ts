@@ -19,14 +19,16 @@ return 1`;
 
 /**
  * A sorted set of members scored by the moment they were added: those older than the window go,
- * then the member is added unless the limit is reached. ARGV: at, windowMs, limit, member.
+ * then the member is added unless the limit is reached. ARGV: at, windowMs, limit, member. Answers
+ * 0 when added, else the milliseconds until one more would be.
  */
 const addWithinWindowScript = `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]))
 local count = redis.call('ZCARD', KEYS[1])
 if count >= tonumber(ARGV[3]) then
-  local next = redis.call('ZRANGE', KEYS[1], count - tonumber(ARGV[3]), count - tonumber(ARGV[3]), 'WITHSCORES')
-  return math.max(1, tonumber(next[2]) + tonumber(ARGV[2]) - tonumber(ARGV[1]))
+  -- Room comes when the member \`limit\` places from the newest leaves the window.
+  local leaving = redis.call('ZRANGE', KEYS[1], count - tonumber(ARGV[3]), count - tonumber(ARGV[3]), 'WITHSCORES')
+  return math.max(1, tonumber(leaving[2]) + tonumber(ARGV[2]) - tonumber(ARGV[1]))
 end
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
