@@ -61,12 +61,10 @@ export class RateLimiter {
     private readonly clock: Clock,
   ) {}
 
-  /** Counts one hit and answers whether it is still within the limit. Counting first makes races safe. */
-  async hit(rule: RateRule, subject: string): Promise<boolean> {
-    return (await this.count(rule, subject)).allowed;
-  }
-
-  /** Counts one hit like `hit`, and answers what `refund` needs to take it back. */
+  /**
+   * Counts one hit and answers whether it is still within the limit (counting first makes races
+   * safe), what `refund` needs to take it back, and when refused, when to try again.
+   */
   async count(rule: RateRule, subject: string): Promise<CountedHit> {
     const now = this.clock.now();
     const key = this.keyOf(rule, subject, now);
