@@ -21,6 +21,8 @@ export interface RequestLimits {
   readonly timeoutMs: number;
   /** Queries that may wait for a connection; more are refused at once. Default `maxQueuedQueries`. */
   readonly queueLimit?: number;
+  /** Longest a connection stays open unused before it is closed. Default `idleConnectionMs`. */
+  readonly idleMs?: number;
 }
 
 /**
@@ -28,6 +30,15 @@ export interface RequestLimits {
  * a longer queue would not drain within `timeoutMs` anyway, and each waiter holds a request open.
  */
 export const maxQueuedQueries = 500;
+
+/**
+ * A connection left unused this long is closed. mysql2 keeps a pool's connections for good: after a
+ * burst, instances whose pools together reach MySQL's max_connections held every connection while
+ * idle, and an operator could not connect, even after traffic had stopped. A busy pool keeps its
+ * connections (each is used again within milliseconds); a quiet one lets them go within a minute,
+ * and the next request opens one again (a few milliseconds).
+ */
+export const idleConnectionMs = 60_000;
 
 /** While MySQL is unreachable, one query in this long is let through to find out whether it is back. */
 const probeEveryMs = 200;
@@ -115,6 +126,7 @@ export class BoundedPool implements MysqlPool {
   private readonly configuredLimit: number;
   /** Ends the keeping to fewer (keepToOpenConnections). */
   private regrowTimer: NodeJS.Timeout | undefined;
+  private readonly idleMs: number;
 
   constructor(
     private readonly pool: Pool,
@@ -123,6 +135,7 @@ export class BoundedPool implements MysqlPool {
     private readonly log?: Logger,
   ) {
     this.configuredLimit = pool.config.connectionLimit ?? 10;
+    this.idleMs = limits.idleMs ?? idleConnectionMs;
     const tick = Math.max(1, Math.round(limits.timeoutMs / watchdogTicksPerTimeout));
     this.watchdog = setInterval(() => this.onTick(tick), tick).unref();
   }
@@ -266,6 +279,25 @@ export class BoundedPool implements MysqlPool {
     this.lastTickAt = now;
     if (late > tickMs) this.stalledMs += late;
     this.expire(this.clock());
+    this.closeIdle(now);
+  }
+
+  /**
+   * Closes the connections unused for `idleMs` (see `idleConnectionMs`), with a COM_QUIT the server
+   * logs as a normal close (the pool's `gracefulEnd`; a plain destroy is an "Aborted connection" in
+   * its log). mysql2's own idle timeout cannot do this alone: it also closes, at once, every free
+   * connection beyond a count, so a busy pool would close and reopen connections every second.
+   */
+  private closeIdle(now: number): void {
+    // mysql2's list of unused connections, least recently used first (it hands out the last).
+    const free = Reflect.get(this.pool, '_freeConnections') as IdleConnections | undefined;
+    if (!free) return;
+    // At most one pass over the list, should a connection fail to leave it.
+    for (let left = free.length; left > 0 && free.length > 0; left--) {
+      const oldest = free.get(0);
+      if (now - oldest.lastActiveTime < this.idleMs) return;
+      oldest.end();
+    }
   }
 
   /** Ends every wait past its deadline (`now` on the deadlines' clock): for a connection, and for a query's answer. */
@@ -304,6 +336,12 @@ export class BoundedPool implements MysqlPool {
     }
     await connection.run(`SET SESSION MAX_EXECUTION_TIME = ${Math.round(ms)}`);
   }
+}
+
+/** mysql2's queue of unused connections, as `closeIdle` reads it. */
+interface IdleConnections {
+  readonly length: number;
+  get(index: number): PoolConnection & { readonly lastActiveTime: number };
 }
 
 /** A query waiting for a connection. */

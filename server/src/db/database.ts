@@ -89,6 +89,8 @@ function openMysql(url: string, poolSize: number, limits: RequestLimits | undefi
     bigNumberStrings: false,
     timezone: 'Z',
     enableKeepAlive: true,
+    // A pool connection's end() sends COM_QUIT and leaves the pool (BoundedPool closes idle ones so).
+    gracefulEnd: true,
   });
   const db = new Kysely<DatabaseSchema>({
     dialect: new MysqlDialect({
