@@ -21,18 +21,22 @@ describe.skipIf(!testDatabaseUrl)('request traffic’s MySQL pool and its idle c
       poolSize: 5,
       limits: { ...testRequestLimits, idleMs },
     });
-  const connectionId = async (database: Database, sleepSeconds = 0) =>
+  const connectionId = async (database: Database, sleepSeconds: number) =>
     Number(
-      (await sql<{ id: number }>`SELECT CONNECTION_ID() AS id, SLEEP(${sleepSeconds}) AS slept`.execute(database.db))
-        .rows[0]?.id,
+      (
+        await sql<{ id: number }>`SELECT CONNECTION_ID() AS id, SLEEP(${sleepSeconds}) AS slept`.execute(
+          database.db,
+        )
+      ).rows[0]?.id,
     );
   /** Which of `ids` the server still has open, asked on a connection of the test's own. */
   const stillOpen = async (ids: readonly number[]) => {
     const observer = await createConnection(testDatabaseUrl ?? '');
     try {
-      const [rows] = await observer.query('SELECT ID AS id FROM information_schema.PROCESSLIST WHERE ID IN (?)', [
-        ids,
-      ]);
+      const [rows] = await observer.query(
+        'SELECT ID AS id FROM information_schema.PROCESSLIST WHERE ID IN (?)',
+        [ids],
+      );
       return (rows as { id: number }[]).map((row) => Number(row.id));
     } finally {
       await observer.end();
