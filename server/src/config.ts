@@ -293,13 +293,30 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+/** Formats zod's issues with an environment variable's name each. */
+function invalid(issues: readonly z.core.$ZodIssue[]): ConfigError {
+  const lines = issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  return new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}
+
+/**
+ * Where the database is, and only that, for the migration command: a deploy step that migrates
+ * before the service starts was refused for settings it has nothing to do with (the SMS gateway
+ * under NODE_ENV=production), and without APP_SECRET wrote a new secret into its folder.
+ */
+export function loadDatabaseConfig(env: Record<string, string | undefined> = process.env): {
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+} {
+  const parsed = envSchema.pick({ DATABASE_URL: true, DATA_DIR: true }).safeParse(env);
+  if (!parsed.success) throw invalid(parsed.error.issues);
+  return { databaseUrl: parsed.data.DATABASE_URL, dataDir: path.resolve(parsed.data.DATA_DIR) };
+}
+
 /** Parses the environment once at boot. Nothing else in the service reads process.env. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
-  }
+  if (!parsed.success) throw invalid(parsed.error.issues);
   const e = parsed.data;
   // A gateway's URL alone says where to send: left on the console default, codes went to the log
   // and never to a phone, with no word of it.

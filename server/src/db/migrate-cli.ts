@@ -1,11 +1,11 @@
-import { loadConfig } from '../config.js';
+import { ConfigError, loadDatabaseConfig } from '../config.js';
 import { StartupError, startingWith } from '../startup-error.js';
 import { openDatabase } from './database.js';
 import { migrateToLatest } from './migrator.js';
 
-const config = loadConfig();
-const setting = config.databaseUrl ? 'DATABASE_URL' : `DATA_DIR (${config.dataDir})`;
 try {
+  const config = loadDatabaseConfig();
+  const setting = config.databaseUrl ? 'DATABASE_URL' : `DATA_DIR (${config.dataDir})`;
   const { results = [], newer } = await startingWith(setting, async () => {
     const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
     try {
@@ -20,7 +20,11 @@ try {
 } catch (error) {
   // A refusal that says all (a missing right, a refused connection) is one line; a bug keeps its stack.
   const text =
-    error instanceof StartupError ? error.message : error instanceof Error ? error.stack : String(error);
+    error instanceof StartupError || error instanceof ConfigError
+      ? error.message
+      : error instanceof Error
+        ? error.stack
+        : String(error);
   process.stderr.write(`migration failed: ${text}\n`);
   process.exitCode = 1;
 }
