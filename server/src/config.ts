@@ -61,7 +61,26 @@ const databaseUrl = z
         message: 'DATABASE_URL names no database (mysql://user:pass@host:3306/db)',
       });
     }
+    // mysql2 reads each query parameter as JSON, and `ssl` must be an object: `?ssl=true` failed the
+    // start with a TypeError and its stack.
+    const ssl = url.searchParams.get('ssl');
+    if (ssl !== null && !isJsonObject(ssl)) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'DATABASE_URL: ssl takes a JSON object: ?ssl={} (the server certificate verified) or ?ssl={"ca":"..."}',
+      });
+    }
   });
+
+function isJsonObject(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
 
 /** A time zone Intl knows: a typo would otherwise fail every legacy answer that shows a date. */
 const timeZone = z

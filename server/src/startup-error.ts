@@ -18,8 +18,15 @@ export async function startingWith<T>(setting: string, run: () => Promise<T>): P
   }
 }
 
-/** Node's system errors (`ECONNREFUSED`, `EADDRINUSE`, `EACCES`), MySQL's (`ER_...`) and SQLite's carry a code saying so. */
+/**
+ * Node's system errors (`ECONNREFUSED`, `EADDRINUSE`, `EACCES`), MySQL's (`ER_...`), SQLite's, and
+ * a TLS connection refused (mysql2's `HANDSHAKE_...`, Node's certificate checks:
+ * `DEPTH_ZERO_SELF_SIGNED_CERT`, `ERR_TLS_CERT_ALTNAME_INVALID`) carry a code saying so.
+ */
 function isEnvironmentError(error: unknown): error is Error {
   const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && /^(E[A-Z]+|ER_\w+|SQLITE_\w+)$/.test(code);
+  return (
+    typeof code === 'string' &&
+    /^(E[A-Z]+|ER_\w+|SQLITE_\w+|HANDSHAKE_\w+|ERR_TLS_\w+|\w*CERT\w*|UNABLE_TO_\w+)$/.test(code)
+  );
 }

@@ -166,6 +166,14 @@ describe('configuration from the environment', () => {
       })();
       expect(message).not.toContain('p4ssw0rd');
     }
+    // mysql2 takes `ssl` as JSON and wants an object: `true` failed the start with a TypeError's stack.
+    for (const ssl of ['true', '1', 'Amazon%20RDS', '[]']) {
+      expect(() => loadConfig({ ...secret, DATABASE_URL: `mysql://u:p@db:3306/app?ssl=${ssl}` })).toThrow(
+        /DATABASE_URL: ssl takes a JSON object/,
+      );
+    }
+    const tls = 'mysql://u:p@db:3306/app?ssl=%7B%22rejectUnauthorized%22%3Atrue%7D';
+    expect(loadConfig({ ...secret, DATABASE_URL: tls }).databaseUrl).toBe(tls);
     // A typo of the zone failed every legacy answer showing a date, not the start.
     expect(() => loadConfig({ ...secret, TZ_DISPLAY: 'Asia/Shanghia' })).toThrow(/TZ_DISPLAY/);
     const webhook = { ...secret, SMS_PROVIDER: 'webhook' };
