@@ -34,6 +34,10 @@ const createAdmin: Command = {
     // A password on the command line is visible to every user of the machine (`ps`) and kept in
     // the shell's history; piped in, it is neither.
     const piped = values.password === undefined ? await readLine() : '';
+    if (values.password === undefined && piped === '') {
+      // Told "--password: Too small", the operator had given no --password at all.
+      throw new Error('no password: pipe it in (the first line of standard input) or give --password');
+    }
     const { phone, password } = parseFlags(
       { phone: fields.phone, password: fields.password },
       { ...values, password: values.password ?? piped },

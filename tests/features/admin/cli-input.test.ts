@@ -196,10 +196,12 @@ describe('the CLI run as `npm run admin` runs it', () => {
     const short = await admin(dataDir, ['create-admin', '--phone', randomPhone()], 'abc\n');
     expect(short.code).toBe(1);
     expect(short.out).toMatch(/^error: the password \(standard input\): /m);
-    // Nothing piped and no --password: refused, naming the flag.
+    // Nothing piped and no --password: refused, saying both ways (before: "--password: Too small").
     const refused = await admin(dataDir, ['create-admin', '--phone', randomPhone()]);
     expect(refused.code).toBe(1);
-    expect(refused.out).toMatch(/error: --password: /);
+    expect(refused.out).toMatch(
+      /^error: no password: pipe it in \(the first line of standard input\) or give --password$/m,
+    );
   }, 60_000);
 
   it('refuses a bad flag before it opens the database, so a typo creates or migrates nothing', async () => {
