@@ -1,20 +1,28 @@
-import { createServer } from 'node:net';
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { openKeyValueStore } from '../../server/src/kv/open-store.js';
 import { StartupError } from '../../server/src/startup-error.js';
 import { testRedisClusterUrl, testRedisUrl } from '../support/backends.js';
 import { failedStart } from '../support/processes.js';
 
-/** A loopback port nothing listens on (taken, then given back). */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+/**
+ * A loopback port nothing listens on, below the system's range of ports it hands out (32768 and
+ * up): a port taken and given back was once taken again at once by another suite's Redis, and the
+ * service meant to fail started on it and ran on.
+ */
+async function closedPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(false);
+      });
+      socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
     });
-  });
+    if (refused) return port;
+  }
 }
 
 /** Why opening the store failed (a StartupError), with how long it took. */

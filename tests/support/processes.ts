@@ -80,13 +80,21 @@ export function spawnService(env: Record<string, string>): ChildProcessByStdio<n
   });
 }
 
-/** Starts the service for a start that must fail: answers its exit code and what it printed on standard error. */
+/**
+ * Starts the service for a start that must fail: answers its exit code and what it printed on
+ * standard error. One still running after 40 s is killed (its code then `SIGKILL`), so that a start
+ * that succeeded after all fails its test instead of serving on after it.
+ */
 export async function failedStart(env: Record<string, string>): Promise<{ code: unknown; errors: string }> {
   const child = spawnService({ LOG_LEVEL: 'warn', ...env });
   let errors = '';
   child.stderr.on('data', (chunk) => {
     errors += chunk;
   });
-  const code = await new Promise((resolve) => child.on('exit', resolve));
+  const guard = setTimeout(() => child.kill('SIGKILL'), 40_000);
+  const code = await new Promise((resolve) =>
+    child.on('exit', (exitCode, signal) => resolve(exitCode ?? signal)),
+  );
+  clearTimeout(guard);
   return { code, errors: errors.trim() };
 }
