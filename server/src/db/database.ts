@@ -137,6 +137,9 @@ const connectionErrorCodes = new Set([
   'PROTOCOL_SEQUENCE_TIMEOUT',
   'ER_CON_COUNT_ERROR',
   'ER_SERVER_SHUTDOWN',
+  // The embedded database held by another process (the admin CLI) beyond the busy timeout and retries.
+  'SQLITE_BUSY',
+  'SQLITE_BUSY_SNAPSHOT',
   ...Object.values(poolErrorCodes),
 ]);
 

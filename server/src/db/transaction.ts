@@ -1,12 +1,21 @@
 import type { Db, Tx } from './database.js';
 
-/** MySQL errors after which the whole transaction was rolled back and running it again is safe. */
-const retryableCodes = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
+/**
+ * Errors after which the whole transaction was rolled back and running it again is safe: MySQL's
+ * deadlock victim and lock wait timeout, and SQLite's "database is locked" when another process (the
+ * admin CLI beside the embedded service) wrote between this transaction's read and its write, which
+ * SQLite refuses at once, without its busy timeout's wait.
+ */
+const retryableCodes = new Set([
+  'ER_LOCK_DEADLOCK',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'SQLITE_BUSY',
+  'SQLITE_BUSY_SNAPSHOT',
+]);
 
 /**
- * Runs `work` in a transaction, again (up to three times in all) when MySQL picked it as a
- * deadlock victim or a lock wait timed out. Work must therefore not have effects outside the
- * database before it commits.
+ * Runs `work` in a transaction, again (up to three times in all) when it lost to another
+ * (`retryableCodes`). Work must therefore not have effects outside the database before it commits.
  */
 export async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
