@@ -13,6 +13,13 @@ const smallBodyBytes = 64 * 1024;
 const smallBodyWaitMs = 10_000;
 
 /**
+ * Whether nothing of the body is left to come: all read, or its client gone (the request destroyed).
+ * A gone client's body was waited for all the same, since its `close` had passed already: the
+ * request was held for the upload's idle limit, then logged as a sender too slow.
+ */
+const nothingToCome = (raw: FastifyRequest['raw']) => raw.complete || raw.readableEnded || raw.destroyed;
+
+/**
  * Ends the connection after this answer when the request's body has not all arrived: a refusal
  * decided before the body was read (an upload past the client's cap, no login) or partway through
  * it (a form refused at its file).
@@ -26,7 +33,7 @@ const smallBodyWaitMs = 10_000;
  * within a time limit (above).
  */
 export function closeIfBodyUnread(req: FastifyRequest, reply: FastifyReply): void {
-  if (req.raw.complete || req.raw.readableEnded) return;
+  if (nothingToCome(req.raw)) return;
   const declared = Number(req.headers['content-length']);
   if (Number.isInteger(declared) && declared <= smallBodyBytes) {
     const timer = setTimeout(() => req.raw.destroy(), smallBodyWaitMs);
@@ -51,7 +58,7 @@ export function closeIfBodyUnread(req: FastifyRequest, reply: FastifyReply): voi
  */
 export function drainAfterAnswer(req: FastifyRequest, reply: FastifyReply, limits: BodyWaitLimits): void {
   const raw = req.raw;
-  if (raw.complete || raw.readableEnded) return;
+  if (nothingToCome(raw)) return;
   if (restUnread(req)) {
     reply.header('connection', 'close');
     return;
@@ -75,7 +82,7 @@ export async function readRestOfBody(
   limits: BodyWaitLimits,
 ): Promise<'read' | 'tooLarge' | 'unread'> {
   const raw = req.raw;
-  if (raw.complete || raw.readableEnded) return 'read';
+  if (nothingToCome(raw)) return 'read';
   return restUnread(req) ?? dropRest(req, limits);
 }
 

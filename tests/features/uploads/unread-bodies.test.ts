@@ -133,6 +133,23 @@ describe.each(backends)('refusals that leave the body unread ($name)', (backend)
     expect(image).toMatchObject({ status: 413, body: { error: { data: { appCode: 'UPLOAD_TOO_LARGE' } } } });
   });
 
+  it('lets go at once of a typed upload whose client went away partway', async () => {
+    // Its body's end was waited for after the client had gone: the request was held for the idle
+    // limit (30 s in the service), then logged as a sender too slow, 554 times in a soak probe's
+    // 25 minutes.
+    const bearer = { authorization: `Bearer ${token}`, 'content-type': multipartType };
+    // The earlier tests' senders, silent past the idle limit, are logged so first.
+    await new Promise((resolve) => setTimeout(resolve, idleMs * 1.5));
+    const before = t.logLines.length;
+    const sender = await SlowSender.open(url);
+    sender.postHead('/api/uploads', { 'x-forwarded-for': randomIp(), ...bearer }, 3 * mb);
+    await sender.send(fileHead(sampleJpeg(2 * mb), 'photo.jpg').subarray(0, mb));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    sender.destroy();
+    await new Promise((resolve) => setTimeout(resolve, idleMs * 2));
+    expect(t.logLines.slice(before).filter((line) => line.includes('refused body timed out'))).toEqual([]);
+  });
+
   it('hands Node’s fetch the refusal of an upload of megabytes, not a network error', async () => {
     // In another process, as a script using the SDK runs: in this one, the test's own writes and
     // the server's reads share one event loop, and the race that lost the answer does not show.
