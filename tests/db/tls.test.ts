@@ -42,6 +42,17 @@ const startFailure = (url: string) =>
  */
 const runs = Boolean(testDatabaseUrl) && (await canStartMariaDb());
 
+async function hasTls(url: string): Promise<boolean> {
+  const database = openDatabase({ url, dataDir: tmpdir(), poolSize: 1 });
+  try {
+    const { rows } = await sql<{ Value: string }>`SHOW VARIABLES LIKE 'have_ssl'`.execute(database.db);
+    return rows[0]?.Value === 'YES';
+  } finally {
+    await database.close();
+  }
+}
+const sharedServerWithoutTls = runs && !(await hasTls(testDatabaseUrl as string));
+
 describe.skipIf(!runs)('MySQL over TLS', () => {
   let server: MariaDbServer;
   let certificates: string;
@@ -109,13 +120,8 @@ describe.skipIf(!runs)('MySQL over TLS', () => {
     );
   });
 
-  it('stops the start on one line when the server has no TLS', async (context) => {
-    // The shared test server, when it runs without TLS (Debian's MariaDB default).
-    const shared = openDatabase({ url: testDatabaseUrl as string, dataDir: tmpdir(), poolSize: 1 });
-    const tls = await sql<{ Value: string }>`SHOW VARIABLES LIKE 'have_ssl'`
-      .execute(shared.db)
-      .finally(shared.close);
-    if (tls.rows[0]?.Value === 'YES') context.skip();
+  // The shared test server, when it runs without TLS (Debian's MariaDB default).
+  it.runIf(sharedServerWithoutTls)('stops the start on one line when the server has no TLS', async () => {
     expect(await startFailure(withSsl(testDatabaseUrl as string, {}))).toBe(
       'DATABASE_URL: Server does not support secure connection',
     );
