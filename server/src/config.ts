@@ -61,17 +61,19 @@ const databaseUrl = z
         message: 'DATABASE_URL names no database (mysql://user:pass@host:3306/db)',
       });
     }
-    // mysql2 reads each query parameter as JSON, and `ssl` must be an object: `?ssl=true` failed the
-    // start with a TypeError and its stack.
+    // mysql2 reads each query parameter as JSON, and `ssl` must be an object or the name of its one
+    // profile: `?ssl=true` failed the start with a TypeError and its stack.
     const ssl = url.searchParams.get('ssl');
-    if (ssl !== null && !isJsonObject(ssl)) {
+    if (ssl !== null && ssl !== mysql2SslProfile && !isJsonObject(ssl)) {
       ctx.addIssue({
         code: 'custom',
-        message:
-          'DATABASE_URL: ssl takes a JSON object: ?ssl={} (the server certificate verified) or ?ssl={"ca":"..."}',
+        message: `DATABASE_URL's ssl takes a JSON object, ?ssl={} (the server certificate verified) or ?ssl={"ca":"..."}, or mysql2's profile ${mysql2SslProfile}`,
       });
     }
   });
+
+/** The one TLS profile mysql2 knows by name (the RDS certificate authorities). */
+const mysql2SslProfile = 'Amazon RDS';
 
 function isJsonObject(text: string): boolean {
   try {

@@ -21,12 +21,12 @@ export async function startingWith<T>(setting: string, run: () => Promise<T>): P
 /**
  * Node's system errors (`ECONNREFUSED`, `EADDRINUSE`, `EACCES`), MySQL's (`ER_...`), SQLite's, and
  * a TLS connection refused (mysql2's `HANDSHAKE_...`, Node's certificate checks:
- * `DEPTH_ZERO_SELF_SIGNED_CERT`, `ERR_TLS_CERT_ALTNAME_INVALID`) carry a code saying so.
+ * `DEPTH_ZERO_SELF_SIGNED_CERT`, `ERR_TLS_CERT_ALTNAME_INVALID`, `ERR_SSL_...`) carry a code saying so.
  */
 function isEnvironmentError(error: unknown): error is Error {
   const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
   return (
     typeof code === 'string' &&
-    /^(E[A-Z]+|ER_\w+|SQLITE_\w+|HANDSHAKE_\w+|ERR_TLS_\w+|\w*CERT\w*|UNABLE_TO_\w+)$/.test(code)
+    /^(E[A-Z]+|ER_\w+|SQLITE_\w+|HANDSHAKE_\w+|ERR_(TLS|SSL)_\w+|\w*CERT\w*|UNABLE_TO_\w+)$/.test(code)
   );
 }

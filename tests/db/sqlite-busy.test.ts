@@ -50,6 +50,29 @@ describe('the embedded database written by two processes at once', () => {
     expect(rows[0]?.fen).toBe(151);
   });
 
+  it('does not run again a transaction that waited out the busy timeout, which stops the whole service', async () => {
+    // better-sqlite3 waits for a lock on the event loop: each retry of a plain SQLITE_BUSY would stop
+    // every request for the busy timeout again (5 s in the service; 50 ms here).
+    const { service, cli } = twoConnections();
+    await sql`CREATE TABLE wallet (id INTEGER PRIMARY KEY, fen INTEGER NOT NULL)`.execute(service.db);
+    await sql`INSERT INTO wallet VALUES (1, 100)`.execute(service.db);
+    await sql`PRAGMA busy_timeout = 50`.execute(service.db);
+    // The other process holds the write lock (a long import, a sqlite3 shell left in BEGIN).
+    await sql`BEGIN IMMEDIATE`.execute(cli.db);
+    let attempts = 0;
+    const failure = await inTransaction(service.db, async (tx) => {
+      attempts++;
+      await sql`UPDATE wallet SET fen = fen + 1 WHERE id = 1`.execute(tx);
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await sql`ROLLBACK`.execute(cli.db);
+    expect(attempts).toBe(1);
+    expect((failure as { code?: string }).code).toBe('SQLITE_BUSY');
+    expect(isDatabaseUnavailable(failure)).toBe(true);
+  });
+
   it('counts a database still locked after the retries as unavailable (503), not as a bug (500)', async () => {
     const { service, cli } = twoConnections();
     await sql`CREATE TABLE wallet (id INTEGER PRIMARY KEY, fen INTEGER NOT NULL)`.execute(service.db);

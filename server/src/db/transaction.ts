@@ -4,14 +4,11 @@ import type { Db, Tx } from './database.js';
  * Errors after which the whole transaction was rolled back and running it again is safe: MySQL's
  * deadlock victim and lock wait timeout, and SQLite's "database is locked" when another process (the
  * admin CLI beside the embedded service) wrote between this transaction's read and its write, which
- * SQLite refuses at once, without its busy timeout's wait.
+ * SQLite refuses at once, without its busy timeout's wait (`SQLITE_BUSY_SNAPSHOT`). Not a plain
+ * `SQLITE_BUSY`: that comes after the busy timeout's wait, which better-sqlite3 spends on the event
+ * loop, so each retry would stop the whole service for as long again.
  */
-const retryableCodes = new Set([
-  'ER_LOCK_DEADLOCK',
-  'ER_LOCK_WAIT_TIMEOUT',
-  'SQLITE_BUSY',
-  'SQLITE_BUSY_SNAPSHOT',
-]);
+const retryableCodes = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY_SNAPSHOT']);
 
 /**
  * Runs `work` in a transaction, again (up to three times in all) when it lost to another
