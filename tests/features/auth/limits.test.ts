@@ -303,6 +303,28 @@ describe.each(backends)('SMS and login limits ($name)', (backend) => {
     expect((await login(session.phone, 'third-pass-3')).body.res).toBe(1);
   });
 
+  it('lifts the phone’s twenty password logins an hour once its owner sets a new password', async () => {
+    const login = (phone: string, password: string) =>
+      legacyPost(t.app, '/index/api/loginpassword', { phone, password }, 'json', { ip: randomIp() });
+    const session = await loginBySms(t);
+    await legacyPost(t.app, '/user/info/editpassword', { ...checkFields(session), password: 'first-pass-1' });
+    for (let i = 0; i < 20; i++) expect((await login(session.phone, 'first-pass-1')).body.res).toBe(1);
+    expect((await login(session.phone, 'first-pass-1')).body.err).toBe('登录过于频繁，请稍后再试');
+
+    t.clock.advance(minute);
+    const ip = randomIp();
+    expect((await sendSms(session.phone, ip)).body.res).toBe(1);
+    const reset = await legacyPost(
+      t.app,
+      '/index/api/getpwd',
+      { phone: session.phone, code: t.sms.lastCodeFor(session.phone), newpwd: 'second-pass-2' },
+      'json',
+      { ip },
+    );
+    expect(reset.body).toEqual({ res: 1, err: '', data: '' });
+    expect((await login(session.phone, 'second-pass-2')).body.res).toBe(1);
+  });
+
   it('locks password login from one IP after its failure cap, whatever the phone', async () => {
     const ip = randomIp();
     for (let i = 0; i < 7; i++) {

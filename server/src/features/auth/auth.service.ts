@@ -224,12 +224,14 @@ export class AuthService {
   }
 
   /**
-   * The failed password logins counted against the phone were guesses of a password that is gone:
-   * the user who just set a new one (after forgetting the old one, typically after those very
-   * failures) must be able to log in with it at once, not be told 登录失败次数过多 for 15 minutes.
+   * The password logins counted against the phone were tries of a password that is gone: the user
+   * who just set a new one (after forgetting the old one, typically after those very failures) must
+   * be able to log in with it at once, not be told 登录失败次数过多 for 15 minutes, nor 登录过于频繁
+   * for up to an hour when the phone's twenty logins an hour were used.
    */
-  private forgetPasswordFailures(phone: string): Promise<void> {
-    return this.limiter.reset(loginFailuresPerPhone, phone);
+  private async forgetPasswordFailures(phone: string): Promise<void> {
+    await this.limiter.reset(loginFailuresPerPhone, phone);
+    await this.limiter.reset(passwordLoginsPerPhone, phone);
   }
 
   private async findOrRegister(phone: string, userType: UserType): Promise<number> {
