@@ -1,3 +1,4 @@
+import { TextDecoder } from 'node:util';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import qs from 'qs';
 import { tooManyJsonValues } from '../http/body-limits.js';
@@ -59,9 +60,9 @@ function decodeFormText(text: string): string {
  * in one pass: a megabyte of `%C4` made a third of a million small buffers first, half a second
  * of CPU for a body anyone can send (bench/README.md, "Hostile bodies").
  */
-function escapedBytes(text: string): Buffer {
-  // Never longer than the text's UTF-8: an escape's three characters become one byte.
-  const bytes = Buffer.allocUnsafe(Buffer.byteLength(text));
+function escapedBytes(text: string, encoding: 'utf8' | 'latin1' = 'utf8'): Buffer {
+  // Never longer than the text's bytes: an escape's three characters become one byte.
+  const bytes = Buffer.allocUnsafe(Buffer.byteLength(text, encoding));
   let length = 0;
   let i = 0;
   while (i < text.length) {
@@ -73,7 +74,7 @@ function escapedBytes(text: string): Buffer {
     }
     const next = text.indexOf('%', i + 1);
     const end = next < 0 ? text.length : next;
-    length += bytes.write(text.slice(i, end), length);
+    length += bytes.write(text.slice(i, end), length, encoding);
     i = end;
   }
   return bytes.subarray(0, length);
@@ -110,12 +111,54 @@ function utf8Text(body: Buffer): string | undefined {
 
 const notUtf8 = () => Object.assign(new Error('The body is not UTF-8 text'), { statusCode: 400 });
 
+/**
+ * The decoder of a charset the body declares other than UTF-8 (`Content-Type: ...; charset=gbk`),
+ * or undefined. Read as UTF-8 whatever it said, an old client's GBK was refused when its bytes were
+ * not UTF-8, and stored as mojibake, with success, when they happened to be (小说 became С˵). A
+ * charset no decoder knows is refused (400).
+ */
+function declaredCharset(contentType: string | undefined): TextDecoder | undefined {
+  const label = contentType && /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1];
+  if (!label || /^utf-?8$/i.test(label)) return undefined;
+  try {
+    return new TextDecoder(label, { fatal: true });
+  } catch {
+    throw Object.assign(new Error(`Unknown charset ${JSON.stringify(label)}`), { statusCode: 400 });
+  }
+}
+
+/** The body's text in its declared charset, or undefined when its bytes are not of that charset. */
+function declaredText(body: Buffer, charset: TextDecoder): string | undefined {
+  try {
+    return charset.decode(body);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A form in a declared charset: split as bytes (each byte one latin1 character, the form's `&`, `=`
+ * and `%` being ASCII in every charset a form is sent in), then each key and value, its escapes
+ * included, decoded from its bytes.
+ */
+function parseFormIn(body: Buffer, charset: TextDecoder): RawFields {
+  const decoder = (text: string) => {
+    const decoded = declaredText(escapedBytes(text.replace(/\+/g, ' '), 'latin1'), charset);
+    if (decoded === undefined)
+      throw Object.assign(new Error(`Not ${charset.encoding} text`), { statusCode: 400 });
+    return decoded;
+  };
+  return parseNested(body.toString('latin1'), { ...qsOptions, decoder });
+}
+
 /** The body parsers legacy clients need beyond Fastify's own (the JSON one serves /trpc too). */
 export function registerLegacyBodyParsers(app: FastifyInstance): void {
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (_req, body, done) => {
-    const text = utf8Text(body as Buffer);
-    if (text === undefined) return done(notUtf8(), undefined);
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (req, body, done) => {
     try {
+      const charset = declaredCharset(req.headers['content-type']);
+      if (charset) return done(null, parseFormIn(body as Buffer, charset));
+      const text = utf8Text(body as Buffer);
+      if (text === undefined) return done(notUtf8(), undefined);
       done(null, parseFormFields(text));
     } catch (error) {
       done(error as Error, undefined);
@@ -125,7 +168,13 @@ export function registerLegacyBodyParsers(app: FastifyInstance): void {
   const defaultJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
-    const text = utf8Text(body as Buffer);
+    let charset: TextDecoder | undefined;
+    try {
+      charset = declaredCharset(req.headers['content-type']);
+    } catch (error) {
+      return done(error as Error, undefined);
+    }
+    const text = charset ? declaredText(body as Buffer, charset) : utf8Text(body as Buffer);
     if (text === undefined) return done(notUtf8(), undefined);
     if (text.trim() === '') return done(null, {});
     const tooMany = tooManyJsonValues(text);
