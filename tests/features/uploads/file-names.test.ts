@@ -39,6 +39,44 @@ describe.each(backends)('upload names with line breaks of other alphabets ($name
     expect(await t.storedKeys()).toEqual(before);
   });
 
+  it('refuses a name whose bytes were no UTF-8 (GBK), and counts a name’s length in characters', async () => {
+    const session = await loginBySms(t);
+    // 简历 in GBK: the parser reads a part's name as UTF-8, each bad byte U+FFFD. Kept, the upload
+    // was answered and downloaded as ����.pdf.
+    const boundary = 'nameBoundary';
+    const head = (name: string, extra = '') =>
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"${extra}\r\n\r\n`);
+    const payload = Buffer.concat([
+      ...Object.entries(checkFields(session)).flatMap(([key, value]) => [
+        head(key),
+        Buffer.from(`${value}\r\n`),
+      ]),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="`),
+      Buffer.from('bcf2c0fa', 'hex'),
+      Buffer.from('.pdf"\r\nContent-Type: application/pdf\r\n\r\n'),
+      samplePdf(),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const gbkName = await t.app.inject({
+      method: 'POST',
+      url: '/user/api/file_upload',
+      payload,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      remoteAddress: randomIp(),
+    });
+    expect(gbkName.json()).toEqual({ res: 0, err: '文件名不合法', data: '' });
+
+    // 204 characters, 408 UTF-16 units: within the column's 255 characters.
+    const emoji = `${'😀'.repeat(200)}.pdf`;
+    const long = await postFile(t.app, '/user/api/file_upload', {
+      content: samplePdf(),
+      filename: emoji,
+      fields: checkFields(session),
+      ip: randomIp(),
+    });
+    expect(long.body.res).toBe(1);
+  });
+
   it('takes the name old Internet Explorer sends with its folders, less the folders', async () => {
     const session = await loginBySms(t);
     const names: ReadonlyArray<readonly [given: string, kept: string]> = [

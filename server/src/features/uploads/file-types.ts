@@ -88,13 +88,16 @@ export function clientFileName(given: string): string {
 /**
  * A client's file name is kept as metadata only, but one carrying a path (`../x`, `C:\x`) or control
  * characters (C0, DEL and C1, whose U+0085 is a line break to some readers, as U+2028 and U+2029 are
- * to others) is an attack or a broken client either way. So is one with bidirectional controls: a
+ * to others) is an attack or a broken client either way, and so is one whose bytes were no UTF-8. So is one with bidirectional controls: a
  * download's name ends with the extension its bytes showed, and `invoice<U+202E>fdp.zip` would
  * still show as `invoicepiz.pdf`.
  */
 export function isAcceptableName(originalName: string): boolean {
   return (
-    originalName.length <= 255 &&
+    // In characters, as the column counts them: 200 emoji are 400 UTF-16 units.
+    [...originalName].length <= 255 &&
+    // U+FFFD: a name in another encoding (GBK) read as UTF-8, stored as ���� in place of the name.
+    !originalName.includes('\uFFFD') &&
     // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
     !/[\\/\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(originalName) &&
     !/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(originalName)
