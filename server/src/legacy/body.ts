@@ -50,7 +50,7 @@ function decodeFormText(text: string): string {
   } catch {
     // Malformed escapes, escapes that are not UTF-8, or both: decode the escapes as bytes.
   }
-  const decoded = utf8Text(escapedBytes(spaced));
+  const decoded = textIn(escapedBytes(spaced));
   if (decoded === undefined) throw notUtf8();
   return decoded;
 }
@@ -98,12 +98,13 @@ function hexDigit(code: number): number {
 const formOptions = { ...qsOptions, decoder: decodeFormText };
 
 /**
- * The body as UTF-8 text, or undefined when it is not UTF-8 (a form posted in GBK): decoded
- * leniently, each bad byte would be stored as U+FFFD in place of what the client meant.
+ * The body as text of its charset (UTF-8 unless it declares another), or undefined when its bytes
+ * are not (a form posted in GBK, said to be UTF-8): decoded leniently, each bad byte would be stored
+ * as U+FFFD in place of what the client meant.
  */
-function utf8Text(body: Buffer): string | undefined {
+function textIn(body: Buffer, charset: TextDecoder = utf8): string | undefined {
   try {
-    return utf8.decode(body);
+    return charset.decode(body);
   } catch {
     return undefined;
   }
@@ -127,15 +128,6 @@ function declaredCharset(contentType: string | undefined): TextDecoder | undefin
   }
 }
 
-/** The body's text in its declared charset, or undefined when its bytes are not of that charset. */
-function declaredText(body: Buffer, charset: TextDecoder): string | undefined {
-  try {
-    return charset.decode(body);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * A form in a declared charset: split as bytes (each byte one latin1 character, the form's `&`, `=`
  * and `%` being ASCII in every charset a form is sent in), then each key and value, its escapes
@@ -143,7 +135,7 @@ function declaredText(body: Buffer, charset: TextDecoder): string | undefined {
  */
 function parseFormIn(body: Buffer, charset: TextDecoder): RawFields {
   const decoder = (text: string) => {
-    const decoded = declaredText(escapedBytes(text.replace(/\+/g, ' '), 'latin1'), charset);
+    const decoded = textIn(escapedBytes(text.replace(/\+/g, ' '), 'latin1'), charset);
     if (decoded === undefined)
       throw Object.assign(new Error(`Not ${charset.encoding} text`), { statusCode: 400 });
     return decoded;
@@ -157,7 +149,7 @@ export function registerLegacyBodyParsers(app: FastifyInstance): void {
     try {
       const charset = declaredCharset(req.headers['content-type']);
       if (charset) return done(null, parseFormIn(body as Buffer, charset));
-      const text = utf8Text(body as Buffer);
+      const text = textIn(body as Buffer);
       if (text === undefined) return done(notUtf8(), undefined);
       done(null, parseFormFields(text));
     } catch (error) {
@@ -174,7 +166,7 @@ export function registerLegacyBodyParsers(app: FastifyInstance): void {
     } catch (error) {
       return done(error as Error, undefined);
     }
-    const text = charset ? declaredText(body as Buffer, charset) : utf8Text(body as Buffer);
+    const text = textIn(body as Buffer, charset);
     if (text === undefined) return done(notUtf8(), undefined);
     if (text.trim() === '') return done(null, {});
     const tooMany = tooManyJsonValues(text);

@@ -266,9 +266,24 @@ describe.each(backends)('SMS and login limits ($name)', (backend) => {
     expect((await login('right-pass-1')).body.res).toBe(1);
   });
 
+  /** A password login from an address of its own. */
+  const login = (phone: string, password: string) =>
+    legacyPost(t.app, '/index/api/loginpassword', { phone, password }, 'json', { ip: randomIp() });
+  /** A new password set by SMS code (getpwd): its answer. */
+  const resetBySms = async (phone: string, newpwd: string) => {
+    const ip = randomIp();
+    expect((await sendSms(phone, ip)).body.res).toBe(1);
+    const reset = await legacyPost(
+      t.app,
+      '/index/api/getpwd',
+      { phone, code: t.sms.lastCodeFor(phone), newpwd },
+      'json',
+      { ip },
+    );
+    return reset.body;
+  };
+
   it('lifts the phone’s password lock once its owner sets a new password (getpwd or editpassword)', async () => {
-    const login = (phone: string, password: string) =>
-      legacyPost(t.app, '/index/api/loginpassword', { phone, password }, 'json', { ip: randomIp() });
     const lockOut = async (phone: string) => {
       for (let i = 0; i < 5; i++) expect((await login(phone, 'forgotten')).body.err).toBe('手机号或密码错误');
       expect((await login(phone, 'forgotten')).body.err).toBe('登录失败次数过多，请稍后再试');
@@ -279,16 +294,7 @@ describe.each(backends)('SMS and login limits ($name)', (backend) => {
     // Forgotten, five tries, then reset by SMS code: the new password works right away.
     await lockOut(session.phone);
     t.clock.advance(minute);
-    const ip = randomIp();
-    expect((await sendSms(session.phone, ip)).body.res).toBe(1);
-    const reset = await legacyPost(
-      t.app,
-      '/index/api/getpwd',
-      { phone: session.phone, code: t.sms.lastCodeFor(session.phone), newpwd: 'second-pass-2' },
-      'json',
-      { ip },
-    );
-    expect(reset.body).toEqual({ res: 1, err: '', data: '' });
+    expect(await resetBySms(session.phone, 'second-pass-2')).toEqual({ res: 1, err: '', data: '' });
     expect((await login(session.phone, 'second-pass-2')).body.res).toBe(1);
 
     // The same after logging in by SMS and changing it in the settings.
@@ -304,24 +310,13 @@ describe.each(backends)('SMS and login limits ($name)', (backend) => {
   });
 
   it('lifts the phone’s twenty password logins an hour once its owner sets a new password', async () => {
-    const login = (phone: string, password: string) =>
-      legacyPost(t.app, '/index/api/loginpassword', { phone, password }, 'json', { ip: randomIp() });
     const session = await loginBySms(t);
     await legacyPost(t.app, '/user/info/editpassword', { ...checkFields(session), password: 'first-pass-1' });
     for (let i = 0; i < 20; i++) expect((await login(session.phone, 'first-pass-1')).body.res).toBe(1);
     expect((await login(session.phone, 'first-pass-1')).body.err).toBe('登录过于频繁，请稍后再试');
 
     t.clock.advance(minute);
-    const ip = randomIp();
-    expect((await sendSms(session.phone, ip)).body.res).toBe(1);
-    const reset = await legacyPost(
-      t.app,
-      '/index/api/getpwd',
-      { phone: session.phone, code: t.sms.lastCodeFor(session.phone), newpwd: 'second-pass-2' },
-      'json',
-      { ip },
-    );
-    expect(reset.body).toEqual({ res: 1, err: '', data: '' });
+    expect(await resetBySms(session.phone, 'second-pass-2')).toEqual({ res: 1, err: '', data: '' });
     expect((await login(session.phone, 'second-pass-2')).body.res).toBe(1);
   });
 
