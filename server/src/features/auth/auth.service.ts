@@ -192,7 +192,7 @@ export class AuthService {
     await setPasswordHash(this.db, user.id, passwordHash, this.clock.now());
     // Once more, for a login with the old password that raced the reset (see changePassword).
     await this.sessions.revokeAllOf(user.id);
-    await this.forgetPasswordFailures(user.phone);
+    await this.forgetPasswordTries(user.phone);
   }
 
   /**
@@ -220,7 +220,7 @@ export class AuthService {
     // session is stored, and may have found the old one still there: those end after.
     await this.sessions.revokeAllOf(userId, currentToken);
     const user = await findUserById(this.db, userId);
-    if (user) await this.forgetPasswordFailures(user.phone);
+    if (user) await this.forgetPasswordTries(user.phone);
   }
 
   /**
@@ -229,7 +229,7 @@ export class AuthService {
    * be able to log in with it at once, not be told 登录失败次数过多 for 15 minutes, nor 登录过于频繁
    * for up to an hour when the phone's twenty logins an hour were used.
    */
-  private async forgetPasswordFailures(phone: string): Promise<void> {
+  private async forgetPasswordTries(phone: string): Promise<void> {
     await this.limiter.reset(loginFailuresPerPhone, phone);
     await this.limiter.reset(passwordLoginsPerPhone, phone);
   }

@@ -88,9 +88,9 @@ export function clientFileName(given: string): string {
 /**
  * A client's file name is kept as metadata only, but one carrying a path (`../x`, `C:\x`) or control
  * characters (C0, DEL and C1, whose U+0085 is a line break to some readers, as U+2028 and U+2029 are
- * to others) is an attack or a broken client either way, and so is one whose bytes were no UTF-8. So is one with bidirectional controls: a
- * download's name ends with the extension its bytes showed, and `invoice<U+202E>fdp.zip` would
- * still show as `invoicepiz.pdf`.
+ * to others) is an attack or a broken client either way, and so is one whose bytes were no UTF-8.
+ * So is one with bidirectional controls: a download's name ends with the extension its bytes
+ * showed, and `invoice<U+202E>fdp.zip` would still show as `invoicepiz.pdf`.
  */
 export function isAcceptableName(originalName: string): boolean {
   return (
