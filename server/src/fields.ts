@@ -133,6 +133,15 @@ export function yuanTextToFen(yuan: string): number | null {
 }
 
 /**
+ * Hundredths as decimal text with two decimals (fen as yuan: `10010` → `100.10`), by integer
+ * arithmetic so no float rounding shows in a money line.
+ */
+export function hundredthsText(hundredths: number): string {
+  const abs = Math.abs(hundredths);
+  return `${hundredths < 0 ? '-' : ''}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/**
  * 万元 (ten thousand yuan, the old backend's unit of a registered capital) as integer fen: up to six
  * decimals, a fen's worth, so any amount of fen written in 万元 (`0.012345` is 123.45 yuan) reads
  * back exactly; null when the text is not such an amount.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ledgerProblems } from '../../server/src/legacy-import/checks.js';
 import type { ImportReport } from '../../server/src/legacy-import/report.js';
-import { loginBySms } from '../support/auth-flow.js';
+import { loginByPassword, loginBySms } from '../support/auth-flow.js';
 import { backends, testDatabaseUrl } from '../support/backends.js';
 import { legacyPost } from '../support/legacy-client.js';
 import type { LegacyDatabase } from '../support/legacy-db.js';
@@ -176,8 +176,7 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing the old backend ($na
           .executeTakeFirstOrThrow()
       ).password_hash;
     expect(await hashOf(old.company.id)).toMatch(/^\$legacy-md5\$[0-9a-f]{32}$/);
-    const login = (phone: string, password: string) =>
-      legacyPost(t.app, '/index/api/loginpassword', { phone, password }, 'json', { ip: randomIp() });
+    const login = (phone: string, password: string) => loginByPassword(t, phone, password);
 
     expect((await login(old.company.phone, 'wrong-password')).body.err).not.toBe('');
     expect(await hashOf(old.company.id)).toMatch(/^\$legacy-md5\$/);

@@ -4,20 +4,16 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/src/config.js';
-import {
-  type DatabaseOptions,
-  isDatabaseUnavailable,
-  openDatabase,
-  requestLimitsOf,
-} from '../../server/src/db/database.js';
+import { isDatabaseUnavailable, openDatabase, requestLimitsOf } from '../../server/src/db/database.js';
 import { checkFields, loginBySms } from '../support/auth-flow.js';
 import {
-  type Backend,
   embedded,
+  mysqlThroughProxy,
   openRedis,
   testDatabaseUrl,
   testRedisUrl,
   testRequestLimits,
+  urlThrough,
 } from '../support/backends.js';
 import { legacyGet, legacyPost } from '../support/legacy-client.js';
 import { eventually, TcpProxy } from '../support/tcp-proxy.js';
@@ -36,36 +32,6 @@ const defaults = loadConfig({ APP_SECRET: 'outage-test-secret-0123456789-abcdef'
  * connection, no wait adds to another), not a speed measurement.
  */
 const answerBoundMs = 1500;
-
-/** The MySQL URL `target`, reached through `proxy` instead. */
-function urlThrough(target: URL, proxy: TcpProxy): string {
-  const url = new URL(target);
-  url.host = `127.0.0.1:${proxy.port}`;
-  return url.toString();
-}
-
-/**
- * MySQL reached through `proxy` (which a test stops or stalls), with Redis as usual: a backend
- * whose database can be taken away.
- */
-function mysqlThroughProxy(
-  target: URL,
-  proxy: TcpProxy,
-  options: Pick<DatabaseOptions, 'poolSize' | 'limits'>,
-): Backend {
-  return {
-    name: 'mysql+redis',
-    async open() {
-      const database = openDatabase({ url: urlThrough(target, proxy), dataDir: tmpdir(), ...options });
-      const kv = await openRedis(testRedisUrl ?? 'redis://127.0.0.1:6379');
-      return {
-        database,
-        kv,
-        close: async () => Promise.all([kv.close(), database.close()]).then(() => {}),
-      };
-    },
-  };
-}
 
 interface Timed {
   readonly what: string;

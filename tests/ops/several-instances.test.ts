@@ -15,6 +15,7 @@ import { createServices } from '../../server/src/services.js';
 import { noTelemetry } from '../../server/src/telemetry.js';
 import { testDatabaseUrl, testRedisClusterUrl, testRequestLimits } from '../support/backends.js';
 import { freePort, Haproxy, ServiceInstance, SmsInbox } from '../support/instances.js';
+import { expectMoneyConserved } from '../support/money-checks.js';
 import { sample } from '../support/prometheus.js';
 import { createTestBucket, s3Env } from '../support/s3-server.js';
 import { samplePng, sampleZip } from '../support/sample-files.js';
@@ -402,16 +403,10 @@ describe.runIf(testDatabaseUrl && testRedisClusterUrl && haproxyHere)(
         demands.reduce((s, d) => s + Number(d.escrow_fen), 0);
       const recharged = recharges.reduce((sum, r) => sum + Number(r.amount_fen), 0);
       expect(recharged).toBe(18 * 200 * 100);
+      // Nothing is withdrawn here: what is held is what was recharged, and the ledger says so too.
       expect(held).toBe(recharged);
-      const replayed = new Map<string, number>();
-      for (const e of entries) {
-        expect(Number(e.amount_fen)).toBeGreaterThan(0);
-        replayed.set(e.from_account, (replayed.get(e.from_account) ?? 0) - Number(e.amount_fen));
-        replayed.set(e.to_account, (replayed.get(e.to_account) ?? 0) + Number(e.amount_fen));
-      }
-      for (const w of wallets) expect(replayed.get(`wallet:${w.user_id}`) ?? 0).toBe(Number(w.balance_fen));
-      for (const d of demands) expect(replayed.get(`escrow:${d.id}`) ?? 0).toBe(Number(d.escrow_fen));
-      expect(replayed.get('outside')).toBe(-recharged);
+      for (const e of entries) expect(Number(e.amount_fen)).toBeGreaterThan(0);
+      await expectMoneyConserved(database.db);
       // One escrow payment per demand and one payout per application, whatever the duplicates.
       const escrows = entries.filter((e) => e.kind === 'escrow');
       expect(new Set(escrows.map((e) => e.demand_id)).size).toBe(escrows.length);

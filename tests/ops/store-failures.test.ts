@@ -1,31 +1,11 @@
-import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../server/src/db/database.js';
 import { loginBySms } from '../support/auth-flow.js';
-import { type Backend, openRedis, testDatabaseUrl, testRedisUrl } from '../support/backends.js';
+import { mysqlThroughProxy, testDatabaseUrl, testRedisUrl } from '../support/backends.js';
 import { legacyPost } from '../support/legacy-client.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { randomIp, randomPhone, startTestApp, type TestApp } from '../support/test-app.js';
 
 const unavailable = { res: 0, err: '服务暂时不可用，请稍后再试', data: '' };
-
-/** MySQL reached through `proxy`, which the test stops to play a crashed server; Redis as usual. */
-function mysqlThroughProxy(target: URL, proxy: TcpProxy): Backend {
-  return {
-    name: 'mysql+redis',
-    async open() {
-      const url = new URL(target);
-      url.host = `127.0.0.1:${proxy.port}`;
-      const database = openDatabase({ url: url.toString(), dataDir: tmpdir(), poolSize: 2 });
-      const kv = await openRedis(testRedisUrl ?? 'redis://127.0.0.1:6379');
-      return {
-        database,
-        kv,
-        close: async () => Promise.all([kv.close(), database.close()]).then(() => {}),
-      };
-    },
-  };
-}
 
 /**
  * A request that meets MySQL down answers 503, 服务暂时不可用: "try again". What it had already
@@ -39,7 +19,7 @@ describe.runIf(testDatabaseUrl && testRedisUrl)('MySQL down in the middle of a l
 
   beforeAll(async () => {
     await proxy.start();
-    t = await startTestApp(mysqlThroughProxy(target, proxy));
+    t = await startTestApp(mysqlThroughProxy(target, proxy, { poolSize: 2 }));
   });
   afterAll(async () => {
     await t.close();

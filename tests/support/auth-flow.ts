@@ -20,9 +20,9 @@ export async function loginBySms(t: TestApp, phone = randomPhone(), usertype?: n
   return { phone, userId: data.user_id, token: data.token, ip };
 }
 
-/** A password login through the legacy route, from an address of its own (no shared IP cap). */
-export const loginByPassword = (t: TestApp, phone: string, password: string) =>
-  legacyPost(t.app, '/index/api/loginpassword', { phone, password }, 'json', { ip: randomIp() });
+/** A password login through the legacy route, by default from an address of its own (no shared IP cap). */
+export const loginByPassword = (t: TestApp, phone: string, password: string, ip = randomIp()) =>
+  legacyPost(t.app, '/index/api/loginpassword', { phone, password }, 'json', { ip });
 
 /** Whether the token still logs in (a typed call that needs a session answers 200). */
 export async function isSessionLive(t: TestApp, token: string): Promise<boolean> {
@@ -44,15 +44,7 @@ export const checkFields = (session: { userId: number; token: string }) => ({
 export async function adminSession(t: TestApp) {
   const phone = randomPhone();
   await runAdmin(t, 'create-admin', { phone, password: 'admin-pass-1' });
-  const login = await legacyPost(
-    t.app,
-    '/index/api/loginpassword',
-    { phone, password: 'admin-pass-1' },
-    'json',
-    {
-      ip: randomIp(),
-    },
-  );
+  const login = await loginByPassword(t, phone, 'admin-pass-1');
   const data = login.body.data as { user_id: number; token: string };
   return { userId: data.user_id, token: data.token, phone };
 }

@@ -5,11 +5,12 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { inject } from 'vitest';
 import type { Clock } from '../../server/src/clock.js';
-import { type Database, openDatabase } from '../../server/src/db/database.js';
+import { type Database, type DatabaseOptions, openDatabase } from '../../server/src/db/database.js';
 import { migrateToLatest } from '../../server/src/db/migrator.js';
 import { MemoryStore } from '../../server/src/kv/memory-store.js';
 import { RedisStore } from '../../server/src/kv/redis-store.js';
 import type { KeyValueStore } from '../../server/src/kv/store.js';
+import type { TcpProxy } from './tcp-proxy.js';
 
 /**
  * The stores a suite runs against: always the embedded ones, and MySQL + Redis as well when
@@ -87,6 +88,36 @@ export async function openRedis(url: string, timeoutMs = 5000): Promise<RedisSto
   const store = new RedisStore({ url, keyPrefix: `test:${randomBytes(6).toString('hex')}:`, timeoutMs });
   await store.waitUntilReady(5000);
   return store;
+}
+
+/** The MySQL URL `target`, reached through `proxy` instead. */
+export function urlThrough(target: URL, proxy: TcpProxy): string {
+  const url = new URL(target);
+  url.host = `127.0.0.1:${proxy.port}`;
+  return url.toString();
+}
+
+/**
+ * MySQL reached through `proxy` (which a test stops or stalls to play a crashed or frozen server),
+ * with Redis as usual: a backend whose database can be taken away.
+ */
+export function mysqlThroughProxy(
+  target: URL,
+  proxy: TcpProxy,
+  options: Pick<DatabaseOptions, 'poolSize' | 'limits'>,
+): Backend {
+  return {
+    name: 'mysql+redis',
+    async open() {
+      const database = openDatabase({ url: urlThrough(target, proxy), dataDir: tmpdir(), ...options });
+      const kv = await openRedis(testRedisUrl ?? 'redis://127.0.0.1:6379');
+      return {
+        database,
+        kv,
+        close: async () => Promise.all([kv.close(), database.close()]).then(() => {}),
+      };
+    },
+  };
 }
 
 export const backends: readonly Backend[] = [

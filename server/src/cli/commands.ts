@@ -105,7 +105,7 @@ const returnEscrow: Command = {
     );
     return async ({ services }) => {
       const { refundedFen } = await services.adminActions.returnEscrow(cli, flags);
-      return `demand ${flags.id}: escrow of ${refundedFen / 100} yuan returned to its owner`;
+      return `demand ${flags.id}: escrow of ${fields.hundredthsText(refundedFen)} yuan returned to its owner`;
     };
   },
 };
@@ -249,12 +249,12 @@ function walletCommand(direction: 'credit' | 'withdraw', usage: string): Command
         if (direction === 'credit') {
           const { rechargeId } = await services.adminActions.credit(cli, move);
           const balance = await services.money.balance(user.id);
-          return `${again}credited ${flags.amount / 100} yuan to user ${user.id} (recharge ${rechargeId})${nothingMoved}; balance ${balance / 100} yuan`;
+          return `${again}credited ${fields.hundredthsText(flags.amount)} yuan to user ${user.id} (recharge ${rechargeId})${nothingMoved}; balance ${fields.hundredthsText(balance)} yuan`;
         }
         // A balance too low fails with the error table's message ("The wallet balance is too low").
         await services.adminActions.withdraw(cli, move);
         const balance = await services.money.balance(user.id);
-        return `${again}withdrew ${flags.amount / 100} yuan from user ${user.id}${nothingMoved}; balance ${balance / 100} yuan`;
+        return `${again}withdrew ${fields.hundredthsText(flags.amount)} yuan from user ${user.id}${nothingMoved}; balance ${fields.hundredthsText(balance)} yuan`;
       };
     },
   };

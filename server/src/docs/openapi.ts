@@ -506,8 +506,8 @@ export function openApiDocument(timeZone: string): OpenApiDocument {
 }
 
 /**
- * The document as the JSON text it is served as, also made once per process: it is ~0.9 MB, and
- * serialized again for each request it cost ~20-40 ms of CPU per anonymous GET.
+ * The document as the JSON text it is served as, also made once per process: it is large, and
+ * serialized again for each request it cost milliseconds of CPU per anonymous GET.
  */
 export function openApiText(timeZone: string): string {
   let text = textCache.get(timeZone);

@@ -41,10 +41,3 @@ export function hundredthsOfFloat(exact: number): FloatHundredths {
   if (storedAsThis(nearest + 1)) return { kind: 'ambiguous', neighbours: [nearest, nearest + 1] };
   return { kind: 'exact', hundredths: nearest };
 }
-
-/** Hundredths as decimal text, `12345678` → `123456.78`. */
-export function hundredthsText(hundredths: number): string {
-  const sign = hundredths < 0 ? '-' : '';
-  const abs = Math.abs(hundredths);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}

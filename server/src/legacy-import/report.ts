@@ -1,5 +1,6 @@
 /** What an import did, table by table, and everything it refused with the reason. */
 
+import { hundredthsText } from '../fields.js';
 import type { StuckDemand } from './checks.js';
 import type { SharedEscrow } from './unallocated-shares.js';
 
@@ -143,7 +144,7 @@ export class ImportReport {
           ? '1 refused amount that is'
           : `${m.unreadableRefused} refused amounts that are`;
       lines.push(
-        `wallets: old account total ${m.oldTotalYuan} yuan ${m.readableAdds ? '=' : 'DOES NOT EQUAL'} ${fenAsYuan(m.importedFen)} imported + ${fenAsYuan(m.skippedFen)} imported before + ${m.refusedYuan} refused` +
+        `wallets: old account total ${m.oldTotalYuan} yuan ${m.readableAdds ? '=' : 'DOES NOT EQUAL'} ${hundredthsText(m.importedFen)} imported + ${hundredthsText(m.skippedFen)} imported before + ${m.refusedYuan} refused` +
           (m.unreadableRefused === 0
             ? ''
             : m.readableAdds
@@ -153,12 +154,12 @@ export class ImportReport {
     }
     if (this.escrowFen !== undefined) {
       lines.push(
-        `escrow: ${fenAsYuan(this.escrowFen)} yuan opened from the imported account for paid, unsettled demands, as they stood when imported (payouts since are not subtracted)`,
+        `escrow: ${hundredthsText(this.escrowFen)} yuan opened from the imported account for paid, unsettled demands, as they stood when imported (payouts since are not subtracted)`,
       );
     }
     if (this.refusedEscrowFen > 0) {
       lines.push(
-        `escrow of refused demands: ${fenAsYuan(this.refusedEscrowFen)} yuan, not imported (their refusals say how much each)`,
+        `escrow of refused demands: ${hundredthsText(this.refusedEscrowFen)} yuan, not imported (their refusals say how much each)`,
       );
     }
     if (!this.dryRun) {
@@ -174,7 +175,7 @@ export class ImportReport {
         );
         for (const s of this.sharedEscrow.slice(0, listedStuck)) {
           lines.push(
-            `  demand ${s.demandId}: ${fenAsYuan(s.sharedFen)} yuan among applications ${s.applicationIds.join(', ')}`,
+            `  demand ${s.demandId}: ${hundredthsText(s.sharedFen)} yuan among applications ${s.applicationIds.join(', ')}`,
           );
         }
         if (this.sharedEscrow.length > listedStuck)
@@ -216,27 +217,25 @@ const fmt = (n: number) => n.toLocaleString('en');
 function stuckLine(d: StuckDemand): string {
   const them =
     d.unpaid === 1 ? '1 selected, unpaid application' : `${fmt(d.unpaid)} selected, unpaid applications`;
-  const allocated = `${them} (allocated ${fenAsYuan(d.allocatedFen)} yuan)`;
+  const allocated = `${them} (allocated ${hundredthsText(d.allocatedFen)} yuan)`;
   if (!d.paid) {
     const short = d.allocatedFen - d.priceFen;
     return (
-      `demand ${d.id}: never paid into escrow; paying its ${allocated} is refused (DEMAND_NOT_PAID) until the employer pays the demand's price, ${fenAsYuan(d.priceFen)} yuan, from its wallet` +
-      (short > 0 ? `, and even then the allocations are ${fenAsYuan(short)} yuan more than escrow holds` : '')
+      `demand ${d.id}: never paid into escrow; paying its ${allocated} is refused (DEMAND_NOT_PAID) until the employer pays the demand's price, ${hundredthsText(d.priceFen)} yuan, from its wallet` +
+      (short > 0
+        ? `, and even then the allocations are ${hundredthsText(short)} yuan more than escrow holds`
+        : '')
     );
   }
   if (d.unpaid === 0) {
-    return `demand ${d.id}: every selected application is paid, yet escrow still holds ${fenAsYuan(d.escrowFen)} yuan and the demand is not settled (no payout is left to settle it): give it back with 退回托管款 in the console (demands.returnEscrow), which settles it`;
+    return `demand ${d.id}: every selected application is paid, yet escrow still holds ${hundredthsText(d.escrowFen)} yuan and the demand is not settled (no payout is left to settle it): give it back with 退回托管款 in the console (demands.returnEscrow), which settles it`;
   }
   if (d.settled) {
     return `demand ${d.id}: settled, so its escrow holds nothing; paying its ${allocated} is refused (ESCROW_TOO_LOW): what is still owed is settled outside the service (\`credit\` the applicant)`;
   }
   if (d.unallocated > 0 && d.allocatedFen <= d.escrowFen) {
     const nothing = d.unallocated === 1 ? '1 of them was' : `${fmt(d.unallocated)} of them were`;
-    return `demand ${d.id}: escrow holds ${fenAsYuan(d.escrowFen)} yuan, no more than its ${allocated}, and ${nothing} allocated nothing: the client pays those 0 (the row's price) and the last payout settles the demand; what they are owed is settled outside the service (\`credit\` the applicant)`;
+    return `demand ${d.id}: escrow holds ${hundredthsText(d.escrowFen)} yuan, no more than its ${allocated}, and ${nothing} allocated nothing: the client pays those 0 (the row's price) and the last payout settles the demand; what they are owed is settled outside the service (\`credit\` the applicant)`;
   }
-  return `demand ${d.id}: escrow holds ${fenAsYuan(d.escrowFen)} yuan, ${fenAsYuan(d.allocatedFen - d.escrowFen)} less than its ${allocated}: not every share can be paid as allocated: after a payout the rest is shared anew among those still to be paid, and a share escrow does not cover is refused (ESCROW_TOO_LOW); the employer pays such a share at most what escrow holds (the pay call takes an amount), and the shortfall is settled outside the service (\`credit\` the applicant)`;
+  return `demand ${d.id}: escrow holds ${hundredthsText(d.escrowFen)} yuan, ${hundredthsText(d.allocatedFen - d.escrowFen)} less than its ${allocated}: not every share can be paid as allocated: after a payout the rest is shared anew among those still to be paid, and a share escrow does not cover is refused (ESCROW_TOO_LOW); the employer pays such a share at most what escrow holds (the pay call takes an amount), and the shortfall is settled outside the service (\`credit\` the applicant)`;
 }
-
-/** Fen as yuan text by integer arithmetic, so no float rounding shows in a money line. */
-export const fenAsYuan = (fenValue: number) =>
-  `${fenValue < 0 ? '-' : ''}${Math.floor(Math.abs(fenValue) / 100)}.${String(Math.abs(fenValue) % 100).padStart(2, '0')}`;

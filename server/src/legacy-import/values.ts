@@ -1,6 +1,6 @@
 import * as fields from '../fields.js';
 import { parseLegacyDate } from '../legacy/codecs/dates.js';
-import { FloatValue, hundredthsOfFloat, hundredthsText } from './float-values.js';
+import { FloatValue, hundredthsOfFloat } from './float-values.js';
 import type { OldRow } from './source.js';
 
 /*
@@ -137,7 +137,7 @@ export function fen(row: OldRow, column: string, empty?: number): number {
 function floatRefusal(column: string, value: FloatValue, unit: string): string {
   const reading = hundredthsOfFloat(value.exact);
   if (reading.kind === 'ambiguous') {
-    const [a, b] = reading.neighbours.map(hundredthsText);
+    const [a, b] = reading.neighbours.map(fields.hundredthsText);
     return `${column} is a FLOAT holding ${value.exact}, which ${a} and ${b} ${unit} are both stored as: the amount cannot be told`;
   }
   return `${column} is no amount of ${unit} with at most 2 decimals: ${value.exact} (a FLOAT column)`;
@@ -188,7 +188,7 @@ function wanYuanText(column: string, value: unknown): string {
   if (!(value instanceof FloatValue)) return typeof value === 'number' ? numberText(value) : String(value);
   const reading = hundredthsOfFloat(value.exact);
   return reading.kind === 'exact'
-    ? hundredthsText(reading.hundredths)
+    ? fields.hundredthsText(reading.hundredths)
     : refuse(floatRefusal(column, value, '万元'));
 }
 

@@ -6,10 +6,10 @@ import superjson, { type SuperJSONResult } from 'superjson';
  * what superjson would rebuild at a cost out of proportion to the request.
  *
  * Why: superjson reaches the n-th entry of a Map or Set by stepping through the n before it, once
- * for every annotation path through it. A 1 MB input of a 40,000-entry Map and 40,000
- * `referentialEqualities` into it cost 4.5 s of CPU, the event loop blocked, before any schema
- * saw it; a million-digit `bigint` is parsed in full (0.3 s); a 400,000-deep array is copied
- * level by level. No procedure takes a Map, Set, BigInt, RegExp, Error, URL, symbol or class
+ * for every annotation path through it, so a 1 MB input of a large Map and as many
+ * `referentialEqualities` into it blocked the event loop for seconds before any schema saw it
+ * (bench/README.md, "Hostile bodies"); a million-digit `bigint` is parsed in full; a 400,000-deep
+ * array is copied level by level. No procedure takes a Map, Set, BigInt, RegExp, Error, URL, symbol or class
  * instance (their zod schemas would refuse them all, but only after superjson built them), nor
  * an input nested anywhere near `maxInputDepth`.
  *

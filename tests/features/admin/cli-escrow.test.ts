@@ -68,7 +68,7 @@ describe.each(stores)('return-escrow and release-selection in the admin CLI ($na
 
     const answer = await runAdmin(t, 'return-escrow', { id: String(demandId), reason: '无人合适' });
 
-    expect(answer).toBe(`demand ${demandId}: escrow of 60.5 yuan returned to its owner`);
+    expect(answer).toBe(`demand ${demandId}: escrow of 60.50 yuan returned to its owner`);
     expect(await balanceOf(owner)).toBe(6_050);
     expect((await detailOf(demandId)).demand.escrowFen).toBe(0);
     expect(await okData('/user/goods/info', owner, { id: demandId })).toMatchObject({ pay: '未支付' });

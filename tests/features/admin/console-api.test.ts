@@ -407,7 +407,7 @@ describe.each(stores)("the console's admin API ($name)", (backend) => {
     const user = await loginBySms(t);
     await admin.wallet.credit.mutate({ userId: user.userId, amountFen: 500 });
     expect(await runAdmin(t, 'withdraw', { phone: user.phone, amount: '1.50', note: '线下' })).toBe(
-      `withdrew 1.5 yuan from user ${user.userId}; balance 3.5 yuan`,
+      `withdrew 1.50 yuan from user ${user.userId}; balance 3.50 yuan`,
     );
     await expect(runAdmin(t, 'withdraw', { phone: user.phone, amount: '3.51' })).rejects.toThrow(
       'The wallet balance is too low',

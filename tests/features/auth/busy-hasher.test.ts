@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { AppError } from '../../../server/src/errors.js';
 import { markLegacyHash } from '../../../server/src/features/auth/legacy-passwords.js';
 import { PasswordHasher } from '../../../server/src/features/auth/passwords.js';
-import { checkFields, loginBySms } from '../../support/auth-flow.js';
+import { checkFields, loginByPassword, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { legacyPost } from '../../support/legacy-client.js';
 import { randomIp, startTestApp, type TestApp } from '../../support/test-app.js';
@@ -24,8 +24,7 @@ describe.each(backends)('password logins the busy hasher refused ($name)', (back
     vi.restoreAllMocks();
   });
 
-  const login = (phone: string, password: string, ip: string) =>
-    legacyPost(t.app, '/index/api/loginpassword', { phone, password }, 'json', { ip });
+  const login = (phone: string, password: string, ip: string) => loginByPassword(t, phone, password, ip);
 
   it('count as no failure, for the phone or the address', async () => {
     const owner = await loginBySms(t);

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkFields, loginBySms } from '../../support/auth-flow.js';
+import { checkFields, loginByPassword, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { legacyPost } from '../../support/legacy-client.js';
 import { randomIp, randomPhone, startTestApp, type TestApp } from '../../support/test-app.js';
@@ -253,10 +253,7 @@ describe.each(backends)('SMS and login limits ($name)', (backend) => {
   it('keeps a phone locked for 15 minutes from its fifth failure, whatever the clock’s quarter', async () => {
     const session = await loginBySms(t);
     await legacyPost(t.app, '/user/info/editpassword', { ...checkFields(session), password: 'right-pass-1' });
-    const login = (password: string) =>
-      legacyPost(t.app, '/index/api/loginpassword', { phone: session.phone, password }, 'json', {
-        ip: randomIp(),
-      });
+    const login = (password: string) => loginByPassword(t, session.phone, password);
     // Five failures in the last seconds of a quarter hour, then the right password just after it.
     t.clock.advanceToNext(15 * minute, 15 * minute - 3000);
     for (let i = 0; i < 5; i++) expect((await login('wrong-pass')).body.err).toBe('手机号或密码错误');
@@ -267,8 +264,7 @@ describe.each(backends)('SMS and login limits ($name)', (backend) => {
   });
 
   /** A password login from an address of its own. */
-  const login = (phone: string, password: string) =>
-    legacyPost(t.app, '/index/api/loginpassword', { phone, password }, 'json', { ip: randomIp() });
+  const login = (phone: string, password: string) => loginByPassword(t, phone, password);
   /** A new password set by SMS code (getpwd): its answer. */
   const resetBySms = async (phone: string, newpwd: string) => {
     const ip = randomIp();
@@ -346,8 +342,7 @@ describe.each(backends)('SMS and login limits ($name)', (backend) => {
     t.clock.advanceToNext(60 * minute);
     const owner = await loginBySms(t);
     await legacyPost(t.app, '/user/info/editpassword', { ...checkFields(owner), password: 'right-pass-2' });
-    const login = (phone: string, password: string, ip: string) =>
-      legacyPost(t.app, '/index/api/loginpassword', { phone, password }, 'json', { ip });
+    const login = (phone: string, password: string, ip: string) => loginByPassword(t, phone, password, ip);
     const ip = randomIp();
     for (let i = 0; i < 7; i++) {
       expect((await login(randomPhone(), 'nope-nope', ip)).body.err).toBe('手机号或密码错误');

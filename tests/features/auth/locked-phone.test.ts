@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkFields, loginBySms } from '../../support/auth-flow.js';
+import { checkFields, loginByPassword, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { legacyPost } from '../../support/legacy-client.js';
 import { randomIp, startTestApp, type TestApp } from '../../support/test-app.js';
@@ -19,8 +19,7 @@ describe.each(backends)('password logins refused for a locked phone ($name)', (b
   });
   afterAll(() => t.close());
 
-  const login = (phone: string, password: string, ip: string) =>
-    legacyPost(t.app, '/index/api/loginpassword', { phone, password }, 'json', { ip });
+  const login = (phone: string, password: string, ip: string) => loginByPassword(t, phone, password, ip);
   const withPassword = async (password: string) => {
     const session = await loginBySms(t);
     await legacyPost(t.app, '/user/info/editpassword', { ...checkFields(session), password });

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../../server/src/errors.js';
 import { PasswordHasher } from '../../../server/src/features/auth/passwords.js';
-import { checkFields, loginBySms } from '../../support/auth-flow.js';
+import { checkFields, loginByPassword, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
 import { legacyPost } from '../../support/legacy-client.js';
 import { randomIp, randomPhone, startTestApp, type TestApp } from '../../support/test-app.js';
@@ -31,7 +31,7 @@ describe.each(backends)('argon2 work per account ($name)', (backend) => {
   const changePassword = (session: { userId: number; token: string }, password: string, ip = randomIp()) =>
     legacyPost(t.app, '/user/info/editpassword', { ...checkFields(session), password }, 'json', { ip });
   const loginWithPassword = (phone: string, password: string, ip = randomIp()) =>
-    legacyPost(t.app, '/index/api/loginpassword', { phone, password }, 'json', { ip });
+    loginByPassword(t, phone, password, ip);
 
   it('checks a phone’s right password at most 20 times an hour', async () => {
     // At the top of an hour, so one window holds every login below.

@@ -21,7 +21,7 @@ import type { SmsCodes } from './sms-codes.js';
 export const loginFailuresPerPhone: RateRule = { name: 'login-fail:phone', limit: 5, windowMs: 15 * 60_000 };
 /**
  * Password logins per phone that reach the check, wrong ones refunded (they have their own cap
- * above): each costs an argon2 verify (~50 ms of CPU, 19 MiB) and issues a 30-day session, and a
+ * above): each costs an argon2 verify (tens of milliseconds of CPU, 19 MiB) and issues a 30-day session, and a
  * success refunds the failure counters, so without this one account's password could be checked
  * any number of times from one address. A real user logs in a few times a day.
  */
@@ -163,7 +163,7 @@ export class AuthService {
     return { userId: user.id, token, expiresAt: new Date(expiresAt) };
   }
 
-  /** Ends the session if the token is live and (when named) belongs to that user; otherwise nothing to do. */
+  /** Ends the session the token names, if it is live; holding the token is the proof, and an unknown one is already logged out. */
   async logout(token: string): Promise<void> {
     await this.sessions.revoke(token);
   }

@@ -1,20 +1,19 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 
-/**
+/*
  * Password hashes brought over from the old backend, whose format nobody wrote down. A stored value
- * that is recognisably a common hash is kept, marked with its kind (`$legacy-md5$<hex>`), accepted
- * at the next password login and replaced by argon2id right then (AuthService); anything else
- * is not kept, and its owner logs in by SMS code.
+ * that is recognisably a common hash (MD5, SHA-1 or bcrypt) is kept, marked with its kind
+ * (`$legacy-md5$<hex>`), accepted at the next password login and replaced by argon2id right then
+ * (AuthService); anything else is not kept, and its owner logs in by SMS code.
  */
-export type LegacyHashKind = 'md5' | 'sha1' | 'bcrypt';
 
 const marker = '$legacy-';
 
 /**
  * bcrypt hashes of cost 4 to 12 (PHP's default is 10). bcryptjs is JavaScript on the main thread,
- * and each step of cost doubles its work: a cost of 12 takes about half a second a check, 31 would
- * take days, on every login to that account. A higher cost is not kept (its owner logs in by SMS).
+ * and each step of cost doubles its work: 12 is already a noticeable pause per check, 31 would take
+ * days, on every login to that account. A higher cost is not kept (its owner logs in by SMS).
  */
 const bcryptHash = /^\$2[ayb]\$(0[4-9]|1[0-2])\$[./A-Za-z0-9]{53}$/;
 

@@ -9,10 +9,10 @@ const argon2id = 2 as Algorithm;
 const argon2Options = { algorithm: argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
 /**
- * argon2id by @node-rs/argon2 (Rust, SIMD): a third of the CPU per verify of the `argon2`
- * package's reference C build, with the same parameters and the same PHC strings. It runs on
- * libuv's thread pool, off the event loop. One hash at a time: on two cores a second hashing
- * thread takes the event loop's core and doubles every other request's p99 (bench/README.md).
+ * argon2id by @node-rs/argon2 (Rust, SIMD): less CPU per verify than the `argon2` package's
+ * reference C build, with the same parameters and the same PHC strings. It runs on libuv's thread
+ * pool, off the event loop. One hash at a time: on two cores a second hashing thread takes the
+ * event loop's core, and every other request's tail latency with it (bench/README.md).
  *
  * The hashes waiting their turn are bounded too. A flood of password logins from many addresses
  * (each under its per-IP limit) would otherwise queue without end, every login then waiting
@@ -26,7 +26,7 @@ export class PasswordHasher {
 
   constructor(
     private readonly maxInFlight = 1,
-    /** ~50 ms a hash: a hundred waiting is a wait of seconds, about what a client waits. */
+    /** A hash takes tens of milliseconds: a hundred waiting is a wait of seconds, about what a client waits. */
     private readonly maxWaiting = 100,
   ) {}
 

@@ -56,14 +56,6 @@ export class Sessions {
     return { token, expiresAt };
   }
 
-  /**
-   * Makes a token chosen elsewhere (an old backend's) a session of the user, stored hashed like any
-   * other and expiring at `expiresAt` (unix ms).
-   */
-  async adopt(userId: number, token: string, expiresAt: number): Promise<void> {
-    await this.store(this.idOf(token), userId, expiresAt);
-  }
-
   /** What the importer writes for an old token: its keyed hash, to be adopted on first use. */
   importedSession(userId: number, token: string): ImportedSession {
     return { tokenHash: this.idOf(token), userId, expiresAt: this.clock.now() + sessionLifetimeMs };

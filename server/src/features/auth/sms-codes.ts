@@ -102,7 +102,7 @@ export class SmsCodes {
       await this.sender.send({
         phone,
         code,
-        text: `您的验证码是${code}，5分钟内有效。如非本人操作，请忽略本短信。`,
+        text: `您的验证码是${code}，${codeLifetimeMs / 60_000}分钟内有效。如非本人操作，请忽略本短信。`,
       });
     } catch (error) {
       this.telemetry.smsFailed();

@@ -8,8 +8,8 @@ export const maxEntriesPerList = 100;
 /**
  * And at most this many characters of text in each list, all its entries' fields together.
  * Anyone may read anyone's resume (`resume.ofUser`, no login), and each field alone allows 5000
- * characters: 100 entries of them made one resume a 7.8 MB answer, ~130 ms of CPU to read and
- * serialize again for every anonymous GET, and ten of them in one batched GET 78 MB. This cap keeps
+ * characters: 100 entries of them made one resume an answer of megabytes, read and serialized again
+ * for every anonymous GET, and ten of them in one batched GET ten times that. This cap keeps
  * the whole resume under ~0.5 MB (three lists of long text, skills are short by their fields)
  * while leaving far more room than a real resume needs (50,000 characters is some 40 pages).
  */

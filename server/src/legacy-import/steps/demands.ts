@@ -4,8 +4,8 @@ import { orderNumberOf } from '../../features/demands/demand.service.js';
 import type { DemandsTable } from '../../features/demands/demand.table.js';
 import { appendEntries, escrowAccount, importedAccount } from '../../features/money/money.repository.js';
 import type { LedgerEntriesTable } from '../../features/money/money.table.js';
+import { hundredthsText } from '../../fields.js';
 import { escrowOpeningKey, openedBefore } from '../openings.js';
-import { fenAsYuan } from '../report.js';
 import type { OldRow } from '../source.js';
 import {
   alreadyThere,
@@ -95,7 +95,7 @@ export function demandsStep(ctx: ImportContext, onRefusedEscrow: (fen: number) =
           const before = opened.get(escrowOpeningKey(id)) ?? 0;
           if (escrowNow !== before) {
             v.refuse(
-              `its escrow changed after an earlier run imported ${fenAsYuan(before)}: the old rows say ${fenAsYuan(escrowNow)} now, and the difference is not taken`,
+              `its escrow changed after an earlier run imported ${hundredthsText(before)}: the old rows say ${hundredthsText(escrowNow)} now, and the difference is not taken`,
             );
           }
           return alreadyThere;
@@ -229,7 +229,7 @@ function withEscrowLeftNamed<T>(decide: () => T, held: () => number, onLeft: (fe
     if (left === 0) throw error;
     onLeft(left);
     throw new v.RowRefused(
-      `${error.message}; it holds ${fenAsYuan(left)} yuan in escrow, which is not imported`,
+      `${error.message}; it holds ${hundredthsText(left)} yuan in escrow, which is not imported`,
     );
   }
 }
@@ -274,7 +274,7 @@ function escrowOf(
     // Old money is at stake when the demand is paid and unsettled: say what the rows do tell.
     const stake =
       paid && !settled
-        ? `; its escrow, ${fenAsYuan(priceFen)} yuan less ${fenAsYuan(paidOutFen)} paid out to the others less what ${unreadable.length === 1 ? 'that one was' : 'those were'} paid, cannot be told, and is not imported`
+        ? `; its escrow, ${hundredthsText(priceFen)} yuan less ${hundredthsText(paidOutFen)} paid out to the others less what ${unreadable.length === 1 ? 'that one was' : 'those were'} paid, cannot be told, and is not imported`
         : '';
     v.refuse(`paid application ${unreadable.join(', ')} has no readable price${stake}`);
   }

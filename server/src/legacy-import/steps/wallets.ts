@@ -6,9 +6,10 @@ import {
   walletAccount,
 } from '../../features/money/money.repository.js';
 import type { LedgerEntriesTable } from '../../features/money/money.table.js';
+import { hundredthsText } from '../../fields.js';
 import { FloatValue, hundredthsOfFloat } from '../float-values.js';
 import { openedBefore, walletOpeningKey } from '../openings.js';
-import { fenAsYuan, type MoneySummary } from '../report.js';
+import type { MoneySummary } from '../report.js';
 import {
   alreadyThere,
   type ImportContext,
@@ -120,8 +121,8 @@ export function walletsStep(ctx: ImportContext, onSummary: (summary: MoneySummar
  */
 function changedBalance(userId: number, before: number | undefined, nowFen: number): string {
   return before === undefined
-    ? `user ${userId} has a wallet already, opened with no old balance; the old balance ${fenAsYuan(nowFen)} is not taken`
-    : `the old balance changed after an earlier run imported ${fenAsYuan(before)}: it is ${fenAsYuan(nowFen)} now, and the difference is not taken`;
+    ? `user ${userId} has a wallet already, opened with no old balance; the old balance ${hundredthsText(nowFen)} is not taken`
+    : `the old balance changed after an earlier run imported ${hundredthsText(before)}: it is ${hundredthsText(nowFen)} now, and the difference is not taken`;
 }
 
 /** The old table's total in yuan, and how many of its amounts could not be added. */
