@@ -105,6 +105,60 @@ describe.each(backends)('bodies that are not UTF-8 ($name)', (backend) => {
     expect(refused.json()).toEqual({ res: 0, err: '请求格式错误', data: '' });
   });
 
+  it('refuses a charset that would show other fields than a proxy sees, and reads the ISO-8859-1 label as UTF-8', async () => {
+    const person = await loginBySms(t, undefined, 1);
+    const { user_id_check, token_check } = checkFields(person);
+    const send = (type: string, payload: Buffer) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/user/user_person_ji/add',
+        payload,
+        headers: { 'content-type': type },
+      });
+    // UTF-16 keys and values between one-byte `&` and `=`: this read `name=<b>` where a proxy saw NULs.
+    const utf16 = (text: string) => Buffer.from(text, 'utf16le');
+    const smuggled = Buffer.concat(
+      Object.entries({ user_id_check, token_check, fen: '3', name: '<b>' }).flatMap(([key, value], i) => [
+        Buffer.from(i > 0 ? '&' : ''),
+        utf16(key),
+        Buffer.from('='),
+        utf16(String(value)),
+      ]),
+    );
+    // ISO-2022-JP's escapes vanish as it decodes: `na\x1b(Bme=<b\x1b(B>` read as `name=<b>`.
+    const escaped = Buffer.from(
+      `user_id_check=${user_id_check}&token_check=${token_check}&fen=3&na\x1b(Bme=<b\x1b(B>`,
+    );
+    const login = `user_id_check=${user_id_check}&token_check=${token_check}&fen=3`;
+    for (const [type, payload] of [
+      ['application/x-www-form-urlencoded; charset=utf-16le', smuggled],
+      ['application/x-www-form-urlencoded; charset=iso-2022-jp', escaped],
+      ['application/json; charset=iso-2022-jp', Buffer.from(`{"name":"<b\x1b(B>"}`)],
+      // Named twice, a proxy may take either.
+      ['application/x-www-form-urlencoded; charset=gbk; charset=utf-8', Buffer.from(`${login}&name=a`)],
+    ] as const) {
+      const response = await send(type, payload);
+      expect(response.statusCode, type).toBe(400);
+      expect(response.json(), type).toEqual({ res: 0, err: '请求格式错误', data: '' });
+    }
+    const list = await legacyPost(t.app, '/user/user_person_ji/index', checkFields(person));
+    expect((list.body.data as { total: number }).total).toBe(0);
+
+    // HTTP libraries label what they send ISO-8859-1 by default; the old backend read it as UTF-8.
+    // And a charset inside another parameter's quoted value names none (it was read as GBK: 浣犲ソ).
+    for (const type of [
+      'application/x-www-form-urlencoded; charset=ISO-8859-1',
+      'application/x-www-form-urlencoded; note=";charset=gbk"',
+    ]) {
+      const response = await send(type, Buffer.from(`${login}&name=你好`));
+      expect(response.json(), type).toMatchObject({ res: 1, data: { name: '你好' } });
+    }
+    // In a declared charset too, `+` is a space and a `%` that starts no escape is kept.
+    const gbkForm = Buffer.concat([Buffer.from(`${login}&name=%%+`), gbkHello, Buffer.from('%D0%A1%')]);
+    const gbk = await send('application/x-www-form-urlencoded; charset=gbk', gbkForm);
+    expect(gbk.json()).toMatchObject({ res: 1, data: { name: '%% 你好小%' } });
+  });
+
   it('refuses percent escapes that are not UTF-8, in a form or a query string, and stores nothing', async () => {
     const person = await loginBySms(t, undefined, 1);
     const { user_id_check, token_check } = checkFields(person);

@@ -1,4 +1,5 @@
 import { TextDecoder } from 'node:util';
+import { safeParse as parseContentType } from 'fast-content-type-parse';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import qs from 'qs';
 import { tooManyJsonValues } from '../http/body-limits.js';
@@ -9,8 +10,8 @@ import type { RawFields } from './fields.js';
  * Bracket nesting (`hehuo[0][hehuoren_name]=...`), repeated keys and `a[]=` become objects and
  * arrays: two levels, the contract's most, and 101 items, one past its longest list (the resume's
  * 100), so that list's own message (工作技能不能超过100条) still answers one too many. Past them
- * qs's merging of sparse arrays cost up to 80 ms of CPU and, under load, a gigabyte of memory for a
- * 28 KB form anyone can send (999 fields `a[i][i][i][i][i]`; bench/README.md, "Hostile bodies"):
+ * qs's merging of sparse arrays cost tens of milliseconds of CPU and, under load, a gigabyte of
+ * memory for a 28 KB form anyone can send (999 fields `a[i][i][i][i][i]`; bench/README.md, "Hostile bodies"):
  * such a form is refused whole (400), and one of more than 1000 fields too (413), never cut short.
  */
 const qsOptions = {
@@ -43,53 +44,49 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * are refused like a body that is not: read leniently, GBK's `%C4%E3` was stored as typed, `%C4%E3`.
  */
 function decodeFormText(text: string): string {
-  const spaced = text.replace(/\+/g, ' ');
-  if (!spaced.includes('%')) return spaced;
-  try {
-    return decodeURIComponent(spaced);
-  } catch {
-    // Malformed escapes, escapes that are not UTF-8, or both: decode the escapes as bytes.
-  }
-  const decoded = textIn(escapedBytes(spaced));
+  if (!/[%+]/.test(text)) return text;
+  const decoded = textIn(formBytes(text, 'utf8'));
   if (decoded === undefined) throw notUtf8();
   return decoded;
 }
 
 /**
- * The bytes of form text: each `%XX` the byte it names, everything else its UTF-8. In one buffer,
- * in one pass: a megabyte of `%C4` made a third of a million small buffers first, half a second
- * of CPU for a body anyone can send (bench/README.md, "Hostile bodies").
+ * The bytes of form text: `+` a space, each `%XX` the byte it names, a `%` that starts no escape
+ * itself, and every other character its bytes in `encoding`, rewritten in place in one pass. Each
+ * stray `%`, `+` or escape once cost a call of its own: a megabyte of them took tens of times a
+ * plain body's CPU, sent by anyone (bench/README.md, "Hostile bodies").
  */
-function escapedBytes(text: string, encoding: 'utf8' | 'latin1' = 'utf8'): Buffer {
-  // Never longer than the text's bytes: an escape's three characters become one byte.
-  const bytes = Buffer.allocUnsafe(Buffer.byteLength(text, encoding));
+function formBytes(text: string, encoding: 'utf8' | 'latin1'): Buffer {
+  const bytes = Buffer.from(text, encoding);
+  // Never longer than the text's bytes: an escape's three bytes become one.
   let length = 0;
-  let i = 0;
-  while (i < text.length) {
-    const escaped = text.charCodeAt(i) === percent ? hexByte(text, i + 1) : -1;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i] as number; // i < bytes.length
+    const escaped = byte === percent ? hexByte(bytes, i + 1) : -1;
     if (escaped >= 0) {
       bytes[length++] = escaped;
-      i += 3;
-      continue;
+      i += 2;
+    } else {
+      bytes[length++] = byte === plus ? space : byte;
     }
-    const next = text.indexOf('%', i + 1);
-    const end = next < 0 ? text.length : next;
-    length += bytes.write(text.slice(i, end), length, encoding);
-    i = end;
   }
   return bytes.subarray(0, length);
 }
 
 const percent = 0x25;
+const plus = 0x2b;
+const space = 0x20;
 
 /** The byte two hex digits at `at` name, or -1. */
-function hexByte(text: string, at: number): number {
-  const high = hexDigit(text.charCodeAt(at));
-  const low = hexDigit(text.charCodeAt(at + 1));
+function hexByte(bytes: Buffer, at: number): number {
+  const high = hexDigit(bytes[at]);
+  const low = hexDigit(bytes[at + 1]);
   return high < 0 || low < 0 ? -1 : high * 16 + low;
 }
 
-function hexDigit(code: number): number {
+/** A hex digit's value, or -1 (also past the text's end). */
+function hexDigit(code: number | undefined): number {
+  if (code === undefined) return -1;
   if (code >= 0x30 && code <= 0x39) return code - 0x30;
   const lower = code | 0x20;
   return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
@@ -113,29 +110,46 @@ function textIn(body: Buffer, charset: TextDecoder = utf8): string | undefined {
 const notUtf8 = () => Object.assign(new Error('The body is not UTF-8 text'), { statusCode: 400 });
 
 /**
- * The decoder of a charset the body declares other than UTF-8 (`Content-Type: ...; charset=gbk`),
- * or undefined. Read as UTF-8 whatever it said, an old client's GBK was refused when its bytes were
- * not UTF-8, and stored as mojibake, with success, when they happened to be (小说 became С˵). A
- * charset no decoder knows is refused (400).
+ * Chinese charsets a body may declare, read in theirs: read as UTF-8 whatever it said, an old
+ * client's GBK was refused when its bytes were not UTF-8, and stored as mojibake, with success,
+ * when they happened to be (小说 became С˵). Each keeps ASCII as ASCII, and no byte of a character
+ * of theirs is a form's `&`, `=`, `%` or `+`, so a form can be split before it is decoded.
+ */
+const chineseCharsets = new Set(['gbk', 'gb18030', 'big5']);
+
+/**
+ * The decoder of the charset the body declares (`Content-Type: ...; charset=gbk`), or undefined for
+ * UTF-8. The labels of ISO-8859-1 and ASCII, which HTTP libraries declare by default whatever
+ * they send, read as UTF-8 too, as the old backend read every body. Any other charset is refused
+ * (400): one that is no superset of ASCII (UTF-16) or drops bytes as it decodes (ISO-2022-JP's
+ * escapes) would show this service other fields and values than a proxy or filter in front of it
+ * saw, and so would a charset named twice. The header is parsed as RFC 9110 says, so a `charset=`
+ * inside another parameter's quoted value names nothing.
  */
 function declaredCharset(contentType: string | undefined): TextDecoder | undefined {
-  const label = contentType && /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1];
-  if (!label || /^utf-?8$/i.test(label)) return undefined;
+  const label = contentType ? parseContentType(contentType).parameters.charset : undefined;
+  if (label === undefined) return undefined;
+  const refused = (why: string) => Object.assign(new Error(why), { statusCode: 400 });
+  if ((contentType?.match(/charset\s*=/gi) ?? []).length > 1) throw refused('The charset is named twice');
+  let decoder: TextDecoder;
   try {
-    return new TextDecoder(label, { fatal: true });
+    decoder = new TextDecoder(label, { fatal: true });
   } catch {
-    throw Object.assign(new Error(`Unknown charset ${JSON.stringify(label)}`), { statusCode: 400 });
+    throw refused(`Unknown charset ${JSON.stringify(label)}`);
   }
+  if (decoder.encoding === 'utf-8' || decoder.encoding === 'windows-1252') return undefined;
+  if (!chineseCharsets.has(decoder.encoding)) throw refused(`Unsupported charset ${JSON.stringify(label)}`);
+  return decoder;
 }
 
 /**
- * A form in a declared charset: split as bytes (each byte one latin1 character, the form's `&`, `=`
- * and `%` being ASCII in every charset a form is sent in), then each key and value, its escapes
- * included, decoded from its bytes.
+ * A form in a declared charset: split as bytes (each byte one latin1 character, the form's `&`, `=`,
+ * `%` and `+` being ASCII in each charset taken), then each key and value, its escapes included,
+ * decoded from its bytes.
  */
 function parseFormIn(body: Buffer, charset: TextDecoder): RawFields {
   const decoder = (text: string) => {
-    const decoded = textIn(escapedBytes(text.replace(/\+/g, ' '), 'latin1'), charset);
+    const decoded = textIn(formBytes(text, 'latin1'), charset);
     if (decoded === undefined)
       throw Object.assign(new Error(`Not ${charset.encoding} text`), { statusCode: 400 });
     return decoded;
