@@ -61,6 +61,20 @@ const databaseUrl = z
         message: 'DATABASE_URL names no database (mysql://user:pass@host:3306/db)',
       });
     }
+    // mysql2 takes every query parameter as an option of each connection, and some would change
+    // what queries do: `multipleStatements` runs `SELECT 1; SELECT 2`, `typeCast=false` makes every
+    // value a Buffer, `debug` prints every packet with its passwords. Only the connection's own
+    // options are taken, each once (mysql2 reads the last of two, this check the first).
+    for (const key of new Set(url.searchParams.keys())) {
+      if (!connectionParameters.has(key)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `DATABASE_URL's ?${key} is not taken: the service sets how queries behave; it takes ${[...connectionParameters].join(', ')}`,
+        });
+      } else if (url.searchParams.getAll(key).length > 1) {
+        ctx.addIssue({ code: 'custom', message: `DATABASE_URL names ?${key} twice` });
+      }
+    }
     // mysql2 reads each query parameter as JSON, and `ssl` must be an object or the name of its one
     // profile: `?ssl=true` failed the start with a TypeError and its stack.
     const ssl = url.searchParams.get('ssl');
@@ -71,6 +85,9 @@ const databaseUrl = z
       });
     }
   });
+
+/** The query parameters of DATABASE_URL passed on to mysql2: how to reach the server, nothing else. */
+const connectionParameters = new Set(['ssl', 'socketPath', 'compress', 'enableCleartextPlugin']);
 
 /** The one TLS profile mysql2 knows by name (the RDS certificate authorities). */
 const mysql2SslProfile = 'Amazon RDS';

@@ -178,6 +178,23 @@ describe('configuration from the environment', () => {
     ).toContain('Amazon');
     const tls = 'mysql://u:p@db:3306/app?ssl=%7B%22rejectUnauthorized%22%3Atrue%7D';
     expect(loadConfig({ ...secret, DATABASE_URL: tls }).databaseUrl).toBe(tls);
+    // Options that change what queries do are not the URL's to set: a second statement ran, every
+    // value came back a Buffer, every packet was printed. Nor is a parameter given twice.
+    for (const option of [
+      'multipleStatements=true',
+      'flags=MULTI_STATEMENTS',
+      'typeCast=false',
+      'debug=true',
+    ]) {
+      expect(() => loadConfig({ ...secret, DATABASE_URL: `mysql://u:p@db:3306/app?${option}` })).toThrow(
+        new RegExp(`DATABASE_URL's \\?${option.split('=')[0]} is not taken`),
+      );
+    }
+    expect(() =>
+      loadConfig({ ...secret, DATABASE_URL: 'mysql://u:p@db:3306/app?ssl={"ca":"x"}&ssl=Amazon%20RDS' }),
+    ).toThrow(/DATABASE_URL names \?ssl twice/);
+    const socket = 'mysql://u:p@localhost/app?socketPath=/run/mysqld/mysqld.sock&compress=true';
+    expect(loadConfig({ ...secret, DATABASE_URL: socket }).databaseUrl).toBe(socket);
     // A typo of the zone failed every legacy answer showing a date, not the start.
     expect(() => loadConfig({ ...secret, TZ_DISPLAY: 'Asia/Shanghia' })).toThrow(/TZ_DISPLAY/);
     const webhook = { ...secret, SMS_PROVIDER: 'webhook' };
