@@ -4,7 +4,7 @@ import { createConnection } from 'mysql2/promise';
 import { describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../server/src/db/database.js';
 import { testDatabaseUrl, testRequestLimits } from '../support/backends.js';
-import { eventually } from '../support/tcp-proxy.js';
+import { eventually } from '../support/eventually.js';
 
 /**
  * mysql2 kept a pool's connections for good: after a burst, instances whose pools together reached

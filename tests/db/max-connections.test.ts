@@ -5,9 +5,10 @@ import type { Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/src/db/database.js';
 import { testDatabaseUrl } from '../support/backends.js';
+import { eventually } from '../support/eventually.js';
 import { canStartMariaDb, MariaDbServer } from '../support/mariadb-server.js';
 import { recordingLog } from '../support/recording-log.js';
-import { eventually, TcpProxy } from '../support/tcp-proxy.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
 
 /**
  * Instances whose pools together ask more connections than MySQL's max_connections: each query that

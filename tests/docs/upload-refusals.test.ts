@@ -4,9 +4,9 @@ import { type AppErrorCode, errorTable } from '../../server/src/errors.js';
 import { typedUploadErrors } from '../../server/src/features/uploads/uploads.schemas.js';
 import { loginBySms } from '../support/auth-flow.js';
 import { embedded } from '../support/backends.js';
+import { eventually } from '../support/eventually.js';
 import { sampleJpeg, samplePng } from '../support/sample-files.js';
 import { SlowSender } from '../support/slow-sender.js';
-import { eventually } from '../support/tcp-proxy.js';
 import { listen, startTestApp, type TestApp } from '../support/test-app.js';
 import { multipartBody } from '../support/upload-client.js';
 

@@ -5,8 +5,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../server/src/db/database.js';
 import { testDatabaseUrl } from '../support/backends.js';
+import { eventually } from '../support/eventually.js';
 import { freePort, Haproxy, ServiceInstance, SmsInbox } from '../support/instances.js';
-import { eventually } from '../support/tcp-proxy.js';
 import { randomPhone } from '../support/test-app.js';
 
 const haproxyHere = await Haproxy.available();

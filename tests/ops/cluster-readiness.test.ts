@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, embedded, openRedis, testRedisUrl } from '../support/backends.js';
+import { eventually } from '../support/eventually.js';
 import { sample } from '../support/prometheus.js';
 import { canStartRedisCluster, RedisCluster } from '../support/redis-cluster.js';
-import { eventually } from '../support/tcp-proxy.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** The embedded database with a store on `url`, under the service's own Redis time limit. */

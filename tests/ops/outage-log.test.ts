@@ -4,9 +4,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/src/db/database.js';
 import { openKeyValueStore } from '../../server/src/kv/open-store.js';
 import { testDatabaseUrl, testRedisUrl } from '../support/backends.js';
+import { eventually } from '../support/eventually.js';
 import { recordingLog } from '../support/recording-log.js';
 import { canStartRedisCluster, RedisCluster } from '../support/redis-cluster.js';
-import { eventually, TcpProxy } from '../support/tcp-proxy.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
 
 const clusterHere = Boolean(testRedisUrl) && (await canStartRedisCluster());
 

@@ -15,8 +15,9 @@ import {
   testRequestLimits,
   urlThrough,
 } from '../support/backends.js';
+import { eventually } from '../support/eventually.js';
 import { legacyGet, legacyPost } from '../support/legacy-client.js';
-import { eventually, TcpProxy } from '../support/tcp-proxy.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
 import { randomIp, randomPhone, startTestApp, type TestApp } from '../support/test-app.js';
 
 const unavailable = { res: 0, err: '服务暂时不可用，请稍后再试', data: '' };

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../server/src/kv/redis-store.js';
+import { eventually } from '../support/eventually.js';
 import { freePort, ServiceInstance } from '../support/instances.js';
-import { eventually } from '../support/tcp-proxy.js';
 
 /** A redis-server of this test's own on a free port, with the given settings, stopped at the end. */
 async function ownRedis(settings: string[]): Promise<{ url: string; stop(): Promise<void> }> {

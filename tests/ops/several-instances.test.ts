@@ -14,12 +14,12 @@ import { createLogger } from '../../server/src/logger.js';
 import { createServices } from '../../server/src/services.js';
 import { noTelemetry } from '../../server/src/telemetry.js';
 import { testDatabaseUrl, testRedisClusterUrl, testRequestLimits } from '../support/backends.js';
+import { eventually } from '../support/eventually.js';
 import { freePort, Haproxy, ServiceInstance, SmsInbox } from '../support/instances.js';
 import { expectMoneyConserved } from '../support/money-checks.js';
 import { sample } from '../support/prometheus.js';
 import { createTestBucket, s3Env } from '../support/s3-server.js';
 import { samplePng, sampleZip } from '../support/sample-files.js';
-import { eventually } from '../support/tcp-proxy.js';
 import { randomIp, randomPhone } from '../support/test-app.js';
 import { multipartBody } from '../support/upload-client.js';
 

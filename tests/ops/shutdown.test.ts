@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/eventually.js';
 import { spawnService } from '../support/processes.js';
-import { eventually } from '../support/tcp-proxy.js';
 
 /** Starts the real entry point (`npm start` runs the same file) on a free port of the embedded stores. */
 function startService(

@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { errorTable } from '../../server/src/errors.js';
 import { loginBySms } from '../support/auth-flow.js';
 import { embedded } from '../support/backends.js';
 import { type HeadlessChromium, hasChromium, launchChromium } from '../support/chromium.js';
+import { freePort } from '../support/instances.js';
 import { approveDemand, postDemand } from '../support/marketplace-flow.js';
 import { type Finished, mustRun, runCommand, userEnv } from '../support/processes.js';
 import { listen, randomPhone, startTestApp, type TestApp } from '../support/test-app.js';
@@ -394,13 +394,4 @@ async function waitUntilServed(url: string, server: ChildProcess): Promise<void>
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`nothing served at ${url} within 30 s`);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
 }

@@ -12,7 +12,6 @@ export interface Session {
   readonly phone: string;
 }
 
-/** The fields the deployed client posts to `/user/goods/add`: strings for numbers, dates as YYYY-MM-DD. */
 /**
  * Legacy calls as a logged-in session: `post` answers the envelope; `okData` expects `res: 1` (the
  * failure names the path and fields) and answers `data`. The app is asked for at each call, so a
@@ -29,6 +28,7 @@ export function legacyCalls(app: () => TestApp) {
   return { post, okData };
 }
 
+/** The fields the deployed client posts to `/user/goods/add`: strings for numbers, dates as YYYY-MM-DD. */
 export const demandFields = (overrides: Record<string, unknown> = {}) => ({
   title: '微信小程序开发',
   titletype: '1',

@@ -1,9 +1,11 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort, until } from './instances.js';
+
+const upInTime = 'the Redis cluster did not come up';
 
 const run = promisify(execFile);
 
@@ -93,7 +95,8 @@ export class RedisCluster {
         { stdio: 'ignore' },
       );
     }
-    for (const node of this.nodes) await waitFor(() => cli(node.port, 'ping').then((out) => out === 'PONG'));
+    for (const node of this.nodes)
+      await until(() => cli(node.port, 'ping').then((out) => out === 'PONG'), upInTime, 20_000);
     if (await this.wasFormed()) await this.waitUntilFormed();
   }
 
@@ -126,10 +129,16 @@ export class RedisCluster {
 
   private async waitUntilFormed(): Promise<void> {
     for (const node of this.nodes) {
-      await waitFor(async () => {
-        const info = await cli(node.port, 'cluster', 'info');
-        return info.includes('cluster_state:ok') && info.includes(`cluster_known_nodes:${this.nodes.length}`);
-      });
+      await until(
+        async () => {
+          const info = await cli(node.port, 'cluster', 'info');
+          return (
+            info.includes('cluster_state:ok') && info.includes(`cluster_known_nodes:${this.nodes.length}`)
+          );
+        },
+        upInTime,
+        20_000,
+      );
     }
   }
 }
@@ -143,29 +152,10 @@ async function cli(port: number, ...args: string[]): Promise<string> {
   }
 }
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('the Redis cluster did not come up in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /** A free port whose cluster bus port (port + 10000) is free as well. */
 async function freeClusterPort(): Promise<number> {
   for (;;) {
     const port = await freePort(0);
     if (port < 55_000 && (await freePort(port + 10_000).catch(() => 0)) === port + 10_000) return port;
   }
-}
-
-function freePort(port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }

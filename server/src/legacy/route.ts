@@ -10,7 +10,8 @@ import type { LegacyFields } from './fields.js';
  * One legacy URL as a row of data: its fields (legacy name → typed field, label, kind,
  * description), who it is for, the procedure it calls and how that procedure's answer is written
  * back. The door (plugin.ts) runs rows; the API reference (docs/legacy-api.ts) reads them. No
- * business rule lives in a row; it only renames, converts formats and picks the procedure.
+ * business rule lives in a row; it renames, converts formats and picks the procedure, and a
+ * `prepare` maps what only the old API says onto the typed input (getpwd's `user_id` to its phone).
  */
 interface RowBase {
   /** Canonical lowercase path, e.g. `/index/api/loginphone`. */

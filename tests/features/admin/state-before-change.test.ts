@@ -4,10 +4,10 @@ import { type Actor, AdminActions } from '../../../server/src/features/admin/adm
 import type { Services } from '../../../server/src/services.js';
 import { adminSession, checkFields, loginBySms } from '../../support/auth-flow.js';
 import { backends, withPrivateDatabase } from '../../support/backends.js';
+import { eventually } from '../../support/eventually.js';
 import { legacyPost } from '../../support/legacy-client.js';
 import { postDemand } from '../../support/marketplace-flow.js';
 import { openServices } from '../../support/services.js';
-import { eventually } from '../../support/tcp-proxy.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 import { idNumber, post } from '../account/account-fixtures.js';
 

@@ -5,9 +5,9 @@ import { RedisStore } from '../../../server/src/kv/redis-store.js';
 import type { KeyValueStore } from '../../../server/src/kv/store.js';
 import { checkFields } from '../../support/auth-flow.js';
 import { type Backend, backends } from '../../support/backends.js';
+import { eventually } from '../../support/eventually.js';
 import { freePort } from '../../support/instances.js';
 import { legacyPost } from '../../support/legacy-client.js';
-import { eventually } from '../../support/tcp-proxy.js';
 import { ManualClock, randomIp, randomPhone, startTestApp, type TestApp } from '../../support/test-app.js';
 
 /**

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appErrorCode, createClient, isAppError, uploadFile } from '../../../client-sdk/index.js';
 import { checkFields, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
+import { eventually } from '../../support/eventually.js';
 import { sampleJpeg, samplePng, sampleZip } from '../../support/sample-files.js';
-import { eventually } from '../../support/tcp-proxy.js';
 import { backendsAndStorage, startTestApp, type TestApp } from '../../support/test-app.js';
 import { multipartBody } from '../../support/upload-client.js';
 

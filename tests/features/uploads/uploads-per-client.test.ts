@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileStorage } from '../../../server/src/features/uploads/storage.js';
 import { checkFields, loginBySms } from '../../support/auth-flow.js';
 import { backends } from '../../support/backends.js';
+import { eventually } from '../../support/eventually.js';
 import { sampleJpeg, samplePng, sampleZip } from '../../support/sample-files.js';
 import { SlowSender } from '../../support/slow-sender.js';
-import { eventually } from '../../support/tcp-proxy.js';
 import { backendsAndStorage, listen, randomIp, startTestApp, type TestApp } from '../../support/test-app.js';
 import { multipartBody } from '../../support/upload-client.js';
 
