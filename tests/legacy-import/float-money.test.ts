@@ -14,6 +14,7 @@ import { importForSuite } from './run-import.js';
 
 const owner = { id: 1, token: 'f10a7f10a7f10a7f10a7f10a7f10a701' };
 const worker = { id: 2, token: 'f10a7f10a7f10a7f10a7f10a7f10a702' };
+const saver = { id: 4, token: 'f10a7f10a7f10a7f10a7f10a7f10a704' };
 
 async function fill(db: LegacyDatabase): Promise<void> {
   for (const [table, column] of [
@@ -30,12 +31,15 @@ async function fill(db: LegacyDatabase): Promise<void> {
     { id: 1, phone: '13900000101', token: owner.token, usertype: 2 },
     { id: 2, phone: '13900000102', token: worker.token, usertype: 1 },
     { id: 3, phone: '13900000103', usertype: 1 },
+    { id: 4, phone: '13900000104', token: saver.token, usertype: 1 },
   ]);
   await db.insert('h_account', [
     { id: 1, uid: 1, amount: 123456.78 },
     // Stored as 1234567.875, as 1234567.87 and 1234567.88 would be too.
     { id: 2, uid: 2, amount: 1234567.89 },
     { id: 3, uid: 3, amount: 19.99 },
+    // Exactly 957.1300048828125: mysql2 read that text as ...124, which no float is.
+    { id: 4, uid: 4, amount: 957.13 },
   ]);
   await db.insert('h_user_geti', [{ id: 1, user_id: 1, name: '浮点小店', zhiben: 12345.67, state: 1 }]);
   await db.insert('h_goods', [
@@ -72,6 +76,7 @@ describe.skipIf(!testDatabaseUrl).each(backends)(
     it('takes each amount a float stands for exactly, to the fen', async () => {
       const info = await post('/user/info/info', owner);
       expect(info.body.data).toMatchObject({ balance: 123456.78, geti: { zhiben: 12345.67 } });
+      expect((await post('/user/info/info', saver)).body.data).toMatchObject({ balance: 957.13 });
       const demand = await post('/user/goods/info', owner, { id: 1 });
       expect(demand.body.data).toMatchObject({ price: 99999.99, pay: '已经支付' });
       // 99999.99 paid in, 33333.33 paid out.
@@ -96,7 +101,7 @@ describe.skipIf(!testDatabaseUrl).each(backends)(
       expect((await post('/user/info/info', worker)).body.data).toMatchObject({ balance: 0 });
       // The old total cannot be added to the fen either: the report says so instead of a sum.
       expect(report.money).toMatchObject({
-        importedFen: 12_345_678 + 1999,
+        importedFen: 12_345_678 + 1999 + 95_713,
         unreadableRefused: 1,
         adds: false,
       });
