@@ -70,6 +70,7 @@ describe('where import-legacy says it writes', () => {
 describe.skipIf(!testDatabaseUrl)('npm run admin -- import-legacy', () => {
   let bulk: LegacyDatabase;
   let fixture: LegacyDatabase;
+  let size: Awaited<ReturnType<typeof fillBulk>>;
   const dirs: string[] = [];
   const dataDir = () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'svc-cli-import-'));
@@ -83,6 +84,7 @@ describe.skipIf(!testDatabaseUrl)('npm run admin -- import-legacy', () => {
       createLegacyDatabase(testDatabaseUrl as string),
     ]);
     await fillOldDatabase(fixture);
+    size = await fillBulk(bulk, { users: 200, demands: 1500 });
   }, 60_000);
   afterAll(async () => {
     await Promise.all([bulk?.drop(), fixture?.drop()]);
@@ -90,7 +92,6 @@ describe.skipIf(!testDatabaseUrl)('npm run admin -- import-legacy', () => {
   });
 
   it('finishes an import that was killed mid-table', async () => {
-    const size = await fillBulk(bulk, { users: 200, demands: 1500 });
     const dir = dataDir();
     const file = path.join(dir, 'app.db');
     const first = admin(dir, ['--from', bulk.url, '--batch', '2']);
@@ -127,6 +128,24 @@ describe.skipIf(!testDatabaseUrl)('npm run admin -- import-legacy', () => {
     } finally {
       await database.close();
     }
+  }, 240_000);
+
+  it('says so when stopped by a signal, keeping the batches written', async () => {
+    const dir = dataDir();
+    const file = path.join(dir, 'app.db');
+    const run = admin(dir, ['--from', bulk.url, '--batch', '2']);
+    while (countIn(file, 'demands') < 100) {
+      const exited = await Promise.race([run.done, new Promise((resolve) => setTimeout(resolve, 20, null))]);
+      if (exited) throw new Error(`the import ended before it could be stopped: ${JSON.stringify(exited)}`);
+    }
+    run.child.kill('SIGTERM');
+    const stopped = await run.done;
+    // It ended without a word before, exit code 143 from Node's default.
+    expect(stopped.out).toContain(
+      'SIGTERM: import stopped. The batches written are kept and the one in progress is undone; run the same command again to finish.',
+    );
+    expect(stopped.code).toBe(143);
+    expect(countIn(file, 'demands')).toBeGreaterThanOrEqual(100);
   }, 240_000);
 
   it('answers a non-zero exit code when rows were refused, unless --allow-refusals; a dry run writes nothing', async () => {

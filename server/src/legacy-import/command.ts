@@ -38,6 +38,9 @@ export const importLegacy: Command = {
         ? `Dry run: checking what would be imported into ${targetOf(config)}; nothing is written.`
         : `Importing into ${targetOf(config)}.`;
       say?.(target);
+      const stop = stopSaying(flags['dry-run']);
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
       const report = await runImport(
         { database, services, clock: systemClock, timeZone: config.displayTimeZone, say: say ?? (() => {}) },
         {
@@ -48,7 +51,10 @@ export const importLegacy: Command = {
           dryRun: flags['dry-run'],
           batchSize: flags.batch,
         },
-      );
+      ).finally(() => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      });
       const refused = report.refusalCount > 0 && !flags['allow-refusals'];
       return {
         message:
@@ -59,6 +65,22 @@ export const importLegacy: Command = {
     };
   },
 };
+
+/**
+ * Ctrl-C or a SIGTERM stops the import where it is, saying so: it used to end without a word, and
+ * the operator could not tell a stop from a finish. The batch in progress is one transaction, which
+ * the database rolls back when the connection closes; the batches before it are kept.
+ */
+function stopSaying(dryRun: boolean) {
+  return (signal: NodeJS.Signals) => {
+    process.stderr.write(
+      dryRun
+        ? `\n${signal}: dry run stopped; nothing was written.\n`
+        : `\n${signal}: import stopped. The batches written are kept and the one in progress is undone; run the same command again to finish.\n`,
+    );
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+}
 
 /** The database the import writes into, in words, without a password. */
 export function targetOf(config: Pick<Config, 'databaseUrl' | 'dataDir'>): string {
