@@ -66,7 +66,7 @@ const databaseUrl = z
     // value a Buffer, `debug` prints every packet with its passwords. Only the connection's own
     // options are taken, each once (mysql2 reads the last of two, this check the first).
     for (const key of new Set(url.searchParams.keys())) {
-      if (!connectionParameters.has(key)) {
+      if (!connectionParameters.has(key) && !setByTheService.has(key)) {
         ctx.addIssue({
           code: 'custom',
           message: `DATABASE_URL's ?${key} is not taken: the service sets how queries behave; it takes ${[...connectionParameters].join(', ')}`,
@@ -88,6 +88,11 @@ const databaseUrl = z
 
 /** The query parameters of DATABASE_URL passed on to mysql2: how to reach the server, nothing else. */
 const connectionParameters = new Set(['ssl', 'socketPath', 'compress', 'enableCleartextPlugin']);
+/**
+ * Parameters common in MySQL URLs that the service sets itself, so mysql2 ignores the URL's value:
+ * taken without effect, as before, rather than failing the start of a deployment that has them.
+ */
+const setByTheService = new Set(['charset', 'timezone', 'connectTimeout', 'connectionLimit']);
 
 /** The one TLS profile mysql2 knows by name (the RDS certificate authorities). */
 const mysql2SslProfile = 'Amazon RDS';

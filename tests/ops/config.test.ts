@@ -195,6 +195,9 @@ describe('configuration from the environment', () => {
     ).toThrow(/DATABASE_URL names \?ssl twice/);
     const socket = 'mysql://u:p@localhost/app?socketPath=/run/mysqld/mysqld.sock&compress=true';
     expect(loadConfig({ ...secret, DATABASE_URL: socket }).databaseUrl).toBe(socket);
+    // Common in MySQL URLs, and set by the service whatever they say: taken, as before.
+    const common = 'mysql://u:p@db:3306/app?charset=utf8mb4&timezone=%2B08:00&connectTimeout=10000';
+    expect(loadConfig({ ...secret, DATABASE_URL: common }).databaseUrl).toBe(common);
     // A typo of the zone failed every legacy answer showing a date, not the start.
     expect(() => loadConfig({ ...secret, TZ_DISPLAY: 'Asia/Shanghia' })).toThrow(/TZ_DISPLAY/);
     const webhook = { ...secret, SMS_PROVIDER: 'webhook' };
