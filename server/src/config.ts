@@ -39,55 +39,61 @@ const redisUrl = z.string().superRefine((url, ctx) => {
   }
 });
 
-/** A `mysql://` URL that names a host and a database; the message never repeats it (it holds a password). */
-const databaseUrl = z
-  .string()
-  .regex(/^mysql:\/\//, 'DATABASE_URL must start with mysql://')
-  .superRefine((value, ctx) => {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'DATABASE_URL is not a valid URL (a bad port, or an unescaped @ # / in the password?)',
-      });
-      return;
-    }
-    if (!url.hostname) ctx.addIssue({ code: 'custom', message: 'DATABASE_URL names no host' });
-    if (url.pathname.replace(/^\/+|\/+$/g, '') === '') {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'DATABASE_URL names no database (mysql://user:pass@host:3306/db)',
-      });
-    }
-    // mysql2 takes every query parameter as an option of each connection, and some would change
-    // what queries do: `multipleStatements` runs `SELECT 1; SELECT 2`, `typeCast=false` makes every
-    // value a Buffer, `debug` prints every packet with its passwords. Only the connection's own
-    // options are taken, each once (mysql2 reads the last of two, this check the first).
-    for (const key of new Set(url.searchParams.keys())) {
-      if (!connectionParameters.has(key) && !setByTheService.has(key)) {
+/**
+ * A `mysql://` URL that names a host and a database, `name` the setting or flag that gives it (the
+ * service's DATABASE_URL, the import's --from); the message never repeats it (it holds a password).
+ */
+export const mysqlUrl = (name: string) =>
+  z
+    .string()
+    .regex(/^mysql:\/\//, `${name} must start with mysql://`)
+    .superRefine((value, ctx) => {
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
         ctx.addIssue({
           code: 'custom',
-          message: `DATABASE_URL's ?${key} is not taken: the service sets how queries behave; it takes ${[...connectionParameters].join(', ')}`,
+          message: `${name} is not a valid URL (a bad port, or an unescaped @ # / in the password?)`,
         });
-      } else if (url.searchParams.getAll(key).length > 1) {
-        ctx.addIssue({ code: 'custom', message: `DATABASE_URL names ?${key} twice` });
+        return;
       }
-    }
-    // mysql2 reads each query parameter as JSON, and `ssl` must be an object or the name of its one
-    // profile: `?ssl=true` failed the start with a TypeError and its stack.
-    const ssl = url.searchParams.get('ssl');
-    if (ssl !== null && ssl !== mysql2SslProfile && !isJsonObject(ssl)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `DATABASE_URL's ssl takes a JSON object, ?ssl={} (the server certificate verified) or ?ssl={"ca":"..."}, or mysql2's profile ${mysql2SslProfile}`,
-      });
-    }
-  });
+      if (!url.hostname) ctx.addIssue({ code: 'custom', message: `${name} names no host` });
+      if (url.pathname.replace(/^\/+|\/+$/g, '') === '') {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${name} names no database (mysql://user:pass@host:3306/db)`,
+        });
+      }
+      // mysql2 takes every query parameter as an option of each connection, and some would change
+      // what queries do: `multipleStatements` runs `SELECT 1; SELECT 2`, `typeCast=false` makes every
+      // value a Buffer, `debug` prints every packet with its passwords. Only the connection's own
+      // options are taken, each once (mysql2 reads the last of two, this check the first).
+      for (const key of new Set(url.searchParams.keys())) {
+        if (!connectionParameters.has(key) && !setByTheService.has(key)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${name}'s ?${key} is not taken: for TLS give ?ssl={} (the server's certificate checked); besides ssl it takes ${[...connectionParameters].filter((p) => p !== 'ssl').join(' and ')}, and the service sets how queries behave`,
+          });
+        } else if (url.searchParams.getAll(key).length > 1) {
+          ctx.addIssue({ code: 'custom', message: `${name} names ?${key} twice` });
+        }
+      }
+      // mysql2 reads each query parameter as JSON, and `ssl` must be an object or the name of its one
+      // profile: `?ssl=true` failed the start with a TypeError and its stack.
+      const ssl = url.searchParams.get('ssl');
+      if (ssl !== null && ssl !== mysql2SslProfile && !isJsonObject(ssl)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${name}'s ssl takes a JSON object, ?ssl={} (the server certificate verified) or ?ssl={"ca":"..."}, or mysql2's profile ${mysql2SslProfile}`,
+        });
+      }
+    });
+
+const databaseUrl = mysqlUrl('DATABASE_URL');
 
 /** The query parameters of DATABASE_URL passed on to mysql2: how to reach the server, nothing else. */
-const connectionParameters = new Set(['ssl', 'socketPath', 'compress', 'enableCleartextPlugin']);
+const connectionParameters = new Set(['ssl', 'socketPath', 'compress']);
 /**
  * Parameters common in MySQL URLs that the service sets itself, so mysql2 ignores the URL's value:
  * taken without effect, as before, rather than failing the start of a deployment that has them.

@@ -177,5 +177,9 @@ describe.skipIf(!testDatabaseUrl)('npm run admin -- import-legacy', () => {
     const answer = await admin(dataDir(), ['--from', 'postgres://x/y']).done;
     expect(answer.code).toBe(1);
     expect(answer.out).toContain('--from');
+    // Options that change how the old rows read are refused as in DATABASE_URL.
+    const decimals = await admin(dataDir(), ['--from', 'mysql://u:p@old-db/olddb?decimalNumbers=true']).done;
+    expect(decimals.code).toBe(1);
+    expect(decimals.out).toContain("--from's ?decimalNumbers is not taken");
   }, 60_000);
 });

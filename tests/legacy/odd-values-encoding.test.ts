@@ -134,8 +134,10 @@ describe.each(backends)('bodies that are not UTF-8 ($name)', (backend) => {
       ['application/x-www-form-urlencoded; charset=utf-16le', smuggled],
       ['application/x-www-form-urlencoded; charset=iso-2022-jp', escaped],
       ['application/json; charset=iso-2022-jp', Buffer.from(`{"name":"<b\x1b(B>"}`)],
-      // Named twice, a proxy may take either.
+      // Two different charsets: a proxy may take either.
       ['application/x-www-form-urlencoded; charset=gbk; charset=utf-8', Buffer.from(`${login}&name=a`)],
+      // A parameter without a value beside it: a strict parser gave up on the header, and read it as UTF-8.
+      ['application/x-www-form-urlencoded; charset=utf-16le; x', smuggled],
     ] as const) {
       const response = await send(type, payload);
       expect(response.statusCode, type).toBe(400);
@@ -149,14 +151,32 @@ describe.each(backends)('bodies that are not UTF-8 ($name)', (backend) => {
     for (const type of [
       'application/x-www-form-urlencoded; charset=ISO-8859-1',
       'application/x-www-form-urlencoded; note=";charset=gbk"',
+      // The same charset twice, as some relays send it, and a parameter that only ends in "charset".
+      'application/x-www-form-urlencoded; charset=utf-8; charset=UTF8',
+      'application/x-www-form-urlencoded; xcharset=gbk; charset=""',
     ]) {
       const response = await send(type, Buffer.from(`${login}&name=你好`));
       expect(response.json(), type).toMatchObject({ res: 1, data: { name: '你好' } });
     }
     // In a declared charset too, `+` is a space and a `%` that starts no escape is kept.
     const gbkForm = Buffer.concat([Buffer.from(`${login}&name=%%+`), gbkHello, Buffer.from('%D0%A1%')]);
-    const gbk = await send('application/x-www-form-urlencoded; charset=gbk', gbkForm);
-    expect(gbk.json()).toMatchObject({ res: 1, data: { name: '%% 你好小%' } });
+    // Spaces around `=`, and a parameter without a value, as clients write them, still name GBK.
+    for (const type of [
+      'application/x-www-form-urlencoded; charset=gbk',
+      'application/x-www-form-urlencoded; charset = gbk',
+      'application/x-www-form-urlencoded; charset=gbk; x',
+    ]) {
+      expect((await send(type, gbkForm)).json(), type).toMatchObject({
+        res: 1,
+        data: { name: '%% 你好小%' },
+      });
+    }
+    // A field name behind a byte order mark is another name, as a proxy in front sees it.
+    const marked = await send(
+      'application/x-www-form-urlencoded',
+      Buffer.from(`${login}&%EF%BB%BFname=evil`),
+    );
+    expect(marked.json()).toMatchObject({ res: 0, err: '技能描述不能为空' });
   });
 
   it('refuses percent escapes that are not UTF-8, in a form or a query string, and stores nothing', async () => {

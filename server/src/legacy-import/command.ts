@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type Command, parseFlags } from '../cli/command.js';
 import { systemClock } from '../clock.js';
-import type { Config } from '../config.js';
+import { type Config, mysqlUrl } from '../config.js';
 import { importLegacy as runImport } from './importer.js';
 
 const identifier = z.string().regex(/^[A-Za-z0-9_]*$/, 'letters, digits and _ only');
@@ -22,7 +22,8 @@ export const importLegacy: Command = {
   async prepare(values) {
     const flags = parseFlags(
       {
-        from: z.string().regex(/^mysql:\/\/.+\/[^/?]+/, 'mysql://user:pass@host:3306/database'),
+        // Checked as DATABASE_URL is: ?decimalNumbers=true, say, would change how old money reads.
+        from: mysqlUrl('--from'),
         prefix: identifier.default('h_'),
         'users-table': identifier.min(1).default('users'),
         'files-root': z.string().min(1).optional(),

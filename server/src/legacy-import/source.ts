@@ -1,4 +1,4 @@
-import { createPool, type Pool, type RowDataPacket, type TypeCast } from 'mysql2/promise';
+import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
 import { FloatValue } from './float-values.js';
 import { type LegacyTable, legacyColumns, moneyColumns } from './layout.js';
 
@@ -41,18 +41,6 @@ const exactlySummedTypes = new Set(['decimal', 'tinyint', 'smallint', 'mediumint
 const quote = (name: string) => `\`${name.replace(/`/g, '``')}\``;
 
 /**
- * DOUBLE values (a FLOAT money column is selected as one, `col + 0e0`) as JavaScript reads the
- * server's text, which is exact. mysql2 builds a number of up to 17 characters digit by digit,
- * and past 2^53 that loses the last bit: 957.13 in a FLOAT, exactly 957.1300048828125, came back as
- * ...124, which no float is, and the wallet was refused as having more than 2 decimals.
- */
-const exactDoubles: TypeCast = (field, next) => {
-  if (field.type !== 'DOUBLE') return next();
-  const text = field.string();
-  return text === null ? null : Number(text);
-};
-
-/**
  * The old backend's MySQL database, read only. Rows are read in batches of ascending `id`
  * (keyset, so every batch is an index range however deep into the table), with the text protocol:
  * DECIMAL money then arrives as the digits MySQL holds, never as a float; FLOAT money is selected
@@ -84,7 +72,6 @@ export class LegacySource {
       decimalNumbers: false,
       dateStrings: true,
       connectTimeout: 5000,
-      typeCast: exactDoubles,
     });
     return new LegacySource(pool, naming);
   }
@@ -167,14 +154,17 @@ export class LegacySource {
    * How to select a money column so that no digit is lost: a FLOAT as `col + 0e0`, the DOUBLE that
    * holds the float's value exactly, read back as a FloatValue (the server would print 123456.78
    * as `123457`); any other type as it is (DECIMAL as its digits, DOUBLE as its shortest digits).
+   * The DOUBLE comes as text, parsed here: mysql2 builds a number of up to 17 characters digit by
+   * digit, which loses the last bit past 2^53, so 957.13 in a FLOAT (exactly 957.1300048828125)
+   * came back as ...124, which no float is, and its row was refused as having more decimals.
    */
   moneyColumn(table: LegacyTable, column: string): MoneyColumn {
     const type = this.types.get(table)?.get(column);
     if (type === 'float') {
       return {
-        sql: `(${quote(column)} + 0e0)`,
+        sql: `cast(${quote(column)} + 0e0 as char)`,
         approximate: true,
-        read: (value) => (typeof value === 'number' ? new FloatValue(value) : value),
+        read: (value) => (typeof value === 'string' ? new FloatValue(Number(value)) : value),
       };
     }
     return { sql: quote(column), approximate: !exactlySummedTypes.has(type ?? ''), read: (value) => value };

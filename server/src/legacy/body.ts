@@ -1,5 +1,4 @@
 import { TextDecoder } from 'node:util';
-import { safeParse as parseContentType } from 'fast-content-type-parse';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import qs from 'qs';
 import { tooManyJsonValues } from '../http/body-limits.js';
@@ -37,6 +36,11 @@ function parseNested(input: string | Record<string, string>, options: qs.IParseO
 export const parseFormFields = (raw: string): RawFields => parseNested(raw, formOptions);
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/**
+ * A field's bytes keep a leading byte order mark as a character: dropped, `%EF%BB%BFname` read as
+ * `name`, a field a proxy or filter in front saw under another name (a body's own mark is dropped).
+ */
+const utf8Field = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * One key or value of a form: `+` is a space and `%XX` escapes are UTF-8 bytes. A `%` that starts
@@ -45,7 +49,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  */
 function decodeFormText(text: string): string {
   if (!/[%+]/.test(text)) return text;
-  const decoded = textIn(formBytes(text, 'utf8'));
+  const decoded = textIn(formBytes(text, 'utf8'), utf8Field);
   if (decoded === undefined) throw notUtf8();
   return decoded;
 }
@@ -123,24 +127,44 @@ const chineseCharsets = new Set(['gbk', 'gb18030', 'big5']);
  * they send, read as UTF-8 too, as the old backend read every body. Any other charset is refused
  * (400): one that is no superset of ASCII (UTF-16) or drops bytes as it decodes (ISO-2022-JP's
  * escapes) would show this service other fields and values than a proxy or filter in front of it
- * saw, and so would a charset named twice. The header is parsed as RFC 9110 says, so a `charset=`
- * inside another parameter's quoted value names nothing.
+ * saw, and so would two different charsets (the same one twice, as some relays send, is taken).
  */
 function declaredCharset(contentType: string | undefined): TextDecoder | undefined {
-  const label = contentType ? parseContentType(contentType).parameters.charset : undefined;
-  if (label === undefined) return undefined;
   const refused = (why: string) => Object.assign(new Error(why), { statusCode: 400 });
-  if ((contentType?.match(/charset\s*=/gi) ?? []).length > 1) throw refused('The charset is named twice');
-  let decoder: TextDecoder;
-  try {
-    decoder = new TextDecoder(label, { fatal: true });
-  } catch {
-    throw refused(`Unknown charset ${JSON.stringify(label)}`);
+  const decoders = new Map<string, TextDecoder>();
+  for (const label of charsetLabelsOf(contentType ?? '')) {
+    try {
+      const decoder = new TextDecoder(label, { fatal: true });
+      decoders.set(decoder.encoding, decoder);
+    } catch {
+      throw refused(`Unknown charset ${JSON.stringify(label)}`);
+    }
   }
-  if (decoder.encoding === 'utf-8' || decoder.encoding === 'windows-1252') return undefined;
-  if (!chineseCharsets.has(decoder.encoding)) throw refused(`Unsupported charset ${JSON.stringify(label)}`);
+  if (decoders.size > 1) throw refused(`Charsets that differ: ${[...decoders.keys()].join(', ')}`);
+  const [[encoding, decoder] = []] = decoders;
+  if (!encoding || encoding === 'utf-8' || encoding === 'windows-1252') return undefined;
+  if (!chineseCharsets.has(encoding)) throw refused(`Unsupported charset ${JSON.stringify(encoding)}`);
   return decoder;
 }
+
+/**
+ * The `charset` parameters of a Content-Type, empty ones left out. Read leniently, as clients
+ * write them (spaces around `=`, a parameter without a value beside it), but a quoted value is
+ * one value: `charset=` inside another parameter's quotes names nothing. An RFC parser that gives
+ * up on such a header (fast-content-type-parse) dropped the charset with it, so `charset=utf-16le; x`
+ * read as UTF-8.
+ */
+function charsetLabelsOf(contentType: string): string[] {
+  const labels: string[] = [];
+  for (const [, name, quoted, token] of contentType.matchAll(parameter)) {
+    const value = quoted?.replace(/\\(.)/g, '$1') ?? token ?? '';
+    if (name?.toLowerCase() === 'charset' && value !== '') labels.push(value);
+  }
+  return labels;
+}
+
+/** `; name=value` or `; name="value"`, the quotes' `\"` escapes included. */
+const parameter = /;\s*([^\s;=]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s;"]*))/g;
 
 /**
  * A form in a declared charset: split as bytes (each byte one latin1 character, the form's `&`, `=`,

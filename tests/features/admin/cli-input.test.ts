@@ -93,16 +93,16 @@ describe.each(stores)('the admin CLI and bad input ($name)', (backend) => {
         key: key === 'short' ? key : `${ref}-${key}`,
       });
     const credited = await run('credit', '100.00', '001');
-    expect(credited).toMatch(/^credited 100.00 yuan to user \d+ \(recharge (\d+)\); balance 100.00 yuan$/);
+    expect(credited).toMatch(/^credited 100\.00 yuan to user \d+ \(recharge (\d+)\); balance 100\.00 yuan$/);
     // Run again, it says that nothing moved: before, it printed "credited" a second time.
     expect(await run('credit', '100.00', '001')).toBe(
       `an earlier run with this --key already ${credited.replace('; balance', ': nothing moved now; balance')}`,
     );
     expect(await run('withdraw', '30.00', '002')).toMatch(
-      /^withdrew 30.00 yuan from user \d+; balance 70.00 yuan$/,
+      /^withdrew 30\.00 yuan from user \d+; balance 70\.00 yuan$/,
     );
     expect(await run('withdraw', '30.00', '002')).toMatch(
-      /^an earlier run with this --key already withdrew 30.00 yuan from user \d+: nothing moved now; balance 70.00 yuan$/,
+      /^an earlier run with this --key already withdrew 30\.00 yuan from user \d+: nothing moved now; balance 70\.00 yuan$/,
     );
     expect((await admin.admin.user.query({ userId: user.userId })).balanceFen).toBe(7_000);
     // The same key with another amount is a mistake, said as such; nothing moves.
