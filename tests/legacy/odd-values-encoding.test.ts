@@ -153,6 +153,7 @@ describe.each(backends)('bodies that are not UTF-8 ($name)', (backend) => {
       'application/x-www-form-urlencoded; note=";charset=gbk"',
       // The same charset twice, as some relays send it, and a parameter that only ends in "charset".
       'application/x-www-form-urlencoded; charset=utf-8; charset=UTF8',
+      'application/x-www-form-urlencoded; charset=utf-8; charset=latin1',
       'application/x-www-form-urlencoded; xcharset=gbk; charset=""',
     ]) {
       const response = await send(type, Buffer.from(`${login}&name=你好`));

@@ -131,21 +131,30 @@ const chineseCharsets = new Set(['gbk', 'gb18030', 'big5']);
  */
 function declaredCharset(contentType: string | undefined): TextDecoder | undefined {
   const refused = (why: string) => Object.assign(new Error(why), { statusCode: 400 });
-  const decoders = new Map<string, TextDecoder>();
+  // By the encoding each label reads as: `utf-8` and `latin1` name the same reading.
+  const decoders = new Map<string, TextDecoder | undefined>();
   for (const label of charsetLabelsOf(contentType ?? '')) {
+    // Most clients say UTF-8: known without making a decoder.
+    if (/^utf-?8$/i.test(label)) {
+      decoders.set('utf-8', undefined);
+      continue;
+    }
+    let decoder: TextDecoder;
     try {
-      const decoder = new TextDecoder(label, { fatal: true });
-      decoders.set(decoder.encoding, decoder);
+      decoder = new TextDecoder(label, { fatal: true });
     } catch {
       throw refused(`Unknown charset ${JSON.stringify(label)}`);
     }
+    if (readAsUtf8.has(decoder.encoding)) decoders.set('utf-8', undefined);
+    else if (chineseCharsets.has(decoder.encoding)) decoders.set(decoder.encoding, decoder);
+    else throw refused(`Unsupported charset ${JSON.stringify(label)}`);
   }
   if (decoders.size > 1) throw refused(`Charsets that differ: ${[...decoders.keys()].join(', ')}`);
-  const [[encoding, decoder] = []] = decoders;
-  if (!encoding || encoding === 'utf-8' || encoding === 'windows-1252') return undefined;
-  if (!chineseCharsets.has(encoding)) throw refused(`Unsupported charset ${JSON.stringify(encoding)}`);
-  return decoder;
+  return decoders.values().next().value;
 }
+
+/** What UTF-8 and the labels of ISO-8859-1 and ASCII (all `windows-1252` to a TextDecoder) read as. */
+const readAsUtf8 = new Set(['utf-8', 'windows-1252']);
 
 /**
  * The `charset` parameters of a Content-Type, empty ones left out. Read leniently, as clients
