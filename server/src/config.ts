@@ -66,9 +66,9 @@ export const mysqlUrl = (name: string) =>
         });
       }
       // mysql2 takes every query parameter as an option of each connection, and some would change
-      // what queries do: `multipleStatements` runs `SELECT 1; SELECT 2`, `typeCast=false` makes every
-      // value a Buffer, `debug` prints every packet with its passwords. Only the connection's own
-      // options are taken, each once (mysql2 reads the last of two, this check the first).
+      // what queries do: `multipleStatements` runs `SELECT 1; SELECT 2`, `typeCast=false` makes
+      // every value a Buffer, `debug` prints every packet with its passwords. Only the connection's
+      // own options are taken, each once (mysql2 reads the last of two, this check the first).
       for (const key of new Set(url.searchParams.keys())) {
         if (!connectionParameters.has(key) && !setByTheService.has(key)) {
           ctx.addIssue({
@@ -79,8 +79,8 @@ export const mysqlUrl = (name: string) =>
           ctx.addIssue({ code: 'custom', message: `${name} names ?${key} twice` });
         }
       }
-      // mysql2 reads each query parameter as JSON, and `ssl` must be an object or the name of its one
-      // profile: `?ssl=true` failed the start with a TypeError and its stack.
+      // mysql2 reads each query parameter as JSON, and `ssl` must be an object or the name of its
+      // one profile: `?ssl=true` failed the start with a TypeError and its stack.
       const ssl = url.searchParams.get('ssl');
       if (ssl !== null && ssl !== mysql2SslProfile && !isJsonObject(ssl)) {
         ctx.addIssue({

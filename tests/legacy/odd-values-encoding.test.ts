@@ -115,7 +115,8 @@ describe.each(backends)('bodies that are not UTF-8 ($name)', (backend) => {
         payload,
         headers: { 'content-type': type },
       });
-    // UTF-16 keys and values between one-byte `&` and `=`: this read `name=<b>` where a proxy saw NULs.
+    // UTF-16 keys and values between one-byte `&` and `=`: this read `name=<b>` where a proxy saw
+    // NULs.
     const utf16 = (text: string) => Buffer.from(text, 'utf16le');
     const smuggled = Buffer.concat(
       Object.entries({ user_id_check, token_check, fen: '3', name: '<b>' }).flatMap(([key, value], i) => [
@@ -136,7 +137,8 @@ describe.each(backends)('bodies that are not UTF-8 ($name)', (backend) => {
       ['application/json; charset=iso-2022-jp', Buffer.from(`{"name":"<b\x1b(B>"}`)],
       // Two different charsets: a proxy may take either.
       ['application/x-www-form-urlencoded; charset=gbk; charset=utf-8', Buffer.from(`${login}&name=a`)],
-      // A parameter without a value beside it: a strict parser gave up on the header, and read it as UTF-8.
+      // A parameter without a value beside it: a strict parser gave up on the header, and read it
+      // as UTF-8.
       ['application/x-www-form-urlencoded; charset=utf-16le; x', smuggled],
     ] as const) {
       const response = await send(type, payload);
@@ -151,7 +153,8 @@ describe.each(backends)('bodies that are not UTF-8 ($name)', (backend) => {
     for (const type of [
       'application/x-www-form-urlencoded; charset=ISO-8859-1',
       'application/x-www-form-urlencoded; note=";charset=gbk"',
-      // The same charset twice, as some relays send it, and a parameter that only ends in "charset".
+      // The same charset twice, as some relays send it, and a parameter that only ends in
+      // "charset".
       'application/x-www-form-urlencoded; charset=utf-8; charset=UTF8',
       'application/x-www-form-urlencoded; charset=utf-8; charset=latin1',
       'application/x-www-form-urlencoded; xcharset=gbk; charset=""',

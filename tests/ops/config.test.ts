@@ -193,7 +193,8 @@ describe('configuration from the environment', () => {
     expect(() =>
       loadConfig({ ...secret, DATABASE_URL: 'mysql://u:p@db:3306/app?ssl={"ca":"x"}&ssl=Amazon%20RDS' }),
     ).toThrow(/DATABASE_URL names \?ssl twice/);
-    // Another driver's TLS setting connected without TLS, unsaid: the refusal says how to ask for it.
+    // Another driver's TLS setting connected without TLS, unsaid: the refusal says how to ask for
+    // it.
     expect(() => loadConfig({ ...secret, DATABASE_URL: 'mysql://u:p@db:3306/app?sslmode=require' })).toThrow(
       /DATABASE_URL's \?sslmode is not taken: for TLS give \?ssl=\{\}/,
     );

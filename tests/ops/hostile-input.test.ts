@@ -206,8 +206,9 @@ describe('hostile input', () => {
   });
 
   it('reads a form value of a megabyte of stray % or + for about what an escaped Chinese one costs', async () => {
-    // Each stray `%` and each `+` cost a call of its own: 1 MB of either took 30–45 × a plain body's
-    // CPU, without a login, and four clients sending them slowed the public list a thousandfold.
+    // Each stray `%` and each `+` cost a call of its own: 1 MB of either took 30–45 × a plain
+    // body's CPU, without a login, and four clients sending them slowed the public list a
+    // thousandfold.
     const cpuOfFive = async (value: string, type = 'application/x-www-form-urlencoded') => {
       const { result: answers, cpuMs } = await cpuMsOf(async () => {
         const answers = [];

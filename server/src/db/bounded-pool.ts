@@ -216,10 +216,11 @@ export class BoundedPool implements MysqlPool {
   /**
    * MySQL refused a new connection at its max_connections (the instances' pools together ask more
    * than it allows). Each query that would have opened one failed with 503, a steady share of all
-   * requests while MySQL served the rest, and the log told an outage and its end again and again. While the
-   * pool holds (or is opening) connections of its own, it now keeps to them for `regrowAfterMs`,
-   * queries waiting their turn as they do when the pool is full, and the log says so once. False
-   * when it has none: then MySQL has none to give this instance, and the query fails.
+   * requests while MySQL served the rest, and the log told an outage and its end again and again.
+   * While the pool holds (or is opening) connections of its own, it now keeps to them for
+   * `regrowAfterMs`, queries waiting their turn as they do when the pool is full, and the log says
+   * so once. False when it has none: then MySQL has none to give this instance, and the query
+   * fails.
    */
   private keepToOpenConnections(): boolean {
     // mysql2's list of the pool's connections, the refused one already left out (read, as for /metrics).

@@ -18,9 +18,10 @@ export async function docsPlugin(app: FastifyInstance, options: DocsPluginOption
   app.addHook('onRequest', docsPageHeaders);
 
   // Every copy of the document is sent from one text made once, not serialized per request: the
-  // document is large, so each anonymous GET of it cost milliseconds of CPU as JSON, and swagger-ui's
-  // own `/docs/yaml` converted it to YAML every time, ten times dearer. `/docs/yaml` answers the
-  // same JSON text: JSON is YAML 1.2, so whatever parses YAML reads the same document from it.
+  // document is large, so each anonymous GET of it cost milliseconds of CPU as JSON, and
+  // swagger-ui's own `/docs/yaml` converted it to YAML every time, ten times dearer. `/docs/yaml`
+  // answers the same JSON text: JSON is YAML 1.2, so whatever parses YAML reads the same document
+  // from it.
   const sendText = (type: string) => (_req: FastifyRequest, reply: FastifyReply) =>
     reply.type(type).send(openApiText(options.timeZone));
   const textRoutes: Record<string, string> = {

@@ -10,9 +10,10 @@ export const bodyLimitBytes = 1024 * 1024;
  * first (a `,`), nested ones included. Parsing is dear per value, not per byte: 1 MB of short keys
  * took many times as long to parse and merge with the query as 1 MB of one string, and 900 KB of
  * empty objects (`[{},{},...]`, no member at all) stalled the event loop to parse and rebuild as
- * superjson, which anyone could cause without logging in (bench/README.md, "Hostile bodies"). A form may have 1000 fields (qs'
- * parameterLimit, multipart's `fields`); the largest body a client sends, a resume list of 100
- * projects, holds about 1300 values as JSON (superjson's dates included).
+ * superjson, which anyone could cause without logging in (bench/README.md, "Hostile bodies"). A
+ * form may have 1000 fields (qs' parameterLimit, multipart's `fields`); the largest body a client
+ * sends, a resume list of 100 projects, holds about 1300 values as JSON (superjson's dates
+ * included).
  */
 export const maxJsonValues = 2000;
 

@@ -103,7 +103,8 @@ export class FormFieldsTooLargeError extends Error {
  * How many values a field's value holds, counted up to one past `cap`: 1 for text; for a part sent
  * as `application/json`, which the parser hands over parsed, its objects, arrays and leaves. The
  * legacy door merges such a value into its fields as qs would, at a cost that grows with the values
- * (bench/README.md, "Hostile bodies"), and 120 KB of `[[[...]]]` overflowed the stack. Walked with a list, not recursion, for that nesting.
+ * (bench/README.md, "Hostile bodies"), and 120 KB of `[[[...]]]` overflowed the stack. Walked with
+ * a list, not recursion, for that nesting.
  */
 function valuesOf(value: unknown, cap: number): number {
   if (typeof value !== 'object' || value === null) return 1;

@@ -8,10 +8,11 @@ import type { RawFields } from './fields.js';
 /**
  * Bracket nesting (`hehuo[0][hehuoren_name]=...`), repeated keys and `a[]=` become objects and
  * arrays: two levels, the contract's most, and 101 items, one past its longest list (the resume's
- * 100), so that list's own message (工作技能不能超过100条) still answers one too many. Past them
- * qs's merging of sparse arrays cost tens of milliseconds of CPU and, under load, a gigabyte of
- * memory for a 28 KB form anyone can send (999 fields `a[i][i][i][i][i]`; bench/README.md, "Hostile bodies"):
- * such a form is refused whole (400), and one of more than 1000 fields too (413), never cut short.
+ * 100), so that list's own message (工作技能不能超过100条) still answers one too many. Past them qs's
+ * merging of sparse arrays cost tens of milliseconds of CPU and, under load, a gigabyte of memory
+ * for a 28 KB form anyone can send (999 fields `a[i][i][i][i][i]`; bench/README.md, "Hostile
+ * bodies"): such a form is refused whole (400), and one of more than 1000 fields too (413), never
+ * cut short.
  */
 const qsOptions = {
   depth: 2,
@@ -157,11 +158,10 @@ function declaredCharset(contentType: string | undefined): TextDecoder | undefin
 const readAsUtf8 = new Set(['utf-8', 'windows-1252']);
 
 /**
- * The `charset` parameters of a Content-Type, empty ones left out. Read leniently, as clients
- * write them (spaces around `=`, a parameter without a value beside it), but a quoted value is
- * one value: `charset=` inside another parameter's quotes names nothing. An RFC parser that gives
- * up on such a header (fast-content-type-parse) dropped the charset with it, so `charset=utf-16le; x`
- * read as UTF-8.
+ * The `charset` parameters of a Content-Type, empty ones left out. Read leniently, as clients write
+ * them (spaces around `=`, a parameter without a value beside it), but a quoted value is one value:
+ * `charset=` inside another parameter's quotes names nothing. A strict RFC parser gives up on such
+ * a header and drops its charset with it: `charset=utf-16le; x` read as UTF-8.
  */
 function charsetLabelsOf(contentType: string): string[] {
   const labels: string[] = [];
@@ -176,9 +176,9 @@ function charsetLabelsOf(contentType: string): string[] {
 const parameter = /;\s*([^\s;=]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s;"]*))/g;
 
 /**
- * A form in a declared charset: split as bytes (each byte one latin1 character, the form's `&`, `=`,
- * `%` and `+` being ASCII in each charset taken), then each key and value, its escapes included,
- * decoded from its bytes.
+ * A form in a declared charset: split as bytes (each byte one latin1 character, the form's `&`,
+ * `=`, `%` and `+` being ASCII in each charset taken), then each key and value, its escapes
+ * included, decoded from its bytes.
  */
 function parseFormIn(body: Buffer, charset: TextDecoder): RawFields {
   const decoder = (text: string) => {

@@ -9,9 +9,9 @@ import superjson, { type SuperJSONResult } from 'superjson';
  * for every annotation path through it, so a 1 MB input of a large Map and as many
  * `referentialEqualities` into it blocked the event loop for seconds before any schema saw it
  * (bench/README.md, "Hostile bodies"); a million-digit `bigint` is parsed in full; a 400,000-deep
- * array is copied level by level. No procedure takes a Map, Set, BigInt, RegExp, Error, URL, symbol or class
- * instance (their zod schemas would refuse them all, but only after superjson built them), nor
- * an input nested anywhere near `maxInputDepth`.
+ * array is copied level by level. No procedure takes a Map, Set, BigInt, RegExp, Error, URL, symbol
+ * or class instance (their zod schemas would refuse them all, but only after superjson built them),
+ * nor an input nested anywhere near `maxInputDepth`.
  *
  * Kept: Dates, `undefined` (an absent optional field), non-finite numbers and -0 (refused by the
  * schemas, cheaply), and `referentialEqualities`, which the client writes when one object (a Date,

@@ -7,8 +7,8 @@ import type { KeyValueStore } from '../../kv/store.js';
  * A search is counted under the minute it started in, and counted down there when it ends. The
  * store's TTL only starts when a count is created, so one key kept busy by a client would expire
  * with searches in flight; their ends would then count below zero and the cap would grow by its
- * size every minute. A key per minute, kept two, outlives every search that started in it (a
- * search ends within DB_STATEMENT_TIMEOUT_MS), and a count a crashed instance left clears by itself.
+ * size every minute. A key per minute, kept two, outlives every search that started in it (a search
+ * ends within DB_STATEMENT_TIMEOUT_MS), and a count a crashed instance left clears by itself.
  */
 const minuteMs = 60_000;
 const keptMs = 2 * minuteMs;
@@ -32,11 +32,12 @@ export class TitleSearchGuard {
     private readonly perIp: number,
     /**
      * Searches running at once on this instance, from every address: a deep page of a frequent term
-     * costs MySQL a hundred times the public list's page 1 and more, and eight addresses at their cap held every
-     * pooled connection, so the public list answered 503. More wait their turn (a search takes
-     * milliseconds, at most the statement limit), up to four times as many; past those, one is
-     * refused at once (SEARCH_BUSY), and the rest of the pool stays with everything else. Refused
-     * at once without a queue, ordinary users searching at the same moment were turned away.
+     * costs MySQL a hundred times the public list's page 1 and more, and eight addresses at their
+     * cap held every pooled connection, so the public list answered 503. More wait their turn (a
+     * search takes milliseconds, at most the statement limit), up to four times as many; past
+     * those, one is refused at once (SEARCH_BUSY), and the rest of the pool stays with everything
+     * else. Refused at once without a queue, ordinary users searching at the same moment were
+     * turned away.
      */
     private readonly perInstance: number,
   ) {}
