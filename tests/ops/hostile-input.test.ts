@@ -205,7 +205,7 @@ describe('hostile input', () => {
     expect(answer.json()).toMatchObject({ res: 0, err: '手机号码不能为空' });
   });
 
-  it('reads a form value of a megabyte of stray % or + for about what an escaped Chinese one costs', async () => {
+  it('reads a form value of a megabyte of stray % or + for about what an ordinary one costs', async () => {
     // Each stray `%` and each `+` cost a call of its own: 1 MB of either took 30–45 × a plain
     // body's CPU, without a login, and four clients sending them slowed the public list a
     // thousandfold.
@@ -228,8 +228,8 @@ describe('hostile input', () => {
       return cpuMs;
     };
     const size = 1_000_000;
-    // An ordinary Chinese value, escaped as browsers send it: read by the same decoder.
-    const plainValue = '%E4%B8%AD'.repeat(size / 10);
+    // An ordinary value as long, a space in it: decoded by the same loop, into as many characters.
+    const plainValue = `${'a'.repeat(size - 1)}+`;
     const hostile = [
       ['%'.repeat(size), undefined],
       ['+'.repeat(size), undefined],
@@ -242,7 +242,7 @@ describe('hostile input', () => {
     const plain = await cpuOfFive(plainValue);
     for (const [value, type] of hostile) {
       const cpuMs = await cpuOfFive(value, type);
-      expect(cpuMs, `${value[0]} ${type ?? ''}: ${cpuMs} ms against ${plain} ms`).toBeLessThan(4 * plain);
+      expect(cpuMs, `${value[0]} ${type ?? ''}: ${cpuMs} ms against ${plain} ms`).toBeLessThan(6 * plain);
     }
   });
 

@@ -63,17 +63,21 @@ function decodeFormText(text: string): string {
  */
 function formBytes(text: string, encoding: 'utf8' | 'latin1'): Buffer {
   const bytes = Buffer.from(text, encoding);
+  const end = bytes.length;
   // Never longer than the text's bytes: an escape's three bytes become one.
   let length = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i] as number; // i < bytes.length
-    const escaped = byte === percent ? hexByte(bytes, i + 1) : -1;
-    if (escaped >= 0) {
-      bytes[length++] = escaped;
-      i += 2;
-    } else {
-      bytes[length++] = byte === plus ? space : byte;
+  for (let i = 0; i < end; i++) {
+    const byte = bytes[i] as number; // i < end
+    if (byte === percent && i + 2 < end) {
+      const high = hexDigit(bytes[i + 1] as number);
+      const low = hexDigit(bytes[i + 2] as number);
+      if (high >= 0 && low >= 0) {
+        bytes[length++] = high * 16 + low;
+        i += 2;
+        continue;
+      }
     }
+    bytes[length++] = byte === plus ? space : byte;
   }
   return bytes.subarray(0, length);
 }
@@ -82,16 +86,8 @@ const percent = 0x25;
 const plus = 0x2b;
 const space = 0x20;
 
-/** The byte two hex digits at `at` name, or -1. */
-function hexByte(bytes: Buffer, at: number): number {
-  const high = hexDigit(bytes[at]);
-  const low = hexDigit(bytes[at + 1]);
-  return high < 0 || low < 0 ? -1 : high * 16 + low;
-}
-
-/** A hex digit's value, or -1 (also past the text's end). */
-function hexDigit(code: number | undefined): number {
-  if (code === undefined) return -1;
+/** A hex digit's value, or -1. */
+function hexDigit(code: number): number {
   if (code >= 0x30 && code <= 0x39) return code - 0x30;
   const lower = code | 0x20;
   return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
