@@ -69,14 +69,19 @@ export async function legacyImportBench(options: BenchOptions): Promise<void> {
         telemetry: noTelemetry,
       });
       const started = performance.now();
+      const memory = peakMemory();
       const report = await importLegacy(
         { database, services, clock: systemClock, timeZone: config.displayTimeZone, say },
         { from: legacy.url, prefix: 'h_', usersTable: 'users', dryRun: false, batchSize: 1000 },
       );
       const seconds = (performance.now() - started) / 1000;
+      const peak = memory.stop();
       const rows = report.tables.reduce((n, t) => n + t.read, 0);
       const lines = [
         `Legacy import: ${rows.toLocaleString('en')} old rows in ${seconds.toFixed(1)} s = **${Math.round(rows / seconds).toLocaleString('en')} rows/s** (target ≥ ${targetRowsPerSecond.toLocaleString('en')}: ${rows / seconds >= targetRowsPerSecond ? 'met' : '**missed**'}), MySQL → MySQL, batches of 1000, ${report.files.external.toLocaleString('en')} file URLs recorded as external.`,
+        '',
+        `The checks after the tables (the ledger, the escrows, ${report.sharedEscrow.length.toLocaleString('en')} escrows shared among applicants allocated nothing): ${report.checkSeconds.toFixed(1)} s.`,
+        `Peak memory of the bench process during the import: ${peak.rssMb} MB resident, ${peak.heapMb} MB of heap in use (garbage not yet collected included).`,
         '',
         '| table | rows | imported | refused | seconds | rows/s |',
         '|---|---:|---:|---:|---:|---:|',
@@ -101,6 +106,26 @@ export async function legacyImportBench(options: BenchOptions): Promise<void> {
   } finally {
     await legacy.drop();
   }
+}
+
+/** The process's largest resident set and heap in use, sampled every 100 ms until `stop`. */
+function peakMemory(): { stop(): { rssMb: number; heapMb: number } } {
+  let rss = 0;
+  let heap = 0;
+  const sample = () => {
+    const usage = process.memoryUsage();
+    rss = Math.max(rss, usage.rss);
+    heap = Math.max(heap, usage.heapUsed);
+  };
+  const timer = setInterval(sample, 100);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+      return { rssMb: mb(rss), heapMb: mb(heap) };
+    },
+  };
 }
 
 async function recreate(url: URL): Promise<void> {

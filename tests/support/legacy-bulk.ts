@@ -111,7 +111,9 @@ export async function fillBulk(db: LegacyDatabase, size: BulkSize): Promise<Bulk
           over: settled && selected ? `/uploads/over/${applications}.png` : '',
           source: '',
           time: start + id * 60,
-          price: selected ? '500.00' : '0.00',
+          // Half the paid, unsettled demands allocated their selected applicant nothing: the
+          // import shares its escrow among such applicants (unallocated-shares.ts).
+          price: selected && id % 20 !== 5 ? '500.00' : '0.00',
           pay: settled && selected ? 1 : 0,
           state: selected,
           ok: settled && selected ? 1 : 0,

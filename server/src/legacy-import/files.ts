@@ -33,9 +33,11 @@ type Naming = Pick<FileUse, 'url' | 'ownerId'>;
  * application files) share one; an identity document gets a private copy of its owner's, never one
  * of those nor another owner's: one old file named as someone's avatar and as another's ID card
  * must not make the card a public upload of the avatar's owner.
+ * A public copy, by far the most common and remembered for the whole run, is keyed by its URL
+ * alone; a private one's key starts with a line break, which no URL does (FileUse.url is trimmed).
  */
 const copyOf = (use: Pick<FileUse, 'url' | 'ownerId' | 'document'>): string =>
-  use.document ? `private ${use.ownerId ?? ''} ${use.url}` : `public ${use.url}`;
+  use.document ? `\nprivate ${use.ownerId ?? ''} ${use.url}` : use.url;
 
 /** What became of one copy of an old URL (copyOf) in this run. */
 type Decision =
@@ -75,6 +77,8 @@ export interface BatchFiles {
   keepOnly(named: Iterable<Naming>): Promise<void>;
   /** Records, in the batch's transaction, the uploads and old URLs its rows refer to. */
   write(tx: Tx): Promise<void>;
+  /** Called once the batch's transaction committed: what it recorded is settled for the run. */
+  committed(): void;
 }
 
 export interface FileMoverOptions {
@@ -105,12 +109,14 @@ const parallelCopies = 4;
 export class LegacyFileMover {
   /**
    * Every copy of an old URL (copyOf) seen in this run, decided once even when two batches name it
-   * at the same time.
+   * at the same time. Once a batch recording it committed, only the URL its rows store is kept
+   * (`''`: the old URL as it is): one entry for each distinct old URL lasts the whole run, and the
+   * whole decision (~340 bytes of heap against ~100) made a large import run out of memory.
    */
-  private readonly decisions = new Map<string, Promise<Decision>>();
-  /** How many batches that may still narrow themselves (keepOnly) name each copy. */
+  private readonly decisions = new Map<string, Promise<Decision> | string>();
+  /** How many open batches that may still narrow themselves (keepOnly) name each unsettled copy. */
   private readonly holders = new Map<string, number>();
-  /** Copies a written row names: they stay, whatever other batches refuse. */
+  /** Unsettled copies a written row names: they stay, whatever other batches refuse. */
   private readonly kept = new Set<string>();
   private readonly root: string | undefined;
 
@@ -125,9 +131,12 @@ export class LegacyFileMover {
     if (uses.some((use) => use.document !== documents)) throw new Error('a batch names documents or none');
     const copyOfNaming = (naming: Naming) =>
       copyOf({ url: naming.url.trim(), ownerId: naming.ownerId, document: documents });
+    // Each copy the batch names, with its URL.
+    const named = new Map<string, string>();
     const fresh = new Map<string, FileUse>();
     for (const use of uses) {
       const copy = copyOf(use);
+      named.set(copy, use.url);
       if (!this.decisions.has(copy) && !fresh.has(copy)) fresh.set(copy, use);
     }
     if (fresh.size > 0) {
@@ -139,12 +148,14 @@ export class LegacyFileMover {
         );
     }
     // Counted before anything is awaited, so a batch refusing these copies meanwhile keeps them.
-    const named = [...new Set(uses.map(copyOf))];
-    for (const copy of named) this.holders.set(copy, (this.holders.get(copy) ?? 0) + 1);
+    for (const copy of named.keys())
+      if (!this.isSettled(copy)) this.holders.set(copy, (this.holders.get(copy) ?? 0) + 1);
     const decided = new Map<string, Decision>();
-    for (const copy of named) {
+    for (const [copy, url] of named) {
       const decision = this.decisions.get(copy);
-      if (decision) decided.set(copy, await decision);
+      if (typeof decision === 'string')
+        decided.set(copy, { kind: 'recorded', url, storedUrl: decision || url });
+      else if (decision) decided.set(copy, await decision);
     }
     const storedUrl = (url: string, ownerId: number | null) =>
       decided.get(copyOfNaming({ url, ownerId }))?.storedUrl ?? url.trim();
@@ -158,7 +169,22 @@ export class LegacyFileMover {
         await this.release(decided, new Set([...kept].map(copyOfNaming)));
       },
       write: (tx) => this.record(tx, decided),
+      committed: () => this.settle(decided),
     };
+  }
+
+  /** Whether a committed batch recorded the copy: it then stays for good, whoever else names it. */
+  private isSettled(copy: string): boolean {
+    return typeof this.decisions.get(copy) === 'string';
+  }
+
+  /** Keeps of a committed batch's copies only the URLs its rows store: they are recorded now. */
+  private settle(decided: ReadonlyMap<string, Decision>): void {
+    for (const [copy, decision] of decided) {
+      this.decisions.set(copy, decision.storedUrl === decision.url ? '' : decision.storedUrl);
+      this.holders.delete(copy);
+      this.kept.delete(copy);
+    }
   }
 
   /**
@@ -169,8 +195,13 @@ export class LegacyFileMover {
   private async release(decided: Map<string, Decision>, keep: ReadonlySet<string>): Promise<void> {
     const dropped: ReceivedFile[] = [];
     for (const [copy, decision] of decided) {
+      if (this.isSettled(copy)) {
+        if (!keep.has(copy)) decided.delete(copy);
+        continue;
+      }
       const holders = (this.holders.get(copy) ?? 1) - 1;
-      this.holders.set(copy, holders);
+      if (holders > 0) this.holders.set(copy, holders);
+      else this.holders.delete(copy);
       if (keep.has(copy)) {
         this.kept.add(copy);
         continue;
@@ -179,7 +210,6 @@ export class LegacyFileMover {
       if (holders > 0 || this.kept.has(copy)) continue;
       if (decision.kind !== 'copied' && decision.kind !== 'checked') continue;
       this.decisions.delete(copy);
-      this.holders.delete(copy);
       this.options.tally.copied--;
       if (decision.kind === 'copied') dropped.push(decision.file);
     }

@@ -158,10 +158,15 @@ async function importOnce(deps: ImportDeps, options: ImportOptions): Promise<Imp
     ]);
     for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
     if (!options.dryRun) {
+      // Minutes on millions of rows: said, so that the operator does not take the quiet for a hang.
+      deps.say('checking the ledger and the escrows, sharing unallocated escrow...');
+      const checking = performance.now();
       report.ledgerProblems = await ledgerProblems(deps.database.db);
       report.escrowFen = await importedEscrowFen(deps.database.db);
       report.sharedEscrow = await shareUnallocatedEscrow(deps.database.db, now);
       report.stuckDemands = await stuckDemands(deps.database.db);
+      report.checkSeconds = (performance.now() - checking) / 1000;
+      deps.say(`checked in ${report.checkSeconds.toFixed(1)} s`);
     }
     return report;
   } finally {

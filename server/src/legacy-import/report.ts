@@ -95,6 +95,8 @@ export class ImportReport {
   stuckDemands: StuckDemand[] = [];
   /** Paid demands whose escrow was shared among selected applicants allocated nothing. */
   sharedEscrow: SharedEscrow[] = [];
+  /** How long the checks after the tables took (ledger, escrows, shares, stuck demands). */
+  checkSeconds = 0;
 
   constructor(readonly dryRun: boolean) {}
 

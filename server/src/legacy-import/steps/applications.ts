@@ -122,10 +122,15 @@ export function applicationsStep(ctx: ImportContext): ImportStep {
         (a) => tooLong('source', a.delivery_source, maxSourceLength),
       );
       await files.keepOnly(kept.flatMap((a) => filesOf(a).map((url) => ({ url, ownerId: a.applicant_id }))));
-      return planOf(sorted, applications.length, async (tx) => {
-        for (const slice of insertSlices(applications)) await insertApplicationsKeepingIds(tx, slice);
-        await files.write(tx);
-      });
+      return planOf(
+        sorted,
+        applications.length,
+        async (tx) => {
+          for (const slice of insertSlices(applications)) await insertApplicationsKeepingIds(tx, slice);
+          await files.write(tx);
+        },
+        files.committed,
+      );
     },
   };
 }

@@ -48,10 +48,15 @@ export function demandFilesStep(ctx: ImportContext): ImportStep {
         ...file,
         url: stored.urlOf(file.url, ctx.present.demands.get(file.demand_id) ?? null),
       }));
-      return planOf(sorted, files.length, async (tx) => {
-        for (const slice of insertSlices(files)) await insertDemandFilesKeepingIds(tx, slice);
-        await stored.write(tx);
-      });
+      return planOf(
+        sorted,
+        files.length,
+        async (tx) => {
+          for (const slice of insertSlices(files)) await insertDemandFilesKeepingIds(tx, slice);
+          await stored.write(tx);
+        },
+        stored.committed,
+      );
     },
   };
 }

@@ -116,11 +116,16 @@ export function usersStep(ctx: ImportContext): ImportStep {
         ...user,
         face: user.face && files.urlOf(user.face, user.id ?? null),
       }));
-      return planOf(sorted, users.length, async (tx) => {
-        for (const slice of insertSlices(users)) await insertUsersKeepingIds(tx, slice);
-        await insertImportedSessions(tx, sessions);
-        await files.write(tx);
-      });
+      return planOf(
+        sorted,
+        users.length,
+        async (tx) => {
+          for (const slice of insertSlices(users)) await insertUsersKeepingIds(tx, slice);
+          await insertImportedSessions(tx, sessions);
+          await files.write(tx);
+        },
+        files.committed,
+      );
     },
   };
 }

@@ -137,10 +137,15 @@ export function personStep(ctx: ImportContext): ImportStep {
       await files.keepOnly(
         kept.flatMap((record) => filesOf(record).map((url) => ({ url, ownerId: record.user_id }))),
       );
-      return planOf(sorted, persons.length, async (tx) => {
-        for (const slice of insertSlices(persons)) await insertPersonRecords(tx, slice);
-        await files.write(tx);
-      });
+      return planOf(
+        sorted,
+        persons.length,
+        async (tx) => {
+          for (const slice of insertSlices(persons)) await insertPersonRecords(tx, slice);
+          await files.write(tx);
+        },
+        files.committed,
+      );
     },
   };
 }
@@ -197,10 +202,15 @@ export function companyStep(ctx: ImportContext): ImportStep {
       await files.keepOnly(
         kept.flatMap((record) => filesOf(record).map((url) => ({ url, ownerId: record.user_id }))),
       );
-      return planOf(sorted, companies.length, async (tx) => {
-        for (const slice of insertSlices(companies)) await insertCompanyRecords(tx, slice);
-        await files.write(tx);
-      });
+      return planOf(
+        sorted,
+        companies.length,
+        async (tx) => {
+          for (const slice of insertSlices(companies)) await insertCompanyRecords(tx, slice);
+          await files.write(tx);
+        },
+        files.committed,
+      );
     },
   };
 }
