@@ -118,6 +118,9 @@ const notUtf8 = () => Object.assign(new Error('The body is not UTF-8 text'), { s
  */
 const chineseCharsets = new Set(['gbk', 'gb18030', 'big5']);
 
+/** A charset the service does not read: 400. */
+const charsetRefusal = (why: string) => Object.assign(new Error(why), { statusCode: 400 });
+
 /**
  * The decoder of the charset the body declares (`Content-Type: ...; charset=gbk`), or undefined for
  * UTF-8. The labels of ISO-8859-1 and ASCII, which HTTP libraries declare by default whatever
@@ -127,10 +130,11 @@ const chineseCharsets = new Set(['gbk', 'gb18030', 'big5']);
  * saw, and so would two different charsets (the same one twice, as some relays send, is taken).
  */
 function declaredCharset(contentType: string | undefined): TextDecoder | undefined {
-  const refused = (why: string) => Object.assign(new Error(why), { statusCode: 400 });
+  // Most bodies declare no parameter at all (`application/json`): nothing to read.
+  if (!contentType?.includes(';')) return undefined;
   // By the encoding each label reads as: `utf-8` and `latin1` name the same reading.
   const decoders = new Map<string, TextDecoder | undefined>();
-  for (const label of charsetLabelsOf(contentType ?? '')) {
+  for (const label of charsetLabelsOf(contentType)) {
     // Most clients say UTF-8: known without making a decoder.
     if (/^utf-?8$/i.test(label)) {
       decoders.set('utf-8', undefined);
@@ -140,13 +144,13 @@ function declaredCharset(contentType: string | undefined): TextDecoder | undefin
     try {
       decoder = new TextDecoder(label, { fatal: true });
     } catch {
-      throw refused(`Unknown charset ${JSON.stringify(label)}`);
+      throw charsetRefusal(`Unknown charset ${JSON.stringify(label)}`);
     }
     if (readAsUtf8.has(decoder.encoding)) decoders.set('utf-8', undefined);
     else if (chineseCharsets.has(decoder.encoding)) decoders.set(decoder.encoding, decoder);
-    else throw refused(`Unsupported charset ${JSON.stringify(label)}`);
+    else throw charsetRefusal(`Unsupported charset ${JSON.stringify(label)}`);
   }
-  if (decoders.size > 1) throw refused(`Charsets that differ: ${[...decoders.keys()].join(', ')}`);
+  if (decoders.size > 1) throw charsetRefusal(`Charsets that differ: ${[...decoders.keys()].join(', ')}`);
   return decoders.values().next().value;
 }
 
