@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Badge, Button, Layout, Menu, Result, Space, Spin, Typography } from 'antd';
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { endSession, listenForRefusals, storedToken } from './api.js';
+import { showDatesIn } from './dates.js';
 import { describeError } from './errors.js';
 import { AuditLog } from './pages/AuditLog.js';
 import { DemandQueue } from './pages/DemandQueue.js';
@@ -78,19 +79,23 @@ function AdminGate({ onLogout }: { onLogout: (why: 'adminOnly' | 'byChoice') => 
   const trpc = useTRPC();
   const me = useQuery(trpc.user.me.queryOptions());
   const isAdmin = me.data?.isAdmin;
+  // Dates are shown in the service's time zone: known before any page shows one.
+  const settings = useQuery({ ...trpc.admin.settings.queryOptions(), enabled: isAdmin === true });
   useEffect(() => {
     if (isAdmin === false) onLogout('adminOnly');
   }, [isAdmin, onLogout]);
-  if (me.isPending || isAdmin === false) return <Spin fullscreen />;
-  if (me.isError) {
+  const failed = me.error ?? settings.error;
+  if (failed) {
     return (
       <Result
         status="error"
-        title={describeError(me.error)}
+        title={describeError(failed)}
         extra={<Button onClick={() => onLogout('byChoice')}>重新登录</Button>}
       />
     );
   }
+  if (!me.data?.isAdmin || !settings.data) return <Spin fullscreen />;
+  showDatesIn(settings.data.displayTimeZone);
   return <Shell phone={me.data.phone} onLogout={() => onLogout('byChoice')} />;
 }
 

@@ -6,6 +6,7 @@ import { profile } from '../user/user.schemas.js';
 import {
   auditEntry,
   auditQuery,
+  consoleSettings,
   demandDetail,
   demandUnderReview,
   queueCounts,
@@ -21,6 +22,11 @@ const searchText = fields.text(50);
  * audit trail that `auditLog` reads.
  */
 export const adminRouter = router({
+  /** The deployment's settings the console shows by: the time zone of its dates (TZ_DISPLAY). */
+  settings: adminProcedure
+    .output(consoleSettings)
+    .query(({ ctx }) => ({ displayTimeZone: ctx.config.displayTimeZone })),
+
   /** How many demands, verifications and invoice requests wait for an operator. */
   queueCounts: adminProcedure.output(queueCounts).query(({ ctx }) => ctx.services.admin.queueCounts()),
 

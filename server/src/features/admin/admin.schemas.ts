@@ -28,6 +28,12 @@ export const demandAwaitingReview = demandUnderReview.extend({ updatedAt: z.date
 /** An invoice request waiting to be issued, with who asked: the verified company's name is its title. */
 export const invoiceToIssue = invoiceRequest.extend({ requester: accountSummary.nullable() });
 
+/** What the console needs of this deployment's settings. */
+export const consoleSettings = z.object({
+  /** TZ_DISPLAY: the console shows dates in it, as the legacy door writes them. */
+  displayTimeZone: z.string(),
+});
+
 export const queueCounts = z.object({
   demands: z.number().int(),
   verifications: z.number().int(),
