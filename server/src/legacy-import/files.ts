@@ -110,8 +110,8 @@ export class LegacyFileMover {
   /**
    * Every copy of an old URL (copyOf) seen in this run, decided once even when two batches name it
    * at the same time. Once a batch recording it committed, only the URL its rows store is kept
-   * (`''`: the old URL as it is): one entry for each distinct old URL lasts the whole run, and the
-   * whole decision (~340 bytes of heap against ~100) made a large import run out of memory.
+   * (`''`: the old URL as it is): one entry for each distinct old URL lasts the whole run, and
+   * keeping whole decisions took a large import past a gigabyte (bench/README.md, "Legacy import").
    */
   private readonly decisions = new Map<string, Promise<Decision> | string>();
   /** How many open batches that may still narrow themselves (keepOnly) name each unsettled copy. */
