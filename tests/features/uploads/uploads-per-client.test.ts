@@ -87,8 +87,13 @@ describe.each(backendsAndStorage(backends))(
       ...(door === 'typed' ? { authorization: `Bearer ${token}` } : {}),
     });
 
-    /** Opens an anonymous legacy upload and a typed one from `ip`, sends part of each file, then nothing. */
-    async function stallTwo(ip: string): Promise<SlowSender[]> {
+    /**
+     * Opens an anonymous legacy upload and a typed one from `ip`, sends part of each file, then
+     * nothing; or, `kept`, a byte of it every quarter of the idle limit, so that they hold their slots
+     * however long the test's steps take (on a slow machine, a test's steps outlasted the idle limit,
+     * the stalls timed out and freed the slots the test meant to be held).
+     */
+    async function stallTwo(ip: string, kept = false): Promise<SlowSender[]> {
       const reached = watched.puts;
       const forms = [
         { door: 'legacy', path: '/index/api/file_upload', file: sampleJpeg(mb), filename: 'a.jpg' },
@@ -105,6 +110,8 @@ describe.each(backendsAndStorage(backends))(
           payload.length,
         );
         await sender.send(payload.subarray(0, 64 * 1024));
+        // Fails once the test destroys the sender: that ends it.
+        if (kept) void sender.trickle(Buffer.alloc(100), 100, idleMs / 4).catch(() => undefined);
       }
       // Both files have reached the storage: each upload holds its slot.
       await eventually(
@@ -179,7 +186,7 @@ describe.each(backendsAndStorage(backends))(
 
     it('refuses a third upload at once on either door while two stall, and takes other clients’ uploads', async () => {
       const ip = randomIp();
-      const stalled = await stallTwo(ip);
+      const stalled = await stallTwo(ip, true);
       const puts = watched.puts;
       try {
         // Refused before a byte of the file is parsed; the legacy door's answer once the body has come.
@@ -221,7 +228,7 @@ describe.each(backendsAndStorage(backends))(
 
     it('tells a client at its cap that is not logged in so, on either door, storing none of its file', async () => {
       const ip = randomIp();
-      const stalled = await stallTwo(ip);
+      const stalled = await stallTwo(ip, true);
       const puts = watched.puts;
       const deadToken = 'not-a-live-token';
       try {
