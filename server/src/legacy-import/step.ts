@@ -1,7 +1,7 @@
 import type { Db, Tx } from '../db/database.js';
 import { maxId } from '../fields.js';
 import type { Services } from '../services.js';
-import type { LegacyFileMover } from './files.js';
+import type { BatchFiles, LegacyFileMover } from './files.js';
 import type { DecisionFrontier } from './frontier.js';
 import type { LegacyTable } from './layout.js';
 import type { Refusal, TableTally } from './report.js';
@@ -212,6 +212,23 @@ export function* insertSlices<T extends object>(rows: readonly T[]): Generator<T
     chars += size;
   }
   yield slice;
+}
+
+/**
+ * The plan of a sorted batch whose rows name files: `write` inserts the rows, then the files they
+ * name are recorded in the same transaction, and settled for the run once it commits.
+ */
+export function planWithFiles(
+  sorted: { skipped: number; refusals: Refusal[] },
+  imported: number,
+  files: BatchFiles,
+  write: (tx: Tx) => Promise<void>,
+): BatchPlan {
+  const writeWithFiles = async (tx: Tx) => {
+    await write(tx);
+    await files.write(tx);
+  };
+  return planOf(sorted, imported, writeWithFiles, files.committed);
 }
 
 /** The plan of a sorted batch: its counts and how to write what it accepted. */

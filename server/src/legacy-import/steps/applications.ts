@@ -7,7 +7,7 @@ import {
   type ImportStep,
   idsOf,
   insertSlices,
-  planOf,
+  planWithFiles,
   refuseOrphan,
   refuseWritten,
   requireUser,
@@ -122,15 +122,9 @@ export function applicationsStep(ctx: ImportContext): ImportStep {
         (a) => tooLong('source', a.delivery_source, maxSourceLength),
       );
       await files.keepOnly(kept.flatMap((a) => filesOf(a).map((url) => ({ url, ownerId: a.applicant_id }))));
-      return planOf(
-        sorted,
-        applications.length,
-        async (tx) => {
-          for (const slice of insertSlices(applications)) await insertApplicationsKeepingIds(tx, slice);
-          await files.write(tx);
-        },
-        files.committed,
-      );
+      return planWithFiles(sorted, applications.length, files, async (tx) => {
+        for (const slice of insertSlices(applications)) await insertApplicationsKeepingIds(tx, slice);
+      });
     },
   };
 }

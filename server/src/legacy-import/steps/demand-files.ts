@@ -6,7 +6,7 @@ import {
   type ImportStep,
   idsOf,
   insertSlices,
-  planOf,
+  planWithFiles,
   refuseOrphan,
   sortRows,
 } from '../step.js';
@@ -48,15 +48,9 @@ export function demandFilesStep(ctx: ImportContext): ImportStep {
         ...file,
         url: stored.urlOf(file.url, ctx.present.demands.get(file.demand_id) ?? null),
       }));
-      return planOf(
-        sorted,
-        files.length,
-        async (tx) => {
-          for (const slice of insertSlices(files)) await insertDemandFilesKeepingIds(tx, slice);
-          await stored.write(tx);
-        },
-        stored.committed,
-      );
+      return planWithFiles(sorted, files.length, stored, async (tx) => {
+        for (const slice of insertSlices(files)) await insertDemandFilesKeepingIds(tx, slice);
+      });
     },
   };
 }

@@ -10,7 +10,7 @@ import {
   type ImportStep,
   idsOf,
   insertSlices,
-  planOf,
+  planWithFiles,
   sortRows,
 } from '../step.js';
 import * as v from '../values.js';
@@ -116,16 +116,10 @@ export function usersStep(ctx: ImportContext): ImportStep {
         ...user,
         face: user.face && files.urlOf(user.face, user.id ?? null),
       }));
-      return planOf(
-        sorted,
-        users.length,
-        async (tx) => {
-          for (const slice of insertSlices(users)) await insertUsersKeepingIds(tx, slice);
-          await insertImportedSessions(tx, sessions);
-          await files.write(tx);
-        },
-        files.committed,
-      );
+      return planWithFiles(sorted, users.length, files, async (tx) => {
+        for (const slice of insertSlices(users)) await insertUsersKeepingIds(tx, slice);
+        await insertImportedSessions(tx, sessions);
+      });
     },
   };
 }

@@ -13,6 +13,7 @@ import {
   type ImportStep,
   insertSlices,
   planOf,
+  planWithFiles,
   refuseWritten,
   requireUser,
   sortRows,
@@ -137,15 +138,9 @@ export function personStep(ctx: ImportContext): ImportStep {
       await files.keepOnly(
         kept.flatMap((record) => filesOf(record).map((url) => ({ url, ownerId: record.user_id }))),
       );
-      return planOf(
-        sorted,
-        persons.length,
-        async (tx) => {
-          for (const slice of insertSlices(persons)) await insertPersonRecords(tx, slice);
-          await files.write(tx);
-        },
-        files.committed,
-      );
+      return planWithFiles(sorted, persons.length, files, async (tx) => {
+        for (const slice of insertSlices(persons)) await insertPersonRecords(tx, slice);
+      });
     },
   };
 }
@@ -202,15 +197,9 @@ export function companyStep(ctx: ImportContext): ImportStep {
       await files.keepOnly(
         kept.flatMap((record) => filesOf(record).map((url) => ({ url, ownerId: record.user_id }))),
       );
-      return planOf(
-        sorted,
-        companies.length,
-        async (tx) => {
-          for (const slice of insertSlices(companies)) await insertCompanyRecords(tx, slice);
-          await files.write(tx);
-        },
-        files.committed,
-      );
+      return planWithFiles(sorted, companies.length, files, async (tx) => {
+        for (const slice of insertSlices(companies)) await insertCompanyRecords(tx, slice);
+      });
     },
   };
 }
