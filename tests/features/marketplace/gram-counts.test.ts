@@ -7,6 +7,20 @@ import { legacyPost } from '../../support/legacy-client.js';
 import { approveDemand, postDemand, rareCjk, type Session } from '../../support/marketplace-flow.js';
 import { ManualClock, startTestApp, type TestApp } from '../../support/test-app.js';
 
+/**
+ * A fresh estimate of `term`, read again while it counts no title for its gram. MariaDB's FULLTEXT
+ * index misses a committed row for a moment now and then while other connections write: a CI run
+ * counted 0 titles for a pair the test had just written, and a probe of 8 committed tokens read at
+ * once, beside three writers, missed one or two in about 1 read of 3,000, each found on the next
+ * read. The count only picks the gram to look up, so the service needs no retry for it.
+ */
+async function estimateAsWritten(t: TestApp, term: string) {
+  for (let read = 1; ; read++) {
+    const estimate = await new GramCounts(t.stores.database.db, new ManualClock()).estimate(term);
+    if (estimate?.titles !== 0 || read === 3) return estimate;
+  }
+}
+
 describe.each(backends)('the gram a title search looks up ($name)', (backend) => {
   let t: TestApp;
   let owner: Session;
@@ -24,8 +38,7 @@ describe.each(backends)('the gram a title search looks up ($name)', (backend) =>
     await approveDemand(t, await postDemand(t, owner, { title: `${b}乙` }));
     await approveDemand(t, await postDemand(t, owner, { title: `前${a}${b}后` }));
     const term = `${a}${b}`;
-    const counts = new GramCounts(t.stores.database.db, new ManualClock());
-    const estimate = await counts.estimate(term);
+    const estimate = await estimateAsWritten(t, term);
     if (backend.name === 'embedded') {
       expect(estimate).toBeUndefined(); // SQLite has no FULLTEXT index: titles are scanned with LIKE
     } else {
@@ -56,7 +69,7 @@ describe.each(backends)('the gram a title search looks up ($name)', (backend) =>
     }
     const term = words.join('');
     await approveDemand(t, await postDemand(t, owner, { title: `有${term}` }));
-    const estimate = await new GramCounts(t.stores.database.db, new ManualClock()).estimate(term);
+    const estimate = await estimateAsWritten(t, term);
     if (backend.name === 'embedded') return expect(estimate).toBeUndefined();
     const acrossWords = termGrams(term).filter((_, i) => i % 2 === 1);
     expect(acrossWords).toContain(estimate?.gram);
