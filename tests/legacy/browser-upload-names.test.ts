@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginBySms } from '../support/auth-flow.js';
 import { embedded } from '../support/backends.js';
-import { type HeadlessChromium, hasChromium, launchChromium } from '../support/chromium.js';
+import {
+  type HeadlessChromium,
+  hasChromium,
+  launchChromium,
+  openServiceOrigin,
+} from '../support/chromium.js';
 import { samplePdf } from '../support/sample-files.js';
 import { listen, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -31,8 +36,7 @@ describe.runIf(hasChromium)('a browser uploading and downloading files with Chin
     const session = await loginBySms(t);
     const page = await chrome.browser.newPage();
     try {
-      // A page of the service's own, whose policy lets it call the service (the API reference).
-      await page.goto(`${url}/docs/`);
+      await openServiceOrigin(page, url);
       const uploaded = await page.evaluate(
         async ({ names, pdf, token, userId }) => {
           const file = (name: string) => new File([new Uint8Array(pdf)], name, { type: 'application/pdf' });
