@@ -236,12 +236,16 @@ describe('hostile input', () => {
       ['%'.repeat(size), 'application/x-www-form-urlencoded; charset=gbk'],
       ['+'.repeat(size), 'application/x-www-form-urlencoded; charset=gbk'],
     ] as const;
+    // The least of three runs: a garbage collection of what earlier test files left in the worker's
+    // heap lands in one run now and then (once 7 x on Node 24 in CI, where alone it was 1.3-2.6 x).
+    const leastOfThree = async (value: string, type?: string) =>
+      Math.min(await cpuOfFive(value, type), await cpuOfFive(value, type), await cpuOfFive(value, type));
     // Each warmed up alike, so none is measured while its code is still being compiled.
     await cpuOfFive(plainValue);
     for (const [value, type] of hostile) await cpuOfFive(value, type);
-    const plain = await cpuOfFive(plainValue);
+    const plain = await leastOfThree(plainValue);
     for (const [value, type] of hostile) {
-      const cpuMs = await cpuOfFive(value, type);
+      const cpuMs = await leastOfThree(value, type);
       expect(cpuMs, `${value[0]} ${type ?? ''}: ${cpuMs} ms against ${plain} ms`).toBeLessThan(6 * plain);
     }
   });
