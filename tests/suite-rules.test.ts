@@ -29,11 +29,11 @@ const undoneBy: Record<string, readonly string[]> = {
 
 /** What `text` leaves changed for the next file: a module mock, or a change it never undoes. */
 function leftChanged(text: string): string[] {
-  const calls = (name: string) => new RegExp(`\\b(?:vi\\.|\\.)${name}\\(`).test(text);
+  const calls = (name: string) => new RegExp(`\\.${name}\\(`).test(text);
   const mocks = [...text.matchAll(/\bvi\.(mock|doMock)\(/g)].map((m) => `vi.${m[1]}`);
   const notUndone = Object.entries(undoneBy)
     .filter(([change, undos]) => calls(change) && !undos.some(calls))
-    .map(([change]) => `vi.${change} without ${(undoneBy[change] ?? []).join(' or ')}`);
+    .map(([change, undos]) => `vi.${change} without ${undos.join(' or ')}`);
   return [...mocks, ...notUndone];
 }
 
