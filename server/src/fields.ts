@@ -16,15 +16,24 @@ const noControlCharactersButLineBreaks =
   /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069\p{Cs}]*$/u;
 
 /**
+ * Characters that show nothing and join nothing: the zero-width space, the word joiner and the
+ * zero-width no-break space (a byte order mark inside text). Text copied from a web page carries
+ * them between words; kept, a title `网站\u200b开发` was not found by a search for 网站开发 that
+ * looked like it, nor a name by the name its owner typed. The joiners that shape emoji and some
+ * scripts (U+200C, U+200D) are kept.
+ */
+const invisibleSpaces = /[\u200b\u2060\ufeff]/g;
+
+/**
  * Single-line text with a length cap, trimmed. A tab in it is read as a space: text pasted from a
  * spreadsheet or a bank statement carries tabs (a browser's one-line box keeps them, and drops line
- * breaks), and was refused with a pattern no operator or user could read. Other control characters,
- * line breaks included, stay refused.
+ * breaks), and was refused with a pattern no operator or user could read. Invisible spaces are
+ * dropped (above). Other control characters, line breaks included, stay refused.
  */
 export const text = (max: number) =>
   z
     .string()
-    .overwrite((value) => value.replace(/\t+/g, ' '))
+    .overwrite((value) => value.replace(/\t+/g, ' ').replace(invisibleSpaces, ''))
     .trim()
     .max(max)
     .regex(noControlCharacters, { error: 'must not contain control characters' });

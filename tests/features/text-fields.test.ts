@@ -6,6 +6,11 @@ describe('text fields', () => {
     expect(text(50).parse(' 价格不合理\t请修改\t\t尾号1234\t')).toBe('价格不合理 请修改 尾号1234');
   });
 
+  it('drops the invisible spaces of text copied from a page, and keeps the joiners emoji need', () => {
+    expect(text(50).parse('\ufeff网站\u200b开发\u2060外包 ')).toBe('网站开发外包');
+    expect(text(50).parse('👩\u200d💻')).toBe('👩\u200d💻');
+  });
+
   it('still refuses other control characters, saying so', () => {
     const refused = text(50).safeParse('a\u0000b');
     expect(refused.success).toBe(false);

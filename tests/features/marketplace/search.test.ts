@@ -100,6 +100,13 @@ describe.each(backends)('title search on the public list ($name)', (backend) => 
     for (const row of native.data) expect(row.title.toLowerCase()).toContain('native app');
   });
 
+  it('finds a title pasted with invisible spaces by the words it shows, and takes them in a term', async () => {
+    const id = await postDemand(t, owner, { title: `${m}\u200b视频\u200b剪辑\ufeff` });
+    await approveDemand(t, id);
+    expect(idsOf(await search(`${m}视频剪辑`))).toEqual([id]);
+    expect(idsOf(await search(`视频\u200b剪辑`))).toContain(id);
+  });
+
   it('takes % and _ literally', async () => {
     expect(idsOf(await search(`${m}100%`))).toEqual([ids.percent]);
     expect(idsOf(await search(`${m}100%_`))).toEqual([ids.percent]);
