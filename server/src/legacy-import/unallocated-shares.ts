@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import type { Db } from '../db/database.js';
 import { inTransaction } from '../db/transaction.js';
 import { sharesOf } from '../features/applications/application.repository.js';
@@ -38,24 +39,28 @@ export async function shareUnallocatedEscrow(db: Db, now: number): Promise<Share
     .having((eb) => eb.fn.min('a.allocated_fen'), '=', 0)
     .orderBy('d.id')
     .execute();
-  const shared: Array<SharedEscrow | null> = [];
-  // The workers take the candidates from one iterator; once one fails, they take no more.
-  const queue = candidates.entries();
+  // Every started transaction ends before the answer; once one fails, the demands not started are left.
+  const limit = pLimit(parallelDemands);
   let failed = false;
-  const shareNext = async () => {
-    for (const [at, { id }] of queue) {
-      if (failed) return;
-      try {
-        shared[at] = await shareOne(db, id, now);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  const outcomes = await Promise.allSettled(Array.from({ length: parallelDemands }, shareNext));
-  for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
-  return shared.filter((done) => done !== null);
+  const outcomes = await Promise.allSettled(
+    candidates.map(({ id }) =>
+      limit(async () => {
+        if (failed) return null;
+        try {
+          return await shareOne(db, id, now);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      }),
+    ),
+  );
+  const shared: SharedEscrow[] = [];
+  for (const outcome of outcomes) {
+    if (outcome.status === 'rejected') throw outcome.reason;
+    if (outcome.value) shared.push(outcome.value);
+  }
+  return shared;
 }
 
 /**
