@@ -22,7 +22,7 @@ const noControlCharactersButLineBreaks =
  * looked like it, nor a name by the name its owner typed. The joiners that shape emoji and some
  * scripts (U+200C, U+200D) are kept.
  */
-const invisibleSpaces = /[\u200b\u2060\ufeff]/g;
+export const invisibleSpaces = /[\u200b\u2060\ufeff]/g;
 
 /**
  * Single-line text with a length cap, trimmed. A tab in it is read as a space: text pasted from a

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../server/src/legacy-import/report.js';
-import { bidiControlsNote } from '../../server/src/legacy-import/values.js';
+import { bidiControlsNote, invisibleSpacesNote } from '../../server/src/legacy-import/values.js';
 import { backends, testDatabaseUrl, withPrivateDatabase } from '../support/backends.js';
 import { legacyPost } from '../support/legacy-client.js';
 import { createLegacyDatabase, type LegacyDatabase } from '../support/legacy-db.js';
@@ -41,7 +41,16 @@ async function fill(db: LegacyDatabase): Promise<void> {
     { id: 1, goodsid: 'X1', user_id: 1, title: 'a', price: '100', des: '', order_id: '1,,3 ' },
     { id: 2, goodsid: 'X1\t', user_id: 1, title: 'b', price: '100', des: '' },
     { id: 3, goodsid: 'y1', user_id: 1, title: '\u202ec', price: '100', des: 'x\u2069\ny' },
-    { id: 4, goodsid: 'Y1', user_id: 1, title: 'd', price: '100', des: '' },
+    // Invisible spaces from a pasted title, which new one-line input drops and search never finds.
+    {
+      id: 4,
+      goodsid: 'Y1',
+      user_id: 1,
+      title: '视频\u200b剪辑\u2060',
+      price: '100',
+      des: '\ufeffd',
+      show: 1,
+    },
     { id: 5, goodsid: 'Z5', user_id: 1, title: 'e', price: '100', des: '', pay: 1 },
   ]);
   await db.insert('h_goods_file', [
@@ -178,6 +187,19 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing odd old rows ($name)
     expect(demand).toEqual({ title: 'c', description: 'x\ny' });
     expect(notesOf('user_person')[bidiControlsNote]).toBe(1);
     expect(notesOf('goods')[bidiControlsNote]).toBe(1);
+  });
+
+  it('takes invisible spaces out of old text, as new input drops them, so search finds the title shown', async () => {
+    const demand = await t.stores.database.db
+      .selectFrom('demands')
+      .select(['title', 'description'])
+      .where('id', '=', 4)
+      .executeTakeFirst();
+    expect(demand).toEqual({ title: '视频剪辑', description: 'd' });
+    expect(notesOf('goods')[invisibleSpacesNote]).toBe(1);
+    const found = await legacyPost(t.app, '/index/goods/index', { title: '视频剪辑' });
+    expect(found.body.res, found.body.err).toBe(1);
+    expect((found.body.data as { data: { id: number }[] }).data.map((d) => d.id)).toEqual([4]);
   });
 
   it('refuses a count too large for its new column, with the reason', async () => {

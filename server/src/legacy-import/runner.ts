@@ -1,7 +1,7 @@
 import { inTransaction } from '../db/transaction.js';
 import type { TableTally } from './report.js';
 import type { BatchPlan, ImportContext, ImportStep } from './step.js';
-import { withoutBidiControls } from './values.js';
+import { withoutInvisibleControls } from './values.js';
 
 /** Thrown by the stop hook: the import ends as if killed after a committed batch. */
 export class ImportStopped extends Error {
@@ -76,7 +76,7 @@ export async function runStep(
     // own ids, and what it needs of earlier batches (parents present, the first owner of a phone)
     // is known in memory or read from the old database.
     const plan = await step.plan(
-      withoutBidiControls(rows, (text, id) => tally.note(text, id)),
+      withoutInvisibleControls(rows, (text, id) => tally.note(text, id)),
       tally,
     );
     while (inFlight.size >= (step.parallelWrites ?? 2) && !failure) await Promise.race(inFlight);

@@ -264,30 +264,37 @@ export function period(row: OldRow, column: string, timeZone: string): [number |
 
 /** The bidirectional overrides and isolates new text refuses (fields.ts). */
 const bidiControls = /[\u202a-\u202e\u2066-\u2069]/g;
-const hasBidiControl = /[\u202a-\u202e\u2066-\u2069]/;
 
 export const bidiControlsNote =
   'bidirectional controls (U+202A–202E, U+2066–2069) taken out of its text, as new input refuses them';
+export const invisibleSpacesNote =
+  'zero-width spaces, word joiners or byte order marks (U+200B, U+2060, U+FEFF) taken out of its text, as new input drops them';
 
 /**
- * The rows with bidirectional overrides and isolates taken out of their text, each row that held
- * one noted. The old forms took them and new input refuses them (fields.ts): one at the end of a
- * name turned the ID number shown after it around on the console's review card. They draw nothing
- * themselves, so no text a user sees is lost.
+ * The rows with what new text may not hold taken out, each row that held some noted once per
+ * kind. The old forms took both kinds, and neither draws anything, so no text a user sees is lost:
+ * - bidirectional overrides and isolates, which new input refuses: one at the end of a name turned
+ *   the ID number shown after it around on the console's review card;
+ * - invisible spaces, which new one-line input drops (fields.ts): kept, an old title `视频\u200b剪辑`
+ *   is not found by a search for 视频剪辑. Taken out of every column, descriptions too, since the
+ *   import does not tell one-line from multi-line text here.
  */
-export function withoutBidiControls(
+export function withoutInvisibleControls(
   rows: readonly OldRow[],
   note: (text: string, id: number) => void,
 ): readonly OldRow[] {
   return rows.map((row) => {
-    if (!Object.values(row).some((value) => typeof value === 'string' && hasBidiControl.test(value)))
-      return row;
-    note(bidiControlsNote, Number(row.id));
-    return Object.fromEntries(
-      Object.entries(row).map(([column, value]) => [
-        column,
-        typeof value === 'string' ? value.replace(bidiControls, '') : value,
-      ]),
-    );
+    const kinds = new Set<string>();
+    const cleaned = Object.entries(row).map(([column, value]) => {
+      if (typeof value !== 'string') return [column, value];
+      const withoutBidi = value.replace(bidiControls, '');
+      if (withoutBidi !== value) kinds.add(bidiControlsNote);
+      const withoutInvisible = withoutBidi.replace(fields.invisibleSpaces, '');
+      if (withoutInvisible !== withoutBidi) kinds.add(invisibleSpacesNote);
+      return [column, withoutInvisible];
+    });
+    if (kinds.size === 0) return row;
+    for (const kind of kinds) note(kind, Number(row.id));
+    return Object.fromEntries(cleaned);
   });
 }
