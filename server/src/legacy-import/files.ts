@@ -8,6 +8,7 @@ import { findLegacyFiles, type LegacyFile, recordLegacyFiles } from '../features
 import { keyOfUrl, urlOfKey } from '../features/uploads/storage.js';
 import { findUploadsByKeys } from '../features/uploads/uploads.repository.js';
 import type { ReceivedFile, UploadService } from '../features/uploads/uploads.service.js';
+import { mapAtMost } from './map-at-most.js';
 import type { FileTally } from './report.js';
 
 /** One old row naming one file. */
@@ -237,13 +238,13 @@ export class LegacyFileMover {
         toCopy.push([copy, use]);
       }
     }
-    for (let i = 0; i < toCopy.length; i += parallelCopies) {
-      const part = toCopy.slice(i, i + parallelCopies);
-      const outcomes = await Promise.all(
-        part.map(async ([copy, use]) => [copy, await this.copyOrKeep(use)] as const),
-      );
-      for (const [copy, decision] of outcomes) decided.set(copy, decision);
-    }
+    // Once a copy fails (storage, not a refusal), no new one starts; those started end first.
+    const outcomes = await mapAtMost(
+      parallelCopies,
+      toCopy,
+      async ([copy, use]) => [copy, await this.copyOrKeep(use)] as const,
+    );
+    for (const [copy, decision] of outcomes) decided.set(copy, decision);
     return decided;
   }
 

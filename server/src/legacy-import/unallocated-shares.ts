@@ -1,10 +1,10 @@
-import pLimit from 'p-limit';
 import type { Db } from '../db/database.js';
 import { inTransaction } from '../db/transaction.js';
 import { sharesOf } from '../features/applications/application.repository.js';
 import { lockDemand } from '../features/demands/demand.repository.js';
 import { escrowOf } from '../features/demands/demand-escrow.js';
 import { allocateAmong } from '../features/money/shares.js';
+import { mapAtMost } from './map-at-most.js';
 
 /** A paid demand whose escrow the import shared among selected applicants the old data allocated nothing. */
 export interface SharedEscrow {
@@ -40,27 +40,8 @@ export async function shareUnallocatedEscrow(db: Db, now: number): Promise<Share
     .orderBy('d.id')
     .execute();
   // Every started transaction ends before the answer; once one fails, the demands not started are left.
-  const limit = pLimit(parallelDemands);
-  let failed = false;
-  const outcomes = await Promise.allSettled(
-    candidates.map(({ id }) =>
-      limit(async () => {
-        if (failed) return null;
-        try {
-          return await shareOne(db, id, now);
-        } catch (error) {
-          failed = true;
-          throw error;
-        }
-      }),
-    ),
-  );
-  const shared: SharedEscrow[] = [];
-  for (const outcome of outcomes) {
-    if (outcome.status === 'rejected') throw outcome.reason;
-    if (outcome.value) shared.push(outcome.value);
-  }
-  return shared;
+  const shared = await mapAtMost(parallelDemands, candidates, ({ id }) => shareOne(db, id, now));
+  return shared.filter((share) => share !== null);
 }
 
 /**
