@@ -118,7 +118,7 @@ export interface PageRequest {
   readonly perPage: number;
 }
 
-export const lastPageOf = (total: number, perPage: number) => Math.max(1, Math.ceil(total / perPage));
+const lastPageOf = (total: number, perPage: number) => Math.max(1, Math.ceil(total / perPage));
 
 /** How many rows come before the requested page. */
 export const offsetOf = (request: PageRequest) => (request.page - 1) * request.perPage;

@@ -6,7 +6,7 @@
  */
 
 /** Characters a secret needs, whitespace not counted. */
-export const minSecretLength = 32;
+const minSecretLength = 32;
 
 /** Fewer different characters than this is a placeholder, not a secret (`x` × 40, `ab` × 16). */
 const minDistinctCharacters = 6;

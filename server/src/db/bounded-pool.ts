@@ -38,7 +38,7 @@ export const maxQueuedQueries = 500;
  * connections (each is used again within milliseconds); a quiet one lets them go within a minute,
  * and the next request opens one again (a few milliseconds).
  */
-export const idleConnectionMs = 60_000;
+const idleConnectionMs = 60_000;
 
 /** While MySQL is unreachable, one query in this long is let through to find out whether it is back. */
 const probeEveryMs = 200;

@@ -7,7 +7,7 @@ import type { Db } from './database.js';
  * trail refuse updates and deletes, and the public list's counts follow every demand written. A
  * migration that drops or renames one changes this list with it.
  */
-export const requiredTriggers = [
+const requiredTriggers = [
   'ledger_entries_no_update',
   'ledger_entries_no_delete',
   'admin_actions_no_update',

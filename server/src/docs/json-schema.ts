@@ -116,7 +116,7 @@ function fits(value: unknown, schema: JsonSchema): boolean {
 }
 
 /** The instant examples use: 2026-12-01 09:30 in Beijing. */
-export const exampleDate = new Date('2026-12-01T09:30:00+08:00');
+const exampleDate = new Date('2026-12-01T09:30:00+08:00');
 
 /** A JSON Schema describing a JSON value as it is (types only), for example-derived output schemas. */
 export function schemaOfValue(value: unknown): JsonSchema {

@@ -258,7 +258,7 @@ function exampleFailure(route: LegacyRoute, procedure: string | undefined) {
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 /** The name a legacy URL's shared pieces go by in `components`: `Legacy.user.goods.add`. */
-export const componentName = (path: string) => `Legacy${path.replaceAll('/', '.')}`;
+const componentName = (path: string) => `Legacy${path.replaceAll('/', '.')}`;
 
 /**
  * The GET and POST operations of one legacy URL, and the pieces both share (its fields as a body

@@ -168,7 +168,7 @@ export function tooLong(column: string, value: string, max: number): string | un
  * INT on MySQL, and the service reads ids no larger (fields.id), so a row kept above it could not
  * be reached on SQLite either, whose columns would take it.
  */
-export const maxNewId = maxId;
+const maxNewId = maxId;
 
 /**
  * The old row's id, which the new row keeps: 0 or below is refused, as MySQL would give a row

@@ -193,7 +193,7 @@ function wanYuanText(column: string, value: unknown): string {
 }
 
 /** Longest old URL the import records (`legacy_files.url` is varchar(2000)). */
-export const maxUrlLength = 2000;
+const maxUrlLength = 2000;
 
 /**
  * Whether an old URL can name a file: a path, or an http(s) address. One with another scheme

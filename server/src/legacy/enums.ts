@@ -26,9 +26,7 @@ export interface LegacyEnumEntry<T> {
   readonly means: T | readonly T[];
 }
 
-export function legacyEnum<T extends string | boolean>(
-  entries: ReadonlyArray<LegacyEnumEntry<T>>,
-): LegacyEnum<T> {
+function legacyEnum<T extends string | boolean>(entries: ReadonlyArray<LegacyEnumEntry<T>>): LegacyEnum<T> {
   const byCode = new Map(entries.map((entry) => [entry.code, entry.means]));
   const byLabel = new Map(entries.map((entry) => [entry.label, entry.means]));
   const labelOf = new Map<T, string>();

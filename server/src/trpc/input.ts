@@ -28,7 +28,7 @@ export function deserializeInput(payload: unknown): unknown {
 }
 
 /** Deeper than any input of ours (a resume list's items are 3 levels down). */
-export const maxInputDepth = 32;
+const maxInputDepth = 32;
 
 /** The value types an input may carry (superjson's names for them). */
 const acceptedTypes: ReadonlySet<unknown> = new Set(['Date', 'undefined', 'number']);

@@ -5,8 +5,8 @@ import { fileRef, fileRefs } from '../uploads/uploads.schemas.js';
 import { profile } from '../user/user.schemas.js';
 import { idNumberAsSent } from './id-number.js';
 
-export const verificationKinds = ['person', 'company', 'individualBusiness'] as const;
-export const verificationKind = z.enum(verificationKinds);
+const verificationKinds = ['person', 'company', 'individualBusiness'] as const;
+const verificationKind = z.enum(verificationKinds);
 export type VerificationKind = (typeof verificationKinds)[number];
 
 /** Money in integer fen: never negative, far below 2^53. */

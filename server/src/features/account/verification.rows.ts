@@ -16,7 +16,7 @@ import type {
 
 /** Between stored rows and typed records: states are codes, file lists comma-joined URLs (CONTRACT.md §4). */
 
-export const joinUrls = (urls: readonly string[]) => urls.join(',');
+const joinUrls = (urls: readonly string[]) => urls.join(',');
 const splitUrls = (stored: string) => (stored === '' ? [] : stored.split(','));
 const dateOrNull = (ms: number | null) => (ms === null ? null : new Date(Number(ms)));
 const numberOrNull = (value: number | null) => (value === null ? null : Number(value));

@@ -7,7 +7,7 @@ import { invoiceRequest, ledgerEntry } from '../money/money.schemas.js';
 import { profile } from '../user/user.schemas.js';
 
 /** An account as an operator deciding about it needs to see it: who posted a demand, who asked for an invoice. */
-export const accountSummary = z.object({
+const accountSummary = z.object({
   id: z.number().int(),
   phone: z.string(),
   userType: profile.shape.userType,

@@ -18,16 +18,16 @@ import type { PasswordHasher } from './passwords.js';
 import type { Sessions } from './sessions.js';
 import type { SmsCodes } from './sms-codes.js';
 
-export const loginFailuresPerPhone: RateRule = { name: 'login-fail:phone', limit: 5, windowMs: 15 * 60_000 };
+const loginFailuresPerPhone: RateRule = { name: 'login-fail:phone', limit: 5, windowMs: 15 * 60_000 };
 /**
  * Password logins per phone that reach the check, wrong ones refunded (they have their own cap
  * above): each costs an argon2 verify (tens of milliseconds of CPU, 19 MiB) and issues a 30-day
  * session, and a success refunds the failure counters, so without this one account's password could
  * be checked any number of times from one address. A real user logs in a few times a day.
  */
-export const passwordLoginsPerPhone: RateRule = { name: 'login:phone', limit: 20, windowMs: 60 * 60_000 };
+const passwordLoginsPerPhone: RateRule = { name: 'login:phone', limit: 20, windowMs: 60 * 60_000 };
 /** Password changes per account: each is an argon2 hash, and a session is all it takes. */
-export const passwordChangesPerUser: RateRule = {
+const passwordChangesPerUser: RateRule = {
   name: 'password-change:user',
   limit: 10,
   windowMs: 60 * 60_000,

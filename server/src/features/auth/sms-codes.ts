@@ -9,8 +9,8 @@ import { SmsNotSent, type SmsSender } from '../../sms/sms-sender.js';
 import type { Telemetry } from '../../telemetry.js';
 import { keyedHash, sameHash } from './secrets.js';
 
-export const codeLifetimeMs = 5 * 60 * 1000;
-export const maxWrongTries = 5;
+const codeLifetimeMs = 5 * 60 * 1000;
+const maxWrongTries = 5;
 
 const minute = 60_000;
 const hour = 60 * minute;

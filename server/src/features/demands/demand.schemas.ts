@@ -34,7 +34,7 @@ export type DemandInput = z.infer<typeof demandInput>;
 export const demandChanges = demandInput.extend({ category: fields.text(100).optional() });
 export type DemandChanges = z.infer<typeof demandChanges>;
 
-export const demandFile = z.object({ id: z.number().int(), url: z.string() });
+const demandFile = z.object({ id: z.number().int(), url: z.string() });
 
 export const demand = z.object({
   id: z.number().int(),

@@ -34,7 +34,7 @@ export function titleGrams(title: string): string {
 }
 
 /** The column holds 1600 ASCII characters, enough for 100 characters; longer (odd) lowercasings lose their tail. */
-export const maxGramsLength = 1600;
+const maxGramsLength = 1600;
 
 function capped(grams: string): string {
   return grams.length <= maxGramsLength ? grams : grams.slice(0, grams.lastIndexOf(' ', maxGramsLength));

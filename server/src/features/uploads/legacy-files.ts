@@ -15,7 +15,7 @@ export interface LegacyFile {
 }
 
 /** The key of a URL as the old row spelled it (trimmed). */
-export const legacyUrlHash = (url: string): string => createHash('sha256').update(url.trim()).digest('hex');
+const legacyUrlHash = (url: string): string => createHash('sha256').update(url.trim()).digest('hex');
 
 export async function findLegacyFiles(
   db: Db | Tx,

@@ -285,7 +285,7 @@ export class UploadService {
 /** A public upload never changes under its URL: a year. */
 const publicMaxAgeS = 365 * 24 * 60 * 60;
 
-export function toUploadedFile(row: UploadRow): UploadedFile {
+function toUploadedFile(row: UploadRow): UploadedFile {
   return {
     id: row.id,
     url: urlOfKey(row.storage_key),

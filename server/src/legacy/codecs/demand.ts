@@ -165,7 +165,7 @@ export function encodePublicDemand(d: PublicDemand, timeZone: string) {
 }
 
 /** An application as the old `goods_order` model showed it; `phone` only where the reader may see it. */
-export function encodeApplication(a: Application, timeZone: string) {
+function encodeApplication(a: Application, timeZone: string) {
   return {
     id: a.id,
     goods_id: a.demandId,
