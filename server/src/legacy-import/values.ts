@@ -264,6 +264,8 @@ export function period(row: OldRow, column: string, timeZone: string): [number |
 
 /** The bidirectional overrides and isolates new text refuses (fields.ts). */
 const bidiControls = /[\u202a-\u202e\u2066-\u2069]/g;
+/** Either kind, tested first: most rows hold neither and are passed on as they are. */
+const bidiOrInvisible = /[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]/;
 
 export const bidiControlsNote =
   'bidirectional controls (U+202A–202E, U+2066–2069) taken out of its text, as new input refuses them';
@@ -284,6 +286,8 @@ export function withoutInvisibleControls(
   note: (text: string, id: number) => void,
 ): readonly OldRow[] {
   return rows.map((row) => {
+    if (!Object.values(row).some((value) => typeof value === 'string' && bidiOrInvisible.test(value)))
+      return row;
     const kinds = new Set<string>();
     const cleaned = Object.entries(row).map(([column, value]) => {
       if (typeof value !== 'string') return [column, value];
@@ -293,7 +297,6 @@ export function withoutInvisibleControls(
       if (withoutInvisible !== withoutBidi) kinds.add(invisibleSpacesNote);
       return [column, withoutInvisible];
     });
-    if (kinds.size === 0) return row;
     for (const kind of kinds) note(kind, Number(row.id));
     return Object.fromEntries(cleaned);
   });
