@@ -21,7 +21,9 @@ export function QueueList<Item>({
   description,
 }: QueueListProps<Item>) {
   return (
-    <section aria-label={label} style={{ width: 320, flexShrink: 0 }}>
+    // A title without a place to break (a pasted link, a run of Latin letters) wraps anywhere,
+    // rather than run on under the card beside the list.
+    <section aria-label={label} style={{ width: 320, flexShrink: 0, overflowWrap: 'anywhere' }}>
       <List
         bordered
         dataSource={[...items]}

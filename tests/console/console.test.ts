@@ -661,6 +661,40 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
     await page.keyboard.press('Escape');
   }, 60_000);
 
+  it('keeps a title, an address and a description without spaces inside their boxes', async () => {
+    // What a pasted link or a run of Latin letters is: no place a line may break.
+    const title = `W${'x'.repeat(98)}W`;
+    const poster = await loginBySms(t, randomPhone(), 2);
+    const demandId = await postDemand(t, poster, {
+      title,
+      address: `A${'d'.repeat(200)}`,
+      des: `https://example.com/${'p'.repeat(400)}`,
+    });
+    /** How far the element's content runs past its own box, in pixels (0 when it wraps within it). */
+    const overflow = (selector: string) =>
+      page.evaluate((target) => {
+        const element = document.querySelector(target);
+        return element ? element.scrollWidth - element.clientWidth : Number.NaN;
+      }, selector);
+    const pageWidens = () =>
+      page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+
+    await page.getByRole('menuitem', { name: '需求', exact: true }).click();
+    await page.getByLabel('需求ID、订单号或标题').fill(String(demandId));
+    await page.getByLabel('需求ID、订单号或标题').press('Enter');
+    await page.getByRole('cell', { name: title }).click();
+    await page.getByRole('dialog', { name: '需求详情' }).getByText(title).waitFor();
+    expect(await pageWidens()).toBe(false);
+    await page.keyboard.press('Escape');
+
+    await menu('需求审核').click();
+    const queue = page.getByRole('region', { name: '待审核需求' });
+    await queue.getByText(title).waitFor();
+    await page.getByRole('heading', { name: title }).waitFor();
+    expect(await overflow('section[aria-label="待审核需求"] .ant-list-item-meta-title')).toBe(0);
+    expect(await pageWidens()).toBe(false);
+  }, 60_000);
+
   it('sends an operator whose session ended elsewhere to the login page, saying why', async () => {
     const token = String(await page.evaluate("localStorage.getItem('console-token')"));
     await createClient({ url, token }).auth.logout.mutate();
