@@ -671,13 +671,13 @@ describe.skipIf(!hasChromium)('/console/ in headless chromium', () => {
       des: `https://example.com/${'p'.repeat(400)}`,
     });
     /** How far the element's content runs past its own box, in pixels (0 when it wraps within it). */
+    // As strings, like the file's other page scripts: the tests are compiled without the DOM's types.
     const overflow = (selector: string) =>
-      page.evaluate((target) => {
-        const element = document.querySelector(target);
-        return element ? element.scrollWidth - element.clientWidth : Number.NaN;
-      }, selector);
+      page.evaluate(
+        `(e => e ? e.scrollWidth - e.clientWidth : NaN)(document.querySelector(${JSON.stringify(selector)}))`,
+      );
     const pageWidens = () =>
-      page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+      page.evaluate('document.documentElement.scrollWidth > document.documentElement.clientWidth');
 
     await page.getByRole('menuitem', { name: '需求', exact: true }).click();
     await page.getByLabel('需求ID、订单号或标题').fill(String(demandId));
