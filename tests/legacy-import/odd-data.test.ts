@@ -116,6 +116,13 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing odd old rows ($name)
   const refusals = (table: string) => tallyOf(table)?.refusals;
   /** How often each note was made on the table's rows. */
   const notesOf = (table: string) => Object.fromEntries(tallyOf(table)?.notes ?? []);
+  /** An imported demand's title and description, as stored. */
+  const demandText = (id: number) =>
+    t.stores.database.db
+      .selectFrom('demands')
+      .select(['title', 'description'])
+      .where('id', '=', id)
+      .executeTakeFirst();
 
   beforeAll(async () => {
     legacy = await createLegacyDatabase(testDatabaseUrl as string);
@@ -179,23 +186,13 @@ describe.skipIf(!testDatabaseUrl).each(backends)('importing odd old rows ($name)
       .select(['name', 'id_number'])
       .executeTakeFirst();
     expect(person).toEqual({ name: '王五', id_number: '11010519491231002X' });
-    const demand = await t.stores.database.db
-      .selectFrom('demands')
-      .select(['title', 'description'])
-      .where('id', '=', 3)
-      .executeTakeFirst();
-    expect(demand).toEqual({ title: 'c', description: 'x\ny' });
+    expect(await demandText(3)).toEqual({ title: 'c', description: 'x\ny' });
     expect(notesOf('user_person')[bidiControlsNote]).toBe(1);
     expect(notesOf('goods')[bidiControlsNote]).toBe(1);
   });
 
   it('takes invisible spaces out of old text, as new input drops them, so search finds the title shown', async () => {
-    const demand = await t.stores.database.db
-      .selectFrom('demands')
-      .select(['title', 'description'])
-      .where('id', '=', 4)
-      .executeTakeFirst();
-    expect(demand).toEqual({ title: '视频剪辑', description: 'd' });
+    expect(await demandText(4)).toEqual({ title: '视频剪辑', description: 'd' });
     expect(notesOf('goods')[invisibleSpacesNote]).toBe(1);
     const found = await legacyPost(t.app, '/index/goods/index', { title: '视频剪辑' });
     expect(found.body.res, found.body.err).toBe(1);
