@@ -1,4 +1,5 @@
 import type { Insertable } from 'kysely';
+import { compiledOnce } from '../../db/compiled-once.js';
 import { countRows, type Db, hasRowLocks, type Tx } from '../../db/database.js';
 import type { ApplicationsTable } from './application.table.js';
 
@@ -23,15 +24,18 @@ export function findApplication(db: Db | Tx, id: number) {
 /** Every application of the given demands in one query, for embedding in a page of demands. */
 export function applicationsOfDemands(db: Db, demandIds: readonly number[]) {
   if (demandIds.length === 0) return Promise.resolve([]);
-  return db
+  return applicationsOf(db, { demandIds });
+}
+
+const applicationsOf = compiledOnce((db, { demandIds }: { demandIds: readonly number[] }) =>
+  db
     .selectFrom('applications')
     .innerJoin('users', 'users.id', 'applications.applicant_id')
     .selectAll('applications')
     .select('users.phone as applicant_phone')
     .where('applications.demand_id', 'in', demandIds)
-    .orderBy('applications.id')
-    .execute();
-}
+    .orderBy('applications.id'),
+);
 
 /** A page of the applicant's applications and how many there are; called in the caller's snapshot. */
 export async function listApplicationsOf(db: Db, applicantId: number, limit: number, offset: number) {

@@ -1,4 +1,5 @@
 import { type Insertable, MysqlAdapter, sql, type Updateable } from 'kysely';
+import { compiledOnce } from '../../db/compiled-once.js';
 import { type Db, hasRowLocks, type Tx } from '../../db/database.js';
 import { nextVersion } from '../../db/versions.js';
 import { maxId } from '../../fields.js';
@@ -96,13 +97,16 @@ export async function replaceDemandFiles(tx: Tx, demandId: number, urls: readonl
 
 export function filesOfDemands(db: Db | Tx, demandIds: readonly number[]) {
   if (demandIds.length === 0) return Promise.resolve([]);
-  return db
+  return filesOf(db, { demandIds });
+}
+
+const filesOf = compiledOnce((db, { demandIds }: { demandIds: readonly number[] }) =>
+  db
     .selectFrom('demand_files')
     .select(['id', 'demand_id', 'url'])
     .where('demand_id', 'in', demandIds)
-    .orderBy('id')
-    .execute();
-}
+    .orderBy('id'),
+);
 
 /**
  * Deletes a file of the demand and marks the demand changed (`updated_at`), so a review of it as
@@ -144,19 +148,50 @@ export async function listOwnerDemands(
   limit: number,
   offset: number,
 ) {
-  let query = db.selectFrom('demands').where('owner_id', '=', ownerId);
-  if (filter.titleContains) query = query.where(titleHolds(db, filter.titleContains));
-  if (filter.reviewStates !== undefined) query = query.where('review_state', 'in', filter.reviewStates);
-  if (filter.paid !== undefined) query = query.where('paid', '=', filter.paid);
-  if (filter.settled !== undefined) query = query.where('settled', '=', filter.settled);
-  if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
-  if (filter.settlement !== undefined) query = query.where('settlement', '=', filter.settlement);
+  const owned: OwnedValues = {
+    ownerId,
+    titlePattern: filter.titleContains ? likePattern(filter.titleContains) : undefined,
+    reviewStates: filter.reviewStates,
+    paid: filter.paid,
+    settled: filter.settled,
+    kind: filter.kind,
+    settlement: filter.settlement,
+  };
   const [rows, count] = await Promise.all([
-    query.select(demandColumns).orderBy('id', 'desc').limit(limit).offset(offset).execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ownerPage(db, { ...owned, limit, offset }),
+    ownerCount(db, owned),
   ]);
-  return { rows, total: Number(count.n) };
+  return { rows, total: Number(count[0]?.n ?? 0) };
 }
+
+/** What selects the owner's demands: the filter, its title term made a `LIKE` pattern. */
+type OwnedValues = Omit<OwnerFilter, 'titleContains'> & {
+  readonly ownerId: number;
+  readonly titlePattern: string | undefined;
+};
+
+function ownedDemands(db: Db, owned: OwnedValues) {
+  let query = db.selectFrom('demands').where('owner_id', '=', owned.ownerId);
+  if (owned.titlePattern !== undefined) query = query.where(titleLike(db, owned.titlePattern));
+  if (owned.reviewStates !== undefined) query = query.where('review_state', 'in', owned.reviewStates);
+  if (owned.paid !== undefined) query = query.where('paid', '=', owned.paid);
+  if (owned.settled !== undefined) query = query.where('settled', '=', owned.settled);
+  if (owned.kind !== undefined) query = query.where('kind', '=', owned.kind);
+  if (owned.settlement !== undefined) query = query.where('settlement', '=', owned.settlement);
+  return query;
+}
+
+const ownerPage = compiledOnce((db, values: OwnedValues & { limit: number; offset: number }) =>
+  ownedDemands(db, values)
+    .select(demandColumns)
+    .orderBy('id', 'desc')
+    .limit(values.limit)
+    .offset(values.offset),
+);
+
+const ownerCount = compiledOnce((db, owned: OwnedValues) =>
+  ownedDemands(db, owned).select((eb) => eb.fn.countAll<number>().as('n')),
+);
 
 export interface PublicFilter {
   readonly kind?: number;
@@ -213,7 +248,11 @@ export interface TermFilter extends PublicFilter {
  * LIKE folds ASCII letters only: the same search found other titles on each database.
  */
 function titleHolds(db: Db, term: string) {
-  const pattern = `%${escapeLike(term)}%`;
+  return titleLike(db, likePattern(term));
+}
+
+/** Matches titles holding what `pattern` holds (likePattern). */
+function titleLike(db: Db, pattern: string) {
   return db.getExecutor().adapter instanceof MysqlAdapter
     ? sql<boolean>`lower(title) like lower(${pattern}) collate utf8mb4_bin escape '!'`
     : sql<boolean>`fold_case(title) like fold_case(${pattern}) escape '!'`;
@@ -390,9 +429,9 @@ export async function setReview(
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** `%` and `_` in a search term are literal text, not wildcards. `!` escapes, the same on both databases. */
-function escapeLike(term: string): string {
-  return term.replace(/[!%_]/g, (c) => `!${c}`);
+/** Any text holding `term`: its `%` and `_` are literal text, not wildcards. `!` escapes, the same on both databases. */
+function likePattern(term: string): string {
+  return `%${term.replace(/[!%_]/g, (c) => `!${c}`)}%`;
 }
 
 /**

@@ -1,0 +1,70 @@
+import type { Compilable, CompiledQuery, DialectAdapter } from 'kysely';
+import type { Db } from './database.js';
+
+/** A query's value, or a list of them (`in`); undefined leaves its part out (an absent filter). */
+type Value = string | number | readonly (string | number)[] | undefined;
+type Values = Readonly<Record<string, Value>>;
+
+/** Stands in for the value at `index` of a call's values while the query is built. */
+class Slot {
+  constructor(readonly index: number) {}
+}
+
+/** Shapes kept per query and dialect: lists of every length up to a large page, with room to spare. */
+const maxShapes = 256;
+
+/**
+ * A read written with Kysely's builder, built and compiled once per dialect and shape, then run
+ * with each call's values (Kysely's "splitting build, compile and execute" recipe). On the owners'
+ * list, building and compiling its four statements was a fifth of the legacy door's CPU a request
+ * (bench/README.md).
+ *
+ * `build` is given stand-ins, not the values: it must hand each one to Kysely as it is (compute a
+ * `LIKE` pattern before, not inside) and may choose the query's shape only by whether a value is
+ * undefined. A shape is which values are absent and how long each list is.
+ */
+export function compiledOnce<V extends Values, R>(build: (db: Db, values: V) => Compilable<R>) {
+  const byDialect = new WeakMap<DialectAdapter, Map<string, CompiledQuery<R>>>();
+  return async (db: Db, values: V): Promise<R[]> => {
+    const flat: unknown[] = [];
+    let shape = '';
+    for (const name in values) {
+      const value = values[name];
+      if (value === undefined) shape += `${name}-,`;
+      else if (Array.isArray(value)) {
+        shape += `${name}${value.length},`;
+        flat.push(...value);
+      } else {
+        shape += `${name},`;
+        flat.push(value);
+      }
+    }
+    const adapter = db.getExecutor().adapter;
+    let shapes = byDialect.get(adapter);
+    if (shapes === undefined) {
+      shapes = new Map();
+      byDialect.set(adapter, shapes);
+    }
+    let compiled = shapes.get(shape);
+    if (!compiled) {
+      compiled = build(db, standIns(values)).compile();
+      if (shapes.size < maxShapes) shapes.set(shape, compiled);
+    }
+    const parameters = compiled.parameters.map((p) => (p instanceof Slot ? flat[p.index] : p));
+    return (await db.executeQuery<R>({ ...compiled, parameters })).rows;
+  };
+}
+
+/** The values with each one replaced by a Slot of its place in the call's flat list. */
+function standIns<V extends Values>(values: V): V {
+  let next = 0;
+  const slots: Record<string, unknown> = {};
+  for (const name in values) {
+    const value = values[name];
+    if (value === undefined) slots[name] = undefined;
+    else if (Array.isArray(value)) slots[name] = value.map(() => new Slot(next++));
+    else slots[name] = new Slot(next++);
+  }
+  // The builder types its stand-ins as the values they stand for: Kysely only passes them through.
+  return slots as V;
+}
