@@ -32,10 +32,10 @@ export function compiledOnce<V extends Values, R>(build: (db: Db, values: V) => 
       const value = values[name];
       if (value === undefined) shape += `${name}-,`;
       else if (Array.isArray(value)) {
-        shape += `${name}${value.length},`;
-        flat.push(...value);
+        shape += `${name}[${value.length}],`;
+        for (const item of value) flat.push(item);
       } else {
-        shape += `${name},`;
+        shape += `${name}=,`;
         flat.push(value);
       }
     }
@@ -51,7 +51,8 @@ export function compiledOnce<V extends Values, R>(build: (db: Db, values: V) => 
       if (shapes.size < maxShapes) shapes.set(shape, compiled);
     }
     const parameters = compiled.parameters.map((p) => (p instanceof Slot ? flat[p.index] : p));
-    return (await db.executeQuery<R>({ ...compiled, parameters })).rows;
+    const { query, queryId, sql } = compiled;
+    return (await db.executeQuery<R>({ query, queryId, sql, parameters })).rows;
   };
 }
 
