@@ -10,7 +10,9 @@ import { serveParent } from './ipc.js';
  * in Redis (the service's key layout), then the owner's page and count, the page's files, and the
  * page's applications with the applicants' phones, as the same Kysely queries in the same order,
  * in one transaction (the service's snapshot, db/transaction.ts readConsistently).
- * No validation, no framework between the route and the queries, no logger.
+ * No validation, no framework between the route and the queries, no logger. It builds the queries
+ * on every request, as a handler written by hand would; the service compiles them once per shape
+ * (server/src/db/compiled-once.ts).
  */
 const database = openDatabase({
   url: process.env.DATABASE_URL,
