@@ -72,20 +72,22 @@ export async function selectedOfDemands(
 ): Promise<Map<number, number[]>> {
   const byDemand = new Map<number, number[]>();
   if (demandIds.length === 0) return byDemand;
-  const rows = await db
-    .selectFrom('applications')
-    .select(['id', 'demand_id'])
-    .where('demand_id', 'in', demandIds)
-    .where('selected', '=', 1)
-    .orderBy('id')
-    .execute();
-  for (const row of rows) {
+  for (const row of await selectedOf(db, { demandIds })) {
     const ids = byDemand.get(row.demand_id);
     if (ids) ids.push(row.id);
     else byDemand.set(row.demand_id, [row.id]);
   }
   return byDemand;
 }
+
+const selectedOf = compiledOnce((db, { demandIds }: { demandIds: readonly number[] }) =>
+  db
+    .selectFrom('applications')
+    .select(['id', 'demand_id'])
+    .where('demand_id', 'in', demandIds)
+    .where('selected', '=', 1)
+    .orderBy('id'),
+);
 
 /** Selects applications of one demand that are not selected yet; answers how many changed. */
 export async function markSelected(

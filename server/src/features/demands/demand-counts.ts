@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { compiledOnce } from '../../db/compiled-once.js';
 import type { Db } from '../../db/database.js';
 
 /** Ids per bucket of `demand_count_buckets`, and buckets per block of `demand_count_blocks`, as their migrations count them. */
@@ -13,14 +14,17 @@ export interface CountedDemands {
 
 /** How many demands are in the review state (of the kind), from the counts the triggers keep. */
 export async function countDemandsIn(db: Db, where: CountedDemands): Promise<number> {
-  let query = db
+  const [row] = await keptCount(db, { reviewState: where.reviewState, kind: where.kind });
+  return Number(row?.n ?? 0);
+}
+
+const keptCount = compiledOnce((db, where: { reviewState: number; kind: number | undefined }) => {
+  const query = db
     .selectFrom('demand_counts')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('n'), eb.lit(0)).as('n'))
     .where('review_state', '=', where.reviewState);
-  if (where.kind !== undefined) query = query.where('kind', '=', where.kind);
-  const row = await query.executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+  return where.kind === undefined ? query : query.where('kind', '=', where.kind);
+});
 
 /**
  * Where the demand at `position` (0-based, newest first) of the review state (and kind) is: the id

@@ -210,16 +210,7 @@ const farOffset = 2_000;
  * demand_count_blocks): every page costs about what the first does.
  */
 export async function listPublicDemands(db: Db, filter: PublicFilter, limit: number, offset: number) {
-  const page = (skip: number, below?: number) => {
-    let ids = reviewed(db, filter).select('id');
-    if (below !== undefined) ids = ids.where('id', '<', below);
-    return db
-      .selectFrom(ids.orderBy('id', 'desc').limit(limit).offset(skip).as('page'))
-      .innerJoin('demands', 'demands.id', 'page.id')
-      .select(demandColumns.map((c) => `demands.${c}` as const))
-      .orderBy('demands.id', 'desc')
-      .execute();
-  };
+  const page = (skip: number, below?: number) => publicPage(db, { kind: filter.kind, below, limit, skip });
   const counted = { reviewState: reviewedState, kind: filter.kind };
   if (offset < farOffset) {
     const [rows, total] = await Promise.all([page(offset), countDemandsIn(db, counted)]);
@@ -229,6 +220,18 @@ export async function listPublicDemands(db: Db, filter: PublicFilter, limit: num
   if (!located) return { rows: [], total: await countDemandsIn(db, counted) };
   return { rows: await page(located.skip, located.bound), total: located.total };
 }
+
+const publicPage = compiledOnce(
+  (db, values: { kind: number | undefined; below: number | undefined; limit: number; skip: number }) => {
+    let ids = reviewed(db, values).select('id');
+    if (values.below !== undefined) ids = ids.where('id', '<', values.below);
+    return db
+      .selectFrom(ids.orderBy('id', 'desc').limit(values.limit).offset(values.skip).as('page'))
+      .innerJoin('demands', 'demands.id', 'page.id')
+      .select(demandColumns.map((c) => `demands.${c}` as const))
+      .orderBy('demands.id', 'desc');
+  },
+);
 
 function reviewed(db: Db, filter: PublicFilter) {
   const query = db.selectFrom('demands').where('review_state', '=', reviewedState);
