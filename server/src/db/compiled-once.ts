@@ -15,9 +15,9 @@ const maxShapes = 256;
 
 /**
  * A read written with Kysely's builder, built and compiled once per dialect and shape, then run
- * with each call's values (Kysely's "splitting build, compile and execute" recipe). On the owners'
- * list, building and compiling its four statements was a fifth of the legacy door's CPU a request
- * (bench/README.md).
+ * with each call's values (Kysely's "splitting build, compile and execute" recipe). For the hot
+ * reads (the owner's list, the public list) building and compiling their statements on every
+ * request was a large share of all the work a request did (bench/README.md, the twenty-third look).
  *
  * `build` is given stand-ins, not the values: it must hand each one to Kysely as it is (compute a
  * `LIKE` pattern before, not inside) and may choose the query's shape only by whether a value is
