@@ -21,7 +21,8 @@ const maxShapes = 256;
  *
  * `build` is given stand-ins, not the values: it must hand each one to Kysely as it is (compute a
  * `LIKE` pattern before, not inside) and may choose the query's shape only by whether a value is
- * undefined. A shape is which values are absent and how long each list is.
+ * undefined. A shape is which values are absent and how long each list is. Every run of a shape
+ * shares its compiled query's id, which only Kysely plugins read; the service has none.
  */
 export function compiledOnce<V extends Values, R>(build: (db: Db, values: V) => Compilable<R>) {
   const byDialect = new WeakMap<DialectAdapter, Map<string, CompiledQuery<R>>>();
