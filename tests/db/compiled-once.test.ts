@@ -58,6 +58,13 @@ describe.each(databaseKinds)('queries compiled once ($name)', (backend) => {
     expect(builds).toBe(3);
   });
 
+  it('refuses a builder that turns a value into text instead of passing it on', async () => {
+    const misused = compiledOnce((db, { url }: { url: string }) =>
+      db.selectFrom('demand_files').select('url').where('url', 'like', `${url}%`),
+    );
+    await expect(misused(database.db, { url: 'a' })).rejects.toThrow(/1 value\(s\) are not parameters/);
+  });
+
   it('runs in a transaction with the shape its database compiled', async () => {
     const before = builds;
     await urlsOf([1, 2]);

@@ -49,6 +49,7 @@ export function compiledOnce<V extends Values, R>(build: (db: Db, values: V) => 
     let compiled = shapes.get(shape);
     if (!compiled) {
       compiled = build(db, standIns(values)).compile();
+      assertEveryValueIsAParameter(compiled, flat.length);
       if (shapes.size < maxShapes) shapes.set(shape, compiled);
     }
     const parameters = compiled.parameters.map((p) => (p instanceof Slot ? flat[p.index] : p));
@@ -69,4 +70,17 @@ function standIns<V extends Values>(values: V): V {
   }
   // The builder types its stand-ins as the values they stand for: Kysely only passes them through.
   return slots as V;
+}
+
+/**
+ * A stand-in the builder turned into text (`'%' + value`) or inlined (`sql.lit`) would run every
+ * call with the first call's value, or with none: refused when the shape is compiled, so a test of
+ * any call of it fails.
+ */
+function assertEveryValueIsAParameter(compiled: CompiledQuery, valueCount: number): void {
+  const used = new Set(compiled.parameters.flatMap((p) => (p instanceof Slot ? [p.index] : [])));
+  if (used.size !== valueCount)
+    throw new Error(
+      `compiledOnce: ${valueCount - used.size} value(s) are not parameters of: ${compiled.sql}`,
+    );
 }
