@@ -264,8 +264,8 @@ export function period(row: OldRow, column: string, timeZone: string): [number |
 
 /** The bidirectional overrides and isolates new text refuses (fields.ts). */
 const bidiControls = /[\u202a-\u202e\u2066-\u2069]/g;
-/** Either kind, tested first: most rows hold neither and are passed on as they are. */
-const bidiOrInvisible = /[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]/;
+/** Either kind, tested first (no `g`: a test keeps no state); most rows hold neither and pass on as they are. */
+const bidiOrInvisible = new RegExp(`${bidiControls.source}|${fields.invisibleSpaces.source}`);
 
 export const bidiControlsNote =
   'bidirectional controls (U+202A–202E, U+2066–2069) taken out of its text, as new input refuses them';
